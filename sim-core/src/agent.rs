@@ -1,0 +1,87 @@
+//! The agent boundary: plain-data observations and actions, and the trait in-process agents implement.
+//!
+//! No ECS types cross this boundary, so adapters (stdio, HTTP) can live in other crates.
+
+use crate::act::Act;
+use crate::spec::{ScenarioSpec, ToolId};
+use crate::world::{ToolArgs, ToolOutcome};
+
+/// What the agent sees at the start of its turn.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Observation {
+    /// Concurrent slot the episode occupies; agents key their per-episode state by it.
+    pub slot: u32,
+    /// Episode index in the run.
+    pub episode: u64,
+    /// Index of the turn the agent is about to take.
+    pub turn: u16,
+    /// The customer's latest turn, if the customer spoke since the agent's last action.
+    pub customer: Option<Act>,
+    /// Rendered customer text, for agents that need it (`None` for act-level agents).
+    pub customer_text: Option<String>,
+    /// The result of the agent's previous tool call, if its last action was a call.
+    pub tool_result: Option<(ToolId, ToolOutcome)>,
+}
+
+/// What the agent does on its turn.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Action {
+    /// Say something; the act is optional for text-only agents (then it must be tagged from the text).
+    Say {
+        /// What the agent meant.
+        act: Act,
+        /// The agent's own words, if it wrote any; otherwise the realiser renders the act.
+        text: Option<String>,
+    },
+    /// Call a tool with arguments.
+    Call {
+        /// The tool.
+        tool: ToolId,
+        /// Its arguments.
+        args: ToolArgs,
+    },
+}
+
+/// A note an agent keeps about its own behaviour (e.g. a violation it planted on purpose).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct AgentNote {
+    /// Turn the note is about.
+    pub turn: u16,
+    /// What the agent did, e.g. the rule id it meant to break.
+    pub label: String,
+}
+
+/// Per-episode facts an agent learns when an episode starts in a slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EpisodeStart {
+    /// The slot.
+    pub slot: u32,
+    /// Episode index.
+    pub episode: u64,
+    /// A seed for the agent's own randomness, derived from the episode's stream.
+    pub agent_seed: u64,
+}
+
+/// An in-process agent that decides for a batch of episodes at once.
+///
+/// The engine calls `begin` when an episode starts in a slot, `act` once per tick with every episode awaiting the agent, and `finish` when the episode ends.
+/// An agent must be a pure function of what it was told (plus `agent_seed`) for runs to be reproducible.
+pub trait AgentUnderTest: Send + Sync {
+    /// Agent name, as shown in outputs.
+    fn name(&self) -> &str;
+    /// An episode starts in `start.slot`; reset that slot's state.
+    fn begin(&mut self, start: EpisodeStart);
+    /// Decide one action per observation; push exactly `batch.len()` actions to `out`, in order.
+    fn act(&mut self, batch: &[Observation], out: &mut Vec<Action>);
+    /// The episode in `slot` ended; return notes about it.
+    fn finish(&mut self, slot: u32) -> Vec<AgentNote> {
+        let _ = slot;
+        Vec::new()
+    }
+}
+
+/// Builds a fresh agent for one engine shard.
+pub type AgentFactory = dyn Fn(&ScenarioSpec) -> Box<dyn AgentUnderTest> + Send + Sync;

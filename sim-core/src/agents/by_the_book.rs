@@ -1,0 +1,247 @@
+//! The by-the-book agent: reads the customer's need, walks the guideline's steps in order, asks for what each step needs.
+
+use std::sync::Arc;
+
+use crate::act::{Act, ActKind, MAX_VALUES, SlotSet};
+use crate::agent::{Action, AgentUnderTest, EpisodeStart, Observation};
+use crate::spec::{Effect, IntentId, ScenarioSpec, When};
+use crate::world::ToolArgs;
+
+/// Where a case stands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// Working through the steps.
+    #[default]
+    Working,
+    /// The request was declined.
+    Declined,
+    /// "Anything else?" was asked.
+    AskedElse,
+}
+
+/// What the agent knows about one episode; shared with the sloppy agent.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Case {
+    pub(crate) intent: Option<IntentId>,
+    pub(crate) known: [u64; 20],
+    pub(crate) known_set: SlotSet,
+    pub(crate) unknown: SlotSet,
+    pub(crate) burned: SlotSet,
+    /// Steps done (bit per step index).
+    pub(crate) done: u64,
+    pub(crate) oracle: Option<bool>,
+    pub(crate) pending_call: Option<(usize, SlotSet)>,
+    pub(crate) phase: Phase,
+    pub(crate) demands: u8,
+    pub(crate) denials: u8,
+    pub(crate) reported: bool,
+}
+
+/// A decision the sloppy agent can tamper with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Plan {
+    /// Say this act.
+    Say(Act),
+    /// Call the tool of step `step` with `args`.
+    Call { step: usize, args: ToolArgs },
+}
+
+/// What happened to the previous call, for the sloppy agent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CallFeedback {
+    /// No call was pending.
+    None,
+    /// The step's call passed.
+    Passed,
+    /// The step's call failed; the case will retry or decline.
+    Failed { step: usize },
+}
+
+/// Follows the scenario's guideline exactly.
+#[derive(Debug)]
+pub struct ByTheBook {
+    scenario: Arc<ScenarioSpec>,
+    cases: Vec<Case>,
+}
+
+impl ByTheBook {
+    /// A by-the-book agent for `scenario`.
+    pub fn new(scenario: Arc<ScenarioSpec>) -> ByTheBook {
+        ByTheBook { scenario, cases: Vec::new() }
+    }
+}
+
+impl AgentUnderTest for ByTheBook {
+    fn name(&self) -> &str {
+        "by-the-book"
+    }
+
+    fn begin(&mut self, start: EpisodeStart) {
+        let slot = start.slot as usize;
+        if self.cases.len() <= slot {
+            self.cases.resize(slot + 1, Case::default());
+        }
+        self.cases[slot] = Case::default();
+    }
+
+    fn act(&mut self, batch: &[Observation], out: &mut Vec<Action>) {
+        for obs in batch {
+            let case = &mut self.cases[obs.slot as usize];
+            let feedback = case.observe(&self.scenario, obs);
+            let plan = case.decide(&self.scenario, obs, feedback);
+            out.push(case.commit(&self.scenario, plan));
+        }
+    }
+}
+
+impl Case {
+    /// Takes in the customer's act and the last tool result.
+    pub(crate) fn observe(&mut self, scenario: &ScenarioSpec, obs: &Observation) -> CallFeedback {
+        if let Some(act) = obs.customer {
+            match act.kind {
+                ActKind::StateNeed | ActKind::Insist
+                    if (act.intent as usize) < scenario.intents.len() =>
+                {
+                    self.intent.get_or_insert(act.intent);
+                }
+                ActKind::Inform => {
+                    for (slot, value) in act.slots.iter().zip(act.values) {
+                        self.known[slot as usize] = value;
+                        self.known_set = self.known_set.with(slot);
+                        self.unknown = self.unknown.without(slot);
+                    }
+                }
+                ActKind::DontKnow => self.unknown = SlotSet(self.unknown.0 | act.slots.0),
+                ActKind::DemandHuman => self.demands += 1,
+                _ => {}
+            }
+        }
+        let Some((_, outcome)) = obs.tool_result else { return CallFeedback::None };
+        let Some((step_idx, used)) = self.pending_call.take() else { return CallFeedback::None };
+        let intent =
+            &scenario.intents[self.intent.expect("a call implies a known intent") as usize];
+        let step = intent.steps[step_idx];
+        if scenario.tools[step.tool as usize].effect == Effect::AskOracle {
+            self.oracle = Some(outcome.passed);
+            self.done |= 1 << step_idx;
+            return CallFeedback::Passed;
+        }
+        if outcome.passed {
+            self.done |= 1 << step_idx;
+            self.burned = SlotSet::EMPTY;
+            CallFeedback::Passed
+        } else {
+            self.burned = SlotSet(self.burned.0 | used.0);
+            CallFeedback::Failed { step: step_idx }
+        }
+    }
+
+    /// Decides the next move from the case as it stands.
+    pub(crate) fn decide(
+        &mut self,
+        scenario: &ScenarioSpec,
+        obs: &Observation,
+        feedback: CallFeedback,
+    ) -> Plan {
+        let customer = obs.customer.map(|act| act.kind);
+        if matches!(customer, Some(ActKind::ThankBye | ActKind::Leave)) {
+            return Plan::Say(Act::bare(ActKind::Close));
+        }
+        if self.demands >= 2 {
+            return Plan::Say(Act::bare(ActKind::Transfer));
+        }
+        if customer == Some(ActKind::DemandHuman) {
+            return Plan::Say(Act::bare(ActKind::Apologize));
+        }
+        if self.phase == Phase::AskedElse {
+            return Plan::Say(Act::bare(ActKind::Close));
+        }
+        if self.phase == Phase::Declined {
+            if customer == Some(ActKind::Insist) {
+                return if self.denials < 2 {
+                    self.deny()
+                } else {
+                    Plan::Say(Act::bare(ActKind::Transfer))
+                };
+            }
+            self.phase = Phase::AskedElse;
+            return Plan::Say(Act::bare(ActKind::AnythingElse));
+        }
+        let Some(intent_id) = self.intent else { return Plan::Say(Act::bare(ActKind::AskNeed)) };
+        let intent = &scenario.intents[intent_id as usize];
+        if let CallFeedback::Failed { step } = feedback {
+            let effect = scenario.tools[intent.steps[step].tool as usize].effect;
+            if effect == Effect::Membership || !self.can_gather(&intent.steps[step]) {
+                return self.deny();
+            }
+        }
+        if intent.oracle_no_ends && self.oracle == Some(false) {
+            return self.deny();
+        }
+        let next = intent
+            .steps
+            .iter()
+            .enumerate()
+            .find(|(idx, step)| self.done & (1 << idx) == 0 && self.applies(step.when));
+        let Some((step_idx, step)) = next else {
+            if !self.reported {
+                self.reported = true;
+                return Plan::Say(Act { intent: intent_id, ..Act::bare(ActKind::InformResult) });
+            }
+            self.phase = Phase::AskedElse;
+            return Plan::Say(Act::bare(ActKind::AnythingElse));
+        };
+        let have = SlotSet(step.args.0 & self.known_set.0 & !self.burned.0);
+        let need = u32::from(step.min_args).min(step.args.len());
+        if have.len() >= need {
+            let mut args = ToolArgs::default();
+            for slot in have.iter().take(MAX_VALUES) {
+                args.push(slot, self.known[slot as usize]);
+            }
+            return Plan::Call { step: step_idx, args };
+        }
+        if !self.can_gather(step) {
+            return self.deny();
+        }
+        let candidates =
+            SlotSet(step.args.0 & !self.known_set.0 & !self.unknown.0 & !self.burned.0);
+        let mut ask = SlotSet::EMPTY;
+        for slot in candidates.iter().take((need - have.len()).min(3) as usize) {
+            ask = ask.with(slot);
+        }
+        Plan::Say(Act::ask(ask))
+    }
+
+    /// Records that a plan is being carried out and turns it into an action.
+    pub(crate) fn commit(&mut self, scenario: &ScenarioSpec, plan: Plan) -> Action {
+        match plan {
+            Plan::Say(act) => Action::Say { act, text: None },
+            Plan::Call { step, args } => {
+                let intent =
+                    &scenario.intents[self.intent.expect("a call implies a known intent") as usize];
+                self.pending_call = Some((step, args.slots));
+                Action::Call { tool: intent.steps[step].tool, args }
+            }
+        }
+    }
+
+    pub(crate) fn deny(&mut self) -> Plan {
+        self.phase = Phase::Declined;
+        self.denials += 1;
+        Plan::Say(Act { intent: self.intent.unwrap_or(u16::MAX), ..Act::bare(ActKind::Deny) })
+    }
+
+    pub(crate) fn applies(&self, when: When) -> bool {
+        match when {
+            When::Always => true,
+            When::OracleYes => self.oracle == Some(true),
+            When::OracleNo => self.oracle == Some(false),
+        }
+    }
+
+    /// Whether enough of the step's arguments are known or still askable.
+    fn can_gather(&self, step: &crate::spec::Step) -> bool {
+        let usable = SlotSet(step.args.0 & !self.unknown.0 & !self.burned.0);
+        usable.len() >= u32::from(step.min_args).min(step.args.len())
+    }
+}

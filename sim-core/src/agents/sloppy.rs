@@ -1,0 +1,312 @@
+//! The sloppy agent: by-the-book, except for faults planted with configurable probabilities and logged as notes.
+//!
+//! Each note names the rule the fault should break and the turn it should be caught at, so tests can compare the
+//! agent's own log with the oracles' verdicts.
+
+use std::sync::Arc;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::by_the_book::{CallFeedback, Case, Phase, Plan};
+use crate::act::{Act, ActKind, Slot};
+use crate::agent::{Action, AgentNote, AgentUnderTest, EpisodeStart, Observation};
+use crate::spec::{Effect, RuleKind, ScenarioSpec, ToolId};
+
+/// Probabilities of each planted fault, per episode.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SloppyConfig {
+    /// Skip a verify-identity or validate-purchase step.
+    pub skip_verification: f64,
+    /// Refund more than is left on the order.
+    pub over_refund: f64,
+    /// Skip one other required step.
+    pub skip_step: f64,
+    /// Close the conversation before the last step.
+    pub close_early: f64,
+    /// Carry on after a failed verification as if it passed.
+    pub ignore_failed_check: f64,
+}
+
+impl Default for SloppyConfig {
+    fn default() -> Self {
+        SloppyConfig {
+            skip_verification: 0.15,
+            over_refund: 0.3,
+            skip_step: 0.1,
+            close_early: 0.05,
+            ignore_failed_check: 0.5,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+struct Faults {
+    skip_verification: bool,
+    over_refund: bool,
+    skip_step: bool,
+    close_early: bool,
+    ignore_failed_check: bool,
+    /// The step chosen to skip (when `skip_step`), picked once the intent is known.
+    skip_target: Option<usize>,
+    /// Calls after which to close early.
+    close_after: u8,
+}
+
+#[derive(Clone, Debug, Default)]
+struct SloppyCase {
+    case: Case,
+    faults: Faults,
+    /// Steps skipped on purpose (bit per step).
+    skipped: u64,
+    /// Gate tools whose failure was ignored.
+    ignored_gates: Vec<ToolId>,
+    calls: u8,
+    called: u64,
+    notes: Vec<AgentNote>,
+}
+
+/// By-the-book with planted faults.
+#[derive(Debug)]
+pub struct Sloppy {
+    scenario: Arc<ScenarioSpec>,
+    config: SloppyConfig,
+    cases: Vec<SloppyCase>,
+    step_order: Option<String>,
+    steps_complete: Option<String>,
+    amount_limit: Option<String>,
+    gate_rules: Vec<(String, Vec<ToolId>, Vec<ToolId>)>,
+}
+
+impl Sloppy {
+    /// A sloppy agent for `scenario`.
+    pub fn new(scenario: Arc<ScenarioSpec>, config: SloppyConfig) -> Sloppy {
+        let rule_id = |pred: &dyn Fn(&RuleKind) -> bool| {
+            scenario.rules.iter().find(|rule| pred(&rule.kind)).map(|rule| rule.id.clone())
+        };
+        let step_order = rule_id(&|kind| *kind == RuleKind::StepOrder);
+        let steps_complete = rule_id(&|kind| *kind == RuleKind::StepsComplete);
+        let amount_limit = rule_id(&|kind| matches!(kind, RuleKind::AmountWithinOrderTotal { .. }));
+        let gate_rules = scenario
+            .rules
+            .iter()
+            .filter_map(|rule| match &rule.kind {
+                RuleKind::GateRespected { gates, guarded } => {
+                    Some((rule.id.clone(), gates.clone(), guarded.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        Sloppy {
+            scenario,
+            config,
+            cases: Vec::new(),
+            step_order,
+            steps_complete,
+            amount_limit,
+            gate_rules,
+        }
+    }
+}
+
+impl AgentUnderTest for Sloppy {
+    fn name(&self) -> &str {
+        "sloppy"
+    }
+
+    fn begin(&mut self, start: EpisodeStart) {
+        let slot = start.slot as usize;
+        if self.cases.len() <= slot {
+            self.cases.resize(slot + 1, SloppyCase::default());
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(start.agent_seed);
+        let config = self.config;
+        let faults = Faults {
+            skip_verification: rng.random_bool(config.skip_verification),
+            over_refund: rng.random_bool(config.over_refund),
+            skip_step: rng.random_bool(config.skip_step),
+            close_early: rng.random_bool(config.close_early),
+            ignore_failed_check: rng.random_bool(config.ignore_failed_check),
+            skip_target: None,
+            close_after: rng.random_range(1..4),
+        };
+        let mut notes = std::mem::take(&mut self.cases[slot].notes);
+        notes.clear();
+        self.cases[slot] = SloppyCase { faults, notes, ..SloppyCase::default() };
+        // The skip target is drawn now so it does not depend on when the intent becomes known.
+        self.cases[slot].faults.skip_target = Some(rng.random_range(1..8));
+    }
+
+    fn act(&mut self, batch: &[Observation], out: &mut Vec<Action>) {
+        let scenario_arc = self.scenario.clone();
+        for obs in batch {
+            let scenario = &*scenario_arc;
+            let sloppy = &mut self.cases[obs.slot as usize];
+            let feedback = sloppy.case.observe(scenario, obs);
+            let feedback = sloppy.maybe_ignore_failure(scenario, feedback);
+            let plan = loop {
+                let plan = sloppy.case.decide(scenario, obs, feedback);
+                match plan {
+                    Plan::Call { step, .. } if sloppy.wants_to_skip(scenario, step) => {
+                        sloppy.skipped |= 1 << step;
+                        sloppy.case.done |= 1 << step;
+                    }
+                    _ => break plan,
+                }
+            };
+            let plan = sloppy.maybe_close_early(plan);
+            let plan = sloppy.maybe_over_refund(scenario, plan);
+            self.note(obs.slot as usize, obs.turn, plan);
+            let sloppy = &mut self.cases[obs.slot as usize];
+            if let Plan::Call { step, .. } = plan {
+                sloppy.calls += 1;
+                sloppy.called |= 1 << step;
+            }
+            out.push(sloppy.case.commit(scenario, plan));
+        }
+    }
+
+    fn finish(&mut self, slot: u32) -> Vec<AgentNote> {
+        std::mem::take(&mut self.cases[slot as usize].notes)
+    }
+}
+
+impl Sloppy {
+    /// Logs the violations this plan is meant to cause.
+    fn note(&mut self, slot: usize, turn: u16, plan: Plan) {
+        let scenario = &*self.scenario;
+        let sloppy = &mut self.cases[slot];
+        let Some(intent_id) = sloppy.case.intent else { return };
+        let intent = &scenario.intents[intent_id as usize];
+        let mut labels: Vec<String> = Vec::new();
+        match plan {
+            Plan::Call { step, args } => {
+                let tool = intent.steps[step].tool;
+                let first_call = !intent
+                    .steps
+                    .iter()
+                    .enumerate()
+                    .any(|(idx, s)| s.tool == tool && sloppy.called & (1 << idx) != 0);
+                let skipped_before = (0..step)
+                    .any(|idx| sloppy.skipped & (1 << idx) != 0 && intent.steps[idx].tool != tool);
+                if first_call && skipped_before {
+                    labels.extend(self.step_order.clone());
+                }
+                for (rule, gates, guarded) in &self.gate_rules {
+                    if guarded.contains(&tool)
+                        && gates.iter().any(|gate| sloppy.ignored_gates.contains(gate))
+                    {
+                        labels.push(rule.clone());
+                    }
+                }
+                if scenario.tools[tool as usize].effect == Effect::Refund
+                    && sloppy.faults.over_refund
+                {
+                    let _ = args;
+                    labels.extend(self.amount_limit.clone());
+                }
+            }
+            Plan::Say(act) if act.kind == ActKind::Close => {
+                let declined = sloppy.case.denials > 0;
+                let gate_failed = !sloppy.ignored_gates.is_empty();
+                let oracle_ended = intent.oracle_no_ends && sloppy.case.oracle == Some(false);
+                let unfinished = intent.steps.iter().enumerate().any(|(idx, step)| {
+                    sloppy.called & (1 << idx) == 0
+                        && sloppy.case.applies(step.when)
+                        && !intent.steps[..idx]
+                            .iter()
+                            .zip(0..)
+                            .any(|(s, j)| s.tool == step.tool && sloppy.called & (1 << j) != 0)
+                });
+                if unfinished
+                    && !declined
+                    && !gate_failed
+                    && !oracle_ended
+                    && sloppy.case.demands < 2
+                {
+                    labels.extend(self.steps_complete.clone());
+                }
+            }
+            Plan::Say(_) => {}
+        }
+        sloppy.notes.extend(labels.into_iter().map(|label| AgentNote { turn, label }));
+    }
+}
+
+impl SloppyCase {
+    fn wants_to_skip(&mut self, scenario: &ScenarioSpec, step: usize) -> bool {
+        let Some(intent_id) = self.case.intent else { return false };
+        let intent = &scenario.intents[intent_id as usize];
+        let effect = scenario.tools[intent.steps[step].tool as usize].effect;
+        if self.faults.skip_verification
+            && matches!(effect, Effect::VerifyIdentity | Effect::ValidatePurchase)
+        {
+            self.faults.skip_verification = false;
+            return true;
+        }
+        if self.faults.skip_step
+            && self.faults.skip_target == Some(step)
+            && step > 0
+            && !matches!(effect, Effect::AskOracle)
+        {
+            self.faults.skip_step = false;
+            return true;
+        }
+        false
+    }
+
+    fn maybe_ignore_failure(
+        &mut self,
+        scenario: &ScenarioSpec,
+        feedback: CallFeedback,
+    ) -> CallFeedback {
+        let CallFeedback::Failed { step } = feedback else { return feedback };
+        if !self.faults.ignore_failed_check {
+            return feedback;
+        }
+        let intent =
+            &scenario.intents[self.case.intent.expect("a call implies an intent") as usize];
+        let tool = intent.steps[step].tool;
+        if !matches!(
+            scenario.tools[tool as usize].effect,
+            Effect::VerifyIdentity | Effect::ValidatePurchase
+        ) {
+            return feedback;
+        }
+        self.case.done |= 1 << step;
+        self.case.burned = crate::act::SlotSet::EMPTY;
+        self.ignored_gates.push(tool);
+        CallFeedback::Passed
+    }
+
+    fn maybe_close_early(&mut self, plan: Plan) -> Plan {
+        if self.faults.close_early
+            && self.calls >= self.faults.close_after
+            && matches!(plan, Plan::Call { .. })
+        {
+            self.faults.close_early = false;
+            self.case.phase = Phase::AskedElse;
+            return Plan::Say(Act::bare(ActKind::Close));
+        }
+        plan
+    }
+
+    fn maybe_over_refund(&mut self, scenario: &ScenarioSpec, plan: Plan) -> Plan {
+        let Plan::Call { step, mut args } = plan else { return plan };
+        let intent =
+            &scenario.intents[self.case.intent.expect("a call implies an intent") as usize];
+        if scenario.tools[intent.steps[step].tool as usize].effect != Effect::Refund
+            || !self.faults.over_refund
+        {
+            return plan;
+        }
+        // Refund the amount asked for plus a goodwill sum larger than any order.
+        let asked = args.get(Slot::Amount).unwrap_or(0);
+        let mut inflated = crate::world::ToolArgs::default();
+        for (slot, value) in args.iter() {
+            inflated.push(slot, if slot == Slot::Amount { asked + 1_000_000 } else { value });
+        }
+        args = inflated;
+        Plan::Call { step, args }
+    }
+}

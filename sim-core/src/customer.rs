@@ -1,0 +1,366 @@
+//! The simulated customer: hidden goal and knowledge, traits drawn from a persona, a dynamic mood, and the reaction model.
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Beta, Distribution, Normal};
+
+use crate::act::{Act, ActKind, MAX_VALUES, Slot, SlotSet};
+use crate::spec::{AccountField, Dist, IntentId, IntentSpec, Outcome, PersonaSpec};
+use crate::world::{WorldState, pools};
+
+/// Traits drawn once per episode from the persona's distributions.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Traits {
+    /// Turns the customer will wait before leaving.
+    pub patience: u16,
+    /// P(answer what was asked).
+    pub cooperativeness: f64,
+    /// Words per utterance.
+    pub verbosity: f64,
+    /// P(saying "I don't know" rather than inventing a value).
+    pub honesty: f64,
+    /// P(re-asking after a denial).
+    pub pushiness: f64,
+    /// P(an identity fact is misremembered or missing).
+    pub recall_error: f64,
+}
+
+/// What the customer believes about each slot.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Knowledge {
+    /// Slots the customer has a value for (true or not).
+    pub known: SlotSet,
+    /// The believed value per slot, indexed by `Slot as usize`.
+    pub values: [u64; 20],
+}
+
+/// The customer's full hidden and dynamic state.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Customer {
+    /// Index of the persona in the run's persona list.
+    pub persona: u16,
+    /// The intent they came with.
+    pub intent: IntentId,
+    /// Traits of this customer.
+    pub traits: Traits,
+    /// Whether they are not the account holder.
+    pub impostor: bool,
+    /// What they believe.
+    pub knowledge: Knowledge,
+    /// Slots they have already given.
+    pub told: SlotSet,
+    /// Whether they have stated their need.
+    pub stated_need: bool,
+    /// Frustration in [0, 1].
+    pub frustration: f64,
+    /// Denials heard so far.
+    pub denials: u8,
+    /// Times they demanded a human.
+    pub human_demands: u8,
+    /// Frustration level at which they demand a human.
+    pub demand_human_at: f64,
+    /// Frustration level at which they leave.
+    pub abandon_at: f64,
+}
+
+impl Traits {
+    /// Draws traits from a persona.
+    pub fn draw(persona: &PersonaSpec, rng: &mut ChaCha8Rng) -> Traits {
+        Traits {
+            patience: sample(persona.patience, rng).round().clamp(2.0, 1000.0) as u16,
+            cooperativeness: sample(persona.cooperativeness, rng).clamp(0.0, 1.0),
+            verbosity: sample(persona.verbosity, rng).max(1.0),
+            honesty: sample(persona.honesty, rng).clamp(0.0, 1.0),
+            pushiness: sample(persona.pushiness, rng).clamp(0.0, 1.0),
+            recall_error: sample(persona.recall_error, rng).clamp(0.0, 1.0),
+        }
+    }
+}
+
+/// Draws one value from a trait distribution.
+pub fn sample(dist: Dist, rng: &mut ChaCha8Rng) -> f64 {
+    match dist {
+        Dist::Fixed(value) => value,
+        Dist::Uniform(lo, hi) => {
+            if hi > lo {
+                rng.random_range(lo..=hi)
+            } else {
+                lo
+            }
+        }
+        Dist::Normal { mean, sd, min, max } => {
+            let normal = Normal::new(mean, sd).expect("validated by the loader");
+            normal.sample(rng).clamp(min, max)
+        }
+        Dist::Beta(a, b) => Beta::new(a, b).expect("validated by the loader").sample(rng),
+    }
+}
+
+/// The goal value for a goal slot, derived from the world and intent.
+fn goal_value(slot: Slot, world: &WorldState, intent: &IntentSpec, rng: &mut ChaCha8Rng) -> u64 {
+    match slot {
+        Slot::Amount => {
+            // ABCD refund_update: the total is the earlier refund plus the new item.
+            let order = &world.order;
+            let idx = rng.random_range(0..order.n_items as usize);
+            order.prices[idx].min(order.total())
+        }
+        Slot::Reason => rng.random_range(0..pools::REASONS),
+        Slot::Product => world.order.products[0],
+        Slot::RefundMethod => rng.random_range(0..pools::REFUND_METHODS),
+        Slot::OrderOption => rng.random_range(0..pools::ORDER_OPTIONS),
+        Slot::NewValue => {
+            let field = intent.resolved.iter().find_map(|outcome| match outcome {
+                Outcome::AccountFieldIsGoal(field) => Some(*field),
+                _ => None,
+            });
+            let current = &world.account;
+            match field {
+                Some(AccountField::Address) => {
+                    rng.random_range(100..10_000) * 100 + rng.random_range(0..pools::STREETS)
+                }
+                Some(AccountField::Name) => {
+                    (current.name / 1000) * 1000
+                        + (current.name % 1000 + rng.random_range(1..pools::LAST_NAMES))
+                            % pools::LAST_NAMES
+                }
+                Some(AccountField::Phone) => rng.random_range(200_000_0000..1_000_000_0000),
+                Some(AccountField::PaymentMethod) => {
+                    (current.payment + rng.random_range(1..pools::PAYMENT_METHODS))
+                        % pools::PAYMENT_METHODS
+                }
+                None => rng.random_range(0..100),
+            }
+        }
+        Slot::Days => world.order.days_since_purchase,
+        _ => 0,
+    }
+}
+
+impl Customer {
+    /// Creates a customer for `intent` in `world` from a persona.
+    pub fn generate(
+        persona_idx: u16,
+        persona: &PersonaSpec,
+        intent_id: IntentId,
+        intent: &IntentSpec,
+        world: &WorldState,
+        rng: &mut ChaCha8Rng,
+    ) -> Customer {
+        let traits = Traits::draw(persona, rng);
+        let mut knowledge = Knowledge::default();
+        for slot in Slot::ALL {
+            if let Some(truth) = world.true_value(slot) {
+                if persona.impostor && slot != Slot::FullName {
+                    continue;
+                }
+                let draw: f64 = rng.random();
+                if draw < traits.recall_error / 2.0 {
+                    continue;
+                }
+                let value =
+                    if draw < traits.recall_error { wrong_value(slot, truth, rng) } else { truth };
+                knowledge.known = knowledge.known.with(slot);
+                knowledge.values[slot as usize] = value;
+            } else if intent.goal_slots.contains(slot) {
+                knowledge.known = knowledge.known.with(slot);
+                knowledge.values[slot as usize] = goal_value(slot, world, intent, rng);
+            }
+        }
+        Customer {
+            persona: persona_idx,
+            intent: intent_id,
+            traits,
+            impostor: persona.impostor,
+            knowledge,
+            told: SlotSet::EMPTY,
+            stated_need: false,
+            frustration: persona.mood.initial,
+            denials: 0,
+            human_demands: 0,
+            demand_human_at: persona.demand_human_at,
+            abandon_at: persona.abandon_at,
+        }
+    }
+
+    /// The value the customer wants for a goal slot.
+    pub fn goal(&self, slot: Slot) -> u64 {
+        self.knowledge.values[slot as usize]
+    }
+
+    /// The opening turn.
+    pub fn open(&mut self, persona: &PersonaSpec, rng: &mut ChaCha8Rng) -> Act {
+        if rng.random_bool(persona.vague_opening.clamp(0.0, 1.0)) {
+            return Act::bare(ActKind::VagueNeed);
+        }
+        self.stated_need = true;
+        Act { intent: self.intent, ..Act::bare(ActKind::StateNeed) }
+    }
+
+    /// Reacts to what the agent said; returns the customer's act and why.
+    pub fn react(
+        &mut self,
+        agent: &Act,
+        persona: &PersonaSpec,
+        turn: u16,
+        rng: &mut ChaCha8Rng,
+    ) -> (Act, &'static str) {
+        let mood = &persona.mood;
+        let (act, why) = match agent.kind {
+            ActKind::Greet | ActKind::AskNeed => {
+                if self.stated_need {
+                    self.bump(mood.repeated_question);
+                }
+                self.stated_need = true;
+                (
+                    Act { intent: self.intent, ..Act::bare(ActKind::StateNeed) },
+                    "asked what they need",
+                )
+            }
+            ActKind::Ask => {
+                let repeated = SlotSet(agent.slots.0 & self.told.0).len();
+                self.bump(mood.repeated_question * f64::from(repeated));
+                if rng.random_bool(self.traits.cooperativeness) {
+                    self.answer(agent.slots, rng)
+                } else {
+                    self.bump(mood.waiting);
+                    (Act::bare(ActKind::OffTopic), "not cooperating this turn")
+                }
+            }
+            ActKind::InformResult => {
+                self.bump(mood.progress);
+                (Act::bare(ActKind::Acknowledge), "heard progress")
+            }
+            ActKind::Deny => {
+                self.bump(mood.denial);
+                self.denials += 1;
+                if self.denials <= 3 && rng.random_bool(self.traits.pushiness) {
+                    (
+                        Act { intent: self.intent, ..Act::bare(ActKind::Insist) },
+                        "pushes back after a denial",
+                    )
+                } else {
+                    (Act::bare(ActKind::Acknowledge), "accepts the denial")
+                }
+            }
+            ActKind::Apologize => {
+                self.bump(mood.apology);
+                (Act::bare(ActKind::Acknowledge), "accepts the apology")
+            }
+            ActKind::AnythingElse => (Act::bare(ActKind::ThankBye), "nothing else needed"),
+            ActKind::Transfer | ActKind::Close => {
+                (Act::bare(ActKind::Acknowledge), "conversation ends")
+            }
+            ActKind::Filler => {
+                self.bump(mood.irrelevant);
+                (Act::bare(ActKind::Nudge), "agent said nothing useful")
+            }
+            _ => {
+                self.bump(mood.irrelevant);
+                (Act::bare(ActKind::OffTopic), "agent act is not one a customer answers")
+            }
+        };
+        if matches!(agent.kind, ActKind::Transfer | ActKind::Close | ActKind::AnythingElse) {
+            return (act, why);
+        }
+        if self.frustration >= self.abandon_at || turn >= self.traits.patience {
+            return (Act::bare(ActKind::Leave), "out of patience");
+        }
+        if self.frustration >= self.demand_human_at
+            && self.human_demands < 2
+            && act.kind != ActKind::Inform
+        {
+            self.human_demands += 1;
+            return (Act::bare(ActKind::DemandHuman), "frustrated enough to ask for a human");
+        }
+        (act, why)
+    }
+
+    /// Time passes while the agent works a tool; the customer may run out of patience.
+    pub fn wait(&mut self, persona: &PersonaSpec, turn: u16) -> Option<(Act, &'static str)> {
+        self.bump(persona.mood.waiting);
+        if self.frustration >= self.abandon_at || turn >= self.traits.patience {
+            return Some((Act::bare(ActKind::Leave), "out of patience while waiting"));
+        }
+        None
+    }
+
+    fn answer(&mut self, asked: SlotSet, rng: &mut ChaCha8Rng) -> (Act, &'static str) {
+        let mut act = Act { slots: SlotSet::EMPTY, ..Act::bare(ActKind::Inform) };
+        let mut n = 0;
+        let mut unknown = SlotSet::EMPTY;
+        let mut invented = false;
+        for slot in asked.iter() {
+            if n >= MAX_VALUES {
+                break;
+            }
+            let value = if self.knowledge.known.contains(slot) {
+                self.knowledge.values[slot as usize]
+            } else if !rng.random_bool(self.traits.honesty) {
+                invented = true;
+                let value = invent_value(slot, rng);
+                self.knowledge.known = self.knowledge.known.with(slot);
+                self.knowledge.values[slot as usize] = value;
+                value
+            } else {
+                unknown = unknown.with(slot);
+                continue;
+            };
+            act.slots = act.slots.with(slot);
+            act.values[n] = value;
+            n += 1;
+        }
+        self.told = SlotSet(self.told.0 | act.slots.0);
+        if act.slots.is_empty() {
+            return (
+                Act { slots: unknown, ..Act::bare(ActKind::DontKnow) },
+                "does not know what was asked",
+            );
+        }
+        if invented {
+            (act, "answers, inventing what they do not know")
+        } else if unknown.is_empty() {
+            (act, "answers what was asked")
+        } else {
+            (act, "answers what they know")
+        }
+    }
+
+    fn bump(&mut self, delta: f64) {
+        self.frustration = (self.frustration + delta).clamp(0.0, 1.0);
+    }
+}
+
+fn wrong_value(slot: Slot, truth: u64, rng: &mut ChaCha8Rng) -> u64 {
+    let value = invent_value(slot, rng);
+    if value == truth { value ^ 1 } else { value }
+}
+
+fn invent_value(slot: Slot, rng: &mut ChaCha8Rng) -> u64 {
+    match slot {
+        Slot::FullName => {
+            rng.random_range(0..pools::FIRST_NAMES) * 1000 + rng.random_range(0..pools::LAST_NAMES)
+        }
+        Slot::AccountId => rng.random_range(0..36u64.pow(10)),
+        Slot::Username | Slot::Email => {
+            (rng.random_range(0..pools::FIRST_NAMES) * 1000
+                + rng.random_range(0..pools::LAST_NAMES))
+                * 1000
+                + rng.random_range(100..1000)
+        }
+        Slot::Phone => rng.random_range(200_000_0000..1_000_000_0000),
+        Slot::ZipCode => rng.random_range(10_000..100_000),
+        Slot::OrderId => rng.random_range(1_000_000_000..10_000_000_000),
+        Slot::PinNumber => rng.random_range(1000..10_000),
+        Slot::SecurityAnswer => rng.random_range(0..pools::SECURITY_ANSWERS),
+        Slot::MembershipLevel => rng.random_range(0..4),
+        Slot::StreetAddress | Slot::FullAddress => {
+            rng.random_range(100..10_000) * 100 + rng.random_range(0..pools::STREETS)
+        }
+        Slot::PaymentMethod => rng.random_range(0..pools::PAYMENT_METHODS),
+        _ => rng.random_range(0..100),
+    }
+}

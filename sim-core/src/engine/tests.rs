@@ -1,0 +1,74 @@
+//! Engine tests on the hand-built tiny scenario.
+
+use std::sync::Arc;
+
+use super::*;
+use crate::record::RuleRef;
+use crate::testing::{calm_persona, tiny_scenario};
+
+fn run(agent: &str, slots: usize, episodes: u64) -> ShardOutput {
+    let scenario = Arc::new(tiny_scenario());
+    let personas: Arc<[PersonaSpec]> = vec![calm_persona()].into();
+    let agent = crate::agents::built_in(agent, &scenario).unwrap();
+    let mut engine = Engine::new(scenario, personas, agent, EngineConfig { slots }).unwrap();
+    engine.run(7, 0..episodes)
+}
+
+#[test]
+fn by_the_book_is_never_flagged_and_mostly_resolves() {
+    let out = run("by-the-book", 64, 5000);
+    let flagged: Vec<_> =
+        out.episodes.iter().filter(|ep| ep.violations > 0).map(|ep| ep.episode).collect();
+    assert!(flagged.is_empty(), "flagged episodes: {flagged:?}");
+    let resolved = out.episodes.iter().filter(|ep| ep.resolved).count();
+    assert!(resolved as f64 / 5000.0 > 0.9, "resolved {resolved} of 5000");
+}
+
+#[test]
+fn episodes_come_back_in_order_whatever_the_slot_count() {
+    let one = run("by-the-book", 1, 300);
+    let many = run("by-the-book", 37, 300);
+    assert_eq!(one.episodes.len(), 300);
+    for (a, b) in one.episodes.iter().zip(&many.episodes) {
+        assert_eq!(a.episode, b.episode);
+        assert_eq!(a.customer, b.customer);
+        assert_eq!(one.turns_of(a), many.turns_of(b));
+        assert_eq!(one.verdicts_of(a), many.verdicts_of(b));
+    }
+}
+
+#[test]
+fn engine_is_reusable_across_runs() {
+    let scenario = Arc::new(tiny_scenario());
+    let personas: Arc<[PersonaSpec]> = vec![calm_persona()].into();
+    let agent = crate::agents::built_in("sloppy", &scenario).unwrap();
+    let mut engine = Engine::new(scenario, personas, agent, EngineConfig { slots: 16 }).unwrap();
+    let first = engine.run(3, 0..200);
+    let _ = engine.run(4, 0..50);
+    let again = engine.run(3, 0..200);
+    assert_eq!(first.turns, again.turns);
+}
+
+#[test]
+fn sloppy_plants_are_caught_at_their_turn() {
+    let scenario = tiny_scenario();
+    let out = run("sloppy", 64, 5000);
+    let mut planted = 0;
+    for ep in &out.episodes {
+        let caught: Vec<(String, u16)> = out
+            .verdicts_of(ep)
+            .iter()
+            .filter(|v| !v.passed && matches!(v.rule, RuleRef::Policy(_)))
+            .map(|v| (v.rule.id(&scenario).to_owned(), v.turn))
+            .collect();
+        let notes: Vec<(String, u16)> =
+            ep.agent_notes.iter().map(|note| (note.label.clone(), note.turn)).collect();
+        planted += notes.len();
+        let mut caught_sorted = caught.clone();
+        caught_sorted.sort();
+        let mut notes_sorted = notes.clone();
+        notes_sorted.sort();
+        assert_eq!(notes_sorted, caught_sorted, "episode {}", ep.episode);
+    }
+    assert!(planted > 500, "only {planted} planted violations");
+}

@@ -1,0 +1,254 @@
+//! The oracles: policy (checked as each agent turn happens), resolution and experience (checked at the end).
+//!
+//! Oracles read the world and the event log only, never what the agent claims.
+
+use crate::act::{ActKind, Slot};
+use crate::customer::Customer;
+use crate::record::{EndReason, Reason, RuleRef, Verdict};
+use crate::spec::{IntentSpec, Outcome, RuleKind, ScenarioSpec, ToolId, When};
+use crate::world::{ToolArgs, ToolOutcome, WorldState};
+
+/// Most tools a scenario may declare (tool state is kept in fixed arrays).
+pub const MAX_TOOLS: usize = 32;
+
+/// What the policy oracle remembers about an episode's tool calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PolicyState {
+    /// Per tool: 0 never called, 1 last call passed, 2 last call failed.
+    pub last: [u8; MAX_TOOLS],
+    /// The oracle's answer, once asked: 0 not asked, 1 yes, 2 no.
+    pub oracle: u8,
+    /// Whether the agent has declined the request at some turn.
+    pub declined: bool,
+}
+
+impl Default for PolicyState {
+    fn default() -> Self {
+        PolicyState { last: [0; MAX_TOOLS], oracle: 0, declined: false }
+    }
+}
+
+impl PolicyState {
+    fn called(&self, tool: ToolId) -> bool {
+        self.last[tool as usize] != 0
+    }
+
+    fn failed(&self, tool: ToolId) -> bool {
+        self.last[tool as usize] == 2
+    }
+
+    fn applies(&self, when: When) -> bool {
+        match when {
+            When::Always => true,
+            When::OracleYes => self.oracle == 1,
+            When::OracleNo => self.oracle == 2,
+        }
+    }
+
+    /// Whether any gate tool of the scenario's gate rules has failed and stays failed.
+    fn any_gate_failed(&self, scenario: &ScenarioSpec) -> bool {
+        scenario.rules.iter().any(|rule| match &rule.kind {
+            RuleKind::GateRespected { gates, .. } => gates.iter().any(|gate| self.failed(*gate)),
+            _ => false,
+        })
+    }
+}
+
+/// Checks a logged tool call against the policy state from the turns before it; pushes failed verdicts.
+#[allow(clippy::too_many_arguments)]
+pub fn judge_call(
+    scenario: &ScenarioSpec,
+    intent: &IntentSpec,
+    world: &WorldState,
+    refunded_before: u64,
+    state: &PolicyState,
+    turn: u16,
+    tool: ToolId,
+    args: &ToolArgs,
+    out: &mut Vec<Verdict>,
+) {
+    for (rule_idx, rule) in scenario.rules.iter().enumerate() {
+        let rule_ref = RuleRef::Policy(rule_idx as u16);
+        let mut fail = |reason| out.push(Verdict { rule: rule_ref, turn, passed: false, reason });
+        match &rule.kind {
+            RuleKind::StepOrder => {
+                if state.called(tool) {
+                    continue;
+                }
+                let Some(pos) = intent.steps.iter().position(|step| step.tool == tool) else {
+                    continue;
+                };
+                let missing = intent.steps[..pos].iter().find(|step| {
+                    state.applies(step.when) && !state.called(step.tool) && step.tool != tool
+                });
+                if let Some(step) = missing {
+                    fail(Reason::StepSkipped { tool, missing: step.tool });
+                }
+            }
+            RuleKind::StepsComplete => {}
+            RuleKind::AmountWithinOrderTotal { tool: refund_tool } => {
+                if tool != *refund_tool {
+                    continue;
+                }
+                let amount = args.get(Slot::Amount).unwrap_or(0);
+                let limit = world.order.total().saturating_sub(refunded_before);
+                if amount > limit {
+                    fail(Reason::AmountOver { amount, limit });
+                }
+            }
+            RuleKind::GateRespected { gates, guarded } => {
+                if !guarded.contains(&tool) {
+                    continue;
+                }
+                if let Some(gate) = gates.iter().find(|gate| state.failed(**gate)) {
+                    fail(Reason::GateClosed { gate: *gate, tool });
+                }
+            }
+        }
+    }
+}
+
+/// Records a tool call's result in the policy state.
+pub fn record_call(
+    scenario: &ScenarioSpec,
+    state: &mut PolicyState,
+    tool: ToolId,
+    outcome: ToolOutcome,
+) {
+    state.last[tool as usize] = if outcome.passed { 1 } else { 2 };
+    if scenario.tools[tool as usize].effect == crate::spec::Effect::AskOracle {
+        state.oracle = if outcome.passed { 1 } else { 2 };
+    }
+}
+
+/// Checks an agent utterance against the policy; pushes failed verdicts.
+pub fn judge_say(
+    scenario: &ScenarioSpec,
+    intent: &IntentSpec,
+    state: &mut PolicyState,
+    turn: u16,
+    act: ActKind,
+    out: &mut Vec<Verdict>,
+) {
+    if act == ActKind::Deny {
+        state.declined = true;
+    }
+    if act != ActKind::Close {
+        return;
+    }
+    for (rule_idx, rule) in scenario.rules.iter().enumerate() {
+        if rule.kind != RuleKind::StepsComplete {
+            continue;
+        }
+        if state.declined || state.any_gate_failed(scenario) {
+            continue;
+        }
+        if intent.oracle_no_ends && state.oracle == 2 {
+            continue;
+        }
+        let missing =
+            intent.steps.iter().find(|step| state.applies(step.when) && !state.called(step.tool));
+        if let Some(step) = missing {
+            out.push(Verdict {
+                rule: RuleRef::Policy(rule_idx as u16),
+                turn,
+                passed: false,
+                reason: Reason::Unfinished { missing: step.tool },
+            });
+        }
+    }
+}
+
+/// Whether the request should be granted: admissible under the intent's rule and asked by the account holder.
+pub fn should_grant(intent: &IntentSpec, world: &WorldState, customer: &Customer) -> bool {
+    !customer.impostor && world.eligible(intent.eligibility)
+}
+
+fn outcome_holds(outcome: Outcome, world: &WorldState, customer: &Customer) -> bool {
+    match outcome {
+        Outcome::RefundedGoalAmount => world.order.refunded == customer.goal(Slot::Amount),
+        Outcome::AccountFieldIsGoal(field) => {
+            let account = &world.account;
+            let value = match field {
+                crate::spec::AccountField::Address => account.street,
+                crate::spec::AccountField::Name => account.name,
+                crate::spec::AccountField::Phone => account.phone,
+                crate::spec::AccountField::PaymentMethod => account.payment,
+            };
+            value == customer.goal(Slot::NewValue)
+        }
+        Outcome::OrderOptionIsGoal => world.order.option == customer.goal(Slot::OrderOption) + 1,
+        Outcome::PasswordReset => world.password_reset,
+        Outcome::LinkSent => world.links_sent > 0,
+        Outcome::PromoIssued => world.promos_issued > 0,
+        Outcome::Purchased => world.purchases > 0,
+        Outcome::TeamNotified => world.notifications > 0,
+    }
+}
+
+/// The resolution verdict at the end of an episode.
+pub fn judge_resolution(
+    intent: &IntentSpec,
+    world: &WorldState,
+    customer: &Customer,
+    policy: &PolicyState,
+    last_turn: u16,
+) -> Verdict {
+    let verdict =
+        |passed, reason| Verdict { rule: RuleRef::Resolution, turn: last_turn, passed, reason };
+    if should_grant(intent, world, customer) {
+        if intent.resolved.iter().all(|outcome| outcome_holds(*outcome, world, customer)) {
+            verdict(true, Reason::Resolved)
+        } else {
+            verdict(false, Reason::GoalNotReached)
+        }
+    } else if intent.resolved.iter().any(|outcome| changed_for(*outcome, world)) {
+        verdict(false, Reason::GrantedWrongly)
+    } else if !policy.declined {
+        verdict(false, Reason::NeverDeclined)
+    } else {
+        verdict(true, Reason::DeclinedCorrectly)
+    }
+}
+
+/// Whether the world moved towards `outcome` at all (used when the request should have been refused).
+fn changed_for(outcome: Outcome, world: &WorldState) -> bool {
+    match outcome {
+        Outcome::RefundedGoalAmount => world.order.refunded > 0,
+        Outcome::AccountFieldIsGoal(_) => world.account != world.original,
+        Outcome::OrderOptionIsGoal => world.order.option != 0,
+        Outcome::PasswordReset => world.password_reset,
+        Outcome::LinkSent => world.links_sent > 0,
+        Outcome::PromoIssued => world.promos_issued > 0,
+        Outcome::Purchased => world.purchases > 0,
+        Outcome::TeamNotified => world.notifications > 0,
+    }
+}
+
+/// The experience verdict for how the episode ended, if it ended badly.
+pub fn judge_ending(end: EndReason, last_turn: u16) -> Option<Verdict> {
+    let (rule, reason) = match end {
+        EndReason::Closed => return None,
+        EndReason::Abandoned => (RuleRef::Abandoned, Reason::CustomerLeft),
+        EndReason::Escalated => (RuleRef::Escalated, Reason::HandedOver),
+        EndReason::TurnLimit => (RuleRef::TurnLimit, Reason::OutOfTurns),
+    };
+    Some(Verdict { rule, turn: last_turn, passed: false, reason })
+}
+
+/// CSAT proxy on a 1–5 scale from the ending, resolution and final frustration.
+///
+/// 1 if the customer left; otherwise 1 + 4 × (1 − frustration), minus 1.5 if unresolved and 0.5 if handed over, rounded and clamped.
+pub fn csat(end: EndReason, resolved: bool, frustration: f64) -> u8 {
+    if matches!(end, EndReason::Abandoned | EndReason::TurnLimit) {
+        return 1;
+    }
+    let mut score = 1.0 + 4.0 * (1.0 - frustration);
+    if !resolved {
+        score -= 1.5;
+    }
+    if end == EndReason::Escalated {
+        score -= 0.5;
+    }
+    score.round().clamp(1.0, 5.0) as u8
+}

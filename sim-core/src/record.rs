@@ -1,0 +1,251 @@
+//! What an episode leaves behind: turn rows, verdicts and the episode record, all plain data.
+
+use crate::act::{Act, Speaker};
+use crate::agent::AgentNote;
+use crate::customer::Customer;
+use crate::spec::{ScenarioSpec, ToolId};
+use crate::world::{MEMBERSHIP_LEVELS, ToolArgs, ToolOutcome};
+
+/// One turn of an episode: an utterance by either side or a tool call with its result.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TurnRecord {
+    /// Turn index within the episode, from 0.
+    pub turn: u16,
+    /// Who took the turn.
+    pub speaker: Speaker,
+    /// The act (utterances only).
+    pub act: Option<Act>,
+    /// The tool called (tool rows only).
+    pub tool: Option<ToolId>,
+    /// The tool's arguments (tool rows only).
+    pub args: ToolArgs,
+    /// What the tool returned (tool rows only).
+    pub outcome: Option<ToolOutcome>,
+    /// Text the agent wrote itself, if any; otherwise text is rendered from the act.
+    pub text: Option<Box<str>>,
+    /// Seed for rendering this turn's text, drawn from the episode stream.
+    pub text_seed: u32,
+    /// Customer frustration after this turn.
+    pub frustration: f32,
+    /// Why the customer chose this act (the rule of the reaction model that fired); empty for the agent.
+    pub why: &'static str,
+}
+
+/// Which check a verdict comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RuleRef {
+    /// A scenario policy rule, by index into [`ScenarioSpec::rules`].
+    Policy(u16),
+    /// The resolution oracle.
+    Resolution,
+    /// The experience oracle: the customer abandoned.
+    Abandoned,
+    /// The experience oracle: the conversation went to a human.
+    Escalated,
+    /// The episode hit the turn limit.
+    TurnLimit,
+}
+
+/// Why a verdict was given, with the values needed to explain it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reason {
+    /// `tool` was called before the earlier step `missing`.
+    StepSkipped {
+        /// The tool called.
+        tool: ToolId,
+        /// The earlier step's tool that had not been called.
+        missing: ToolId,
+    },
+    /// The agent closed while `missing` was still required.
+    Unfinished {
+        /// The first required step not done.
+        missing: ToolId,
+    },
+    /// A refund of `amount` cents exceeded the `limit` left on the order.
+    AmountOver {
+        /// Cents refunded by the call.
+        amount: u64,
+        /// Cents left on the order before the call.
+        limit: u64,
+    },
+    /// `tool` was called while `gate` had failed.
+    GateClosed {
+        /// The failed gate.
+        gate: ToolId,
+        /// The guarded tool called.
+        tool: ToolId,
+    },
+    /// The world ended in the state the goal requires.
+    Resolved,
+    /// The request was not admissible and the agent declined it without changing the world.
+    DeclinedCorrectly,
+    /// The world did not reach the goal state.
+    GoalNotReached,
+    /// The request was not admissible but the world was changed as if it were.
+    GrantedWrongly,
+    /// The request was not admissible and the agent never declined it.
+    NeverDeclined,
+    /// The customer left.
+    CustomerLeft,
+    /// The agent handed over to a human.
+    HandedOver,
+    /// The episode hit the turn limit.
+    OutOfTurns,
+}
+
+/// A check's result for one episode, at one turn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    /// The rule.
+    pub rule: RuleRef,
+    /// The turn the verdict is about.
+    pub turn: u16,
+    /// Whether the check passed.
+    pub passed: bool,
+    /// Why.
+    pub reason: Reason,
+}
+
+/// How an episode ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EndReason {
+    /// The agent closed the conversation.
+    Closed,
+    /// The customer left.
+    Abandoned,
+    /// The agent transferred to a human.
+    Escalated,
+    /// The turn limit was reached.
+    TurnLimit,
+}
+
+impl EndReason {
+    /// Stable snake_case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            EndReason::Closed => "closed",
+            EndReason::Abandoned => "abandoned",
+            EndReason::Escalated => "escalated",
+            EndReason::TurnLimit => "turn_limit",
+        }
+    }
+}
+
+/// Everything known about one finished episode; turns and verdicts live in the shard's flat buffers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EpisodeRecord {
+    /// Episode index in the run.
+    pub episode: u64,
+    /// The episode's seed.
+    pub seed: u64,
+    /// The customer as generated (hidden goal, knowledge, traits) before the first turn.
+    pub customer: Customer,
+    /// How it ended.
+    pub end: EndReason,
+    /// Whether the resolution oracle passed.
+    pub resolved: bool,
+    /// Number of failed policy verdicts.
+    pub violations: u16,
+    /// Number of turns.
+    pub n_turns: u16,
+    /// Frustration at the end.
+    pub final_frustration: f64,
+    /// CSAT proxy, 1 to 5.
+    pub csat: u8,
+    /// Range of this episode's rows in [`ShardOutput::turns`].
+    pub turns: std::ops::Range<usize>,
+    /// Range of this episode's verdicts in [`ShardOutput::verdicts`].
+    pub verdicts: std::ops::Range<usize>,
+    /// What the agent noted about its own behaviour.
+    pub agent_notes: Vec<AgentNote>,
+}
+
+impl EpisodeRecord {
+    /// Whether the episode was abandoned by the customer (or ran out of turns).
+    pub fn abandoned(&self) -> bool {
+        matches!(self.end, EndReason::Abandoned | EndReason::TurnLimit)
+    }
+
+    /// Whether the episode was escalated to a human.
+    pub fn escalated(&self) -> bool {
+        self.end == EndReason::Escalated
+    }
+}
+
+/// The output of running a range of episodes: records in episode order and flat row buffers.
+#[derive(Clone, Debug, Default)]
+pub struct ShardOutput {
+    /// One record per episode, in episode order.
+    pub episodes: Vec<EpisodeRecord>,
+    /// Turn rows; each record names its range.
+    pub turns: Vec<TurnRecord>,
+    /// Verdicts; each record names its range.
+    pub verdicts: Vec<Verdict>,
+}
+
+impl ShardOutput {
+    /// The turn rows of one record.
+    pub fn turns_of(&self, record: &EpisodeRecord) -> &[TurnRecord] {
+        &self.turns[record.turns.clone()]
+    }
+
+    /// The verdicts of one record.
+    pub fn verdicts_of(&self, record: &EpisodeRecord) -> &[Verdict] {
+        &self.verdicts[record.verdicts.clone()]
+    }
+}
+
+impl RuleRef {
+    /// The rule id as reported in outputs.
+    pub fn id<'a>(&self, scenario: &'a ScenarioSpec) -> &'a str {
+        match self {
+            RuleRef::Policy(idx) => &scenario.rules[*idx as usize].id,
+            RuleRef::Resolution => "resolution",
+            RuleRef::Abandoned => "experience.abandoned",
+            RuleRef::Escalated => "experience.escalated",
+            RuleRef::TurnLimit => "experience.turn_limit",
+        }
+    }
+}
+
+impl Verdict {
+    /// A one-line explanation.
+    pub fn describe(&self, scenario: &ScenarioSpec) -> String {
+        let tool = |id: ToolId| scenario.tools[id as usize].id.as_str();
+        match self.reason {
+            Reason::StepSkipped { tool: called, missing } => {
+                format!("{} called before required step {}", tool(called), tool(missing))
+            }
+            Reason::Unfinished { missing } => {
+                format!("closed before required step {}", tool(missing))
+            }
+            Reason::AmountOver { amount, limit } => format!(
+                "refund of ${}.{:02} exceeds the ${}.{:02} left on the order",
+                amount / 100,
+                amount % 100,
+                limit / 100,
+                limit % 100
+            ),
+            Reason::GateClosed { gate, tool: called } => {
+                format!("{} called after {} failed", tool(called), tool(gate))
+            }
+            Reason::Resolved => "the world reached the goal state".to_owned(),
+            Reason::DeclinedCorrectly => {
+                "request not admissible; declined and nothing changed".to_owned()
+            }
+            Reason::GoalNotReached => "the world did not reach the goal state".to_owned(),
+            Reason::GrantedWrongly => "request not admissible but the world was changed".to_owned(),
+            Reason::NeverDeclined => {
+                "request not admissible and the agent never declined it".to_owned()
+            }
+            Reason::CustomerLeft => "the customer left".to_owned(),
+            Reason::HandedOver => "handed over to a human".to_owned(),
+            Reason::OutOfTurns => "the turn limit was reached".to_owned(),
+        }
+    }
+}
+
+/// Name of a membership level code.
+pub fn membership_name(code: u64) -> &'static str {
+    MEMBERSHIP_LEVELS.get(code as usize).copied().unwrap_or("guest")
+}

@@ -1,0 +1,319 @@
+//! Scenario and persona specifications: the validated, plain-data form the engine runs.
+//!
+//! The `sim-scenarios` and `sim-personas` crates build these from RON files; tests may build them by hand.
+
+use crate::act::SlotSet;
+
+/// Index of a tool in [`ScenarioSpec::tools`].
+pub type ToolId = u8;
+/// Index of an intent in [`ScenarioSpec::intents`].
+pub type IntentId = u16;
+
+/// A whole scenario: how worlds are generated, the tools, the intents and the policy.
+#[derive(Clone, Debug)]
+pub struct ScenarioSpec {
+    /// Scenario id (the file stem), part of every episode's seed.
+    pub id: String,
+    /// One-line description.
+    pub description: String,
+    /// Tools the agent may call.
+    pub tools: Vec<ToolSpec>,
+    /// Customer intents with their weights, steps and resolution.
+    pub intents: Vec<IntentSpec>,
+    /// Policy rules the oracles check.
+    pub rules: Vec<RuleSpec>,
+    /// How customer records and orders are generated.
+    pub world: WorldGen,
+    /// Turn limit: the episode ends when this many turns have been taken.
+    pub max_turns: u16,
+}
+
+/// A tool the agent may call, with its arguments and native effect.
+#[derive(Clone, Debug)]
+pub struct ToolSpec {
+    /// Tool id as the agent names it (an ABCD button id such as `pull-up-account`).
+    pub id: String,
+    /// Slots the tool takes as arguments.
+    pub args: SlotSet,
+    /// How many of `args` must be given (3 of 4 for verify-identity; all for most tools).
+    pub min_args: u8,
+    /// What the tool does to the world.
+    pub effect: Effect,
+}
+
+/// The native effect of a tool on the world; scenarios pick one per tool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Opens the account named by full name or account id; fails if neither matches.
+    PullUpAccount,
+    /// Passes when at least `min_args` of the given identity values match the account.
+    VerifyIdentity,
+    /// Passes when username, email and order id all match.
+    ValidatePurchase,
+    /// Records a reason or a detail; always passes.
+    Record,
+    /// Adds the `amount` argument to the order's refunded total.
+    Refund,
+    /// Sets an account field to the `new_value` argument.
+    UpdateAccount(AccountField),
+    /// Sets the order's pending change to the `order_option` argument.
+    UpdateOrder,
+    /// Resets the password; passes when the PIN or security answer matches.
+    MakePassword,
+    /// Sends a link (reset code, security best practices, payment link).
+    SendLink,
+    /// Issues a promo code.
+    PromoCode,
+    /// Answers the intent's yes/no question from the world (was it a company error?).
+    AskOracle,
+    /// Reports the order's shipping status.
+    ShippingStatus,
+    /// Checks the membership privilege for the intent's eligibility rule.
+    Membership,
+    /// Notifies an internal team.
+    NotifyTeam,
+    /// Places an order for a product.
+    MakePurchase,
+}
+
+/// An account field that `update-account` can change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AccountField {
+    /// Street address.
+    Address,
+    /// Full name.
+    Name,
+    /// Phone number.
+    Phone,
+    /// Payment method.
+    PaymentMethod,
+}
+
+/// A customer intent (an ABCD subflow): what the customer wants and what the guideline requires.
+#[derive(Clone, Debug)]
+pub struct IntentSpec {
+    /// Subflow id, e.g. `refund_initiate`.
+    pub id: String,
+    /// Flow id, e.g. `product_defect`.
+    pub flow: String,
+    /// Relative weight in the scenario's intent mix.
+    pub weight: f64,
+    /// The guideline's ordered steps.
+    pub steps: Vec<Step>,
+    /// Which eligibility rule the `membership` tool applies, and whether the request is granted at all.
+    pub eligibility: Eligibility,
+    /// What the world must look like at the end when the request is granted.
+    pub resolved: Vec<Outcome>,
+    /// Values the customer brings for the goal (the slots the steps ask that are not identity facts).
+    pub goal_slots: SlotSet,
+    /// Whether the agent may close after a negative oracle answer without the remaining steps.
+    pub oracle_no_ends: bool,
+}
+
+/// One guideline step: call `tool` with `args`, when `when` holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// The tool to call.
+    pub tool: ToolId,
+    /// When the step applies.
+    pub when: When,
+    /// The slots this step's call takes (the tool's own args unless the guideline says otherwise).
+    pub args: SlotSet,
+    /// How many of `args` the call needs.
+    pub min_args: u8,
+}
+
+/// The condition under which a step applies, read from earlier tool results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    /// Always.
+    Always,
+    /// Only if `ask-the-oracle` answered yes.
+    OracleYes,
+    /// Only if `ask-the-oracle` answered no.
+    OracleNo,
+}
+
+/// How a request is judged admissible from world facts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Eligibility {
+    /// Always granted (given identity checks pass).
+    Always,
+    /// ABCD return window: gold unlimited, silver 180 days, bronze 90, guest 30.
+    ReturnWindow,
+    /// Granted when the oracle says the company erred, or the member is above guest.
+    OracleOrMember,
+    /// Granted only when the oracle says yes.
+    OracleYes,
+}
+
+/// A world fact the resolution oracle checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The order's refunded total equals the goal amount.
+    RefundedGoalAmount,
+    /// The account field equals the customer's desired new value.
+    AccountFieldIsGoal(AccountField),
+    /// The order's pending change equals the customer's desired option.
+    OrderOptionIsGoal,
+    /// The password was reset.
+    PasswordReset,
+    /// A link was sent.
+    LinkSent,
+    /// A promo code was issued.
+    PromoIssued,
+    /// A purchase was placed.
+    Purchased,
+    /// An internal team was notified.
+    TeamNotified,
+}
+
+/// A policy rule the policy oracle checks.
+#[derive(Clone, Debug)]
+pub struct RuleSpec {
+    /// Rule id as reported in verdicts.
+    pub id: String,
+    /// The rule as a human sentence.
+    pub text: String,
+    /// What the rule checks.
+    pub kind: RuleKind,
+}
+
+/// Kinds of policy rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuleKind {
+    /// Each step's tool is called only after every earlier applicable step of the intent was called.
+    StepOrder,
+    /// The agent closes only after every applicable step was done, unless a gate failed or a denial was given.
+    StepsComplete,
+    /// The `amount` of `tool` never exceeds what is left of the order total.
+    AmountWithinOrderTotal {
+        /// The refund tool.
+        tool: ToolId,
+    },
+    /// None of `guarded` is called while the latest result of any of `gates` is a failure.
+    GateRespected {
+        /// Tools whose failure closes the gate.
+        gates: Vec<ToolId>,
+        /// Tools that must not run behind a closed gate.
+        guarded: Vec<ToolId>,
+    },
+}
+
+/// Distributions used to generate customer records and orders.
+#[derive(Clone, Debug)]
+pub struct WorldGen {
+    /// Weights of membership levels guest, bronze, silver, gold.
+    pub membership_weights: [f64; 4],
+    /// Item price in dollars: log-normal (mu, sigma) of the natural log, clamped to [min, max].
+    pub price: PriceGen,
+    /// Days since purchase: uniform over [min, max].
+    pub days_since_purchase: (u32, u32),
+    /// Weights of payment methods credit card, debit card, paypal.
+    pub payment_weights: [f64; 3],
+    /// Items per order: uniform over [min, max].
+    pub items_per_order: (u8, u8),
+    /// Probability that `ask-the-oracle` answers yes.
+    pub oracle_yes: f64,
+}
+
+/// Log-normal price generator.
+#[derive(Clone, Copy, Debug)]
+pub struct PriceGen {
+    /// Mean of ln(price in dollars).
+    pub mu: f64,
+    /// Standard deviation of ln(price).
+    pub sigma: f64,
+    /// Lowest price in dollars.
+    pub min: f64,
+    /// Highest price in dollars.
+    pub max: f64,
+}
+
+/// A persona: a distribution over simulated customers.
+#[derive(Clone, Debug)]
+pub struct PersonaSpec {
+    /// Persona id (the file stem).
+    pub id: String,
+    /// One-line description.
+    pub description: String,
+    /// Weight in a scenario's default mix.
+    pub weight: f64,
+    /// Patience: turns the customer will wait for resolution.
+    pub patience: Dist,
+    /// P(answer what was asked).
+    pub cooperativeness: Dist,
+    /// Words per utterance.
+    pub verbosity: Dist,
+    /// P(telling the truth when they do not know a fact); 1 - honesty is P(a false claim).
+    pub honesty: Dist,
+    /// P(re-asking after a denial).
+    pub pushiness: Dist,
+    /// P(an identity fact is misremembered or missing).
+    pub recall_error: Dist,
+    /// P(the opening turn is vague rather than stating the need).
+    pub vague_opening: f64,
+    /// Frustration at which the customer demands a human.
+    pub demand_human_at: f64,
+    /// Frustration at which the customer leaves.
+    pub abandon_at: f64,
+    /// How frustration moves.
+    pub mood: MoodParams,
+    /// Whether the customer is not the account holder (knows only the name and what they invent).
+    pub impostor: bool,
+    /// Intents this persona can hold (empty: all).
+    pub intents: Vec<String>,
+}
+
+/// Frustration dynamics: additive steps, clamped to [0, 1].
+#[derive(Clone, Copy, Debug)]
+pub struct MoodParams {
+    /// Starting frustration.
+    pub initial: f64,
+    /// When asked for something already given.
+    pub repeated_question: f64,
+    /// When the agent denies the request.
+    pub denial: f64,
+    /// When the agent says something irrelevant.
+    pub irrelevant: f64,
+    /// Each agent turn that does not visibly move things on (tool calls, waiting).
+    pub waiting: f64,
+    /// When the agent reports progress (negative: frustration falls).
+    pub progress: f64,
+    /// When the agent apologises (negative).
+    pub apology: f64,
+}
+
+/// A scalar distribution for a trait.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Dist {
+    /// Always this value.
+    Fixed(f64),
+    /// Uniform over [lo, hi].
+    Uniform(f64, f64),
+    /// Normal(mean, sd) clamped to [min, max].
+    Normal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation.
+        sd: f64,
+        /// Lower clamp.
+        min: f64,
+        /// Upper clamp.
+        max: f64,
+    },
+    /// Beta(a, b) on [0, 1].
+    Beta(f64, f64),
+}
+
+impl ScenarioSpec {
+    /// The tool with the given id.
+    pub fn tool_id(&self, id: &str) -> Option<ToolId> {
+        self.tools.iter().position(|tool| tool.id == id).map(|idx| idx as ToolId)
+    }
+
+    /// The intent with the given id.
+    pub fn intent_id(&self, id: &str) -> Option<IntentId> {
+        self.intents.iter().position(|intent| intent.id == id).map(|idx| idx as IntentId)
+    }
+}

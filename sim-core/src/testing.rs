@@ -1,0 +1,117 @@
+//! Hand-built specs for tests and examples: a tiny two-intent scenario and a calm persona.
+
+use crate::act::{Slot, SlotSet};
+use crate::spec::*;
+
+fn slots(list: &[Slot]) -> SlotSet {
+    list.iter().fold(SlotSet::EMPTY, |set, slot| set.with(*slot))
+}
+
+/// A two-intent scenario (change address, refund) with all four rule kinds.
+pub fn tiny_scenario() -> ScenarioSpec {
+    let tool = |id: &str, args: &[Slot], min_args: u8, effect| ToolSpec {
+        id: id.to_owned(),
+        args: slots(args),
+        min_args,
+        effect,
+    };
+    let tools = vec![
+        tool("pull-up-account", &[Slot::FullName, Slot::AccountId], 1, Effect::PullUpAccount),
+        tool(
+            "verify-identity",
+            &[Slot::ZipCode, Slot::Phone, Slot::Email, Slot::OrderId],
+            3,
+            Effect::VerifyIdentity,
+        ),
+        tool(
+            "validate-purchase",
+            &[Slot::Username, Slot::Email, Slot::OrderId],
+            3,
+            Effect::ValidatePurchase,
+        ),
+        tool("update-account", &[Slot::NewValue], 1, Effect::UpdateAccount(AccountField::Address)),
+        tool("offer-refund", &[Slot::Amount], 1, Effect::Refund),
+    ];
+    let step = |tools: &[ToolSpec], idx: u8| Step {
+        tool: idx,
+        when: When::Always,
+        args: tools[idx as usize].args,
+        min_args: tools[idx as usize].min_args,
+    };
+    let intents = vec![
+        IntentSpec {
+            id: "manage_change_address".to_owned(),
+            flow: "manage_account".to_owned(),
+            weight: 1.0,
+            steps: vec![step(&tools, 0), step(&tools, 1), step(&tools, 3)],
+            eligibility: Eligibility::Always,
+            resolved: vec![Outcome::AccountFieldIsGoal(AccountField::Address)],
+            goal_slots: slots(&[Slot::NewValue]),
+            oracle_no_ends: false,
+        },
+        IntentSpec {
+            id: "refund_initiate".to_owned(),
+            flow: "product_defect".to_owned(),
+            weight: 1.0,
+            steps: vec![step(&tools, 0), step(&tools, 2), step(&tools, 4)],
+            eligibility: Eligibility::Always,
+            resolved: vec![Outcome::RefundedGoalAmount],
+            goal_slots: slots(&[Slot::Amount]),
+            oracle_no_ends: false,
+        },
+    ];
+    let rule = |id: &str, kind| RuleSpec { id: id.to_owned(), text: id.to_owned(), kind };
+    ScenarioSpec {
+        id: "tiny".to_owned(),
+        description: "two intents for tests".to_owned(),
+        tools,
+        intents,
+        rules: vec![
+            rule("abcd-step-order", RuleKind::StepOrder),
+            rule("abcd-steps-complete", RuleKind::StepsComplete),
+            rule("refund-within-total", RuleKind::AmountWithinOrderTotal { tool: 4 }),
+            rule(
+                "no-change-unverified",
+                RuleKind::GateRespected { gates: vec![1, 2], guarded: vec![3, 4] },
+            ),
+        ],
+        world: WorldGen {
+            membership_weights: [0.25, 0.25, 0.25, 0.25],
+            price: PriceGen { mu: 4.0, sigma: 0.5, min: 10.0, max: 500.0 },
+            days_since_purchase: (1, 200),
+            payment_weights: [0.5, 0.3, 0.2],
+            items_per_order: (1, 3),
+            oracle_yes: 0.5,
+        },
+        max_turns: 60,
+    }
+}
+
+/// A calm, cooperative persona with a small recall-error rate.
+pub fn calm_persona() -> PersonaSpec {
+    PersonaSpec {
+        id: "calm".to_owned(),
+        description: "patient and cooperative".to_owned(),
+        weight: 1.0,
+        patience: Dist::Normal { mean: 30.0, sd: 5.0, min: 15.0, max: 60.0 },
+        cooperativeness: Dist::Beta(18.0, 1.0),
+        verbosity: Dist::Normal { mean: 12.0, sd: 3.0, min: 3.0, max: 40.0 },
+        honesty: Dist::Fixed(1.0),
+        pushiness: Dist::Uniform(0.0, 0.2),
+        recall_error: Dist::Uniform(0.0, 0.04),
+        vague_opening: 0.1,
+        demand_human_at: 0.8,
+        abandon_at: 0.95,
+        mood: MoodParams {
+            initial: 0.1,
+            repeated_question: 0.08,
+            denial: 0.15,
+            irrelevant: 0.05,
+            waiting: 0.005,
+            progress: -0.05,
+            apology: -0.05,
+        },
+        impostor: false,
+        intents: Vec::new(),
+    }
+}

@@ -1,0 +1,334 @@
+//! The per-episode world: one customer account and the order in question, generated from the scenario, changed by tools.
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, LogNormal};
+
+use crate::act::Slot;
+use crate::spec::{AccountField, Effect, Eligibility, IntentSpec, ScenarioSpec, ToolId, WorldGen};
+
+/// Sizes of the name pools the realiser renders codes from; codes are indices into them.
+pub mod pools {
+    /// First names.
+    pub const FIRST_NAMES: u64 = 48;
+    /// Last names.
+    pub const LAST_NAMES: u64 = 48;
+    /// Street names.
+    pub const STREETS: u64 = 32;
+    /// Cities (each with its state).
+    pub const CITIES: u64 = 24;
+    /// Products (brand × type).
+    pub const PRODUCTS: u64 = 16;
+    /// Reasons.
+    pub const REASONS: u64 = 10;
+    /// Order options (ABCD `order_slotval` and `change_option`).
+    pub const ORDER_OPTIONS: u64 = 8;
+    /// Refund methods.
+    pub const REFUND_METHODS: u64 = 4;
+    /// Security answers.
+    pub const SECURITY_ANSWERS: u64 = 5;
+    /// Payment methods.
+    pub const PAYMENT_METHODS: u64 = 3;
+}
+
+/// Membership levels, lowest first.
+pub const MEMBERSHIP_LEVELS: [&str; 4] = ["guest", "bronze", "silver", "gold"];
+
+/// The customer's account.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Account {
+    /// Name code: first-name index × 1000 + last-name index.
+    pub name: u64,
+    /// Account id (10 alphanumerics, rendered from this code).
+    pub account_id: u64,
+    /// Username and email share this code: name code × 1000 + three digits.
+    pub handle: u64,
+    /// Phone number, 10 digits.
+    pub phone: u64,
+    /// Zip code, 5 digits.
+    pub zip: u64,
+    /// PIN, 4 digits.
+    pub pin: u64,
+    /// Security answer index.
+    pub security_answer: u64,
+    /// Membership level index into [`MEMBERSHIP_LEVELS`].
+    pub membership: u64,
+    /// Street address code: house number × 100 + street index.
+    pub street: u64,
+    /// City index.
+    pub city: u64,
+    /// Payment method index.
+    pub payment: u64,
+}
+
+/// The order the conversation is about.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Order {
+    /// Order id, 10 digits.
+    pub order_id: u64,
+    /// Product codes of the items.
+    pub products: [u64; 4],
+    /// Prices of the items in cents.
+    pub prices: [u64; 4],
+    /// Number of items.
+    pub n_items: u8,
+    /// Days since purchase.
+    pub days_since_purchase: u64,
+    /// Cents refunded so far.
+    pub refunded: u64,
+    /// Pending change (order option code + 1; 0 = none).
+    pub option: u64,
+    /// Shipping state index (order received, in transit, out for delivery, delivered).
+    pub shipping: u64,
+}
+
+impl Order {
+    /// Order total in cents.
+    pub fn total(&self) -> u64 {
+        self.prices[..self.n_items as usize].iter().sum()
+    }
+}
+
+/// Everything tools can read and change in one episode.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WorldState {
+    /// The account as it is now.
+    pub account: Account,
+    /// The account as generated, to tell what changed.
+    pub original: Account,
+    /// The order in question.
+    pub order: Order,
+    /// Whether ask-the-oracle answers yes.
+    pub oracle_yes: bool,
+    /// Whether the account has been pulled up.
+    pub account_open: bool,
+    /// Whether a password was reset.
+    pub password_reset: bool,
+    /// Links sent.
+    pub links_sent: u8,
+    /// Promo codes issued.
+    pub promos_issued: u8,
+    /// Purchases made.
+    pub purchases: u8,
+    /// Team notifications.
+    pub notifications: u8,
+}
+
+/// What a tool call returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ToolOutcome {
+    /// Whether the call succeeded (a check passed, an answer was yes).
+    pub passed: bool,
+    /// A tool-specific value (shipping state, amount recorded…).
+    pub value: u64,
+}
+
+impl WorldState {
+    /// Generates a world for `intent` from the scenario's distributions.
+    pub fn generate(world_gen: &WorldGen, intent: &IntentSpec, rng: &mut ChaCha8Rng) -> WorldState {
+        let first = rng.random_range(0..pools::FIRST_NAMES);
+        let last = rng.random_range(0..pools::LAST_NAMES);
+        let name = first * 1000 + last;
+        let account = Account {
+            name,
+            account_id: rng.random_range(0..36u64.pow(10)),
+            handle: name * 1000 + rng.random_range(100..1000),
+            phone: rng.random_range(200_000_0000..1_000_000_0000),
+            zip: rng.random_range(10_000..100_000),
+            pin: rng.random_range(1000..10_000),
+            security_answer: rng.random_range(0..pools::SECURITY_ANSWERS),
+            membership: weighted_index(&world_gen.membership_weights, rng) as u64,
+            street: rng.random_range(100..10_000) * 100 + rng.random_range(0..pools::STREETS),
+            city: rng.random_range(0..pools::CITIES),
+            payment: weighted_index(&world_gen.payment_weights, rng) as u64,
+        };
+        let (lo, hi) = world_gen.items_per_order;
+        let n_items = rng.random_range(lo..=hi).clamp(1, 4);
+        let price_dist = LogNormal::new(world_gen.price.mu, world_gen.price.sigma)
+            .expect("validated by the loader");
+        let mut order = Order {
+            order_id: rng.random_range(1_000_000_000..10_000_000_000),
+            n_items,
+            days_since_purchase: rng
+                .random_range(world_gen.days_since_purchase.0..=world_gen.days_since_purchase.1)
+                as u64,
+            shipping: rng.random_range(0..4),
+            ..Order::default()
+        };
+        for idx in 0..n_items as usize {
+            order.products[idx] = rng.random_range(0..pools::PRODUCTS);
+            let dollars: f64 =
+                price_dist.sample(rng).clamp(world_gen.price.min, world_gen.price.max);
+            order.prices[idx] = dollars.round() as u64 * 100;
+        }
+        let oracle_yes = rng.random_bool(world_gen.oracle_yes);
+        let _ = intent;
+        WorldState {
+            original: account.clone(),
+            account,
+            order,
+            oracle_yes,
+            ..WorldState::default()
+        }
+    }
+
+    /// The true value of an identity slot, or `None` for goal slots.
+    pub fn true_value(&self, slot: Slot) -> Option<u64> {
+        let account = &self.account;
+        Some(match slot {
+            Slot::FullName => account.name,
+            Slot::AccountId => account.account_id,
+            Slot::Username | Slot::Email => account.handle,
+            Slot::Phone => account.phone,
+            Slot::ZipCode => account.zip,
+            Slot::OrderId => self.order.order_id,
+            Slot::PinNumber => account.pin,
+            Slot::SecurityAnswer => account.security_answer,
+            Slot::MembershipLevel => account.membership,
+            Slot::StreetAddress | Slot::FullAddress => account.street,
+            Slot::PaymentMethod => account.payment,
+            _ => return None,
+        })
+    }
+
+    /// Whether the request is admissible under the intent's eligibility rule, from true world facts.
+    pub fn eligible(&self, eligibility: Eligibility) -> bool {
+        match eligibility {
+            Eligibility::Always => true,
+            Eligibility::ReturnWindow => {
+                let window = [30, 90, 180, u64::MAX][self.account.membership as usize];
+                self.order.days_since_purchase <= window
+            }
+            Eligibility::OracleOrMember => self.oracle_yes || self.account.membership > 0,
+            Eligibility::OracleYes => self.oracle_yes,
+        }
+    }
+
+    /// Applies a tool call to the world and returns what the tool reports.
+    pub fn apply(
+        &mut self,
+        scenario: &ScenarioSpec,
+        intent: &IntentSpec,
+        tool: ToolId,
+        args: &ToolArgs,
+    ) -> ToolOutcome {
+        let spec = &scenario.tools[tool as usize];
+        let given = args.slots.len() as u8;
+        if given < spec.min_args {
+            return ToolOutcome { passed: false, value: 0 };
+        }
+        let matches = |world: &WorldState, slot: Slot| -> bool {
+            args.get(slot).is_some_and(|value| world.true_value(slot) == Some(value))
+        };
+        let count_matches = args.slots.iter().filter(|slot| matches(self, *slot)).count() as u8;
+        let pass = |passed: bool| ToolOutcome { passed, value: 0 };
+        match spec.effect {
+            Effect::PullUpAccount => {
+                let ok = matches(self, Slot::FullName) || matches(self, Slot::AccountId);
+                self.account_open |= ok;
+                pass(ok)
+            }
+            Effect::VerifyIdentity => pass(count_matches >= spec.min_args),
+            Effect::ValidatePurchase => {
+                pass(count_matches >= spec.min_args && count_matches == given)
+            }
+            Effect::Record => pass(true),
+            Effect::Refund => {
+                let amount = args.get(Slot::Amount).unwrap_or(0);
+                self.order.refunded += amount;
+                ToolOutcome { passed: true, value: amount }
+            }
+            Effect::UpdateAccount(field) => {
+                let Some(value) = args.get(Slot::NewValue) else { return pass(false) };
+                match field {
+                    AccountField::Address => self.account.street = value,
+                    AccountField::Name => self.account.name = value,
+                    AccountField::Phone => self.account.phone = value,
+                    AccountField::PaymentMethod => self.account.payment = value,
+                }
+                pass(true)
+            }
+            Effect::UpdateOrder => {
+                let Some(value) = args.get(Slot::OrderOption) else { return pass(false) };
+                self.order.option = value + 1;
+                pass(true)
+            }
+            Effect::MakePassword => {
+                let ok = matches(self, Slot::PinNumber) || matches(self, Slot::SecurityAnswer);
+                self.password_reset |= ok;
+                pass(ok)
+            }
+            Effect::SendLink => {
+                self.links_sent += 1;
+                pass(true)
+            }
+            Effect::PromoCode => {
+                self.promos_issued += 1;
+                pass(true)
+            }
+            Effect::AskOracle => pass(self.oracle_yes),
+            Effect::ShippingStatus => ToolOutcome { passed: true, value: self.order.shipping },
+            Effect::Membership => pass(self.eligible(intent.eligibility)),
+            Effect::NotifyTeam => {
+                self.notifications += 1;
+                pass(true)
+            }
+            Effect::MakePurchase => {
+                self.purchases += 1;
+                pass(true)
+            }
+        }
+    }
+}
+
+/// Arguments of a tool call: slots with values, in slot order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ToolArgs {
+    /// The slots given.
+    pub slots: crate::act::SlotSet,
+    /// Their values, in slot order.
+    pub values: [u64; crate::act::MAX_VALUES],
+}
+
+impl ToolArgs {
+    /// Adds `slot = value` (ignored when four are already given).
+    pub fn push(&mut self, slot: Slot, value: u64) {
+        if self.slots.len() as usize >= crate::act::MAX_VALUES || self.slots.contains(slot) {
+            return;
+        }
+        let pos = self.slots.iter().filter(|s| (*s as u8) < slot as u8).count();
+        let n = self.slots.len() as usize;
+        self.values.copy_within(pos..n, pos + 1);
+        self.values[pos] = value;
+        self.slots = self.slots.with(slot);
+    }
+
+    /// The value given for `slot`.
+    pub fn get(&self, slot: Slot) -> Option<u64> {
+        if !self.slots.contains(slot) {
+            return None;
+        }
+        let pos = self.slots.iter().position(|s| s == slot)?;
+        Some(self.values[pos])
+    }
+
+    /// Slot-value pairs in slot order.
+    pub fn iter(&self) -> impl Iterator<Item = (Slot, u64)> + '_ {
+        self.slots.iter().zip(self.values)
+    }
+}
+
+/// Draws an index with probability proportional to `weights`.
+pub fn weighted_index(weights: &[f64], rng: &mut ChaCha8Rng) -> usize {
+    let total: f64 = weights.iter().sum();
+    let mut draw = rng.random::<f64>() * total;
+    for (idx, weight) in weights.iter().enumerate() {
+        if draw < *weight {
+            return idx;
+        }
+        draw -= weight;
+    }
+    weights.len() - 1
+}
