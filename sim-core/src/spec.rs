@@ -54,8 +54,8 @@ pub enum Effect {
     Record,
     /// Adds the `amount` argument to the order's refunded total.
     Refund,
-    /// Sets an account field to the `new_value` argument.
-    UpdateAccount(AccountField),
+    /// Sets the account field named by the intent's `AccountFieldIsGoal` outcome to the `new_value` argument.
+    UpdateAccount,
     /// Sets the order's pending change to the `order_option` argument.
     UpdateOrder,
     /// Resets the password; passes when the PIN or security answer matches.

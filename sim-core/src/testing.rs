@@ -29,7 +29,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
             3,
             Effect::ValidatePurchase,
         ),
-        tool("update-account", &[Slot::NewValue], 1, Effect::UpdateAccount(AccountField::Address)),
+        tool("update-account", &[Slot::NewValue], 1, Effect::UpdateAccount),
         tool("offer-refund", &[Slot::Amount], 1, Effect::Refund),
     ];
     let step = |tools: &[ToolSpec], idx: u8| Step {

@@ -112,6 +112,8 @@ pub struct WorldState {
     pub purchases: u8,
     /// Team notifications.
     pub notifications: u8,
+    /// Calls to update-account.
+    pub account_updates: u8,
 }
 
 /// What a tool call returned.
@@ -239,8 +241,17 @@ impl WorldState {
                 self.order.refunded += amount;
                 ToolOutcome { passed: true, value: amount }
             }
-            Effect::UpdateAccount(field) => {
+            Effect::UpdateAccount => {
                 let Some(value) = args.get(Slot::NewValue) else { return pass(false) };
+                let field = intent.resolved.iter().find_map(|outcome| match outcome {
+                    crate::spec::Outcome::AccountFieldIsGoal(field) => Some(*field),
+                    _ => None,
+                });
+                let Some(field) = field else {
+                    self.account_updates += 1;
+                    return pass(true);
+                };
+                self.account_updates += 1;
                 match field {
                     AccountField::Address => self.account.street = value,
                     AccountField::Name => self.account.name = value,
