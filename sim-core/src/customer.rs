@@ -127,7 +127,7 @@ fn goal_value(slot: Slot, world: &WorldState, intent: &IntentSpec, rng: &mut Cha
                         + (current.name % 1000 + rng.random_range(1..pools::LAST_NAMES))
                             % pools::LAST_NAMES
                 }
-                Some(AccountField::Phone) => rng.random_range(200_000_0000..1_000_000_0000),
+                Some(AccountField::Phone) => rng.random_range(2_000_000_000..10_000_000_000),
                 Some(AccountField::PaymentMethod) => {
                     (current.payment + rng.random_range(1..pools::PAYMENT_METHODS))
                         % pools::PAYMENT_METHODS
@@ -351,7 +351,7 @@ fn invent_value(slot: Slot, rng: &mut ChaCha8Rng) -> u64 {
                 * 1000
                 + rng.random_range(100..1000)
         }
-        Slot::Phone => rng.random_range(200_000_0000..1_000_000_0000),
+        Slot::Phone => rng.random_range(2_000_000_000..10_000_000_000),
         Slot::ZipCode => rng.random_range(10_000..100_000),
         Slot::OrderId => rng.random_range(1_000_000_000..10_000_000_000),
         Slot::PinNumber => rng.random_range(1000..10_000),

@@ -180,7 +180,7 @@ impl Engine {
             let mut ids = Vec::new();
             let mut weights = Vec::new();
             for (idx, intent) in scenario.intents.iter().enumerate() {
-                if persona.intents.is_empty() || persona.intents.iter().any(|id| *id == intent.id) {
+                if persona.intents.is_empty() || persona.intents.contains(&intent.id) {
                     ids.push(idx as IntentId);
                     weights.push(intent.weight);
                 }
@@ -648,7 +648,7 @@ fn end_episodes(
             out.verdicts.push(ending);
         }
         let turn_start = out.turns.len();
-        out.turns.extend(log.turns.drain(..));
+        out.turns.append(&mut log.turns);
         let frustration = customer.now.frustration;
         out.episodes.push(EpisodeRecord {
             episode: meta.episode,

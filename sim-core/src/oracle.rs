@@ -215,7 +215,9 @@ pub fn judge_resolution(
 fn changed_for(outcome: Outcome, world: &WorldState) -> bool {
     match outcome {
         Outcome::RefundedGoalAmount => world.order.refunded > 0,
-        Outcome::AccountFieldIsGoal(_) => world.account != world.original || world.account_updates > 0,
+        Outcome::AccountFieldIsGoal(_) => {
+            world.account != world.original || world.account_updates > 0
+        }
         Outcome::OrderOptionIsGoal => world.order.option != 0,
         Outcome::PasswordReset => world.password_reset,
         Outcome::LinkSent => world.links_sent > 0,

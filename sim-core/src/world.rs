@@ -136,7 +136,7 @@ impl WorldState {
             name,
             account_id: rng.random_range(0..36u64.pow(10)),
             handle: name * 1000 + rng.random_range(100..1000),
-            phone: rng.random_range(200_000_0000..1_000_000_0000),
+            phone: rng.random_range(2_000_000_000..10_000_000_000),
             zip: rng.random_range(10_000..100_000),
             pin: rng.random_range(1000..10_000),
             security_answer: rng.random_range(0..pools::SECURITY_ANSWERS),
