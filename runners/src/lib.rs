@@ -1,1 +1,14 @@
-//! placeholder
+//! sim-runners: everything the `rehearse` binary does, as a library tests can call.
+//!
+//! Only this crate knows about clap, rayon, polars and output formats; sim-core stays pure.
+
+pub mod atomic;
+pub mod batch;
+pub mod bench;
+pub mod cli;
+pub mod list;
+pub mod output;
+pub mod replay;
+pub mod run;
+pub mod setup;
+pub mod summary;

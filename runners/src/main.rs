@@ -1,2 +1,60 @@
-//! placeholder
-fn main() {}
+//! The `rehearse` binary: parse flags, run the command, map the outcome to an exit code.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Parser;
+use sim_runners::cli::{Cli, Command};
+use sim_runners::{bench, list, replay, run, setup};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Run(args) => {
+            let plan = setup::plan(&args.sim, args.episodes)?;
+            let report = run::run(&args, &plan)?;
+            if args.fail_on_violation && report.stats.total.with_violation > 0 {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Command::Replay(args) => {
+            let line = replay::find(&args.out, args.episode)?;
+            print!("{}", replay::render(&line));
+        }
+        Command::Bench(args) => {
+            let plan = setup::plan(&args.sim, args.episodes)?;
+            let all = plan.threads;
+            let base = bench::baseline(&plan, args.repeat);
+            let one = bench::engine(&plan, 1, args.repeat)?;
+            let many = bench::engine(&plan, all, args.repeat)?;
+            println!("{} episodes per measurement, best of {}", args.episodes, args.repeat);
+            for m in [&base, &one, &many] {
+                println!(
+                    "{:<45} threads {:>2}  {:>12.0} episodes/s  {:>13.0} turns/s",
+                    m.name, m.threads, m.episodes_per_second, m.turns_per_second
+                );
+            }
+            println!(
+                "engine/baseline (1 thread): {:.3}   scaling {} threads / 1 thread: {:.2}x",
+                one.episodes_per_second / base.episodes_per_second,
+                all,
+                many.episodes_per_second / one.episodes_per_second
+            );
+        }
+        Command::List => print!("{}", list::render()),
+    }
+    Ok(ExitCode::SUCCESS)
+}

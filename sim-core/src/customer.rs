@@ -263,7 +263,11 @@ impl Customer {
                 (Act::bare(ActKind::OffTopic), "agent act is not one a customer answers")
             }
         };
-        if matches!(agent.kind, ActKind::Transfer | ActKind::Close | ActKind::AnythingElse) {
+        // A customer who just heard their request is done, or is being wrapped up, does not storm off.
+        if matches!(
+            agent.kind,
+            ActKind::Transfer | ActKind::Close | ActKind::AnythingElse | ActKind::InformResult
+        ) {
             return (act, why);
         }
         if self.frustration >= self.abandon_at || turn >= self.traits.patience {

@@ -265,8 +265,6 @@ impl Engine {
         *self.world.resource_mut::<EpisodeQueue>() =
             EpisodeQueue { next: episodes.start, end: episodes.end, active: 0 };
         std::mem::swap(&mut self.world.resource_mut::<Collected>().0, out);
-        let base = out.episodes.len();
-        let _ = base;
         self.world.resource_scope(|world, spec: Mut<RunSpec>| {
             world.resource_scope(|world, mut agent: Mut<AgentBox>| {
                 let mut queue = std::mem::take(&mut *world.resource_mut::<EpisodeQueue>());

@@ -61,6 +61,8 @@ struct SloppyCase {
     skipped: u64,
     /// Gate tools whose failure was ignored.
     ignored_gates: Vec<ToolId>,
+    /// Gate tools whose latest call failed (ignored or not).
+    failed_gates: Vec<ToolId>,
     calls: u8,
     called: u64,
     notes: Vec<AgentNote>,
@@ -142,6 +144,13 @@ impl AgentUnderTest for Sloppy {
         for obs in batch {
             let scenario = &*scenario_arc;
             let sloppy = &mut self.cases[obs.slot as usize];
+            if let Some((tool, outcome)) = obs.tool_result {
+                let is_gate = self.gate_rules.iter().any(|(_, gates, _)| gates.contains(&tool));
+                sloppy.failed_gates.retain(|gate| *gate != tool);
+                if is_gate && !outcome.passed {
+                    sloppy.failed_gates.push(tool);
+                }
+            }
             let feedback = sloppy.case.observe(scenario, obs);
             let feedback = sloppy.maybe_ignore_failure(scenario, feedback);
             let plan = loop {
@@ -208,7 +217,7 @@ impl Sloppy {
             }
             Plan::Say(act) if act.kind == ActKind::Close => {
                 let declined = sloppy.case.denials > 0;
-                let gate_failed = !sloppy.ignored_gates.is_empty();
+                let gate_failed = !sloppy.failed_gates.is_empty();
                 let oracle_ended = intent.oracle_no_ends && sloppy.case.oracle == Some(false);
                 let unfinished = intent.steps.iter().enumerate().any(|(idx, step)| {
                     sloppy.called & (1 << idx) == 0

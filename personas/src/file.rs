@@ -1,0 +1,313 @@
+//! The persona RON format: serde types, semantic validation, and conversion into sim-core's `PersonaSpec`.
+
+use serde::Deserialize;
+use sim_core::spec::{Dist, MoodParams, PersonaSpec};
+
+use crate::error::Problem;
+
+/// A persona file as written; the id is the file stem and is filled in by the loader.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PersonaFile {
+    /// Persona id (the file stem); not read from the file.
+    #[serde(skip)]
+    pub id: String,
+    /// One-line description.
+    pub description: String,
+    /// Weight in a scenario's default mix.
+    #[serde(default = "default_weight")]
+    pub weight: f64,
+    /// Trait distributions.
+    pub traits: TraitsFile,
+    /// P(the opening turn is vague).
+    pub vague_opening: f64,
+    /// Frustration at which the customer demands a human, in [0, 1].
+    pub demand_human_at: f64,
+    /// Frustration at which the customer leaves, in [0, 1].
+    pub abandon_at: f64,
+    /// Frustration dynamics.
+    pub mood: MoodFile,
+    /// Whether the customer is not the account holder.
+    #[serde(default)]
+    pub impostor: bool,
+    /// Intent ids this persona can hold; empty means all.
+    #[serde(default)]
+    pub intents: Vec<String>,
+}
+
+/// The six trait distributions.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TraitsFile {
+    /// Turns the customer will wait; at least 2.
+    pub patience: DistFile,
+    /// P(answer what was asked).
+    pub cooperativeness: DistFile,
+    /// Words per utterance.
+    pub verbosity: DistFile,
+    /// P(saying "I don't know" rather than inventing).
+    pub honesty: DistFile,
+    /// P(re-asking after a denial).
+    pub pushiness: DistFile,
+    /// P(an identity fact is misremembered or missing).
+    pub recall_error: DistFile,
+}
+
+/// A trait distribution as written: `Fixed(0.9)`, `Uniform(lo: 0, hi: 0.2)`, `Normal(mean: 30, sd: 5, min: 15, max: 60)`, `Beta(a: 18, b: 1)`.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub enum DistFile {
+    /// Always this value.
+    Fixed(f64),
+    /// Uniform over [lo, hi].
+    Uniform {
+        /// Lower bound.
+        lo: f64,
+        /// Upper bound.
+        hi: f64,
+    },
+    /// Normal(mean, sd) clamped to [min, max].
+    Normal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation, > 0.
+        sd: f64,
+        /// Lower clamp.
+        min: f64,
+        /// Upper clamp.
+        max: f64,
+    },
+    /// Beta(a, b) on [0, 1].
+    Beta {
+        /// First shape, > 0.
+        a: f64,
+        /// Second shape, > 0.
+        b: f64,
+    },
+}
+
+/// Frustration dynamics as written; see [`MoodParams`].
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MoodFile {
+    /// Starting frustration, in [0, 1].
+    pub initial: f64,
+    /// Step when asked for something already given.
+    pub repeated_question: f64,
+    /// Step on a denial.
+    pub denial: f64,
+    /// Step on an irrelevant agent turn.
+    pub irrelevant: f64,
+    /// Step per agent turn that does not visibly move things on.
+    pub waiting: f64,
+    /// Step on reported progress (usually negative).
+    pub progress: f64,
+    /// Step on an apology (usually negative).
+    pub apology: f64,
+}
+
+fn default_weight() -> f64 {
+    1.0
+}
+
+impl TryFrom<PersonaFile> for PersonaSpec {
+    type Error = Vec<Problem>;
+
+    /// Validates the file and converts it; on failure returns every problem found.
+    fn try_from(file: PersonaFile) -> Result<PersonaSpec, Vec<Problem>> {
+        let problems = file.problems();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let traits = &file.traits;
+        let mood = file.mood;
+        Ok(PersonaSpec {
+            id: file.id,
+            description: file.description,
+            weight: file.weight,
+            patience: traits.patience.into(),
+            cooperativeness: traits.cooperativeness.into(),
+            verbosity: traits.verbosity.into(),
+            honesty: traits.honesty.into(),
+            pushiness: traits.pushiness.into(),
+            recall_error: traits.recall_error.into(),
+            vague_opening: file.vague_opening,
+            demand_human_at: file.demand_human_at,
+            abandon_at: file.abandon_at,
+            mood: MoodParams {
+                initial: mood.initial,
+                repeated_question: mood.repeated_question,
+                denial: mood.denial,
+                irrelevant: mood.irrelevant,
+                waiting: mood.waiting,
+                progress: mood.progress,
+                apology: mood.apology,
+            },
+            impostor: file.impostor,
+            intents: file.intents,
+        })
+    }
+}
+
+impl From<DistFile> for Dist {
+    fn from(dist: DistFile) -> Dist {
+        match dist {
+            DistFile::Fixed(value) => Dist::Fixed(value),
+            DistFile::Uniform { lo, hi } => Dist::Uniform(lo, hi),
+            DistFile::Normal { mean, sd, min, max } => Dist::Normal { mean, sd, min, max },
+            DistFile::Beta { a, b } => Dist::Beta(a, b),
+        }
+    }
+}
+
+/// What values a trait may take.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Range {
+    /// A probability: the whole support must lie in [0, 1].
+    Probability,
+    /// Patience: the whole support must be at least 2 turns.
+    Patience,
+    /// Anything finite.
+    Any,
+}
+
+impl PersonaFile {
+    /// Every semantic problem in the file, in file order.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        if !self.weight.is_finite() {
+            push(&mut out, "weight", &["weight"], not_finite(self.weight));
+        } else if self.weight < 0.0 {
+            push(&mut out, "weight", &["weight"], format!("must be >= 0, got {}", self.weight));
+        }
+        let traits = &self.traits;
+        check_dist(&mut out, "patience", traits.patience, Range::Patience);
+        check_dist(&mut out, "cooperativeness", traits.cooperativeness, Range::Probability);
+        check_dist(&mut out, "verbosity", traits.verbosity, Range::Any);
+        check_dist(&mut out, "honesty", traits.honesty, Range::Probability);
+        check_dist(&mut out, "pushiness", traits.pushiness, Range::Probability);
+        check_dist(&mut out, "recall_error", traits.recall_error, Range::Probability);
+        for (name, value) in [
+            ("vague_opening", self.vague_opening),
+            ("demand_human_at", self.demand_human_at),
+            ("abandon_at", self.abandon_at),
+        ] {
+            if !value.is_finite() {
+                push(&mut out, name, &[name], not_finite(value));
+            } else if !(0.0..=1.0).contains(&value) {
+                push(&mut out, name, &[name], format!("must be in [0, 1], got {value}"));
+            }
+        }
+        if self.demand_human_at > self.abandon_at {
+            let message = format!(
+                "must not exceed abandon_at ({} > {})",
+                self.demand_human_at, self.abandon_at
+            );
+            push(&mut out, "demand_human_at", &["demand_human_at"], message);
+        }
+        let mood = &self.mood;
+        for (name, value, lo) in [
+            ("initial", mood.initial, 0.0),
+            ("repeated_question", mood.repeated_question, -1.0),
+            ("denial", mood.denial, -1.0),
+            ("irrelevant", mood.irrelevant, -1.0),
+            ("waiting", mood.waiting, -1.0),
+            ("progress", mood.progress, -1.0),
+            ("apology", mood.apology, -1.0),
+        ] {
+            let message = if !value.is_finite() {
+                not_finite(value)
+            } else if !(lo..=1.0).contains(&value) {
+                format!("must be in [{lo}, 1], got {value}")
+            } else {
+                continue;
+            };
+            push(&mut out, &format!("mood.{name}"), &["mood", name], message);
+        }
+        for (idx, id) in self.intents.iter().enumerate() {
+            if id.trim().is_empty() {
+                push(&mut out, "intents", &["intents"], "intent ids must not be empty".to_owned());
+            } else if self.intents[..idx].contains(id) {
+                push(&mut out, "intents", &["intents"], format!("intent `{id}` is listed twice"));
+            }
+        }
+        out
+    }
+}
+
+fn not_finite(value: f64) -> String {
+    format!("must be a finite number, got {value}")
+}
+
+fn push(out: &mut Vec<Problem>, field: &str, at: &[&'static str], message: String) {
+    out.push(Problem { field: field.to_owned(), at: at.to_vec(), message });
+}
+
+/// Checks one trait distribution: parameters finite and well-formed, support within `range`.
+fn check_dist(out: &mut Vec<Problem>, name: &'static str, dist: DistFile, range: Range) {
+    let mut bad = |param: &'static str, message: String| {
+        let at: &[&'static str] =
+            if param.is_empty() { &["traits", name] } else { &["traits", name, param] };
+        push(out, name, at, message);
+    };
+    let (kind, params): (&str, Vec<(&'static str, f64)>) = match dist {
+        DistFile::Fixed(value) => ("Fixed", vec![("", value)]),
+        DistFile::Uniform { lo, hi } => ("Uniform", vec![("lo", lo), ("hi", hi)]),
+        DistFile::Normal { mean, sd, min, max } => {
+            ("Normal", vec![("mean", mean), ("sd", sd), ("min", min), ("max", max)])
+        }
+        DistFile::Beta { a, b } => ("Beta", vec![("a", a), ("b", b)]),
+    };
+    let mut finite = true;
+    for (param, value) in &params {
+        if !value.is_finite() {
+            let label = if param.is_empty() { "value" } else { param };
+            bad(param, format!("{kind} {label} must be a finite number, got {value}"));
+            finite = false;
+        }
+    }
+    if !finite {
+        return;
+    }
+    // The support: the lowest and highest value the distribution can produce.
+    let (lo, hi, lo_param, hi_param) = match dist {
+        DistFile::Fixed(value) => (value, value, "", ""),
+        DistFile::Uniform { lo, hi } => {
+            if lo > hi {
+                bad("lo", format!("Uniform lo must not exceed hi ({lo} > {hi})"));
+            }
+            (lo, hi, "lo", "hi")
+        }
+        DistFile::Normal { sd, min, max, .. } => {
+            if sd <= 0.0 {
+                bad("sd", format!("Normal sd must be > 0, got {sd}"));
+            }
+            if min > max {
+                bad("min", format!("Normal min must not exceed max ({min} > {max})"));
+            }
+            (min, max, "min", "max")
+        }
+        DistFile::Beta { a, b } => {
+            if a <= 0.0 {
+                bad("a", format!("Beta a must be > 0, got {a}"));
+            }
+            if b <= 0.0 {
+                bad("b", format!("Beta b must be > 0, got {b}"));
+            }
+            (0.0, 1.0, "", "")
+        }
+    };
+    match range {
+        Range::Probability => {
+            if lo < 0.0 {
+                bad(lo_param, format!("{kind} values must be in [0, 1], but can be {lo}"));
+            } else if hi > 1.0 {
+                bad(hi_param, format!("{kind} values must be in [0, 1], but can be {hi}"));
+            }
+        }
+        Range::Patience if lo < 2.0 => {
+            bad(lo_param, format!("patience must be at least 2 turns, but {kind} can give {lo}"));
+        }
+        Range::Patience | Range::Any => {}
+    }
+}

@@ -1,0 +1,145 @@
+//! Agent turns: greetings, questions, results, denials and goodbyes, in a support agent's voice.
+
+use sim_core::act::{Act, ActKind};
+use sim_core::spec::{AccountField, Outcome};
+
+use super::{Pick, RenderContext, act_intent_phrase, decapitalise, slot_list};
+
+/// Renders an agent act.
+pub(crate) fn render(act: &Act, ctx: &RenderContext, pick: &mut Pick) -> String {
+    match act.kind {
+        ActKind::Greet => pick
+            .one(&[
+                "Hi! How can I help you today?",
+                "good afternoon, how can I help you?",
+                "Hello, thanks for reaching out. What can I do for you?",
+                "Hi there, what can I help you with?",
+            ])
+            .to_owned(),
+        ActKind::AskNeed => pick
+            .one(&[
+                "Sure, what seems to be the problem?",
+                "Could you tell me a bit more about what you need?",
+                "What can I help you with today?",
+                "I'm happy to help. What's going on?",
+            ])
+            .to_owned(),
+        ActKind::Ask => {
+            let list = slot_list(act, ctx.field(), "your");
+            if list.is_empty() {
+                return "Could you give me a few more details?".to_owned();
+            }
+            let template = pick.one(&[
+                "Could I have {}?",
+                "May I have {} please?",
+                "I'll need {}.",
+                "Can you give me {}?",
+                "Sure, could you provide {}?",
+            ]);
+            template.replace("{}", &list)
+        }
+        ActKind::InformResult => {
+            let lead = pick.one(&["", "Okay, ", "Great news! ", "All done. "]);
+            let result = result(act, ctx, pick);
+            if lead.is_empty() { result } else { format!("{lead}{}", decapitalise(&result)) }
+        }
+        ActKind::Deny => {
+            let phrase = act_intent_phrase(act, ctx);
+            let template = pick.one(&[
+                "I'm sorry, but your request to {} can't be approved.",
+                "I'm afraid our policy doesn't allow it, so I can't help you {} this time.",
+                "Sorry, I can't help you {} in this case.",
+                "unfortunately I'm unable to help you {}, it doesn't meet our policy.",
+            ]);
+            template.replace("{}", phrase)
+        }
+        ActKind::Apologize => pick
+            .one(&[
+                "I'm so sorry about the trouble.",
+                "I apologize for the inconvenience.",
+                "Sorry about that, I understand it's frustrating.",
+                "I'm sorry for the wait, thanks for your patience.",
+            ])
+            .to_owned(),
+        ActKind::AnythingElse => pick
+            .one(&[
+                "Is there anything else I can help you with?",
+                "Would there be anything else I can help you with?",
+                "Anything else I can do for you today?",
+            ])
+            .to_owned(),
+        ActKind::Transfer => pick
+            .one(&[
+                "I'll transfer you to a member of our team who can help further. Please hold.",
+                "Let me connect you with a manager.",
+                "I'm going to pass you to a specialist now, one moment.",
+            ])
+            .to_owned(),
+        ActKind::Close => pick
+            .one(&[
+                "Have a great day!",
+                "Thanks for contacting us, have a nice day.",
+                "a pleasure to help you, have a nice day",
+                "Take care!",
+            ])
+            .to_owned(),
+        ActKind::Filler => pick
+            .one(&[
+                "one moment please",
+                "let me check that.",
+                "sure!",
+                "just a second",
+                "bear with me a moment.",
+            ])
+            .to_owned(),
+        // Customer acts are rendered by the customer module; this is only reached by misuse.
+        _ => "...".to_owned(),
+    }
+}
+
+/// The outcome sentence of an `InformResult`, from what the intent resolves to.
+fn result(act: &Act, ctx: &RenderContext, pick: &mut Pick) -> String {
+    let outcome = ctx.intent_spec(act.intent).and_then(|intent| intent.resolved.first().copied());
+    let options: &[&str] = match outcome {
+        Some(Outcome::RefundedGoalAmount) => &[
+            "Your refund has been processed, it should show up in 3-5 business days.",
+            "The refund is done, you'll see it on your statement within a week.",
+        ],
+        Some(Outcome::AccountFieldIsGoal(AccountField::Address)) => {
+            &["Your address has been updated.", "I've changed the address on your account."]
+        }
+        Some(Outcome::AccountFieldIsGoal(AccountField::Name)) => {
+            &["Your name has been updated.", "I've changed the name on your account."]
+        }
+        Some(Outcome::AccountFieldIsGoal(AccountField::Phone)) => &[
+            "Your phone number has been updated.",
+            "I've changed the phone number on your account.",
+        ],
+        Some(Outcome::AccountFieldIsGoal(AccountField::PaymentMethod)) => &[
+            "Your payment method has been updated.",
+            "I've switched the payment method on your account.",
+        ],
+        Some(Outcome::OrderOptionIsGoal) => {
+            &["Your order has been updated.", "I've made that change to your order."]
+        }
+        Some(Outcome::PasswordReset) => &[
+            "Your password has been reset, you can log in with the new one now.",
+            "I've reset your password.",
+        ],
+        Some(Outcome::LinkSent) => {
+            &["I've sent you a link by email.", "A link is on its way to your inbox."]
+        }
+        Some(Outcome::PromoIssued) => {
+            &["I've issued you a new promo code.", "Here's a fresh promo code for you."]
+        }
+        Some(Outcome::Purchased) => {
+            &["Your order has been placed.", "I've placed that order for you."]
+        }
+        Some(Outcome::TeamNotified) => &[
+            "I've let the team know and they'll follow up with you.",
+            "The team has been notified.",
+        ],
+        None => &["That's all taken care of.", "Everything is sorted on my end."],
+    };
+    pick.one(options).to_owned()
+}

@@ -1,0 +1,297 @@
+//! Realiser tests: determinism, variety, coverage of every act and tool, exact value formats, verbosity.
+
+use std::collections::BTreeSet;
+
+use sim_core::act::{Act, ActKind, MAX_VALUES, Slot, SlotSet, Speaker};
+use sim_core::record::TurnRecord;
+use sim_core::spec::ScenarioSpec;
+use sim_core::world::{ToolArgs, ToolOutcome};
+
+use super::phrases::{INTENT_PHRASES, OPENINGS};
+use super::{RenderContext, intent_phrase, render, render_value};
+
+const ALL_KINDS: [ActKind; 21] = [
+    ActKind::StateNeed,
+    ActKind::VagueNeed,
+    ActKind::Inform,
+    ActKind::DontKnow,
+    ActKind::OffTopic,
+    ActKind::Insist,
+    ActKind::DemandHuman,
+    ActKind::Acknowledge,
+    ActKind::ThankBye,
+    ActKind::Leave,
+    ActKind::Nudge,
+    ActKind::Greet,
+    ActKind::AskNeed,
+    ActKind::Ask,
+    ActKind::InformResult,
+    ActKind::Deny,
+    ActKind::Apologize,
+    ActKind::AnythingElse,
+    ActKind::Transfer,
+    ActKind::Close,
+    ActKind::Filler,
+];
+
+fn scenario() -> ScenarioSpec {
+    sim_core::testing::tiny_scenario()
+}
+
+/// A row of `kind` with `slots`/`values` (intent 1, refund_initiate, of the tiny scenario).
+fn row(kind: ActKind, slots: &[(Slot, u64)], seed: u32) -> TurnRecord {
+    let mut act = Act { intent: 1, ..Act::bare(kind) };
+    let mut values = [0; MAX_VALUES];
+    for (idx, (slot, value)) in slots.iter().enumerate() {
+        act.slots = act.slots.with(*slot);
+        values[idx] = *value;
+    }
+    act.values = values;
+    let speaker = if super::is_customer_act(kind) { Speaker::Customer } else { Speaker::Agent };
+    TurnRecord {
+        turn: 1,
+        speaker,
+        act: Some(act),
+        tool: None,
+        args: ToolArgs::default(),
+        outcome: None,
+        text: None,
+        text_seed: seed,
+        frustration: 0.0,
+        why: "",
+    }
+}
+
+/// A tool row calling `tool` of the tiny scenario with `args`.
+fn tool_row(tool: u8, args: &[(Slot, u64)], passed: bool) -> TurnRecord {
+    let mut tool_args = ToolArgs::default();
+    for (slot, value) in args {
+        tool_args.push(*slot, *value);
+    }
+    TurnRecord {
+        speaker: Speaker::Tool,
+        act: None,
+        tool: Some(tool),
+        args: tool_args,
+        outcome: Some(ToolOutcome { passed, value: 0 }),
+        ..row(ActKind::Filler, &[], 0)
+    }
+}
+
+/// Renders `row` for a customer of `verbosity` whose intent is `intent` (0: change address, 1: refund).
+fn text(row: &TurnRecord, verbosity: f64, intent: u16) -> String {
+    let scenario = scenario();
+    render(row, &RenderContext { scenario: &scenario, verbosity, intent: Some(intent) })
+}
+
+/// `render` of `row` (verbosity 10, refund intent) must equal `expect`.
+fn check(row: TurnRecord, expect: &str) {
+    assert_eq!(text(&row, 10.0, 1), expect);
+}
+
+/// `render_value(slot, value)` must equal `expect`.
+fn check_value(slot: Slot, value: u64, expect: &str) {
+    assert_eq!(render_value(slot, value), expect, "{slot:?} {value}");
+}
+
+fn mean_words(kind: ActKind, slots: &[(Slot, u64)], verbosity: f64) -> f64 {
+    let total: usize = (0..200)
+        .map(|seed| text(&row(kind, slots, seed), verbosity, 1).split_whitespace().count())
+        .sum();
+    total as f64 / 200.0
+}
+
+#[test]
+fn same_row_same_text() {
+    assert_eq!(
+        text(&row(ActKind::StateNeed, &[], 42), 8.0, 1),
+        text(&row(ActKind::StateNeed, &[], 42), 8.0, 1)
+    );
+}
+#[test]
+fn state_need_varies_with_seed() {
+    let texts: BTreeSet<String> =
+        (0..50).map(|seed| text(&row(ActKind::StateNeed, &[], seed), 10.0, 1)).collect();
+    assert!(texts.len() >= 3, "{texts:?}");
+}
+#[test]
+fn every_act_kind_renders() {
+    for kind in ALL_KINDS {
+        for seed in 0..20 {
+            let rendered = text(&row(kind, &[(Slot::Phone, 9776252661)], seed), 8.0, 1);
+            assert!(!rendered.trim().is_empty() && rendered != "...", "{kind:?}: {rendered:?}");
+        }
+    }
+}
+#[test]
+fn every_tool_renders() {
+    for tool in 0..scenario().tools.len() as u8 {
+        for passed in [true, false] {
+            assert!(!text(&tool_row(tool, &[(Slot::NewValue, 682100)], passed), 8.0, 0).is_empty());
+        }
+    }
+}
+#[test]
+fn every_effect_renders() {
+    use sim_core::spec::{Effect, ToolSpec};
+    let effects = [
+        Effect::PullUpAccount,
+        Effect::VerifyIdentity,
+        Effect::ValidatePurchase,
+        Effect::Record,
+        Effect::Refund,
+        Effect::UpdateAccount,
+        Effect::UpdateOrder,
+        Effect::MakePassword,
+        Effect::SendLink,
+        Effect::PromoCode,
+        Effect::AskOracle,
+        Effect::ShippingStatus,
+        Effect::Membership,
+        Effect::NotifyTeam,
+        Effect::MakePurchase,
+    ];
+    let tools = effects.map(|effect| ToolSpec {
+        id: format!("{effect:?}"),
+        args: SlotSet::EMPTY,
+        min_args: 0,
+        effect,
+    });
+    let scenario = ScenarioSpec { tools: tools.to_vec(), ..scenario() };
+    for (idx, passed) in (0..effects.len() as u8).flat_map(|idx| [(idx, true), (idx, false)]) {
+        let ctx = RenderContext { scenario: &scenario, verbosity: 8.0, intent: None };
+        let rendered = render(&tool_row(idx, &[(Slot::Product, 3)], passed), &ctx);
+        assert!(rendered.ends_with('.') && !rendered.contains("no details"), "{rendered}");
+    }
+}
+#[test]
+fn agent_text_is_kept() {
+    check(
+        TurnRecord { text: Some("my own words".into()), ..row(ActKind::Greet, &[], 0) },
+        "my own words",
+    );
+}
+#[test]
+fn ask_lists_slots() {
+    let rendered = text(
+        &row(ActKind::Ask, &[(Slot::Username, 0), (Slot::Email, 0), (Slot::OrderId, 0)], 0),
+        8.0,
+        1,
+    );
+    assert!(rendered.contains("your username, email address and order ID"), "{rendered}");
+}
+#[test]
+fn ask_names_the_new_field() {
+    assert!(
+        text(&row(ActKind::Ask, &[(Slot::NewValue, 0)], 0), 8.0, 0).contains("the new address")
+    );
+}
+#[test]
+fn inform_new_address() {
+    assert!(
+        text(&row(ActKind::Inform, &[(Slot::NewValue, 682100)], 3), 8.0, 0)
+            .contains("6821 1st ave")
+    );
+}
+#[test]
+fn tool_pull_up_account() {
+    check(
+        tool_row(0, &[(Slot::FullName, 5005)], true),
+        "Account has been pulled up for Crystal Minh.",
+    );
+}
+#[test]
+fn tool_verify_identity_fails() {
+    check(
+        tool_row(1, &[(Slot::ZipCode, 75227), (Slot::Phone, 9776252661)], false),
+        "Identity could not be verified with (977) 625-2661 and 75227.",
+    );
+}
+#[test]
+fn tool_refund() {
+    check(tool_row(4, &[(Slot::Amount, 8400)], true), "Refund of $84.00 recorded.");
+}
+#[test]
+fn tool_update_account() {
+    assert_eq!(
+        text(&tool_row(3, &[(Slot::NewValue, 682100)], true), 8.0, 0),
+        "Account has been updated with 6821 1st ave."
+    );
+}
+#[test]
+fn value_phone() {
+    check_value(Slot::Phone, 9776252661, "(977) 625-2661");
+}
+#[test]
+fn value_amount() {
+    check_value(Slot::Amount, 8405, "$84.05");
+}
+#[test]
+fn value_email() {
+    check_value(Slot::Email, 5_005_730, "cminh730@email.com");
+}
+#[test]
+fn value_username() {
+    check_value(Slot::Username, 1_047_009, "jbaker009");
+}
+#[test]
+fn value_account_id() {
+    check_value(Slot::AccountId, 36 * 36 + 35, "000000010Z");
+}
+#[test]
+fn value_ids_and_codes() {
+    check_value(Slot::OrderId, 3_348_917_502, "3348917502");
+    check_value(Slot::ZipCode, 7522, "07522");
+    check_value(Slot::MembershipLevel, 2, "silver");
+    check_value(Slot::Product, 10, "michael kors jeans");
+}
+#[test]
+fn value_address() {
+    check_value(Slot::StreetAddress, 682_100, "6821 1st ave");
+    assert!(render_value(Slot::FullAddress, 682_100).starts_with("6821 1st ave, "));
+}
+#[test]
+fn value_out_of_range_wraps() {
+    check_value(Slot::PaymentMethod, 4, "debit card");
+}
+#[test]
+fn intent_phrases() {
+    assert_eq!(
+        (intent_phrase("return_size"), intent_phrase("nope")),
+        ("return an item that is the wrong size", "get some help")
+    );
+}
+#[test]
+fn retail_intents_have_openings_and_phrases() {
+    for (id, lines) in OPENINGS {
+        assert!(lines.len() >= 2 && INTENT_PHRASES.iter().any(|(known, _)| *known == id), "{id}");
+    }
+}
+#[test]
+fn verbosity_lengthens_customer_text() {
+    for (kind, slots) in [
+        (ActKind::StateNeed, &[][..]),
+        (ActKind::Inform, &[(Slot::OrderId, 3_348_917_502)][..]),
+        (ActKind::Acknowledge, &[][..]),
+    ] {
+        let (terse, wordy) = (mean_words(kind, slots, 4.0), mean_words(kind, slots, 20.0));
+        assert!(wordy > terse + 3.0, "{kind:?}: {terse} vs {wordy}");
+    }
+}
+#[test]
+fn agent_text_ignores_verbosity() {
+    assert_eq!(
+        text(&row(ActKind::Greet, &[], 9), 2.0, 1),
+        text(&row(ActKind::Greet, &[], 9), 30.0, 1)
+    );
+}
+#[test]
+fn dont_know_names_slots() {
+    let rendered =
+        text(&row(ActKind::DontKnow, &[(Slot::ZipCode, 0), (Slot::OrderId, 0)], 1), 1.0, 1);
+    assert!(rendered.contains("my zip code and order ID"), "{rendered}");
+}
+#[test]
+fn empty_slot_set_is_fine() {
+    assert!(!text(&row(ActKind::Ask, &[], 0), 8.0, 1).is_empty() && SlotSet::EMPTY.is_empty());
+}

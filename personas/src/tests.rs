@@ -1,0 +1,302 @@
+//! Loader and validation tests: built-ins, every validation problem with its position, syntax errors, fuzzing,
+//! and the built-in personas driving the engine.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use sim_core::engine::{Engine, EngineConfig};
+use sim_core::spec::PersonaSpec;
+
+use crate::realise::{RenderContext, render};
+use crate::{
+    built_in_dir, list_built_in, load_all_built_in, load_built_in, load_persona, parse_persona,
+};
+
+const CALM: &str = include_str!("../data/calm.ron");
+
+/// Parses `source` as `p/calm.ron`; "ok" or the error's full text must equal `expect`.
+fn check(source: &str, expect: &str) {
+    let got = match parse_persona(source, Path::new("p/calm.ron")) {
+        Ok(_) => "ok".to_owned(),
+        Err(err) => err.to_string(),
+    };
+    assert_eq!(got, expect, "source:\n{source}");
+}
+
+/// The calm file with each `from` replaced by its `to` (each `from` must occur).
+fn calm_with(edits: &[(&str, &str)]) -> String {
+    edits.iter().fold(CALM.to_owned(), |source, (from, to)| {
+        assert!(source.contains(from), "`{from}` not in calm.ron");
+        source.replacen(from, to, 1)
+    })
+}
+
+#[test]
+fn built_ins_load_from_embedded_and_disk() {
+    let ids: Vec<String> = list_built_in().into_iter().map(|(id, _)| id).collect();
+    assert_eq!(ids, ["calm", "impatient", "confused", "social-engineer"]);
+    for spec in load_all_built_in() {
+        let on_disk = load_persona(&built_in_dir().join(format!("{}.ron", spec.id)));
+        assert_eq!(
+            format!("{:?}", on_disk.map_err(|err| err.to_string())),
+            format!("{:?}", Ok::<_, String>(spec))
+        );
+    }
+}
+
+#[test]
+fn calm_matches_the_engine_reference_persona() {
+    let reference = PersonaSpec { description: String::new(), ..sim_core::testing::calm_persona() };
+    let calm = load_built_in("calm").map(|spec| PersonaSpec { description: String::new(), ..spec });
+    assert_eq!(format!("{calm:?}"), format!("{:?}", Ok::<_, ()>(reference)));
+}
+
+#[test]
+fn social_engineer_is_a_limited_impostor() {
+    let spec = load_built_in("social-engineer").map(|spec| (spec.impostor, spec.intents.len()));
+    assert_eq!(spec.ok(), Some((true, 6)));
+}
+
+#[test]
+fn calm_is_valid() {
+    check(CALM, "ok");
+}
+#[test]
+fn unknown_built_in() {
+    let err = load_built_in("grumpy").map(|_| ()).map_err(|err| err.to_string());
+    assert_eq!(err, Err("no built-in persona `grumpy`; built-ins are calm, impatient, confused, social-engineer".into()));
+}
+#[test]
+fn missing_file() {
+    let err =
+        load_persona(Path::new("/nonexistent/x.ron")).map(|_| ()).map_err(|err| err.to_string());
+    assert!(
+        err.is_err_and(|msg| msg.starts_with("/nonexistent/x.ron: cannot read persona file: "))
+    );
+}
+#[test]
+fn bad_id() {
+    let err = parse_persona(CALM, Path::new("p/two words.ron"))
+        .map(|_| ())
+        .map_err(|err| err.to_string());
+    assert_eq!(err, Err("p/two words.ron: file stem `two words` is not a persona id (use letters, digits, `-` and `_`)".into()));
+}
+#[test]
+fn default_weight_is_one() {
+    let spec = parse_persona(&calm_with(&[("    weight: 1.0,\n", "")]), Path::new("p/calm.ron"));
+    assert_eq!(spec.map(|spec| spec.weight).ok(), Some(1.0));
+}
+
+#[test]
+fn beta_param() {
+    check(
+        &calm_with(&[("Beta(a: 18", "Beta(a: 0")]),
+        "p/calm.ron:9:31: cooperativeness: Beta a must be > 0, got 0",
+    );
+}
+#[test]
+fn beta_b() {
+    check(
+        &calm_with(&[("b: 1)", "b: -2)")]),
+        "p/calm.ron:9:38: cooperativeness: Beta b must be > 0, got -2",
+    );
+}
+#[test]
+fn normal_sd() {
+    check(
+        &calm_with(&[("sd: 5", "sd: 0")]),
+        "p/calm.ron:8:36: patience: Normal sd must be > 0, got 0",
+    );
+}
+#[test]
+fn normal_min_above_max() {
+    check(
+        &calm_with(&[("min: 3, max: 40", "min: 50, max: 40")]),
+        "p/calm.ron:10:44: verbosity: Normal min must not exceed max (50 > 40)",
+    );
+}
+#[test]
+fn uniform_lo_above_hi() {
+    check(
+        &calm_with(&[("lo: 0.0, hi: 0.2", "lo: 0.2, hi: 0.1")]),
+        "p/calm.ron:12:28: pushiness: Uniform lo must not exceed hi (0.2 > 0.1)",
+    );
+}
+#[test]
+fn probability_range() {
+    check(
+        &calm_with(&[("hi: 0.04", "hi: 1.5")]),
+        "p/calm.ron:13:40: recall_error: Uniform values must be in [0, 1], but can be 1.5",
+    );
+}
+#[test]
+fn fixed_probability() {
+    check(
+        &calm_with(&[("Fixed(1.0)", "Fixed(-0.1)")]),
+        "p/calm.ron:11:9: honesty: Fixed values must be in [0, 1], but can be -0.1",
+    );
+}
+#[test]
+fn scalar_probability() {
+    check(
+        &calm_with(&[("vague_opening: 0.1", "vague_opening: 1.1")]),
+        "p/calm.ron:15:5: vague_opening: must be in [0, 1], got 1.1",
+    );
+}
+#[test]
+fn negative_weight() {
+    check(
+        &calm_with(&[("weight: 1.0", "weight: -1.0")]),
+        "p/calm.ron:6:5: weight: must be >= 0, got -1",
+    );
+}
+#[test]
+fn patience_below_two() {
+    check(
+        &calm_with(&[("min: 15", "min: 1")]),
+        "p/calm.ron:8:43: patience: patience must be at least 2 turns, but Normal can give 1",
+    );
+}
+#[test]
+fn demand_above_abandon() {
+    check(
+        &calm_with(&[("demand_human_at: 0.8", "demand_human_at: 0.99")]),
+        "p/calm.ron:16:5: demand_human_at: must not exceed abandon_at (0.99 > 0.95)",
+    );
+}
+#[test]
+fn nan_trait() {
+    check(
+        &calm_with(&[("Fixed(1.0)", "Fixed(NaN)")]),
+        "p/calm.ron:11:9: honesty: Fixed value must be a finite number, got NaN",
+    );
+}
+#[test]
+fn nan_mood() {
+    check(
+        &calm_with(&[("denial: 0.15", "denial: NaN")]),
+        "p/calm.ron:21:9: mood.denial: must be a finite number, got NaN",
+    );
+}
+#[test]
+fn duplicate_intent() {
+    check(
+        &calm_with(&[("    mood:", "    intents: [\"cost\", \"cost\"],\n    mood:")]),
+        "p/calm.ron:18:5: intents: intent `cost` is listed twice",
+    );
+}
+
+#[test]
+fn every_problem_at_once() {
+    let source = calm_with(&[
+        ("sd: 5", "sd: -1"),
+        ("Beta(a: 18", "Beta(a: 0"),
+        ("abandon_at: 0.95", "abandon_at: 1.2"),
+        ("waiting: 0.005", "waiting: NaN"),
+    ]);
+    check(
+        &source,
+        "p/calm.ron:8:36: patience: Normal sd must be > 0, got -1
+p/calm.ron:9:31: cooperativeness: Beta a must be > 0, got 0
+p/calm.ron:17:5: abandon_at: must be in [0, 1], got 1.2
+p/calm.ron:23:9: mood.waiting: must be a finite number, got NaN",
+    );
+}
+
+#[test]
+fn syntax_error_position() {
+    check(
+        &calm_with(&[("0.1,\n    demand", "0.1\n    demand")]),
+        "p/calm.ron:16:5: Expected comma",
+    );
+}
+#[test]
+fn unknown_field() {
+    check(
+        &calm_with(&[("    weight", "    colour: 3,\n    weight")]),
+        "p/calm.ron:6:5: Unexpected field named `colour` in `PersonaFile`, expected one of `description`, `weight`, `traits`, `vague_opening`, `demand_human_at`, `abandon_at`, `mood`, `impostor`, or `intents` instead",
+    );
+}
+#[test]
+fn missing_field() {
+    check(
+        &calm_with(&[("    abandon_at: 0.95,\n", "")]),
+        "p/calm.ron:26:1: Unexpected missing field named `abandon_at` in `PersonaFile`",
+    );
+}
+#[test]
+fn wrong_type() {
+    check(
+        &calm_with(&[("    weight: 1.0,", "    impostor: 3,")]),
+        "p/calm.ron:6:14: Expected boolean",
+    );
+}
+
+/// Truncations and byte flips of the calm file never panic; every error has a position from 1:1.
+#[test]
+fn fuzz_never_panics() {
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut lcg = move || {
+        state =
+            state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) as usize
+    };
+    let mut sources: Vec<String> =
+        (0..CALM.len()).step_by(3).map(|end| CALM[..end].to_owned()).collect();
+    const BYTES: &[u8] = b"(),:[]\"/*-.0123456789eaNxtrue \n";
+    for _ in 0..600 {
+        let mut bytes = CALM.as_bytes().to_vec();
+        for _ in 0..1 + lcg() % 3 {
+            let at = lcg() % bytes.len();
+            bytes[at] = BYTES[lcg() % BYTES.len()];
+        }
+        sources.push(String::from_utf8(bytes).expect("ASCII in, ASCII out"));
+    }
+    for source in sources {
+        if let Err(err) = parse_persona(&source, Path::new("p/calm.ron")) {
+            let lines = match &err {
+                crate::LoadError::Syntax { line, col, .. } => vec![(*line, *col)],
+                crate::LoadError::Invalid { problems, .. } => {
+                    problems.iter().map(|p| (p.line, p.col)).collect()
+                }
+                other => panic!("unexpected error kind: {other}"),
+            };
+            assert!(
+                !lines.is_empty() && lines.iter().all(|(line, col)| *line >= 1 && *col >= 1),
+                "{err}"
+            );
+        }
+    }
+}
+
+/// The built-in personas drive the engine with the by-the-book agent: no panics, no violations, all text renders.
+#[test]
+fn personas_run_in_the_engine() {
+    let scenario = Arc::new(sim_core::testing::tiny_scenario());
+    // The tiny scenario's two intents are among social-engineer's, so all four personas fit as written.
+    let personas = load_all_built_in();
+    let agent = sim_core::agents::built_in("by-the-book", &scenario).expect("built-in agent");
+    let mut engine =
+        Engine::new(scenario.clone(), personas.into(), agent, EngineConfig { slots: 64 })
+            .expect("the built-in personas suit the tiny scenario");
+    let out = engine.run(11, 0..2000);
+    assert_eq!(out.episodes.len(), 2000);
+    for record in &out.episodes {
+        assert_eq!(record.violations, 0, "episode {}", record.episode);
+        let ctx = RenderContext::for_customer(&scenario, &record.customer);
+        assert!(out.turns_of(record).iter().all(|row| !render(row, &ctx).trim().is_empty()));
+    }
+}
+
+/// Calm customers are resolved at least 90% of the time by the by-the-book agent.
+#[test]
+fn calm_resolves_mostly() {
+    let scenario = Arc::new(sim_core::testing::tiny_scenario());
+    let personas = vec![load_built_in("calm").expect("calm loads")];
+    let agent = sim_core::agents::built_in("by-the-book", &scenario).expect("built-in agent");
+    let mut engine =
+        Engine::new(scenario, personas.into(), agent, EngineConfig { slots: 64 }).expect("engine");
+    let out = engine.run(3, 0..1000);
+    let resolved = out.episodes.iter().filter(|record| record.resolved).count();
+    assert!(resolved >= 900, "{resolved} of 1000 resolved");
+}

@@ -1,0 +1,166 @@
+//! Batches: episodes split into shards, shards simulated on a rayon pool with one reused Engine per worker,
+//! results handed on in episode order while the next wave is simulated.
+
+use std::ops::Range;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use sim_core::agents::{self, SloppyConfig};
+use sim_core::prelude::*;
+
+/// Which agent to run.
+#[derive(Clone, Debug)]
+pub enum AgentChoice {
+    /// A built-in agent by name.
+    BuiltIn(String),
+    /// The sloppy agent with explicit fault probabilities.
+    Sloppy(SloppyConfig),
+}
+
+impl AgentChoice {
+    /// The agent's name as shown in outputs.
+    pub fn name(&self) -> &str {
+        match self {
+            AgentChoice::BuiltIn(name) => name,
+            AgentChoice::Sloppy(_) => "sloppy",
+        }
+    }
+
+    /// Builds a fresh agent for one engine.
+    pub fn build(&self, scenario: &Arc<ScenarioSpec>) -> Result<Box<dyn AgentUnderTest>> {
+        match self {
+            AgentChoice::BuiltIn(name) => agents::built_in(name, scenario).with_context(|| {
+                let known: Vec<&str> = agents::BUILT_IN.iter().map(|(name, _)| *name).collect();
+                format!("unknown agent `{name}`; built-in agents: {}", known.join(", "))
+            }),
+            AgentChoice::Sloppy(config) => {
+                Ok(Box::new(agents::Sloppy::new(scenario.clone(), *config)))
+            }
+        }
+    }
+}
+
+/// Everything needed to simulate a run.
+#[derive(Clone, Debug)]
+pub struct SimPlan {
+    /// The scenario.
+    pub scenario: Arc<ScenarioSpec>,
+    /// The personas, with their mix weights.
+    pub personas: Arc<[PersonaSpec]>,
+    /// The agent.
+    pub agent: AgentChoice,
+    /// Run seed.
+    pub seed: u64,
+    /// Episodes to run: `0..episodes`.
+    pub episodes: u64,
+    /// Worker threads.
+    pub threads: usize,
+    /// Concurrent episodes per World.
+    pub slots: usize,
+    /// Episodes per shard (the unit of work and of output row groups).
+    pub shard_size: u64,
+}
+
+/// The shards of a plan.
+pub fn shards(plan: &SimPlan) -> Vec<Range<u64>> {
+    let size = plan.shard_size.max(1);
+    (0..plan.episodes.div_ceil(size))
+        .map(|idx| idx * size..((idx + 1) * size).min(plan.episodes))
+        .collect()
+}
+
+/// Simulates every shard, maps each through `process` on the worker that ran it, and hands results to `sink` in
+/// episode order, one wave at a time, while the next wave runs.
+pub fn run<T, P, S>(plan: &SimPlan, process: P, mut sink: S) -> Result<()>
+where
+    T: Send,
+    P: Fn(&ShardOutput) -> T + Sync,
+    S: FnMut(Vec<T>) -> Result<()> + Send,
+{
+    let threads = plan.threads.max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start worker threads")?;
+    // One engine per worker thread, built on first use and reused for every shard that worker runs.
+    let engines: Vec<Mutex<Option<Engine>>> = (0..threads).map(|_| Mutex::new(None)).collect();
+    let all_shards = shards(plan);
+    let wave_len = threads * 4;
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<T>>(1);
+    std::thread::scope(|scope| -> Result<()> {
+        let writer = scope.spawn(move || -> Result<()> {
+            for wave in receiver {
+                sink(wave)?;
+            }
+            Ok(())
+        });
+        let simulate = || -> Result<()> {
+            for wave in all_shards.chunks(wave_len) {
+                let results: Result<Vec<T>> = pool.install(|| {
+                    wave.par_iter()
+                        .map(|range| {
+                            let worker = rayon::current_thread_index().unwrap_or(0) % threads;
+                            let mut slot = engines[worker].lock().expect("engine lock poisoned");
+                            if slot.is_none() {
+                                let agent = plan.agent.build(&plan.scenario)?;
+                                let config = EngineConfig { slots: plan.slots };
+                                *slot = Some(Engine::new(
+                                    plan.scenario.clone(),
+                                    plan.personas.clone(),
+                                    agent,
+                                    config,
+                                )?);
+                            }
+                            let engine = slot.as_mut().expect("engine was just built");
+                            let out = engine.run(plan.seed, range.clone());
+                            drop(slot);
+                            Ok(process(&out))
+                        })
+                        .collect()
+                });
+                if sender.send(results?).is_err() {
+                    break;
+                }
+            }
+            Ok(())
+        };
+        let simulated = simulate();
+        drop(sender);
+        let written = writer.join().expect("writer thread panicked");
+        simulated.and(written)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_cover_the_range_exactly() {
+        let plan = SimPlan {
+            scenario: Arc::new(sim_core::testing::tiny_scenario()),
+            personas: vec![sim_core::testing::calm_persona()].into(),
+            agent: AgentChoice::BuiltIn("by-the-book".into()),
+            seed: 1,
+            episodes: 10_001,
+            threads: 2,
+            slots: 8,
+            shard_size: 1000,
+        };
+        let ranges = shards(&plan);
+        assert_eq!(ranges.len(), 11);
+        assert_eq!(ranges.last().unwrap(), &(10_000..10_001));
+        let mut seen = Vec::new();
+        run(
+            &plan,
+            |out| out.episodes.iter().map(|ep| ep.episode).collect::<Vec<_>>(),
+            |wave| {
+                seen.extend(wave.into_iter().flatten());
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(seen, (0..10_001).collect::<Vec<_>>());
+    }
+}

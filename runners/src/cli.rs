@@ -1,0 +1,151 @@
+//! Command-line flags (clap derive) and their conversion into validated run settings.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// rehearse: support and sales agents rehearse against crowds of simulated customers.
+#[derive(Debug, Parser)]
+#[command(name = "rehearse", version, about, long_about = None, after_help = EXAMPLES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const EXAMPLES: &str = "\
+Examples:
+  rehearse run                                     100,000 episodes of retail-support, by-the-book agent, default persona mix
+  rehearse run --agent sloppy --episodes 20000 --out runs/sloppy
+  rehearse run --persona calm --persona confused --seed 42 --threads 2
+  rehearse replay --out runs/demo --episode 42     one transcript with hidden state and verdicts
+  rehearse bench                                   engine throughput on 1 and all threads
+  rehearse list                                    built-in scenarios, personas and agents
+
+Exit codes: 0 the run completed; 1 --fail-on-violation was given and some episode broke a policy rule; 2 bad input or an error.";
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate episodes and write episodes.parquet, turns.parquet, transcripts.jsonl and summary.json.
+    #[command(after_help = EXAMPLES)]
+    Run(RunArgs),
+    /// Print one episode of a finished run: transcript, hidden customer state and verdicts at their turns.
+    Replay(ReplayArgs),
+    /// Measure engine throughput (episodes/s, turns/s) on 1 and all threads; writes no files.
+    Bench(BenchArgs),
+    /// List the built-in scenarios, personas and agents.
+    List,
+}
+
+/// What to simulate; shared by `run` and `bench`.
+#[derive(Debug, Clone, Args)]
+pub struct SimArgs {
+    /// Scenario: a built-in id or a path to a .ron file.
+    #[arg(long, default_value = "retail-support")]
+    pub scenario: String,
+    /// Agent under test: by-the-book, sloppy or random.
+    #[arg(long, default_value = "by-the-book")]
+    pub agent: String,
+    /// Persona: a built-in id or a path to a .ron file; repeat for a mix. Default: the scenario's weighted mix.
+    #[arg(long = "persona", value_name = "PERSONA")]
+    pub personas: Vec<String>,
+    /// Run seed; with the same inputs, the same seed gives byte-identical outputs.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Concurrent episodes held in each worker's World.
+    #[arg(long, default_value_t = 256)]
+    pub slots: usize,
+    /// Sloppy agent: P(skip a verification step) per episode.
+    #[arg(long, value_name = "P", help_heading = "Sloppy agent")]
+    pub skip_verification: Option<f64>,
+    /// Sloppy agent: P(refund more than the order total).
+    #[arg(long, value_name = "P", help_heading = "Sloppy agent")]
+    pub over_refund: Option<f64>,
+    /// Sloppy agent: P(skip another required step).
+    #[arg(long, value_name = "P", help_heading = "Sloppy agent")]
+    pub skip_step: Option<f64>,
+    /// Sloppy agent: P(close before the last step).
+    #[arg(long, value_name = "P", help_heading = "Sloppy agent")]
+    pub close_early: Option<f64>,
+    /// Sloppy agent: P(carry on after a failed verification).
+    #[arg(long, value_name = "P", help_heading = "Sloppy agent")]
+    pub ignore_failed_check: Option<f64>,
+}
+
+/// `rehearse run`.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// What to simulate.
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Number of episodes.
+    #[arg(long, default_value_t = 100_000)]
+    pub episodes: u64,
+    /// Output directory.
+    #[arg(long, default_value = "runs/demo")]
+    pub out: PathBuf,
+    /// Which episodes go to transcripts.jsonl; `auto` is `all` up to 100,000 episodes, else `failing`.
+    #[arg(long, value_enum, default_value_t = TranscriptChoice::Auto)]
+    pub transcripts: TranscriptChoice,
+    /// With `--transcripts failing`, also keep every N-th episode (default: about 1,000 in all).
+    #[arg(long, value_name = "N")]
+    pub sample_every: Option<u64>,
+    /// Exit with code 1 if any episode broke a policy rule.
+    #[arg(long)]
+    pub fail_on_violation: bool,
+    /// No progress bar and no table.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Transcript selection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TranscriptChoice {
+    /// All up to 100,000 episodes, else failing plus a sample.
+    Auto,
+    /// Every episode.
+    All,
+    /// Episodes with a violation or unresolved, plus a sample.
+    Failing,
+    /// No transcripts.jsonl.
+    None,
+}
+
+/// `rehearse replay`.
+#[derive(Debug, Clone, Args)]
+pub struct ReplayArgs {
+    /// The run's output directory.
+    #[arg(long, default_value = "runs/demo")]
+    pub out: PathBuf,
+    /// Episode index.
+    #[arg(long)]
+    pub episode: u64,
+}
+
+/// `rehearse bench`.
+#[derive(Debug, Clone, Args)]
+pub struct BenchArgs {
+    /// What to simulate.
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Episodes per measurement.
+    #[arg(long, default_value_t = 400_000)]
+    pub episodes: u64,
+    /// Repetitions per measurement; the best is reported.
+    #[arg(long, default_value_t = 3)]
+    pub repeat: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_valid() {
+        super::Cli::command().debug_assert();
+    }
+}

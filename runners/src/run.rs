@@ -1,0 +1,100 @@
+//! `rehearse run`: simulate, write every output atomically, print the summary table.
+
+use std::time::Instant;
+
+use anyhow::Result;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+
+use crate::batch::{self, SimPlan};
+use crate::cli::{RunArgs, TranscriptChoice};
+use crate::output::{OutputContext, Outputs, ShardProducts, TranscriptMode, shard_products};
+use crate::summary::{self, Stats};
+
+/// What a finished run reports.
+#[derive(Debug)]
+pub struct RunReport {
+    /// All statistics.
+    pub stats: Stats,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+/// The transcript mode the flags ask for.
+pub fn transcript_mode(args: &RunArgs) -> TranscriptMode {
+    let every = args.sample_every.unwrap_or((args.episodes / 1000).max(1));
+    match args.transcripts {
+        TranscriptChoice::All => TranscriptMode::All,
+        TranscriptChoice::Auto if args.episodes <= 100_000 => TranscriptMode::All,
+        TranscriptChoice::Auto | TranscriptChoice::Failing => {
+            TranscriptMode::FailingAndSample { every }
+        }
+        TranscriptChoice::None => TranscriptMode::None,
+    }
+}
+
+/// Runs the plan and writes outputs to `args.out`.
+pub fn run(args: &RunArgs, plan: &SimPlan) -> Result<RunReport> {
+    let started = Instant::now();
+    let mode = transcript_mode(args);
+    let ctx = OutputContext {
+        scenario: plan.scenario.clone(),
+        personas: plan.personas.clone(),
+        transcripts: mode,
+    };
+    let mut outputs = Outputs::create(&args.out, mode)?;
+    let progress = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(plan.episodes) };
+    progress.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {human_pos}/{human_len} episodes ({per_sec}, eta {eta})")
+            .expect("valid template"),
+    );
+    let mut stats = Stats::new(&plan.scenario);
+    batch::run(
+        plan,
+        |out| shard_products(&ctx, out),
+        |wave: Vec<Result<ShardProducts>>| {
+            for products in wave {
+                let products = products?;
+                outputs.write(&products)?;
+                stats.merge(&products.stats);
+                progress.inc(products.stats.total.episodes);
+            }
+            Ok(())
+        },
+    )?;
+    progress.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    let summary = json!({
+        "rehearse_version": env!("CARGO_PKG_VERSION"),
+        "config": {
+            "scenario": plan.scenario.id,
+            "agent": plan.agent.name(),
+            "agent_config": format!("{:?}", plan.agent),
+            "personas": plan.personas.iter().map(|p| json!({"id": p.id, "weight": p.weight})).collect::<Vec<_>>(),
+            "episodes": plan.episodes,
+            "seed": plan.seed,
+            "threads": plan.threads,
+            "slots": plan.slots,
+            "transcripts": format!("{mode:?}"),
+        },
+        "table": {
+            "episodes": stats.total.episodes,
+            "resolution_rate": stats.total.rate(stats.total.resolved),
+            "policy_violation_rate": stats.total.rate(stats.total.with_violation),
+            "violations_by_rule": stats.rules,
+            "abandonment_rate": stats.total.rate(stats.total.abandoned),
+            "escalation_rate": stats.total.rate(stats.total.escalated),
+            "mean_turns": stats.total.mean_turns(),
+            "csat": stats.total.mean_csat(),
+        },
+        "by_persona": stats.personas,
+        "by_intent": stats.intents,
+        "timing": {"wall_seconds": seconds, "episodes_per_second": plan.episodes as f64 / seconds.max(1e-9)},
+    });
+    outputs.finish(&ctx, &summary)?;
+    if !args.quiet {
+        print!("{}", summary::table(&stats, Some(plan.episodes as f64 / seconds.max(1e-9))));
+        println!("\noutputs in {}", args.out.display());
+    }
+    Ok(RunReport { stats, seconds })
+}

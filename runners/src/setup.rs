@@ -1,0 +1,133 @@
+//! Resolving what the user named (built-in ids or file paths) into loaded, validated specs and a simulation plan.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use sim_core::agents::SloppyConfig;
+use sim_core::prelude::*;
+
+use crate::batch::{AgentChoice, SimPlan};
+use crate::cli::SimArgs;
+
+/// Input the user got wrong: reported with exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadInput(pub String);
+
+fn looks_like_path(arg: &str) -> bool {
+    arg.ends_with(".ron") || arg.contains('/') || arg.contains(std::path::MAIN_SEPARATOR)
+}
+
+/// Loads a scenario by built-in id or path; returns it with its default persona mix.
+pub fn load_scenario(arg: &str) -> Result<(ScenarioSpec, Vec<(String, f64)>)> {
+    let loaded = if looks_like_path(arg) {
+        sim_scenarios::load_scenario(Path::new(arg))
+    } else {
+        sim_scenarios::load_built_in(arg)
+    };
+    let loaded = loaded.map_err(|err| BadInput(err.to_string()))?;
+    Ok((loaded.spec, loaded.persona_mix))
+}
+
+/// Loads one persona by built-in id or path.
+pub fn load_persona(arg: &str) -> Result<PersonaSpec> {
+    let loaded = if looks_like_path(arg) {
+        sim_personas::load_persona(Path::new(arg))
+    } else {
+        sim_personas::load_built_in(arg)
+    };
+    Ok(loaded.map_err(|err| BadInput(err.to_string()))?)
+}
+
+/// Loads the personas named on the command line, or the scenario's mix when none are named.
+pub fn load_personas(args: &[String], mix: &[(String, f64)]) -> Result<Vec<PersonaSpec>> {
+    if args.is_empty() {
+        if mix.is_empty() {
+            bail!(BadInput("the scenario names no default persona mix; pass --persona".into()));
+        }
+        return mix
+            .iter()
+            .map(|(id, weight)| {
+                let mut persona = load_persona(id)
+                    .with_context(|| format!("persona `{id}` of the scenario's mix"))?;
+                persona.weight = *weight;
+                Ok(persona)
+            })
+            .collect();
+    }
+    args.iter().map(|arg| load_persona(arg)).collect()
+}
+
+/// Builds the simulation plan from flags.
+pub fn plan(sim: &SimArgs, episodes: u64) -> Result<SimPlan> {
+    let (scenario, mix) = load_scenario(&sim.scenario)?;
+    let personas = load_personas(&sim.personas, &mix)?;
+    let agent = agent_choice(sim)?;
+    if sim.slots == 0 {
+        bail!(BadInput("--slots must be at least 1".into()));
+    }
+    let threads = match sim.threads {
+        Some(0) => bail!(BadInput("--threads must be at least 1".into())),
+        Some(threads) => threads,
+        None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+    };
+    let scenario = Arc::new(scenario);
+    let personas: Arc<[PersonaSpec]> = personas.into();
+    // Check that the engine accepts this combination before any output is created.
+    Engine::new(
+        scenario.clone(),
+        personas.clone(),
+        agent.build(&scenario)?,
+        EngineConfig { slots: 1 },
+    )
+    .map_err(|err| BadInput(err.to_string()))?;
+    Ok(SimPlan {
+        scenario,
+        personas,
+        agent,
+        seed: sim.seed,
+        episodes,
+        threads,
+        slots: sim.slots,
+        shard_size: 4096,
+    })
+}
+
+fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
+    let rates = [
+        sim.skip_verification,
+        sim.over_refund,
+        sim.skip_step,
+        sim.close_early,
+        sim.ignore_failed_check,
+    ];
+    if sim.agent != "sloppy" {
+        if rates.iter().any(Option::is_some) {
+            bail!(BadInput("the fault-rate flags only apply to --agent sloppy".into()));
+        }
+        if !sim_core::agents::BUILT_IN.iter().any(|(name, _)| *name == sim.agent) {
+            let known: Vec<&str> =
+                sim_core::agents::BUILT_IN.iter().map(|(name, _)| *name).collect();
+            bail!(BadInput(format!(
+                "unknown agent `{}`; built-in agents: {}",
+                sim.agent,
+                known.join(", ")
+            )));
+        }
+        return Ok(AgentChoice::BuiltIn(sim.agent.clone()));
+    }
+    for rate in rates.into_iter().flatten() {
+        if !(0.0..=1.0).contains(&rate) {
+            bail!(BadInput(format!("fault rate {rate} is not a probability in [0, 1]")));
+        }
+    }
+    let default = SloppyConfig::default();
+    Ok(AgentChoice::Sloppy(SloppyConfig {
+        skip_verification: sim.skip_verification.unwrap_or(default.skip_verification),
+        over_refund: sim.over_refund.unwrap_or(default.over_refund),
+        skip_step: sim.skip_step.unwrap_or(default.skip_step),
+        close_early: sim.close_early.unwrap_or(default.close_early),
+        ignore_failed_check: sim.ignore_failed_check.unwrap_or(default.ignore_failed_check),
+    }))
+}

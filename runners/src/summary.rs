@@ -1,0 +1,196 @@
+//! Run statistics: accumulated per shard, merged in episode order, printed as a table and written as summary.json.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use sim_core::prelude::*;
+
+/// Counters for one group of episodes (the whole run, a persona, an intent).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Tally {
+    /// Episodes.
+    pub episodes: u64,
+    /// Episodes the resolution oracle passed.
+    pub resolved: u64,
+    /// Episodes with at least one policy violation.
+    pub with_violation: u64,
+    /// Episodes the customer abandoned (or that ran out of turns).
+    pub abandoned: u64,
+    /// Episodes handed to a human.
+    pub escalated: u64,
+    /// Sum of turns.
+    pub turns: u64,
+    /// Sum of CSAT scores.
+    pub csat: u64,
+    /// Sum of final frustration.
+    pub frustration: f64,
+}
+
+/// Violations of one rule.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RuleTally {
+    /// Failed verdicts.
+    pub violations: u64,
+    /// Episodes with at least one.
+    pub episodes: u64,
+}
+
+/// Everything the summary reports.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Stats {
+    /// The whole run.
+    pub total: Tally,
+    /// Per policy rule id (every rule of the scenario appears, with zeros if never violated).
+    pub rules: BTreeMap<String, RuleTally>,
+    /// Per persona id.
+    pub personas: BTreeMap<String, Tally>,
+    /// Per intent id.
+    pub intents: BTreeMap<String, Tally>,
+}
+
+impl Tally {
+    fn add(&mut self, record: &EpisodeRecord) {
+        self.episodes += 1;
+        self.resolved += u64::from(record.resolved);
+        self.with_violation += u64::from(record.violations > 0);
+        self.abandoned += u64::from(record.abandoned());
+        self.escalated += u64::from(record.escalated());
+        self.turns += u64::from(record.n_turns);
+        self.csat += u64::from(record.csat);
+        self.frustration += record.final_frustration;
+    }
+
+    fn merge(&mut self, other: &Tally) {
+        self.episodes += other.episodes;
+        self.resolved += other.resolved;
+        self.with_violation += other.with_violation;
+        self.abandoned += other.abandoned;
+        self.escalated += other.escalated;
+        self.turns += other.turns;
+        self.csat += other.csat;
+        self.frustration += other.frustration;
+    }
+
+    /// `count` as a fraction of episodes.
+    pub fn rate(&self, count: u64) -> f64 {
+        if self.episodes == 0 { 0.0 } else { count as f64 / self.episodes as f64 }
+    }
+
+    /// Mean turns per episode.
+    pub fn mean_turns(&self) -> f64 {
+        self.rate(self.turns)
+    }
+
+    /// Mean CSAT proxy.
+    pub fn mean_csat(&self) -> f64 {
+        self.rate(self.csat)
+    }
+}
+
+impl Stats {
+    /// Empty stats listing every rule of the scenario.
+    pub fn new(scenario: &ScenarioSpec) -> Stats {
+        let rules =
+            scenario.rules.iter().map(|rule| (rule.id.clone(), RuleTally::default())).collect();
+        Stats { rules, ..Stats::default() }
+    }
+
+    /// Adds a shard's episodes.
+    pub fn add_shard(
+        &mut self,
+        scenario: &ScenarioSpec,
+        personas: &[PersonaSpec],
+        out: &ShardOutput,
+    ) {
+        for record in &out.episodes {
+            self.total.add(record);
+            self.personas
+                .entry(personas[record.customer.persona as usize].id.clone())
+                .or_default()
+                .add(record);
+            self.intents
+                .entry(scenario.intents[record.customer.intent as usize].id.clone())
+                .or_default()
+                .add(record);
+            let mut seen: Vec<u16> = Vec::new();
+            for verdict in out.verdicts_of(record) {
+                if let (false, RuleRef::Policy(idx)) = (verdict.passed, verdict.rule) {
+                    let tally =
+                        self.rules.entry(scenario.rules[idx as usize].id.clone()).or_default();
+                    tally.violations += 1;
+                    if !seen.contains(&idx) {
+                        seen.push(idx);
+                        tally.episodes += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Merges another shard's stats (in episode order, so float sums are reproducible).
+    pub fn merge(&mut self, other: &Stats) {
+        self.total.merge(&other.total);
+        for (id, tally) in &other.rules {
+            let mine = self.rules.entry(id.clone()).or_default();
+            mine.violations += tally.violations;
+            mine.episodes += tally.episodes;
+        }
+        for (id, tally) in &other.personas {
+            self.personas.entry(id.clone()).or_default().merge(tally);
+        }
+        for (id, tally) in &other.intents {
+            self.intents.entry(id.clone()).or_default().merge(tally);
+        }
+    }
+}
+
+/// Renders the end-of-run table.
+pub fn table(stats: &Stats, episodes_per_second: Option<f64>) -> String {
+    let total = &stats.total;
+    let pct = |count| format!("{:.1}%", 100.0 * total.rate(count));
+    let mut rows: Vec<(String, String)> = vec![
+        ("episodes".into(), total.episodes.to_string()),
+        ("resolution rate".into(), pct(total.resolved)),
+        ("policy-violation rate".into(), pct(total.with_violation)),
+    ];
+    for (rule, tally) in &stats.rules {
+        rows.push((
+            format!("  {rule}"),
+            format!("{} ({} violations)", pct(tally.episodes), tally.violations),
+        ));
+    }
+    rows.push(("abandonment".into(), pct(total.abandoned)));
+    rows.push(("escalation".into(), pct(total.escalated)));
+    rows.push(("mean turns".into(), format!("{:.1}", total.mean_turns())));
+    rows.push(("CSAT (1-5)".into(), format!("{:.2}", total.mean_csat())));
+    if let Some(rate) = episodes_per_second {
+        rows.push(("episodes/s".into(), format!("{rate:.0}")));
+    }
+    let width = rows.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (name, value) in rows {
+        out.push_str(&format!("{name:<width$}  {value}\n"));
+    }
+    out.push_str(&breakdown("persona", &stats.personas));
+    out.push_str(&breakdown("intent", &stats.intents));
+    out
+}
+
+fn breakdown(title: &str, groups: &BTreeMap<String, Tally>) -> String {
+    let width = groups.keys().map(String::len).max().unwrap_or(0).max(title.len());
+    let mut out = format!(
+        "\n{title:<width$}  {:>9}  {:>8}  {:>9}  {:>9}  {:>6}\n",
+        "episodes", "resolved", "violating", "abandoned", "turns"
+    );
+    for (id, tally) in groups {
+        out.push_str(&format!(
+            "{id:<width$}  {:>9}  {:>7.1}%  {:>8.1}%  {:>8.1}%  {:>6.1}\n",
+            tally.episodes,
+            100.0 * tally.rate(tally.resolved),
+            100.0 * tally.rate(tally.with_violation),
+            100.0 * tally.rate(tally.abandoned),
+            tally.mean_turns()
+        ));
+    }
+    out
+}

@@ -1,0 +1,94 @@
+//! The real `rehearse` binary, run in a temp dir: exit codes, files, error messages.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn rehearse(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rehearse"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn run_writes_every_output_and_replay_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = rehearse(dir.path(), &["run", "--episodes", "3000", "--quiet"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    for name in ["episodes.parquet", "turns.parquet", "transcripts.jsonl", "summary.json"] {
+        let path = dir.path().join("runs/demo").join(name);
+        assert!(std::fs::metadata(&path).unwrap().len() > 0, "{name} is empty");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("runs/demo"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.ends_with(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "partial files left: {leftovers:?}");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("runs/demo/summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(summary["table"]["episodes"], 3000);
+    let replay = rehearse(dir.path(), &["replay", "--episode", "42"]);
+    assert_eq!(replay.status.code(), Some(0), "{}", stderr(&replay));
+    let text = String::from_utf8(replay.stdout).unwrap();
+    assert!(text.contains("episode 42"), "{text}");
+    assert!(text.contains("resolution"), "{text}");
+}
+
+#[test]
+fn fail_on_violation_exits_one_for_the_sloppy_agent() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = rehearse(
+        dir.path(),
+        &["run", "--agent", "sloppy", "--episodes", "500", "--quiet", "--fail-on-violation"],
+    );
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+}
+
+#[test]
+fn malformed_scenario_exits_two_naming_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.ron");
+    std::fs::write(&path, "Scenario(\n    description: \"x\",\n    max_turns: ,\n)\n").unwrap();
+    let run =
+        rehearse(dir.path(), &["run", "--scenario", path.to_str().unwrap(), "--episodes", "10"]);
+    assert_eq!(run.status.code(), Some(2));
+    let err = stderr(&run);
+    assert!(err.contains("broken.ron:3:"), "{err}");
+}
+
+#[test]
+fn malformed_persona_exits_two_naming_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("odd.ron");
+    std::fs::write(&path, "Persona(\n    description: \"x\",\n    nonsense: 3,\n)\n").unwrap();
+    let run =
+        rehearse(dir.path(), &["run", "--persona", path.to_str().unwrap(), "--episodes", "10"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(stderr(&run).contains("odd.ron:"), "{}", stderr(&run));
+}
+
+#[test]
+fn unknown_agent_and_bad_flags_exit_two() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(rehearse(dir.path(), &["run", "--agent", "nobody"]).status.code(), Some(2));
+    assert_eq!(rehearse(dir.path(), &["run", "--episodes", "many"]).status.code(), Some(2));
+    assert_eq!(rehearse(dir.path(), &["replay", "--episode", "1"]).status.code(), Some(2));
+}
+
+#[test]
+fn help_has_examples_and_list_names_the_built_ins() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = String::from_utf8(rehearse(dir.path(), &["--help"]).stdout).unwrap();
+    assert!(help.contains("Examples:"), "{help}");
+    let list = String::from_utf8(rehearse(dir.path(), &["list"]).stdout).unwrap();
+    for name in ["retail-support", "calm", "social-engineer", "by-the-book", "sloppy"] {
+        assert!(list.contains(name), "{list}");
+    }
+}

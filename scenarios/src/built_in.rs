@@ -1,0 +1,44 @@
+//! The built-in scenarios, embedded in the library so they load wherever the binary runs.
+
+use std::path::{Path, PathBuf};
+
+use crate::{LoadError, LoadedScenario, parse_scenario};
+
+/// Id and RON text of every built-in scenario (the files in [`built_in_dir`]).
+pub const BUILT_IN: [(&str, &str); 1] =
+    [("retail-support", include_str!("../data/retail-support.ron"))];
+
+/// The folder the built-in scenario files come from, in the source tree.
+pub fn built_in_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data"))
+}
+
+/// The built-in scenarios as (id, description), in id order.
+///
+/// A built-in that does not load (a bug the tests catch) is listed with the error as its description.
+pub fn list_built_in() -> Vec<(String, String)> {
+    let mut list: Vec<(String, String)> = BUILT_IN
+        .iter()
+        .map(|(id, _)| {
+            let description = match load_built_in(id) {
+                Ok(scenario) => scenario.spec.description,
+                Err(err) => format!("does not load: {err}"),
+            };
+            ((*id).to_owned(), description)
+        })
+        .collect();
+    list.sort();
+    list
+}
+
+/// Loads a built-in scenario from the embedded text; errors name it `scenarios/data/<id>.ron`.
+pub fn load_built_in(id: &str) -> Result<LoadedScenario, LoadError> {
+    let Some((_, source)) = BUILT_IN.iter().find(|(built_in, _)| *built_in == id) else {
+        let known: Vec<&str> = BUILT_IN.iter().map(|(id, _)| *id).collect();
+        return Err(LoadError::UnknownBuiltIn { id: id.to_owned(), known: known.join(", ") });
+    };
+    parse_scenario(source, &Path::new("scenarios/data").join(format!("{id}.ron")))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,343 @@
+//! The RON scenario format: serde `…File` types, exactly as written in `scenarios/data/*.ron`.
+//!
+//! These types only describe syntax; [`ScenarioFile::to_spec`](crate::ScenarioFile::to_spec) checks them and
+//! builds the engine's [`ScenarioSpec`](sim_core::spec::ScenarioSpec).
+
+use serde::{Deserialize, Deserializer};
+use sim_core::spec::{AccountField, Effect, Eligibility, Outcome, When};
+
+/// A whole scenario file: `Scenario(description: …, max_turns: …, world: …, personas: …, tools: …, intents: …, rules: …)`.
+///
+/// The scenario id is not written in the file: it is the file stem. Optional fields are written bare
+/// (`min_args: 3`, not `Some(3)`): the loader enables ron's `implicit_some`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename = "Scenario", deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// One-line description.
+    pub description: String,
+    /// Turn limit per episode (at least 4).
+    pub max_turns: u16,
+    /// How customer records and orders are generated.
+    pub world: WorldFile,
+    /// Default persona mix: (persona id, weight) pairs, e.g. `("calm", 0.4)`; empty means "all personas alike".
+    #[serde(default)]
+    pub personas: Vec<(String, f64)>,
+    /// Tools (ABCD buttons) the agent may call; at most 32.
+    pub tools: Vec<ToolFile>,
+    /// Customer intents (ABCD subflows); at least one.
+    pub intents: Vec<IntentFile>,
+    /// Policy rules the oracles check.
+    pub rules: Vec<RuleFile>,
+}
+
+/// How customer records and orders are generated.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename = "World", deny_unknown_fields)]
+pub struct WorldFile {
+    /// Weights of the membership levels.
+    pub membership_weights: MembershipWeightsFile,
+    /// Item price in dollars.
+    pub price: PriceFile,
+    /// Days since purchase, uniform over `min..=max`.
+    pub days_since_purchase: RangeFile<u32>,
+    /// Weights of the payment methods.
+    pub payment_weights: PaymentWeightsFile,
+    /// Items per order, uniform over `min..=max` (within 1..=4).
+    pub items_per_order: RangeFile<u8>,
+    /// Probability that `ask-the-oracle` answers yes.
+    pub oracle_yes: f64,
+}
+
+/// Relative weights of the membership levels (not necessarily summing to 1).
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(rename = "MembershipWeights", deny_unknown_fields)]
+pub struct MembershipWeightsFile {
+    /// Guest (no membership).
+    pub guest: f64,
+    /// Bronze.
+    pub bronze: f64,
+    /// Silver.
+    pub silver: f64,
+    /// Gold.
+    pub gold: f64,
+}
+
+/// Relative weights of the payment methods.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(rename = "PaymentWeights", deny_unknown_fields)]
+pub struct PaymentWeightsFile {
+    /// Credit card.
+    pub credit_card: f64,
+    /// Debit card.
+    pub debit_card: f64,
+    /// PayPal.
+    pub paypal: f64,
+}
+
+/// Item price in dollars: `LogNormal(mu: …, sigma: …, min: …, max: …)`, log-normal clamped to `[min, max]`.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(rename = "LogNormal", deny_unknown_fields)]
+pub struct PriceFile {
+    /// Mean of ln(price).
+    pub mu: f64,
+    /// Standard deviation of ln(price); positive.
+    pub sigma: f64,
+    /// Lowest price.
+    pub min: f64,
+    /// Highest price.
+    pub max: f64,
+}
+
+/// An inclusive integer range `(min: …, max: …)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename = "Range", deny_unknown_fields)]
+pub struct RangeFile<T> {
+    /// Lowest value.
+    pub min: T,
+    /// Highest value.
+    pub max: T,
+}
+
+/// A tool: `(id: "offer-refund", effect: Refund, args: [amount])`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename = "Tool", deny_unknown_fields)]
+pub struct ToolFile {
+    /// Tool id as the agent names it (an ABCD button id).
+    pub id: String,
+    /// What the tool does to the world.
+    pub effect: EffectFile,
+    /// Slots the tool takes, as snake_case slot names.
+    #[serde(default)]
+    pub args: Vec<SlotName>,
+    /// How many of `args` a call must give; defaults to all of them.
+    #[serde(default)]
+    pub min_args: Option<u8>,
+}
+
+/// A customer intent (an ABCD subflow) with the guideline's ordered steps.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename = "Intent", deny_unknown_fields)]
+pub struct IntentFile {
+    /// Subflow id, e.g. `refund_initiate`.
+    pub id: String,
+    /// Flow id, e.g. `product_defect`.
+    pub flow: String,
+    /// Relative weight in the scenario's intent mix.
+    pub weight: f64,
+    /// When the request is admissible; defaults to `Always`.
+    #[serde(default)]
+    pub eligibility: EligibilityFile,
+    /// The guideline's steps, in order.
+    pub steps: Vec<StepFile>,
+    /// What the world must look like at the end when the request is granted.
+    pub resolved: Vec<OutcomeFile>,
+    /// Whether the agent may close after a negative oracle answer without the remaining steps.
+    #[serde(default)]
+    pub oracle_no_ends: bool,
+}
+
+/// One guideline step: `(tool: "record-reason", args: [refund_method], when: OracleNo)`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename = "Step", deny_unknown_fields)]
+pub struct StepFile {
+    /// The tool id.
+    pub tool: String,
+    /// When the step applies; defaults to `Always`.
+    #[serde(default)]
+    pub when: WhenFile,
+    /// The slots this step's call takes, overriding the tool's own.
+    #[serde(default)]
+    pub args: Option<Vec<SlotName>>,
+    /// How many of the step's args the call needs; see [`ScenarioFile::to_spec`](crate::ScenarioFile::to_spec) for the default.
+    #[serde(default)]
+    pub min_args: Option<u8>,
+}
+
+/// A policy rule: `(id: "abcd-step-order", text: "…", kind: StepOrder)`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename = "Rule", deny_unknown_fields)]
+pub struct RuleFile {
+    /// Rule id as reported in verdicts.
+    pub id: String,
+    /// The rule as a human sentence.
+    pub text: String,
+    /// What the rule checks.
+    pub kind: RuleKindFile,
+}
+
+/// Kinds of policy rule; tools are named by id.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum RuleKindFile {
+    /// Steps are called in the guideline's order.
+    StepOrder,
+    /// The agent closes only after every applicable step.
+    StepsComplete,
+    /// The `amount` of `tool` never exceeds what is left of the order total.
+    AmountWithinOrderTotal {
+        /// The refund tool's id.
+        tool: String,
+    },
+    /// None of `guarded` is called while the latest result of any of `gates` is a failure.
+    GateRespected {
+        /// Ids of the tools whose failure closes the gate.
+        gates: Vec<String>,
+        /// Ids of the tools that must not run behind a closed gate.
+        guarded: Vec<String>,
+    },
+}
+
+/// Mirror of [`sim_core::spec::Effect`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[expect(missing_docs, reason = "each variant mirrors the sim-core Effect of the same name")]
+pub enum EffectFile {
+    PullUpAccount,
+    VerifyIdentity,
+    ValidatePurchase,
+    Record,
+    Refund,
+    UpdateAccount,
+    UpdateOrder,
+    MakePassword,
+    SendLink,
+    PromoCode,
+    AskOracle,
+    ShippingStatus,
+    Membership,
+    NotifyTeam,
+    MakePurchase,
+}
+
+/// Mirror of [`sim_core::spec::Eligibility`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[expect(missing_docs, reason = "each variant mirrors the sim-core Eligibility of the same name")]
+pub enum EligibilityFile {
+    #[default]
+    Always,
+    ReturnWindow,
+    OracleOrMember,
+    OracleYes,
+}
+
+/// Mirror of [`sim_core::spec::Outcome`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[expect(missing_docs, reason = "each variant mirrors the sim-core Outcome of the same name")]
+pub enum OutcomeFile {
+    RefundedGoalAmount,
+    AccountFieldIsGoal(AccountFieldFile),
+    OrderOptionIsGoal,
+    PasswordReset,
+    LinkSent,
+    PromoIssued,
+    Purchased,
+    TeamNotified,
+}
+
+/// Mirror of [`sim_core::spec::AccountField`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[expect(missing_docs, reason = "each variant mirrors the sim-core AccountField of the same name")]
+pub enum AccountFieldFile {
+    Address,
+    Name,
+    Phone,
+    PaymentMethod,
+}
+
+/// Mirror of [`sim_core::spec::When`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[expect(missing_docs, reason = "each variant mirrors the sim-core When of the same name")]
+pub enum WhenFile {
+    #[default]
+    Always,
+    OracleYes,
+    OracleNo,
+}
+
+/// A slot written as a bare snake_case identifier (`full_name`); unknown names are reported by validation, not by the parser.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SlotName(pub String);
+
+impl<'de> Deserialize<'de> for SlotName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = SlotName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a slot name such as `full_name`")
+            }
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<SlotName, E> {
+                Ok(SlotName(name.to_owned()))
+            }
+        }
+        deserializer.deserialize_identifier(Visitor)
+    }
+}
+
+impl From<EffectFile> for Effect {
+    fn from(effect: EffectFile) -> Effect {
+        match effect {
+            EffectFile::PullUpAccount => Effect::PullUpAccount,
+            EffectFile::VerifyIdentity => Effect::VerifyIdentity,
+            EffectFile::ValidatePurchase => Effect::ValidatePurchase,
+            EffectFile::Record => Effect::Record,
+            EffectFile::Refund => Effect::Refund,
+            EffectFile::UpdateAccount => Effect::UpdateAccount,
+            EffectFile::UpdateOrder => Effect::UpdateOrder,
+            EffectFile::MakePassword => Effect::MakePassword,
+            EffectFile::SendLink => Effect::SendLink,
+            EffectFile::PromoCode => Effect::PromoCode,
+            EffectFile::AskOracle => Effect::AskOracle,
+            EffectFile::ShippingStatus => Effect::ShippingStatus,
+            EffectFile::Membership => Effect::Membership,
+            EffectFile::NotifyTeam => Effect::NotifyTeam,
+            EffectFile::MakePurchase => Effect::MakePurchase,
+        }
+    }
+}
+
+impl From<EligibilityFile> for Eligibility {
+    fn from(eligibility: EligibilityFile) -> Eligibility {
+        match eligibility {
+            EligibilityFile::Always => Eligibility::Always,
+            EligibilityFile::ReturnWindow => Eligibility::ReturnWindow,
+            EligibilityFile::OracleOrMember => Eligibility::OracleOrMember,
+            EligibilityFile::OracleYes => Eligibility::OracleYes,
+        }
+    }
+}
+
+impl From<OutcomeFile> for Outcome {
+    fn from(outcome: OutcomeFile) -> Outcome {
+        match outcome {
+            OutcomeFile::RefundedGoalAmount => Outcome::RefundedGoalAmount,
+            OutcomeFile::AccountFieldIsGoal(field) => Outcome::AccountFieldIsGoal(field.into()),
+            OutcomeFile::OrderOptionIsGoal => Outcome::OrderOptionIsGoal,
+            OutcomeFile::PasswordReset => Outcome::PasswordReset,
+            OutcomeFile::LinkSent => Outcome::LinkSent,
+            OutcomeFile::PromoIssued => Outcome::PromoIssued,
+            OutcomeFile::Purchased => Outcome::Purchased,
+            OutcomeFile::TeamNotified => Outcome::TeamNotified,
+        }
+    }
+}
+
+impl From<AccountFieldFile> for AccountField {
+    fn from(field: AccountFieldFile) -> AccountField {
+        match field {
+            AccountFieldFile::Address => AccountField::Address,
+            AccountFieldFile::Name => AccountField::Name,
+            AccountFieldFile::Phone => AccountField::Phone,
+            AccountFieldFile::PaymentMethod => AccountField::PaymentMethod,
+        }
+    }
+}
+
+impl From<WhenFile> for When {
+    fn from(when: WhenFile) -> When {
+        match when {
+            WhenFile::Always => When::Always,
+            WhenFile::OracleYes => When::OracleYes,
+            WhenFile::OracleNo => When::OracleNo,
+        }
+    }
+}

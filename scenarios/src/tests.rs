@@ -1,0 +1,198 @@
+//! Loader tests: a small valid scenario, edited, goes in; the rendered result or error comes out.
+//!
+//! [`check`] is the one caller of the loading API for these and the validation tests.
+
+use std::path::Path;
+
+use sim_core::act::{Slot, SlotSet};
+use sim_core::spec::When;
+
+use super::*;
+
+/// A small valid scenario; tests edit it. Line numbers in expectations refer to this text after the edits.
+pub(crate) const MINI: &str = r#"Scenario(
+    description: "two intents",
+    max_turns: 60,
+    world: (
+        membership_weights: (guest: 0.25, bronze: 0.25, silver: 0.25, gold: 0.25),
+        price: LogNormal(mu: 4.0, sigma: 0.5, min: 10.0, max: 500.0),
+        days_since_purchase: (min: 1, max: 200),
+        payment_weights: (credit_card: 0.5, debit_card: 0.3, paypal: 0.2),
+        items_per_order: (min: 1, max: 3),
+        oracle_yes: 0.5,
+    ),
+    personas: [("calm", 0.7), ("impatient", 0.3)],
+    tools: [
+        (id: "pull-up-account", effect: PullUpAccount, args: [full_name, account_id], min_args: 1),
+        (id: "verify-identity", effect: VerifyIdentity, args: [zip_code, phone, email, order_id], min_args: 3),
+        (id: "ask-the-oracle", effect: AskOracle),
+        (id: "promo-code", effect: PromoCode),
+        (id: "offer-refund", effect: Refund, args: [amount]),
+    ],
+    intents: [
+        (id: "refund", flow: "product_defect", weight: 1.0, steps: [
+            (tool: "pull-up-account"),
+            (tool: "verify-identity"),
+            (tool: "offer-refund"),
+        ], resolved: [RefundedGoalAmount]),
+        (id: "promo", flow: "purchase_dispute", weight: 2.0, steps: [
+            (tool: "pull-up-account"),
+            (tool: "ask-the-oracle"),
+            (tool: "promo-code", when: OracleYes),
+        ], resolved: [PromoIssued], eligibility: OracleYes, oracle_no_ends: true),
+    ], // end of intents
+    rules: [
+        (id: "step-order", text: "steps in order", kind: StepOrder),
+        (id: "refund-within-total", text: "no over-refund", kind: AmountWithinOrderTotal(tool: "offer-refund")),
+        (id: "no-change-unverified", text: "verify first", kind: GateRespected(gates: ["verify-identity"], guarded: ["offer-refund", "promo-code"])),
+    ],
+)
+"#;
+
+/// Applies `edits` (each replaces the first occurrence of its left side) to [`MINI`], loads it as `t.ron`, and
+/// compares a rendering of the result: the error's display, or a summary of the loaded scenario.
+pub(crate) fn check(edits: &[(&str, &str)], expect: &str) {
+    let mut source = MINI.to_owned();
+    for (from, to) in edits {
+        assert!(source.contains(from), "edit target {from:?} is not in the scenario");
+        source = source.replacen(from, to, 1);
+    }
+    let got = match parse_scenario(&source, Path::new("t.ron")) {
+        Ok(scenario) => summary(&scenario),
+        Err(err) => err.to_string(),
+    };
+    assert_eq!(got, expect, "\n--- got ---\n{got}\n--- expected ---\n{expect}\n");
+}
+
+/// Intents with their steps as `tool[args]/min_args` (and `if yes`/`if no` for oracle conditions), then the persona mix.
+pub(crate) fn summary(scenario: &LoadedScenario) -> String {
+    let spec = &scenario.spec;
+    let slots = |set: SlotSet| set.iter().map(Slot::name).collect::<Vec<_>>().join(" ");
+    let mut lines = Vec::new();
+    for intent in &spec.intents {
+        let steps: Vec<String> = intent
+            .steps
+            .iter()
+            .map(|step| {
+                let tool = &spec.tools[usize::from(step.tool)].id;
+                let when = match step.when {
+                    When::Always => "",
+                    When::OracleYes => " if yes",
+                    When::OracleNo => " if no",
+                };
+                format!("{tool}[{}]/{}{when}", slots(step.args), step.min_args)
+            })
+            .collect();
+        lines.push(format!(
+            "{}: {} goal[{}]",
+            intent.id,
+            steps.join(", "),
+            slots(intent.goal_slots)
+        ));
+    }
+    lines.push(format!("personas: {:?}", scenario.persona_mix));
+    lines.join("\n")
+}
+
+#[test]
+fn mini_loads() {
+    check(
+        &[],
+        "refund: pull-up-account[full_name account_id]/1, verify-identity[email phone zip_code order_id]/3, offer-refund[amount]/1 goal[amount]
+promo: pull-up-account[full_name account_id]/1, ask-the-oracle[]/0, promo-code[]/0 if yes goal[]
+personas: [(\"calm\", 0.7), (\"impatient\", 0.3)]",
+    );
+}
+
+#[test]
+fn step_args_override_sets_min_args_to_their_number() {
+    check(
+        &[(r#"(tool: "offer-refund")"#, r#"(tool: "offer-refund", args: [amount, reason])"#)],
+        "refund: pull-up-account[full_name account_id]/1, verify-identity[email phone zip_code order_id]/3, offer-refund[amount reason]/2 goal[amount reason]
+promo: pull-up-account[full_name account_id]/1, ask-the-oracle[]/0, promo-code[]/0 if yes goal[]
+personas: [(\"calm\", 0.7), (\"impatient\", 0.3)]",
+    );
+}
+
+#[test]
+fn verify_identity_override_keeps_the_tool_min_args() {
+    check(
+        &[(r#"(tool: "verify-identity")"#, r#"(tool: "verify-identity", args: [full_name, account_id, phone, order_id])"#)],
+        "refund: pull-up-account[full_name account_id]/1, verify-identity[full_name account_id phone order_id]/3, offer-refund[amount]/1 goal[amount]
+promo: pull-up-account[full_name account_id]/1, ask-the-oracle[]/0, promo-code[]/0 if yes goal[]
+personas: [(\"calm\", 0.7), (\"impatient\", 0.3)]",
+    );
+}
+
+#[test]
+fn syntax_error_names_file_line_and_column() {
+    check(&[("max_turns: 60,", "max_turns: 60,,")], "t.ron:3:19: Expected identifier");
+}
+
+#[test]
+fn type_error_points_at_the_value() {
+    check(&[("max_turns: 60", "max_turns: \"sixty\"")], "t.ron:3:16: Expected integer");
+}
+
+#[test]
+fn unknown_field_is_rejected_with_its_position() {
+    check(
+        &[(r#"(tool: "offer-refund")"#, r#"(tool: "offer-refund", wehn: OracleNo)"#)],
+        "t.ron:24:36: Unexpected field named `wehn` in `Step`, expected one of `tool`, `when`, `args`, or `min_args` instead",
+    );
+}
+
+#[test]
+fn unknown_field_in_an_enum_variant_is_rejected() {
+    check(
+        &[(
+            r#"AmountWithinOrderTotal(tool: "offer-refund")"#,
+            r#"AmountWithinOrderTotal(tool: "offer-refund", cap: 2)"#,
+        )],
+        "t.ron:34:112: Unexpected field named `cap` in `AmountWithinOrderTotal`, expected `tool` instead",
+    );
+}
+
+#[test]
+fn problems_carry_their_field_path() {
+    let source = MINI.replacen(r#"guarded: ["offer-refund""#, r#"guarded: ["offer-refnd""#, 1);
+    let fields = match parse_scenario(&source, Path::new("t.ron")) {
+        Err(LoadError::Invalid { problems, .. }) => problems.into_iter().map(|p| p.field).collect(),
+        other => vec![format!("{:?}", other.map(|scenario| scenario.spec.id))],
+    };
+    assert_eq!(fields, ["rules[2].kind.guarded[0]"]);
+}
+
+#[test]
+fn wrong_struct_name_is_rejected() {
+    check(
+        &[("price: LogNormal(", "price: Normal(")],
+        "t.ron:6:16: Expected struct `LogNormal` but found `Normal`",
+    );
+}
+
+#[test]
+fn slot_written_as_string_is_rejected() {
+    check(&[("args: [amount]", r#"args: ["amount"]"#)], "t.ron:18:53: Expected identifier");
+}
+
+#[test]
+fn empty_file_is_a_syntax_error() {
+    check(&[(MINI, "")], "t.ron:1:1: Expected opening `(` for struct `Scenario`");
+}
+
+#[test]
+fn id_is_the_file_stem() {
+    let id = |path: &str| match parse_scenario(MINI, Path::new(path)) {
+        Ok(scenario) => scenario.spec.id,
+        Err(err) => err.to_string(),
+    };
+    assert_eq!(id("some/dir/my-scenario.ron"), "my-scenario");
+    assert_eq!(id("/"), "cannot take a scenario id from the file name of /");
+}
+
+#[test]
+fn missing_file_is_an_io_error_naming_it() {
+    let err = load_scenario("no/such/scenario.ron").err().map(|err| err.to_string());
+    assert!(err.is_some_and(|msg| msg.starts_with("cannot read no/such/scenario.ron: ")));
+}

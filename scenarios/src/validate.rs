@@ -1,0 +1,267 @@
+//! Validation: checks a [`ScenarioFile`] and builds the engine's [`ScenarioSpec`], collecting every problem on the way.
+
+mod intents;
+mod world;
+
+use std::collections::BTreeMap;
+
+use sim_core::act::{MAX_VALUES, Slot, SlotSet};
+use sim_core::oracle::MAX_TOOLS;
+use sim_core::spec::{RuleKind, RuleSpec, ScenarioSpec, ToolId, ToolSpec};
+
+use crate::file::{RuleFile, RuleKindFile, ScenarioFile, SlotName, ToolFile};
+use crate::path::FieldPath;
+
+pub use intents::MAX_STEPS;
+pub use world::MAX_ITEMS;
+
+/// Fewest turns a scenario may allow per episode (greeting, need, one call, close).
+pub const MIN_TURNS: u16 = 4;
+
+/// A problem found by validation, located by field path; the loaders turn it into a [`Problem`](crate::Problem) with a line and column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issue {
+    /// The offending value.
+    pub at: FieldPath,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl ScenarioFile {
+    /// Checks the file and builds the engine's spec for scenario `id`, or returns every problem found.
+    ///
+    /// Defaults: a tool's `min_args` is its number of args; a step takes its tool's args and `min_args` unless it
+    /// overrides `args`, in which case `min_args` is the number of override args (for a `VerifyIdentity` tool, the
+    /// tool's `min_args` capped to that number). An intent's `goal_slots` are its steps' args that are not identity facts.
+    pub fn to_spec(&self, id: &str) -> Result<ScenarioSpec, Vec<Issue>> {
+        let mut issues = Issues::default();
+        let root = FieldPath::root();
+        if self.max_turns < MIN_TURNS {
+            issues.push(
+                root.field("max_turns"),
+                format!("max_turns is {}; at least {MIN_TURNS} are needed", self.max_turns),
+            );
+        }
+        let world = world::world_gen(&self.world, &root.field("world"), &mut issues);
+        persona_mix(&self.personas, &root.field("personas"), &mut issues);
+        let tools = tools(&self.tools, &root.field("tools"), &mut issues);
+        let tool_ids = ToolIds::new(&tools);
+        let intents_path = root.field("intents");
+        let intents =
+            intents::intents(&self.intents, &tools, &tool_ids, &intents_path, &mut issues);
+        let rules = rules(&self.rules, &tool_ids, &root.field("rules"), &mut issues);
+        if !issues.0.is_empty() {
+            return Err(issues.0);
+        }
+        Ok(ScenarioSpec {
+            id: id.to_owned(),
+            description: self.description.clone(),
+            tools,
+            intents,
+            rules,
+            world,
+            max_turns: self.max_turns,
+        })
+    }
+}
+
+/// Issues found so far.
+#[derive(Default)]
+struct Issues(Vec<Issue>);
+
+impl Issues {
+    fn push(&mut self, at: FieldPath, message: String) {
+        self.0.push(Issue { at, message });
+    }
+
+    /// Reports a weight that is negative or not finite; returns whether it is usable.
+    fn weight(&mut self, at: FieldPath, what: &str, weight: f64) -> bool {
+        let ok = weight.is_finite() && weight >= 0.0;
+        if !ok {
+            self.push(at, format!("{what} is {weight}; weights must be finite and not negative"));
+        }
+        ok
+    }
+
+    /// Reports each bad weight and, if all are usable, a list of weights that are all zero.
+    fn weights(
+        &mut self,
+        at: &FieldPath,
+        what: &str,
+        weights: impl IntoIterator<Item = (FieldPath, String, f64)>,
+    ) {
+        let mut all_ok = true;
+        let mut total = 0.0;
+        for (path, name, weight) in weights {
+            all_ok &= self.weight(path, &name, weight);
+            total += weight;
+        }
+        if all_ok && total <= 0.0 {
+            self.push(at.clone(), format!("{what} are all zero"));
+        }
+    }
+}
+
+/// Tool ids by name.
+struct ToolIds<'a>(BTreeMap<&'a str, ToolId>);
+
+impl<'a> ToolIds<'a> {
+    fn new(tools: &'a [ToolSpec]) -> ToolIds<'a> {
+        let mut ids = BTreeMap::new();
+        for (idx, tool) in tools.iter().enumerate() {
+            ids.entry(tool.id.as_str()).or_insert(u8::try_from(idx).unwrap_or(u8::MAX));
+        }
+        ToolIds(ids)
+    }
+
+    fn get(&self, id: &str) -> Option<ToolId> {
+        self.0.get(id).copied()
+    }
+}
+
+/// Reports the second and later uses of an id.
+fn check_unique<'a>(
+    ids: impl IntoIterator<Item = (&'a str, FieldPath)>,
+    what: &str,
+    issues: &mut Issues,
+) {
+    let mut seen = BTreeMap::new();
+    for (id, path) in ids {
+        if seen.insert(id, ()).is_some() {
+            issues.push(path, format!("duplicate {what} id `{id}`"));
+        }
+    }
+}
+
+/// The slots named in `names`, reporting unknown and repeated names.
+fn slot_set(names: &[SlotName], at: &FieldPath, issues: &mut Issues) -> SlotSet {
+    let mut set = SlotSet::EMPTY;
+    for (idx, SlotName(name)) in names.iter().enumerate() {
+        match Slot::ALL.into_iter().find(|slot| slot.name() == name) {
+            Some(slot) if set.contains(slot) => {
+                issues.push(at.index(idx), format!("slot `{name}` is listed twice"))
+            }
+            Some(slot) => set = set.with(slot),
+            None => issues.push(at.index(idx), format!("unknown slot `{name}`")),
+        }
+    }
+    set
+}
+
+/// Reports a `min_args` larger than the args or than a call can carry; returns whether it did.
+fn check_min_args(
+    min_args: u8,
+    args: SlotSet,
+    what: &str,
+    at: FieldPath,
+    issues: &mut Issues,
+) -> bool {
+    let message = if u32::from(min_args) > args.len() {
+        format!("{what} has min_args {min_args} but only {}", plural(args.len() as usize, "arg"))
+    } else if usize::from(min_args) > MAX_VALUES {
+        format!("{what} has min_args {min_args} but a call carries at most {MAX_VALUES} args")
+    } else {
+        return false;
+    };
+    issues.push(at, message);
+    true
+}
+
+/// `1 arg`, `2 args`.
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
+}
+
+fn tools(files: &[ToolFile], at: &FieldPath, issues: &mut Issues) -> Vec<ToolSpec> {
+    if files.len() > MAX_TOOLS {
+        issues.push(
+            at.index(MAX_TOOLS),
+            format!("scenario declares {} tools; at most {MAX_TOOLS} are supported", files.len()),
+        );
+    }
+    check_unique(
+        files.iter().enumerate().map(|(idx, tool)| (tool.id.as_str(), at.index(idx).field("id"))),
+        "tool",
+        issues,
+    );
+    let mut tools = Vec::with_capacity(files.len());
+    for (idx, file) in files.iter().enumerate() {
+        let path = at.index(idx);
+        let args = slot_set(&file.args, &path.field("args"), issues);
+        let min_args = file.min_args.unwrap_or(u8::try_from(args.len()).unwrap_or(u8::MAX));
+        let what = format!("tool `{}`", file.id);
+        let min_path = path.field(if file.min_args.is_some() { "min_args" } else { "args" });
+        check_min_args(min_args, args, &what, min_path, issues);
+        tools.push(ToolSpec { id: file.id.clone(), args, min_args, effect: file.effect.into() });
+    }
+    tools
+}
+
+fn rules(
+    files: &[RuleFile],
+    tool_ids: &ToolIds,
+    at: &FieldPath,
+    issues: &mut Issues,
+) -> Vec<RuleSpec> {
+    check_unique(
+        files.iter().enumerate().map(|(idx, rule)| (rule.id.as_str(), at.index(idx).field("id"))),
+        "rule",
+        issues,
+    );
+    let mut rules = Vec::with_capacity(files.len());
+    for (idx, file) in files.iter().enumerate() {
+        let kind_path = at.index(idx).field("kind");
+        let mut tool = |name: &str, path: FieldPath| {
+            let id = tool_ids.get(name);
+            if id.is_none() {
+                issues.push(path, format!("rule `{}` names unknown tool `{name}`", file.id));
+            }
+            id.unwrap_or(0)
+        };
+        let kind = match &file.kind {
+            RuleKindFile::StepOrder => RuleKind::StepOrder,
+            RuleKindFile::StepsComplete => RuleKind::StepsComplete,
+            RuleKindFile::AmountWithinOrderTotal { tool: name } => {
+                RuleKind::AmountWithinOrderTotal { tool: tool(name, kind_path.field("tool")) }
+            }
+            RuleKindFile::GateRespected { gates, guarded } => {
+                let mut list = |names: &[String], field: &'static str| -> Vec<ToolId> {
+                    let path = kind_path.field(field);
+                    names
+                        .iter()
+                        .enumerate()
+                        .map(|(pos, name)| tool(name, path.index(pos)))
+                        .collect()
+                };
+                RuleKind::GateRespected {
+                    gates: list(gates, "gates"),
+                    guarded: list(guarded, "guarded"),
+                }
+            }
+        };
+        rules.push(RuleSpec { id: file.id.clone(), text: file.text.clone(), kind });
+    }
+    rules
+}
+
+/// Checks the default persona mix: ids unique, weights usable and not all zero.
+fn persona_mix(mix: &[(String, f64)], at: &FieldPath, issues: &mut Issues) {
+    check_unique(
+        mix.iter().enumerate().map(|(idx, (id, _))| (id.as_str(), at.index(idx).index(0))),
+        "persona",
+        issues,
+    );
+    if mix.is_empty() {
+        return;
+    }
+    issues.weights(
+        at,
+        "persona weights",
+        mix.iter().enumerate().map(|(idx, (id, weight))| {
+            (at.index(idx).index(1), format!("weight of persona `{id}`"), *weight)
+        }),
+    );
+}
+
+#[cfg(test)]
+mod tests;

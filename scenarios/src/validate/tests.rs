@@ -1,0 +1,317 @@
+//! Validation tests: each semantic problem kind, reported at the offending value's line and column.
+//!
+//! Every test edits the small valid scenario [`MINI`](crate::tests::MINI) through [`check`].
+
+use crate::tests::check;
+
+const OK: &str = "refund: pull-up-account[full_name account_id]/1, verify-identity[email phone zip_code order_id]/3, offer-refund[amount]/1 goal[amount]
+promo: pull-up-account[full_name account_id]/1, ask-the-oracle[]/0, promo-code[]/0 if yes goal[]
+personas: [(\"calm\", 0.7), (\"impatient\", 0.3)]";
+
+/// Comments out every intent.
+const NO_INTENTS: [(&str, &str); 2] =
+    [("intents: [", "intents: [/*"), ("], // end of intents", "*/],")];
+
+#[test]
+fn unknown_tool_in_step() {
+    check(
+        &[(r#"(tool: "offer-refund")"#, r#"(tool: "offer-refnd")"#)],
+        "t.ron:24:20: intent `refund` step 3 names unknown tool `offer-refnd`",
+    );
+}
+
+#[test]
+fn unknown_tool_in_gate_rule() {
+    check(
+        &[(r#"guarded: ["offer-refund""#, r#"guarded: ["offer-refnd""#)],
+        "t.ron:35:118: rule `no-change-unverified` names unknown tool `offer-refnd`",
+    );
+}
+
+#[test]
+fn unknown_tool_in_amount_rule() {
+    check(
+        &[(
+            r#"AmountWithinOrderTotal(tool: "offer-refund")"#,
+            r#"AmountWithinOrderTotal(tool: "refund")"#,
+        )],
+        "t.ron:34:96: rule `refund-within-total` names unknown tool `refund`",
+    );
+}
+
+#[test]
+fn duplicate_tool_id() {
+    check(
+        &[(
+            "(id: \"promo-code\", effect: PromoCode),",
+            "(id: \"promo-code\", effect: PromoCode), (id: \"promo-code\", effect: SendLink),",
+        )],
+        "t.ron:17:53: duplicate tool id `promo-code`",
+    );
+}
+
+#[test]
+fn duplicate_intent_id() {
+    check(&[(r#"(id: "promo""#, r#"(id: "refund""#)], "t.ron:26:14: duplicate intent id `refund`");
+}
+
+#[test]
+fn duplicate_rule_id() {
+    check(
+        &[(r#"(id: "refund-within-total""#, r#"(id: "step-order""#)],
+        "t.ron:34:14: duplicate rule id `step-order`",
+    );
+}
+
+#[test]
+fn duplicate_persona() {
+    check(
+        &[(r#"("impatient", 0.3)"#, r#"("calm", 0.3)"#)],
+        "t.ron:12:32: duplicate persona id `calm`",
+    );
+}
+
+#[test]
+fn tool_min_args_above_its_args() {
+    check(
+        &[("effect: Refund, args: [amount]", "effect: Refund, args: [amount], min_args: 2")],
+        "t.ron:18:72: tool `offer-refund` has min_args 2 but only 1 arg",
+    );
+}
+
+#[test]
+fn tool_min_args_above_what_a_call_carries() {
+    check(
+        &[(
+            "args: [zip_code, phone, email, order_id], min_args: 3",
+            "args: [zip_code, phone, email, order_id, pin_number], min_args: 5",
+        )],
+        "t.ron:15:121: tool `verify-identity` has min_args 5 but a call carries at most 4 args",
+    );
+}
+
+#[test]
+fn step_min_args_above_its_args() {
+    check(
+        &[(r#"(tool: "offer-refund")"#, r#"(tool: "offer-refund", min_args: 2)"#)],
+        "t.ron:24:46: intent `refund` step 3 has min_args 2 but only 1 arg",
+    );
+}
+
+#[test]
+fn step_with_fewer_args_than_the_tool_needs() {
+    check(
+        &[(
+            r#"(tool: "verify-identity")"#,
+            r#"(tool: "verify-identity", args: [phone, order_id])"#,
+        )],
+        "t.ron:23:45: intent `refund` step 2 needs only 2 args but tool `verify-identity` fails with fewer than 3",
+    );
+}
+
+#[test]
+fn step_may_take_slots_its_tool_does_not() {
+    check(
+        &[(
+            r#"(tool: "verify-identity")"#,
+            r#"(tool: "verify-identity", args: [full_name, phone, order_id])"#,
+        )],
+        &OK.replace("email phone zip_code order_id", "full_name phone order_id"),
+    );
+}
+
+#[test]
+fn unknown_and_repeated_slots() {
+    check(
+        &[("args: [full_name, account_id]", "args: [full_nme, account_id, account_id]")],
+        r#"t.ron:14:63: unknown slot `full_nme`
+t.ron:14:85: slot `account_id` is listed twice"#,
+    );
+}
+
+#[test]
+fn negative_and_nan_weights() {
+    check(
+        &[("weight: 1.0", "weight: -1.0"), ("weight: 2.0", "weight: NaN")],
+        r#"t.ron:21:56: weight of intent `refund` is -1; weights must be finite and not negative
+t.ron:26:57: weight of intent `promo` is NaN; weights must be finite and not negative"#,
+    );
+}
+
+#[test]
+fn all_zero_weights() {
+    check(
+        &[
+            ("weight: 1.0", "weight: 0.0"),
+            ("weight: 2.0", "weight: 0.0"),
+            ("paypal: 0.2", "paypal: 0.0"),
+            ("credit_card: 0.5, debit_card: 0.3", "credit_card: 0.0, debit_card: 0.0"),
+        ],
+        r#"t.ron:8:26: payment weights are all zero
+t.ron:20:14: intent weights are all zero"#,
+    );
+}
+
+#[test]
+fn bad_membership_and_persona_weights() {
+    check(
+        &[("gold: 0.25", "gold: inf"), (r#"("calm", 0.7)"#, r#"("calm", -0.7)"#)],
+        r#"t.ron:5:77: membership weight `gold` is inf; weights must be finite and not negative
+t.ron:12:25: weight of persona `calm` is -0.7; weights must be finite and not negative"#,
+    );
+}
+
+#[test]
+fn empty_intents() {
+    check(&NO_INTENTS, "t.ron:20:14: scenario has no intents");
+}
+
+#[test]
+fn intent_without_steps_or_outcomes() {
+    check(
+        &[
+            ("resolved: [RefundedGoalAmount]", "resolved: []"),
+            ("weight: 1.0, steps: [", "weight: 1.0, steps: [/*"),
+            ("        ], resolved: []", "*/], resolved: []"),
+        ],
+        r#"t.ron:21:68: intent `refund` has no steps
+t.ron:25:16: intent `refund` has no resolved outcomes"#,
+    );
+}
+
+#[test]
+fn bad_price_distribution() {
+    check(
+        &[("sigma: 0.5, min: 10.0, max: 500.0", "sigma: 0.0, min: 600.0, max: 500.0")],
+        r#"t.ron:6:42: price sigma is 0; it must be finite and positive
+t.ron:6:52: price min 600 is above price max 500"#,
+    );
+}
+
+#[test]
+fn bad_ranges_and_probability() {
+    check(
+        &[
+            (
+                "days_since_purchase: (min: 1, max: 200)",
+                "days_since_purchase: (min: 300, max: 200)",
+            ),
+            ("(min: 1, max: 3)", "(min: 0, max: 5)"),
+            ("oracle_yes: 0.5", "oracle_yes: 1.5"),
+        ],
+        r#"t.ron:7:36: days_since_purchase min 300 is above max 200
+t.ron:9:32: items_per_order min must be at least 1
+t.ron:9:40: items_per_order max is 5; an order holds at most 4 items
+t.ron:10:21: oracle_yes is 1.5; a probability must lie in [0, 1]"#,
+    );
+}
+
+#[test]
+fn unreachable_outcomes() {
+    check(
+        &[(
+            "resolved: [RefundedGoalAmount]",
+            "resolved: [RefundedGoalAmount, AccountFieldIsGoal(Address), OrderOptionIsGoal, PasswordReset, LinkSent, Purchased, TeamNotified]",
+        )],
+        r#"t.ron:25:43: intent `refund` cannot reach AccountFieldIsGoal(Address): no step calls a tool with effect UpdateAccount and arg `new_value`
+t.ron:25:72: intent `refund` cannot reach OrderOptionIsGoal: no step calls a tool with effect UpdateOrder and arg `order_option`
+t.ron:25:91: intent `refund` cannot reach PasswordReset: no step calls a tool with effect MakePassword
+t.ron:25:106: intent `refund` cannot reach LinkSent: no step calls a tool with effect SendLink
+t.ron:25:116: intent `refund` cannot reach Purchased: no step calls a tool with effect MakePurchase
+t.ron:25:127: intent `refund` cannot reach TeamNotified: no step calls a tool with effect NotifyTeam"#,
+    );
+}
+
+#[test]
+fn refund_outcome_needs_the_amount() {
+    check(
+        &[(r#"(tool: "offer-refund")"#, r#"(tool: "offer-refund", args: [reason])"#)],
+        "t.ron:25:23: intent `refund` cannot reach RefundedGoalAmount: no step calls a tool with effect Refund and arg `amount`",
+    );
+}
+
+#[test]
+fn oracle_condition_before_the_oracle_is_asked() {
+    check(
+        &[(
+            r#"(tool: "ask-the-oracle"),"#,
+            r#"(tool: "promo-code", when: OracleNo), (tool: "ask-the-oracle"),"#,
+        )],
+        "t.ron:28:40: intent `promo` step 2 depends on the oracle's answer but no earlier step asks the oracle",
+    );
+}
+
+#[test]
+fn oracle_conditions_without_an_oracle_step() {
+    check(
+        &[(
+            r#"            (tool: "ask-the-oracle"),
+"#,
+            "",
+        )],
+        r#"t.ron:28:40: intent `promo` step 2 depends on the oracle's answer but no earlier step asks the oracle
+t.ron:29:50: intent `promo` has eligibility OracleYes but no Membership step (or oracle_no_ends after an AskOracle step) checks it
+t.ron:29:77: intent `promo` ends on the oracle's no but no step asks the oracle"#,
+    );
+}
+
+#[test]
+fn eligibility_nobody_checks() {
+    check(
+        &[(
+            "resolved: [RefundedGoalAmount])",
+            "resolved: [RefundedGoalAmount], eligibility: ReturnWindow)",
+        )],
+        "t.ron:25:57: intent `refund` has eligibility ReturnWindow but no Membership step (or oracle_no_ends after an AskOracle step) checks it",
+    );
+}
+
+#[test]
+fn too_many_tools() {
+    let extra: String = (0..28).map(|idx| format!("(id: \"t{idx}\", effect: Record), ")).collect();
+    check(
+        &[(
+            "(id: \"promo-code\", effect: PromoCode),",
+            &format!("(id: \"promo-code\", effect: PromoCode), {extra}"),
+        )],
+        "t.ron:18:9: scenario declares 33 tools; at most 32 are supported",
+    );
+}
+
+#[test]
+fn too_many_steps() {
+    let extra = r#"(tool: "pull-up-account"), "#.repeat(62);
+    check(
+        &[(r#"(tool: "verify-identity"),"#, &format!(r#"(tool: "verify-identity"), {extra}"#))],
+        "t.ron:24:13: intent `refund` has 65 steps; at most 64 are supported",
+    );
+}
+
+#[test]
+fn too_few_turns() {
+    check(
+        &[("max_turns: 60", "max_turns: 3")],
+        "t.ron:3:16: max_turns is 3; at least 4 are needed",
+    );
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    check(
+        &[
+            ("max_turns: 60", "max_turns: 0"),
+            (r#"(tool: "offer-refund")"#, r#"(tool: "offer-refnd")"#),
+            (r#"guarded: ["offer-refund""#, r#"guarded: ["offer-refnd""#),
+            ("oracle_yes: 0.5", "oracle_yes: -0.1"),
+        ],
+        r#"t.ron:3:16: max_turns is 0; at least 4 are needed
+t.ron:10:21: oracle_yes is -0.1; a probability must lie in [0, 1]
+t.ron:24:20: intent `refund` step 3 names unknown tool `offer-refnd`
+t.ron:35:118: rule `no-change-unverified` names unknown tool `offer-refnd`"#,
+    );
+}
+
+#[test]
+fn ok_baseline() {
+    check(&[], OK);
+}
