@@ -19,13 +19,7 @@ pub struct AtomicFile {
 impl AtomicFile {
     /// Starts writing `path` (through a temporary sibling).
     pub fn create(path: &Path) -> Result<AtomicFile> {
-        let name = path
-            .file_name()
-            .and_then(|name| name.to_str())
-            .context("output path has no file name")?;
-        let temp_path = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
-        let file = File::create(&temp_path)
-            .with_context(|| format!("cannot create {}", temp_path.display()))?;
+        let (temp_path, file) = create_temp_sibling(path)?;
         Ok(AtomicFile {
             final_path: path.to_owned(),
             temp_path,
@@ -61,6 +55,16 @@ impl Drop for AtomicFile {
             let _ = std::fs::remove_file(&self.temp_path);
         }
     }
+}
+
+/// Creates `.NAME.PID.partial` next to `path`.
+fn create_temp_sibling(path: &Path) -> Result<(PathBuf, File)> {
+    let name =
+        path.file_name().and_then(|name| name.to_str()).context("output path has no file name")?;
+    let temp_path = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+    let file = File::create(&temp_path)
+        .with_context(|| format!("cannot create {}", temp_path.display()))?;
+    Ok((temp_path, file))
 }
 
 /// Writes `bytes` to `path` atomically.
@@ -99,13 +103,7 @@ pub struct PendingPath {
 impl PendingPath {
     /// Creates the temporary file and returns it with the pending path.
     pub fn create(path: &Path) -> Result<(PendingPath, File)> {
-        let name = path
-            .file_name()
-            .and_then(|name| name.to_str())
-            .context("output path has no file name")?;
-        let temp_path = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
-        let file = File::create(&temp_path)
-            .with_context(|| format!("cannot create {}", temp_path.display()))?;
+        let (temp_path, file) = create_temp_sibling(path)?;
         Ok((PendingPath { final_path: path.to_owned(), temp_path, committed: false }, file))
     }
 
