@@ -254,3 +254,6 @@ pub fn csat(end: EndReason, resolved: bool, frustration: f64) -> u8 {
     }
     score.round().clamp(1.0, 5.0) as u8
 }
+
+#[cfg(test)]
+mod tests;

@@ -3,4 +3,6 @@
 mod data_lint;
 mod determinism;
 mod golden;
+mod properties;
+mod rules;
 mod support;

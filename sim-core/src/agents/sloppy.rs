@@ -24,7 +24,7 @@ pub struct SloppyConfig {
     pub skip_step: f64,
     /// Close the conversation before the last step.
     pub close_early: f64,
-    /// Carry on after a failed verification as if it passed.
+    /// Carry on after a failed identity, purchase or membership check as if it passed.
     pub ignore_failed_check: f64,
 }
 
@@ -278,7 +278,7 @@ impl SloppyCase {
         let tool = intent.steps[step].tool;
         if !matches!(
             scenario.tools[tool as usize].effect,
-            Effect::VerifyIdentity | Effect::ValidatePurchase
+            Effect::VerifyIdentity | Effect::ValidatePurchase | Effect::Membership
         ) {
             return feedback;
         }

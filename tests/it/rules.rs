@@ -1,0 +1,126 @@
+//! Every policy rule of retail-support, one planted fault at a time: each plant is caught at its turn under the
+//! rule it targets, nothing else is flagged; and by-the-book is never flagged over 100,000 episodes.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use sim_core::agents::{Sloppy, SloppyConfig};
+use sim_core::prelude::*;
+
+const NO_FAULTS: SloppyConfig = SloppyConfig {
+    skip_verification: 0.0,
+    over_refund: 0.0,
+    skip_step: 0.0,
+    close_early: 0.0,
+    ignore_failed_check: 0.0,
+};
+
+fn setup() -> (Arc<ScenarioSpec>, Arc<[PersonaSpec]>) {
+    let loaded = sim_scenarios::load_built_in("retail-support").unwrap();
+    let personas: Vec<PersonaSpec> = loaded
+        .persona_mix
+        .iter()
+        .map(|(id, weight)| PersonaSpec {
+            weight: *weight,
+            ..sim_personas::load_built_in(id).unwrap()
+        })
+        .collect();
+    (Arc::new(loaded.spec), personas.into())
+}
+
+/// Runs the sloppy agent with `config`; returns how many plants carried each label, after checking that the
+/// agent's notes and the oracle's failed policy verdicts agree exactly, episode by episode.
+fn check(config: SloppyConfig, episodes: u64) -> BTreeMap<String, usize> {
+    let (scenario, personas) = setup();
+    let agent = Box::new(Sloppy::new(scenario.clone(), config));
+    let mut engine =
+        Engine::new(scenario.clone(), personas, agent, EngineConfig { slots: 128 }).unwrap();
+    let out = engine.run(21, 0..episodes);
+    let mut planted = BTreeMap::new();
+    for record in &out.episodes {
+        let mut notes: Vec<(String, u16)> =
+            record.agent_notes.iter().map(|n| (n.label.clone(), n.turn)).collect();
+        let mut caught: Vec<(String, u16)> = out
+            .verdicts_of(record)
+            .iter()
+            .filter(|v| !v.passed && matches!(v.rule, RuleRef::Policy(_)))
+            .map(|v| (v.rule.id(&scenario).to_owned(), v.turn))
+            .collect();
+        notes.sort();
+        caught.sort();
+        assert_eq!(notes, caught, "episode {}: planted vs caught", record.episode);
+        for (label, _) in notes {
+            *planted.entry(label).or_insert(0) += 1;
+        }
+    }
+    planted
+}
+
+fn assert_plants(planted: &BTreeMap<String, usize>, rule: &str) {
+    assert!(planted.get(rule).copied().unwrap_or(0) >= 20, "too few `{rule}` plants: {planted:?}");
+}
+
+#[test]
+fn skipped_verification_breaks_step_order() {
+    let planted = check(SloppyConfig { skip_verification: 1.0, ..NO_FAULTS }, 3000);
+    assert_plants(&planted, "abcd-step-order");
+}
+
+#[test]
+fn skipped_step_breaks_step_order_or_completeness() {
+    let planted = check(SloppyConfig { skip_step: 1.0, ..NO_FAULTS }, 3000);
+    assert_plants(&planted, "abcd-step-order");
+    assert_plants(&planted, "abcd-steps-complete");
+}
+
+#[test]
+fn early_close_breaks_completeness() {
+    let planted = check(SloppyConfig { close_early: 1.0, ..NO_FAULTS }, 3000);
+    assert_plants(&planted, "abcd-steps-complete");
+}
+
+#[test]
+fn over_refund_breaks_the_refund_limit() {
+    let planted = check(SloppyConfig { over_refund: 1.0, ..NO_FAULTS }, 3000);
+    assert_plants(&planted, "refund-within-total");
+}
+
+#[test]
+fn ignored_failed_checks_break_the_gates() {
+    let planted = check(SloppyConfig { ignore_failed_check: 1.0, ..NO_FAULTS }, 6000);
+    assert_plants(&planted, "no-change-unverified");
+    assert_plants(&planted, "membership-privileges");
+}
+
+#[test]
+fn default_sloppy_plants_every_kind_and_all_are_caught() {
+    let planted = check(SloppyConfig::default(), 20_000);
+    for rule in [
+        "abcd-step-order",
+        "abcd-steps-complete",
+        "refund-within-total",
+        "no-change-unverified",
+        "membership-privileges",
+    ] {
+        assert_plants(&planted, rule);
+    }
+}
+
+#[test]
+fn by_the_book_is_never_flagged_over_100k_episodes_and_resolves_calm_customers() {
+    let (scenario, personas) = setup();
+    let agent = sim_core::agents::built_in("by-the-book", &scenario).unwrap();
+    let mut engine =
+        Engine::new(scenario.clone(), personas.clone(), agent, EngineConfig { slots: 256 })
+            .unwrap();
+    let out = engine.run(7, 0..100_000);
+    let flagged: Vec<u64> =
+        out.episodes.iter().filter(|r| r.violations > 0).map(|r| r.episode).collect();
+    assert!(flagged.is_empty(), "{} flagged, first {:?}", flagged.len(), flagged.first());
+    let calm = personas.iter().position(|p| p.id == "calm").unwrap() as u16;
+    let calm_episodes: Vec<_> =
+        out.episodes.iter().filter(|r| r.customer.persona == calm).collect();
+    let resolved =
+        calm_episodes.iter().filter(|r| r.resolved).count() as f64 / calm_episodes.len() as f64;
+    assert!(resolved >= 0.90, "calm resolution {resolved:.3}");
+}
