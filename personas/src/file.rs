@@ -7,7 +7,7 @@ use crate::error::Problem;
 
 /// A persona file as written; the id is the file stem and is filled in by the loader.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[serde(rename = "Persona", deny_unknown_fields)]
 pub struct PersonaFile {
     /// Persona id (the file stem); not read from the file.
     #[serde(skip)]

@@ -214,14 +214,14 @@ fn syntax_error_position() {
 fn unknown_field() {
     check(
         &calm_with(&[("    weight", "    colour: 3,\n    weight")]),
-        "p/calm.ron:6:5: Unexpected field named `colour` in `PersonaFile`, expected one of `description`, `weight`, `traits`, `vague_opening`, `demand_human_at`, `abandon_at`, `mood`, `impostor`, or `intents` instead",
+        "p/calm.ron:6:5: Unexpected field named `colour` in `Persona`, expected one of `description`, `weight`, `traits`, `vague_opening`, `demand_human_at`, `abandon_at`, `mood`, `impostor`, or `intents` instead",
     );
 }
 #[test]
 fn missing_field() {
     check(
         &calm_with(&[("    abandon_at: 0.95,\n", "")]),
-        "p/calm.ron:26:1: Unexpected missing field named `abandon_at` in `PersonaFile`",
+        "p/calm.ron:26:1: Unexpected missing field named `abandon_at` in `Persona`",
     );
 }
 #[test]
