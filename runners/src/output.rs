@@ -16,7 +16,7 @@ use anyhow::{Context, Result};
 use polars::prelude::{DataFrame, ParquetCompression, ParquetWriter};
 use sim_core::prelude::*;
 
-pub use text::render_turn;
+pub use text::ShardTexts;
 pub use transcript::{TranscriptLine, transcript_line};
 
 use crate::atomic::{AtomicFile, PendingPath};
@@ -80,10 +80,11 @@ pub fn shard_products(ctx: &OutputContext, out: &ShardOutput) -> Result<ShardPro
     let mut stats = Stats::new(&ctx.scenario);
     stats.add_shard(&ctx.scenario, &ctx.personas, out);
     let episodes = columns::episodes_frame(ctx, out).context("cannot build episode columns")?;
-    let turns = columns::turns_frame(ctx, out).context("cannot build turn columns")?;
+    let texts = ShardTexts::render(ctx, out);
+    let turns = columns::turns_frame(ctx, out, &texts).context("cannot build turn columns")?;
     let mut transcripts = Vec::new();
     for record in out.episodes.iter().filter(|record| ctx.transcripts.keeps(record)) {
-        serde_json::to_writer(&mut transcripts, &transcript_line(ctx, out, record))?;
+        serde_json::to_writer(&mut transcripts, &transcript_line(ctx, out, &texts, record))?;
         transcripts.push(b'\n');
     }
     Ok(ShardProducts { stats, episodes, turns, transcripts })
@@ -168,7 +169,7 @@ impl Outputs {
     pub fn finish(self, ctx: &OutputContext, summary: &serde_json::Value) -> Result<()> {
         let empty = ShardOutput::default();
         self.episodes.finish(columns::episodes_frame(ctx, &empty)?)?;
-        self.turns.finish(columns::turns_frame(ctx, &empty)?)?;
+        self.turns.finish(columns::turns_frame(ctx, &empty, &ShardTexts::default())?)?;
         if let Some(file) = self.transcripts {
             file.commit()?;
         }

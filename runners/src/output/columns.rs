@@ -4,7 +4,7 @@ use polars::prelude::*;
 use sim_core::prelude::*;
 
 use super::OutputContext;
-use super::text::{arguments_json, render_turn, result_text};
+use super::text::{ShardTexts, arguments_json, result_text};
 
 /// One row per episode.
 pub fn episodes_frame(ctx: &OutputContext, out: &ShardOutput) -> PolarsResult<DataFrame> {
@@ -77,7 +77,11 @@ pub fn episodes_frame(ctx: &OutputContext, out: &ShardOutput) -> PolarsResult<Da
 }
 
 /// One row per turn.
-pub fn turns_frame(ctx: &OutputContext, out: &ShardOutput) -> PolarsResult<DataFrame> {
+pub fn turns_frame(
+    ctx: &OutputContext,
+    out: &ShardOutput,
+    texts: &ShardTexts,
+) -> PolarsResult<DataFrame> {
     let scenario = &*ctx.scenario;
     let n = out.turns.len();
     let mut episode = Vec::with_capacity(n);
@@ -93,7 +97,7 @@ pub fn turns_frame(ctx: &OutputContext, out: &ShardOutput) -> PolarsResult<DataF
     let mut why = Vec::with_capacity(n);
     for record in &out.episodes {
         let verdicts = out.verdicts_of(record);
-        for row in out.turns_of(record) {
+        for (row_idx, row) in record.turns.clone().zip(out.turns_of(record)) {
             episode.push(record.episode);
             turn.push(u32::from(row.turn));
             speaker.push(row.speaker.name());
@@ -105,7 +109,7 @@ pub fn turns_frame(ctx: &OutputContext, out: &ShardOutput) -> PolarsResult<DataF
             );
             arguments.push(row.tool.map(|_| arguments_json(&row.args)));
             result.push(row.outcome.map(|outcome| result_text(row.tool, outcome)));
-            text.push(render_turn(ctx, record, row));
+            text.push(texts.get(row_idx));
             rule_ids.append_values_iter(
                 verdicts
                     .iter()

@@ -5,11 +5,36 @@ use sim_core::world::{ToolArgs, ToolOutcome};
 
 use super::OutputContext;
 
-/// The text of a turn: the agent's own words if it wrote any, else the act rendered by the surface realiser.
-pub fn render_turn(ctx: &OutputContext, record: &EpisodeRecord, row: &TurnRecord) -> String {
-    let render_ctx =
-        sim_personas::realise::RenderContext::for_customer(&ctx.scenario, &record.customer);
-    sim_personas::realise::render(row, &render_ctx)
+/// Every turn of a shard rendered once, in one buffer, shared by turns.parquet and transcripts.jsonl.
+#[derive(Debug, Default)]
+pub struct ShardTexts {
+    buffer: String,
+    /// Byte span of each turn row's text, indexed like `ShardOutput::turns`.
+    spans: Vec<(usize, usize)>,
+}
+
+impl ShardTexts {
+    /// Renders every turn row of `out`.
+    pub fn render(ctx: &OutputContext, out: &ShardOutput) -> ShardTexts {
+        let mut buffer = String::with_capacity(out.turns.len() * 48);
+        let mut spans = vec![(0, 0); out.turns.len()];
+        for record in &out.episodes {
+            let render_ctx =
+                sim_personas::realise::RenderContext::for_customer(&ctx.scenario, &record.customer);
+            for (row_idx, row) in record.turns.clone().zip(out.turns_of(record)) {
+                let start = buffer.len();
+                buffer.push_str(&sim_personas::realise::render(row, &render_ctx));
+                spans[row_idx] = (start, buffer.len());
+            }
+        }
+        ShardTexts { buffer, spans }
+    }
+
+    /// The text of the turn row at `idx` in the shard's turn buffer.
+    pub fn get(&self, idx: usize) -> &str {
+        let (start, end) = self.spans[idx];
+        &self.buffer[start..end]
+    }
 }
 
 /// Tool arguments as a JSON object of slot name to rendered value.

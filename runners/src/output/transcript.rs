@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use sim_core::prelude::*;
 
 use super::OutputContext;
-use super::text::{arguments_json, render_turn};
+use super::text::{ShardTexts, arguments_json};
 
 /// One line of transcripts.jsonl.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -103,6 +103,7 @@ pub struct OutcomeLine {
 pub fn transcript_line(
     ctx: &OutputContext,
     out: &ShardOutput,
+    texts: &ShardTexts,
     record: &EpisodeRecord,
 ) -> TranscriptLine {
     let scenario = &*ctx.scenario;
@@ -128,10 +129,11 @@ pub fn transcript_line(
             )
         })
         .collect();
-    let messages = out
-        .turns_of(record)
-        .iter()
-        .map(|row| {
+    let messages = record
+        .turns
+        .clone()
+        .zip(out.turns_of(record))
+        .map(|(row_idx, row)| {
             let role = match row.speaker {
                 Speaker::Customer => "user",
                 Speaker::Agent => "assistant",
@@ -140,7 +142,7 @@ pub fn transcript_line(
             Message {
                 role: role.to_owned(),
                 turn: row.turn,
-                content: render_turn(ctx, record, row),
+                content: texts.get(row_idx).to_owned(),
                 act: row.act.map(|act| act.kind.name().to_owned()),
                 name: row
                     .tool
