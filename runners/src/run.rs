@@ -89,6 +89,10 @@ pub fn run(args: &RunArgs, plan: &SimPlan) -> Result<RunReport> {
         },
         "by_persona": stats.personas,
         "by_intent": stats.intents,
+        "coverage": {
+            "rules_never_exercised": stats.never_exercised(),
+            "intent_persona": stats.coverage,
+        },
         "timing": {"wall_seconds": seconds, "episodes_per_second": plan.episodes as f64 / seconds.max(1e-9)},
     });
     outputs.finish(&ctx, &summary)?;

@@ -33,6 +33,17 @@ pub struct RuleTally {
     pub violations: u64,
     /// Episodes with at least one.
     pub episodes: u64,
+    /// Episodes in which the rule had occasion to apply.
+    pub exercised: u64,
+}
+
+/// Coverage of one intent × persona cell.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CoverageCell {
+    /// Episodes.
+    pub episodes: u64,
+    /// Per rule id: episodes of this cell in which the rule had occasion to apply.
+    pub rules_exercised: BTreeMap<String, u64>,
 }
 
 /// Everything the summary reports.
@@ -46,6 +57,8 @@ pub struct Stats {
     pub personas: BTreeMap<String, Tally>,
     /// Per intent id.
     pub intents: BTreeMap<String, Tally>,
+    /// Per intent id, per persona id: episodes and the rules they exercised.
+    pub coverage: BTreeMap<String, BTreeMap<String, CoverageCell>>,
 }
 
 impl Tally {
@@ -103,15 +116,24 @@ impl Stats {
         out: &ShardOutput,
     ) {
         for record in &out.episodes {
+            let persona = &personas[record.customer.persona as usize].id;
+            let intent = &scenario.intents[record.customer.intent as usize].id;
             self.total.add(record);
-            self.personas
-                .entry(personas[record.customer.persona as usize].id.clone())
+            self.personas.entry(persona.clone()).or_default().add(record);
+            self.intents.entry(intent.clone()).or_default().add(record);
+            let cell = self
+                .coverage
+                .entry(intent.clone())
                 .or_default()
-                .add(record);
-            self.intents
-                .entry(scenario.intents[record.customer.intent as usize].id.clone())
-                .or_default()
-                .add(record);
+                .entry(persona.clone())
+                .or_default();
+            cell.episodes += 1;
+            for (idx, rule) in scenario.rules.iter().enumerate().take(64) {
+                if record.rules_exercised & (1 << idx) != 0 {
+                    *cell.rules_exercised.entry(rule.id.clone()).or_default() += 1;
+                    self.rules.entry(rule.id.clone()).or_default().exercised += 1;
+                }
+            }
             let mut seen: Vec<u16> = Vec::new();
             for verdict in out.verdicts_of(record) {
                 if let (false, RuleRef::Policy(idx)) = (verdict.passed, verdict.rule) {
@@ -127,6 +149,15 @@ impl Stats {
         }
     }
 
+    /// Rules that no episode gave occasion to apply.
+    pub fn never_exercised(&self) -> Vec<&str> {
+        self.rules
+            .iter()
+            .filter(|(_, tally)| tally.exercised == 0)
+            .map(|(id, _)| id.as_str())
+            .collect()
+    }
+
     /// Merges another shard's stats (in episode order, so float sums are reproducible).
     pub fn merge(&mut self, other: &Stats) {
         self.total.merge(&other.total);
@@ -134,6 +165,21 @@ impl Stats {
             let mine = self.rules.entry(id.clone()).or_default();
             mine.violations += tally.violations;
             mine.episodes += tally.episodes;
+            mine.exercised += tally.exercised;
+        }
+        for (intent, by_persona) in &other.coverage {
+            for (persona, cell) in by_persona {
+                let mine = self
+                    .coverage
+                    .entry(intent.clone())
+                    .or_default()
+                    .entry(persona.clone())
+                    .or_default();
+                mine.episodes += cell.episodes;
+                for (rule, count) in &cell.rules_exercised {
+                    *mine.rules_exercised.entry(rule.clone()).or_default() += count;
+                }
+            }
         }
         for (id, tally) in &other.personas {
             self.personas.entry(id.clone()).or_default().merge(tally);
@@ -154,11 +200,13 @@ pub fn table(stats: &Stats, episodes_per_second: Option<f64>) -> String {
         ("policy-violation rate".into(), pct(total.with_violation)),
     ];
     for (rule, tally) in &stats.rules {
-        rows.push((
-            format!("  {rule}"),
-            format!("{} ({} violations)", pct(tally.episodes), tally.violations),
-        ));
+        let counts =
+            format!("{} violations, exercised in {} episodes", tally.violations, tally.exercised);
+        rows.push((format!("  {rule}"), format!("{} ({counts})", pct(tally.episodes))));
     }
+    let never = stats.never_exercised();
+    let never = if never.is_empty() { "none".to_owned() } else { never.join(", ") };
+    rows.push(("rules never exercised".into(), never));
     rows.push(("abandonment".into(), pct(total.abandoned)));
     rows.push(("escalation".into(), pct(total.escalated)));
     rows.push(("mean turns".into(), format!("{:.1}", total.mean_turns())));
@@ -193,4 +241,33 @@ fn breakdown(title: &str, groups: &BTreeMap<String, Tally>) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    #[test]
+    fn coverage_names_rules_no_episode_exercised() {
+        let scenario = Arc::new(sim_core::testing::tiny_scenario());
+        let mut persona = sim_core::testing::calm_persona();
+        persona.intents = vec!["manage_change_address".into()];
+        let personas: Arc<[PersonaSpec]> = vec![persona].into();
+        let agent = sim_core::agents::built_in("by-the-book", &scenario).unwrap();
+        let mut engine =
+            Engine::new(scenario.clone(), personas.clone(), agent, EngineConfig { slots: 8 })
+                .unwrap();
+        let out = engine.run(1, 0..300);
+        let mut stats = Stats::new(&scenario);
+        stats.add_shard(&scenario, &personas, &out);
+        assert_eq!(stats.never_exercised(), vec!["refund-within-total"]);
+        let cell = &stats.coverage["manage_change_address"]["calm"];
+        assert_eq!(cell.episodes, 300);
+        assert_eq!(cell.rules_exercised["abcd-step-order"], 300);
+        let table = table(&stats, None);
+        let line = table.lines().find(|line| line.starts_with("rules never exercised")).unwrap();
+        assert!(line.ends_with(" refund-within-total"), "{line}");
+    }
 }

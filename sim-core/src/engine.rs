@@ -511,7 +511,7 @@ fn observe_policy(
                     intent,
                     &world.0,
                     refunded_before,
-                    &judgement.policy,
+                    &mut judgement.policy,
                     row.turn,
                     tool,
                     &row.args,
@@ -661,6 +661,7 @@ fn end_episodes(
             turns: turn_start..out.turns.len(),
             verdicts: verdict_start..out.verdicts.len(),
             agent_notes: agent.0.finish(meta.slot),
+            rules_exercised: judgement.policy.exercised,
         });
         queue.active -= 1;
         if queue.next < queue.end {

@@ -20,11 +20,13 @@ pub struct PolicyState {
     pub oracle: u8,
     /// Whether the agent has declined the request at some turn.
     pub declined: bool,
+    /// Rules that had occasion to apply in this episode (bit per rule index; rules past 64 are not tracked).
+    pub exercised: u64,
 }
 
 impl Default for PolicyState {
     fn default() -> Self {
-        PolicyState { last: [0; MAX_TOOLS], oracle: 0, declined: false }
+        PolicyState { last: [0; MAX_TOOLS], oracle: 0, declined: false, exercised: 0 }
     }
 }
 
@@ -61,7 +63,7 @@ pub fn judge_call(
     intent: &IntentSpec,
     world: &WorldState,
     refunded_before: u64,
-    state: &PolicyState,
+    state: &mut PolicyState,
     turn: u16,
     tool: ToolId,
     args: &ToolArgs,
@@ -70,6 +72,7 @@ pub fn judge_call(
     for (rule_idx, rule) in scenario.rules.iter().enumerate() {
         let rule_ref = RuleRef::Policy(rule_idx as u16);
         let mut fail = |reason| out.push(Verdict { rule: rule_ref, turn, passed: false, reason });
+        let exercised = 1u64.checked_shl(rule_idx as u32).unwrap_or(0);
         match &rule.kind {
             RuleKind::StepOrder => {
                 if state.called(tool) {
@@ -78,6 +81,7 @@ pub fn judge_call(
                 let Some(pos) = intent.steps.iter().position(|step| step.tool == tool) else {
                     continue;
                 };
+                state.exercised |= exercised;
                 let missing = intent.steps[..pos].iter().find(|step| {
                     state.applies(step.when) && !state.called(step.tool) && step.tool != tool
                 });
@@ -90,6 +94,7 @@ pub fn judge_call(
                 if tool != *refund_tool {
                     continue;
                 }
+                state.exercised |= exercised;
                 let amount = args.get(Slot::Amount).unwrap_or(0);
                 let limit = world.order.total().saturating_sub(refunded_before);
                 if amount > limit {
@@ -100,6 +105,7 @@ pub fn judge_call(
                 if !guarded.contains(&tool) {
                     continue;
                 }
+                state.exercised |= exercised;
                 if let Some(gate) = gates.iter().find(|gate| state.failed(**gate)) {
                     fail(Reason::GateClosed { gate: *gate, tool });
                 }
@@ -140,6 +146,7 @@ pub fn judge_say(
         if rule.kind != RuleKind::StepsComplete {
             continue;
         }
+        state.exercised |= 1u64.checked_shl(rule_idx as u32).unwrap_or(0);
         if state.declined || state.any_gate_failed(scenario) {
             continue;
         }

@@ -158,6 +158,8 @@ pub struct EpisodeRecord {
     pub verdicts: std::ops::Range<usize>,
     /// What the agent noted about its own behaviour.
     pub agent_notes: Vec<AgentNote>,
+    /// Policy rules that had occasion to apply (bit per rule index, first 64 rules).
+    pub rules_exercised: u64,
 }
 
 impl EpisodeRecord {
