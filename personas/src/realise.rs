@@ -4,6 +4,9 @@
 //! the same row renders the same text in every run, thread and output. Customer turns are shaped to the
 //! customer's verbosity with fillers and pleasantries that never change what is said.
 //!
+//! [`render_into`] appends to a caller's buffer and allocates nothing else: candidate phrasings are static
+//! templates written on demand, and their lengths are counted as they would be written.
+//!
 //! ```
 //! use sim_core::act::Slot;
 //! use sim_personas::realise::render_value;
@@ -17,6 +20,7 @@ mod agent;
 mod customer;
 mod phrases;
 mod pools;
+mod sink;
 #[cfg(test)]
 mod tests;
 mod tool;
@@ -27,6 +31,7 @@ use sim_core::record::{TurnRecord, membership_name};
 use sim_core::spec::{AccountField, IntentId, IntentSpec, Outcome, ScenarioSpec};
 
 use pools::entry;
+use sink::{Sink, put_list, put_lowercase, put_uint};
 
 /// What the realiser needs beyond the row itself.
 #[derive(Clone, Copy, Debug)]
@@ -61,18 +66,29 @@ impl<'a> RenderContext<'a> {
 }
 
 /// The text of a turn: the agent's own words if it wrote any, else the act or tool call rendered.
+///
+/// A convenience over [`render_into`], which appends to a reused buffer instead of allocating.
 pub fn render(row: &TurnRecord, ctx: &RenderContext) -> String {
+    let mut text = String::new();
+    render_into(row, ctx, &mut text);
+    text
+}
+
+/// Appends the text of a turn to `out`: exactly what [`render`] returns, without allocating beyond `out`
+/// growing.
+pub fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut String) {
     if let Some(text) = &row.text {
-        return text.to_string();
+        out.push_str(text);
+        return;
     }
     let mut pick = Pick::new(row.text_seed);
     match (row.speaker, &row.act) {
-        (Speaker::Tool, _) => tool::render(row, ctx),
+        (Speaker::Tool, _) => tool::render_into(row, ctx, out),
         (speaker, Some(act)) if is_customer_act(act.kind) => {
-            customer::render(act, ctx, &mut pick, speaker == Speaker::Customer)
+            customer::render_into(act, ctx, &mut pick, speaker == Speaker::Customer, out);
         }
-        (_, Some(act)) => agent::render(act, ctx, &mut pick),
-        (_, None) => "(nothing said)".to_owned(),
+        (_, Some(act)) => agent::render_into(act, ctx, &mut pick, out),
+        (_, None) => out.push_str("(nothing said)"),
     }
 }
 
@@ -81,21 +97,21 @@ pub fn render(row: &TurnRecord, ctx: &RenderContext) -> String {
 /// `new_value` codes mean different things per intent; without one this guesses from the code's range
 /// (see [`render_new_value`] to render it for a known field).
 pub fn render_value(slot: Slot, value: u64) -> String {
-    render_slot(slot, value, None)
+    let mut text = String::new();
+    render_value_into(slot, value, &mut text);
+    text
+}
+
+/// Appends a slot value to `out`, exactly as [`render_value`] renders it.
+pub fn render_value_into(slot: Slot, value: u64, out: &mut String) {
+    put_slot(out, slot, value, None);
 }
 
 /// A `new_value` code rendered as the account field it replaces; `None` guesses from the code's range.
 pub fn render_new_value(field: Option<AccountField>, value: u64) -> String {
-    match field {
-        Some(AccountField::Address) => render_value(Slot::StreetAddress, value),
-        Some(AccountField::Name) => render_value(Slot::FullName, value),
-        Some(AccountField::Phone) => render_value(Slot::Phone, value),
-        Some(AccountField::PaymentMethod) => render_value(Slot::PaymentMethod, value),
-        None if value >= 1_000_000_000 => render_value(Slot::Phone, value),
-        None if value % 1000 < 48 && value < 48_000 => render_value(Slot::FullName, value),
-        None if value >= 10_000 => render_value(Slot::StreetAddress, value),
-        None => value.to_string(),
-    }
+    let mut text = String::new();
+    put_new_value(&mut text, field, value);
+    text
 }
 
 /// The account field an intent changes (from its `AccountFieldIsGoal` outcome), if any.
@@ -115,46 +131,84 @@ pub fn intent_phrase(intent_id: &str) -> &str {
         .map_or("get some help", |(_, phrase)| phrase)
 }
 
-/// Renders a slot value, reading `new_value` as `field`.
-pub(crate) fn render_slot(slot: Slot, value: u64, field: Option<AccountField>) -> String {
+/// Writes a slot value, reading `new_value` as `field`.
+pub(crate) fn put_slot(sink: &mut impl Sink, slot: Slot, value: u64, field: Option<AccountField>) {
     match slot {
         Slot::FullName => {
-            let first = entry(&pools::FIRST_NAMES, value / 1000);
-            format!("{first} {}", entry(&pools::LAST_NAMES, value % 1000))
+            sink.put(entry(&pools::FIRST_NAMES, value / 1000));
+            sink.put(" ");
+            sink.put(entry(&pools::LAST_NAMES, value % 1000));
         }
-        Slot::AccountId => account_id(value),
-        Slot::Username => username(value),
-        Slot::Email => format!("{}@email.com", username(value)),
+        Slot::AccountId => put_account_id(sink, value),
+        Slot::Username => put_username(sink, value),
+        Slot::Email => {
+            put_username(sink, value);
+            sink.put("@email.com");
+        }
         Slot::Phone => {
-            let digits = format!("{:010}", value % 10_000_000_000);
-            format!("({}) {}-{}", &digits[..3], &digits[3..6], &digits[6..])
+            let digits = value % 10_000_000_000;
+            sink.put("(");
+            put_uint(sink, digits / 10_000_000, 3);
+            sink.put(") ");
+            put_uint(sink, digits / 10_000 % 1000, 3);
+            sink.put("-");
+            put_uint(sink, digits % 10_000, 4);
         }
-        Slot::ZipCode => format!("{:05}", value % 100_000),
-        Slot::OrderId => format!("{:010}", value % 10_000_000_000),
-        Slot::PinNumber => format!("{:04}", value % 10_000),
-        Slot::SecurityAnswer => entry(&pools::SECURITY_ANSWERS, value).to_owned(),
-        Slot::MembershipLevel => membership_name(value).to_owned(),
-        Slot::StreetAddress => format!("{} {}", value / 100, entry(&pools::STREETS, value % 100)),
+        Slot::ZipCode => put_uint(sink, value % 100_000, 5),
+        Slot::OrderId => put_uint(sink, value % 10_000_000_000, 10),
+        Slot::PinNumber => put_uint(sink, value % 10_000, 4),
+        Slot::SecurityAnswer => sink.put(entry(&pools::SECURITY_ANSWERS, value)),
+        Slot::MembershipLevel => sink.put(membership_name(value)),
+        Slot::StreetAddress => {
+            put_uint(sink, value / 100, 0);
+            sink.put(" ");
+            sink.put(entry(&pools::STREETS, value % 100));
+        }
         Slot::FullAddress => {
             // The code carries only the street; city and zip are derived from it so they stay stable.
-            let city = entry(&pools::CITIES, value / 100 + value % 100);
-            let zip = 10_000 + value.wrapping_mul(7919) % 90_000;
-            format!("{}, {city} {zip}", render_value(Slot::StreetAddress, value))
+            put_slot(sink, Slot::StreetAddress, value, None);
+            sink.put(", ");
+            sink.put(entry(&pools::CITIES, value / 100 + value % 100));
+            sink.put(" ");
+            put_uint(sink, 10_000 + value.wrapping_mul(7919) % 90_000, 0);
         }
-        Slot::PaymentMethod => entry(&pools::PAYMENT_METHODS, value).to_owned(),
-        Slot::Amount => format!("${}.{:02}", value / 100, value % 100),
-        Slot::Reason => entry(&pools::REASONS, value).to_owned(),
-        Slot::Product => entry(&pools::PRODUCTS, value).to_owned(),
-        Slot::RefundMethod => entry(&pools::REFUND_METHODS, value).to_owned(),
-        Slot::OrderOption => entry(&pools::ORDER_OPTIONS, value).to_owned(),
-        Slot::NewValue => render_new_value(field, value),
-        Slot::Days if value == 1 => "1 day".to_owned(),
-        Slot::Days => format!("{value} days"),
+        Slot::PaymentMethod => sink.put(entry(&pools::PAYMENT_METHODS, value)),
+        Slot::Amount => {
+            sink.put("$");
+            put_uint(sink, value / 100, 0);
+            sink.put(".");
+            put_uint(sink, value % 100, 2);
+        }
+        Slot::Reason => sink.put(entry(&pools::REASONS, value)),
+        Slot::Product => sink.put(entry(&pools::PRODUCTS, value)),
+        Slot::RefundMethod => sink.put(entry(&pools::REFUND_METHODS, value)),
+        Slot::OrderOption => sink.put(entry(&pools::ORDER_OPTIONS, value)),
+        Slot::NewValue => put_new_value(sink, field, value),
+        Slot::Days if value == 1 => sink.put("1 day"),
+        Slot::Days => {
+            put_uint(sink, value, 0);
+            sink.put(" days");
+        }
     }
 }
 
+/// Writes a `new_value` code as the account field it replaces; `None` guesses from the code's range.
+fn put_new_value(sink: &mut impl Sink, field: Option<AccountField>, value: u64) {
+    let slot = match field {
+        Some(AccountField::Address) => Slot::StreetAddress,
+        Some(AccountField::Name) => Slot::FullName,
+        Some(AccountField::Phone) => Slot::Phone,
+        Some(AccountField::PaymentMethod) => Slot::PaymentMethod,
+        None if value >= 1_000_000_000 => Slot::Phone,
+        None if value % 1000 < 48 && value < 48_000 => Slot::FullName,
+        None if value >= 10_000 => Slot::StreetAddress,
+        None => return put_uint(sink, value, 0),
+    };
+    put_slot(sink, slot, value, None);
+}
+
 /// Ten base-36 characters, upper case, as ABCD account ids.
-fn account_id(value: u64) -> String {
+fn put_account_id(sink: &mut impl Sink, value: u64) {
     const DIGITS: &[u8; 36] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
     let mut code = value;
     let mut out = [b'0'; 10];
@@ -162,16 +216,18 @@ fn account_id(value: u64) -> String {
         *slot = DIGITS[(code % 36) as usize];
         code /= 36;
     }
-    out.iter().map(|byte| char::from(*byte)).collect()
+    sink.put(std::str::from_utf8(&out).expect("base-36 digits are ASCII"));
 }
 
 /// First initial, last name and three digits, lower case: `cminh730`.
-fn username(handle: u64) -> String {
+fn put_username(sink: &mut impl Sink, handle: u64) {
     let name = handle / 1000;
     let first = entry(&pools::FIRST_NAMES, name / 1000);
     let last = entry(&pools::LAST_NAMES, name % 1000);
     let initial = first.chars().next().unwrap_or('x');
-    format!("{initial}{last}{:03}", handle % 1000).to_lowercase()
+    put_lowercase(sink, initial.encode_utf8(&mut [0; 4]));
+    put_lowercase(sink, last);
+    put_uint(sink, handle % 1000, 3);
 }
 
 /// A noun phrase for an asked slot, with its determiner: `("your", "email address")`.
@@ -206,27 +262,25 @@ pub(crate) fn slot_noun(slot: Slot, field: Option<AccountField>) -> (&'static st
     }
 }
 
-/// The slots of `act` as a list of noun phrases, dropping a determiner the previous item already had:
+/// Writes the slots of `act` as a list of noun phrases, dropping a determiner the previous item already had:
 /// "your username, email address and order ID".
-pub(crate) fn slot_list(act: &Act, field: Option<AccountField>, your: &str) -> String {
-    let mut items = Vec::new();
+pub(crate) fn put_slot_list<S: Sink>(
+    sink: &mut S,
+    act: &Act,
+    field: Option<AccountField>,
+    your: &str,
+) {
     let mut previous = "";
-    for slot in act.slots.iter() {
+    put_list(sink, act.slots.iter().count(), act.slots.iter(), |sink, slot| {
         let (det, noun) = slot_noun(slot, field);
         let det = if det == "your" { your } else { det };
-        items.push(if det == previous { noun.to_owned() } else { format!("{det} {noun}") });
+        if det != previous {
+            sink.put(det);
+            sink.put(" ");
+        }
+        sink.put(noun);
         previous = det;
-    }
-    join_list(&items)
-}
-
-/// "a", "a and b", "a, b and c".
-pub(crate) fn join_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
+    });
 }
 
 /// The phrase of the intent an act names, or a generic one.
@@ -243,19 +297,19 @@ pub(crate) fn is_customer_act(kind: ActKind) -> bool {
     (kind as u8) <= ActKind::Nudge as u8
 }
 
-/// Lower-cases the first letter when the first word is a plain capitalised word (not "I", not a code).
-pub(crate) fn decapitalise(text: &str) -> String {
-    let first_word = text.split([' ', ',', '.', '!', '?', ':', '\'']).next().unwrap_or_default();
+/// Lower-cases the first letter of `text`, in place, when its first word is a plain capitalised word (not
+/// "I", not a name or code).
+pub(crate) fn decapitalise(text: &mut str) {
+    let end = text.bytes().position(|byte| b" ,.!?:'".contains(&byte)).unwrap_or(text.len());
+    let first_word = &text[..end];
     let plain = first_word.len() > 1
+        && first_word.as_bytes()[0].is_ascii_uppercase()
+        && first_word.bytes().skip(1).all(|byte| byte.is_ascii_lowercase())
         && !pools::FIRST_NAMES.contains(&first_word)
-        && !pools::SECURITY_ANSWERS.contains(&first_word)
-        && first_word.chars().next().is_some_and(|ch| ch.is_ascii_uppercase())
-        && first_word.chars().skip(1).all(|ch| ch.is_ascii_lowercase());
-    if !plain {
-        return text.to_owned();
+        && !pools::SECURITY_ANSWERS.contains(&first_word);
+    if plain {
+        text[..1].make_ascii_lowercase();
     }
-    let mut chars = text.chars();
-    chars.next().map(|ch| ch.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default()
 }
 
 /// A tiny splitmix64 generator seeded from a row's `text_seed`; local to one rendering.

@@ -3,32 +3,28 @@
 use sim_core::act::{Act, ActKind};
 use sim_core::spec::{AccountField, Outcome};
 
-use super::{Pick, RenderContext, act_intent_phrase, decapitalise, slot_list};
+use super::sink::put_template;
+use super::{Pick, RenderContext, act_intent_phrase, decapitalise, put_slot_list};
 
-/// Renders an agent act.
-pub(crate) fn render(act: &Act, ctx: &RenderContext, pick: &mut Pick) -> String {
-    match act.kind {
-        ActKind::Greet => pick
-            .one(&[
-                "Hi! How can I help you today?",
-                "good afternoon, how can I help you?",
-                "Hello, thanks for reaching out. What can I do for you?",
-                "Hi there, what can I help you with?",
-            ])
-            .to_owned(),
-        ActKind::AskNeed => pick
-            .one(&[
-                "Sure, what seems to be the problem?",
-                "Could you tell me a bit more about what you need?",
-                "What can I help you with today?",
-                "I'm happy to help. What's going on?",
-            ])
-            .to_owned(),
+/// Appends an agent act.
+pub(crate) fn render_into(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: &mut String) {
+    let line = match act.kind {
+        ActKind::Greet => pick.one(&[
+            "Hi! How can I help you today?",
+            "good afternoon, how can I help you?",
+            "Hello, thanks for reaching out. What can I do for you?",
+            "Hi there, what can I help you with?",
+        ]),
+        ActKind::AskNeed => pick.one(&[
+            "Sure, what seems to be the problem?",
+            "Could you tell me a bit more about what you need?",
+            "What can I help you with today?",
+            "I'm happy to help. What's going on?",
+        ]),
+        ActKind::Ask if act.slots.iter().next().is_none() => {
+            "Could you give me a few more details?"
+        }
         ActKind::Ask => {
-            let list = slot_list(act, ctx.field(), "your");
-            if list.is_empty() {
-                return "Could you give me a few more details?".to_owned();
-            }
             let template = pick.one(&[
                 "Could I have {}?",
                 "May I have {} please?",
@@ -36,12 +32,19 @@ pub(crate) fn render(act: &Act, ctx: &RenderContext, pick: &mut Pick) -> String 
                 "Can you give me {}?",
                 "Sure, could you provide {}?",
             ]);
-            template.replace("{}", &list)
+            let field = ctx.field();
+            return put_template(out, template, |out| put_slot_list(out, act, field, "your"));
         }
         ActKind::InformResult => {
             let lead = pick.one(&["", "Okay, ", "Great news! ", "All done. "]);
             let result = result(act, ctx, pick);
-            if lead.is_empty() { result } else { format!("{lead}{}", decapitalise(&result)) }
+            out.push_str(lead);
+            let start = out.len();
+            out.push_str(result);
+            if !lead.is_empty() {
+                decapitalise(&mut out[start..]);
+            }
+            return;
         }
         ActKind::Deny => {
             let phrase = act_intent_phrase(act, ctx);
@@ -51,54 +54,45 @@ pub(crate) fn render(act: &Act, ctx: &RenderContext, pick: &mut Pick) -> String 
                 "Sorry, I can't help you {} in this case.",
                 "unfortunately I'm unable to help you {}, it doesn't meet our policy.",
             ]);
-            template.replace("{}", phrase)
+            return put_template(out, template, |out| out.push_str(phrase));
         }
-        ActKind::Apologize => pick
-            .one(&[
-                "I'm so sorry about the trouble.",
-                "I apologize for the inconvenience.",
-                "Sorry about that, I understand it's frustrating.",
-                "I'm sorry for the wait, thanks for your patience.",
-            ])
-            .to_owned(),
-        ActKind::AnythingElse => pick
-            .one(&[
-                "Is there anything else I can help you with?",
-                "Would there be anything else I can help you with?",
-                "Anything else I can do for you today?",
-            ])
-            .to_owned(),
-        ActKind::Transfer => pick
-            .one(&[
-                "I'll transfer you to a member of our team who can help further. Please hold.",
-                "Let me connect you with a manager.",
-                "I'm going to pass you to a specialist now, one moment.",
-            ])
-            .to_owned(),
-        ActKind::Close => pick
-            .one(&[
-                "Have a great day!",
-                "Thanks for contacting us, have a nice day.",
-                "a pleasure to help you, have a nice day",
-                "Take care!",
-            ])
-            .to_owned(),
-        ActKind::Filler => pick
-            .one(&[
-                "one moment please",
-                "let me check that.",
-                "sure!",
-                "just a second",
-                "bear with me a moment.",
-            ])
-            .to_owned(),
+        ActKind::Apologize => pick.one(&[
+            "I'm so sorry about the trouble.",
+            "I apologize for the inconvenience.",
+            "Sorry about that, I understand it's frustrating.",
+            "I'm sorry for the wait, thanks for your patience.",
+        ]),
+        ActKind::AnythingElse => pick.one(&[
+            "Is there anything else I can help you with?",
+            "Would there be anything else I can help you with?",
+            "Anything else I can do for you today?",
+        ]),
+        ActKind::Transfer => pick.one(&[
+            "I'll transfer you to a member of our team who can help further. Please hold.",
+            "Let me connect you with a manager.",
+            "I'm going to pass you to a specialist now, one moment.",
+        ]),
+        ActKind::Close => pick.one(&[
+            "Have a great day!",
+            "Thanks for contacting us, have a nice day.",
+            "a pleasure to help you, have a nice day",
+            "Take care!",
+        ]),
+        ActKind::Filler => pick.one(&[
+            "one moment please",
+            "let me check that.",
+            "sure!",
+            "just a second",
+            "bear with me a moment.",
+        ]),
         // Customer acts are rendered by the customer module; this is only reached by misuse.
-        _ => "...".to_owned(),
-    }
+        _ => "...",
+    };
+    out.push_str(line);
 }
 
 /// The outcome sentence of an `InformResult`, from what the intent resolves to.
-fn result(act: &Act, ctx: &RenderContext, pick: &mut Pick) -> String {
+fn result(act: &Act, ctx: &RenderContext, pick: &mut Pick) -> &'static str {
     let outcome = ctx.intent_spec(act.intent).and_then(|intent| intent.resolved.first().copied());
     let options: &[&str] = match outcome {
         Some(Outcome::RefundedGoalAmount) => &[
@@ -141,5 +135,5 @@ fn result(act: &Act, ctx: &RenderContext, pick: &mut Pick) -> String {
         ],
         None => &["That's all taken care of.", "Everything is sorted on my end."],
     };
-    pick.one(options).to_owned()
+    pick.one(options)
 }

@@ -4,37 +4,44 @@ use sim_core::act::{Act, ActKind, Slot};
 use sim_core::spec::AccountField;
 
 use super::phrases::{GENERIC_OPENINGS, INTENT_PHRASES, OPENINGS};
+use super::sink::{Sink, Words, put_joined, put_list, put_template};
 use super::{
-    Pick, RenderContext, act_intent_phrase, decapitalise, join_list, render_slot, slot_list,
-    slot_noun,
+    Pick, RenderContext, act_intent_phrase, decapitalise, put_slot, put_slot_list, slot_noun,
 };
 
-/// Renders a customer act; `shape` adds fillers up to the customer's verbosity and mild casualness.
-pub(crate) fn render(act: &Act, ctx: &RenderContext, pick: &mut Pick, shape: bool) -> String {
+/// Appends a customer act; `shape` adds fillers up to the customer's verbosity and mild casualness.
+pub(crate) fn render_into(
+    act: &Act,
+    ctx: &RenderContext,
+    pick: &mut Pick,
+    shape: bool,
+    out: &mut String,
+) {
     let target = if shape { ctx.verbosity.max(1.0) } else { 0.0 };
-    let phrase = act_intent_phrase(act, ctx);
     let field = ctx.field();
-    let options: Vec<String> = match act.kind {
+    let options = match act.kind {
         ActKind::StateNeed => openings(act, ctx),
-        ActKind::VagueNeed => strings(&[
+        ActKind::VagueNeed => Options::Lines(&[
             "hi, I have a problem",
             "Hi, something's wrong with my account.",
             "hey, can you help me with something?",
             "there's an issue with my order",
             "hi, I need some help please",
         ]),
-        ActKind::Inform => inform(act, field),
-        ActKind::DontKnow => {
-            let list = slot_list(act, field, "my");
-            let list = if list.is_empty() { "that".to_owned() } else { list };
-            vec![
-                format!("sorry, I don't remember {list}"),
-                format!("I don't have {list} with me right now."),
-                format!("hmm, not sure about {list}, sorry"),
-                format!("I don't know {list}."),
-            ]
+        ActKind::Inform if act.slots.iter().next().is_none() => {
+            Options::Lines(&["um, what did you need?"])
         }
-        ActKind::OffTopic => strings(&[
+        ActKind::Inform => Options::Inform { act, field },
+        ActKind::DontKnow => Options::Filled(
+            &[
+                "sorry, I don't remember {}",
+                "I don't have {} with me right now.",
+                "hmm, not sure about {}, sorry",
+                "I don't know {}.",
+            ],
+            Fill::Slots { act, field },
+        ),
+        ActKind::OffTopic => Options::Lines(&[
             "sorry, my dog was barking, what was that?",
             "hang on, someone's at the door.",
             "do you have a store near me?",
@@ -42,20 +49,23 @@ pub(crate) fn render(act: &Act, ctx: &RenderContext, pick: &mut Pick, shape: boo
             "I've been a customer for years, you know.",
             "sorry, I was reading something else.",
         ]),
-        ActKind::Insist => vec![
-            format!("But I really need to {phrase}. Can you make an exception?"),
-            "What if I ask really, really nicely?".to_owned(),
-            "I don't understand why not, can you please check again?".to_owned(),
-            format!("come on, other stores let you {phrase} no problem"),
-            format!("That's not acceptable, I still want to {phrase}."),
-        ],
-        ActKind::DemandHuman => strings(&[
+        ActKind::Insist => Options::Filled(
+            &[
+                "But I really need to {}. Can you make an exception?",
+                "What if I ask really, really nicely?",
+                "I don't understand why not, can you please check again?",
+                "come on, other stores let you {} no problem",
+                "That's not acceptable, I still want to {}.",
+            ],
+            Fill::Phrase(act_intent_phrase(act, ctx)),
+        ),
+        ActKind::DemandHuman => Options::Lines(&[
             "Can I talk to a real person please?",
             "I want to speak to a manager.",
             "this isn't working, get me a human",
             "Is there a supervisor I can talk to?",
         ]),
-        ActKind::Acknowledge => strings(&[
+        ActKind::Acknowledge => Options::Lines(&[
             "ok",
             "great, thanks",
             "sounds good",
@@ -64,55 +74,117 @@ pub(crate) fn render(act: &Act, ctx: &RenderContext, pick: &mut Pick, shape: boo
             "I see.",
             "got it",
         ]),
-        ActKind::ThankBye => strings(&[
+        ActKind::ThankBye => Options::Lines(&[
             "No, that's all, thanks for your help!",
             "That's it. Take care.",
             "nope, that's everything. have a great day!",
             "no thanks, I'm all set",
         ]),
-        ActKind::Leave => strings(&[
+        ActKind::Leave => Options::Lines(&[
             "forget it, I'll go elsewhere.",
             "this is taking too long. bye.",
             "I give up, goodbye.",
             "never mind, I'll try another time.",
         ]),
-        ActKind::Nudge => strings(&[
+        ActKind::Nudge => Options::Lines(&[
             "hello? are you still there?",
             "anyone there?",
             "hello??",
             "are you still working on it?",
         ]),
-        _ => vec![String::from("...")],
+        _ => Options::Lines(&["..."]),
     };
-    let core = choose(pick, options, target);
+    let first = pick.below(options.len());
+    let second = pick.below(options.len());
     if !shape {
-        return core;
+        return options.put(out, first);
     }
-    casual(pad(core, act.kind, target, pick), pick)
+    let (core, n_words) = closer(&options, [first, second], target);
+    let start = out.len();
+    pad(out, &options, core, n_words, act.kind, target, pick);
+    casual(out, start, pick);
 }
 
-fn strings(options: &[&str]) -> Vec<String> {
-    options.iter().map(|option| (*option).to_owned()).collect()
+/// The candidate phrasings of a customer act, written on demand rather than built up front.
+enum Options<'a> {
+    /// Fixed lines.
+    Lines(&'static [&'static str]),
+    /// Templates whose `{}` is replaced by the fill.
+    Filled(&'static [&'static str], Fill<'a>),
+    /// The given values bare, labelled ("Username: cminh730") and in sentences; the act has slots.
+    Inform { act: &'a Act, field: Option<AccountField> },
+}
+
+/// What replaces `{}` in a template.
+#[derive(Clone, Copy)]
+enum Fill<'a> {
+    /// A fixed phrase.
+    Phrase(&'a str),
+    /// An intent id read as words (`_` as spaces).
+    Topic(&'a str),
+    /// The act's slots as a list of "my …" noun phrases, or "that" without any.
+    Slots { act: &'a Act, field: Option<AccountField> },
+}
+
+impl Options<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Options::Lines(lines) | Options::Filled(lines, _) => lines.len(),
+            Options::Inform { .. } => 3,
+        }
+    }
+
+    /// Writes option `idx`.
+    fn put(&self, sink: &mut impl Sink, idx: usize) {
+        match self {
+            Options::Lines(lines) => sink.put(lines[idx]),
+            Options::Filled(templates, fill) => {
+                put_template(sink, templates[idx], |sink| fill.put(sink));
+            }
+            Options::Inform { act, field } => put_inform(sink, act, *field, idx),
+        }
+    }
+
+    /// The words in option `idx`.
+    fn words(&self, idx: usize) -> usize {
+        Words::count(|words| self.put(words, idx))
+    }
+}
+
+impl Fill<'_> {
+    fn put(self, sink: &mut impl Sink) {
+        match self {
+            Fill::Phrase(phrase) => sink.put(phrase),
+            Fill::Topic(id) => {
+                for (idx, part) in id.split('_').enumerate() {
+                    if idx > 0 {
+                        sink.put(" ");
+                    }
+                    sink.put(part);
+                }
+            }
+            Fill::Slots { act, .. } if act.slots.iter().next().is_none() => sink.put("that"),
+            Fill::Slots { act, field } => put_slot_list(sink, act, field, "my"),
+        }
+    }
 }
 
 /// Opening lines for the act's intent: its own lines, else generic ones built from its phrase or id.
-fn openings(act: &Act, ctx: &RenderContext) -> Vec<String> {
+fn openings<'a>(act: &Act, ctx: &RenderContext<'a>) -> Options<'a> {
     let id = ctx.intent_spec(act.intent).map_or("", |intent| intent.id.as_str());
     if let Some((_, lines)) = OPENINGS.iter().find(|(known, _)| *known == id) {
-        return strings(lines);
+        return Options::Lines(lines);
     }
     if INTENT_PHRASES.iter().any(|(known, _)| *known == id) {
-        let phrase = super::intent_phrase(id);
-        return GENERIC_OPENINGS.iter().map(|line| line.replace("{}", phrase)).collect();
+        return Options::Filled(&GENERIC_OPENINGS, Fill::Phrase(super::intent_phrase(id)));
     }
     if id.is_empty() {
-        return strings(&["hi, I need some help please", "Hi, can you help me?"]);
+        return Options::Lines(&["hi, I need some help please", "Hi, can you help me?"]);
     }
-    let topic = id.replace('_', " ");
-    vec![
-        format!("hi, I need help with {topic}"),
-        format!("Hello, I have a question about {topic}."),
-    ]
+    Options::Filled(
+        &["hi, I need help with {}", "Hello, I have a question about {}."],
+        Fill::Topic(id),
+    )
 }
 
 /// What a customer calls a slot when labelling a value.
@@ -141,57 +213,89 @@ fn label(slot: Slot, field: Option<AccountField>) -> &'static str {
     }
 }
 
-/// Three renderings of the given values: bare, labelled ("Username: cminh730") and in sentences.
-fn inform(act: &Act, field: Option<AccountField>) -> Vec<String> {
-    let pairs: Vec<(Slot, String)> = act
-        .slots
-        .iter()
-        .zip(act.values)
-        .map(|(slot, value)| (slot, render_slot(slot, value, field)))
-        .collect();
-    if pairs.is_empty() {
-        return vec!["um, what did you need?".to_owned()];
-    }
-    let bare: Vec<String> = pairs.iter().map(|(_, value)| value.clone()).collect();
-    let labelled: Vec<String> =
-        pairs.iter().map(|(slot, value)| format!("{}: {value}", label(*slot, field))).collect();
-    let sentences: Vec<String> = pairs.iter().map(|(slot, value)| sentence(*slot, value)).collect();
-    let mut labelled = labelled.join(", ");
-    if let Some(first) = labelled.get(..1) {
-        labelled = first.to_uppercase() + &labelled[1..];
-    }
-    vec![bare.join(", "), labelled, join_list(&sentences)]
-}
-
-fn sentence(slot: Slot, value: &str) -> String {
-    match slot {
-        Slot::MembershipLevel => format!("I'm a {value} member"),
-        Slot::Amount => format!("the amount is {value}"),
-        Slot::Reason => format!("the reason is {value}"),
-        Slot::Product => format!("it's the {value}"),
-        Slot::RefundMethod => format!("I'd like the refund by {value}"),
-        Slot::OrderOption => format!("I'd like {value}"),
-        Slot::NewValue => format!("I want it changed to {value}"),
-        Slot::Days => format!("I bought it {value} ago"),
-        _ => format!("my {} is {value}", label(slot, None)),
+/// Writes rendering `idx` of the given values: 0 bare, 1 labelled ("Username: cminh730"), 2 in sentences.
+fn put_inform<S: Sink>(sink: &mut S, act: &Act, field: Option<AccountField>, idx: usize) {
+    let pairs = || act.slots.iter().zip(act.values);
+    let n_pairs = pairs().count();
+    match idx {
+        0 => put_joined(sink, ", ", pairs(), |sink, (slot, value)| {
+            put_slot(sink, slot, value, field);
+        }),
+        1 => {
+            let mut first = true;
+            put_joined(sink, ", ", pairs(), |sink, (slot, value)| {
+                let label = label(slot, field);
+                if std::mem::take(&mut first) {
+                    put_capitalised(sink, label);
+                } else {
+                    sink.put(label);
+                }
+                sink.put(": ");
+                put_slot(sink, slot, value, field);
+            });
+        }
+        _ => put_list(sink, n_pairs, pairs(), |sink, (slot, value)| {
+            put_sentence(sink, slot, value, field);
+        }),
     }
 }
 
-fn words(text: &str) -> usize {
-    text.split_whitespace().count()
+/// Writes `text` with its first byte upper-cased when that byte is a whole character.
+fn put_capitalised(sink: &mut impl Sink, text: &str) {
+    match text.as_bytes().first() {
+        Some(first) if first.is_ascii() => {
+            sink.put(char::from(first.to_ascii_uppercase()).encode_utf8(&mut [0; 4]));
+            sink.put(&text[1..]);
+        }
+        _ => sink.put(text),
+    }
 }
 
-/// Picks one of `options`: of two random draws, the one whose length is closer to `target` words.
-fn choose(pick: &mut Pick, mut options: Vec<String>, target: f64) -> String {
-    let first = pick.below(options.len());
-    let second = pick.below(options.len());
-    let distance = |idx: usize| (words(&options[idx]) as f64 - target).abs();
-    let idx = if target > 0.0 && distance(second) < distance(first) { second } else { first };
-    options.swap_remove(idx)
+/// Writes one value as a sentence ("my username is cminh730").
+fn put_sentence(sink: &mut impl Sink, slot: Slot, value: u64, field: Option<AccountField>) {
+    let (before, after) = match slot {
+        Slot::MembershipLevel => ("I'm a ", " member"),
+        Slot::Amount => ("the amount is ", ""),
+        Slot::Reason => ("the reason is ", ""),
+        Slot::Product => ("it's the ", ""),
+        Slot::RefundMethod => ("I'd like the refund by ", ""),
+        Slot::OrderOption => ("I'd like ", ""),
+        Slot::NewValue => ("I want it changed to ", ""),
+        Slot::Days => ("I bought it ", " ago"),
+        _ => {
+            sink.put("my ");
+            sink.put(label(slot, None));
+            (" is ", "")
+        }
+    };
+    sink.put(before);
+    put_slot(sink, slot, value, field);
+    sink.put(after);
 }
 
-/// Adds an optional lead-in and closing pleasantries until the text nears `target` words.
-fn pad(core: String, kind: ActKind, target: f64, pick: &mut Pick) -> String {
+/// Of two drawn options, the one whose length is closer to `target` words (the first on a tie), with its
+/// length.
+fn closer(options: &Options, [first, second]: [usize; 2], target: f64) -> (usize, usize) {
+    let n_first = options.words(first);
+    if second == first {
+        return (first, n_first);
+    }
+    let n_second = options.words(second);
+    let distance = |n_words: usize| (n_words as f64 - target).abs();
+    if distance(n_second) < distance(n_first) { (second, n_second) } else { (first, n_first) }
+}
+
+/// Writes option `core` (of `core_words` words) with an optional lead-in and closing pleasantries until it
+/// nears `target` words.
+fn pad(
+    out: &mut String,
+    options: &Options,
+    core: usize,
+    core_words: usize,
+    kind: ActKind,
+    target: f64,
+    pick: &mut Pick,
+) {
     let (leads, closers): (&[&str], &[&str]) = match kind {
         ActKind::StateNeed | ActKind::VagueNeed | ActKind::Insist => (
             &["so", "ok so", "well,", "um,"],
@@ -220,44 +324,59 @@ fn pad(core: String, kind: ActKind, target: f64, pick: &mut Pick) -> String {
             &["This is taking a while.", "I don't have all day.", "Sorry, I'm a bit distracted."],
         ),
     };
-    let mut n_words = words(&core);
+    let mut n_words = core_words;
     let mut lead = None;
-    let mut tail: Vec<&str> = Vec::new();
+    let mut tail: [&str; 2] = [""; 2];
+    let mut n_tail = 0;
     for _ in 0..4 {
         if n_words as f64 >= target - 1.0 {
             break;
         }
-        if lead.is_none() && (tail.len() == 2 || pick.chance(0.4)) {
+        if lead.is_none() && (n_tail == 2 || pick.chance(0.4)) {
             let chosen = pick.one(leads);
-            n_words += words(chosen);
+            n_words += Words::of(chosen);
             lead = Some(chosen);
-        } else if tail.len() < 2 {
+        } else if n_tail < 2 {
             let chosen = pick.one(closers);
-            if !tail.contains(&chosen) {
-                n_words += words(chosen);
-                tail.push(chosen);
+            if !tail[..n_tail].contains(&chosen) {
+                n_words += Words::of(chosen);
+                tail[n_tail] = chosen;
+                n_tail += 1;
             }
         }
     }
-    let mut text = match lead {
-        Some(lead) => format!("{lead} {}", decapitalise(&core)),
-        None => core,
-    };
-    for closer in tail {
-        if text.ends_with(|ch: char| ch.is_alphanumeric()) {
-            text = format!("{text}, {}", decapitalise(closer));
+    let start = out.len();
+    if let Some(lead) = lead {
+        out.push_str(lead);
+        out.push(' ');
+        let core_start = out.len();
+        options.put(out, core);
+        decapitalise(&mut out[core_start..]);
+    } else {
+        options.put(out, core);
+    }
+    for closer in &tail[..n_tail] {
+        if out[start..].ends_with(|ch: char| ch.is_alphanumeric()) {
+            out.push_str(", ");
+            let closer_start = out.len();
+            out.push_str(closer);
+            decapitalise(&mut out[closer_start..]);
         } else {
-            text = format!("{text} {closer}");
+            out.push(' ');
+            out.push_str(closer);
         }
     }
-    text
 }
 
-/// Mild casualness: sometimes a lower-case start, sometimes no final full stop.
-fn casual(text: String, pick: &mut Pick) -> String {
-    let text = if pick.chance(0.3) { decapitalise(&text) } else { text };
-    match text.strip_suffix('.') {
-        Some(stripped) if pick.chance(0.3) && !stripped.ends_with('.') => stripped.to_owned(),
-        _ => text,
+/// Mild casualness on `out[start..]`: sometimes a lower-case start, sometimes no final full stop.
+fn casual(out: &mut String, start: usize, pick: &mut Pick) {
+    if pick.chance(0.3) {
+        decapitalise(&mut out[start..]);
+    }
+    match out[start..].strip_suffix('.') {
+        Some(stripped) if pick.chance(0.3) && !stripped.ends_with('.') => {
+            out.truncate(out.len() - 1);
+        }
+        _ => {}
     }
 }

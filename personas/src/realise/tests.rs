@@ -1,4 +1,5 @@
-//! Realiser tests: determinism, variety, coverage of every act and tool, exact value formats, verbosity.
+//! Realiser tests: determinism, variety, coverage of every act and tool, exact value formats, verbosity,
+//! and `render_into` against `render` on a large deterministic corpus.
 
 use std::collections::BTreeSet;
 
@@ -8,7 +9,9 @@ use sim_core::spec::ScenarioSpec;
 use sim_core::world::{ToolArgs, ToolOutcome};
 
 use super::phrases::{INTENT_PHRASES, OPENINGS};
-use super::{RenderContext, intent_phrase, render, render_value};
+use super::pools::{FIRST_NAMES, LAST_NAMES};
+use super::sink::{Sink, Words, put_uint};
+use super::{Pick, RenderContext, intent_phrase, render, render_into, render_value};
 
 const ALL_KINDS: [ActKind; 21] = [
     ActKind::StateNeed,
@@ -294,4 +297,231 @@ fn dont_know_names_slots() {
 #[test]
 fn empty_slot_set_is_fine() {
     assert!(!text(&row(ActKind::Ask, &[], 0), 8.0, 1).is_empty() && SlotSet::EMPTY.is_empty());
+}
+
+/// A slot value from one of several ranges: pool codes, names, addresses, phones, anything.
+fn any_value(mix: &mut Pick) -> u64 {
+    match mix.below(8) {
+        0 => mix.next() % 50,
+        1 => mix.next() % 48_000,
+        2 => mix.next() % 1_000_000,
+        3 => mix.next() % 100_000_000,
+        4 => 1_000_000_000 + mix.next() % 9_000_000_000,
+        5 => mix.next() % 100_000_000_000,
+        6 => u64::MAX - mix.next() % 4,
+        _ => mix.next(),
+    }
+}
+
+/// Up to `max` random slots.
+fn any_slots(mix: &mut Pick, max: usize) -> SlotSet {
+    let mut set = SlotSet::EMPTY;
+    for _ in 0..mix.below(max + 1) {
+        set = set.with(Slot::ALL[mix.below(Slot::ALL.len())]);
+    }
+    set
+}
+
+/// A scenario with every intent id the realiser knows, an unknown and an empty one, every resolution, and a
+/// tool per effect (plus `record-reason`).
+fn corpus_scenario() -> ScenarioSpec {
+    use sim_core::spec::{AccountField, Effect, Outcome, ToolSpec};
+    let outcomes = [
+        vec![Outcome::RefundedGoalAmount],
+        vec![Outcome::AccountFieldIsGoal(AccountField::Address)],
+        vec![Outcome::AccountFieldIsGoal(AccountField::Name)],
+        vec![Outcome::AccountFieldIsGoal(AccountField::Phone)],
+        vec![Outcome::AccountFieldIsGoal(AccountField::PaymentMethod)],
+        vec![Outcome::OrderOptionIsGoal],
+        vec![Outcome::PasswordReset],
+        vec![Outcome::LinkSent],
+        vec![Outcome::PromoIssued],
+        vec![Outcome::Purchased],
+        vec![Outcome::TeamNotified, Outcome::AccountFieldIsGoal(AccountField::Name)],
+        vec![],
+    ];
+    let base = scenario();
+    let template = base.intents[0].clone();
+    let ids = INTENT_PHRASES.iter().map(|(id, _)| *id).chain(["shipping_weirdness", ""]);
+    let intents = ids
+        .enumerate()
+        .flat_map(|(idx, id)| {
+            let first = outcomes[idx % outcomes.len()].clone();
+            let second = outcomes[(idx * 7 + 3) % outcomes.len()].clone();
+            [first, second].map(|resolved| sim_core::spec::IntentSpec {
+                id: id.to_owned(),
+                resolved,
+                ..template.clone()
+            })
+        })
+        .collect();
+    let effects = [
+        Effect::PullUpAccount,
+        Effect::VerifyIdentity,
+        Effect::ValidatePurchase,
+        Effect::Record,
+        Effect::Refund,
+        Effect::UpdateAccount,
+        Effect::UpdateOrder,
+        Effect::MakePassword,
+        Effect::SendLink,
+        Effect::PromoCode,
+        Effect::AskOracle,
+        Effect::ShippingStatus,
+        Effect::Membership,
+        Effect::NotifyTeam,
+        Effect::MakePurchase,
+    ];
+    let tool = |id: String, effect| ToolSpec { id, args: SlotSet::EMPTY, min_args: 0, effect };
+    let tools = effects
+        .iter()
+        .map(|effect| tool(format!("{effect:?}"), *effect))
+        .chain([tool("record-reason".to_owned(), Effect::Record)])
+        .collect();
+    ScenarioSpec { intents, tools, ..base }
+}
+
+/// A large deterministic set of (row, verbosity, customer intent) covering every act kind, slot, intent,
+/// effect and odd case (agent text, missing act or tool, swapped speakers, out-of-range indices).
+fn corpus(scenario: &ScenarioSpec) -> Vec<(TurnRecord, f64, Option<u16>)> {
+    let n_intents = scenario.intents.len();
+    let n_tools = scenario.tools.len();
+    let mut mix = Pick::new(7);
+    let mut rows = Vec::new();
+    let mut pairs = vec![SlotSet::EMPTY];
+    for (idx, first) in Slot::ALL.iter().enumerate() {
+        pairs.push(SlotSet::EMPTY.with(*first));
+        for second in &Slot::ALL[idx + 1..] {
+            pairs.push(SlotSet::EMPTY.with(*first).with(*second));
+        }
+    }
+    // Systematic: every kind with every slot set of up to two slots, several seeds and verbosities.
+    for kind in ALL_KINDS {
+        for slots in &pairs {
+            for verbosity in [1.0, 6.0, 13.0, 40.0] {
+                let seed = mix.next() as u32;
+                let mut act =
+                    Act { slots: *slots, intent: mix.below(n_intents) as u16, ..Act::bare(kind) };
+                act.values = [
+                    any_value(&mut mix),
+                    any_value(&mut mix),
+                    any_value(&mut mix),
+                    any_value(&mut mix),
+                ];
+                let ctx_intent = Some(mix.below(n_intents) as u16);
+                rows.push((
+                    TurnRecord { act: Some(act), ..row(kind, &[], seed) },
+                    verbosity,
+                    ctx_intent,
+                ));
+            }
+        }
+    }
+    // Random: everything else, odd cases included.
+    for _ in 0..200_000 {
+        let kind = ALL_KINDS[mix.below(ALL_KINDS.len())];
+        let mut record = row(kind, &[], mix.next() as u32);
+        let mut act = Act {
+            slots: any_slots(&mut mix, 6),
+            values: [
+                any_value(&mut mix),
+                any_value(&mut mix),
+                any_value(&mut mix),
+                any_value(&mut mix),
+            ],
+            intent: mix.below(n_intents + 2) as u16,
+            kind,
+        };
+        if mix.below(50) == 0 {
+            act.intent = u16::MAX;
+        }
+        record.act = Some(act);
+        match mix.below(40) {
+            0 => record.speaker = Speaker::Agent,
+            1 => record.speaker = Speaker::Customer,
+            2 => record.text = Some(format!("own words {}", mix.next()).into()),
+            3 => record.act = None,
+            4..=11 => {
+                record.speaker = Speaker::Tool;
+                record.act = if mix.below(4) == 0 { Some(act) } else { None };
+                record.tool = match mix.below(20) {
+                    0 => None,
+                    1 => Some((n_tools + mix.below(3)) as u8),
+                    _ => Some(mix.below(n_tools) as u8),
+                };
+                let slots = any_slots(&mut mix, 4);
+                let mut args = ToolArgs::default();
+                for slot in slots.iter() {
+                    args.push(slot, any_value(&mut mix));
+                }
+                record.args = args;
+                record.outcome = match mix.below(6) {
+                    0 => None,
+                    _ => {
+                        Some(ToolOutcome { passed: mix.below(2) == 0, value: any_value(&mut mix) })
+                    }
+                };
+            }
+            _ => {}
+        }
+        let verbosity = match mix.below(10) {
+            0 => -2.0,
+            1 => 0.0,
+            2 => (mix.next() % 4000) as f64 / 100.0,
+            _ => (1 + mix.below(40)) as f64,
+        };
+        let ctx_intent = match mix.below(10) {
+            0 => None,
+            1 => Some((n_intents + mix.below(3)) as u16),
+            _ => Some(mix.below(n_intents) as u16),
+        };
+        rows.push((record, verbosity, ctx_intent));
+    }
+    rows
+}
+
+/// Renders every corpus row with `render_into`, after `prefix`, and checks it against `render`.
+fn check_corpus(prefix: &str) {
+    let scenario = corpus_scenario();
+    let mut out = String::new();
+    for (row, verbosity, intent) in corpus(&scenario) {
+        let ctx = RenderContext { scenario: &scenario, verbosity, intent };
+        let expect = render(&row, &ctx);
+        out.clear();
+        out.push_str(prefix);
+        render_into(&row, &ctx, &mut out);
+        assert_eq!((&out[..prefix.len()], &out[prefix.len()..]), (prefix, &expect[..]), "{row:?}");
+        assert_eq!(Words::of(&expect), expect.split_whitespace().count(), "{expect}");
+    }
+}
+
+#[test]
+fn render_into_appends_exactly_render() {
+    check_corpus("");
+    check_corpus("Earlier text.");
+    check_corpus("Hello ");
+}
+#[test]
+fn numbers_pad_like_format() {
+    for value in [0, 1, 9, 10, 99, 100, 12_345, 9_999_999_999, u64::MAX] {
+        for width in [0, 2, 3, 4, 5, 10] {
+            let mut out = String::new();
+            put_uint(&mut out, value, width);
+            assert_eq!(out, format!("{value:0width$}"));
+        }
+    }
+}
+#[test]
+fn pools_are_ascii() {
+    // Usernames are lower-cased char by char, which equals `str::to_lowercase` only for ASCII.
+    assert!(FIRST_NAMES.iter().chain(LAST_NAMES.iter()).all(|name| name.is_ascii()));
+}
+#[test]
+fn words_count_like_split_whitespace() {
+    for text in ["", " ", "a", " a ", "a  b\tc\u{b}d\u{1c}e", "é b", "a\u{a0}b c", "x\u{3000}"] {
+        assert_eq!(Words::of(text), text.split_whitespace().count(), "{text:?}");
+        let split =
+            Words::count(|words| text.split_inclusive(' ').for_each(|part| words.put(part)));
+        assert_eq!(split, text.split_whitespace().count(), "{text:?}");
+    }
 }

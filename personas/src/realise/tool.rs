@@ -6,82 +6,130 @@ use sim_core::spec::Effect;
 use sim_core::world::ToolOutcome;
 
 use super::pools::{SHIPPING_STATES, entry};
-use super::{RenderContext, join_list, render_slot};
+use super::sink::{put_list, put_uint};
+use super::{RenderContext, put_slot};
 
-/// Renders a tool call and its result; text does not depend on the seed, so logs read uniformly.
-pub(crate) fn render(row: &TurnRecord, ctx: &RenderContext) -> String {
-    let Some(tool) = row.tool else { return "(tool call)".to_owned() };
+/// Appends a tool call and its result; text does not depend on the seed, so logs read uniformly.
+pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut String) {
+    let Some(tool) = row.tool else { return out.push_str("(tool call)") };
     let Some(spec) = ctx.scenario.tools.get(tool as usize) else {
-        return format!("Tool {tool} was called.");
+        out.push_str("Tool ");
+        put_uint(out, u64::from(tool), 0);
+        return out.push_str(" was called.");
     };
     let outcome = row.outcome.unwrap_or(ToolOutcome { passed: false, value: 0 });
     let passed = outcome.passed;
     let field = ctx.field();
-    let value = |slot: Slot| row.args.get(slot).map(|value| render_slot(slot, value, field));
-    let values: Vec<String> =
-        row.args.iter().map(|(slot, value)| render_slot(slot, value, field)).collect();
-    let listed = if values.is_empty() { "no details".to_owned() } else { join_list(&values) };
-    match spec.effect {
-        Effect::PullUpAccount => {
-            let who = value(Slot::FullName)
-                .or_else(|| value(Slot::AccountId).map(|id| format!("account ID {id}")))
-                .unwrap_or(listed);
-            if passed {
-                format!("Account has been pulled up for {who}.")
-            } else {
-                format!("No account could be found for {who}.")
-            }
+    // The given value of `slot`, if any; false when not given.
+    let value = |out: &mut String, slot: Slot| match row.args.get(slot) {
+        Some(value) => {
+            put_slot(out, slot, value, field);
+            true
         }
-        Effect::VerifyIdentity if passed => format!("Identity verified with {listed}."),
-        Effect::VerifyIdentity => format!("Identity could not be verified with {listed}."),
+        None => false,
+    };
+    // Every given value as a list, or "no details".
+    let listed = |out: &mut String| {
+        let n_args = row.args.iter().count();
+        if n_args == 0 {
+            return out.push_str("no details");
+        }
+        put_list(out, n_args, row.args.iter(), |out, (slot, value)| {
+            put_slot(out, slot, value, field);
+        });
+    };
+    // The given value of `slot`, else the list.
+    let value_or_listed = |out: &mut String, slot: Slot| {
+        if !value(out, slot) {
+            listed(out);
+        }
+    };
+    let (before, after) = match spec.effect {
+        Effect::PullUpAccount => {
+            out.push_str(if passed {
+                "Account has been pulled up for "
+            } else {
+                "No account could be found for "
+            });
+            if row.args.get(Slot::FullName).is_some() {
+                value(out, Slot::FullName);
+            } else if row.args.get(Slot::AccountId).is_some() {
+                out.push_str("account ID ");
+                value(out, Slot::AccountId);
+            } else {
+                listed(out);
+            }
+            return out.push('.');
+        }
+        Effect::VerifyIdentity if passed => ("Identity verified with ", "."),
+        Effect::VerifyIdentity => ("Identity could not be verified with ", "."),
         Effect::ValidatePurchase if passed => {
-            format!("Purchase validation in progress ... purchase validated for {listed}.")
+            ("Purchase validation in progress ... purchase validated for ", ".")
         }
         Effect::ValidatePurchase => {
-            format!(
-                "Purchase validation in progress ... purchase could not be validated for {listed}."
-            )
+            ("Purchase validation in progress ... purchase could not be validated for ", ".")
         }
-        Effect::Record if spec.id == "record-reason" => {
-            format!("A reason of {listed} has been recorded.")
-        }
-        Effect::Record => format!("Details of {listed} have been entered."),
+        Effect::Record if spec.id == "record-reason" => ("A reason of ", " has been recorded."),
+        Effect::Record => ("Details of ", " have been entered."),
         Effect::Refund => {
-            let amount = value(Slot::Amount)
-                .unwrap_or_else(|| render_slot(Slot::Amount, outcome.value, None));
-            format!("Refund of {amount} recorded.")
+            out.push_str("Refund of ");
+            if !value(out, Slot::Amount) {
+                put_slot(out, Slot::Amount, outcome.value, None);
+            }
+            return out.push_str(" recorded.");
         }
         Effect::UpdateAccount if passed => {
-            format!("Account has been updated with {}.", value(Slot::NewValue).unwrap_or(listed))
+            out.push_str("Account has been updated with ");
+            value_or_listed(out, Slot::NewValue);
+            return out.push('.');
         }
         Effect::UpdateOrder if passed => {
-            format!("Order has been updated with {}.", value(Slot::OrderOption).unwrap_or(listed))
+            out.push_str("Order has been updated with ");
+            value_or_listed(out, Slot::OrderOption);
+            return out.push('.');
         }
-        Effect::UpdateAccount | Effect::UpdateOrder => {
-            format!("The update with {listed} could not be made.")
+        Effect::UpdateAccount | Effect::UpdateOrder => ("The update with ", " could not be made."),
+        Effect::MakePassword if passed => {
+            return out.push_str("A new password has been generated.");
         }
-        Effect::MakePassword if passed => "A new password has been generated.".to_owned(),
-        Effect::MakePassword => format!("Password could not be reset: {listed} did not match."),
-        Effect::SendLink => match value(Slot::Email) {
-            Some(email) => format!("A link will be sent to {email}."),
-            None => "A link will be sent.".to_owned(),
-        },
-        Effect::PromoCode => "A promo code has been created.".to_owned(),
+        Effect::MakePassword => ("Password could not be reset: ", " did not match."),
+        Effect::SendLink => {
+            if row.args.get(Slot::Email).is_none() {
+                return out.push_str("A link will be sent.");
+            }
+            out.push_str("A link will be sent to ");
+            value(out, Slot::Email);
+            return out.push('.');
+        }
+        Effect::PromoCode => return out.push_str("A promo code has been created."),
         Effect::AskOracle => {
             let answer = if passed { "yes" } else { "no" };
-            format!("Querying the system for an answer ... the answer is {answer}.")
+            out.push_str("Querying the system for an answer ... the answer is ");
+            out.push_str(answer);
+            return out.push('.');
         }
         Effect::ShippingStatus => {
-            format!("Shipping status of {} has been found.", entry(&SHIPPING_STATES, outcome.value))
+            out.push_str("Shipping status of ");
+            out.push_str(entry(&SHIPPING_STATES, outcome.value));
+            return out.push_str(" has been found.");
         }
         Effect::Membership => {
-            let level = value(Slot::MembershipLevel).unwrap_or_else(|| "the account".to_owned());
-            let verdict = if passed { "eligible" } else { "not eligible" };
-            format!("Membership level of {level} has been noted: {verdict}.")
+            out.push_str("Membership level of ");
+            if !value(out, Slot::MembershipLevel) {
+                out.push_str("the account");
+            }
+            out.push_str(" has been noted: ");
+            out.push_str(if passed { "eligible" } else { "not eligible" });
+            return out.push('.');
         }
-        Effect::NotifyTeam => "The manager has been notified.".to_owned(),
+        Effect::NotifyTeam => return out.push_str("The manager has been notified."),
         Effect::MakePurchase => {
-            format!("A purchase of {} was made.", value(Slot::Product).unwrap_or(listed))
+            out.push_str("A purchase of ");
+            value_or_listed(out, Slot::Product);
+            return out.push_str(" was made.");
         }
-    }
+    };
+    out.push_str(before);
+    listed(out);
+    out.push_str(after);
 }

@@ -23,7 +23,7 @@ impl ShardTexts {
                 sim_personas::realise::RenderContext::for_customer(&ctx.scenario, &record.customer);
             for (row_idx, row) in record.turns.clone().zip(out.turns_of(record)) {
                 let start = buffer.len();
-                buffer.push_str(&sim_personas::realise::render(row, &render_ctx));
+                sim_personas::realise::render_into(row, &render_ctx, &mut buffer);
                 spans[row_idx] = (start, buffer.len());
             }
         }
