@@ -165,12 +165,12 @@ pub(crate) fn put_slot(sink: &mut impl Sink, slot: Slot, value: u64, field: Opti
             sink.put(entry(&pools::STREETS, value % 100));
         }
         Slot::FullAddress => {
-            // The code carries only the street; city and zip are derived from it so they stay stable.
-            put_slot(sink, Slot::StreetAddress, value, None);
+            let (street, city, zip) = sim_core::world::split_full_address(value);
+            put_slot(sink, Slot::StreetAddress, street, None);
             sink.put(", ");
-            sink.put(entry(&pools::CITIES, value / 100 + value % 100));
+            sink.put(entry(&pools::CITIES, city));
             sink.put(" ");
-            put_uint(sink, 10_000 + value.wrapping_mul(7919) % 90_000, 0);
+            put_uint(sink, zip, 5);
         }
         Slot::PaymentMethod => sink.put(entry(&pools::PAYMENT_METHODS, value)),
         Slot::Amount => {

@@ -361,9 +361,14 @@ fn invent_value(slot: Slot, rng: &mut ChaCha8Rng) -> u64 {
         Slot::PinNumber => rng.random_range(1000..10_000),
         Slot::SecurityAnswer => rng.random_range(0..pools::SECURITY_ANSWERS),
         Slot::MembershipLevel => rng.random_range(0..4),
-        Slot::StreetAddress | Slot::FullAddress => {
+        Slot::StreetAddress => {
             rng.random_range(100..10_000) * 100 + rng.random_range(0..pools::STREETS)
         }
+        Slot::FullAddress => crate::world::full_address(
+            rng.random_range(100..10_000) * 100 + rng.random_range(0..pools::STREETS),
+            rng.random_range(0..pools::CITIES),
+            rng.random_range(10_000..100_000),
+        ),
         Slot::PaymentMethod => rng.random_range(0..pools::PAYMENT_METHODS),
         _ => rng.random_range(0..100),
     }

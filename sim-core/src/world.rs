@@ -188,7 +188,8 @@ impl WorldState {
             Slot::PinNumber => account.pin,
             Slot::SecurityAnswer => account.security_answer,
             Slot::MembershipLevel => account.membership,
-            Slot::StreetAddress | Slot::FullAddress => account.street,
+            Slot::StreetAddress => account.street,
+            Slot::FullAddress => full_address(account.street, account.city, account.zip),
             Slot::PaymentMethod => account.payment,
             _ => return None,
         })
@@ -329,6 +330,16 @@ impl ToolArgs {
     pub fn iter(&self) -> impl Iterator<Item = (Slot, u64)> + '_ {
         self.slots.iter().zip(self.values)
     }
+}
+
+/// The code of a full address: street code in the low 24 bits, city index in the next 8, zip above.
+pub fn full_address(street: u64, city: u64, zip: u64) -> u64 {
+    (street & 0xff_ffff) | ((city & 0xff) << 24) | (zip << 32)
+}
+
+/// Splits a full-address code into (street code, city index, zip).
+pub fn split_full_address(code: u64) -> (u64, u64, u64) {
+    (code & 0xff_ffff, (code >> 24) & 0xff, code >> 32)
 }
 
 /// Draws an index with probability proportional to `weights`.
