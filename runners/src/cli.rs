@@ -21,6 +21,7 @@ Examples:
   rehearse replay --out runs/demo --episode 42     one transcript with hidden state and verdicts
   rehearse bench                                   engine throughput on 1 and all threads
   rehearse list                                    built-in scenarios, personas and agents
+  rehearse lint my-scenarios/                      check every scenario and persona .ron file in a folder
 
 Exit codes: 0 the run completed; 1 --fail-on-violation was given and some episode broke a policy rule; 2 bad input or an error.";
 
@@ -36,7 +37,20 @@ pub enum Command {
     Bench(BenchArgs),
     /// List the built-in scenarios, personas and agents.
     List,
+    /// Check scenario and persona files and list every problem with its line and column.
+    #[command(after_help = LINT_EXAMPLES)]
+    Lint(LintArgs),
 }
+
+const LINT_EXAMPLES: &str = "\
+Examples:
+  rehearse lint                                    the built-in scenario and persona folders
+  rehearse lint my-scenarios/                      every .ron file under my-scenarios/, recursively
+  rehearse lint my-scenarios/refunds.ron personas/picky.ron
+
+A file starting with `Scenario(` is checked as a scenario, one starting with `Persona(` as a persona.
+
+Exit codes: 0 every file is valid; 2 some file has problems or a path does not exist.";
 
 /// What to simulate; shared by `run` and `bench`.
 #[derive(Debug, Clone, Args)]
@@ -138,6 +152,14 @@ pub struct BenchArgs {
     /// Repetitions per measurement; the best is reported.
     #[arg(long, default_value_t = 3)]
     pub repeat: u32,
+}
+
+/// `rehearse lint`.
+#[derive(Debug, Clone, Args)]
+pub struct LintArgs {
+    /// Files or folders to check; a folder means every `*.ron` file in it, recursively. Default: the built-ins.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
 }
 
 #[cfg(test)]

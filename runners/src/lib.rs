@@ -6,6 +6,7 @@ pub mod atomic;
 pub mod batch;
 pub mod bench;
 pub mod cli;
+pub mod lint;
 pub mod list;
 pub mod output;
 pub mod replay;

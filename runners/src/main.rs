@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Parser;
 use sim_runners::cli::{Cli, Command};
-use sim_runners::{bench, list, replay, run, setup};
+use sim_runners::{bench, lint, list, replay, run, setup};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -55,6 +55,13 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             );
         }
         Command::List => print!("{}", list::render()),
+        Command::Lint(args) => {
+            let report = lint::lint(&args.paths);
+            print!("{report}");
+            if !report.is_clean() {
+                return Ok(ExitCode::from(2));
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -185,6 +185,22 @@ pub enum RuleKindFile {
         /// Ids of the tools that must not run behind a closed gate.
         guarded: Vec<String>,
     },
+    /// `tool` only after every tool of `after` has succeeded in the episode.
+    Requires {
+        /// Id of the dependent tool.
+        tool: String,
+        /// Ids of the tools that must have succeeded first.
+        after: Vec<String>,
+    },
+    /// Close only after asking whether anything else is needed and hearing the answer.
+    ConfirmBeforeClose,
+    /// After the customer's `demands`-th request for a human, hand over within `within` agent turns.
+    HumanOnRequest {
+        /// Which request starts the clock (1 = the first).
+        demands: u8,
+        /// Agent turns allowed.
+        within: u8,
+    },
 }
 
 /// Mirror of [`sim_core::spec::Effect`].

@@ -238,6 +238,35 @@ fn rules(
                     guarded: list(guarded, "guarded"),
                 }
             }
+            RuleKindFile::Requires { tool: name, after } => {
+                let dependent = tool(name, kind_path.field("tool"));
+                let after_path = kind_path.field("after");
+                let after_ids: Vec<ToolId> = after
+                    .iter()
+                    .enumerate()
+                    .map(|(pos, name)| tool(name, after_path.index(pos)))
+                    .collect();
+                if after.is_empty() {
+                    issues.push(after_path, format!("rule `{}` requires nothing", file.id));
+                }
+                RuleKind::Requires { tool: dependent, after: after_ids }
+            }
+            RuleKindFile::ConfirmBeforeClose => RuleKind::ConfirmBeforeClose,
+            RuleKindFile::HumanOnRequest { demands, within } => {
+                if *demands == 0 {
+                    issues.push(
+                        kind_path.field("demands"),
+                        format!("rule `{}`: demands must be at least 1", file.id),
+                    );
+                }
+                if *within == 0 {
+                    issues.push(
+                        kind_path.field("within"),
+                        format!("rule `{}`: within must be at least 1", file.id),
+                    );
+                }
+                RuleKind::HumanOnRequest { demands: *demands, within: *within }
+            }
         };
         rules.push(RuleSpec { id: file.id.clone(), text: file.text.clone(), kind });
     }

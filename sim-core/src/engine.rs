@@ -524,11 +524,18 @@ fn observe_policy(
                 scenario,
                 intent,
                 &mut judgement.policy,
+                &log.turns,
                 row.turn,
                 act.kind,
                 &mut judgement.verdicts,
             );
         }
+        oracle::judge_obligations(
+            scenario,
+            &mut judgement.policy,
+            &log.turns,
+            &mut judgement.verdicts,
+        );
     }
 }
 

@@ -2,9 +2,9 @@
 //!
 //! Oracles read the world and the event log only, never what the agent claims.
 
-use crate::act::{ActKind, Slot};
+use crate::act::{ActKind, Slot, Speaker};
 use crate::customer::Customer;
-use crate::record::{EndReason, Reason, RuleRef, Verdict};
+use crate::record::{EndReason, Reason, RuleRef, TurnRecord, Verdict};
 use crate::spec::{IntentSpec, Outcome, RuleKind, ScenarioSpec, ToolId, When};
 use crate::world::{ToolArgs, ToolOutcome, WorldState};
 
@@ -22,11 +22,22 @@ pub struct PolicyState {
     pub declined: bool,
     /// Rules that had occasion to apply in this episode (bit per rule index; rules past 64 are not tracked).
     pub exercised: u64,
+    /// Tools that have succeeded at least once (bit per tool).
+    pub succeeded: u32,
+    /// Obligation rules already settled (met or flagged), bit per rule index.
+    pub settled: u64,
 }
 
 impl Default for PolicyState {
     fn default() -> Self {
-        PolicyState { last: [0; MAX_TOOLS], oracle: 0, declined: false, exercised: 0 }
+        PolicyState {
+            last: [0; MAX_TOOLS],
+            oracle: 0,
+            declined: false,
+            exercised: 0,
+            succeeded: 0,
+            settled: 0,
+        }
     }
 }
 
@@ -89,7 +100,6 @@ pub fn judge_call(
                     fail(Reason::StepSkipped { tool, missing: step.tool });
                 }
             }
-            RuleKind::StepsComplete => {}
             RuleKind::AmountWithinOrderTotal { tool: refund_tool } => {
                 if tool != *refund_tool {
                     continue;
@@ -110,6 +120,20 @@ pub fn judge_call(
                     fail(Reason::GateClosed { gate: *gate, tool });
                 }
             }
+            RuleKind::Requires { tool: dependent, after } => {
+                if tool != *dependent {
+                    continue;
+                }
+                state.exercised |= exercised;
+                if let Some(missing) =
+                    after.iter().find(|before| state.succeeded & (1 << **before) == 0)
+                {
+                    fail(Reason::RequiresUnmet { tool, missing: *missing });
+                }
+            }
+            RuleKind::StepsComplete
+            | RuleKind::ConfirmBeforeClose
+            | RuleKind::HumanOnRequest { .. } => {}
         }
     }
 }
@@ -122,6 +146,9 @@ pub fn record_call(
     outcome: ToolOutcome,
 ) {
     state.last[tool as usize] = if outcome.passed { 1 } else { 2 };
+    if outcome.passed {
+        state.succeeded |= 1 << tool;
+    }
     if scenario.tools[tool as usize].effect == crate::spec::Effect::AskOracle {
         state.oracle = if outcome.passed { 1 } else { 2 };
     }
@@ -132,6 +159,7 @@ pub fn judge_say(
     scenario: &ScenarioSpec,
     intent: &IntentSpec,
     state: &mut PolicyState,
+    turns: &[TurnRecord],
     turn: u16,
     act: ActKind,
     out: &mut Vec<Verdict>,
@@ -143,6 +171,18 @@ pub fn judge_say(
         return;
     }
     for (rule_idx, rule) in scenario.rules.iter().enumerate() {
+        if rule.kind == RuleKind::ConfirmBeforeClose {
+            state.exercised |= 1u64.checked_shl(rule_idx as u32).unwrap_or(0);
+            if !confirmed_before(turns, turn) {
+                out.push(Verdict {
+                    rule: RuleRef::Policy(rule_idx as u16),
+                    turn,
+                    passed: false,
+                    reason: Reason::ClosedUnconfirmed,
+                });
+            }
+            continue;
+        }
         if rule.kind != RuleKind::StepsComplete {
             continue;
         }
@@ -161,6 +201,65 @@ pub fn judge_say(
                 turn,
                 passed: false,
                 reason: Reason::Unfinished { missing: step.tool },
+            });
+        }
+    }
+}
+
+/// Whether, before `turn`, the agent asked "anything else?" after its last tool call and the customer answered.
+fn confirmed_before(turns: &[TurnRecord], turn: u16) -> bool {
+    let earlier = turns.iter().filter(|row| row.turn < turn);
+    let mut asked = false;
+    let mut answered = false;
+    for row in earlier {
+        match (row.speaker, row.act.map(|act| act.kind)) {
+            (Speaker::Tool, _) => (asked, answered) = (false, false),
+            (Speaker::Agent, Some(ActKind::AnythingElse)) => (asked, answered) = (true, false),
+            (Speaker::Customer, Some(_)) if asked => answered = true,
+            _ => {}
+        }
+    }
+    asked && answered
+}
+
+/// Checks obligations with a deadline after any agent turn (the last row of `turns`); pushes failed verdicts.
+pub fn judge_obligations(
+    scenario: &ScenarioSpec,
+    state: &mut PolicyState,
+    turns: &[TurnRecord],
+    out: &mut Vec<Verdict>,
+) {
+    let Some(last) = turns.last() else { return };
+    for (rule_idx, rule) in scenario.rules.iter().enumerate().take(64) {
+        let RuleKind::HumanOnRequest { demands, within } = rule.kind else { continue };
+        let bit = 1u64 << rule_idx;
+        if state.settled & bit != 0 {
+            continue;
+        }
+        let is_demand = |row: &&TurnRecord| {
+            row.speaker == Speaker::Customer
+                && row.act.is_some_and(|act| act.kind == ActKind::DemandHuman)
+        };
+        let Some(demand) = turns.iter().filter(is_demand).nth(usize::from(demands.max(1)) - 1)
+        else {
+            continue;
+        };
+        state.exercised |= bit;
+        let agent_turns: Vec<&TurnRecord> = turns
+            .iter()
+            .filter(|row| row.turn > demand.turn && row.speaker != Speaker::Customer)
+            .collect();
+        let handed_over =
+            agent_turns.iter().any(|row| row.act.is_some_and(|act| act.kind == ActKind::Transfer));
+        if handed_over {
+            state.settled |= bit;
+        } else if agent_turns.len() >= usize::from(within.max(1)) {
+            state.settled |= bit;
+            out.push(Verdict {
+                rule: RuleRef::Policy(rule_idx as u16),
+                turn: last.turn,
+                passed: false,
+                reason: Reason::HumanNotOffered { demand_turn: demand.turn },
             });
         }
     }

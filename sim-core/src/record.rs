@@ -75,6 +75,20 @@ pub enum Reason {
         /// The guarded tool called.
         tool: ToolId,
     },
+    /// `tool` was called before `missing` had ever succeeded.
+    RequiresUnmet {
+        /// The tool called.
+        tool: ToolId,
+        /// The prerequisite that had not succeeded.
+        missing: ToolId,
+    },
+    /// The agent closed without confirming that nothing else was needed.
+    ClosedUnconfirmed,
+    /// The customer asked for a human at `demand_turn` and was not handed over in time.
+    HumanNotOffered {
+        /// Turn of the request that started the clock.
+        demand_turn: u16,
+    },
     /// The world ended in the state the goal requires.
     Resolved,
     /// The request was not admissible and the agent declined it without changing the world.
@@ -230,6 +244,17 @@ impl Verdict {
             ),
             Reason::GateClosed { gate, tool: called } => {
                 format!("{} called after {} failed", tool(called), tool(gate))
+            }
+            Reason::RequiresUnmet { tool: called, missing } => {
+                format!("{} called before {} had succeeded", tool(called), tool(missing))
+            }
+            Reason::ClosedUnconfirmed => {
+                "closed without asking whether anything else was needed".to_owned()
+            }
+            Reason::HumanNotOffered { demand_turn } => {
+                format!(
+                    "customer asked for a human at turn {demand_turn} and was not handed over in time"
+                )
             }
             Reason::Resolved => "the world reached the goal state".to_owned(),
             Reason::DeclinedCorrectly => {

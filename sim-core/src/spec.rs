@@ -198,6 +198,23 @@ pub enum RuleKind {
         /// Tools that must not run behind a closed gate.
         guarded: Vec<ToolId>,
     },
+    /// `tool` is called only after every tool in `after` has succeeded at least once in the episode.
+    Requires {
+        /// The dependent tool.
+        tool: ToolId,
+        /// Tools that must have succeeded first.
+        after: Vec<ToolId>,
+    },
+    /// The agent closes only after asking whether anything else is needed (after its last tool call) and hearing
+    /// the customer's answer.
+    ConfirmBeforeClose,
+    /// Once the customer has asked for a human `demands` times, one of the agent's next `within` turns hands over.
+    HumanOnRequest {
+        /// Which request for a human starts the clock (1 = the first).
+        demands: u8,
+        /// Agent turns allowed before the handover.
+        within: u8,
+    },
 }
 
 /// Distributions used to generate customer records and orders.

@@ -7,7 +7,7 @@ fn slots(list: &[Slot]) -> SlotSet {
     list.iter().fold(SlotSet::EMPTY, |set, slot| set.with(*slot))
 }
 
-/// A two-intent scenario (change address, refund) with all four rule kinds.
+/// A two-intent scenario (change address, refund) with every rule kind.
 pub fn tiny_scenario() -> ScenarioSpec {
     let tool = |id: &str, args: &[Slot], min_args: u8, effect| ToolSpec {
         id: id.to_owned(),
@@ -74,6 +74,12 @@ pub fn tiny_scenario() -> ScenarioSpec {
                 "no-change-unverified",
                 RuleKind::GateRespected { gates: vec![1, 2], guarded: vec![3, 4] },
             ),
+            rule(
+                "account-change-needs-verification",
+                RuleKind::Requires { tool: 3, after: vec![1] },
+            ),
+            rule("confirm-before-close", RuleKind::ConfirmBeforeClose),
+            rule("human-on-second-request", RuleKind::HumanOnRequest { demands: 2, within: 1 }),
         ],
         world: WorldGen {
             membership_weights: [0.25, 0.25, 0.25, 0.25],

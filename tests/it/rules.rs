@@ -13,6 +13,7 @@ const NO_FAULTS: SloppyConfig = SloppyConfig {
     skip_step: 0.0,
     close_early: 0.0,
     ignore_failed_check: 0.0,
+    ignore_human_request: 0.0,
 };
 
 fn setup() -> (Arc<ScenarioSpec>, Arc<[PersonaSpec]>) {
@@ -93,6 +94,12 @@ fn ignored_failed_checks_break_the_gates() {
 }
 
 #[test]
+fn ignored_requests_for_a_human_break_the_obligation() {
+    let planted = check(SloppyConfig { ignore_human_request: 1.0, ..NO_FAULTS }, 20_000);
+    assert_plants(&planted, "human-on-second-request");
+}
+
+#[test]
 fn default_sloppy_plants_every_kind_and_all_are_caught() {
     let planted = check(SloppyConfig::default(), 20_000);
     for rule in [
@@ -101,6 +108,10 @@ fn default_sloppy_plants_every_kind_and_all_are_caught() {
         "refund-within-total",
         "no-change-unverified",
         "membership-privileges",
+        "refund-needs-valid-purchase",
+        "account-change-needs-verification",
+        "confirm-before-close",
+        "human-on-second-request",
     ] {
         assert_plants(&planted, rule);
     }

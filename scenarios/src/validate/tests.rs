@@ -315,3 +315,32 @@ t.ron:35:118: rule `no-change-unverified` names unknown tool `offer-refnd`"#,
 fn ok_baseline() {
     check(&[], OK);
 }
+
+#[test]
+fn requires_rule_names_known_tools_and_something_to_require() {
+    check(
+        &[(
+            r#"AmountWithinOrderTotal(tool: "offer-refund")"#,
+            r#"Requires(tool: "offer-refund", after: ["verify-identty"])"#,
+        )],
+        "t.ron:34:106: rule `refund-within-total` names unknown tool `verify-identty`",
+    );
+    check(
+        &[(
+            r#"AmountWithinOrderTotal(tool: "offer-refund")"#,
+            r#"Requires(tool: "offer-refund", after: [])"#,
+        )],
+        "t.ron:34:105: rule `refund-within-total` requires nothing",
+    );
+}
+
+#[test]
+fn human_on_request_needs_positive_counts() {
+    check(
+        &[(
+            r#"AmountWithinOrderTotal(tool: "offer-refund")"#,
+            "HumanOnRequest(demands: 0, within: 0)",
+        )],
+        "t.ron:34:91: rule `refund-within-total`: demands must be at least 1\nt.ron:34:102: rule `refund-within-total`: within must be at least 1",
+    );
+}

@@ -26,6 +26,8 @@ pub struct SloppyConfig {
     pub close_early: f64,
     /// Carry on after a failed identity, purchase or membership check as if it passed.
     pub ignore_failed_check: f64,
+    /// Keep working instead of handing over when the customer insists on a human.
+    pub ignore_human_request: f64,
 }
 
 impl Default for SloppyConfig {
@@ -36,6 +38,7 @@ impl Default for SloppyConfig {
             skip_step: 0.1,
             close_early: 0.05,
             ignore_failed_check: 0.5,
+            ignore_human_request: 0.5,
         }
     }
 }
@@ -47,6 +50,7 @@ struct Faults {
     skip_step: bool,
     close_early: bool,
     ignore_failed_check: bool,
+    ignore_human_request: bool,
     /// The step chosen to skip (when `skip_step`), picked once the intent is known.
     skip_target: Option<usize>,
     /// Calls after which to close early.
@@ -65,6 +69,15 @@ struct SloppyCase {
     failed_gates: Vec<ToolId>,
     calls: u8,
     called: u64,
+    /// Tools that have succeeded at least once (bit per tool).
+    succeeded: u32,
+    /// Whether "anything else?" was asked since the last call, and answered.
+    asked_else: bool,
+    answered_else: bool,
+    /// Customer requests for a human so far.
+    human_demands: u8,
+    /// Per human-on-request rule: agent turns since its clock started, or `None`; and whether it is settled.
+    human_clocks: Vec<(Option<u8>, bool)>,
     notes: Vec<AgentNote>,
 }
 
@@ -77,7 +90,10 @@ pub struct Sloppy {
     step_order: Option<String>,
     steps_complete: Option<String>,
     amount_limit: Option<String>,
+    confirm_close: Option<String>,
     gate_rules: Vec<(String, Vec<ToolId>, Vec<ToolId>)>,
+    requires_rules: Vec<(String, ToolId, Vec<ToolId>)>,
+    human_rules: Vec<(String, u8, u8)>,
 }
 
 impl Sloppy {
@@ -89,6 +105,25 @@ impl Sloppy {
         let step_order = rule_id(&|kind| *kind == RuleKind::StepOrder);
         let steps_complete = rule_id(&|kind| *kind == RuleKind::StepsComplete);
         let amount_limit = rule_id(&|kind| matches!(kind, RuleKind::AmountWithinOrderTotal { .. }));
+        let confirm_close = rule_id(&|kind| *kind == RuleKind::ConfirmBeforeClose);
+        let requires_rules = scenario
+            .rules
+            .iter()
+            .filter_map(|rule| match &rule.kind {
+                RuleKind::Requires { tool, after } => Some((rule.id.clone(), *tool, after.clone())),
+                _ => None,
+            })
+            .collect();
+        let human_rules = scenario
+            .rules
+            .iter()
+            .filter_map(|rule| match rule.kind {
+                RuleKind::HumanOnRequest { demands, within } => {
+                    Some((rule.id.clone(), demands.max(1), within.max(1)))
+                }
+                _ => None,
+            })
+            .collect();
         let gate_rules = scenario
             .rules
             .iter()
@@ -106,7 +141,10 @@ impl Sloppy {
             step_order,
             steps_complete,
             amount_limit,
+            confirm_close,
             gate_rules,
+            requires_rules,
+            human_rules,
         }
     }
 }
@@ -129,6 +167,7 @@ impl AgentUnderTest for Sloppy {
             skip_step: rng.random_bool(config.skip_step),
             close_early: rng.random_bool(config.close_early),
             ignore_failed_check: rng.random_bool(config.ignore_failed_check),
+            ignore_human_request: false,
             skip_target: None,
             close_after: rng.random_range(1..4),
         };
@@ -137,6 +176,8 @@ impl AgentUnderTest for Sloppy {
         self.cases[slot] = SloppyCase { faults, notes, ..SloppyCase::default() };
         // The skip target is drawn now so it does not depend on when the intent becomes known.
         self.cases[slot].faults.skip_target = Some(rng.random_range(1..8));
+        self.cases[slot].faults.ignore_human_request = rng.random_bool(config.ignore_human_request);
+        self.cases[slot].human_clocks = vec![(None, false); self.human_rules.len()];
     }
 
     fn act(&mut self, batch: &[Observation], out: &mut Vec<Action>) {
@@ -150,9 +191,30 @@ impl AgentUnderTest for Sloppy {
                 if is_gate && !outcome.passed {
                     sloppy.failed_gates.push(tool);
                 }
+                if outcome.passed {
+                    sloppy.succeeded |= 1 << tool;
+                }
+            }
+            if let Some(act) = obs.customer {
+                sloppy.answered_else |= sloppy.asked_else;
+                if act.kind == ActKind::DemandHuman {
+                    sloppy.human_demands += 1;
+                    for ((_, demands, _), clock) in
+                        self.human_rules.iter().zip(&mut sloppy.human_clocks)
+                    {
+                        if sloppy.human_demands == *demands {
+                            clock.0 = Some(0);
+                        }
+                    }
+                }
             }
             let feedback = sloppy.case.observe(scenario, obs);
             let feedback = sloppy.maybe_ignore_failure(scenario, feedback);
+            // Ignoring a request for a human: decide as if the customer had asked only once.
+            let demands = sloppy.case.demands;
+            if sloppy.faults.ignore_human_request {
+                sloppy.case.demands = demands.min(1);
+            }
             let plan = loop {
                 let plan = sloppy.case.decide(scenario, obs, feedback);
                 match plan {
@@ -163,13 +225,21 @@ impl AgentUnderTest for Sloppy {
                     _ => break plan,
                 }
             };
+            sloppy.case.demands = demands;
             let plan = sloppy.maybe_close_early(plan);
             let plan = sloppy.maybe_over_refund(scenario, plan);
             self.note(obs.slot as usize, obs.turn, plan);
             let sloppy = &mut self.cases[obs.slot as usize];
-            if let Plan::Call { step, .. } = plan {
-                sloppy.calls += 1;
-                sloppy.called |= 1 << step;
+            match plan {
+                Plan::Call { step, .. } => {
+                    sloppy.calls += 1;
+                    sloppy.called |= 1 << step;
+                    (sloppy.asked_else, sloppy.answered_else) = (false, false);
+                }
+                Plan::Say(act) if act.kind == ActKind::AnythingElse => {
+                    (sloppy.asked_else, sloppy.answered_else) = (true, false);
+                }
+                Plan::Say(_) => {}
             }
             out.push(sloppy.case.commit(scenario, plan));
         }
@@ -185,9 +255,40 @@ impl Sloppy {
     fn note(&mut self, slot: usize, turn: u16, plan: Plan) {
         let scenario = &*self.scenario;
         let sloppy = &mut self.cases[slot];
-        let Some(intent_id) = sloppy.case.intent else { return };
-        let intent = &scenario.intents[intent_id as usize];
         let mut labels: Vec<String> = Vec::new();
+        let transfer = matches!(plan, Plan::Say(act) if act.kind == ActKind::Transfer);
+        for ((rule, _, within), clock) in self.human_rules.iter().zip(&mut sloppy.human_clocks) {
+            let (Some(count), false) = *clock else { continue };
+            clock.0 = Some(count + 1);
+            if transfer {
+                clock.1 = true;
+            } else if count + 1 >= *within {
+                clock.1 = true;
+                labels.push(rule.clone());
+            }
+        }
+        if matches!(plan, Plan::Say(act) if act.kind == ActKind::Close)
+            && !(sloppy.asked_else && sloppy.answered_else)
+        {
+            labels.extend(self.confirm_close.clone());
+        }
+        if let Plan::Call { step, .. } = plan
+            && let Some(intent_id) = sloppy.case.intent
+        {
+            let tool = scenario.intents[intent_id as usize].steps[step].tool;
+            for (rule, dependent, after) in &self.requires_rules {
+                if *dependent == tool
+                    && after.iter().any(|before| sloppy.succeeded & (1 << before) == 0)
+                {
+                    labels.push(rule.clone());
+                }
+            }
+        }
+        let Some(intent_id) = sloppy.case.intent else {
+            sloppy.notes.extend(labels.into_iter().map(|label| AgentNote { turn, label }));
+            return;
+        };
+        let intent = &scenario.intents[intent_id as usize];
         match plan {
             Plan::Call { step, args } => {
                 let tool = intent.steps[step].tool;
@@ -227,12 +328,7 @@ impl Sloppy {
                             .zip(0..)
                             .any(|(s, j)| s.tool == step.tool && sloppy.called & (1 << j) != 0)
                 });
-                if unfinished
-                    && !declined
-                    && !gate_failed
-                    && !oracle_ended
-                    && sloppy.case.demands < 2
-                {
+                if unfinished && !declined && !gate_failed && !oracle_ended {
                     labels.extend(self.steps_complete.clone());
                 }
             }

@@ -4,14 +4,16 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::*;
-use crate::act::ActKind;
+use crate::act::{ActKind, Speaker};
+use crate::record::TurnRecord;
 use crate::spec::ScenarioSpec;
 use crate::testing::{calm_persona, tiny_scenario};
 use crate::world::{ToolArgs, ToolOutcome, WorldState};
 
 // tiny_scenario: tools 0 pull-up-account, 1 verify-identity, 2 validate-purchase, 3 update-account,
 // 4 offer-refund; intent 0 = change address (0, 1, 3), intent 1 = refund (0, 2, 4);
-// rules 0 step order, 1 steps complete, 2 refund within total, 3 no change unverified.
+// rules 0 step order, 1 steps complete, 2 refund within total, 3 no change unverified,
+// 4 update-account requires verify-identity, 5 confirm before close, 6 human on the second request within 1.
 const PASS: ToolOutcome = ToolOutcome { passed: true, value: 0 };
 const FAIL: ToolOutcome = ToolOutcome { passed: false, value: 0 };
 
@@ -21,7 +23,8 @@ enum Turn {
     Say(ActKind),
 }
 
-/// Plays `turns` (turn index = position) through the policy oracle and returns the failed verdicts.
+/// Plays `turns` (turn index = position) through the policy oracle and returns the failed verdicts of the
+/// tool-level rules 0–4 (the conversation-level rules 5 and 6 need a log; see `check_log`).
 fn check(intent: usize, turns: &[Turn]) -> Vec<(u16, u16, Reason)> {
     let scenario = tiny_scenario();
     let world = world(&scenario);
@@ -62,12 +65,19 @@ fn check(intent: usize, turns: &[Turn]) -> Vec<(u16, u16, Reason)> {
                 record_call(&scenario, &mut state, 4, PASS);
                 refunded += amount;
             }
-            Turn::Say(act) => {
-                judge_say(&scenario, &scenario.intents[intent], &mut state, turn, *act, &mut out)
-            }
+            Turn::Say(act) => judge_say(
+                &scenario,
+                &scenario.intents[intent],
+                &mut state,
+                &[],
+                turn,
+                *act,
+                &mut out,
+            ),
         }
     }
     out.iter()
+        .filter(|verdict| !matches!(verdict.rule, RuleRef::Policy(5 | 6)))
         .map(|verdict| match verdict.rule {
             RuleRef::Policy(rule) => (rule, verdict.turn, verdict.reason),
             other => panic!("unexpected {other:?}"),
@@ -104,7 +114,11 @@ fn by_the_book_sequences_are_clean() {
 #[test]
 fn step_order_flags_a_skipped_step_at_the_dependent_call() {
     let skipped = [Call(0, PASS), Say(ActKind::Ask), Call(3, PASS)];
-    assert_eq!(check(0, &skipped), vec![(0, 2, Reason::StepSkipped { tool: 3, missing: 1 })]);
+    let expected = vec![
+        (0, 2, Reason::StepSkipped { tool: 3, missing: 1 }),
+        (4, 2, Reason::RequiresUnmet { tool: 3, missing: 1 }),
+    ];
+    assert_eq!(check(0, &skipped), expected);
 }
 
 #[test]
@@ -128,7 +142,11 @@ fn amount_limit_flags_a_refund_above_what_is_left() {
 #[test]
 fn gate_flags_a_change_after_failed_verification() {
     let ignored = [Call(0, PASS), Call(1, FAIL), Call(3, PASS)];
-    assert_eq!(check(0, &ignored), vec![(3, 2, Reason::GateClosed { gate: 1, tool: 3 })]);
+    let expected = vec![
+        (3, 2, Reason::GateClosed { gate: 1, tool: 3 }),
+        (4, 2, Reason::RequiresUnmet { tool: 3, missing: 1 }),
+    ];
+    assert_eq!(check(0, &ignored), expected);
 }
 
 #[test]
@@ -180,4 +198,105 @@ fn csat_proxy_is_on_a_one_to_five_scale() {
     assert_eq!(csat(EndReason::Closed, true, 0.0), 5);
     assert_eq!(csat(EndReason::Closed, false, 0.5), 2);
     assert_eq!(csat(EndReason::Escalated, true, 0.25), 4);
+}
+
+#[test]
+fn requires_flags_a_call_before_its_prerequisite_succeeded() {
+    let failed_first = [Call(0, PASS), Call(1, FAIL), Call(3, PASS)];
+    let found = check(0, &failed_first);
+    assert!(found.contains(&(4, 2, Reason::RequiresUnmet { tool: 3, missing: 1 })), "{found:?}");
+    let retried = [Call(0, PASS), Call(1, FAIL), Call(1, PASS), Call(3, PASS)];
+    assert_eq!(check(0, &retried), vec![]);
+}
+
+fn row(turn: u16, speaker: Speaker, kind: Option<ActKind>) -> TurnRecord {
+    TurnRecord {
+        turn,
+        speaker,
+        act: kind.map(crate::act::Act::bare),
+        tool: (speaker == Speaker::Tool).then_some(0),
+        args: ToolArgs::default(),
+        outcome: (speaker == Speaker::Tool).then_some(PASS),
+        text: None,
+        text_seed: 0,
+        frustration: 0.0,
+        why: "",
+    }
+}
+
+/// Runs the conversation-level checks on a log of (speaker, act) rows; returns failed (rule, turn, reason).
+fn check_log(rows: &[(Speaker, Option<ActKind>)]) -> Vec<(u16, u16, Reason)> {
+    let scenario = tiny_scenario();
+    let mut state = PolicyState::default();
+    let mut out = Vec::new();
+    let mut log = Vec::new();
+    for (turn, (speaker, kind)) in rows.iter().enumerate() {
+        log.push(row(turn as u16, *speaker, *kind));
+        if let (Speaker::Agent, Some(kind)) = (speaker, kind) {
+            judge_say(
+                &scenario,
+                &scenario.intents[0],
+                &mut state,
+                &log,
+                turn as u16,
+                *kind,
+                &mut out,
+            );
+        }
+        if *speaker != Speaker::Customer {
+            judge_obligations(&scenario, &mut state, &log, &mut out);
+        }
+    }
+    out.iter()
+        .filter(|verdict| matches!(verdict.rule, RuleRef::Policy(5 | 6)))
+        .map(|verdict| match verdict.rule {
+            RuleRef::Policy(rule) => (rule, verdict.turn, verdict.reason),
+            _ => unreachable!(),
+        })
+        .collect()
+}
+
+use Speaker::{Agent, Tool};
+const CUSTOMER: Speaker = Speaker::Customer;
+
+#[test]
+fn confirm_before_close_needs_an_answered_anything_else_after_the_last_call() {
+    let said = |kind| Some(kind);
+    let confirmed = [
+        (Tool, None),
+        (Agent, said(ActKind::AnythingElse)),
+        (CUSTOMER, said(ActKind::ThankBye)),
+        (Agent, said(ActKind::Close)),
+    ];
+    assert_eq!(check_log(&confirmed), vec![]);
+    let abrupt = [(Tool, None), (Agent, said(ActKind::Close))];
+    assert_eq!(check_log(&abrupt), vec![(5, 1, Reason::ClosedUnconfirmed)]);
+    let stale = [
+        (Agent, said(ActKind::AnythingElse)),
+        (CUSTOMER, said(ActKind::ThankBye)),
+        (Tool, None),
+        (Agent, said(ActKind::Close)),
+    ];
+    assert_eq!(check_log(&stale), vec![(5, 3, Reason::ClosedUnconfirmed)]);
+}
+
+#[test]
+fn human_on_request_flags_the_turn_the_deadline_passes() {
+    let said = |kind| Some(kind);
+    let ignored = [
+        (CUSTOMER, said(ActKind::DemandHuman)),
+        (Agent, said(ActKind::Apologize)),
+        (CUSTOMER, said(ActKind::DemandHuman)),
+        (Agent, said(ActKind::Ask)),
+        (CUSTOMER, said(ActKind::Inform)),
+        (Agent, said(ActKind::Ask)),
+    ];
+    assert_eq!(check_log(&ignored), vec![(6, 3, Reason::HumanNotOffered { demand_turn: 2 })]);
+    let honoured = [
+        (CUSTOMER, said(ActKind::DemandHuman)),
+        (Agent, said(ActKind::Apologize)),
+        (CUSTOMER, said(ActKind::DemandHuman)),
+        (Agent, said(ActKind::Transfer)),
+    ];
+    assert_eq!(check_log(&honoured), vec![]);
 }
