@@ -25,6 +25,16 @@ Examples:
 
 Exit codes: 0 the run completed; 1 --fail-on-violation was given and some episode broke a policy rule; 2 bad input or an error.";
 
+const LINT_EXAMPLES: &str = "\
+Examples:
+  rehearse lint                                    the built-in scenario and persona folders
+  rehearse lint my-scenarios/                      every .ron file under my-scenarios/, recursively
+  rehearse lint my-scenarios/refunds.ron personas/picky.ron
+
+A file starting with `Scenario(` is checked as a scenario, one starting with `Persona(` as a persona.
+
+Exit codes: 0 every file is valid; 2 some file has problems or a path does not exist.";
+
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -41,16 +51,6 @@ pub enum Command {
     #[command(after_help = LINT_EXAMPLES)]
     Lint(LintArgs),
 }
-
-const LINT_EXAMPLES: &str = "\
-Examples:
-  rehearse lint                                    the built-in scenario and persona folders
-  rehearse lint my-scenarios/                      every .ron file under my-scenarios/, recursively
-  rehearse lint my-scenarios/refunds.ron personas/picky.ron
-
-A file starting with `Scenario(` is checked as a scenario, one starting with `Persona(` as a persona.
-
-Exit codes: 0 every file is valid; 2 some file has problems or a path does not exist.";
 
 /// What to simulate; shared by `run` and `bench`.
 #[derive(Debug, Clone, Args)]
