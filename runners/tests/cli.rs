@@ -92,3 +92,62 @@ fn help_has_examples_and_list_names_the_built_ins() {
         assert!(list.contains(name), "{list}");
     }
 }
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn lint_without_paths_checks_the_built_ins_and_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let lint = rehearse(dir.path(), &["lint"]);
+    let out = stdout(&lint);
+    assert_eq!(lint.status.code(), Some(0), "{out}{}", stderr(&lint));
+    assert!(out.contains("ok   ") && out.contains("retail-support.ron  scenario retail-support: "));
+    assert!(out.contains("calm.ron  persona calm"), "{out}");
+    assert!(out.contains(" checked, 0 with problems"), "{out}");
+}
+
+#[test]
+fn lint_names_each_broken_file_with_line_and_column_and_exits_two() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("scenarios")).unwrap();
+    let calm = std::fs::read_to_string(sim_personas::built_in_dir().join("calm.ron")).unwrap();
+    std::fs::write(data.join("calm.ron"), calm).unwrap();
+    let scenario =
+        std::fs::read_to_string(sim_scenarios::built_in_dir().join("retail-support.ron")).unwrap();
+    let (rule_tool, bad_tool) = (
+        "AmountWithinOrderTotal(tool: \"offer-refund\")",
+        "AmountWithinOrderTotal(tool: \"no-such-tool\")",
+    );
+    assert!(scenario.contains(rule_tool) && scenario.contains("sigma: "), "the fixture changed");
+    let broken = scenario.replacen(rule_tool, bad_tool, 1).replacen("sigma: ", "sigma: -", 1);
+    let line_of = |needle: &str| broken[..broken.find(needle).unwrap()].matches('\n').count() + 1;
+    std::fs::write(data.join("scenarios/refunds.ron"), &broken).unwrap();
+    std::fs::write(data.join("odd.ron"), "// no kind\n(description: \"x\")\n").unwrap();
+
+    let lint = rehearse(dir.path(), &["lint", "data"]);
+    let out = stdout(&lint);
+    assert_eq!(lint.status.code(), Some(2), "{out}{}", stderr(&lint));
+    assert!(out.contains("ok   data/calm.ron  persona calm\n"), "{out}");
+    assert!(
+        out.contains("FAIL data/odd.ron\n  data/odd.ron:2:1: found `(`; start the file"),
+        "{out}"
+    );
+    assert!(out.contains("FAIL data/scenarios/refunds.ron\n"), "{out}");
+    let sigma = format!("  data/scenarios/refunds.ron:{}:", line_of("sigma: -"));
+    let tool = format!("  data/scenarios/refunds.ron:{}:", line_of(bad_tool));
+    for expect in [sigma, tool, "unknown tool `no-such-tool`".into(), "sigma is -".into()] {
+        assert!(out.contains(&expect), "missing {expect:?} in\n{out}");
+    }
+    assert!(out.ends_with("3 files checked, 2 with problems\n"), "{out}");
+}
+
+#[test]
+fn lint_of_a_missing_path_exits_two() {
+    let dir = tempfile::tempdir().unwrap();
+    let lint = rehearse(dir.path(), &["lint", "nowhere.ron"]);
+    assert_eq!(lint.status.code(), Some(2));
+    assert!(stdout(&lint).contains("nowhere.ron: no such file or directory"), "{}", stdout(&lint));
+}

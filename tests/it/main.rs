@@ -1,7 +1,8 @@
-//! The cross-crate integration test binary: determinism, golden transcripts, data lint.
+//! The cross-crate integration test binary: determinism, golden transcripts, data lint, loader fuzzing.
 
 mod data_lint;
 mod determinism;
+mod fuzz_loaders;
 mod golden;
 mod properties;
 mod rules;
