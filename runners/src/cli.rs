@@ -85,9 +85,12 @@ pub struct SimArgs {
     /// Sloppy agent: P(close before the last step).
     #[arg(long, value_name = "P", help_heading = "Sloppy agent")]
     pub close_early: Option<f64>,
-    /// Sloppy agent: P(carry on after a failed verification).
+    /// Sloppy agent: P(carry on after a failed identity, purchase or membership check).
     #[arg(long, value_name = "P", help_heading = "Sloppy agent")]
     pub ignore_failed_check: Option<f64>,
+    /// Sloppy agent: P(keep working when the customer insists on a human).
+    #[arg(long, value_name = "P", help_heading = "Sloppy agent")]
+    pub ignore_human_request: Option<f64>,
 }
 
 /// `rehearse run`.

@@ -101,6 +101,7 @@ fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
         sim.skip_step,
         sim.close_early,
         sim.ignore_failed_check,
+        sim.ignore_human_request,
     ];
     if sim.agent != "sloppy" {
         if rates.iter().any(Option::is_some) {
@@ -129,6 +130,6 @@ fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
         skip_step: sim.skip_step.unwrap_or(default.skip_step),
         close_early: sim.close_early.unwrap_or(default.close_early),
         ignore_failed_check: sim.ignore_failed_check.unwrap_or(default.ignore_failed_check),
-        ignore_human_request: default.ignore_human_request,
+        ignore_human_request: sim.ignore_human_request.unwrap_or(default.ignore_human_request),
     }))
 }
