@@ -253,10 +253,14 @@ fn rules(
             }
             RuleKindFile::ConfirmBeforeClose => RuleKind::ConfirmBeforeClose,
             RuleKindFile::HumanOnRequest { demands, within } => {
-                if *demands == 0 {
+                if *demands == 0 || usize::from(*demands) > sim_core::oracle::MAX_TRACKED_DEMANDS {
                     issues.push(
                         kind_path.field("demands"),
-                        format!("rule `{}`: demands must be at least 1", file.id),
+                        format!(
+                            "rule `{}`: demands must be between 1 and {}",
+                            file.id,
+                            sim_core::oracle::MAX_TRACKED_DEMANDS
+                        ),
                     );
                 }
                 if *within == 0 {

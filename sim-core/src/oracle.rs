@@ -26,6 +26,12 @@ pub struct PolicyState {
     pub succeeded: u32,
     /// Obligation rules already settled (met or flagged), bit per rule index.
     pub settled: u64,
+    /// Agent turns (utterances and tool calls) seen by the obligation tracker.
+    pub agent_turns: u16,
+    /// Requests for a human seen so far.
+    pub human_demands: u8,
+    /// For the first requests for a human: (turn of the request, agent turns before it).
+    pub demand_marks: [(u16, u16); MAX_TRACKED_DEMANDS],
 }
 
 impl Default for PolicyState {
@@ -37,6 +43,9 @@ impl Default for PolicyState {
             exercised: 0,
             succeeded: 0,
             settled: 0,
+            agent_turns: 0,
+            human_demands: 0,
+            demand_marks: [(0, 0); MAX_TRACKED_DEMANDS],
         }
     }
 }
@@ -222,44 +231,52 @@ fn confirmed_before(turns: &[TurnRecord], turn: u16) -> bool {
     asked && answered
 }
 
+/// Requests for a human the obligation tracker remembers; a rule counting more never starts its clock.
+pub const MAX_TRACKED_DEMANDS: usize = 4;
+
 /// Checks obligations with a deadline after any agent turn (the last row of `turns`); pushes failed verdicts.
+///
+/// Reads only the rows since the previous agent turn, so a whole episode costs linear time.
 pub fn judge_obligations(
     scenario: &ScenarioSpec,
     state: &mut PolicyState,
     turns: &[TurnRecord],
     out: &mut Vec<Verdict>,
 ) {
-    let Some(last) = turns.last() else { return };
+    let Some((last, earlier)) = turns.split_last() else { return };
+    // Customer rows since the previous agent turn: count requests for a human.
+    for row in earlier.iter().rev().take_while(|row| row.speaker == Speaker::Customer) {
+        if row.act.is_some_and(|act| act.kind == ActKind::DemandHuman) {
+            let seen = usize::from(state.human_demands);
+            if seen < MAX_TRACKED_DEMANDS {
+                state.demand_marks[seen] = (row.turn, state.agent_turns);
+            }
+            state.human_demands = state.human_demands.saturating_add(1);
+        }
+    }
+    state.agent_turns += 1;
+    let transfer = last.act.is_some_and(|act| act.kind == ActKind::Transfer);
     for (rule_idx, rule) in scenario.rules.iter().enumerate().take(64) {
         let RuleKind::HumanOnRequest { demands, within } = rule.kind else { continue };
         let bit = 1u64 << rule_idx;
-        if state.settled & bit != 0 {
+        let nth = usize::from(demands.max(1)) - 1;
+        if state.settled & bit != 0
+            || nth >= usize::from(state.human_demands).min(MAX_TRACKED_DEMANDS)
+        {
             continue;
         }
-        let is_demand = |row: &&TurnRecord| {
-            row.speaker == Speaker::Customer
-                && row.act.is_some_and(|act| act.kind == ActKind::DemandHuman)
-        };
-        let Some(demand) = turns.iter().filter(is_demand).nth(usize::from(demands.max(1)) - 1)
-        else {
-            continue;
-        };
         state.exercised |= bit;
-        let agent_turns: Vec<&TurnRecord> = turns
-            .iter()
-            .filter(|row| row.turn > demand.turn && row.speaker != Speaker::Customer)
-            .collect();
-        let handed_over =
-            agent_turns.iter().any(|row| row.act.is_some_and(|act| act.kind == ActKind::Transfer));
-        if handed_over {
+        let (demand_turn, agent_turns_before) = state.demand_marks[nth];
+        let since = state.agent_turns - agent_turns_before;
+        if transfer {
             state.settled |= bit;
-        } else if agent_turns.len() >= usize::from(within.max(1)) {
+        } else if since >= u16::from(within.max(1)) {
             state.settled |= bit;
             out.push(Verdict {
                 rule: RuleRef::Policy(rule_idx as u16),
                 turn: last.turn,
                 passed: false,
-                reason: Reason::HumanNotOffered { demand_turn: demand.turn },
+                reason: Reason::HumanNotOffered { demand_turn },
             });
         }
     }

@@ -341,6 +341,6 @@ fn human_on_request_needs_positive_counts() {
             r#"AmountWithinOrderTotal(tool: "offer-refund")"#,
             "HumanOnRequest(demands: 0, within: 0)",
         )],
-        "t.ron:34:91: rule `refund-within-total`: demands must be at least 1\nt.ron:34:102: rule `refund-within-total`: within must be at least 1",
+        "t.ron:34:91: rule `refund-within-total`: demands must be between 1 and 4\nt.ron:34:102: rule `refund-within-total`: within must be at least 1",
     );
 }
