@@ -52,8 +52,8 @@ pub enum Command {
     Lint(LintArgs),
 }
 
-/// What to simulate; shared by `run` and `bench`.
-#[derive(Debug, Clone, Args)]
+/// What to simulate; shared by `run` and `bench`, and recorded in summary.json so `replay` can re-simulate.
+#[derive(Debug, Clone, Args, serde::Serialize, serde::Deserialize)]
 pub struct SimArgs {
     /// Scenario: a built-in id or a path to a .ron file.
     #[arg(long, default_value = "retail-support")]

@@ -31,7 +31,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Replay(args) => {
-            let line = replay::find(&args.out, args.episode)?;
+            let (line, source) = replay::find_or_resimulate(&args.out, args.episode)?;
+            if source == replay::Source::Resimulated {
+                println!(
+                    "(not in transcripts.jsonl: re-simulated from the inputs in summary.json)"
+                );
+            }
             print!("{}", replay::render(&line));
         }
         Command::Bench(args) => {

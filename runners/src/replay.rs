@@ -6,8 +6,77 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
-use crate::output::TranscriptLine;
+use sim_core::prelude::*;
+
+use crate::cli::SimArgs;
+use crate::output::{OutputContext, ShardTexts, TranscriptLine, TranscriptMode, transcript_line};
 use crate::setup::BadInput;
+
+/// Where a replayed transcript came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// Read from transcripts.jsonl.
+    Recorded,
+    /// Re-simulated from the inputs recorded in summary.json.
+    Resimulated,
+}
+
+/// Finds one episode in `dir/transcripts.jsonl`, or re-simulates it from `dir/summary.json` when the run kept
+/// only a sample of transcripts (runs are deterministic, so the re-simulated episode is the one that ran).
+pub fn find_or_resimulate(dir: &Path, episode: u64) -> Result<(TranscriptLine, Source)> {
+    if !dir.join("transcripts.jsonl").exists() && dir.join("summary.json").exists() {
+        return Ok((resimulate(dir, episode)?, Source::Resimulated));
+    }
+    match find(dir, episode) {
+        Ok(line) => Ok((line, Source::Recorded)),
+        Err(err) if err.downcast_ref::<NotRecorded>().is_some() => {
+            Ok((resimulate(dir, episode)?, Source::Resimulated))
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// The episode is not in transcripts.jsonl.
+#[derive(Debug, thiserror::Error)]
+#[error("episode {episode} is not in {path}")]
+pub struct NotRecorded {
+    episode: u64,
+    path: String,
+}
+
+fn resimulate(dir: &Path, episode: u64) -> Result<TranscriptLine> {
+    let path = dir.join("summary.json");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|err| BadInput(format!("cannot read {}: {err}", path.display())))?;
+    let summary: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))?;
+    let episodes = summary["config"]["episodes"].as_u64().unwrap_or(0);
+    if episode >= episodes {
+        bail!(BadInput(format!(
+            "episode {episode} is out of range: the run in {} had {episodes} episodes",
+            dir.display()
+        )));
+    }
+    let sim: SimArgs = serde_json::from_value(summary["inputs"].clone()).with_context(|| {
+        format!("{} has no usable `inputs` to re-simulate from", path.display())
+    })?;
+    let plan = crate::setup::plan(&SimArgs { threads: Some(1), slots: 1, ..sim }, episodes)?;
+    let agent = plan.agent.build(&plan.scenario)?;
+    let mut engine = Engine::new(
+        plan.scenario.clone(),
+        plan.personas.clone(),
+        agent,
+        EngineConfig { slots: 1 },
+    )?;
+    let out = engine.run(plan.seed, episode..episode + 1);
+    let ctx = OutputContext {
+        scenario: plan.scenario,
+        personas: plan.personas,
+        transcripts: TranscriptMode::All,
+    };
+    let texts = ShardTexts::render(&ctx, &out);
+    Ok(transcript_line(&ctx, &out, &texts, &out.episodes[0]))
+}
 
 /// Finds one episode in `dir/transcripts.jsonl`.
 pub fn find(dir: &Path, episode: u64) -> Result<TranscriptLine> {
@@ -28,10 +97,7 @@ pub fn find(dir: &Path, episode: u64) -> Result<TranscriptLine> {
             });
         }
     }
-    bail!(BadInput(format!(
-        "episode {episode} is not in {} (runs over 100,000 episodes keep failing episodes and a sample; use --transcripts all)",
-        path.display()
-    )))
+    bail!(NotRecorded { episode, path: path.display().to_string() })
 }
 
 /// Renders a transcript for the terminal.

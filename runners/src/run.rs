@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
 use crate::batch::{self, SimPlan};
-use crate::cli::{RunArgs, TranscriptChoice};
+use crate::cli::{RunArgs, SimArgs, TranscriptChoice};
 use crate::output::{OutputContext, Outputs, ShardProducts, TranscriptMode, shard_products};
 use crate::summary::{self, Stats};
 
@@ -66,6 +66,7 @@ pub fn run(args: &RunArgs, plan: &SimPlan) -> Result<RunReport> {
     let seconds = started.elapsed().as_secs_f64();
     let summary = json!({
         "rehearse_version": env!("CARGO_PKG_VERSION"),
+        "inputs": recorded_inputs(&args.sim),
         "config": {
             "scenario": plan.scenario.id,
             "agent": plan.agent.name(),
@@ -89,6 +90,7 @@ pub fn run(args: &RunArgs, plan: &SimPlan) -> Result<RunReport> {
         },
         "by_persona": stats.personas,
         "by_intent": stats.intents,
+        "worst_episodes": stats.worst,
         "coverage": {
             "rules_never_exercised": stats.never_exercised(),
             "intent_persona": stats.coverage,
@@ -101,4 +103,18 @@ pub fn run(args: &RunArgs, plan: &SimPlan) -> Result<RunReport> {
         println!("\noutputs in {}", args.out.display());
     }
     Ok(RunReport { stats, seconds })
+}
+
+/// The simulation flags as recorded for `replay`: file paths made absolute so the run can be re-simulated
+/// from another directory.
+fn recorded_inputs(sim: &SimArgs) -> SimArgs {
+    let absolute = |arg: &String| match std::fs::canonicalize(arg) {
+        Ok(path) if crate::setup::looks_like_path(arg) => path.display().to_string(),
+        _ => arg.clone(),
+    };
+    SimArgs {
+        scenario: absolute(&sim.scenario),
+        personas: sim.personas.iter().map(absolute).collect(),
+        ..sim.clone()
+    }
 }

@@ -15,7 +15,8 @@ use crate::cli::SimArgs;
 #[error("{0}")]
 pub struct BadInput(pub String);
 
-fn looks_like_path(arg: &str) -> bool {
+/// Whether a scenario or persona argument names a file rather than a built-in id.
+pub fn looks_like_path(arg: &str) -> bool {
     arg.ends_with(".ron") || arg.contains('/') || arg.contains(std::path::MAIN_SEPARATOR)
 }
 

@@ -59,6 +59,39 @@ pub struct Stats {
     pub intents: BTreeMap<String, Tally>,
     /// Per intent id, per persona id: episodes and the rules they exercised.
     pub coverage: BTreeMap<String, BTreeMap<String, CoverageCell>>,
+    /// The episodes most worth reading, worst first.
+    pub worst: Vec<WorstEpisode>,
+}
+
+/// How many of the worst episodes the summary keeps.
+pub const WORST_KEPT: usize = 10;
+
+/// An episode worth reading: the most violations, then unresolved, then the lowest CSAT.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WorstEpisode {
+    /// Episode index.
+    pub episode: u64,
+    /// Failed policy verdicts.
+    pub violations: u16,
+    /// Resolution oracle.
+    pub resolved: bool,
+    /// CSAT proxy.
+    pub csat: u8,
+    /// How it ended.
+    pub end: String,
+    /// Rule id and turn of the first violation, if any.
+    pub first_violation: Option<(String, u16)>,
+}
+
+impl WorstEpisode {
+    fn rank(&self) -> (std::cmp::Reverse<u16>, bool, u8, u64) {
+        (std::cmp::Reverse(self.violations), self.resolved, self.csat, self.episode)
+    }
+}
+
+fn keep_worst(list: &mut Vec<WorstEpisode>) {
+    list.sort_by_key(WorstEpisode::rank);
+    list.truncate(WORST_KEPT);
 }
 
 impl Tally {
@@ -134,6 +167,25 @@ impl Stats {
                     self.rules.entry(rule.id.clone()).or_default().exercised += 1;
                 }
             }
+            let first = out
+                .verdicts_of(record)
+                .iter()
+                .filter(|verdict| !verdict.passed && matches!(verdict.rule, RuleRef::Policy(_)))
+                .min_by_key(|verdict| verdict.turn)
+                .map(|verdict| (verdict.rule.id(scenario).to_owned(), verdict.turn));
+            if record.violations > 0 || !record.resolved {
+                self.worst.push(WorstEpisode {
+                    episode: record.episode,
+                    violations: record.violations,
+                    resolved: record.resolved,
+                    csat: record.csat,
+                    end: record.end.name().to_owned(),
+                    first_violation: first,
+                });
+                if self.worst.len() >= 4 * WORST_KEPT {
+                    keep_worst(&mut self.worst);
+                }
+            }
             let mut seen: Vec<u16> = Vec::new();
             for verdict in out.verdicts_of(record) {
                 if let (false, RuleRef::Policy(idx)) = (verdict.passed, verdict.rule) {
@@ -187,6 +239,8 @@ impl Stats {
         for (id, tally) in &other.intents {
             self.intents.entry(id.clone()).or_default().merge(tally);
         }
+        self.worst.extend(other.worst.iter().cloned());
+        keep_worst(&mut self.worst);
     }
 }
 
@@ -218,6 +272,23 @@ pub fn table(stats: &Stats, episodes_per_second: Option<f64>) -> String {
     let mut out = String::new();
     for (name, value) in rows {
         out.push_str(&format!("{name:<width$}  {value}\n"));
+    }
+    if !stats.worst.is_empty() {
+        out.push_str("\nworst episodes (read them with `rehearse replay --episode N`):\n");
+        for worst in &stats.worst {
+            let first = match &worst.first_violation {
+                Some((rule, turn)) => format!(", first: {rule} at turn {turn}"),
+                None => String::new(),
+            };
+            out.push_str(&format!(
+                "  {:>8}  {} violation(s), {}, {}, CSAT {}{first}\n",
+                worst.episode,
+                worst.violations,
+                if worst.resolved { "resolved" } else { "unresolved" },
+                worst.end,
+                worst.csat
+            ));
+        }
     }
     out.push_str(&breakdown("persona", &stats.personas));
     out.push_str(&breakdown("intent", &stats.intents));

@@ -151,3 +151,26 @@ fn lint_of_a_missing_path_exits_two() {
     assert_eq!(lint.status.code(), Some(2));
     assert!(stdout(&lint).contains("nowhere.ron: no such file or directory"), "{}", stdout(&lint));
 }
+
+#[test]
+fn replay_resimulates_episodes_without_a_recorded_transcript() {
+    let dir = tempfile::tempdir().unwrap();
+    let common = ["--episodes", "400", "--agent", "sloppy", "--seed", "9", "--quiet"];
+    let recorded = rehearse(dir.path(), &[&["run", "--out", "all"][..], &common].concat());
+    assert_eq!(recorded.status.code(), Some(0), "{}", stderr(&recorded));
+    let bare = rehearse(
+        dir.path(),
+        &[&["run", "--out", "bare", "--transcripts", "none"][..], &common].concat(),
+    );
+    assert_eq!(bare.status.code(), Some(0), "{}", stderr(&bare));
+    assert!(!dir.path().join("bare/transcripts.jsonl").exists());
+    let from_file = rehearse(dir.path(), &["replay", "--out", "all", "--episode", "123"]);
+    let simulated = rehearse(dir.path(), &["replay", "--out", "bare", "--episode", "123"]);
+    assert_eq!(simulated.status.code(), Some(0), "{}", stderr(&simulated));
+    let simulated = String::from_utf8(simulated.stdout).unwrap();
+    let (note, body) = simulated.split_once('\n').unwrap();
+    assert!(note.contains("re-simulated"), "{note}");
+    assert_eq!(body, String::from_utf8(from_file.stdout).unwrap());
+    let outside = rehearse(dir.path(), &["replay", "--out", "bare", "--episode", "400"]);
+    assert_eq!(outside.status.code(), Some(2));
+}
