@@ -91,6 +91,9 @@ pub struct SimArgs {
     /// Sloppy agent: P(keep working when the customer insists on a human).
     #[arg(long, value_name = "P", help_heading = "Sloppy agent")]
     pub ignore_human_request: Option<f64>,
+    /// Sloppy agent: P(tell a customer their account details before verifying them).
+    #[arg(long, value_name = "P", help_heading = "Sloppy agent")]
+    pub disclose_early: Option<f64>,
 }
 
 /// `rehearse run`.

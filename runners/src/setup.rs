@@ -103,6 +103,7 @@ fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
         sim.close_early,
         sim.ignore_failed_check,
         sim.ignore_human_request,
+        sim.disclose_early,
     ];
     if sim.agent != "sloppy" {
         if rates.iter().any(Option::is_some) {
@@ -132,5 +133,6 @@ fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
         close_early: sim.close_early.unwrap_or(default.close_early),
         ignore_failed_check: sim.ignore_failed_check.unwrap_or(default.ignore_failed_check),
         ignore_human_request: sim.ignore_human_request.unwrap_or(default.ignore_human_request),
+        disclose_early: sim.disclose_early.unwrap_or(default.disclose_early),
     }))
 }

@@ -4,6 +4,7 @@
 //! builds the engine's [`ScenarioSpec`](sim_core::spec::ScenarioSpec).
 
 use serde::{Deserialize, Deserializer};
+use sim_core::act::Slot;
 use sim_core::spec::{AccountField, Effect, Eligibility, Outcome, When};
 
 /// A whole scenario file: `Scenario(description: …, max_turns: …, world: …, personas: …, tools: …, intents: …, rules: …)`.
@@ -194,6 +195,11 @@ pub enum RuleKindFile {
     },
     /// Close only after asking whether anything else is needed and hearing the answer.
     ConfirmBeforeClose,
+    /// State no account fact until one of `gates` has succeeded (and none has failed since).
+    NoDisclosureUnverified {
+        /// Ids of the tools whose success verifies the customer.
+        gates: Vec<String>,
+    },
     /// After the customer's `demands`-th request for a human, hand over within `within` agent turns.
     HumanOnRequest {
         /// Which request starts the clock (1 = the first).
@@ -247,6 +253,16 @@ pub enum OutcomeFile {
     PromoIssued,
     Purchased,
     TeamNotified,
+    Disclosed(DisclosableFile),
+}
+
+/// An account fact the agent can state once the account is pulled up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub enum DisclosableFile {
+    /// The account's username.
+    Username,
+    /// The account's email address.
+    Email,
 }
 
 /// Mirror of [`sim_core::spec::AccountField`].
@@ -333,6 +349,8 @@ impl From<OutcomeFile> for Outcome {
             OutcomeFile::PromoIssued => Outcome::PromoIssued,
             OutcomeFile::Purchased => Outcome::Purchased,
             OutcomeFile::TeamNotified => Outcome::TeamNotified,
+            OutcomeFile::Disclosed(DisclosableFile::Username) => Outcome::Disclosed(Slot::Username),
+            OutcomeFile::Disclosed(DisclosableFile::Email) => Outcome::Disclosed(Slot::Email),
         }
     }
 }

@@ -252,6 +252,18 @@ fn rules(
                 RuleKind::Requires { tool: dependent, after: after_ids }
             }
             RuleKindFile::ConfirmBeforeClose => RuleKind::ConfirmBeforeClose,
+            RuleKindFile::NoDisclosureUnverified { gates } => {
+                let gates_path = kind_path.field("gates");
+                let ids: Vec<ToolId> = gates
+                    .iter()
+                    .enumerate()
+                    .map(|(pos, name)| tool(name, gates_path.index(pos)))
+                    .collect();
+                if gates.is_empty() {
+                    issues.push(gates_path, format!("rule `{}` names no verifying tool", file.id));
+                }
+                RuleKind::NoDisclosureUnverified { gates: ids }
+            }
             RuleKindFile::HumanOnRequest { demands, within } => {
                 if *demands == 0 || usize::from(*demands) > sim_core::oracle::MAX_TRACKED_DEMANDS {
                     issues.push(

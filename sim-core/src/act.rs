@@ -231,6 +231,8 @@ pub enum ActKind {
     Ask,
     /// The agent tells the customer the outcome of a step.
     InformResult,
+    /// The agent states account facts (the turn's `slots` and `values`), e.g. a recovered username.
+    Disclose,
     /// The agent declines the request and says why.
     Deny,
     /// The agent apologises.
@@ -264,6 +266,7 @@ impl ActKind {
             ActKind::AskNeed => "ask_need",
             ActKind::Ask => "ask",
             ActKind::InformResult => "inform_result",
+            ActKind::Disclose => "disclose",
             ActKind::Deny => "deny",
             ActKind::Apologize => "apologize",
             ActKind::AnythingElse => "anything_else",
@@ -285,7 +288,7 @@ pub struct Act {
     pub kind: ActKind,
     /// The slots asked for (agent `Ask`) or given (customer `Inform`, `DontKnow`).
     pub slots: SlotSet,
-    /// Values of `slots` in slot order (customer `Inform` only; unused entries are 0).
+    /// Values of `slots` in slot order (customer `Inform`, agent `Disclose`; unused entries are 0).
     pub values: [u64; MAX_VALUES],
     /// The intent index (customer `StateNeed`, agent `InformResult` about an intent); `u16::MAX` when none.
     pub intent: u16,
@@ -304,7 +307,7 @@ impl Act {
 
     /// The value given for `slot`, if this act carries it.
     pub fn value_of(&self, slot: Slot) -> Option<u64> {
-        if self.kind != ActKind::Inform || !self.slots.contains(slot) {
+        if !matches!(self.kind, ActKind::Inform | ActKind::Disclose) || !self.slots.contains(slot) {
             return None;
         }
         let pos = self.slots.iter().position(|s| s == slot)?;

@@ -230,7 +230,7 @@ impl Customer {
                     (Act::bare(ActKind::OffTopic), "not cooperating this turn")
                 }
             }
-            ActKind::InformResult => {
+            ActKind::InformResult | ActKind::Disclose => {
                 self.bump(mood.progress);
                 (Act::bare(ActKind::Acknowledge), "heard progress")
             }
@@ -266,7 +266,11 @@ impl Customer {
         // A customer who just heard their request is done, or is being wrapped up, does not storm off.
         if matches!(
             agent.kind,
-            ActKind::Transfer | ActKind::Close | ActKind::AnythingElse | ActKind::InformResult
+            ActKind::Transfer
+                | ActKind::Close
+                | ActKind::AnythingElse
+                | ActKind::InformResult
+                | ActKind::Disclose
         ) {
             return (act, why);
         }

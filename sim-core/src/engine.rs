@@ -523,10 +523,11 @@ fn observe_policy(
             oracle::judge_say(
                 scenario,
                 intent,
+                &world.0,
                 &mut judgement.policy,
                 &log.turns,
                 row.turn,
-                act.kind,
+                &act,
                 &mut judgement.verdicts,
             );
         }

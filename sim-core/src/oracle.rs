@@ -2,7 +2,7 @@
 //!
 //! Oracles read the world and the event log only, never what the agent claims.
 
-use crate::act::{ActKind, Slot, Speaker};
+use crate::act::{Act, ActKind, Slot, SlotSet, Speaker};
 use crate::customer::Customer;
 use crate::record::{EndReason, Reason, RuleRef, TurnRecord, Verdict};
 use crate::spec::{IntentSpec, Outcome, RuleKind, ScenarioSpec, ToolId, When};
@@ -32,6 +32,10 @@ pub struct PolicyState {
     pub human_demands: u8,
     /// For the first requests for a human: (turn of the request, agent turns before it).
     pub demand_marks: [(u16, u16); MAX_TRACKED_DEMANDS],
+    /// Account facts the agent has stated, and those it stated with the account's true value.
+    pub disclosed: SlotSet,
+    /// Account facts the agent stated correctly.
+    pub disclosed_true: SlotSet,
 }
 
 impl Default for PolicyState {
@@ -46,6 +50,8 @@ impl Default for PolicyState {
             agent_turns: 0,
             human_demands: 0,
             demand_marks: [(0, 0); MAX_TRACKED_DEMANDS],
+            disclosed: SlotSet::EMPTY,
+            disclosed_true: SlotSet::EMPTY,
         }
     }
 }
@@ -142,7 +148,8 @@ pub fn judge_call(
             }
             RuleKind::StepsComplete
             | RuleKind::ConfirmBeforeClose
-            | RuleKind::HumanOnRequest { .. } => {}
+            | RuleKind::HumanOnRequest { .. }
+            | RuleKind::NoDisclosureUnverified { .. } => {}
         }
     }
 }
@@ -164,19 +171,25 @@ pub fn record_call(
 }
 
 /// Checks an agent utterance against the policy; pushes failed verdicts.
+#[allow(clippy::too_many_arguments)]
 pub fn judge_say(
     scenario: &ScenarioSpec,
     intent: &IntentSpec,
+    world: &WorldState,
     state: &mut PolicyState,
     turns: &[TurnRecord],
     turn: u16,
-    act: ActKind,
+    act: &Act,
     out: &mut Vec<Verdict>,
 ) {
-    if act == ActKind::Deny {
+    if act.kind == ActKind::Deny {
         state.declined = true;
     }
-    if act != ActKind::Close {
+    if act.kind == ActKind::Disclose {
+        judge_disclosure(scenario, world, state, turn, act, out);
+        return;
+    }
+    if act.kind != ActKind::Close {
         return;
     }
     for (rule_idx, rule) in scenario.rules.iter().enumerate() {
@@ -210,6 +223,37 @@ pub fn judge_say(
                 turn,
                 passed: false,
                 reason: Reason::Unfinished { missing: step.tool },
+            });
+        }
+    }
+}
+
+/// Checks an agent's statement of account facts and remembers what was stated.
+fn judge_disclosure(
+    scenario: &ScenarioSpec,
+    world: &WorldState,
+    state: &mut PolicyState,
+    turn: u16,
+    act: &Act,
+    out: &mut Vec<Verdict>,
+) {
+    for (slot, value) in act.slots.iter().zip(act.values) {
+        state.disclosed = state.disclosed.with(slot);
+        if world.true_value(slot) == Some(value) {
+            state.disclosed_true = state.disclosed_true.with(slot);
+        }
+    }
+    for (rule_idx, rule) in scenario.rules.iter().enumerate() {
+        let RuleKind::NoDisclosureUnverified { gates } = &rule.kind else { continue };
+        state.exercised |= 1u64.checked_shl(rule_idx as u32).unwrap_or(0);
+        let verified = gates.iter().any(|gate| state.succeeded & (1 << gate) != 0)
+            && !gates.iter().any(|gate| state.failed(*gate));
+        if !verified {
+            out.push(Verdict {
+                rule: RuleRef::Policy(rule_idx as u16),
+                turn,
+                passed: false,
+                reason: Reason::DisclosedUnverified,
             });
         }
     }
@@ -287,7 +331,12 @@ pub fn should_grant(intent: &IntentSpec, world: &WorldState, customer: &Customer
     !customer.impostor && world.eligible(intent.eligibility)
 }
 
-fn outcome_holds(outcome: Outcome, world: &WorldState, customer: &Customer) -> bool {
+fn outcome_holds(
+    outcome: Outcome,
+    world: &WorldState,
+    customer: &Customer,
+    policy: &PolicyState,
+) -> bool {
     match outcome {
         Outcome::RefundedGoalAmount => world.order.refunded == customer.goal(Slot::Amount),
         Outcome::AccountFieldIsGoal(field) => {
@@ -305,6 +354,7 @@ fn outcome_holds(outcome: Outcome, world: &WorldState, customer: &Customer) -> b
         Outcome::LinkSent => world.links_sent > 0,
         Outcome::PromoIssued => world.promos_issued > 0,
         Outcome::Purchased => world.purchases > 0,
+        Outcome::Disclosed(slot) => policy.disclosed_true.contains(slot),
         Outcome::TeamNotified => world.notifications > 0,
     }
 }
@@ -320,12 +370,12 @@ pub fn judge_resolution(
     let verdict =
         |passed, reason| Verdict { rule: RuleRef::Resolution, turn: last_turn, passed, reason };
     if should_grant(intent, world, customer) {
-        if intent.resolved.iter().all(|outcome| outcome_holds(*outcome, world, customer)) {
+        if intent.resolved.iter().all(|outcome| outcome_holds(*outcome, world, customer, policy)) {
             verdict(true, Reason::Resolved)
         } else {
             verdict(false, Reason::GoalNotReached)
         }
-    } else if intent.resolved.iter().any(|outcome| changed_for(*outcome, world)) {
+    } else if intent.resolved.iter().any(|outcome| changed_for(*outcome, world, policy)) {
         verdict(false, Reason::GrantedWrongly)
     } else if !policy.declined {
         verdict(false, Reason::NeverDeclined)
@@ -335,7 +385,7 @@ pub fn judge_resolution(
 }
 
 /// Whether the world moved towards `outcome` at all (used when the request should have been refused).
-fn changed_for(outcome: Outcome, world: &WorldState) -> bool {
+fn changed_for(outcome: Outcome, world: &WorldState, policy: &PolicyState) -> bool {
     match outcome {
         Outcome::RefundedGoalAmount => world.order.refunded > 0,
         Outcome::AccountFieldIsGoal(_) => {
@@ -346,6 +396,7 @@ fn changed_for(outcome: Outcome, world: &WorldState) -> bool {
         Outcome::LinkSent => world.links_sent > 0,
         Outcome::PromoIssued => world.promos_issued > 0,
         Outcome::Purchased => world.purchases > 0,
+        Outcome::Disclosed(slot) => policy.disclosed.contains(slot),
         Outcome::TeamNotified => world.notifications > 0,
     }
 }

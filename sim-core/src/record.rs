@@ -84,6 +84,8 @@ pub enum Reason {
     },
     /// The agent closed without confirming that nothing else was needed.
     ClosedUnconfirmed,
+    /// The agent stated an account fact before the customer was verified.
+    DisclosedUnverified,
     /// The customer asked for a human at `demand_turn` and was not handed over in time.
     HumanNotOffered {
         /// Turn of the request that started the clock.
@@ -247,6 +249,9 @@ impl Verdict {
             }
             Reason::RequiresUnmet { tool: called, missing } => {
                 format!("{} called before {} had succeeded", tool(called), tool(missing))
+            }
+            Reason::DisclosedUnverified => {
+                "stated an account fact before the customer was verified".to_owned()
             }
             Reason::ClosedUnconfirmed => {
                 "closed without asking whether anything else was needed".to_owned()

@@ -44,7 +44,8 @@ pub struct ToolSpec {
 /// The native effect of a tool on the world; scenarios pick one per tool.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Effect {
-    /// Opens the account named by full name or account id; fails if neither matches.
+    /// Opens the account named by full name or account id (its value is the account's username code); fails if
+    /// neither matches.
     PullUpAccount,
     /// Passes when at least `min_args` of the given identity values match the account.
     VerifyIdentity,
@@ -166,6 +167,8 @@ pub enum Outcome {
     Purchased,
     /// An internal team was notified.
     TeamNotified,
+    /// The agent told the customer the account's true value of this slot (username or email).
+    Disclosed(crate::act::Slot),
 }
 
 /// A policy rule the policy oracle checks.
@@ -208,6 +211,11 @@ pub enum RuleKind {
     /// The agent closes only after asking whether anything else is needed (after its last tool call) and hearing
     /// the customer's answer.
     ConfirmBeforeClose,
+    /// The agent states no account fact while none of `gates` has succeeded, or after the latest call of one failed.
+    NoDisclosureUnverified {
+        /// Tools whose success verifies the customer.
+        gates: Vec<ToolId>,
+    },
     /// Once the customer has asked for a human `demands` times, one of the agent's next `within` turns hands over.
     HumanOnRequest {
         /// Which request for a human starts the clock (1 = the first).

@@ -230,7 +230,7 @@ impl WorldState {
             Effect::PullUpAccount => {
                 let ok = matches(self, Slot::FullName) || matches(self, Slot::AccountId);
                 self.account_open |= ok;
-                pass(ok)
+                ToolOutcome { passed: ok, value: if ok { self.account.handle } else { 0 } }
             }
             Effect::VerifyIdentity => pass(count_matches >= spec.min_args),
             Effect::ValidatePurchase => {

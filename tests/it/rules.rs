@@ -14,6 +14,7 @@ const NO_FAULTS: SloppyConfig = SloppyConfig {
     close_early: 0.0,
     ignore_failed_check: 0.0,
     ignore_human_request: 0.0,
+    disclose_early: 0.0,
 };
 
 fn setup() -> (Arc<ScenarioSpec>, Arc<[PersonaSpec]>) {
@@ -100,6 +101,12 @@ fn ignored_requests_for_a_human_break_the_obligation() {
 }
 
 #[test]
+fn early_disclosure_breaks_the_disclosure_rule() {
+    let planted = check(SloppyConfig { disclose_early: 1.0, ..NO_FAULTS }, 6000);
+    assert_plants(&planted, "no-disclosure-unverified");
+}
+
+#[test]
 fn default_sloppy_plants_every_kind_and_all_are_caught() {
     let planted = check(SloppyConfig::default(), 20_000);
     for rule in [
@@ -112,6 +119,7 @@ fn default_sloppy_plants_every_kind_and_all_are_caught() {
         "account-change-needs-verification",
         "confirm-before-close",
         "human-on-second-request",
+        "no-disclosure-unverified",
     ] {
         assert_plants(&planted, rule);
     }

@@ -4,7 +4,7 @@ use sim_core::act::{Act, ActKind};
 use sim_core::spec::{AccountField, Outcome};
 
 use super::sink::put_template;
-use super::{Pick, RenderContext, act_intent_phrase, decapitalise, put_slot_list};
+use super::{Pick, RenderContext, act_intent_phrase, decapitalise, put_slot, put_slot_list};
 
 /// Appends an agent act.
 pub(crate) fn render_into(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: &mut String) {
@@ -43,6 +43,26 @@ pub(crate) fn render_into(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: 
             out.push_str(result);
             if !lead.is_empty() {
                 decapitalise(&mut out[start..]);
+            }
+            return;
+        }
+        ActKind::Disclose => {
+            out.push_str(pick.one(&[
+                "Thanks, you're verified. ",
+                "All set. ",
+                "Okay, I found it. ",
+                "",
+            ]));
+            for (pos, (slot, value)) in act.slots.iter().zip(act.values).enumerate() {
+                if pos > 0 {
+                    out.push(' ');
+                }
+                out.push_str(match slot {
+                    sim_core::act::Slot::Email => "The email address on the account is ",
+                    _ => "Your username is ",
+                });
+                put_slot(out, slot, value, None);
+                out.push('.');
             }
             return;
         }
@@ -120,6 +140,9 @@ fn result(act: &Act, ctx: &RenderContext, pick: &mut Pick) -> &'static str {
             "Your password has been reset, you can log in with the new one now.",
             "I've reset your password.",
         ],
+        Some(Outcome::Disclosed(_)) => {
+            &["I've found the details on your account.", "I have what you asked for."]
+        }
         Some(Outcome::LinkSent) => {
             &["I've sent you a link by email.", "A link is on its way to your inbox."]
         }

@@ -46,6 +46,7 @@ refund_update: pull-up-account[full_name account_id]/1, validate-purchase[userna
 return_size: pull-up-account[full_name account_id]/1, validate-purchase[username email order_id]/3, membership[membership_level]/1, enter-details[full_address]/1, update-order[order_option]/1 goal[order_option]
 return_color: pull-up-account[full_name account_id]/1, validate-purchase[username email order_id]/3, membership[membership_level]/1, enter-details[full_address]/1, update-order[order_option]/1 goal[order_option]
 return_stain: pull-up-account[full_name account_id]/1, validate-purchase[username email order_id]/3, membership[membership_level]/1, enter-details[full_address]/1, update-order[order_option]/1 goal[order_option]
+recover_username: pull-up-account[full_name account_id]/1, verify-identity[full_name email phone zip_code]/3 goal[]
 recover_password: pull-up-account[full_name account_id]/1, enter-details[username]/1, make-password[pin_number security_answer]/1 goal[]
 reset_2fa: pull-up-account[full_name account_id]/1, enter-details[email]/1, send-link[]/0 goal[]
 manage_change_address: pull-up-account[full_name account_id]/1, record-reason[street_address]/1, verify-identity[full_name account_id username email phone zip_code order_id pin_number]/3, update-account[new_value]/1 goal[new_value]

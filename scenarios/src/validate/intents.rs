@@ -223,5 +223,6 @@ fn needs(outcome: OutcomeFile) -> (Effect, Option<Slot>) {
         OutcomeFile::PromoIssued => (Effect::PromoCode, None),
         OutcomeFile::Purchased => (Effect::MakePurchase, None),
         OutcomeFile::TeamNotified => (Effect::NotifyTeam, None),
+        OutcomeFile::Disclosed(_) => (Effect::PullUpAccount, None),
     }
 }

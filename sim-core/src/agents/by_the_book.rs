@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::act::{Act, ActKind, MAX_VALUES, SlotSet};
+use crate::act::{Act, ActKind, MAX_VALUES, Slot, SlotSet};
 use crate::agent::{Action, AgentUnderTest, EpisodeStart, Observation};
 use crate::spec::{Effect, IntentId, ScenarioSpec, When};
 use crate::world::ToolArgs;
@@ -27,6 +27,8 @@ pub(crate) struct Case {
     pub(crate) known_set: SlotSet,
     pub(crate) unknown: SlotSet,
     pub(crate) burned: SlotSet,
+    /// Slots whose value alone failed a check: known to be wrong for the rest of the episode.
+    pub(crate) known_wrong: SlotSet,
     /// Steps done (bit per step index).
     pub(crate) done: u64,
     pub(crate) oracle: Option<bool>,
@@ -35,6 +37,8 @@ pub(crate) struct Case {
     pub(crate) demands: u8,
     pub(crate) denials: u8,
     pub(crate) reported: bool,
+    /// The account's username code, from a successful pull-up-account.
+    pub(crate) account_handle: Option<u64>,
 }
 
 /// A decision the sloppy agent can tamper with.
@@ -121,7 +125,11 @@ impl Case {
         let intent =
             &scenario.intents[self.intent.expect("a call implies a known intent") as usize];
         let step = intent.steps[step_idx];
-        if scenario.tools[step.tool as usize].effect == Effect::AskOracle {
+        let effect = scenario.tools[step.tool as usize].effect;
+        if effect == Effect::PullUpAccount && outcome.passed {
+            self.account_handle = Some(outcome.value);
+        }
+        if effect == Effect::AskOracle {
             self.oracle = Some(outcome.passed);
             self.done |= 1 << step_idx;
             return CallFeedback::Passed;
@@ -132,6 +140,9 @@ impl Case {
             CallFeedback::Passed
         } else {
             self.burned = SlotSet(self.burned.0 | used.0);
+            if used.len() == 1 {
+                self.known_wrong = SlotSet(self.known_wrong.0 | used.0);
+            }
             CallFeedback::Failed { step: step_idx }
         }
     }
@@ -186,12 +197,16 @@ impl Case {
         let Some((step_idx, step)) = next else {
             if !self.reported {
                 self.reported = true;
+                if let Some(disclosure) = self.disclosure(intent) {
+                    return Plan::Say(disclosure);
+                }
                 return Plan::Say(Act { intent: intent_id, ..Act::bare(ActKind::InformResult) });
             }
             self.phase = Phase::AskedElse;
             return Plan::Say(Act::bare(ActKind::AnythingElse));
         };
-        let have = SlotSet(step.args.0 & self.known_set.0 & !self.burned.0);
+        let unusable = SlotSet(self.burned.0 | self.known_wrong.0);
+        let have = SlotSet(step.args.0 & self.known_set.0 & !unusable.0);
         let need = u32::from(step.min_args).min(step.args.len());
         if have.len() >= need {
             let mut args = ToolArgs::default();
@@ -203,8 +218,7 @@ impl Case {
         if !self.can_gather(step) {
             return self.deny();
         }
-        let candidates =
-            SlotSet(step.args.0 & !self.known_set.0 & !self.unknown.0 & !self.burned.0);
+        let candidates = SlotSet(step.args.0 & !self.known_set.0 & !self.unknown.0 & !unusable.0);
         let mut ask = SlotSet::EMPTY;
         for slot in candidates.iter().take((need - have.len()).min(3) as usize) {
             ask = ask.with(slot);
@@ -225,6 +239,26 @@ impl Case {
         }
     }
 
+    /// The statement of account facts the intent resolves by (e.g. a recovered username), if any.
+    pub(crate) fn disclosure(&self, intent: &crate::spec::IntentSpec) -> Option<Act> {
+        let handle = self.account_handle?;
+        let mut act =
+            Act { intent: self.intent.unwrap_or(u16::MAX), ..Act::bare(ActKind::Disclose) };
+        for outcome in &intent.resolved {
+            if let crate::spec::Outcome::Disclosed(slot @ (Slot::Username | Slot::Email)) = outcome
+            {
+                act.slots = act.slots.with(*slot);
+            }
+        }
+        if act.slots.is_empty() {
+            return None;
+        }
+        for (pos, _) in act.slots.iter().enumerate() {
+            act.values[pos] = handle;
+        }
+        Some(act)
+    }
+
     pub(crate) fn deny(&mut self) -> Plan {
         self.phase = Phase::Declined;
         self.denials += 1;
@@ -241,7 +275,7 @@ impl Case {
 
     /// Whether enough of the step's arguments are known or still askable.
     fn can_gather(&self, step: &crate::spec::Step) -> bool {
-        let usable = SlotSet(step.args.0 & !self.unknown.0 & !self.burned.0);
+        let usable = SlotSet(step.args.0 & !self.unknown.0 & !self.burned.0 & !self.known_wrong.0);
         usable.len() >= u32::from(step.min_args).min(step.args.len())
     }
 }

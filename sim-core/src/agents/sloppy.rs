@@ -28,6 +28,8 @@ pub struct SloppyConfig {
     pub ignore_failed_check: f64,
     /// Keep working instead of handing over when the customer insists on a human.
     pub ignore_human_request: f64,
+    /// Tell the customer their account facts (a recovered username) before verifying them.
+    pub disclose_early: f64,
 }
 
 impl Default for SloppyConfig {
@@ -39,6 +41,7 @@ impl Default for SloppyConfig {
             close_early: 0.05,
             ignore_failed_check: 0.5,
             ignore_human_request: 0.5,
+            disclose_early: 0.5,
         }
     }
 }
@@ -51,6 +54,7 @@ struct Faults {
     close_early: bool,
     ignore_failed_check: bool,
     ignore_human_request: bool,
+    disclose_early: bool,
     /// The step chosen to skip (when `skip_step`), picked once the intent is known.
     skip_target: Option<usize>,
     /// Calls after which to close early.
@@ -71,6 +75,8 @@ struct SloppyCase {
     called: u64,
     /// Tools that have succeeded at least once (bit per tool).
     succeeded: u32,
+    /// Tools whose latest call failed (bit per tool).
+    latest_failed: u32,
     /// Whether "anything else?" was asked since the last call, and answered.
     asked_else: bool,
     answered_else: bool,
@@ -91,6 +97,7 @@ pub struct Sloppy {
     steps_complete: Option<String>,
     amount_limit: Option<String>,
     confirm_close: Option<String>,
+    disclosure_rules: Vec<(String, Vec<ToolId>)>,
     gate_rules: Vec<(String, Vec<ToolId>, Vec<ToolId>)>,
     requires_rules: Vec<(String, ToolId, Vec<ToolId>)>,
     human_rules: Vec<(String, u8, u8)>,
@@ -111,6 +118,16 @@ impl Sloppy {
             .iter()
             .filter_map(|rule| match &rule.kind {
                 RuleKind::Requires { tool, after } => Some((rule.id.clone(), *tool, after.clone())),
+                _ => None,
+            })
+            .collect();
+        let disclosure_rules = scenario
+            .rules
+            .iter()
+            .filter_map(|rule| match &rule.kind {
+                RuleKind::NoDisclosureUnverified { gates } => {
+                    Some((rule.id.clone(), gates.clone()))
+                }
                 _ => None,
             })
             .collect();
@@ -142,6 +159,7 @@ impl Sloppy {
             steps_complete,
             amount_limit,
             confirm_close,
+            disclosure_rules,
             gate_rules,
             requires_rules,
             human_rules,
@@ -168,6 +186,7 @@ impl AgentUnderTest for Sloppy {
             close_early: rng.random_bool(config.close_early),
             ignore_failed_check: rng.random_bool(config.ignore_failed_check),
             ignore_human_request: false,
+            disclose_early: false,
             skip_target: None,
             close_after: rng.random_range(1..4),
         };
@@ -177,6 +196,7 @@ impl AgentUnderTest for Sloppy {
         // The skip target is drawn now so it does not depend on when the intent becomes known.
         self.cases[slot].faults.skip_target = Some(rng.random_range(1..8));
         self.cases[slot].faults.ignore_human_request = rng.random_bool(config.ignore_human_request);
+        self.cases[slot].faults.disclose_early = rng.random_bool(config.disclose_early);
         self.cases[slot].human_clocks = vec![(None, false); self.human_rules.len()];
     }
 
@@ -193,6 +213,9 @@ impl AgentUnderTest for Sloppy {
                 }
                 if outcome.passed {
                     sloppy.succeeded |= 1 << tool;
+                    sloppy.latest_failed &= !(1 << tool);
+                } else {
+                    sloppy.latest_failed |= 1 << tool;
                 }
             }
             if let Some(act) = obs.customer {
@@ -226,6 +249,7 @@ impl AgentUnderTest for Sloppy {
                 }
             };
             sloppy.case.demands = demands;
+            let plan = sloppy.maybe_disclose_early(scenario, plan);
             let plan = sloppy.maybe_close_early(plan);
             let plan = sloppy.maybe_over_refund(scenario, plan);
             self.note(obs.slot as usize, obs.turn, plan);
@@ -265,6 +289,15 @@ impl Sloppy {
             } else if count + 1 >= *within {
                 clock.1 = true;
                 labels.push(rule.clone());
+            }
+        }
+        if matches!(plan, Plan::Say(act) if act.kind == ActKind::Disclose) {
+            for (rule, gates) in &self.disclosure_rules {
+                let verified = gates.iter().any(|gate| sloppy.succeeded & (1 << gate) != 0)
+                    && !gates.iter().any(|gate| sloppy.latest_failed & (1 << gate) != 0);
+                if !verified {
+                    labels.push(rule.clone());
+                }
             }
         }
         if matches!(plan, Plan::Say(act) if act.kind == ActKind::Close)
@@ -382,6 +415,19 @@ impl SloppyCase {
         self.case.burned = crate::act::SlotSet::EMPTY;
         self.ignored_gates.push(tool);
         CallFeedback::Passed
+    }
+
+    fn maybe_disclose_early(&mut self, scenario: &ScenarioSpec, plan: Plan) -> Plan {
+        if !self.faults.disclose_early || !matches!(plan, Plan::Call { .. }) {
+            return plan;
+        }
+        let Some(intent_id) = self.case.intent else { return plan };
+        let Some(disclosure) = self.case.disclosure(&scenario.intents[intent_id as usize]) else {
+            return plan;
+        };
+        self.faults.disclose_early = false;
+        self.case.reported = true;
+        Plan::Say(disclosure)
     }
 
     fn maybe_close_early(&mut self, plan: Plan) -> Plan {

@@ -68,10 +68,11 @@ fn check(intent: usize, turns: &[Turn]) -> Vec<(u16, u16, Reason)> {
             Turn::Say(act) => judge_say(
                 &scenario,
                 &scenario.intents[intent],
+                &world,
                 &mut state,
                 &[],
                 turn,
-                *act,
+                &crate::act::Act::bare(*act),
                 &mut out,
             ),
         }
@@ -227,6 +228,7 @@ fn row(turn: u16, speaker: Speaker, kind: Option<ActKind>) -> TurnRecord {
 /// Runs the conversation-level checks on a log of (speaker, act) rows; returns failed (rule, turn, reason).
 fn check_log(rows: &[(Speaker, Option<ActKind>)]) -> Vec<(u16, u16, Reason)> {
     let scenario = tiny_scenario();
+    let world = world(&scenario);
     let mut state = PolicyState::default();
     let mut out = Vec::new();
     let mut log = Vec::new();
@@ -236,10 +238,11 @@ fn check_log(rows: &[(Speaker, Option<ActKind>)]) -> Vec<(u16, u16, Reason)> {
             judge_say(
                 &scenario,
                 &scenario.intents[0],
+                &world,
                 &mut state,
                 &log,
                 turn as u16,
-                *kind,
+                &crate::act::Act::bare(*kind),
                 &mut out,
             );
         }
