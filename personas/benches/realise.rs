@@ -1,7 +1,7 @@
 //! divan benchmarks of the surface realiser: cost per rendered turn on engine-produced transcripts.
 //!
 //! Rows come from the tiny scenario driven by every built-in persona, so verbosity, acts and tool rows
-//! are mixed as in a real run; CI only compiles these (`cargo bench --no-run`).
+//! are mixed as in a real run, and so are writing styles; CI only compiles these (`cargo bench --no-run`).
 
 use std::sync::Arc;
 
@@ -51,6 +51,30 @@ fn render_into_rows(bencher: divan::Bencher) {
         let mut n_bytes = 0;
         for record in &out.episodes {
             let ctx = RenderContext::for_customer(&scenario, &record.customer);
+            for row in out.turns_of(record) {
+                text.clear();
+                render_into(row, &ctx, &mut text);
+                n_bytes += text.len();
+            }
+        }
+        n_bytes
+    });
+}
+
+/// `render_into_rows` with every customer's style made plain (formality 0.5, no typos), which renders the text
+/// from before styles: the difference to `render_into_rows` is the cost of writing in style.
+#[divan::bench]
+fn render_into_rows_plain_style(bencher: divan::Bencher) {
+    let (scenario, out) = transcripts();
+    let mut text = String::new();
+    bencher.counter(ItemsCount::new(out.turns.len())).bench_local(|| {
+        let mut n_bytes = 0;
+        for record in &out.episodes {
+            let ctx = RenderContext {
+                formality: 0.5,
+                typo_rate: 0.0,
+                ..RenderContext::for_customer(&scenario, &record.customer)
+            };
             for row in out.turns_of(record) {
                 text.clear();
                 render_into(row, &ctx, &mut text);

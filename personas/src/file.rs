@@ -1,7 +1,7 @@
 //! The persona RON format: serde types, semantic validation, and conversion into sim-core's `PersonaSpec`.
 
 use serde::Deserialize;
-use sim_core::spec::{Dist, MoodParams, PersonaSpec};
+use sim_core::spec::{Dist, MoodParams, PersonaSpec, StyleSpec};
 
 use crate::error::Problem;
 
@@ -19,6 +19,9 @@ pub struct PersonaFile {
     pub weight: f64,
     /// Trait distributions.
     pub traits: TraitsFile,
+    /// How the realiser writes this persona's turns; neutral when absent.
+    #[serde(default)]
+    pub style: StyleFile,
     /// P(the opening turn is vague).
     pub vague_opening: f64,
     /// Frustration at which the customer demands a human, in [0, 1].
@@ -51,6 +54,28 @@ pub struct TraitsFile {
     pub pushiness: DistFile,
     /// P(an identity fact is misremembered or missing).
     pub recall_error: DistFile,
+}
+
+/// Writing style as written: `style: (formality: Normal(mean: 0.6, sd: 0.15, min: 0, max: 1), typo_rate: Uniform(lo: 0, hi: 0.01))`.
+///
+/// Either field may be left out; the defaults (formality `Fixed(0.5)`, typo_rate `Fixed(0.0)`) leave the text
+/// as it was before styles existed.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct StyleFile {
+    /// 0 casual (lower case, "hey", no final full stop) to 1 formal ("Hello", "please", full punctuation);
+    /// values in [0, 1], and between 0.35 and 0.65 the text is left plain.
+    pub formality: DistFile,
+    /// Expected typos per word of the customer's own words (slot values are never misspelt); values in [0, 0.3],
+    /// so a `Uniform` or a clamped `Normal` (a `Beta` can reach 1).
+    pub typo_rate: DistFile,
+}
+
+impl Default for StyleFile {
+    fn default() -> StyleFile {
+        let spec = StyleSpec::default();
+        StyleFile { formality: spec.formality.into(), typo_rate: spec.typo_rate.into() }
+    }
 }
 
 /// A trait distribution as written: `Fixed(0.9)`, `Uniform(lo: 0, hi: 0.2)`, `Normal(mean: 30, sd: 5, min: 15, max: 60)`, `Beta(a: 18, b: 1)`.
@@ -131,6 +156,10 @@ impl TryFrom<PersonaFile> for PersonaSpec {
             honesty: traits.honesty.into(),
             pushiness: traits.pushiness.into(),
             recall_error: traits.recall_error.into(),
+            style: StyleSpec {
+                formality: file.style.formality.into(),
+                typo_rate: file.style.typo_rate.into(),
+            },
             vague_opening: file.vague_opening,
             demand_human_at: file.demand_human_at,
             abandon_at: file.abandon_at,
@@ -160,6 +189,20 @@ impl From<DistFile> for Dist {
     }
 }
 
+impl From<Dist> for DistFile {
+    fn from(dist: Dist) -> DistFile {
+        match dist {
+            Dist::Fixed(value) => DistFile::Fixed(value),
+            Dist::Uniform(lo, hi) => DistFile::Uniform { lo, hi },
+            Dist::Normal { mean, sd, min, max } => DistFile::Normal { mean, sd, min, max },
+            Dist::Beta(a, b) => DistFile::Beta { a, b },
+        }
+    }
+}
+
+/// Above this typo rate text stops being readable.
+const MAX_TYPO_RATE: f64 = 0.3;
+
 /// What values a trait may take.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Range {
@@ -167,6 +210,8 @@ enum Range {
     Probability,
     /// Patience: the whole support must be at least 2 turns.
     Patience,
+    /// A typo rate: the whole support must lie in [0, 1] and not above [`MAX_TYPO_RATE`].
+    TypoRate,
     /// Anything finite.
     Any,
 }
@@ -181,12 +226,22 @@ impl PersonaFile {
             push(&mut out, "weight", &["weight"], format!("must be >= 0, got {}", self.weight));
         }
         let traits = &self.traits;
-        check_dist(&mut out, "patience", traits.patience, Range::Patience);
-        check_dist(&mut out, "cooperativeness", traits.cooperativeness, Range::Probability);
-        check_dist(&mut out, "verbosity", traits.verbosity, Range::Any);
-        check_dist(&mut out, "honesty", traits.honesty, Range::Probability);
-        check_dist(&mut out, "pushiness", traits.pushiness, Range::Probability);
-        check_dist(&mut out, "recall_error", traits.recall_error, Range::Probability);
+        for (name, dist, range) in [
+            ("patience", traits.patience, Range::Patience),
+            ("cooperativeness", traits.cooperativeness, Range::Probability),
+            ("verbosity", traits.verbosity, Range::Any),
+            ("honesty", traits.honesty, Range::Probability),
+            ("pushiness", traits.pushiness, Range::Probability),
+            ("recall_error", traits.recall_error, Range::Probability),
+        ] {
+            check_dist(&mut out, name, ["traits", name], dist, range);
+        }
+        for (name, field, dist, range) in [
+            ("formality", "style.formality", self.style.formality, Range::Probability),
+            ("typo_rate", "style.typo_rate", self.style.typo_rate, Range::TypoRate),
+        ] {
+            check_dist(&mut out, field, ["style", name], dist, range);
+        }
         for (name, value) in [
             ("vague_opening", self.vague_opening),
             ("demand_human_at", self.demand_human_at),
@@ -243,12 +298,19 @@ fn push(out: &mut Vec<Problem>, field: &str, at: &[&'static str], message: Strin
     out.push(Problem { field: field.to_owned(), at: at.to_vec(), message });
 }
 
-/// Checks one trait distribution: parameters finite and well-formed, support within `range`.
-fn check_dist(out: &mut Vec<Problem>, name: &'static str, dist: DistFile, range: Range) {
+/// Checks one distribution, shown as `field` and found at the path `at`: parameters finite and well-formed,
+/// support within `range`.
+fn check_dist(
+    out: &mut Vec<Problem>,
+    field: &str,
+    [group, name]: [&'static str; 2],
+    dist: DistFile,
+    range: Range,
+) {
     let mut bad = |param: &'static str, message: String| {
         let at: &[&'static str] =
-            if param.is_empty() { &["traits", name] } else { &["traits", name, param] };
-        push(out, name, at, message);
+            if param.is_empty() { &[group, name] } else { &[group, name, param] };
+        push(out, field, at, message);
     };
     let (kind, params): (&str, Vec<(&'static str, f64)>) = match dist {
         DistFile::Fixed(value) => ("Fixed", vec![("", value)]),
@@ -298,7 +360,7 @@ fn check_dist(out: &mut Vec<Problem>, name: &'static str, dist: DistFile, range:
         }
     };
     match range {
-        Range::Probability => {
+        Range::Probability | Range::TypoRate => {
             if lo < 0.0 {
                 bad(lo_param, format!("{kind} values must be in [0, 1], but can be {lo}"));
             } else if hi > 1.0 {
@@ -309,5 +371,13 @@ fn check_dist(out: &mut Vec<Problem>, name: &'static str, dist: DistFile, range:
             bad(lo_param, format!("patience must be at least 2 turns, but {kind} can give {lo}"));
         }
         Range::Patience | Range::Any => {}
+    }
+    if range == Range::TypoRate && (0.0..=1.0).contains(&lo) && hi <= 1.0 && hi > MAX_TYPO_RATE {
+        bad(
+            hi_param,
+            format!(
+                "typo_rate above {MAX_TYPO_RATE} makes text unreadable, but {kind} can give {hi}"
+            ),
+        );
     }
 }

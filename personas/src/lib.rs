@@ -14,6 +14,10 @@
 //!             pushiness: Uniform(lo: 0.0, hi: 0.2),
 //!             recall_error: Uniform(lo: 0.0, hi: 0.04),
 //!         ),
+//!         style: (
+//!             formality: Normal(mean: 0.6, sd: 0.15, min: 0, max: 1),
+//!             typo_rate: Uniform(lo: 0, hi: 0.01),
+//!         ),
 //!         vague_opening: 0.1,
 //!         demand_human_at: 0.8,
 //!         abandon_at: 0.95,
@@ -25,6 +29,14 @@
 //! .unwrap();
 //! assert_eq!(spec.id, "calm");
 //! ```
+//!
+//! `style` only changes how the customer's turns are written, never what they do: `formality` runs from 0
+//! (casual: lower case, "hey", no final full stop) to 1 (formal: capitals, "Hello", "please", full
+//! punctuation), with text left as phrased between 0.35 and 0.65; `typo_rate` is the expected typos per word of
+//! the customer's own words, at most 0.3, so a `Uniform` or a clamped `Normal` rather than a `Beta` (slot values
+//! such as names, emails and ids are never misspelt). Both draws must lie in [0, 1]; the block and either field
+//! may be left out, and default to `Fixed(0.5)` and `Fixed(0.0)`, which leave the text exactly as it was before
+//! styles.
 //!
 //! Syntax and type errors name the file and the parser's line:column; semantic problems are all reported at once,
 //! each with the position of the offending field. [`realise`] turns dialogue acts into English.
@@ -42,7 +54,7 @@ use std::path::{Path, PathBuf};
 use sim_core::spec::PersonaSpec;
 
 pub use error::{LoadError, Located, Problem};
-pub use file::{DistFile, MoodFile, PersonaFile, TraitsFile};
+pub use file::{DistFile, MoodFile, PersonaFile, StyleFile, TraitsFile};
 
 /// The built-in personas: (id, RON source), embedded so they load wherever the binary runs.
 const BUILT_IN: [(&str, &str); 4] = [

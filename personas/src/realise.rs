@@ -2,7 +2,13 @@
 //!
 //! The act is the record; text is a rendering of it. Each row's `text_seed` seeds a tiny local generator, so
 //! the same row renders the same text in every run, thread and output. Customer turns are shaped to the
-//! customer's verbosity with fillers and pleasantries that never change what is said.
+//! customer's verbosity with fillers and pleasantries that never change what is said, then written in their
+//! style: a casual customer (formality below 0.35) starts in lower case, drops the final full stop and prefers
+//! "hey"/"hi" phrasings; a formal one (above 0.65) capitalises, punctuates and prefers "Hello", "please" and
+//! "thank you"; in between the text is left as phrased. Each word of a customer's own text then gets a typo with
+//! probability `typo_rate`; the slot values they give (names, emails, ids, phone numbers, amounts, addresses)
+//! are never touched, so they can be read back exactly. Style draws come after every other choice, so a
+//! customer with a middling formality and no typos reads exactly as before styles existed.
 //!
 //! [`render_into`] appends to a caller's buffer and allocates nothing else: candidate phrasings are static
 //! templates written on demand, and their lengths are counted as they would be written.
@@ -21,6 +27,7 @@ mod customer;
 mod phrases;
 mod pools;
 mod sink;
+mod style;
 #[cfg(test)]
 mod tests;
 mod tool;
@@ -42,6 +49,10 @@ pub struct RenderContext<'a> {
     pub verbosity: f64,
     /// The customer's intent, so `new_value` codes render as the field being changed; `None` when unknown.
     pub intent: Option<IntentId>,
+    /// The customer's formality: 0 casual to 1 formal; between 0.35 and 0.65 their text is left as phrased.
+    pub formality: f64,
+    /// The customer's expected typos per word of their own text (never inside the values they give).
+    pub typo_rate: f64,
 }
 
 impl<'a> RenderContext<'a> {
@@ -51,6 +62,8 @@ impl<'a> RenderContext<'a> {
             scenario,
             verbosity: customer.traits.verbosity,
             intent: Some(customer.intent),
+            formality: customer.traits.formality,
+            typo_rate: customer.traits.typo_rate,
         }
     }
 

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use sim_core::engine::{Engine, EngineConfig};
-use sim_core::spec::PersonaSpec;
+use sim_core::spec::{Dist, PersonaSpec, StyleSpec};
 
 use crate::realise::{RenderContext, render};
 use crate::{
@@ -44,10 +44,16 @@ fn built_ins_load_from_embedded_and_disk() {
     }
 }
 
+/// Calm is sim-core's reference persona, but for its style: the reference predates styles and keeps the neutral
+/// default.
 #[test]
 fn calm_matches_the_engine_reference_persona() {
     let reference = PersonaSpec { description: String::new(), ..sim_core::testing::calm_persona() };
-    let calm = load_built_in("calm").map(|spec| PersonaSpec { description: String::new(), ..spec });
+    let calm = load_built_in("calm").map(|spec| PersonaSpec {
+        description: String::new(),
+        style: StyleSpec::default(),
+        ..spec
+    });
     assert_eq!(format!("{calm:?}"), format!("{:?}", Ok::<_, ()>(reference)));
 }
 
@@ -85,6 +91,131 @@ fn bad_id() {
 fn default_weight_is_one() {
     let spec = parse_persona(&calm_with(&[("    weight: 1.0,\n", "")]), Path::new("p/calm.ron"));
     assert_eq!(spec.map(|spec| spec.weight).ok(), Some(1.0));
+}
+
+/// Parses `source` as `p/calm.ron`; its style must be `expect`.
+fn check_style(source: &str, expect: StyleSpec) {
+    let style = parse_persona(source, Path::new("p/calm.ron")).map(|spec| spec.style);
+    assert_eq!(style.map_err(|err| err.to_string()), Ok(expect), "source:\n{source}");
+}
+
+/// The calm file with its style block replaced by `style` (which may be empty).
+fn calm_with_style(style: &str) -> String {
+    let start = CALM.find("    style: (").expect("calm.ron has a style block");
+    let end =
+        start + CALM[start..].find("\n    ),\n").expect("the block ends") + "\n    ),\n".len();
+    format!("{}{style}{}", &CALM[..start], &CALM[end..])
+}
+
+#[test]
+fn style_parses() {
+    let formality = Dist::Normal { mean: 0.6, sd: 0.15, min: 0.0, max: 1.0 };
+    check_style(CALM, StyleSpec { formality, typo_rate: Dist::Uniform(0.0, 0.01) });
+}
+#[test]
+fn style_absent_is_neutral() {
+    check_style(&calm_with_style(""), StyleSpec::default());
+}
+#[test]
+fn style_empty_is_neutral() {
+    check_style(&calm_with_style("    style: (),\n"), StyleSpec::default());
+}
+#[test]
+fn style_fields_default_one_by_one() {
+    let formality_only = calm_with_style("    style: (formality: Fixed(0.9)),\n");
+    check_style(&formality_only, StyleSpec { formality: Dist::Fixed(0.9), ..StyleSpec::default() });
+    let typos_only = calm_with_style("    style: (typo_rate: Fixed(0.02)),\n");
+    check_style(&typos_only, StyleSpec { typo_rate: Dist::Fixed(0.02), ..StyleSpec::default() });
+}
+#[test]
+fn built_in_styles() {
+    let styles: Vec<(String, f64, f64)> = load_all_built_in()
+        .into_iter()
+        .map(|spec| match spec.style {
+            StyleSpec {
+                formality: Dist::Normal { mean, .. },
+                typo_rate: Dist::Uniform(_, typos_hi),
+            } => (spec.id, mean, typos_hi),
+            other => panic!("{}: unexpected style {other:?}", spec.id),
+        })
+        .collect();
+    let expect = [
+        ("calm", 0.6, 0.01),
+        ("impatient", 0.25, 0.04),
+        ("confused", 0.4, 0.06),
+        ("social-engineer", 0.7, 0.01),
+    ]
+    .map(|(id, mean, hi)| (id.to_owned(), mean, hi));
+    assert_eq!(styles, expect);
+}
+#[test]
+fn style_formality_range() {
+    check(
+        &calm_with(&[("max: 1.0)", "max: 1.5)")]),
+        "p/calm.ron:19:58: style.formality: Normal values must be in [0, 1], but can be 1.5",
+    );
+}
+#[test]
+fn style_formality_fixed() {
+    check(
+        &calm_with_style("    style: (formality: Fixed(-0.2)),\n"),
+        "p/calm.ron:18:13: style.formality: Fixed values must be in [0, 1], but can be -0.2",
+    );
+}
+#[test]
+fn style_typo_rate_unreadable() {
+    check(
+        &calm_with(&[("hi: 0.01", "hi: 0.5")]),
+        "p/calm.ron:20:37: style.typo_rate: typo_rate above 0.3 makes text unreadable, but Uniform can give 0.5",
+    );
+}
+#[test]
+fn style_typo_rate_at_the_limit() {
+    check(&calm_with(&[("hi: 0.01", "hi: 0.3")]), "ok");
+}
+#[test]
+fn style_typo_rate_negative() {
+    check(
+        &calm_with(&[("lo: 0.0, hi: 0.01", "lo: -0.01, hi: 0.01")]),
+        "p/calm.ron:20:28: style.typo_rate: Uniform values must be in [0, 1], but can be -0.01",
+    );
+}
+#[test]
+fn style_typo_rate_beta_reaches_one() {
+    check(
+        &calm_with(&[("Uniform(lo: 0.0, hi: 0.01)", "Beta(a: 1, b: 60)")]),
+        "p/calm.ron:20:9: style.typo_rate: typo_rate above 0.3 makes text unreadable, but Beta can give 1",
+    );
+}
+#[test]
+fn style_typo_rate_nan() {
+    check(
+        &calm_with(&[("hi: 0.01", "hi: NaN")]),
+        "p/calm.ron:20:37: style.typo_rate: Uniform hi must be a finite number, got NaN",
+    );
+}
+#[test]
+fn style_unknown_field() {
+    check(
+        &calm_with_style("    style: (formality: Fixed(0.5), tone: 1),\n"),
+        "p/calm.ron:18:36: Unexpected field named `tone` in `StyleFile`, expected either `formality` or `typo_rate` instead",
+    );
+}
+#[test]
+fn style_problems_with_the_rest() {
+    let source = calm_with(&[
+        ("Beta(a: 18", "Beta(a: 0"),
+        ("max: 1.0)", "max: 2.0)"),
+        ("hi: 0.01", "hi: 0.4"),
+        ("denial: 0.15", "denial: NaN"),
+    ]);
+    check(
+        &source,
+        "p/calm.ron:9:31: cooperativeness: Beta a must be > 0, got 0
+p/calm.ron:19:58: style.formality: Normal values must be in [0, 1], but can be 2
+p/calm.ron:20:37: style.typo_rate: typo_rate above 0.3 makes text unreadable, but Uniform can give 0.4
+p/calm.ron:28:9: mood.denial: must be a finite number, got NaN",
+    );
 }
 
 #[test]
@@ -140,7 +271,7 @@ fn fixed_probability() {
 fn scalar_probability() {
     check(
         &calm_with(&[("vague_opening: 0.1", "vague_opening: 1.1")]),
-        "p/calm.ron:15:5: vague_opening: must be in [0, 1], got 1.1",
+        "p/calm.ron:22:5: vague_opening: must be in [0, 1], got 1.1",
     );
 }
 #[test]
@@ -161,7 +292,7 @@ fn patience_below_two() {
 fn demand_above_abandon() {
     check(
         &calm_with(&[("demand_human_at: 0.8", "demand_human_at: 0.99")]),
-        "p/calm.ron:16:5: demand_human_at: must not exceed abandon_at (0.99 > 0.95)",
+        "p/calm.ron:23:5: demand_human_at: must not exceed abandon_at (0.99 > 0.95)",
     );
 }
 #[test]
@@ -175,14 +306,14 @@ fn nan_trait() {
 fn nan_mood() {
     check(
         &calm_with(&[("denial: 0.15", "denial: NaN")]),
-        "p/calm.ron:21:9: mood.denial: must be a finite number, got NaN",
+        "p/calm.ron:28:9: mood.denial: must be a finite number, got NaN",
     );
 }
 #[test]
 fn duplicate_intent() {
     check(
         &calm_with(&[("    mood:", "    intents: [\"cost\", \"cost\"],\n    mood:")]),
-        "p/calm.ron:18:5: intents: intent `cost` is listed twice",
+        "p/calm.ron:25:5: intents: intent `cost` is listed twice",
     );
 }
 
@@ -198,8 +329,8 @@ fn every_problem_at_once() {
         &source,
         "p/calm.ron:8:36: patience: Normal sd must be > 0, got -1
 p/calm.ron:9:31: cooperativeness: Beta a must be > 0, got 0
-p/calm.ron:17:5: abandon_at: must be in [0, 1], got 1.2
-p/calm.ron:23:9: mood.waiting: must be a finite number, got NaN",
+p/calm.ron:24:5: abandon_at: must be in [0, 1], got 1.2
+p/calm.ron:30:9: mood.waiting: must be a finite number, got NaN",
     );
 }
 
@@ -207,21 +338,21 @@ p/calm.ron:23:9: mood.waiting: must be a finite number, got NaN",
 fn syntax_error_position() {
     check(
         &calm_with(&[("0.1,\n    demand", "0.1\n    demand")]),
-        "p/calm.ron:16:5: Expected comma",
+        "p/calm.ron:23:5: Expected comma",
     );
 }
 #[test]
 fn unknown_field() {
     check(
         &calm_with(&[("    weight", "    colour: 3,\n    weight")]),
-        "p/calm.ron:6:5: Unexpected field named `colour` in `Persona`, expected one of `description`, `weight`, `traits`, `vague_opening`, `demand_human_at`, `abandon_at`, `mood`, `impostor`, or `intents` instead",
+        "p/calm.ron:6:5: Unexpected field named `colour` in `Persona`, expected one of `description`, `weight`, `traits`, `style`, `vague_opening`, `demand_human_at`, `abandon_at`, `mood`, `impostor`, or `intents` instead",
     );
 }
 #[test]
 fn missing_field() {
     check(
         &calm_with(&[("    abandon_at: 0.95,\n", "")]),
-        "p/calm.ron:26:1: Unexpected missing field named `abandon_at` in `Persona`",
+        "p/calm.ron:33:1: Unexpected missing field named `abandon_at` in `Persona`",
     );
 }
 #[test]

@@ -24,6 +24,10 @@ pub struct Traits {
     pub pushiness: f64,
     /// P(an identity fact is misremembered or missing).
     pub recall_error: f64,
+    /// 0 casual to 1 formal (realiser only).
+    pub formality: f64,
+    /// Typos per word (realiser only).
+    pub typo_rate: f64,
 }
 
 /// What the customer believes about each slot.
@@ -76,6 +80,8 @@ impl Traits {
             honesty: sample(persona.honesty, rng).clamp(0.0, 1.0),
             pushiness: sample(persona.pushiness, rng).clamp(0.0, 1.0),
             recall_error: sample(persona.recall_error, rng).clamp(0.0, 1.0),
+            formality: sample(persona.style.formality, rng).clamp(0.0, 1.0),
+            typo_rate: sample(persona.style.typo_rate, rng).clamp(0.0, 1.0),
         }
     }
 }

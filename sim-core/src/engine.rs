@@ -156,7 +156,14 @@ struct ActBuffer {
 
 /// Finished episodes of the current run.
 #[derive(Resource, Default)]
-struct Collected(ShardOutput);
+struct Collected {
+    /// Turn rows and verdicts of finished episodes, and records already in order.
+    out: ShardOutput,
+    /// Records of the current range, placed by episode index as they finish (so no sort is needed).
+    pending: Vec<Option<EpisodeRecord>>,
+    /// Episode index of `pending[0]`.
+    base: u64,
+}
 
 impl Engine {
     /// Builds an engine for a scenario, its personas and an agent.
@@ -264,7 +271,13 @@ impl Engine {
         self.world.resource_mut::<RunSpec>().run_seed = run_seed;
         *self.world.resource_mut::<EpisodeQueue>() =
             EpisodeQueue { next: episodes.start, end: episodes.end, active: 0 };
-        std::mem::swap(&mut self.world.resource_mut::<Collected>().0, out);
+        {
+            let mut collected = self.world.resource_mut::<Collected>();
+            std::mem::swap(&mut collected.out, out);
+            collected.base = episodes.start;
+            collected.pending.clear();
+            collected.pending.resize(episodes.end.saturating_sub(episodes.start) as usize, None);
+        }
         self.world.resource_scope(|world, spec: Mut<RunSpec>| {
             world.resource_scope(|world, mut agent: Mut<AgentBox>| {
                 let mut queue = std::mem::take(&mut *world.resource_mut::<EpisodeQueue>());
@@ -322,9 +335,14 @@ impl Engine {
         while self.world.resource::<EpisodeQueue>().active > 0 {
             self.schedule.run(&mut self.world);
         }
-        let mut collected = std::mem::take(&mut self.world.resource_mut::<Collected>().0);
-        collected.episodes.sort_by_key(|record| record.episode);
-        *out = collected;
+        let mut collected = self.world.resource_mut::<Collected>();
+        let collected = &mut *collected;
+        let finished = collected
+            .pending
+            .drain(..)
+            .map(|record| record.expect("every episode of the range finished"));
+        collected.out.episodes.extend(finished);
+        *out = std::mem::take(&mut collected.out);
     }
 }
 
@@ -633,7 +651,7 @@ fn end_episodes(
     )>,
 ) {
     let scenario = &*spec.scenario;
-    let out = &mut collected.0;
+    let collected = &mut *collected;
     for (mut meta, mut rng, mut world, mut exchange, mut log, mut judgement, mut customer) in
         &mut slots
     {
@@ -642,6 +660,7 @@ fn end_episodes(
             continue;
         }
         let last_turn = meta.turn.saturating_sub(1);
+        let out = &mut collected.out;
         let intent = &scenario.intents[customer.now.intent as usize];
         let resolution =
             oracle::judge_resolution(intent, &world.0, &customer.now, &judgement.policy, last_turn);
@@ -656,7 +675,8 @@ fn end_episodes(
         let turn_start = out.turns.len();
         out.turns.append(&mut log.turns);
         let frustration = customer.now.frustration;
-        out.episodes.push(EpisodeRecord {
+        let pending_idx = (meta.episode - collected.base) as usize;
+        let record = EpisodeRecord {
             episode: meta.episode,
             seed: meta.seed,
             customer: customer.at_start.clone(),
@@ -670,7 +690,8 @@ fn end_episodes(
             verdicts: verdict_start..out.verdicts.len(),
             agent_notes: agent.0.finish(meta.slot),
             rules_exercised: judgement.policy.exercised,
-        });
+        };
+        collected.pending[pending_idx] = Some(record);
         queue.active -= 1;
         if queue.next < queue.end {
             let episode = queue.next;

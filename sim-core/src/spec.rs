@@ -276,6 +276,8 @@ pub struct PersonaSpec {
     pub pushiness: Dist,
     /// P(an identity fact is misremembered or missing).
     pub recall_error: Dist,
+    /// How the surface realiser writes for this persona.
+    pub style: StyleSpec,
     /// P(the opening turn is vague rather than stating the need).
     pub vague_opening: f64,
     /// Frustration at which the customer demands a human.
@@ -288,6 +290,21 @@ pub struct PersonaSpec {
     pub impostor: bool,
     /// Intents this persona can hold (empty: all).
     pub intents: Vec<String>,
+}
+
+/// Writing style: drawn per customer, used by the surface realiser only (never by the engine's decisions).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StyleSpec {
+    /// 0 = casual (lower case, "hey", no punctuation), 1 = formal (full sentences, "Hello", "please").
+    pub formality: Dist,
+    /// Expected typos per word of customer text (a swapped, dropped or doubled letter).
+    pub typo_rate: Dist,
+}
+
+impl Default for StyleSpec {
+    fn default() -> Self {
+        StyleSpec { formality: Dist::Fixed(0.5), typo_rate: Dist::Fixed(0.0) }
+    }
 }
 
 /// Frustration dynamics: additive steps, clamped to [0, 1].

@@ -105,6 +105,7 @@ pub fn calm_persona() -> PersonaSpec {
         honesty: Dist::Fixed(1.0),
         pushiness: Dist::Uniform(0.0, 0.2),
         recall_error: Dist::Uniform(0.0, 0.04),
+        style: StyleSpec::default(),
         vague_opening: 0.1,
         demand_human_at: 0.8,
         abandon_at: 0.95,

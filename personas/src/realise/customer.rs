@@ -1,15 +1,18 @@
-//! Customer turns: openings, answers, complaints and goodbyes, shaped to the customer's verbosity.
+//! Customer turns: openings, answers, complaints and goodbyes, shaped to the customer's verbosity and written
+//! in their style.
 
 use sim_core::act::{Act, ActKind, Slot};
 use sim_core::spec::AccountField;
 
 use super::phrases::{GENERIC_OPENINGS, INTENT_PHRASES, OPENINGS};
 use super::sink::{Sink, Words, put_joined, put_list, put_template};
+use super::style::{Marked, Phrasings, Register, Spans, apply_register, phrasings, put_typos};
 use super::{
     Pick, RenderContext, act_intent_phrase, decapitalise, put_slot, put_slot_list, slot_noun,
 };
 
-/// Appends a customer act; `shape` adds fillers up to the customer's verbosity and mild casualness.
+/// Appends a customer act; `shape` (the customer's own turn) adds fillers up to the customer's verbosity, mild
+/// casualness and their writing style.
 pub(crate) fn render_into(
     act: &Act,
     ctx: &RenderContext,
@@ -21,7 +24,7 @@ pub(crate) fn render_into(
     let field = ctx.field();
     let options = match act.kind {
         ActKind::StateNeed => openings(act, ctx),
-        ActKind::VagueNeed => Options::Lines(&[
+        ActKind::VagueNeed => Options::Lines(phrasings![
             "hi, I have a problem",
             "Hi, something's wrong with my account.",
             "hey, can you help me with something?",
@@ -29,11 +32,11 @@ pub(crate) fn render_into(
             "hi, I need some help please",
         ]),
         ActKind::Inform if act.slots.iter().next().is_none() => {
-            Options::Lines(&["um, what did you need?"])
+            Options::Lines(phrasings!["um, what did you need?"])
         }
         ActKind::Inform => Options::Inform { act, field },
         ActKind::DontKnow => Options::Filled(
-            &[
+            phrasings![
                 "sorry, I don't remember {}",
                 "I don't have {} with me right now.",
                 "hmm, not sure about {}, sorry",
@@ -41,7 +44,7 @@ pub(crate) fn render_into(
             ],
             Fill::Slots { act, field },
         ),
-        ActKind::OffTopic => Options::Lines(&[
+        ActKind::OffTopic => Options::Lines(phrasings![
             "sorry, my dog was barking, what was that?",
             "hang on, someone's at the door.",
             "do you have a store near me?",
@@ -50,7 +53,7 @@ pub(crate) fn render_into(
             "sorry, I was reading something else.",
         ]),
         ActKind::Insist => Options::Filled(
-            &[
+            phrasings![
                 "But I really need to {}. Can you make an exception?",
                 "What if I ask really, really nicely?",
                 "I don't understand why not, can you please check again?",
@@ -59,13 +62,13 @@ pub(crate) fn render_into(
             ],
             Fill::Phrase(act_intent_phrase(act, ctx)),
         ),
-        ActKind::DemandHuman => Options::Lines(&[
+        ActKind::DemandHuman => Options::Lines(phrasings![
             "Can I talk to a real person please?",
             "I want to speak to a manager.",
             "this isn't working, get me a human",
             "Is there a supervisor I can talk to?",
         ]),
-        ActKind::Acknowledge => Options::Lines(&[
+        ActKind::Acknowledge => Options::Lines(phrasings![
             "ok",
             "great, thanks",
             "sounds good",
@@ -74,43 +77,57 @@ pub(crate) fn render_into(
             "I see.",
             "got it",
         ]),
-        ActKind::ThankBye => Options::Lines(&[
+        ActKind::ThankBye => Options::Lines(phrasings![
             "No, that's all, thanks for your help!",
             "That's it. Take care.",
             "nope, that's everything. have a great day!",
             "no thanks, I'm all set",
         ]),
-        ActKind::Leave => Options::Lines(&[
+        ActKind::Leave => Options::Lines(phrasings![
             "forget it, I'll go elsewhere.",
             "this is taking too long. bye.",
             "I give up, goodbye.",
             "never mind, I'll try another time.",
         ]),
-        ActKind::Nudge => Options::Lines(&[
+        ActKind::Nudge => Options::Lines(phrasings![
             "hello? are you still there?",
             "anyone there?",
             "hello??",
             "are you still working on it?",
         ]),
-        _ => Options::Lines(&["..."]),
+        _ => Options::Lines(phrasings!["..."]),
     };
     let first = pick.below(options.len());
     let second = pick.below(options.len());
     if !shape {
         return options.put(out, first);
     }
-    let (core, n_words) = closer(&options, [first, second], target);
+    let register = Register::of(ctx.formality);
+    let (core, n_words) = choose(&options, [first, second], target, register);
     let start = out.len();
-    pad(out, &options, core, n_words, act.kind, target, pick);
+    let mut spans = Spans::default();
+    pad(
+        &mut Marked { out, spans: &mut spans },
+        &options,
+        core,
+        n_words,
+        act.kind,
+        target,
+        register,
+        pick,
+    );
     casual(out, start, pick);
+    // Style comes last and draws last, so a plain register and no typos leave the text as it was.
+    apply_register(out, start, register, &spans);
+    put_typos(out, start, ctx.typo_rate, &spans, pick);
 }
 
 /// The candidate phrasings of a customer act, written on demand rather than built up front.
 enum Options<'a> {
     /// Fixed lines.
-    Lines(&'static [&'static str]),
+    Lines(&'static Phrasings),
     /// Templates whose `{}` is replaced by the fill.
-    Filled(&'static [&'static str], Fill<'a>),
+    Filled(&'static Phrasings, Fill<'a>),
     /// The given values bare, labelled ("Username: cminh730") and in sentences; the act has slots.
     Inform { act: &'a Act, field: Option<AccountField> },
 }
@@ -129,17 +146,26 @@ enum Fill<'a> {
 impl Options<'_> {
     fn len(&self) -> usize {
         match self {
-            Options::Lines(lines) | Options::Filled(lines, _) => lines.len(),
+            Options::Lines(lines) | Options::Filled(lines, _) => lines.texts.len(),
             Options::Inform { .. } => 3,
+        }
+    }
+
+    /// Option `idx`, or the next one (cyclically) not against `register` if it is, with its fit (see
+    /// [`Register::fit`]); values are neutral.
+    fn settle(&self, register: Register, idx: usize) -> (usize, i8) {
+        match self {
+            Options::Lines(lines) | Options::Filled(lines, _) => lines.settle(register, idx),
+            Options::Inform { .. } => (idx, 0),
         }
     }
 
     /// Writes option `idx`.
     fn put(&self, sink: &mut impl Sink, idx: usize) {
         match self {
-            Options::Lines(lines) => sink.put(lines[idx]),
+            Options::Lines(lines) => sink.put(lines.texts[idx]),
             Options::Filled(templates, fill) => {
-                put_template(sink, templates[idx], |sink| fill.put(sink));
+                put_template(sink, templates.texts[idx], |sink| fill.put(sink));
             }
             Options::Inform { act, field } => put_inform(sink, act, *field, idx),
         }
@@ -176,13 +202,13 @@ fn openings<'a>(act: &Act, ctx: &RenderContext<'a>) -> Options<'a> {
         return Options::Lines(lines);
     }
     if INTENT_PHRASES.iter().any(|(known, _)| *known == id) {
-        return Options::Filled(&GENERIC_OPENINGS, Fill::Phrase(super::intent_phrase(id)));
+        return Options::Filled(GENERIC_OPENINGS, Fill::Phrase(super::intent_phrase(id)));
     }
     if id.is_empty() {
-        return Options::Lines(&["hi, I need some help please", "Hi, can you help me?"]);
+        return Options::Lines(phrasings!["hi, I need some help please", "Hi, can you help me?"]);
     }
     Options::Filled(
-        &["hi, I need help with {}", "Hello, I have a question about {}."],
+        phrasings!["hi, I need help with {}", "Hello, I have a question about {}."],
         Fill::Topic(id),
     )
 }
@@ -219,7 +245,7 @@ fn put_inform<S: Sink>(sink: &mut S, act: &Act, field: Option<AccountField>, idx
     let n_pairs = pairs().count();
     match idx {
         0 => put_joined(sink, ", ", pairs(), |sink, (slot, value)| {
-            put_slot(sink, slot, value, field);
+            sink.value(|sink| put_slot(sink, slot, value, field));
         }),
         1 => {
             let mut first = true;
@@ -231,7 +257,7 @@ fn put_inform<S: Sink>(sink: &mut S, act: &Act, field: Option<AccountField>, idx
                     sink.put(label);
                 }
                 sink.put(": ");
-                put_slot(sink, slot, value, field);
+                sink.value(|sink| put_slot(sink, slot, value, field));
             });
         }
         _ => put_list(sink, n_pairs, pairs(), |sink, (slot, value)| {
@@ -269,8 +295,29 @@ fn put_sentence(sink: &mut impl Sink, slot: Slot, value: u64, field: Option<Acco
         }
     };
     sink.put(before);
-    put_slot(sink, slot, value, field);
+    sink.value(|sink| put_slot(sink, slot, value, field));
     sink.put(after);
+}
+
+/// Of two drawn options, the one in the customer's register, else the one whose length is closer to `target`
+/// words (the first on a tie), with its length; an option against the register is first swapped for the next
+/// one that is not.
+fn choose(
+    options: &Options,
+    [first, second]: [usize; 2],
+    target: f64,
+    register: Register,
+) -> (usize, usize) {
+    if register == Register::Plain {
+        return closer(options, [first, second], target);
+    }
+    let ((first, first_fit), (second, second_fit)) =
+        (options.settle(register, first), options.settle(register, second));
+    match first_fit.cmp(&second_fit) {
+        std::cmp::Ordering::Greater => (first, options.words(first)),
+        std::cmp::Ordering::Less => (second, options.words(second)),
+        std::cmp::Ordering::Equal => closer(options, [first, second], target),
+    }
 }
 
 /// Of two drawn options, the one whose length is closer to `target` words (the first on a tie), with its
@@ -286,20 +333,25 @@ fn closer(options: &Options, [first, second]: [usize; 2], target: f64) -> (usize
 }
 
 /// Writes option `core` (of `core_words` words) with an optional lead-in and closing pleasantries until it
-/// nears `target` words.
+/// nears `target` words, avoiding those against `register`.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site; the arguments are the rendering's state"
+)]
 fn pad(
-    out: &mut String,
+    marked: &mut Marked,
     options: &Options,
     core: usize,
     core_words: usize,
     kind: ActKind,
     target: f64,
+    register: Register,
     pick: &mut Pick,
 ) {
-    let (leads, closers): (&[&str], &[&str]) = match kind {
+    let (leads, closers): (&Phrasings, &Phrasings) = match kind {
         ActKind::StateNeed | ActKind::VagueNeed | ActKind::Insist => (
-            &["so", "ok so", "well,", "um,"],
-            &[
+            phrasings!["so", "ok so", "well,", "um,"],
+            phrasings![
                 "Can you help me with that?",
                 "I'd really appreciate the help.",
                 "Thanks in advance.",
@@ -308,20 +360,25 @@ fn pad(
             ],
         ),
         ActKind::Inform | ActKind::DontKnow => (
-            &["sure,", "ok,", "yes,", "of course,", "let me check,"],
-            &[
+            phrasings!["sure,", "ok,", "yes,", "of course,", "let me check,"],
+            phrasings![
                 "Hope that helps.",
                 "Let me know if you need anything else.",
                 "Thanks.",
                 "Is that enough?",
             ],
         ),
-        ActKind::Acknowledge | ActKind::ThankBye => {
-            (&["ok,", "alright,", "oh,"], &["I appreciate it.", "Understood.", "Okay then."])
-        }
+        ActKind::Acknowledge | ActKind::ThankBye => (
+            phrasings!["ok,", "alright,", "oh,"],
+            phrasings!["I appreciate it.", "Understood.", "Okay then."],
+        ),
         _ => (
-            &["honestly,", "look,", "well,", "ok,"],
-            &["This is taking a while.", "I don't have all day.", "Sorry, I'm a bit distracted."],
+            phrasings!["honestly,", "look,", "well,", "ok,"],
+            phrasings![
+                "This is taking a while.",
+                "I don't have all day.",
+                "Sorry, I'm a bit distracted."
+            ],
         ),
     };
     let mut n_words = core_words;
@@ -333,11 +390,11 @@ fn pad(
             break;
         }
         if lead.is_none() && (n_tail == 2 || pick.chance(0.4)) {
-            let chosen = pick.one(leads);
+            let chosen = leads.texts[leads.settle(register, pick.below(leads.texts.len())).0];
             n_words += Words::of(chosen);
             lead = Some(chosen);
         } else if n_tail < 2 {
-            let chosen = pick.one(closers);
+            let chosen = closers.texts[closers.settle(register, pick.below(closers.texts.len())).0];
             if !tail[..n_tail].contains(&chosen) {
                 n_words += Words::of(chosen);
                 tail[n_tail] = chosen;
@@ -345,16 +402,17 @@ fn pad(
             }
         }
     }
-    let start = out.len();
+    let start = marked.out.len();
     if let Some(lead) = lead {
-        out.push_str(lead);
-        out.push(' ');
-        let core_start = out.len();
-        options.put(out, core);
-        decapitalise(&mut out[core_start..]);
+        marked.out.push_str(lead);
+        marked.out.push(' ');
+        let core_start = marked.out.len();
+        options.put(marked, core);
+        decapitalise(&mut marked.out[core_start..]);
     } else {
-        options.put(out, core);
+        options.put(marked, core);
     }
+    let out = &mut *marked.out;
     for closer in &tail[..n_tail] {
         if out[start..].ends_with(|ch: char| ch.is_alphanumeric()) {
             out.push_str(", ");

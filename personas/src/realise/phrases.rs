@@ -1,5 +1,7 @@
 //! Flat phrase tables: what each ABCD subflow is about, and how customers open with it.
 
+use super::style::{Phrasings, phrasings};
+
 /// (intent id, verb phrase fitting "I want to …" and "your request to …"), one per ABCD subflow.
 pub(crate) const INTENT_PHRASES: [(&str, &str); 55] = [
     ("recover_username", "recover the username on the account"),
@@ -60,10 +62,10 @@ pub(crate) const INTENT_PHRASES: [(&str, &str); 55] = [
 ];
 
 /// Opening lines per retail-support intent, customer voice.
-pub(crate) const OPENINGS: [(&str, &[&str]); 18] = [
+pub(crate) const OPENINGS: [(&str, &Phrasings); 18] = [
     (
         "refund_initiate",
-        &[
+        phrasings![
             "Hi, I'd like to get a refund for something I bought.",
             "I want my money back for an item I ordered.",
             "hello, I need to request a refund please",
@@ -72,7 +74,7 @@ pub(crate) const OPENINGS: [(&str, &[&str]); 18] = [
     ),
     (
         "refund_update",
-        &[
+        phrasings![
             "Hi, I asked for a refund earlier and want to add another item to it.",
             "I need to update a refund I already started.",
             "can I change my refund? I want to add an item to it",
@@ -80,7 +82,7 @@ pub(crate) const OPENINGS: [(&str, &[&str]); 18] = [
     ),
     (
         "return_size",
-        &[
+        phrasings![
             "Hi, I need to return an item, it's the wrong size.",
             "hey, what I ordered doesn't fit, can I return it?",
             "I want to return something, it's too small.",
@@ -89,7 +91,7 @@ pub(crate) const OPENINGS: [(&str, &[&str]); 18] = [
     ),
     (
         "return_color",
-        &[
+        phrasings![
             "Hi, I need to return an item, the color is not what I expected.",
             "the color looks nothing like the picture, I want to send it back",
             "I'd like to return an item because I don't like the color.",
@@ -97,7 +99,7 @@ pub(crate) const OPENINGS: [(&str, &[&str]); 18] = [
     ),
     (
         "return_stain",
-        &[
+        phrasings![
             "Hi, the item I received has a stain on it and I want to return it.",
             "my order arrived with a stain, can I send it back?",
             "I need to return something, it came stained.",
@@ -105,7 +107,7 @@ pub(crate) const OPENINGS: [(&str, &[&str]); 18] = [
     ),
     (
         "recover_password",
-        &[
+        phrasings![
             "Hi, I forgot my password and can't log in.",
             "I can't get into my account, I don't remember my password.",
             "hello, I need to reset my password",
@@ -113,7 +115,7 @@ pub(crate) const OPENINGS: [(&str, &[&str]); 18] = [
     ),
     (
         "reset_2fa",
-        &[
+        phrasings![
             "Hi, I'm not getting the two-factor authentication codes anymore.",
             "I need to reset my 2FA, I got a new phone.",
             "my two step verification isn't working, can you reset it?",
@@ -121,7 +123,7 @@ pub(crate) const OPENINGS: [(&str, &[&str]); 18] = [
     ),
     (
         "manage_change_address",
-        &[
+        phrasings![
             "Hi, I need to change the address on my account.",
             "I moved recently and want to update my address.",
             "can you update my shipping address please?",
@@ -129,7 +131,7 @@ pub(crate) const OPENINGS: [(&str, &[&str]); 18] = [
     ),
     (
         "manage_change_name",
-        &[
+        phrasings![
             "Hi, I need to change the name on my account.",
             "my name is wrong on my account, can you fix it?",
             "I got married and want to update my last name.",
@@ -137,7 +139,7 @@ pub(crate) const OPENINGS: [(&str, &[&str]); 18] = [
     ),
     (
         "manage_change_phone",
-        &[
+        phrasings![
             "Hi, I'd like to update the phone number on my account.",
             "I have a new phone number, can you change it on my account?",
             "my phone number changed, I need to update it",
@@ -145,7 +147,7 @@ pub(crate) const OPENINGS: [(&str, &[&str]); 18] = [
     ),
     (
         "manage_payment_method",
-        &[
+        phrasings![
             "Hi, I want to change the payment method on my account.",
             "can I switch my payment method to something else?",
             "I need to update how I pay on my account.",
@@ -153,7 +155,7 @@ pub(crate) const OPENINGS: [(&str, &[&str]); 18] = [
     ),
     (
         "promo_code_invalid",
-        &[
+        phrasings![
             "Hi, I have a promo code but it says it's invalid.",
             "my promo code isn't working at checkout",
             "the discount code I got doesn't work, can you help?",
@@ -161,7 +163,7 @@ pub(crate) const OPENINGS: [(&str, &[&str]); 18] = [
     ),
     (
         "promo_code_out_of_date",
-        &[
+        phrasings![
             "Hi, my promo code says it's expired but it shouldn't be.",
             "I tried to use a promo code and it said it's out of date.",
             "my coupon code expired before I could use it, can I get a new one?",
@@ -169,7 +171,7 @@ pub(crate) const OPENINGS: [(&str, &[&str]); 18] = [
     ),
     (
         "bad_price_competitor",
-        &[
+        phrasings![
             "Hi, I found the same item cheaper at another store.",
             "a competitor is selling what I bought for less, can you match the price?",
             "I saw a lower price somewhere else for something I ordered from you.",
@@ -177,7 +179,7 @@ pub(crate) const OPENINGS: [(&str, &[&str]); 18] = [
     ),
     (
         "bad_price_yesterday",
-        &[
+        phrasings![
             "Hi, I bought something yesterday and now it's cheaper.",
             "the price dropped the day after I bought it, can I get the difference back?",
             "I paid more than today's price, that doesn't seem fair.",
@@ -185,7 +187,7 @@ pub(crate) const OPENINGS: [(&str, &[&str]); 18] = [
     ),
     (
         "out_of_stock_one_item",
-        &[
+        phrasings![
             "Hi, one of the items I want is out of stock.",
             "the item I want says out of stock, when will it be back?",
             "I'm trying to buy something but it's sold out.",
@@ -193,7 +195,7 @@ pub(crate) const OPENINGS: [(&str, &[&str]); 18] = [
     ),
     (
         "status_delivery_time",
-        &[
+        phrasings![
             "Hi, I want to know when my order will arrive.",
             "how long until my package gets here?",
             "can you check the delivery time for my order?",
@@ -201,7 +203,7 @@ pub(crate) const OPENINGS: [(&str, &[&str]); 18] = [
     ),
     (
         "cost",
-        &[
+        phrasings![
             "Hi, I have a question about shipping costs.",
             "how much does shipping cost?",
             "why was I charged so much for shipping?",
@@ -210,5 +212,5 @@ pub(crate) const OPENINGS: [(&str, &[&str]); 18] = [
 ];
 
 /// Openings for intents without their own lines; `{}` is the intent phrase.
-pub(crate) const GENERIC_OPENINGS: [&str; 3] =
-    ["Hi, I'd like to {}.", "hello, I need to {}, can you help?", "I want to {}."];
+pub(crate) const GENERIC_OPENINGS: &Phrasings =
+    phrasings!["Hi, I'd like to {}.", "hello, I need to {}, can you help?", "I want to {}."];

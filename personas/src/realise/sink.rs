@@ -1,4 +1,5 @@
-//! Allocation-free writing for the realiser: a `Sink` that is either the output or a word counter.
+//! Allocation-free writing for the realiser: a `Sink` that is the output, the output marking values, or a
+//! word counter.
 //!
 //! Candidate phrasings are written into [`Words`] to weigh their length, and only the chosen one into the
 //! output. Nothing here allocates beyond the output string growing.
@@ -7,6 +8,15 @@
 pub(crate) trait Sink {
     /// Appends `text`.
     fn put(&mut self, text: &str);
+
+    /// Appends a slot value the customer gives, as `write` writes it; a sink that protects values from style
+    /// edits records where it lies.
+    fn value(&mut self, write: impl FnOnce(&mut Self))
+    where
+        Self: Sized,
+    {
+        write(self);
+    }
 }
 
 impl Sink for String {

@@ -1,5 +1,6 @@
 //! Realiser tests: determinism, variety, coverage of every act and tool, exact value formats, verbosity,
-//! and `render_into` against `render` on a large deterministic corpus.
+//! writing style (register, typos, values untouched), and `render_into` against `render` and against the text
+//! from before styles on a large deterministic corpus.
 
 use std::collections::BTreeSet;
 
@@ -11,6 +12,7 @@ use sim_core::world::{ToolArgs, ToolOutcome};
 use super::phrases::{INTENT_PHRASES, OPENINGS};
 use super::pools::{FIRST_NAMES, LAST_NAMES};
 use super::sink::{Sink, Words, put_uint};
+use super::style::tone;
 use super::{Pick, RenderContext, intent_phrase, render, render_into, render_value};
 
 const ALL_KINDS: [ActKind; 21] = [
@@ -81,10 +83,16 @@ fn tool_row(tool: u8, args: &[(Slot, u64)], passed: bool) -> TurnRecord {
     }
 }
 
+/// The context of a customer of `verbosity` with no intent, a middling formality and no typos: the text as it
+/// was before styles.
+fn plain(scenario: &ScenarioSpec, verbosity: f64) -> RenderContext<'_> {
+    RenderContext { scenario, verbosity, intent: None, formality: 0.5, typo_rate: 0.0 }
+}
+
 /// Renders `row` for a customer of `verbosity` whose intent is `intent` (0: change address, 1: refund).
 fn text(row: &TurnRecord, verbosity: f64, intent: u16) -> String {
     let scenario = scenario();
-    render(row, &RenderContext { scenario: &scenario, verbosity, intent: Some(intent) })
+    render(row, &RenderContext { intent: Some(intent), ..plain(&scenario, verbosity) })
 }
 
 /// `render` of `row` (verbosity 10, refund intent) must equal `expect`.
@@ -162,7 +170,7 @@ fn every_effect_renders() {
     });
     let scenario = ScenarioSpec { tools: tools.to_vec(), ..scenario() };
     for (idx, passed) in (0..effects.len() as u8).flat_map(|idx| [(idx, true), (idx, false)]) {
-        let ctx = RenderContext { scenario: &scenario, verbosity: 8.0, intent: None };
+        let ctx = plain(&scenario, 8.0);
         let rendered = render(&tool_row(idx, &[(Slot::Product, 3)], passed), &ctx);
         assert!(rendered.ends_with('.') && !rendered.contains("no details"), "{rendered}");
     }
@@ -267,7 +275,10 @@ fn intent_phrases() {
 #[test]
 fn retail_intents_have_openings_and_phrases() {
     for (id, lines) in OPENINGS {
-        assert!(lines.len() >= 2 && INTENT_PHRASES.iter().any(|(known, _)| *known == id), "{id}");
+        assert!(
+            lines.texts.len() >= 2 && INTENT_PHRASES.iter().any(|(known, _)| *known == id),
+            "{id}"
+        );
     }
 }
 #[test]
@@ -480,12 +491,17 @@ fn corpus(scenario: &ScenarioSpec) -> Vec<(TurnRecord, f64, Option<u16>)> {
     rows
 }
 
-/// Renders every corpus row with `render_into`, after `prefix`, and checks it against `render`.
-fn check_corpus(prefix: &str) {
+/// Renders every corpus row with `render_into`, after `prefix`, and checks it against `render`; `styled`
+/// cycles the rows through casual, plain and formal customers with many typos.
+fn check_corpus(prefix: &str, styled: bool) {
     let scenario = corpus_scenario();
     let mut out = String::new();
-    for (row, verbosity, intent) in corpus(&scenario) {
-        let ctx = RenderContext { scenario: &scenario, verbosity, intent };
+    for (idx, (row, verbosity, intent)) in corpus(&scenario).into_iter().enumerate() {
+        let mut ctx = RenderContext { intent, ..plain(&scenario, verbosity) };
+        if styled {
+            ctx.formality = [0.1, 0.5, 0.9][idx % 3];
+            ctx.typo_rate = 0.3;
+        }
         let expect = render(&row, &ctx);
         out.clear();
         out.push_str(prefix);
@@ -497,9 +513,34 @@ fn check_corpus(prefix: &str) {
 
 #[test]
 fn render_into_appends_exactly_render() {
-    check_corpus("");
-    check_corpus("Earlier text.");
-    check_corpus("Hello ");
+    check_corpus("", false);
+    check_corpus("Earlier text.", false);
+    check_corpus("Hello ", false);
+}
+#[test]
+fn render_into_appends_exactly_render_with_style() {
+    check_corpus("", true);
+    check_corpus("Earlier text.", true);
+}
+
+/// A plain customer with no typos reads exactly as before styles: the corpus rendered by the realiser of commit
+/// e642049 (dumped there, 217,724 rows) has this FNV-1a hash, each row's text followed by a 0xFF byte.
+/// A deliberate change of phrasing must update it.
+#[test]
+fn plain_style_is_the_text_from_before_styles() {
+    let scenario = corpus_scenario();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut n_rows = 0;
+    let mut text = String::new();
+    for (row, verbosity, intent) in corpus(&scenario) {
+        text.clear();
+        render_into(&row, &RenderContext { intent, ..plain(&scenario, verbosity) }, &mut text);
+        for byte in text.bytes().chain([0xFF]) {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+        n_rows += 1;
+    }
+    assert_eq!((n_rows, hash), (217_724, 0x4526_b1b6_4a1f_25c9));
 }
 #[test]
 fn numbers_pad_like_format() {
@@ -524,4 +565,228 @@ fn words_count_like_split_whitespace() {
             Words::count(|words| text.split_inclusive(' ').for_each(|part| words.put(part)));
         assert_eq!(split, text.split_whitespace().count(), "{text:?}");
     }
+}
+
+/// Renders `row` (refund intent, verbosity 10) for a customer of this formality and typo rate.
+fn styled(row: &TurnRecord, formality: f64, typo_rate: f64) -> String {
+    let scenario = scenario();
+    let ctx = RenderContext { intent: Some(1), formality, typo_rate, ..plain(&scenario, 10.0) };
+    render(row, &ctx)
+}
+
+/// Customer act kinds whose text holds no slot values.
+const VALUE_FREE: [ActKind; 9] = [
+    ActKind::StateNeed,
+    ActKind::VagueNeed,
+    ActKind::OffTopic,
+    ActKind::Insist,
+    ActKind::DemandHuman,
+    ActKind::Acknowledge,
+    ActKind::ThankBye,
+    ActKind::Leave,
+    ActKind::Nudge,
+];
+
+/// `n` customer rows cycling through the value-free kinds, each with its own seed.
+fn value_free_rows(n: u32) -> impl Iterator<Item = TurnRecord> {
+    (0..n)
+        .map(|seed| row(VALUE_FREE[seed as usize % VALUE_FREE.len()], &[], seed.wrapping_mul(7919)))
+}
+
+/// The share of `n` value-free rows whose text at `formality` (no typos) passes `test`.
+fn share(n: u32, formality: f64, test: impl Fn(&str) -> bool) -> f64 {
+    let hits = value_free_rows(n).filter(|row| test(&styled(row, formality, 0.0))).count();
+    hits as f64 / f64::from(n)
+}
+
+#[test]
+fn tones() {
+    assert_eq!(
+        [
+            "hey, can you help?",
+            "Hi! Can I",
+            "hello, a refund please",
+            "Thank you.",
+            "okay",
+            "ok, thank you"
+        ]
+        .map(tone),
+        [-1, -1, 2, 1, 0, 0]
+    );
+}
+#[test]
+fn middle_band_is_plain() {
+    for row in value_free_rows(300) {
+        let plain_text = styled(&row, 0.5, 0.0);
+        assert_eq!(
+            [0.35, 0.65, f64::NAN].map(|formality| styled(&row, formality, 0.0)),
+            [plain_text.clone(), plain_text.clone(), plain_text.clone()]
+        );
+    }
+}
+#[test]
+fn casual_starts_low_and_drops_the_full_stop() {
+    for row in value_free_rows(2000) {
+        let text = styled(&row, 0.1, 0.0);
+        let starts_low = !text.starts_with(|ch: char| ch.is_ascii_uppercase());
+        assert!(starts_low && (!text.ends_with('.') || text.ends_with("..")), "{text:?}");
+    }
+}
+#[test]
+fn formal_starts_high_and_punctuates() {
+    for row in value_free_rows(2000) {
+        let text = styled(&row, 0.9, 0.0);
+        let starts_high = !text.starts_with(|ch: char| ch.is_ascii_lowercase());
+        assert!(starts_high && text.ends_with(['.', '?', '!']), "{text:?}");
+    }
+}
+/// Whether `text` has one of `words` as a whole word, ignoring case.
+fn has_word(text: &str, words: &[&str]) -> bool {
+    text.split(|ch: char| !ch.is_ascii_alphabetic())
+        .any(|word| words.iter().any(|known| word.eq_ignore_ascii_case(known)))
+}
+
+#[test]
+fn casual_prefers_hey_and_hi() {
+    let greets_casually = |text: &str| has_word(text, &["hey", "hi"]);
+    let (casual, plain) = (share(4000, 0.1, greets_casually), share(4000, 0.5, greets_casually));
+    assert!(casual > plain + 0.05, "casual {casual}, plain {plain}");
+    let (formal, plain) = (share(4000, 0.9, greets_casually), share(4000, 0.5, greets_casually));
+    assert!(formal < plain / 2.0, "formal {formal}, plain {plain}");
+}
+#[test]
+fn formal_prefers_hello_please_thank_you() {
+    let polite = |text: &str| {
+        has_word(text, &["hello", "please", "appreciate"]) || text.contains("hank you")
+    };
+    let (formal, plain) = (share(4000, 0.9, polite), share(4000, 0.5, polite));
+    assert!(formal > plain + 0.1, "formal {formal}, plain {plain}");
+    let (casual, plain) = (share(4000, 0.1, polite), share(4000, 0.5, polite));
+    assert!(casual < plain, "casual {casual}, plain {plain}");
+}
+#[test]
+fn casual_and_formal_differ() {
+    let n_differ =
+        value_free_rows(500).filter(|row| styled(row, 0.1, 0.0) != styled(row, 0.9, 0.0)).count();
+    assert!(n_differ > 450, "{n_differ} of 500");
+}
+#[test]
+fn style_and_typos_are_deterministic() {
+    for row in value_free_rows(200) {
+        assert_eq!(styled(&row, 0.2, 0.2), styled(&row, 0.2, 0.2));
+    }
+    let texts: BTreeSet<String> =
+        (0..50).map(|seed| styled(&row(ActKind::Insist, &[], seed), 0.2, 0.2)).collect();
+    assert!(texts.len() >= 20, "{texts:?}");
+}
+#[test]
+fn agent_and_tool_rows_ignore_style() {
+    let rows = ALL_KINDS
+        .iter()
+        .flat_map(|kind| (0..20).map(|seed| row(*kind, &[(Slot::Phone, 9776252661)], seed)))
+        .filter(|row| row.speaker == Speaker::Agent)
+        .chain(
+            (0..scenario().tools.len() as u8)
+                .map(|tool| tool_row(tool, &[(Slot::Amount, 8400)], true)),
+        )
+        .chain([TurnRecord { speaker: Speaker::Agent, ..row(ActKind::Insist, &[], 3) }]);
+    for row in rows {
+        assert_eq!(styled(&row, 0.05, 0.3), styled(&row, 0.5, 0.0), "{row:?}");
+    }
+}
+
+/// Runs of ASCII letters and digits, as the typo pass sees words.
+fn runs(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|ch: char| !ch.is_ascii_alphanumeric()).filter(|run| !run.is_empty())
+}
+
+#[test]
+fn typo_frequency_follows_the_rate() {
+    let (mut n_words, mut n_typos) = (0, 0);
+    for row in value_free_rows(6000) {
+        let (clean, typoed) = (styled(&row, 0.5, 0.0), styled(&row, 0.5, 0.05));
+        for (word, typoed_word) in runs(&clean).zip(runs(&typoed)) {
+            if word.len() >= 3 && word.bytes().all(|byte| byte.is_ascii_alphabetic()) {
+                n_words += 1;
+                n_typos += usize::from(word != typoed_word);
+            } else {
+                assert_eq!(word, typoed_word, "short words and codes are never misspelt");
+            }
+        }
+        assert_eq!(runs(&clean).count(), runs(&typoed).count());
+    }
+    let rate = n_typos as f64 / n_words as f64;
+    assert!(
+        n_words > 40_000 && (0.045..0.055).contains(&rate),
+        "{n_typos} typos in {n_words} words"
+    );
+}
+#[test]
+fn typos_are_swaps_drops_or_doubles() {
+    let is_typo_of = |typo: &str, word: &str| {
+        let (typo, word) = (typo.as_bytes(), word.as_bytes());
+        let dropped = |long: &[u8], short: &[u8]| {
+            (1..long.len()).any(|at| long[..at] == short[..at] && long[at + 1..] == short[at..])
+        };
+        match typo.len() as isize - word.len() as isize {
+            -1 => dropped(word, typo),
+            1 => dropped(typo, word) && (1..typo.len()).any(|at| typo[at] == typo[at - 1]),
+            0 => {
+                let diff: Vec<usize> = (0..word.len()).filter(|&at| word[at] != typo[at]).collect();
+                diff.len() == 2
+                    && diff[0] > 0
+                    && diff[1] == diff[0] + 1
+                    && word[diff[0]] == typo[diff[1]]
+                    && word[diff[1]] == typo[diff[0]]
+            }
+            _ => false,
+        }
+    };
+    let mut n_typos = 0;
+    for row in value_free_rows(2000) {
+        let (clean, typoed) = (styled(&row, 0.5, 0.0), styled(&row, 0.5, 0.3));
+        for (word, typo) in runs(&clean).zip(runs(&typoed)).filter(|(word, typo)| word != typo) {
+            assert!(is_typo_of(typo, word), "{word:?} -> {typo:?}");
+            n_typos += 1;
+        }
+    }
+    assert!(n_typos > 1000, "{n_typos}");
+}
+#[test]
+fn typos_and_register_never_touch_values() {
+    let scenario = scenario();
+    let mut mix = Pick::new(11);
+    let mut n_rows = 0;
+    for chunk in Slot::ALL.chunks(MAX_VALUES) {
+        for seed in 0..400 {
+            let slots: Vec<(Slot, u64)> =
+                chunk.iter().map(|slot| (*slot, any_value(&mut mix))).collect();
+            let inform = row(ActKind::Inform, &slots, seed);
+            for formality in [0.1, 0.5, 0.9] {
+                let ctx = RenderContext {
+                    formality,
+                    typo_rate: 0.3,
+                    ..plain(&scenario, (seed % 30) as f64)
+                };
+                let text = render(&inform, &ctx);
+                for (slot, value) in &slots {
+                    let value_text = render_value(*slot, *value);
+                    assert!(text.contains(&value_text), "{slot:?} {value_text:?} not in {text:?}");
+                }
+                n_rows += 1;
+            }
+        }
+    }
+    assert!(n_rows > 5000);
+}
+#[test]
+fn formal_leaves_a_final_value_bare() {
+    // "cminh730@email.com." would read as a different address to a careless parser.
+    let scenario = scenario();
+    let terse = RenderContext { formality: 0.9, ..plain(&scenario, 1.0) };
+    let texts: Vec<String> = (0..200)
+        .map(|seed| render(&row(ActKind::Inform, &[(Slot::Email, 5_005_730)], seed), &terse))
+        .collect();
+    let n_bare = texts.iter().filter(|text| text.ends_with("@email.com")).count();
+    assert!(n_bare > 10 && texts.iter().all(|text| !text.ends_with(".com.")), "{texts:?}");
 }

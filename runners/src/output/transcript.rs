@@ -117,6 +117,8 @@ pub fn transcript_line(
         ("honesty".to_owned(), traits.honesty),
         ("pushiness".to_owned(), traits.pushiness),
         ("recall_error".to_owned(), traits.recall_error),
+        ("formality".to_owned(), traits.formality),
+        ("typo_rate".to_owned(), traits.typo_rate),
     ]);
     let knowledge = customer
         .knowledge
