@@ -142,6 +142,7 @@ impl Outputs {
     pub fn create(dir: &Path, transcripts: TranscriptMode) -> Result<Outputs> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create output directory {}", dir.display()))?;
+        remove_stale_partials(dir)?;
         Ok(Outputs {
             dir: dir.to_owned(),
             episodes: ParquetSink::create(&dir.join("episodes.parquet"))?,
@@ -166,7 +167,16 @@ impl Outputs {
     }
 
     /// Finishes every file and writes summary.json; only now do the files appear under their names.
+    ///
+    /// summary.json marks a complete run: it is removed first and written last, so a crash while the other files
+    /// are renamed into place never leaves a summary next to a mix of old and new files.
     pub fn finish(self, ctx: &OutputContext, summary: &serde_json::Value) -> Result<()> {
+        let summary_path = self.dir.join("summary.json");
+        remove_if_present(&summary_path)?;
+        if self.transcripts.is_none() {
+            // A transcripts.jsonl left by an earlier run would not describe this one.
+            remove_if_present(&self.dir.join("transcripts.jsonl"))?;
+        }
         let empty = ShardOutput::default();
         self.episodes.finish(columns::episodes_frame(ctx, &empty)?)?;
         self.turns.finish(columns::turns_frame(ctx, &empty, &ShardTexts::default())?)?;
@@ -174,6 +184,35 @@ impl Outputs {
             file.commit()?;
         }
         let json = serde_json::to_vec_pretty(summary)?;
-        crate::atomic::write_all(&self.dir.join("summary.json"), &json)
+        crate::atomic::write_all(&summary_path, &json)
+    }
+}
+
+/// The files a run writes.
+const OUTPUT_NAMES: [&str; 4] =
+    ["episodes.parquet", "turns.parquet", "transcripts.jsonl", "summary.json"];
+
+/// Removes `.NAME.PID.partial` files an interrupted earlier run left behind.
+fn remove_stale_partials(dir: &Path) -> Result<()> {
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let stale = name.ends_with(".partial")
+            && OUTPUT_NAMES.iter().any(|output| name.starts_with(&format!(".{output}.")));
+        if stale {
+            remove_if_present(&entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+fn remove_if_present(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(err) => Err(err).with_context(|| format!("cannot remove {}", path.display())),
     }
 }

@@ -174,3 +174,22 @@ fn replay_resimulates_episodes_without_a_recorded_transcript() {
     let outside = rehearse(dir.path(), &["replay", "--out", "bare", "--episode", "400"]);
     assert_eq!(outside.status.code(), Some(2));
 }
+
+#[test]
+fn a_rerun_replaces_stale_outputs_and_partials() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("runs/demo");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join(".episodes.parquet.999999.partial"), b"half").unwrap();
+    std::fs::write(out.join("transcripts.jsonl"), b"{\"episode\":0,\"stale\":true}\n").unwrap();
+    let run =
+        rehearse(dir.path(), &["run", "--episodes", "50", "--quiet", "--transcripts", "none"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(!names.iter().any(|name| name.ends_with(".partial")), "{names:?}");
+    assert!(!names.contains(&"transcripts.jsonl".to_owned()), "stale transcripts kept: {names:?}");
+    assert!(names.contains(&"summary.json".to_owned()));
+}
