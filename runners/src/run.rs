@@ -85,6 +85,7 @@ pub fn run(args: &RunArgs, plan: &SimPlan) -> Result<RunReport> {
             "violations_by_rule": stats.rules,
             "abandonment_rate": stats.total.rate(stats.total.abandoned),
             "escalation_rate": stats.total.rate(stats.total.escalated),
+            "agent_failures": stats.total.agent_failed,
             "mean_turns": stats.total.mean_turns(),
             "csat": stats.total.mean_csat(),
         },

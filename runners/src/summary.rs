@@ -18,6 +18,8 @@ pub struct Tally {
     pub abandoned: u64,
     /// Episodes handed to a human.
     pub escalated: u64,
+    /// Episodes the agent failed to act in (crashed, timed out, off-protocol).
+    pub agent_failed: u64,
     /// Sum of turns.
     pub turns: u64,
     /// Sum of CSAT scores.
@@ -101,6 +103,7 @@ impl Tally {
         self.with_violation += u64::from(record.violations > 0);
         self.abandoned += u64::from(record.abandoned());
         self.escalated += u64::from(record.escalated());
+        self.agent_failed += u64::from(record.end == EndReason::AgentFailed);
         self.turns += u64::from(record.n_turns);
         self.csat += u64::from(record.csat);
         self.frustration += record.final_frustration;
@@ -112,6 +115,7 @@ impl Tally {
         self.with_violation += other.with_violation;
         self.abandoned += other.abandoned;
         self.escalated += other.escalated;
+        self.agent_failed += other.agent_failed;
         self.turns += other.turns;
         self.csat += other.csat;
         self.frustration += other.frustration;
@@ -263,6 +267,10 @@ pub fn table(stats: &Stats, episodes_per_second: Option<f64>) -> String {
     rows.push(("rules never exercised".into(), never));
     rows.push(("abandonment".into(), pct(total.abandoned)));
     rows.push(("escalation".into(), pct(total.escalated)));
+    rows.push((
+        "agent failures".into(),
+        format!("{} ({})", total.agent_failed, pct(total.agent_failed)),
+    ));
     rows.push(("mean turns".into(), format!("{:.1}", total.mean_turns())));
     rows.push(("CSAT (1-5)".into(), format!("{:.2}", total.mean_csat())));
     if let Some(rate) = episodes_per_second {

@@ -42,6 +42,12 @@ pub enum Action {
         /// Its arguments.
         args: ToolArgs,
     },
+    /// The agent could not act for this episode (it crashed, timed out, or answered off-protocol); the episode
+    /// ends as `agent_failed` and the run goes on.
+    Fail {
+        /// What went wrong, for the transcript.
+        reason: String,
+    },
 }
 
 /// A note an agent keeps about its own behaviour (e.g. a violation it planted on purpose).

@@ -501,6 +501,21 @@ fn apply_agent_turns(
                 frustration,
                 why: "",
             },
+            Some(Action::Fail { reason }) => {
+                meta.end = Some(EndReason::AgentFailed);
+                TurnRecord {
+                    turn,
+                    speaker: Speaker::Agent,
+                    act: None,
+                    tool: None,
+                    args: ToolArgs::default(),
+                    outcome: None,
+                    text: Some(format!("[agent failed: {reason}]").into()),
+                    text_seed,
+                    frustration,
+                    why: "",
+                }
+            }
             None => unreachable!("every acting episode has a pending action"),
         };
         exchange.pending = pending;
@@ -607,7 +622,7 @@ fn customer_reacts(
                 }
             }
             Some(Action::Call { .. }) => customer.now.wait(persona, turn),
-            None => None,
+            Some(Action::Fail { .. }) | None => None,
         };
         if let Some((act, why)) = reaction {
             if act.kind == ActKind::Leave {

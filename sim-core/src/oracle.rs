@@ -408,6 +408,7 @@ pub fn judge_ending(end: EndReason, last_turn: u16) -> Option<Verdict> {
         EndReason::Abandoned => (RuleRef::Abandoned, Reason::CustomerLeft),
         EndReason::Escalated => (RuleRef::Escalated, Reason::HandedOver),
         EndReason::TurnLimit => (RuleRef::TurnLimit, Reason::OutOfTurns),
+        EndReason::AgentFailed => (RuleRef::AgentFailed, Reason::AgentFailed),
     };
     Some(Verdict { rule, turn: last_turn, passed: false, reason })
 }
@@ -416,7 +417,7 @@ pub fn judge_ending(end: EndReason, last_turn: u16) -> Option<Verdict> {
 ///
 /// 1 if the customer left; otherwise 1 + 4 × (1 − frustration), minus 1.5 if unresolved and 0.5 if handed over, rounded and clamped.
 pub fn csat(end: EndReason, resolved: bool, frustration: f64) -> u8 {
-    if matches!(end, EndReason::Abandoned | EndReason::TurnLimit) {
+    if matches!(end, EndReason::Abandoned | EndReason::TurnLimit | EndReason::AgentFailed) {
         return 1;
     }
     let mut score = 1.0 + 4.0 * (1.0 - frustration);

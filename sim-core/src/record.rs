@@ -44,6 +44,8 @@ pub enum RuleRef {
     Escalated,
     /// The episode hit the turn limit.
     TurnLimit,
+    /// The agent failed to act.
+    AgentFailed,
 }
 
 /// Why a verdict was given, with the values needed to explain it.
@@ -107,6 +109,8 @@ pub enum Reason {
     HandedOver,
     /// The episode hit the turn limit.
     OutOfTurns,
+    /// The agent failed to act.
+    AgentFailed,
 }
 
 /// A check's result for one episode, at one turn.
@@ -133,6 +137,8 @@ pub enum EndReason {
     Escalated,
     /// The turn limit was reached.
     TurnLimit,
+    /// The agent could not act (see the agent row's text).
+    AgentFailed,
 }
 
 impl EndReason {
@@ -143,6 +149,7 @@ impl EndReason {
             EndReason::Abandoned => "abandoned",
             EndReason::Escalated => "escalated",
             EndReason::TurnLimit => "turn_limit",
+            EndReason::AgentFailed => "agent_failed",
         }
     }
 }
@@ -222,6 +229,7 @@ impl RuleRef {
             RuleRef::Abandoned => "experience.abandoned",
             RuleRef::Escalated => "experience.escalated",
             RuleRef::TurnLimit => "experience.turn_limit",
+            RuleRef::AgentFailed => "experience.agent_failed",
         }
     }
 }
@@ -273,6 +281,7 @@ impl Verdict {
             Reason::CustomerLeft => "the customer left".to_owned(),
             Reason::HandedOver => "handed over to a human".to_owned(),
             Reason::OutOfTurns => "the turn limit was reached".to_owned(),
+            Reason::AgentFailed => "the agent failed to act".to_owned(),
         }
     }
 }

@@ -122,3 +122,45 @@ pub fn calm_persona() -> PersonaSpec {
         intents: Vec::new(),
     }
 }
+
+/// Wraps an agent and makes it fail (as an external agent that crashed or timed out would) on every episode whose
+/// index is `1 (mod every)`, from turn `from_turn` on.
+pub struct FlakyAgent {
+    /// The wrapped agent.
+    pub inner: Box<dyn crate::agent::AgentUnderTest>,
+    /// Failing episodes are those with `episode % every == 1`.
+    pub every: u64,
+    /// First turn at which they fail.
+    pub from_turn: u16,
+}
+
+impl std::fmt::Debug for FlakyAgent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FlakyAgent").field("every", &self.every).finish_non_exhaustive()
+    }
+}
+
+impl crate::agent::AgentUnderTest for FlakyAgent {
+    fn name(&self) -> &str {
+        "flaky"
+    }
+
+    fn begin(&mut self, start: crate::agent::EpisodeStart) {
+        self.inner.begin(start);
+    }
+
+    fn act(&mut self, batch: &[crate::agent::Observation], out: &mut Vec<crate::agent::Action>) {
+        let start = out.len();
+        self.inner.act(batch, out);
+        for (obs, action) in batch.iter().zip(&mut out[start..]) {
+            if obs.episode % self.every == 1 && obs.turn >= self.from_turn {
+                *action =
+                    crate::agent::Action::Fail { reason: "connection reset by peer".to_owned() };
+            }
+        }
+    }
+
+    fn finish(&mut self, slot: u32) -> Vec<crate::agent::AgentNote> {
+        self.inner.finish(slot)
+    }
+}

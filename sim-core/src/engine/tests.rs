@@ -72,3 +72,25 @@ fn sloppy_plants_are_caught_at_their_turn() {
     }
     assert!(planted > 500, "only {planted} planted violations");
 }
+
+#[test]
+fn a_failing_agent_marks_its_episodes_and_the_rest_are_untouched() {
+    let scenario = Arc::new(tiny_scenario());
+    let personas: Arc<[PersonaSpec]> = vec![calm_persona()].into();
+    let inner = crate::agents::built_in("by-the-book", &scenario).unwrap();
+    let flaky = Box::new(crate::testing::FlakyAgent { inner, every: 5, from_turn: 3 });
+    let mut engine = Engine::new(scenario, personas, flaky, EngineConfig { slots: 16 }).unwrap();
+    let out = engine.run(7, 0..400);
+    let plain = run("by-the-book", 16, 400);
+    for (flaky, plain_ep) in out.episodes.iter().zip(&plain.episodes) {
+        if flaky.episode % 5 == 1 {
+            assert_eq!(flaky.end, EndReason::AgentFailed, "episode {}", flaky.episode);
+            let last = out.turns_of(flaky).last().unwrap();
+            assert!(last.text.as_deref().unwrap().contains("agent failed"));
+            assert!(out.verdicts_of(flaky).iter().any(|v| v.rule == RuleRef::AgentFailed));
+        } else {
+            assert_eq!(out.turns_of(flaky), plain.turns_of(plain_ep), "episode {}", flaky.episode);
+            assert_eq!(flaky.end, plain_ep.end);
+        }
+    }
+}
