@@ -186,6 +186,18 @@ pub enum RuleKindFile {
         /// Ids of the tools that must not run behind a closed gate.
         guarded: Vec<String>,
     },
+    /// The `arg` of `tool` stays at or below `max` (cents for amounts) unless a tool of `unless_after` succeeded first.
+    ArgLimit {
+        /// Id of the limited tool.
+        tool: String,
+        /// The limited argument.
+        arg: SlotName,
+        /// The largest value allowed without approval.
+        max: u64,
+        /// Ids of the tools whose success approves more (empty: a hard limit).
+        #[serde(default)]
+        unless_after: Vec<String>,
+    },
     /// `tool` only after every tool of `after` has succeeded in the episode.
     Requires {
         /// Id of the dependent tool.

@@ -251,6 +251,19 @@ fn rules(
                 }
                 RuleKind::Requires { tool: dependent, after: after_ids }
             }
+            RuleKindFile::ArgLimit { tool: name, arg, max, unless_after } => {
+                let limited = tool(name, kind_path.field("tool"));
+                let approvals_path = kind_path.field("unless_after");
+                let approvals: Vec<ToolId> = unless_after
+                    .iter()
+                    .enumerate()
+                    .map(|(pos, name)| tool(name, approvals_path.index(pos)))
+                    .collect();
+                let arg_path = kind_path.field("arg");
+                let slots = slot_set(std::slice::from_ref(arg), &arg_path, issues);
+                let slot = slots.iter().next().unwrap_or(Slot::Amount);
+                RuleKind::ArgLimit { tool: limited, arg: slot, max: *max, unless_after: approvals }
+            }
             RuleKindFile::ConfirmBeforeClose => RuleKind::ConfirmBeforeClose,
             RuleKindFile::NoDisclosureUnverified { gates } => {
                 let gates_path = kind_path.field("gates");

@@ -135,6 +135,18 @@ pub fn judge_call(
                     fail(Reason::GateClosed { gate: *gate, tool });
                 }
             }
+            RuleKind::ArgLimit { tool: limited, arg, max, unless_after } => {
+                if tool != *limited {
+                    continue;
+                }
+                state.exercised |= exercised;
+                let value = args.get(*arg).unwrap_or(0);
+                let approved =
+                    unless_after.iter().any(|approval| state.succeeded & (1 << approval) != 0);
+                if value > *max && !approved {
+                    fail(Reason::OverLimit { arg: *arg, value, limit: *max });
+                }
+            }
             RuleKind::Requires { tool: dependent, after } => {
                 if tool != *dependent {
                     continue;

@@ -77,6 +77,15 @@ pub enum Reason {
         /// The guarded tool called.
         tool: ToolId,
     },
+    /// An argument of `value` went over the `limit` allowed without approval.
+    OverLimit {
+        /// The limited argument.
+        arg: crate::act::Slot,
+        /// The value given.
+        value: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// `tool` was called before `missing` had ever succeeded.
     RequiresUnmet {
         /// The tool called.
@@ -254,6 +263,16 @@ impl Verdict {
             ),
             Reason::GateClosed { gate, tool: called } => {
                 format!("{} called after {} failed", tool(called), tool(gate))
+            }
+            Reason::OverLimit { arg: crate::act::Slot::Amount, value, limit } => format!(
+                "${}.{:02} is over the ${}.{:02} allowed without approval",
+                value / 100,
+                value % 100,
+                limit / 100,
+                limit % 100
+            ),
+            Reason::OverLimit { arg, value, limit } => {
+                format!("{} {value} is over the {limit} allowed without approval", arg.name())
             }
             Reason::RequiresUnmet { tool: called, missing } => {
                 format!("{} called before {} had succeeded", tool(called), tool(missing))

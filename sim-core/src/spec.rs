@@ -208,6 +208,18 @@ pub enum RuleKind {
         /// Tools that must have succeeded first.
         after: Vec<ToolId>,
     },
+    /// The `arg` of `tool` stays at or below `max` (in the slot's unit: cents for amounts) unless one of
+    /// `unless_after` has succeeded first (an approval).
+    ArgLimit {
+        /// The limited tool.
+        tool: ToolId,
+        /// The limited argument.
+        arg: crate::act::Slot,
+        /// The largest value allowed without approval.
+        max: u64,
+        /// Tools whose success approves a larger value.
+        unless_after: Vec<ToolId>,
+    },
     /// The agent closes only after asking whether anything else is needed (after its last tool call) and hearing
     /// the customer's answer.
     ConfirmBeforeClose,

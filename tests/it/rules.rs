@@ -85,6 +85,7 @@ fn early_close_breaks_completeness() {
 fn over_refund_breaks_the_refund_limit() {
     let planted = check(SloppyConfig { over_refund: 1.0, ..NO_FAULTS }, 3000);
     assert_plants(&planted, "refund-within-total");
+    assert_plants(&planted, "large-refund-needs-approval");
 }
 
 #[test]
@@ -120,6 +121,7 @@ fn default_sloppy_plants_every_kind_and_all_are_caught() {
         "confirm-before-close",
         "human-on-second-request",
         "no-disclosure-unverified",
+        "large-refund-needs-approval",
     ] {
         assert_plants(&planted, rule);
     }

@@ -344,3 +344,14 @@ fn human_on_request_needs_positive_counts() {
         "t.ron:34:91: rule `refund-within-total`: demands must be between 1 and 4\nt.ron:34:102: rule `refund-within-total`: within must be at least 1",
     );
 }
+
+#[test]
+fn arg_limit_names_a_known_slot_and_tools() {
+    check(
+        &[(
+            r#"AmountWithinOrderTotal(tool: "offer-refund")"#,
+            r#"ArgLimit(tool: "offer-refund", arg: amont, max: 20000, unless_after: ["notify"])"#,
+        )],
+        "t.ron:34:103: unknown slot `amont`\nt.ron:34:137: rule `refund-within-total` names unknown tool `notify`",
+    );
+}

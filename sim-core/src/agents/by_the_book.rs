@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::act::{Act, ActKind, MAX_VALUES, Slot, SlotSet};
 use crate::agent::{Action, AgentUnderTest, EpisodeStart, Observation};
-use crate::spec::{Effect, IntentId, ScenarioSpec, When};
+use crate::spec::{Effect, IntentId, RuleKind, ScenarioSpec, ToolId, When};
 use crate::world::ToolArgs;
 
 /// Where a case stands.
@@ -39,6 +39,10 @@ pub(crate) struct Case {
     pub(crate) reported: bool,
     /// The account's username code, from a successful pull-up-account.
     pub(crate) account_handle: Option<u64>,
+    /// Tools that have succeeded at least once (bit per tool).
+    pub(crate) succeeded: u32,
+    /// Approval tools already asked for (bit per tool); a refused approval is not asked again.
+    pub(crate) approvals_tried: u32,
 }
 
 /// A decision the sloppy agent can tamper with.
@@ -48,6 +52,8 @@ pub(crate) enum Plan {
     Say(Act),
     /// Call the tool of step `step` with `args`.
     Call { step: usize, args: ToolArgs },
+    /// Call a tool outside the guideline's steps (an approval a policy limit asks for), without arguments.
+    Approve { tool: ToolId },
 }
 
 /// What happened to the previous call, for the sloppy agent.
@@ -120,7 +126,10 @@ impl Case {
                 _ => {}
             }
         }
-        let Some((_, outcome)) = obs.tool_result else { return CallFeedback::None };
+        let Some((tool, outcome)) = obs.tool_result else { return CallFeedback::None };
+        if outcome.passed {
+            self.succeeded |= 1 << tool;
+        }
         let Some((step_idx, used)) = self.pending_call.take() else { return CallFeedback::None };
         let intent =
             &scenario.intents[self.intent.expect("a call implies a known intent") as usize];
@@ -213,6 +222,14 @@ impl Case {
             for slot in have.iter().take(MAX_VALUES) {
                 args.push(slot, self.known[slot as usize]);
             }
+            match self.approval_needed(scenario, step.tool, &args) {
+                Some(Some(approval)) => {
+                    self.approvals_tried |= 1 << approval;
+                    return Plan::Approve { tool: approval };
+                }
+                Some(None) => return self.deny(),
+                None => {}
+            }
             return Plan::Call { step: step_idx, args };
         }
         if !self.can_gather(step) {
@@ -236,7 +253,35 @@ impl Case {
                 self.pending_call = Some((step, args.slots));
                 Action::Call { tool: intent.steps[step].tool, args }
             }
+            Plan::Approve { tool } => Action::Call { tool, args: ToolArgs::default() },
         }
+    }
+
+    /// Whether a limit rule stands in the way of calling `tool` with `args`: `None` if not, `Some(Some(tool))`
+    /// for an approval still to ask for, `Some(None)` if every approval was refused (the request is declined).
+    pub(crate) fn approval_needed(
+        &self,
+        scenario: &ScenarioSpec,
+        tool: ToolId,
+        args: &ToolArgs,
+    ) -> Option<Option<ToolId>> {
+        let approved = |unless_after: &[ToolId]| {
+            unless_after.iter().any(|approval| self.succeeded & (1 << approval) != 0)
+        };
+        scenario.rules.iter().find_map(|rule| match &rule.kind {
+            RuleKind::ArgLimit { tool: limited, arg, max, unless_after }
+                if *limited == tool
+                    && args.get(*arg).unwrap_or(0) > *max
+                    && !approved(unless_after) =>
+            {
+                let untried = unless_after
+                    .iter()
+                    .copied()
+                    .find(|approval| self.approvals_tried & (1 << approval) == 0);
+                Some(untried)
+            }
+            _ => None,
+        })
     }
 
     /// The statement of account facts the intent resolves by (e.g. a recovered username), if any.

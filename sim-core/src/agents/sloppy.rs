@@ -100,6 +100,7 @@ pub struct Sloppy {
     disclosure_rules: Vec<(String, Vec<ToolId>)>,
     gate_rules: Vec<(String, Vec<ToolId>, Vec<ToolId>)>,
     requires_rules: Vec<(String, ToolId, Vec<ToolId>)>,
+    limit_rules: Vec<(String, ToolId, Slot, u64, Vec<ToolId>)>,
     human_rules: Vec<(String, u8, u8)>,
 }
 
@@ -118,6 +119,16 @@ impl Sloppy {
             .iter()
             .filter_map(|rule| match &rule.kind {
                 RuleKind::Requires { tool, after } => Some((rule.id.clone(), *tool, after.clone())),
+                _ => None,
+            })
+            .collect();
+        let limit_rules = scenario
+            .rules
+            .iter()
+            .filter_map(|rule| match &rule.kind {
+                RuleKind::ArgLimit { tool, arg, max, unless_after } => {
+                    Some((rule.id.clone(), *tool, *arg, *max, unless_after.clone()))
+                }
                 _ => None,
             })
             .collect();
@@ -162,6 +173,7 @@ impl Sloppy {
             disclosure_rules,
             gate_rules,
             requires_rules,
+            limit_rules,
             human_rules,
         }
     }
@@ -260,6 +272,7 @@ impl AgentUnderTest for Sloppy {
                     sloppy.called |= 1 << step;
                     (sloppy.asked_else, sloppy.answered_else) = (false, false);
                 }
+                Plan::Approve { .. } => (sloppy.asked_else, sloppy.answered_else) = (false, false),
                 Plan::Say(act) if act.kind == ActKind::AnythingElse => {
                     (sloppy.asked_else, sloppy.answered_else) = (true, false);
                 }
@@ -305,10 +318,17 @@ impl Sloppy {
         {
             labels.extend(self.confirm_close.clone());
         }
-        if let Plan::Call { step, .. } = plan
+        if let Plan::Call { step, args } = plan
             && let Some(intent_id) = sloppy.case.intent
         {
             let tool = scenario.intents[intent_id as usize].steps[step].tool;
+            for (rule, limited, arg, max, unless_after) in &self.limit_rules {
+                let approved =
+                    unless_after.iter().any(|approval| sloppy.succeeded & (1 << approval) != 0);
+                if *limited == tool && args.get(*arg).unwrap_or(0) > *max && !approved {
+                    labels.push(rule.clone());
+                }
+            }
             for (rule, dependent, after) in &self.requires_rules {
                 if *dependent == tool
                     && after.iter().any(|before| sloppy.succeeded & (1 << before) == 0)
@@ -365,7 +385,7 @@ impl Sloppy {
                     labels.extend(self.steps_complete.clone());
                 }
             }
-            Plan::Say(_) => {}
+            Plan::Say(_) | Plan::Approve { .. } => {}
         }
         sloppy.notes.extend(labels.into_iter().map(|label| AgentNote { turn, label }));
     }

@@ -303,3 +303,37 @@ fn human_on_request_flags_the_turn_the_deadline_passes() {
     ];
     assert_eq!(check_log(&honoured), vec![]);
 }
+
+#[test]
+fn arg_limit_flags_an_unapproved_value_over_the_limit() {
+    let mut scenario = tiny_scenario();
+    // Refunds over $50 need tool 1 to have succeeded first.
+    scenario.rules.push(crate::spec::RuleSpec {
+        id: "limit".into(),
+        text: "limit".into(),
+        kind: RuleKind::ArgLimit {
+            tool: 4,
+            arg: crate::act::Slot::Amount,
+            max: 5000,
+            unless_after: vec![1],
+        },
+    });
+    let rule = scenario.rules.len() as u16 - 1;
+    let world = world(&scenario);
+    let refund = |state: &mut PolicyState, amount: u64| {
+        let mut args = ToolArgs::default();
+        args.push(crate::act::Slot::Amount, amount);
+        let mut out = Vec::new();
+        judge_call(&scenario, &scenario.intents[1], &world, 0, state, 7, 4, &args, &mut out);
+        out.into_iter()
+            .filter(|v| v.rule == RuleRef::Policy(rule))
+            .map(|v| (v.turn, v.reason))
+            .collect::<Vec<_>>()
+    };
+    let mut state = PolicyState::default();
+    assert_eq!(refund(&mut state, 5000), vec![]);
+    let over = Reason::OverLimit { arg: crate::act::Slot::Amount, value: 5001, limit: 5000 };
+    assert_eq!(refund(&mut state, 5001), vec![(7, over)]);
+    record_call(&scenario, &mut state, 1, PASS);
+    assert_eq!(refund(&mut state, 9000), vec![]);
+}
