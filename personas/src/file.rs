@@ -1,9 +1,13 @@
 //! The persona RON format: serde types, semantic validation, and conversion into sim-core's `PersonaSpec`.
 
+mod reactions;
+
 use serde::Deserialize;
 use sim_core::spec::{Dist, MoodParams, PersonaSpec, StyleSpec};
 
 use crate::error::Problem;
+
+pub use reactions::{AgentActFile, ChanceFile, ReactionFile, ResponseFile, TraitFile, WhenFile};
 
 /// A persona file as written; the id is the file stem and is filled in by the loader.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -36,6 +40,9 @@ pub struct PersonaFile {
     /// Intent ids this persona can hold; empty means all.
     #[serde(default)]
     pub intents: Vec<String>,
+    /// Reaction table rows replacing the built-in reaction model where they match; empty means built-in only.
+    #[serde(default)]
+    pub reactions: Vec<ReactionFile>,
 }
 
 /// The six trait distributions.
@@ -160,6 +167,7 @@ impl TryFrom<PersonaFile> for PersonaSpec {
                 formality: file.style.formality.into(),
                 typo_rate: file.style.typo_rate.into(),
             },
+            reactions: file.reactions.iter().map(Into::into).collect(),
             vague_opening: file.vague_opening,
             demand_human_at: file.demand_human_at,
             abandon_at: file.abandon_at,
@@ -284,6 +292,11 @@ impl PersonaFile {
                 push(&mut out, "intents", &["intents"], "intent ids must not be empty".to_owned());
             } else if self.intents[..idx].contains(id) {
                 push(&mut out, "intents", &["intents"], format!("intent `{id}` is listed twice"));
+            }
+        }
+        for (idx, row) in self.reactions.iter().enumerate() {
+            for message in reactions::problems(idx, row) {
+                push(&mut out, "reactions", &["reactions"], message);
             }
         }
         out

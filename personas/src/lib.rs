@@ -38,6 +38,12 @@
 //! may be left out, and default to `Fixed(0.5)` and `Fixed(0.0)`, which leave the text exactly as it was before
 //! styles.
 //!
+//! `reactions` (optional) is a reaction table, P(customer response | agent act, customer state), whose rows replace
+//! the built-in reaction model where they match, first match first:
+//! `reactions: [(on: Deny, when: FrustrationAtLeast(0.5), respond: [(DemandHuman, Fixed(0.6)), (Insist,
+//! Trait(Pushiness)), (Acknowledge, Rest)])]`. One draw picks the response: each takes its chance in order and
+//! `Rest` what is left; the agent's act still moves the customer's mood as usual.
+//!
 //! Syntax and type errors name the file and the parser's line:column; semantic problems are all reported at once,
 //! each with the position of the offending field. [`realise`] turns dialogue acts into English.
 #![warn(missing_docs)]
@@ -54,7 +60,10 @@ use std::path::{Path, PathBuf};
 use sim_core::spec::PersonaSpec;
 
 pub use error::{LoadError, Located, Problem};
-pub use file::{DistFile, MoodFile, PersonaFile, StyleFile, TraitsFile};
+pub use file::{
+    AgentActFile, ChanceFile, DistFile, MoodFile, PersonaFile, ReactionFile, ResponseFile,
+    StyleFile, TraitFile, TraitsFile, WhenFile,
+};
 
 /// The built-in personas: (id, RON source), embedded so they load wherever the binary runs.
 const BUILT_IN: [(&str, &str); 4] = [

@@ -345,7 +345,7 @@ fn syntax_error_position() {
 fn unknown_field() {
     check(
         &calm_with(&[("    weight", "    colour: 3,\n    weight")]),
-        "p/calm.ron:6:5: Unexpected field named `colour` in `Persona`, expected one of `description`, `weight`, `traits`, `style`, `vague_opening`, `demand_human_at`, `abandon_at`, `mood`, `impostor`, or `intents` instead",
+        "p/calm.ron:6:5: Unexpected field named `colour` in `Persona`, expected one of `description`, `weight`, `traits`, `style`, `vague_opening`, `demand_human_at`, `abandon_at`, `mood`, `impostor`, `intents`, or `reactions` instead",
     );
 }
 #[test]
@@ -430,4 +430,38 @@ fn calm_resolves_mostly() {
     let out = engine.run(3, 0..1000);
     let resolved = out.episodes.iter().filter(|record| record.resolved).count();
     assert!(resolved >= 900, "{resolved} of 1000 resolved");
+}
+
+#[test]
+fn reaction_table_parses_into_rules() {
+    let spec = load_built_in("impatient").unwrap();
+    assert_eq!(spec.reactions.len(), 1);
+    let row = &spec.reactions[0];
+    assert_eq!(row.on, sim_core::act::ActKind::Deny);
+    assert_eq!(row.when, sim_core::spec::ReactionWhen::FrustrationAtLeast(0.5));
+    assert_eq!(row.responses.len(), 3);
+    assert_eq!(
+        row.responses[2],
+        (sim_core::spec::Response::Acknowledge, sim_core::spec::Chance::Rest)
+    );
+}
+
+#[test]
+fn reaction_table_problems_are_all_reported() {
+    let table = "    reactions: [(on: Ask, when: FrustrationBelow(2), respond: [(Leave, Rest), (Answer, Fixed(0.7)), (OffTopic, Fixed(0.6))])],\n    mood: (";
+    check(
+        &calm_with(&[("    mood: (", table)]),
+        "p/calm.ron:25:5: reactions: row 0 (on Ask): frustration level must be in [0, 1], got 2\n\
+         p/calm.ron:25:5: reactions: row 0 (on Ask): Rest must be the last response\n\
+         p/calm.ron:25:5: reactions: row 0 (on Ask): fixed chances add up to 1.2999999999999998, more than 1",
+    );
+}
+
+#[test]
+fn reaction_table_rejects_acts_a_customer_does_not_answer() {
+    let table = "    reactions: [(on: Close, respond: [(Leave, Rest)])],\n    mood: (";
+    let got = parse_persona(&calm_with(&[("    mood: (", table)]), Path::new("p/calm.ron"))
+        .unwrap_err()
+        .to_string();
+    assert!(got.starts_with("p/calm.ron:25:") && got.contains("Close"), "{got}");
 }

@@ -5,7 +5,10 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Beta, Distribution, Normal};
 
 use crate::act::{Act, ActKind, MAX_VALUES, Slot, SlotSet};
-use crate::spec::{AccountField, Dist, IntentId, IntentSpec, Outcome, PersonaSpec};
+use crate::spec::{
+    AccountField, Chance, Dist, IntentId, IntentSpec, Outcome, PersonaSpec, ReactionRule,
+    ReactionWhen, Response, TraitRef,
+};
 use crate::world::{WorldState, pools};
 
 /// Traits drawn once per episode from the persona's distributions.
@@ -215,7 +218,22 @@ impl Customer {
         rng: &mut ChaCha8Rng,
     ) -> (Act, &'static str) {
         let mood = &persona.mood;
-        let (act, why) = match agent.kind {
+        let table_row =
+            persona.reactions.iter().find(|row| row.on == agent.kind && self.in_state(row.when));
+        let (act, why) = match table_row {
+            Some(row) => self.react_by_table(row, agent, mood, rng),
+            None => self.react_by_default(agent, mood, rng),
+        };
+        self.settle(agent, act, why, turn)
+    }
+
+    fn react_by_default(
+        &mut self,
+        agent: &Act,
+        mood: &crate::spec::MoodParams,
+        rng: &mut ChaCha8Rng,
+    ) -> (Act, &'static str) {
+        match agent.kind {
             ActKind::Greet | ActKind::AskNeed => {
                 if self.stated_need {
                     self.bump(mood.repeated_question);
@@ -268,7 +286,88 @@ impl Customer {
                 self.bump(mood.irrelevant);
                 (Act::bare(ActKind::OffTopic), "agent act is not one a customer answers")
             }
+        }
+    }
+
+    fn in_state(&self, when: ReactionWhen) -> bool {
+        match when {
+            ReactionWhen::Always => true,
+            ReactionWhen::FrustrationAtLeast(level) => self.frustration >= level,
+            ReactionWhen::FrustrationBelow(level) => self.frustration < level,
+            ReactionWhen::DenialsAtLeast(count) => self.denials >= count,
+        }
+    }
+
+    /// Answers from the persona's reaction table: the agent's act moves the mood as usual, then one draw picks
+    /// the response.
+    fn react_by_table(
+        &mut self,
+        row: &ReactionRule,
+        agent: &Act,
+        mood: &crate::spec::MoodParams,
+        rng: &mut ChaCha8Rng,
+    ) -> (Act, &'static str) {
+        let delta = match agent.kind {
+            ActKind::Ask => {
+                mood.repeated_question * f64::from(SlotSet(agent.slots.0 & self.told.0).len())
+            }
+            ActKind::Greet | ActKind::AskNeed if self.stated_need => mood.repeated_question,
+            ActKind::InformResult | ActKind::Disclose => mood.progress,
+            ActKind::Deny => mood.denial,
+            ActKind::Apologize => mood.apology,
+            ActKind::Filler => mood.irrelevant,
+            _ => 0.0,
         };
+        self.bump(delta);
+        if agent.kind == ActKind::Deny {
+            self.denials += 1;
+        }
+        let draw: f64 = rng.random();
+        let mut mass: f64 = 0.0;
+        let mut chosen =
+            row.responses.last().map_or(Response::Acknowledge, |(response, _)| *response);
+        for (response, chance) in &row.responses {
+            mass += match chance {
+                Chance::Fixed(p) => *p,
+                Chance::Trait(TraitRef::Cooperativeness) => self.traits.cooperativeness,
+                Chance::Trait(TraitRef::Honesty) => self.traits.honesty,
+                Chance::Trait(TraitRef::Pushiness) => self.traits.pushiness,
+                Chance::Trait(TraitRef::RecallError) => self.traits.recall_error,
+                Chance::Trait(TraitRef::Frustration) => self.frustration,
+                Chance::Rest => (1.0 - mass).max(0.0),
+            };
+            if draw < mass {
+                chosen = *response;
+                break;
+            }
+        }
+        let why = "persona reaction table";
+        match chosen {
+            Response::Answer if agent.kind == ActKind::Ask => {
+                let (act, _) = self.answer(agent.slots, rng);
+                (act, why)
+            }
+            Response::Answer | Response::Acknowledge => (Act::bare(ActKind::Acknowledge), why),
+            Response::Insist => (Act { intent: self.intent, ..Act::bare(ActKind::Insist) }, why),
+            Response::DemandHuman => {
+                self.human_demands = self.human_demands.saturating_add(1);
+                (Act::bare(ActKind::DemandHuman), why)
+            }
+            Response::OffTopic => (Act::bare(ActKind::OffTopic), why),
+            Response::Nudge => (Act::bare(ActKind::Nudge), why),
+            Response::Leave => (Act::bare(ActKind::Leave), why),
+            Response::ThankBye => (Act::bare(ActKind::ThankBye), why),
+        }
+    }
+
+    /// What every reaction goes through: patience and frustration may still end or escalate the conversation.
+    fn settle(
+        &mut self,
+        agent: &Act,
+        act: Act,
+        why: &'static str,
+        turn: u16,
+    ) -> (Act, &'static str) {
         // A customer who just heard their request is done, or is being wrapped up, does not storm off.
         if matches!(
             agent.kind,
@@ -285,7 +384,7 @@ impl Customer {
         }
         if self.frustration >= self.demand_human_at
             && self.human_demands < 2
-            && act.kind != ActKind::Inform
+            && !matches!(act.kind, ActKind::Inform | ActKind::DemandHuman)
         {
             self.human_demands += 1;
             return (Act::bare(ActKind::DemandHuman), "frustrated enough to ask for a human");

@@ -290,6 +290,8 @@ pub struct PersonaSpec {
     pub recall_error: Dist,
     /// How the surface realiser writes for this persona.
     pub style: StyleSpec,
+    /// Reaction table rows that replace the built-in reaction model where they match (first match wins).
+    pub reactions: Vec<ReactionRule>,
     /// P(the opening turn is vague rather than stating the need).
     pub vague_opening: f64,
     /// Frustration at which the customer demands a human.
@@ -302,6 +304,77 @@ pub struct PersonaSpec {
     pub impostor: bool,
     /// Intents this persona can hold (empty: all).
     pub intents: Vec<String>,
+}
+
+/// A row of a persona's reaction table: P(customer response | agent act, customer state).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReactionRule {
+    /// The agent act this row answers.
+    pub on: crate::act::ActKind,
+    /// The customer state in which it applies.
+    pub when: ReactionWhen,
+    /// Responses with their chances, tried in order; one draw decides.
+    pub responses: Vec<(Response, Chance)>,
+}
+
+/// When a reaction row applies, judged before the agent's act moves the customer's mood.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ReactionWhen {
+    /// Always.
+    Always,
+    /// Frustration is at least this.
+    FrustrationAtLeast(f64),
+    /// Frustration is below this.
+    FrustrationBelow(f64),
+    /// The customer has been denied at least this many times before.
+    DenialsAtLeast(u8),
+}
+
+/// What a customer can answer with in a reaction table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Response {
+    /// Give the asked values they know (the built-in answer model; only meaningful after `Ask`).
+    Answer,
+    /// Accept what was said.
+    Acknowledge,
+    /// Repeat the request.
+    Insist,
+    /// Ask for a human.
+    DemandHuman,
+    /// Talk about something else.
+    OffTopic,
+    /// Nudge the agent.
+    Nudge,
+    /// Leave.
+    Leave,
+    /// Thank and say they need nothing more.
+    ThankBye,
+}
+
+/// The chance of a response.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Chance {
+    /// A fixed probability.
+    Fixed(f64),
+    /// The customer's drawn trait (or current frustration) as the probability.
+    Trait(TraitRef),
+    /// Whatever probability the earlier responses left.
+    Rest,
+}
+
+/// A customer trait usable as a probability.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TraitRef {
+    /// P(answer what was asked).
+    Cooperativeness,
+    /// P(not inventing).
+    Honesty,
+    /// P(re-asking after a denial).
+    Pushiness,
+    /// P(misremembering).
+    RecallError,
+    /// Current frustration.
+    Frustration,
 }
 
 /// Writing style: drawn per customer, used by the surface realiser only (never by the engine's decisions).

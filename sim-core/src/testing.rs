@@ -106,6 +106,7 @@ pub fn calm_persona() -> PersonaSpec {
         pushiness: Dist::Uniform(0.0, 0.2),
         recall_error: Dist::Uniform(0.0, 0.04),
         style: StyleSpec::default(),
+        reactions: Vec::new(),
         vague_opening: 0.1,
         demand_human_at: 0.8,
         abandon_at: 0.95,

@@ -94,3 +94,30 @@ fn a_failing_agent_marks_its_episodes_and_the_rest_are_untouched() {
         }
     }
 }
+
+#[test]
+fn a_reaction_table_replaces_the_built_in_reaction_where_it_matches() {
+    use crate::spec::{Chance, ReactionRule, ReactionWhen, Response};
+    let scenario = Arc::new(tiny_scenario());
+    let mut persona = calm_persona();
+    // This customer never answers a question: the agent can do nothing but ask again.
+    persona.reactions = vec![ReactionRule {
+        on: crate::act::ActKind::Ask,
+        when: ReactionWhen::Always,
+        responses: vec![(Response::OffTopic, Chance::Fixed(1.0))],
+    }];
+    let personas: Arc<[PersonaSpec]> = vec![persona].into();
+    let agent = crate::agents::built_in("by-the-book", &scenario).unwrap();
+    let mut engine = Engine::new(scenario, personas, agent, EngineConfig { slots: 8 }).unwrap();
+    let out = engine.run(3, 0..200);
+    for record in &out.episodes {
+        assert!(!record.resolved, "episode {} resolved without answers", record.episode);
+        let informs = out
+            .turns_of(record)
+            .iter()
+            .filter(|row| row.act.is_some_and(|act| act.kind == crate::act::ActKind::Inform))
+            .count();
+        assert_eq!(informs, 0);
+        assert!(out.turns_of(record).iter().any(|row| row.why == "persona reaction table"));
+    }
+}
