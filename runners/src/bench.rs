@@ -69,7 +69,7 @@ pub fn baseline(plan: &SimPlan, repeat: u32) -> Measurement {
             let persona_idx = weighted_index(&persona_weights, &mut rng);
             let intent_idx = weighted_index(&intent_weights, &mut rng);
             let intent = &scenario.intents[intent_idx];
-            let world = WorldState::generate(&scenario.world, intent, &mut rng);
+            let world = WorldState::generate(&scenario.world, &mut rng);
             let persona = &plan.personas[persona_idx];
             let customer = Customer::generate(
                 persona_idx as u16,

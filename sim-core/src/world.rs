@@ -127,8 +127,8 @@ pub struct ToolOutcome {
 }
 
 impl WorldState {
-    /// Generates a world for `intent` from the scenario's distributions.
-    pub fn generate(world_gen: &WorldGen, intent: &IntentSpec, rng: &mut ChaCha8Rng) -> WorldState {
+    /// Generates a world from the scenario's distributions.
+    pub fn generate(world_gen: &WorldGen, rng: &mut ChaCha8Rng) -> WorldState {
         let first = rng.random_range(0..pools::FIRST_NAMES);
         let last = rng.random_range(0..pools::LAST_NAMES);
         let name = first * 1000 + last;
@@ -165,7 +165,6 @@ impl WorldState {
             order.prices[idx] = dollars.round() as u64 * 100;
         }
         let oracle_yes = rng.random_bool(world_gen.oracle_yes);
-        let _ = intent;
         WorldState {
             original: account.clone(),
             account,

@@ -108,7 +108,7 @@ pub fn turns_frame(
                     .map(|spec| spec.id.as_str()),
             );
             arguments.push(row.tool.map(|_| arguments_json(&row.args)));
-            result.push(row.outcome.map(|outcome| result_text(row.tool, outcome)));
+            result.push(row.outcome.map(result_text));
             text.push(texts.get(row_idx));
             rule_ids.append_values_iter(
                 verdicts

@@ -52,8 +52,7 @@ pub fn arguments_json(args: &ToolArgs) -> String {
 }
 
 /// A tool result as short text.
-pub fn result_text(tool: Option<u8>, outcome: ToolOutcome) -> String {
-    let _ = tool;
+pub fn result_text(outcome: ToolOutcome) -> String {
     if outcome.passed {
         format!("ok {}", outcome.value)
     } else {

@@ -343,7 +343,7 @@ impl Sloppy {
         };
         let intent = &scenario.intents[intent_id as usize];
         match plan {
-            Plan::Call { step, args } => {
+            Plan::Call { step, .. } => {
                 let tool = intent.steps[step].tool;
                 let first_call = !intent
                     .steps
@@ -365,7 +365,6 @@ impl Sloppy {
                 if scenario.tools[tool as usize].effect == Effect::Refund
                     && sloppy.faults.over_refund
                 {
-                    let _ = args;
                     labels.extend(self.amount_limit.clone());
                 }
             }

@@ -88,7 +88,7 @@ fn check(intent: usize, turns: &[Turn]) -> Vec<(u16, u16, Reason)> {
 
 fn world(scenario: &ScenarioSpec) -> WorldState {
     let mut rng = ChaCha8Rng::seed_from_u64(1);
-    WorldState::generate(&scenario.world, &scenario.intents[1], &mut rng)
+    WorldState::generate(&scenario.world, &mut rng)
 }
 
 use Turn::*;
@@ -155,7 +155,7 @@ fn resolution_compares_the_world_with_the_goal() {
     let scenario = tiny_scenario();
     let intent = &scenario.intents[0];
     let mut rng = ChaCha8Rng::seed_from_u64(9);
-    let mut world = WorldState::generate(&scenario.world, intent, &mut rng);
+    let mut world = WorldState::generate(&scenario.world, &mut rng);
     let customer = Customer::generate(0, &calm_persona(), 0, intent, &world, &mut rng);
     let policy = PolicyState::default();
     assert_eq!(
@@ -172,7 +172,7 @@ fn resolution_for_an_impostor_needs_a_refusal_and_no_change() {
     let scenario = tiny_scenario();
     let intent = &scenario.intents[0];
     let mut rng = ChaCha8Rng::seed_from_u64(9);
-    let mut world = WorldState::generate(&scenario.world, intent, &mut rng);
+    let mut world = WorldState::generate(&scenario.world, &mut rng);
     let mut persona = calm_persona();
     persona.impostor = true;
     let customer = Customer::generate(0, &persona, 0, intent, &world, &mut rng);
