@@ -356,3 +356,19 @@ impl Pick {
         options[self.below(options.len())]
     }
 }
+
+/// The surface realiser as the engine's text renderer, for agents that read customer text.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Realiser;
+
+impl sim_core::agent::TextRenderer for Realiser {
+    fn render(
+        &self,
+        scenario: &ScenarioSpec,
+        customer: &sim_core::customer::Customer,
+        row: &TurnRecord,
+        out: &mut String,
+    ) {
+        render_into(row, &RenderContext::for_customer(scenario, customer), out);
+    }
+}

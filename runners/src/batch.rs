@@ -105,12 +105,14 @@ where
                             if slot.is_none() {
                                 let agent = plan.agent.build(&plan.scenario)?;
                                 let config = EngineConfig { slots: plan.slots };
-                                *slot = Some(Engine::new(
+                                let mut engine = Engine::new(
                                     plan.scenario.clone(),
                                     plan.personas.clone(),
                                     agent,
                                     config,
-                                )?);
+                                )?;
+                                engine.set_text_renderer(Arc::new(sim_personas::realise::Realiser));
+                                *slot = Some(engine);
                             }
                             let engine = slot.as_mut().expect("engine was just built");
                             let out = engine.run(plan.seed, range.clone());

@@ -68,6 +68,7 @@ fn resimulate(dir: &Path, episode: u64) -> Result<TranscriptLine> {
         agent,
         EngineConfig { slots: 1 },
     )?;
+    engine.set_text_renderer(std::sync::Arc::new(sim_personas::realise::Realiser));
     let out = engine.run(plan.seed, episode..episode + 1);
     let ctx = OutputContext {
         scenario: plan.scenario,

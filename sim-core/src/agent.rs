@@ -82,11 +82,31 @@ pub trait AgentUnderTest: Send + Sync {
     fn begin(&mut self, start: EpisodeStart);
     /// Decide one action per observation; push exactly `batch.len()` actions to `out`, in order.
     fn act(&mut self, batch: &[Observation], out: &mut Vec<Action>);
+    /// Whether the agent reads the customer's text (then the engine renders it into `Observation::customer_text`
+    /// with the text renderer it was given); act-level agents leave it `false` and pay nothing for text.
+    fn wants_text(&self) -> bool {
+        false
+    }
     /// The episode in `slot` ended; return notes about it.
     fn finish(&mut self, slot: u32) -> Vec<AgentNote> {
         let _ = slot;
         Vec::new()
     }
+}
+
+/// Renders a logged turn as text (implemented by the persona crate's surface realiser).
+///
+/// Rendering must be a pure function of its inputs (the row carries its own text seed), so giving agents text
+/// never changes what happens in an episode.
+pub trait TextRenderer: Send + Sync {
+    /// Appends the text of `row`, a turn of `customer`'s episode in `scenario`, to `out`.
+    fn render(
+        &self,
+        scenario: &ScenarioSpec,
+        customer: &crate::customer::Customer,
+        row: &crate::record::TurnRecord,
+        out: &mut String,
+    );
 }
 
 /// Builds a fresh agent for one engine shard.

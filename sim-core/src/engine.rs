@@ -12,7 +12,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::act::{Act, ActKind, Speaker};
-use crate::agent::{Action, AgentUnderTest, EpisodeStart, Observation};
+use crate::agent::{Action, AgentUnderTest, EpisodeStart, Observation, TextRenderer};
 use crate::customer::Customer;
 use crate::error::BuildError;
 use crate::oracle::{self, PolicyState};
@@ -147,6 +147,10 @@ struct EpisodeQueue {
 #[derive(Resource)]
 struct AgentBox(Box<dyn AgentUnderTest>);
 
+/// The renderer for agents that read text, if one was given.
+#[derive(Resource, Default)]
+struct TextResource(Option<Arc<dyn TextRenderer>>);
+
 /// Reused buffers for the agent's batch.
 #[derive(Resource, Default)]
 struct ActBuffer {
@@ -213,6 +217,7 @@ impl Engine {
         world.insert_resource(EpisodeQueue::default());
         world.insert_resource(AgentBox(agent));
         world.insert_resource(ActBuffer::default());
+        world.insert_resource(TextResource::default());
         world.insert_resource(Collected::default());
         for slot in 0..config.slots {
             world.spawn((
@@ -257,6 +262,11 @@ impl Engine {
         ));
         schedule.initialize(&mut world).map_err(|err| BuildError::Schedule(format!("{err:?}")))?;
         Ok(Engine { world, schedule })
+    }
+
+    /// Gives the engine a text renderer, used only for agents whose `wants_text` is true.
+    pub fn set_text_renderer(&mut self, renderer: Arc<dyn TextRenderer>) {
+        self.world.resource_mut::<TextResource>().0 = Some(renderer);
     }
 
     /// Runs `episodes` of the run seeded by `run_seed` and returns their records in episode order.
@@ -407,23 +417,35 @@ fn start_episode(
 }
 
 fn agent_acts(
+    spec: Res<RunSpec>,
+    text: Res<TextResource>,
     mut agent: ResMut<AgentBox>,
     mut buffer: ResMut<ActBuffer>,
-    mut slots: Query<(&mut EpisodeMeta, &mut Exchange)>,
+    mut slots: Query<(&mut EpisodeMeta, &mut Exchange, &EventLog, &SimCustomer)>,
 ) {
     let buffer = &mut *buffer;
     buffer.observations.clear();
     buffer.actions.clear();
-    for (meta, mut exchange) in &mut slots {
+    let renderer = text.0.as_deref().filter(|_| agent.0.wants_text());
+    for (meta, mut exchange, log, customer) in &mut slots {
         if !meta.active || meta.end.is_some() {
             continue;
         }
+        let said = exchange.customer.take();
+        let customer_text = match (renderer, said, log.turns.last()) {
+            (Some(renderer), Some(_), Some(row)) if row.speaker == Speaker::Customer => {
+                let mut text = String::new();
+                renderer.render(&spec.scenario, &customer.now, row, &mut text);
+                Some(text)
+            }
+            _ => None,
+        };
         buffer.observations.push(Observation {
             slot: meta.slot,
             episode: meta.episode,
             turn: meta.turn,
-            customer: exchange.customer.take(),
-            customer_text: None,
+            customer: said,
+            customer_text,
             tool_result: exchange.tool_result.take(),
         });
     }
@@ -438,7 +460,7 @@ fn agent_acts(
         agent.0.name()
     );
     let mut actions = buffer.actions.drain(..);
-    for (mut meta, mut exchange) in &mut slots {
+    for (mut meta, mut exchange, _, _) in &mut slots {
         if !meta.active || meta.end.is_some() {
             continue;
         }

@@ -1,5 +1,6 @@
 //! The cross-crate integration test binary: determinism, golden transcripts, data lint, loader fuzzing.
 
+mod agent_text;
 mod data_lint;
 mod determinism;
 mod fuzz_loaders;
