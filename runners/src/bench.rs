@@ -91,3 +91,35 @@ pub fn baseline(plan: &SimPlan, repeat: u32) -> Measurement {
         turns_per_second: 0.0,
     }
 }
+
+/// `rehearse bench`: for the scenario named (or every built-in one with `--scenario all`), the baseline and the
+/// engine on 1 and all threads, printed as a table.
+pub fn run(args: &crate::cli::BenchArgs) -> Result<()> {
+    let scenarios: Vec<String> = if args.sim.scenario == "all" {
+        sim_scenarios::list_built_in().into_iter().map(|(id, _)| id).collect()
+    } else {
+        vec![args.sim.scenario.clone()]
+    };
+    println!("{} episodes per measurement, best of {}", args.episodes, args.repeat);
+    for scenario in scenarios {
+        let sim = crate::cli::SimArgs { scenario, ..args.sim.clone() };
+        let plan = crate::setup::plan(&sim, args.episodes)?;
+        let all = plan.threads;
+        let base = baseline(&plan, args.repeat);
+        let one = engine(&plan, 1, args.repeat)?;
+        let many = engine(&plan, all, args.repeat)?;
+        for m in [&base, &one, &many] {
+            println!(
+                "{:<45} threads {:>2}  {:>12.0} episodes/s  {:>13.0} turns/s",
+                m.name, m.threads, m.episodes_per_second, m.turns_per_second
+            );
+        }
+        println!(
+            "engine/baseline (1 thread): {:.3}   scaling {} threads / 1 thread: {:.2}x\n",
+            one.episodes_per_second / base.episodes_per_second,
+            all,
+            many.episodes_per_second / one.episodes_per_second
+        );
+    }
+    Ok(())
+}

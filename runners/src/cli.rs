@@ -19,7 +19,7 @@ Examples:
   rehearse run --agent sloppy --episodes 20000 --out runs/sloppy
   rehearse run --persona calm --persona confused --seed 42 --threads 2
   rehearse replay --out runs/demo --episode 42     one transcript with hidden state and verdicts
-  rehearse bench                                   engine throughput on 1 and all threads
+  rehearse bench --scenario all                    engine throughput of every built-in scenario, 1 and all threads
   rehearse list                                    built-in scenarios, personas and agents
   rehearse lint my-scenarios/                      check every scenario and persona .ron file in a folder
 
@@ -43,7 +43,8 @@ pub enum Command {
     Run(RunArgs),
     /// Print one episode of a finished run: transcript, hidden customer state and verdicts at their turns.
     Replay(ReplayArgs),
-    /// Measure engine throughput (episodes/s, turns/s) on 1 and all threads; writes no files.
+    /// Measure engine throughput (episodes/s, turns/s) on 1 and all threads; writes no files; `--scenario all`
+    /// measures every built-in scenario.
     Bench(BenchArgs),
     /// List the built-in scenarios, personas and agents.
     List,

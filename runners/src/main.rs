@@ -39,26 +39,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
             print!("{}", replay::render(&line));
         }
-        Command::Bench(args) => {
-            let plan = setup::plan(&args.sim, args.episodes)?;
-            let all = plan.threads;
-            let base = bench::baseline(&plan, args.repeat);
-            let one = bench::engine(&plan, 1, args.repeat)?;
-            let many = bench::engine(&plan, all, args.repeat)?;
-            println!("{} episodes per measurement, best of {}", args.episodes, args.repeat);
-            for m in [&base, &one, &many] {
-                println!(
-                    "{:<45} threads {:>2}  {:>12.0} episodes/s  {:>13.0} turns/s",
-                    m.name, m.threads, m.episodes_per_second, m.turns_per_second
-                );
-            }
-            println!(
-                "engine/baseline (1 thread): {:.3}   scaling {} threads / 1 thread: {:.2}x",
-                one.episodes_per_second / base.episodes_per_second,
-                all,
-                many.episodes_per_second / one.episodes_per_second
-            );
-        }
+        Command::Bench(args) => bench::run(&args)?,
         Command::List => print!("{}", list::render()),
         Command::Lint(args) => {
             let report = lint::lint(&args.paths);
