@@ -1,0 +1,401 @@
+//! The systems of a tick, one function per phase, and episode start-up; registered in order by `Engine::new`.
+
+use bevy_ecs::prelude::*;
+use rand::Rng;
+
+use super::*;
+
+/// Resets a slot for a new episode and logs the customer's opening turn.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn start_episode(
+    spec: &RunSpec,
+    agent: &mut dyn AgentUnderTest,
+    episode: u64,
+    meta: &mut EpisodeMeta,
+    rng: &mut EpisodeRng,
+    world: &mut EpisodeWorld,
+    exchange: &mut Exchange,
+    log: &mut EventLog,
+    judgement: &mut Judgement,
+) -> SimCustomer {
+    let seed = episode_seed(spec.run_seed, spec.scenario_key, episode);
+    rng.0 = episode_rng(seed);
+    let rng = &mut rng.0;
+    let persona_idx = weighted_index(&spec.persona_weights, rng);
+    let persona = &spec.personas[persona_idx];
+    let (intent_ids, intent_weights) = &spec.persona_intents[persona_idx];
+    let intent_id = intent_ids[weighted_index(intent_weights, rng)];
+    let intent = &spec.scenario.intents[intent_id as usize];
+    world.0 = WorldState::generate(&spec.scenario.world, rng);
+    let mut customer =
+        Customer::generate(persona_idx as u16, persona, intent_id, intent, &world.0, rng);
+    let at_start = customer.clone();
+    let agent_seed = rng.random::<u64>();
+    let opening = customer.open(persona, rng);
+    *meta = EpisodeMeta {
+        slot: meta.slot,
+        active: true,
+        episode,
+        seed,
+        turn: 1,
+        end: None,
+        acted: false,
+    };
+    *exchange = Exchange { pending: None, customer: Some(opening), tool_result: None };
+    log.turns.clear();
+    log.turns.push(TurnRecord {
+        turn: 0,
+        speaker: Speaker::Customer,
+        act: Some(opening),
+        tool: None,
+        args: ToolArgs::default(),
+        outcome: None,
+        text: None,
+        text_seed: rng.random(),
+        frustration: customer.frustration as f32,
+        why: if opening.kind == ActKind::StateNeed {
+            "opens with the need"
+        } else {
+            "opens vaguely"
+        },
+    });
+    judgement.policy = PolicyState::default();
+    judgement.verdicts.clear();
+    agent.begin(EpisodeStart { slot: meta.slot, episode, agent_seed });
+    SimCustomer { now: customer, at_start }
+}
+
+pub(super) fn agent_acts(
+    spec: Res<RunSpec>,
+    text: Res<TextResource>,
+    mut agent: ResMut<AgentBox>,
+    mut buffer: ResMut<ActBuffer>,
+    mut slots: Query<(&mut EpisodeMeta, &mut Exchange, &EventLog, &SimCustomer)>,
+) {
+    let buffer = &mut *buffer;
+    buffer.observations.clear();
+    buffer.actions.clear();
+    let renderer = text.0.as_deref().filter(|_| agent.0.wants_text());
+    for (meta, mut exchange, log, customer) in &mut slots {
+        if !meta.active || meta.end.is_some() {
+            continue;
+        }
+        let said = exchange.customer.take();
+        let customer_text = match (renderer, said, log.turns.last()) {
+            (Some(renderer), Some(_), Some(row)) if row.speaker == Speaker::Customer => {
+                let mut text = String::new();
+                renderer.render(&spec.scenario, &customer.now, row, &mut text);
+                Some(text)
+            }
+            _ => None,
+        };
+        buffer.observations.push(Observation {
+            slot: meta.slot,
+            episode: meta.episode,
+            turn: meta.turn,
+            customer: said,
+            customer_text,
+            tool_result: exchange.tool_result.take(),
+        });
+    }
+    if buffer.observations.is_empty() {
+        return;
+    }
+    agent.0.act(&buffer.observations, &mut buffer.actions);
+    assert_eq!(
+        buffer.actions.len(),
+        buffer.observations.len(),
+        "agent {} returned the wrong number of actions",
+        agent.0.name()
+    );
+    let mut actions = buffer.actions.drain(..);
+    for (mut meta, mut exchange, _, _) in &mut slots {
+        if !meta.active || meta.end.is_some() {
+            continue;
+        }
+        exchange.pending = actions.next();
+        meta.acted = true;
+    }
+}
+
+pub(super) fn apply_agent_turns(
+    spec: Res<RunSpec>,
+    mut slots: Query<(
+        &mut EpisodeMeta,
+        &mut EpisodeRng,
+        &mut EpisodeWorld,
+        &mut Exchange,
+        &mut EventLog,
+        &SimCustomer,
+    )>,
+) {
+    let scenario = &*spec.scenario;
+    for (mut meta, mut rng, mut world, mut exchange, mut log, customer) in &mut slots {
+        if !meta.acted {
+            continue;
+        }
+        let turn = meta.turn;
+        let frustration = customer.now.frustration as f32;
+        let text_seed = rng.0.random();
+        let pending = exchange.pending.take();
+        let row = match pending.as_ref() {
+            Some(Action::Call { tool, args }) => {
+                let intent = &scenario.intents[customer.now.intent as usize];
+                let outcome = if (*tool as usize) < scenario.tools.len() {
+                    world.0.apply(scenario, intent, *tool, args)
+                } else {
+                    crate::world::ToolOutcome { passed: false, value: 0 }
+                };
+                exchange.tool_result = Some((*tool, outcome));
+                TurnRecord {
+                    turn,
+                    speaker: Speaker::Tool,
+                    act: None,
+                    tool: Some(*tool),
+                    args: *args,
+                    outcome: Some(outcome),
+                    text: None,
+                    text_seed,
+                    frustration,
+                    why: "",
+                }
+            }
+            Some(Action::Say { act, text }) => TurnRecord {
+                turn,
+                speaker: Speaker::Agent,
+                act: Some(*act),
+                tool: None,
+                args: ToolArgs::default(),
+                outcome: None,
+                text: text.as_deref().map(Box::from),
+                text_seed,
+                frustration,
+                why: "",
+            },
+            Some(Action::Fail { reason }) => {
+                meta.end = Some(EndReason::AgentFailed);
+                TurnRecord {
+                    turn,
+                    speaker: Speaker::Agent,
+                    act: None,
+                    tool: None,
+                    args: ToolArgs::default(),
+                    outcome: None,
+                    text: Some(format!("[agent failed: {reason}]").into()),
+                    text_seed,
+                    frustration,
+                    why: "",
+                }
+            }
+            None => unreachable!("every acting episode has a pending action"),
+        };
+        exchange.pending = pending;
+        log.turns.push(row);
+        meta.turn += 1;
+    }
+}
+
+pub(super) fn observe_policy(
+    spec: Res<RunSpec>,
+    mut slots: Query<(&EpisodeMeta, &EventLog, &SimCustomer, &EpisodeWorld, &mut Judgement)>,
+) {
+    let scenario = &*spec.scenario;
+    for (meta, log, customer, world, mut judgement) in &mut slots {
+        if !meta.acted {
+            continue;
+        }
+        let judgement = &mut *judgement;
+        let intent = &scenario.intents[customer.now.intent as usize];
+        let row = log.turns.last().expect("the agent's turn was logged");
+        if let (Some(tool), Some(outcome)) = (row.tool, row.outcome) {
+            if (tool as usize) < scenario.tools.len() {
+                let refunded_before = refunded_before(scenario, &log.turns);
+                oracle::judge_call(
+                    scenario,
+                    intent,
+                    &world.0,
+                    refunded_before,
+                    &mut judgement.policy,
+                    row.turn,
+                    tool,
+                    &row.args,
+                    &mut judgement.verdicts,
+                );
+                oracle::record_call(scenario, &mut judgement.policy, tool, outcome);
+            }
+        } else if let Some(act) = row.act {
+            oracle::judge_say(
+                scenario,
+                intent,
+                &world.0,
+                &mut judgement.policy,
+                &log.turns,
+                row.turn,
+                &act,
+                &mut judgement.verdicts,
+            );
+        }
+        oracle::judge_obligations(
+            scenario,
+            &mut judgement.policy,
+            &log.turns,
+            &mut judgement.verdicts,
+        );
+    }
+}
+
+/// Cents refunded by refund calls logged before the last row.
+fn refunded_before(scenario: &ScenarioSpec, turns: &[TurnRecord]) -> u64 {
+    let (_, earlier) = turns.split_last().unwrap_or((&turns[0], &[]));
+    earlier
+        .iter()
+        .filter(|row| {
+            row.tool.is_some_and(|tool| {
+                scenario
+                    .tools
+                    .get(tool as usize)
+                    .is_some_and(|t| t.effect == crate::spec::Effect::Refund)
+            })
+        })
+        .filter_map(|row| row.outcome.map(|outcome| outcome.value))
+        .sum()
+}
+
+pub(super) fn customer_reacts(
+    spec: Res<RunSpec>,
+    mut slots: Query<(
+        &mut EpisodeMeta,
+        &mut EpisodeRng,
+        &mut Exchange,
+        &mut EventLog,
+        &mut SimCustomer,
+    )>,
+) {
+    let max_turns = spec.scenario.max_turns;
+    for (mut meta, mut rng, mut exchange, mut log, mut customer) in &mut slots {
+        if !meta.acted {
+            continue;
+        }
+        meta.acted = false;
+        let persona = &spec.personas[customer.now.persona as usize];
+        let turn = meta.turn;
+        let reaction = match exchange.pending.take() {
+            Some(Action::Say { act, .. }) => {
+                match act.kind {
+                    ActKind::Close => meta.end = Some(EndReason::Closed),
+                    ActKind::Transfer => meta.end = Some(EndReason::Escalated),
+                    _ => {}
+                }
+                if meta.end.is_some() {
+                    None
+                } else {
+                    Some(customer.now.react(&act, persona, turn, &mut rng.0))
+                }
+            }
+            Some(Action::Call { .. }) => customer.now.wait(persona, turn),
+            Some(Action::Fail { .. }) | None => None,
+        };
+        if let Some((act, why)) = reaction {
+            if act.kind == ActKind::Leave {
+                meta.end = Some(EndReason::Abandoned);
+            }
+            exchange.customer = Some(act);
+            log.turns.push(TurnRecord {
+                turn,
+                speaker: Speaker::Customer,
+                act: Some(act),
+                tool: None,
+                args: ToolArgs::default(),
+                outcome: None,
+                text: None,
+                text_seed: rng.0.random(),
+                frustration: customer.now.frustration as f32,
+                why,
+            });
+            meta.turn += 1;
+        }
+        if meta.end.is_none() && meta.turn >= max_turns {
+            meta.end = Some(EndReason::TurnLimit);
+        }
+    }
+}
+
+#[allow(clippy::type_complexity)]
+pub(super) fn end_episodes(
+    spec: Res<RunSpec>,
+    mut agent: ResMut<AgentBox>,
+    mut queue: ResMut<EpisodeQueue>,
+    mut collected: ResMut<Collected>,
+    mut slots: Query<(
+        &mut EpisodeMeta,
+        &mut EpisodeRng,
+        &mut EpisodeWorld,
+        &mut Exchange,
+        &mut EventLog,
+        &mut Judgement,
+        &mut SimCustomer,
+    )>,
+) {
+    let scenario = &*spec.scenario;
+    let collected = &mut *collected;
+    for (mut meta, mut rng, mut world, mut exchange, mut log, mut judgement, mut customer) in
+        &mut slots
+    {
+        let Some(end) = meta.end else { continue };
+        if !meta.active {
+            continue;
+        }
+        let last_turn = meta.turn.saturating_sub(1);
+        let out = &mut collected.out;
+        let intent = &scenario.intents[customer.now.intent as usize];
+        let resolution =
+            oracle::judge_resolution(intent, &world.0, &customer.now, &judgement.policy, last_turn);
+        let resolved = resolution.passed;
+        let violations = judgement.verdicts.iter().filter(|verdict| !verdict.passed).count() as u16;
+        let verdict_start = out.verdicts.len();
+        out.verdicts.extend_from_slice(&judgement.verdicts);
+        out.verdicts.push(resolution);
+        if let Some(ending) = oracle::judge_ending(end, last_turn) {
+            out.verdicts.push(ending);
+        }
+        let turn_start = out.turns.len();
+        out.turns.append(&mut log.turns);
+        let frustration = customer.now.frustration;
+        let pending_idx = (meta.episode - collected.base) as usize;
+        let record = EpisodeRecord {
+            episode: meta.episode,
+            seed: meta.seed,
+            customer: customer.at_start.clone(),
+            end,
+            resolved,
+            violations,
+            n_turns: meta.turn,
+            final_frustration: frustration,
+            csat: oracle::csat(end, resolved, frustration),
+            turns: turn_start..out.turns.len(),
+            verdicts: verdict_start..out.verdicts.len(),
+            agent_notes: agent.0.finish(meta.slot),
+            rules_exercised: judgement.policy.exercised,
+        };
+        collected.pending[pending_idx] = Some(record);
+        queue.active -= 1;
+        if queue.next < queue.end {
+            let episode = queue.next;
+            queue.next += 1;
+            queue.active += 1;
+            *customer = start_episode(
+                &spec,
+                agent.0.as_mut(),
+                episode,
+                &mut meta,
+                &mut rng,
+                &mut world,
+                &mut exchange,
+                &mut log,
+                &mut judgement,
+            );
+        } else {
+            meta.active = false;
+        }
+    }
+}
