@@ -1,7 +1,7 @@
 //! Flat tables the realiser renders value codes from; sizes match `sim_core::world::pools`.
 //!
 //! Names, products, reasons, order options, refund methods and security answers come from the ABCD ontology
-//! (`/work/shared/data/abcd/ontology.json`); the first ten first and last names are ABCD's `customer_name` list.
+//! (`../shared/data/abcd/ontology.json`); the first ten first and last names are ABCD's `customer_name` list.
 
 use sim_core::world::pools;
 
