@@ -149,6 +149,19 @@ struct EpisodeQueue {
     active: usize,
 }
 
+impl EpisodeQueue {
+    /// The next episode to start, counted as active; `None` once the range is used up.
+    fn take_next(&mut self) -> Option<u64> {
+        if self.next >= self.end {
+            return None;
+        }
+        let episode = self.next;
+        self.next += 1;
+        self.active += 1;
+        Some(episode)
+    }
+}
+
 /// The agent under test.
 #[derive(Resource)]
 struct AgentBox(Box<dyn AgentUnderTest>);
@@ -320,12 +333,7 @@ impl Engine {
                 ) in slots.iter_mut(world)
                 {
                     meta.active = false;
-                    if queue.next >= queue.end {
-                        continue;
-                    }
-                    let episode = queue.next;
-                    queue.next += 1;
-                    queue.active += 1;
+                    let Some(episode) = queue.take_next() else { continue };
                     let fresh = start_episode(
                         &spec,
                         agent.0.as_mut(),

@@ -379,10 +379,7 @@ pub(super) fn end_episodes(
         };
         collected.pending[pending_idx] = Some(record);
         queue.active -= 1;
-        if queue.next < queue.end {
-            let episode = queue.next;
-            queue.next += 1;
-            queue.active += 1;
+        if let Some(episode) = queue.take_next() {
             *customer = start_episode(
                 &spec,
                 agent.0.as_mut(),
