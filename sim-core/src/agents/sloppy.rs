@@ -69,13 +69,9 @@ struct SloppyCase {
     skipped: u64,
     /// Gate tools whose failure was ignored.
     ignored_gates: Vec<ToolId>,
-    /// Gate tools whose latest call failed (ignored or not).
-    failed_gates: Vec<ToolId>,
     calls: u8,
     called: u64,
-    /// Tools that have succeeded at least once (bit per tool).
-    succeeded: u32,
-    /// Tools whose latest call failed (bit per tool).
+    /// Tools whose latest call failed (bit per tool); what succeeded is in `case.succeeded`.
     latest_failed: u32,
     /// Whether "anything else?" was asked since the last call, and answered.
     asked_else: bool,
@@ -99,6 +95,8 @@ pub struct Sloppy {
     confirm_close: Option<String>,
     disclosure_rules: Vec<(String, Vec<ToolId>)>,
     gate_rules: Vec<(String, Vec<ToolId>, Vec<ToolId>)>,
+    /// Every gate tool of the gate rules (bit per tool).
+    gate_tools: u32,
     requires_rules: Vec<(String, ToolId, Vec<ToolId>)>,
     limit_rules: Vec<(String, ToolId, Slot, u64, Vec<ToolId>)>,
     human_rules: Vec<(String, u8, u8)>,
@@ -152,7 +150,7 @@ impl Sloppy {
                 _ => None,
             })
             .collect();
-        let gate_rules = scenario
+        let gate_rules: Vec<(String, Vec<ToolId>, Vec<ToolId>)> = scenario
             .rules
             .iter()
             .filter_map(|rule| match &rule.kind {
@@ -162,6 +160,10 @@ impl Sloppy {
                 _ => None,
             })
             .collect();
+        let gate_tools = gate_rules
+            .iter()
+            .flat_map(|(_, gates, _)| gates.iter())
+            .fold(0u32, |mask, gate| mask | (1 << gate));
         Sloppy {
             scenario,
             config,
@@ -172,6 +174,7 @@ impl Sloppy {
             confirm_close,
             disclosure_rules,
             gate_rules,
+            gate_tools,
             requires_rules,
             limit_rules,
             human_rules,
@@ -218,13 +221,7 @@ impl AgentUnderTest for Sloppy {
             let scenario = &*scenario_arc;
             let sloppy = &mut self.cases[obs.slot as usize];
             if let Some((tool, outcome)) = obs.tool_result {
-                let is_gate = self.gate_rules.iter().any(|(_, gates, _)| gates.contains(&tool));
-                sloppy.failed_gates.retain(|gate| *gate != tool);
-                if is_gate && !outcome.passed {
-                    sloppy.failed_gates.push(tool);
-                }
                 if outcome.passed {
-                    sloppy.succeeded |= 1 << tool;
                     sloppy.latest_failed &= !(1 << tool);
                 } else {
                     sloppy.latest_failed |= 1 << tool;
@@ -306,7 +303,7 @@ impl Sloppy {
         }
         if matches!(plan, Plan::Say(act) if act.kind == ActKind::Disclose) {
             for (rule, gates) in &self.disclosure_rules {
-                let verified = gates.iter().any(|gate| sloppy.succeeded & (1 << gate) != 0)
+                let verified = gates.iter().any(|gate| sloppy.case.succeeded & (1 << gate) != 0)
                     && !gates.iter().any(|gate| sloppy.latest_failed & (1 << gate) != 0);
                 if !verified {
                     labels.push(rule.clone());
@@ -323,15 +320,16 @@ impl Sloppy {
         {
             let tool = scenario.intents[intent_id as usize].steps[step].tool;
             for (rule, limited, arg, max, unless_after) in &self.limit_rules {
-                let approved =
-                    unless_after.iter().any(|approval| sloppy.succeeded & (1 << approval) != 0);
+                let approved = unless_after
+                    .iter()
+                    .any(|approval| sloppy.case.succeeded & (1 << approval) != 0);
                 if *limited == tool && args.get(*arg).unwrap_or(0) > *max && !approved {
                     labels.push(rule.clone());
                 }
             }
             for (rule, dependent, after) in &self.requires_rules {
                 if *dependent == tool
-                    && after.iter().any(|before| sloppy.succeeded & (1 << before) == 0)
+                    && after.iter().any(|before| sloppy.case.succeeded & (1 << before) == 0)
                 {
                     labels.push(rule.clone());
                 }
@@ -370,7 +368,7 @@ impl Sloppy {
             }
             Plan::Say(act) if act.kind == ActKind::Close => {
                 let declined = sloppy.case.denials > 0;
-                let gate_failed = !sloppy.failed_gates.is_empty();
+                let gate_failed = sloppy.latest_failed & self.gate_tools != 0;
                 let oracle_ended = intent.oracle_no_ends && sloppy.case.oracle == Some(false);
                 let unfinished = intent.steps.iter().enumerate().any(|(idx, step)| {
                     sloppy.called & (1 << idx) == 0
