@@ -233,11 +233,9 @@ impl Customer {
         mood: &crate::spec::MoodParams,
         rng: &mut ChaCha8Rng,
     ) -> (Act, &'static str) {
+        self.feel(agent, mood);
         match agent.kind {
             ActKind::Greet | ActKind::AskNeed => {
-                if self.stated_need {
-                    self.bump(mood.repeated_question);
-                }
                 self.stated_need = true;
                 (
                     Act { intent: self.intent, ..Act::bare(ActKind::StateNeed) },
@@ -245,8 +243,6 @@ impl Customer {
                 )
             }
             ActKind::Ask => {
-                let repeated = SlotSet(agent.slots.0 & self.told.0).len();
-                self.bump(mood.repeated_question * f64::from(repeated));
                 if rng.random_bool(self.traits.cooperativeness) {
                     self.answer(agent.slots, rng)
                 } else {
@@ -255,12 +251,9 @@ impl Customer {
                 }
             }
             ActKind::InformResult | ActKind::Disclose => {
-                self.bump(mood.progress);
                 (Act::bare(ActKind::Acknowledge), "heard progress")
             }
             ActKind::Deny => {
-                self.bump(mood.denial);
-                self.denials += 1;
                 if self.denials <= 3 && rng.random_bool(self.traits.pushiness) {
                     (
                         Act { intent: self.intent, ..Act::bare(ActKind::Insist) },
@@ -270,23 +263,35 @@ impl Customer {
                     (Act::bare(ActKind::Acknowledge), "accepts the denial")
                 }
             }
-            ActKind::Apologize => {
-                self.bump(mood.apology);
-                (Act::bare(ActKind::Acknowledge), "accepts the apology")
-            }
+            ActKind::Apologize => (Act::bare(ActKind::Acknowledge), "accepts the apology"),
             ActKind::AnythingElse => (Act::bare(ActKind::ThankBye), "nothing else needed"),
             ActKind::Transfer | ActKind::Close => {
                 (Act::bare(ActKind::Acknowledge), "conversation ends")
             }
-            ActKind::Filler => {
-                self.bump(mood.irrelevant);
-                (Act::bare(ActKind::Nudge), "agent said nothing useful")
-            }
-            _ => {
-                self.bump(mood.irrelevant);
-                (Act::bare(ActKind::OffTopic), "agent act is not one a customer answers")
-            }
+            ActKind::Filler => (Act::bare(ActKind::Nudge), "agent said nothing useful"),
+            _ => (Act::bare(ActKind::OffTopic), "agent act is not one a customer answers"),
         }
+    }
+
+    /// How the agent's act moves the customer's mood (and their count of denials), before they answer.
+    fn feel(&mut self, agent: &Act, mood: &crate::spec::MoodParams) {
+        let delta = match agent.kind {
+            ActKind::Greet | ActKind::AskNeed if self.stated_need => mood.repeated_question,
+            ActKind::Greet | ActKind::AskNeed => 0.0,
+            ActKind::Ask => {
+                mood.repeated_question * f64::from(SlotSet(agent.slots.0 & self.told.0).len())
+            }
+            ActKind::InformResult | ActKind::Disclose => mood.progress,
+            ActKind::Deny => {
+                self.denials += 1;
+                mood.denial
+            }
+            ActKind::Apologize => mood.apology,
+            ActKind::AnythingElse | ActKind::Transfer | ActKind::Close => 0.0,
+            // Filler, and acts a customer does not answer.
+            _ => mood.irrelevant,
+        };
+        self.bump(delta);
     }
 
     fn in_state(&self, when: ReactionWhen) -> bool {
@@ -307,21 +312,7 @@ impl Customer {
         mood: &crate::spec::MoodParams,
         rng: &mut ChaCha8Rng,
     ) -> (Act, &'static str) {
-        let delta = match agent.kind {
-            ActKind::Ask => {
-                mood.repeated_question * f64::from(SlotSet(agent.slots.0 & self.told.0).len())
-            }
-            ActKind::Greet | ActKind::AskNeed if self.stated_need => mood.repeated_question,
-            ActKind::InformResult | ActKind::Disclose => mood.progress,
-            ActKind::Deny => mood.denial,
-            ActKind::Apologize => mood.apology,
-            ActKind::Filler => mood.irrelevant,
-            _ => 0.0,
-        };
-        self.bump(delta);
-        if agent.kind == ActKind::Deny {
-            self.denials += 1;
-        }
+        self.feel(agent, mood);
         let draw: f64 = rng.random();
         let mut mass: f64 = 0.0;
         let mut chosen =
