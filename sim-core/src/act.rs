@@ -177,6 +177,11 @@ impl SlotSet {
         SlotSet(self.0 & !(1 << slot as u32))
     }
 
+    /// How many members of the set come before `slot` in slot order: its index among values stored in slot order.
+    pub fn rank(self, slot: Slot) -> usize {
+        (self.0 & ((1u32 << slot as u32) - 1)).count_ones() as usize
+    }
+
     /// Number of slots in the set.
     pub fn len(self) -> u32 {
         self.0.count_ones()
@@ -310,7 +315,6 @@ impl Act {
         if !matches!(self.kind, ActKind::Inform | ActKind::Disclose) || !self.slots.contains(slot) {
             return None;
         }
-        let pos = self.slots.iter().position(|s| s == slot)?;
-        self.values.get(pos).copied()
+        self.values.get(self.slots.rank(slot)).copied()
     }
 }

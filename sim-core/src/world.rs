@@ -309,7 +309,7 @@ impl ToolArgs {
         if self.slots.len() as usize >= crate::act::MAX_VALUES || self.slots.contains(slot) {
             return;
         }
-        let pos = self.slots.iter().filter(|s| (*s as u8) < slot as u8).count();
+        let pos = self.slots.rank(slot);
         let n = self.slots.len() as usize;
         self.values.copy_within(pos..n, pos + 1);
         self.values[pos] = value;
@@ -321,8 +321,7 @@ impl ToolArgs {
         if !self.slots.contains(slot) {
             return None;
         }
-        let pos = self.slots.iter().position(|s| s == slot)?;
-        Some(self.values[pos])
+        self.values.get(self.slots.rank(slot)).copied()
     }
 
     /// Slot-value pairs in slot order.
