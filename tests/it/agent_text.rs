@@ -42,17 +42,7 @@ impl AgentUnderTest for Reader {
 
 #[test]
 fn text_agents_read_exactly_what_the_transcripts_show() {
-    let loaded = sim_scenarios::load_built_in("retail-support").unwrap();
-    let personas: Vec<PersonaSpec> = loaded
-        .persona_mix
-        .iter()
-        .map(|(id, weight)| PersonaSpec {
-            weight: *weight,
-            ..sim_personas::load_built_in(id).unwrap()
-        })
-        .collect();
-    let personas: Arc<[PersonaSpec]> = personas.into();
-    let scenario = Arc::new(loaded.spec);
+    let (scenario, personas) = crate::support::retail_support();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let inner = sim_core::agents::built_in("by-the-book", &scenario).unwrap();
     let reader = Box::new(Reader { inner, seen: seen.clone() });

@@ -6,19 +6,10 @@ use proptest::prelude::*;
 use sim_core::prelude::*;
 
 fn run(seed: u64, agent: &str, slots: usize) -> (Arc<ScenarioSpec>, ShardOutput) {
-    let loaded = sim_scenarios::load_built_in("retail-support").unwrap();
-    let personas: Vec<PersonaSpec> = loaded
-        .persona_mix
-        .iter()
-        .map(|(id, weight)| PersonaSpec {
-            weight: *weight,
-            ..sim_personas::load_built_in(id).unwrap()
-        })
-        .collect();
-    let scenario = Arc::new(loaded.spec);
+    let (scenario, personas) = crate::support::retail_support();
     let agent = sim_core::agents::built_in(agent, &scenario).unwrap();
     let mut engine =
-        Engine::new(scenario.clone(), personas.into(), agent, EngineConfig { slots }).unwrap();
+        Engine::new(scenario.clone(), personas, agent, EngineConfig { slots }).unwrap();
     let out = engine.run(seed, 1000..1200);
     (scenario, out)
 }

@@ -2,7 +2,6 @@
 //! rule it targets, nothing else is flagged; and by-the-book is never flagged over 100,000 episodes.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use sim_core::agents::{Sloppy, SloppyConfig};
 use sim_core::prelude::*;
@@ -17,23 +16,10 @@ const NO_FAULTS: SloppyConfig = SloppyConfig {
     disclose_early: 0.0,
 };
 
-fn setup() -> (Arc<ScenarioSpec>, Arc<[PersonaSpec]>) {
-    let loaded = sim_scenarios::load_built_in("retail-support").unwrap();
-    let personas: Vec<PersonaSpec> = loaded
-        .persona_mix
-        .iter()
-        .map(|(id, weight)| PersonaSpec {
-            weight: *weight,
-            ..sim_personas::load_built_in(id).unwrap()
-        })
-        .collect();
-    (Arc::new(loaded.spec), personas.into())
-}
-
 /// Runs the sloppy agent with `config`; returns how many plants carried each label, after checking that the
 /// agent's notes and the oracle's failed policy verdicts agree exactly, episode by episode.
 fn check(config: SloppyConfig, episodes: u64) -> BTreeMap<String, usize> {
-    let (scenario, personas) = setup();
+    let (scenario, personas) = crate::support::retail_support();
     let agent = Box::new(Sloppy::new(scenario.clone(), config));
     let mut engine =
         Engine::new(scenario.clone(), personas, agent, EngineConfig { slots: 128 }).unwrap();
@@ -129,7 +115,7 @@ fn default_sloppy_plants_every_kind_and_all_are_caught() {
 
 #[test]
 fn by_the_book_is_never_flagged_over_100k_episodes_and_resolves_calm_customers() {
-    let (scenario, personas) = setup();
+    let (scenario, personas) = crate::support::retail_support();
     let agent = sim_core::agents::built_in("by-the-book", &scenario).unwrap();
     let mut engine =
         Engine::new(scenario.clone(), personas.clone(), agent, EngineConfig { slots: 256 })

@@ -1,9 +1,19 @@
-//! Helpers shared by the integration tests: run the default job into a temp dir through the runners library.
+//! Helpers shared by the integration tests: the built-in scenario with its persona mix, and the default job run
+//! into a temp dir, both through the runners library.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use clap::Parser;
+use sim_core::prelude::*;
 use sim_runners::cli::{Cli, Command, RunArgs};
+
+/// retail-support and its default persona mix, loaded the way `rehearse run` loads them.
+pub fn retail_support() -> (Arc<ScenarioSpec>, Arc<[PersonaSpec]>) {
+    let (scenario, mix) = sim_runners::setup::load_scenario("retail-support").unwrap();
+    let personas = sim_runners::setup::load_personas(&[], &mix).unwrap();
+    (Arc::new(scenario), personas.into())
+}
 
 /// Parses `rehearse run ARGS` and runs it quietly into `out`.
 pub fn run_into(out: &Path, args: &[&str]) {
