@@ -209,7 +209,12 @@ pub(super) fn observe_policy(
         let row = log.turns.last().expect("the agent's turn was logged");
         if let (Some(tool), Some(outcome)) = (row.tool, row.outcome) {
             if (tool as usize) < scenario.tools.len() {
-                let refunded_before = refunded_before(scenario, &log.turns);
+                // The world already holds this call's refund; the limit is judged on what came before it.
+                let this_refund = match scenario.tools[tool as usize].effect {
+                    crate::spec::Effect::Refund => outcome.value,
+                    _ => 0,
+                };
+                let refunded_before = world.0.order.refunded - this_refund;
                 oracle::judge_call(
                     scenario,
                     intent,
@@ -242,23 +247,6 @@ pub(super) fn observe_policy(
             &mut judgement.verdicts,
         );
     }
-}
-
-/// Cents refunded by refund calls logged before the last row.
-fn refunded_before(scenario: &ScenarioSpec, turns: &[TurnRecord]) -> u64 {
-    let (_, earlier) = turns.split_last().unwrap_or((&turns[0], &[]));
-    earlier
-        .iter()
-        .filter(|row| {
-            row.tool.is_some_and(|tool| {
-                scenario
-                    .tools
-                    .get(tool as usize)
-                    .is_some_and(|t| t.effect == crate::spec::Effect::Refund)
-            })
-        })
-        .filter_map(|row| row.outcome.map(|outcome| outcome.value))
-        .sum()
 }
 
 pub(super) fn customer_reacts(
