@@ -17,9 +17,9 @@
 //! use sim_core::act::Slot;
 //! use sim_personas::realise::render_value;
 //!
-//! assert_eq!(render_value(Slot::Phone, 9776252661), "(977) 625-2661");
-//! assert_eq!(render_value(Slot::Amount, 8400), "$84.00");
-//! assert_eq!(render_value(Slot::FullName, 5005), "Crystal Minh");
+//! assert_eq!(render_value(Slot::PHONE, 9776252661), "(977) 625-2661");
+//! assert_eq!(render_value(Slot::AMOUNT, 8400), "$84.00");
+//! assert_eq!(render_value(Slot::FULL_NAME, 5005), "Crystal Minh");
 //! ```
 
 mod agent;
@@ -147,18 +147,18 @@ pub fn intent_phrase(intent_id: &str) -> &str {
 /// Writes a slot value, reading `new_value` as `field`.
 pub(crate) fn put_slot(sink: &mut impl Sink, slot: Slot, value: u64, field: Option<AccountField>) {
     match slot {
-        Slot::FullName => {
+        Slot::FULL_NAME => {
             sink.put(entry(&pools::FIRST_NAMES, value / 1000));
             sink.put(" ");
             sink.put(entry(&pools::LAST_NAMES, value % 1000));
         }
-        Slot::AccountId => put_account_id(sink, value),
-        Slot::Username => put_username(sink, value),
-        Slot::Email => {
+        Slot::ACCOUNT_ID => put_account_id(sink, value),
+        Slot::USERNAME => put_username(sink, value),
+        Slot::EMAIL => {
             put_username(sink, value);
             sink.put("@email.com");
         }
-        Slot::Phone => {
+        Slot::PHONE => {
             let digits = value % 10_000_000_000;
             sink.put("(");
             put_uint(sink, digits / 10_000_000, 3);
@@ -167,54 +167,55 @@ pub(crate) fn put_slot(sink: &mut impl Sink, slot: Slot, value: u64, field: Opti
             sink.put("-");
             put_uint(sink, digits % 10_000, 4);
         }
-        Slot::ZipCode => put_uint(sink, value % 100_000, 5),
-        Slot::OrderId => put_uint(sink, value % 10_000_000_000, 10),
-        Slot::PinNumber => put_uint(sink, value % 10_000, 4),
-        Slot::SecurityAnswer => sink.put(entry(&pools::SECURITY_ANSWERS, value)),
-        Slot::MembershipLevel => sink.put(membership_name(value)),
-        Slot::StreetAddress => {
+        Slot::ZIP_CODE => put_uint(sink, value % 100_000, 5),
+        Slot::ORDER_ID => put_uint(sink, value % 10_000_000_000, 10),
+        Slot::PIN_NUMBER => put_uint(sink, value % 10_000, 4),
+        Slot::SECURITY_ANSWER => sink.put(entry(&pools::SECURITY_ANSWERS, value)),
+        Slot::MEMBERSHIP_LEVEL => sink.put(membership_name(value)),
+        Slot::STREET_ADDRESS => {
             put_uint(sink, value / 100, 0);
             sink.put(" ");
             sink.put(entry(&pools::STREETS, value % 100));
         }
-        Slot::FullAddress => {
+        Slot::FULL_ADDRESS => {
             let (street, city, zip) = sim_core::world::split_full_address(value);
-            put_slot(sink, Slot::StreetAddress, street, None);
+            put_slot(sink, Slot::STREET_ADDRESS, street, None);
             sink.put(", ");
             sink.put(entry(&pools::CITIES, city));
             sink.put(" ");
             put_uint(sink, zip, 5);
         }
-        Slot::PaymentMethod => sink.put(entry(&pools::PAYMENT_METHODS, value)),
-        Slot::Amount => {
+        Slot::PAYMENT_METHOD => sink.put(entry(&pools::PAYMENT_METHODS, value)),
+        Slot::AMOUNT => {
             sink.put("$");
             put_uint(sink, value / 100, 0);
             sink.put(".");
             put_uint(sink, value % 100, 2);
         }
-        Slot::Reason => sink.put(entry(&pools::REASONS, value)),
-        Slot::Product => sink.put(entry(&pools::PRODUCTS, value)),
-        Slot::RefundMethod => sink.put(entry(&pools::REFUND_METHODS, value)),
-        Slot::OrderOption => sink.put(entry(&pools::ORDER_OPTIONS, value)),
-        Slot::NewValue => put_new_value(sink, field, value),
-        Slot::Days if value == 1 => sink.put("1 day"),
-        Slot::Days => {
+        Slot::REASON => sink.put(entry(&pools::REASONS, value)),
+        Slot::PRODUCT => sink.put(entry(&pools::PRODUCTS, value)),
+        Slot::REFUND_METHOD => sink.put(entry(&pools::REFUND_METHODS, value)),
+        Slot::ORDER_OPTION => sink.put(entry(&pools::ORDER_OPTIONS, value)),
+        Slot::NEW_VALUE => put_new_value(sink, field, value),
+        Slot::DAYS if value == 1 => sink.put("1 day"),
+        Slot::DAYS => {
             put_uint(sink, value, 0);
             sink.put(" days");
         }
+        _ => put_uint(sink, value, 0),
     }
 }
 
 /// Writes a `new_value` code as the account field it replaces; `None` guesses from the code's range.
 fn put_new_value(sink: &mut impl Sink, field: Option<AccountField>, value: u64) {
     let slot = match field {
-        Some(AccountField::Address) => Slot::StreetAddress,
-        Some(AccountField::Name) => Slot::FullName,
-        Some(AccountField::Phone) => Slot::Phone,
-        Some(AccountField::PaymentMethod) => Slot::PaymentMethod,
-        None if value >= 1_000_000_000 => Slot::Phone,
-        None if value % 1000 < 48 && value < 48_000 => Slot::FullName,
-        None if value >= 10_000 => Slot::StreetAddress,
+        Some(AccountField::Address) => Slot::STREET_ADDRESS,
+        Some(AccountField::Name) => Slot::FULL_NAME,
+        Some(AccountField::Phone) => Slot::PHONE,
+        Some(AccountField::PaymentMethod) => Slot::PAYMENT_METHOD,
+        None if value >= 1_000_000_000 => Slot::PHONE,
+        None if value % 1000 < 48 && value < 48_000 => Slot::FULL_NAME,
+        None if value >= 10_000 => Slot::STREET_ADDRESS,
         None => return put_uint(sink, value, 0),
     };
     put_slot(sink, slot, value, None);
@@ -246,32 +247,33 @@ fn put_username(sink: &mut impl Sink, handle: u64) {
 /// A noun phrase for an asked slot, with its determiner: `("your", "email address")`.
 pub(crate) fn slot_noun(slot: Slot, field: Option<AccountField>) -> (&'static str, &'static str) {
     match slot {
-        Slot::FullName => ("your", "full name"),
-        Slot::AccountId => ("your", "account ID"),
-        Slot::Username => ("your", "username"),
-        Slot::Email => ("your", "email address"),
-        Slot::Phone => ("your", "phone number"),
-        Slot::ZipCode => ("your", "zip code"),
-        Slot::OrderId => ("your", "order ID"),
-        Slot::PinNumber => ("your", "PIN"),
-        Slot::SecurityAnswer => ("your", "security answer"),
-        Slot::MembershipLevel => ("your", "membership level"),
-        Slot::StreetAddress => ("your", "street address"),
-        Slot::FullAddress => ("your", "full address"),
-        Slot::PaymentMethod => ("your", "payment method"),
-        Slot::Amount => ("the", "refund amount"),
-        Slot::Reason => ("the", "reason"),
-        Slot::Product => ("the", "product"),
-        Slot::RefundMethod => ("your", "preferred refund method"),
-        Slot::OrderOption => ("the", "option you'd like"),
-        Slot::NewValue => match field {
+        Slot::FULL_NAME => ("your", "full name"),
+        Slot::ACCOUNT_ID => ("your", "account ID"),
+        Slot::USERNAME => ("your", "username"),
+        Slot::EMAIL => ("your", "email address"),
+        Slot::PHONE => ("your", "phone number"),
+        Slot::ZIP_CODE => ("your", "zip code"),
+        Slot::ORDER_ID => ("your", "order ID"),
+        Slot::PIN_NUMBER => ("your", "PIN"),
+        Slot::SECURITY_ANSWER => ("your", "security answer"),
+        Slot::MEMBERSHIP_LEVEL => ("your", "membership level"),
+        Slot::STREET_ADDRESS => ("your", "street address"),
+        Slot::FULL_ADDRESS => ("your", "full address"),
+        Slot::PAYMENT_METHOD => ("your", "payment method"),
+        Slot::AMOUNT => ("the", "refund amount"),
+        Slot::REASON => ("the", "reason"),
+        Slot::PRODUCT => ("the", "product"),
+        Slot::REFUND_METHOD => ("your", "preferred refund method"),
+        Slot::ORDER_OPTION => ("the", "option you'd like"),
+        Slot::NEW_VALUE => match field {
             Some(AccountField::Address) => ("the", "new address"),
             Some(AccountField::Name) => ("the", "new name"),
             Some(AccountField::Phone) => ("the", "new phone number"),
             Some(AccountField::PaymentMethod) => ("the", "new payment method"),
             None => ("the", "new details"),
         },
-        Slot::Days => ("the", "number of days since the purchase"),
+        Slot::DAYS => ("the", "number of days since the purchase"),
+        _ => ("the", "details"),
     }
 }
 

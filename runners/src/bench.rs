@@ -79,7 +79,7 @@ pub fn baseline(plan: &SimPlan, repeat: u32) -> Measurement {
                 &world,
                 &mut rng,
             );
-            checksum = checksum.wrapping_add(customer.knowledge.values[0] ^ world.order.order_id);
+            checksum = checksum.wrapping_add(customer.knowledge.values.0[0] ^ world.order.order_id);
         }
         best = best.max(plan.episodes as f64 / started.elapsed().as_secs_f64().max(1e-9));
     }

@@ -361,8 +361,8 @@ impl From<OutcomeFile> for Outcome {
             OutcomeFile::PromoIssued => Outcome::PromoIssued,
             OutcomeFile::Purchased => Outcome::Purchased,
             OutcomeFile::TeamNotified => Outcome::TeamNotified,
-            OutcomeFile::Disclosed(DisclosableFile::Username) => Outcome::Disclosed(Slot::Username),
-            OutcomeFile::Disclosed(DisclosableFile::Email) => Outcome::Disclosed(Slot::Email),
+            OutcomeFile::Disclosed(DisclosableFile::Username) => Outcome::Disclosed(Slot::USERNAME),
+            OutcomeFile::Disclosed(DisclosableFile::Email) => Outcome::Disclosed(Slot::EMAIL),
         }
     }
 }

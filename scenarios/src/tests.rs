@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use sim_core::act::{Slot, SlotSet};
+use sim_core::act::SlotSet;
 use sim_core::spec::When;
 
 use super::*;
@@ -67,7 +67,8 @@ pub(crate) fn check(edits: &[(&str, &str)], expect: &str) {
 /// Intents with their steps as `tool[args]/min_args` (and `if yes`/`if no` for oracle conditions), then the persona mix.
 pub(crate) fn summary(scenario: &LoadedScenario) -> String {
     let spec = &scenario.spec;
-    let slots = |set: SlotSet| set.iter().map(Slot::name).collect::<Vec<_>>().join(" ");
+    let slots =
+        |set: SlotSet| set.iter().map(|slot| spec.slot_name(slot)).collect::<Vec<_>>().join(" ");
     let mut lines = Vec::new();
     for intent in &spec.intents {
         let steps: Vec<String> = intent

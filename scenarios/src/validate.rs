@@ -61,6 +61,7 @@ impl ScenarioFile {
             rules,
             world,
             max_turns: self.max_turns,
+            slots: Vec::new(),
         })
     }
 }
@@ -137,7 +138,7 @@ fn check_unique<'a>(
 fn slot_set(names: &[SlotName], at: &FieldPath, issues: &mut Issues) -> SlotSet {
     let mut set = SlotSet::EMPTY;
     for (idx, SlotName(name)) in names.iter().enumerate() {
-        match Slot::ALL.into_iter().find(|slot| slot.name() == name) {
+        match Slot::STANDARD.into_iter().find(|slot| slot.standard_name() == Some(name)) {
             Some(slot) if set.contains(slot) => {
                 issues.push(at.index(idx), format!("slot `{name}` is listed twice"))
             }
@@ -261,7 +262,7 @@ fn rules(
                     .collect();
                 let arg_path = kind_path.field("arg");
                 let slots = slot_set(std::slice::from_ref(arg), &arg_path, issues);
-                let slot = slots.iter().next().unwrap_or(Slot::Amount);
+                let slot = slots.iter().next().unwrap_or(Slot::AMOUNT);
                 RuleKind::ArgLimit { tool: limited, arg: slot, max: *max, unless_after: approvals }
             }
             RuleKindFile::ConfirmBeforeClose => RuleKind::ConfirmBeforeClose,

@@ -26,132 +26,197 @@ impl Speaker {
     }
 }
 
-/// A piece of information a customer can hold and an agent can ask for.
+/// A piece of information a customer can hold and an agent can ask for: an index into the scenario's slot table.
 ///
-/// Values are carried as `u64` codes (an index into a name pool, a number, cents); the surface realiser turns them into text.
+/// The first [`Slot::STANDARD`] slots are built in (identity facts of the account and order, and the goal values of
+/// retail support); a scenario may declare more (`card_last4`, `charge_amount`…), numbered from
+/// [`Slot::FIRST_DECLARED`], each backed by a world field or a goal value with a type.
+/// Values are carried as `u64` codes (an index into a name pool, a number, cents); the surface realiser turns them into
+/// text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-#[repr(u8)]
-pub enum Slot {
-    /// Full name on the account (first and last).
-    FullName,
-    /// Account id.
-    AccountId,
-    /// Username.
-    Username,
-    /// Email address.
-    Email,
-    /// Phone number.
-    Phone,
-    /// Zip code.
-    ZipCode,
-    /// Order id of the order in question.
-    OrderId,
-    /// Account PIN.
-    PinNumber,
-    /// Answer to the security question.
-    SecurityAnswer,
-    /// Membership level (guest, bronze, silver, gold).
-    MembershipLevel,
-    /// Street address.
-    StreetAddress,
-    /// Full postal address.
-    FullAddress,
-    /// Payment method (credit card, debit card, paypal).
-    PaymentMethod,
-    /// A money amount in cents.
-    Amount,
-    /// The reason the customer gives (refund reason, where they heard about it…).
-    Reason,
-    /// A product (brand and type).
-    Product,
-    /// How the refund should be paid (gift card, add value, paper check, credit card).
-    RefundMethod,
-    /// An order option (by mail, in store, drop off center, change date…).
-    OrderOption,
-    /// The new value the customer wants a field changed to.
-    NewValue,
-    /// Days since purchase or since waiting.
-    Days,
-}
+#[cfg_attr(feature = "serde", serde(transparent))]
+pub struct Slot(pub u8);
+
+/// The most slots a scenario may have, built-in ones included (a [`SlotSet`] is a 64-bit mask).
+pub const MAX_SLOTS: usize = 64;
 
 impl Slot {
-    /// Every slot, in declaration order.
-    pub const ALL: [Slot; 20] = [
-        Slot::FullName,
-        Slot::AccountId,
-        Slot::Username,
-        Slot::Email,
-        Slot::Phone,
-        Slot::ZipCode,
-        Slot::OrderId,
-        Slot::PinNumber,
-        Slot::SecurityAnswer,
-        Slot::MembershipLevel,
-        Slot::StreetAddress,
-        Slot::FullAddress,
-        Slot::PaymentMethod,
-        Slot::Amount,
-        Slot::Reason,
-        Slot::Product,
-        Slot::RefundMethod,
-        Slot::OrderOption,
-        Slot::NewValue,
-        Slot::Days,
+    /// Full name on the account (first and last).
+    pub const FULL_NAME: Slot = Slot(0);
+    /// Account id.
+    pub const ACCOUNT_ID: Slot = Slot(1);
+    /// Username.
+    pub const USERNAME: Slot = Slot(2);
+    /// Email address.
+    pub const EMAIL: Slot = Slot(3);
+    /// Phone number.
+    pub const PHONE: Slot = Slot(4);
+    /// Zip code.
+    pub const ZIP_CODE: Slot = Slot(5);
+    /// Order id of the order in question.
+    pub const ORDER_ID: Slot = Slot(6);
+    /// Account PIN.
+    pub const PIN_NUMBER: Slot = Slot(7);
+    /// Answer to the security question.
+    pub const SECURITY_ANSWER: Slot = Slot(8);
+    /// Membership level (guest, bronze, silver, gold).
+    pub const MEMBERSHIP_LEVEL: Slot = Slot(9);
+    /// Street address.
+    pub const STREET_ADDRESS: Slot = Slot(10);
+    /// Full postal address.
+    pub const FULL_ADDRESS: Slot = Slot(11);
+    /// Payment method (credit card, debit card, paypal).
+    pub const PAYMENT_METHOD: Slot = Slot(12);
+    /// A money amount in cents.
+    pub const AMOUNT: Slot = Slot(13);
+    /// The reason the customer gives (refund reason, where they heard about it…).
+    pub const REASON: Slot = Slot(14);
+    /// A product (brand and type).
+    pub const PRODUCT: Slot = Slot(15);
+    /// How the refund should be paid (gift card, add value, paper check, credit card).
+    pub const REFUND_METHOD: Slot = Slot(16);
+    /// An order option (by mail, in store, drop off center, change date…).
+    pub const ORDER_OPTION: Slot = Slot(17);
+    /// The new value the customer wants a field changed to.
+    pub const NEW_VALUE: Slot = Slot(18);
+    /// Days since purchase or since waiting.
+    pub const DAYS: Slot = Slot(19);
+
+    /// Every built-in slot, in order.
+    pub const STANDARD: [Slot; 20] = [
+        Slot::FULL_NAME,
+        Slot::ACCOUNT_ID,
+        Slot::USERNAME,
+        Slot::EMAIL,
+        Slot::PHONE,
+        Slot::ZIP_CODE,
+        Slot::ORDER_ID,
+        Slot::PIN_NUMBER,
+        Slot::SECURITY_ANSWER,
+        Slot::MEMBERSHIP_LEVEL,
+        Slot::STREET_ADDRESS,
+        Slot::FULL_ADDRESS,
+        Slot::PAYMENT_METHOD,
+        Slot::AMOUNT,
+        Slot::REASON,
+        Slot::PRODUCT,
+        Slot::REFUND_METHOD,
+        Slot::ORDER_OPTION,
+        Slot::NEW_VALUE,
+        Slot::DAYS,
     ];
 
-    /// Stable snake_case name used in RON files and outputs.
-    pub fn name(self) -> &'static str {
-        match self {
-            Slot::FullName => "full_name",
-            Slot::AccountId => "account_id",
-            Slot::Username => "username",
-            Slot::Email => "email",
-            Slot::Phone => "phone",
-            Slot::ZipCode => "zip_code",
-            Slot::OrderId => "order_id",
-            Slot::PinNumber => "pin_number",
-            Slot::SecurityAnswer => "security_answer",
-            Slot::MembershipLevel => "membership_level",
-            Slot::StreetAddress => "street_address",
-            Slot::FullAddress => "full_address",
-            Slot::PaymentMethod => "payment_method",
-            Slot::Amount => "amount",
-            Slot::Reason => "reason",
-            Slot::Product => "product",
-            Slot::RefundMethod => "refund_method",
-            Slot::OrderOption => "order_option",
-            Slot::NewValue => "new_value",
-            Slot::Days => "days",
-        }
+    /// The first slot id a scenario may declare.
+    pub const FIRST_DECLARED: u8 = 20;
+
+    /// The slot's position in per-slot arrays.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    /// Whether this is one of the built-in slots.
+    pub fn is_standard(self) -> bool {
+        self.0 < Slot::FIRST_DECLARED
+    }
+
+    /// Stable snake_case name of a built-in slot (`None` for declared slots: the scenario names those).
+    pub fn standard_name(self) -> Option<&'static str> {
+        const NAMES: [&str; 20] = [
+            "full_name",
+            "account_id",
+            "username",
+            "email",
+            "phone",
+            "zip_code",
+            "order_id",
+            "pin_number",
+            "security_answer",
+            "membership_level",
+            "street_address",
+            "full_address",
+            "payment_method",
+            "amount",
+            "reason",
+            "product",
+            "refund_method",
+            "order_option",
+            "new_value",
+            "days",
+        ];
+        NAMES.get(self.index()).copied()
     }
 
     /// Identity facts a customer may misremember; goal facts (amount, reason, new value…) are always known.
+    /// Declared slots say so in the scenario.
     pub fn is_identity(self) -> bool {
         matches!(
             self,
-            Slot::FullName
-                | Slot::AccountId
-                | Slot::Username
-                | Slot::Email
-                | Slot::Phone
-                | Slot::ZipCode
-                | Slot::OrderId
-                | Slot::PinNumber
-                | Slot::SecurityAnswer
-                | Slot::MembershipLevel
-                | Slot::StreetAddress
-                | Slot::FullAddress
-                | Slot::PaymentMethod
+            Slot::FULL_NAME
+                | Slot::ACCOUNT_ID
+                | Slot::USERNAME
+                | Slot::EMAIL
+                | Slot::PHONE
+                | Slot::ZIP_CODE
+                | Slot::ORDER_ID
+                | Slot::PIN_NUMBER
+                | Slot::SECURITY_ANSWER
+                | Slot::MEMBERSHIP_LEVEL
+                | Slot::STREET_ADDRESS
+                | Slot::FULL_ADDRESS
+                | Slot::PAYMENT_METHOD
         )
+    }
+}
+
+/// One value per slot, indexed by [`Slot`] (unused entries are 0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SlotValues(pub [u64; MAX_SLOTS]);
+
+impl Default for SlotValues {
+    fn default() -> Self {
+        SlotValues([0; MAX_SLOTS])
+    }
+}
+
+impl std::ops::Index<Slot> for SlotValues {
+    type Output = u64;
+
+    fn index(&self, slot: Slot) -> &u64 {
+        &self.0[slot.index()]
+    }
+}
+
+impl std::ops::IndexMut<Slot> for SlotValues {
+    fn index_mut(&mut self, slot: Slot) -> &mut u64 {
+        &mut self.0[slot.index()]
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for SlotValues {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.as_slice().serialize(serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for SlotValues {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let values = Vec::<u64>::deserialize(deserializer)?;
+        let mut out = SlotValues::default();
+        if values.len() > MAX_SLOTS {
+            return Err(serde::de::Error::invalid_length(values.len(), &"at most 64 slot values"));
+        }
+        out.0[..values.len()].copy_from_slice(&values);
+        Ok(out)
     }
 }
 
 /// A small set of slots, as a bit mask.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct SlotSet(pub u32);
+pub struct SlotSet(pub u64);
 
 impl SlotSet {
     /// The empty set.
@@ -159,27 +224,27 @@ impl SlotSet {
 
     /// A set of one slot.
     pub fn one(slot: Slot) -> SlotSet {
-        SlotSet(1 << slot as u32)
+        SlotSet(1 << slot.0)
     }
 
     /// Whether `slot` is in the set.
     pub fn contains(self, slot: Slot) -> bool {
-        self.0 & (1 << slot as u32) != 0
+        self.0 & (1 << slot.0) != 0
     }
 
     /// This set with `slot` added.
     pub fn with(self, slot: Slot) -> SlotSet {
-        SlotSet(self.0 | (1 << slot as u32))
+        SlotSet(self.0 | (1 << slot.0))
     }
 
     /// This set with `slot` removed.
     pub fn without(self, slot: Slot) -> SlotSet {
-        SlotSet(self.0 & !(1 << slot as u32))
+        SlotSet(self.0 & !(1 << slot.0))
     }
 
     /// How many members of the set come before `slot` in slot order: its index among values stored in slot order.
     pub fn rank(self, slot: Slot) -> usize {
-        (self.0 & ((1u32 << slot as u32) - 1)).count_ones() as usize
+        (self.0 & ((1u64 << slot.0) - 1)).count_ones() as usize
     }
 
     /// Number of slots in the set.
@@ -192,9 +257,17 @@ impl SlotSet {
         self.0 == 0
     }
 
-    /// The slots in the set, in declaration order.
+    /// The slots in the set, in slot order.
     pub fn iter(self) -> impl Iterator<Item = Slot> {
-        Slot::ALL.into_iter().filter(move |slot| self.contains(*slot))
+        let mut rest = self.0;
+        std::iter::from_fn(move || {
+            if rest == 0 {
+                return None;
+            }
+            let slot = rest.trailing_zeros() as u8;
+            rest &= rest - 1;
+            Some(Slot(slot))
+        })
     }
 }
 

@@ -4,7 +4,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Beta, Distribution, Normal};
 
-use crate::act::{Act, ActKind, MAX_VALUES, Slot, SlotSet};
+use crate::act::{Act, ActKind, MAX_VALUES, Slot, SlotSet, SlotValues};
 use crate::spec::{
     AccountField, Chance, Dist, IntentId, IntentSpec, Outcome, PersonaSpec, ReactionRule,
     ReactionWhen, Response, TraitRef,
@@ -39,8 +39,8 @@ pub struct Traits {
 pub struct Knowledge {
     /// Slots the customer has a value for (true or not).
     pub known: SlotSet,
-    /// The believed value per slot, indexed by `Slot as usize`.
-    pub values: [u64; 20],
+    /// The believed value per slot, indexed by slot.
+    pub values: SlotValues,
 }
 
 /// The customer's full hidden and dynamic state.
@@ -111,17 +111,17 @@ pub fn sample(dist: Dist, rng: &mut ChaCha8Rng) -> f64 {
 /// The goal value for a goal slot, derived from the world and intent.
 fn goal_value(slot: Slot, world: &WorldState, intent: &IntentSpec, rng: &mut ChaCha8Rng) -> u64 {
     match slot {
-        Slot::Amount => {
+        Slot::AMOUNT => {
             // ABCD refund_update: the total is the earlier refund plus the new item.
             let order = &world.order;
             let idx = rng.random_range(0..order.n_items as usize);
             order.prices[idx].min(order.total())
         }
-        Slot::Reason => rng.random_range(0..pools::REASONS),
-        Slot::Product => world.order.products[0],
-        Slot::RefundMethod => rng.random_range(0..pools::REFUND_METHODS),
-        Slot::OrderOption => rng.random_range(0..pools::ORDER_OPTIONS),
-        Slot::NewValue => {
+        Slot::REASON => rng.random_range(0..pools::REASONS),
+        Slot::PRODUCT => world.order.products[0],
+        Slot::REFUND_METHOD => rng.random_range(0..pools::REFUND_METHODS),
+        Slot::ORDER_OPTION => rng.random_range(0..pools::ORDER_OPTIONS),
+        Slot::NEW_VALUE => {
             let field = intent.resolved.iter().find_map(|outcome| match outcome {
                 Outcome::AccountFieldIsGoal(field) => Some(*field),
                 _ => None,
@@ -144,7 +144,7 @@ fn goal_value(slot: Slot, world: &WorldState, intent: &IntentSpec, rng: &mut Cha
                 None => rng.random_range(0..100),
             }
         }
-        Slot::Days => world.order.days_since_purchase,
+        Slot::DAYS => world.order.days_since_purchase,
         _ => 0,
     }
 }
@@ -161,9 +161,9 @@ impl Customer {
     ) -> Customer {
         let traits = Traits::draw(persona, rng);
         let mut knowledge = Knowledge::default();
-        for slot in Slot::ALL {
+        for slot in Slot::STANDARD {
             if let Some(truth) = world.true_value(slot) {
-                if persona.impostor && slot != Slot::FullName {
+                if persona.impostor && slot != Slot::FULL_NAME {
                     continue;
                 }
                 let draw: f64 = rng.random();
@@ -173,10 +173,10 @@ impl Customer {
                 let value =
                     if draw < traits.recall_error { wrong_value(slot, truth, rng) } else { truth };
                 knowledge.known = knowledge.known.with(slot);
-                knowledge.values[slot as usize] = value;
+                knowledge.values[slot] = value;
             } else if intent.goal_slots.contains(slot) {
                 knowledge.known = knowledge.known.with(slot);
-                knowledge.values[slot as usize] = goal_value(slot, world, intent, rng);
+                knowledge.values[slot] = goal_value(slot, world, intent, rng);
             }
         }
         Customer {
@@ -197,7 +197,7 @@ impl Customer {
 
     /// The value the customer wants for a goal slot.
     pub fn goal(&self, slot: Slot) -> u64 {
-        self.knowledge.values[slot as usize]
+        self.knowledge.values[slot]
     }
 
     /// The opening turn.
@@ -402,12 +402,12 @@ impl Customer {
                 break;
             }
             let value = if self.knowledge.known.contains(slot) {
-                self.knowledge.values[slot as usize]
+                self.knowledge.values[slot]
             } else if !rng.random_bool(self.traits.honesty) {
                 invented = true;
                 let value = invent_value(slot, rng);
                 self.knowledge.known = self.knowledge.known.with(slot);
-                self.knowledge.values[slot as usize] = value;
+                self.knowledge.values[slot] = value;
                 value
             } else {
                 unknown = unknown.with(slot);
@@ -445,31 +445,31 @@ fn wrong_value(slot: Slot, truth: u64, rng: &mut ChaCha8Rng) -> u64 {
 
 fn invent_value(slot: Slot, rng: &mut ChaCha8Rng) -> u64 {
     match slot {
-        Slot::FullName => {
+        Slot::FULL_NAME => {
             rng.random_range(0..pools::FIRST_NAMES) * 1000 + rng.random_range(0..pools::LAST_NAMES)
         }
-        Slot::AccountId => rng.random_range(0..36u64.pow(10)),
-        Slot::Username | Slot::Email => {
+        Slot::ACCOUNT_ID => rng.random_range(0..36u64.pow(10)),
+        Slot::USERNAME | Slot::EMAIL => {
             (rng.random_range(0..pools::FIRST_NAMES) * 1000
                 + rng.random_range(0..pools::LAST_NAMES))
                 * 1000
                 + rng.random_range(100..1000)
         }
-        Slot::Phone => rng.random_range(2_000_000_000..10_000_000_000),
-        Slot::ZipCode => rng.random_range(10_000..100_000),
-        Slot::OrderId => rng.random_range(1_000_000_000..10_000_000_000),
-        Slot::PinNumber => rng.random_range(1000..10_000),
-        Slot::SecurityAnswer => rng.random_range(0..pools::SECURITY_ANSWERS),
-        Slot::MembershipLevel => rng.random_range(0..4),
-        Slot::StreetAddress => {
+        Slot::PHONE => rng.random_range(2_000_000_000..10_000_000_000),
+        Slot::ZIP_CODE => rng.random_range(10_000..100_000),
+        Slot::ORDER_ID => rng.random_range(1_000_000_000..10_000_000_000),
+        Slot::PIN_NUMBER => rng.random_range(1000..10_000),
+        Slot::SECURITY_ANSWER => rng.random_range(0..pools::SECURITY_ANSWERS),
+        Slot::MEMBERSHIP_LEVEL => rng.random_range(0..4),
+        Slot::STREET_ADDRESS => {
             rng.random_range(100..10_000) * 100 + rng.random_range(0..pools::STREETS)
         }
-        Slot::FullAddress => crate::world::full_address(
+        Slot::FULL_ADDRESS => crate::world::full_address(
             rng.random_range(100..10_000) * 100 + rng.random_range(0..pools::STREETS),
             rng.random_range(0..pools::CITIES),
             rng.random_range(10_000..100_000),
         ),
-        Slot::PaymentMethod => rng.random_range(0..pools::PAYMENT_METHODS),
+        Slot::PAYMENT_METHOD => rng.random_range(0..pools::PAYMENT_METHODS),
         _ => rng.random_range(0..100),
     }
 }

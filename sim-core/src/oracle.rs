@@ -120,7 +120,7 @@ pub fn judge_call(
                     continue;
                 }
                 state.exercised |= exercised;
-                let amount = args.get(Slot::Amount).unwrap_or(0);
+                let amount = args.get(Slot::AMOUNT).unwrap_or(0);
                 let limit = world.order.total().saturating_sub(refunded_before);
                 if amount > limit {
                     fail(Reason::AmountOver { amount, limit });
@@ -350,7 +350,7 @@ fn outcome_holds(
     policy: &PolicyState,
 ) -> bool {
     match outcome {
-        Outcome::RefundedGoalAmount => world.order.refunded == customer.goal(Slot::Amount),
+        Outcome::RefundedGoalAmount => world.order.refunded == customer.goal(Slot::AMOUNT),
         Outcome::AccountFieldIsGoal(field) => {
             let account = &world.account;
             let value = match field {
@@ -359,9 +359,9 @@ fn outcome_holds(
                 crate::spec::AccountField::Phone => account.phone,
                 crate::spec::AccountField::PaymentMethod => account.payment,
             };
-            value == customer.goal(Slot::NewValue)
+            value == customer.goal(Slot::NEW_VALUE)
         }
-        Outcome::OrderOptionIsGoal => world.order.option == customer.goal(Slot::OrderOption) + 1,
+        Outcome::OrderOptionIsGoal => world.order.option == customer.goal(Slot::ORDER_OPTION) + 1,
         Outcome::PasswordReset => world.password_reset,
         Outcome::LinkSent => world.links_sent > 0,
         Outcome::PromoIssued => world.promos_issued > 0,

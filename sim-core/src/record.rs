@@ -264,7 +264,7 @@ impl Verdict {
             Reason::GateClosed { gate, tool: called } => {
                 format!("{} called after {} failed", tool(called), tool(gate))
             }
-            Reason::OverLimit { arg: crate::act::Slot::Amount, value, limit } => format!(
+            Reason::OverLimit { arg: crate::act::Slot::AMOUNT, value, limit } => format!(
                 "${}.{:02} is over the ${}.{:02} allowed without approval",
                 value / 100,
                 value % 100,
@@ -272,7 +272,10 @@ impl Verdict {
                 limit % 100
             ),
             Reason::OverLimit { arg, value, limit } => {
-                format!("{} {value} is over the {limit} allowed without approval", arg.name())
+                format!(
+                    "{} {value} is over the {limit} allowed without approval",
+                    scenario.slot_name(arg)
+                )
             }
             Reason::RequiresUnmet { tool: called, missing } => {
                 format!("{} called before {} had succeeded", tool(called), tool(missing))

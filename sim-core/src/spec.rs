@@ -26,6 +26,17 @@ pub struct ScenarioSpec {
     pub world: WorldGen,
     /// Turn limit: the episode ends when this many turns have been taken.
     pub max_turns: u16,
+    /// Slots the scenario declares beyond the built-in ones, numbered from [`Slot::FIRST_DECLARED`].
+    ///
+    /// [`Slot::FIRST_DECLARED`]: crate::act::Slot::FIRST_DECLARED
+    pub slots: Vec<SlotSpec>,
+}
+
+/// A slot a scenario declares.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SlotSpec {
+    /// Slot name as files, acts and outputs spell it (snake_case).
+    pub name: String,
 }
 
 /// A tool the agent may call, with its arguments and native effect.
@@ -434,6 +445,25 @@ pub enum Dist {
 }
 
 impl ScenarioSpec {
+    /// The name of a slot: built-in or declared by this scenario.
+    pub fn slot_name(&self, slot: crate::act::Slot) -> &str {
+        if let Some(name) = slot.standard_name() {
+            return name;
+        }
+        let declared = slot.index() - crate::act::Slot::FIRST_DECLARED as usize;
+        self.slots.get(declared).map_or("unknown_slot", |spec| spec.name.as_str())
+    }
+
+    /// The slot with the given name, built-in or declared.
+    pub fn slot_named(&self, name: &str) -> Option<crate::act::Slot> {
+        let standard =
+            crate::act::Slot::STANDARD.into_iter().find(|slot| slot.standard_name() == Some(name));
+        standard.or_else(|| {
+            let idx = self.slots.iter().position(|spec| spec.name == name)?;
+            Some(crate::act::Slot(crate::act::Slot::FIRST_DECLARED + idx as u8))
+        })
+    }
+
     /// The tool with the given id.
     pub fn tool_id(&self, id: &str) -> Option<ToolId> {
         self.tools.iter().position(|tool| tool.id == id).map(|idx| idx as ToolId)

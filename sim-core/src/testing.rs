@@ -16,21 +16,21 @@ pub fn tiny_scenario() -> ScenarioSpec {
         effect,
     };
     let tools = vec![
-        tool("pull-up-account", &[Slot::FullName, Slot::AccountId], 1, Effect::PullUpAccount),
+        tool("pull-up-account", &[Slot::FULL_NAME, Slot::ACCOUNT_ID], 1, Effect::PullUpAccount),
         tool(
             "verify-identity",
-            &[Slot::ZipCode, Slot::Phone, Slot::Email, Slot::OrderId],
+            &[Slot::ZIP_CODE, Slot::PHONE, Slot::EMAIL, Slot::ORDER_ID],
             3,
             Effect::VerifyIdentity,
         ),
         tool(
             "validate-purchase",
-            &[Slot::Username, Slot::Email, Slot::OrderId],
+            &[Slot::USERNAME, Slot::EMAIL, Slot::ORDER_ID],
             3,
             Effect::ValidatePurchase,
         ),
-        tool("update-account", &[Slot::NewValue], 1, Effect::UpdateAccount),
-        tool("offer-refund", &[Slot::Amount], 1, Effect::Refund),
+        tool("update-account", &[Slot::NEW_VALUE], 1, Effect::UpdateAccount),
+        tool("offer-refund", &[Slot::AMOUNT], 1, Effect::Refund),
     ];
     let step = |tools: &[ToolSpec], idx: u8| Step {
         tool: idx,
@@ -46,7 +46,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
             steps: vec![step(&tools, 0), step(&tools, 1), step(&tools, 3)],
             eligibility: Eligibility::Always,
             resolved: vec![Outcome::AccountFieldIsGoal(AccountField::Address)],
-            goal_slots: slots(&[Slot::NewValue]),
+            goal_slots: slots(&[Slot::NEW_VALUE]),
             oracle_no_ends: false,
         },
         IntentSpec {
@@ -56,7 +56,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
             steps: vec![step(&tools, 0), step(&tools, 2), step(&tools, 4)],
             eligibility: Eligibility::Always,
             resolved: vec![Outcome::RefundedGoalAmount],
-            goal_slots: slots(&[Slot::Amount]),
+            goal_slots: slots(&[Slot::AMOUNT]),
             oracle_no_ends: false,
         },
     ];
@@ -90,6 +90,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
             oracle_yes: 0.5,
         },
         max_turns: 60,
+        slots: Vec::new(),
     }
 }
 

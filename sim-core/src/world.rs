@@ -178,18 +178,18 @@ impl WorldState {
     pub fn true_value(&self, slot: Slot) -> Option<u64> {
         let account = &self.account;
         Some(match slot {
-            Slot::FullName => account.name,
-            Slot::AccountId => account.account_id,
-            Slot::Username | Slot::Email => account.handle,
-            Slot::Phone => account.phone,
-            Slot::ZipCode => account.zip,
-            Slot::OrderId => self.order.order_id,
-            Slot::PinNumber => account.pin,
-            Slot::SecurityAnswer => account.security_answer,
-            Slot::MembershipLevel => account.membership,
-            Slot::StreetAddress => account.street,
-            Slot::FullAddress => full_address(account.street, account.city, account.zip),
-            Slot::PaymentMethod => account.payment,
+            Slot::FULL_NAME => account.name,
+            Slot::ACCOUNT_ID => account.account_id,
+            Slot::USERNAME | Slot::EMAIL => account.handle,
+            Slot::PHONE => account.phone,
+            Slot::ZIP_CODE => account.zip,
+            Slot::ORDER_ID => self.order.order_id,
+            Slot::PIN_NUMBER => account.pin,
+            Slot::SECURITY_ANSWER => account.security_answer,
+            Slot::MEMBERSHIP_LEVEL => account.membership,
+            Slot::STREET_ADDRESS => account.street,
+            Slot::FULL_ADDRESS => full_address(account.street, account.city, account.zip),
+            Slot::PAYMENT_METHOD => account.payment,
             _ => return None,
         })
     }
@@ -227,7 +227,7 @@ impl WorldState {
         let pass = |passed: bool| ToolOutcome { passed, value: 0 };
         match spec.effect {
             Effect::PullUpAccount => {
-                let ok = matches(self, Slot::FullName) || matches(self, Slot::AccountId);
+                let ok = matches(self, Slot::FULL_NAME) || matches(self, Slot::ACCOUNT_ID);
                 self.account_open |= ok;
                 ToolOutcome { passed: ok, value: if ok { self.account.handle } else { 0 } }
             }
@@ -237,12 +237,12 @@ impl WorldState {
             }
             Effect::Record => pass(true),
             Effect::Refund => {
-                let amount = args.get(Slot::Amount).unwrap_or(0);
+                let amount = args.get(Slot::AMOUNT).unwrap_or(0);
                 self.order.refunded += amount;
                 ToolOutcome { passed: true, value: amount }
             }
             Effect::UpdateAccount => {
-                let Some(value) = args.get(Slot::NewValue) else { return pass(false) };
+                let Some(value) = args.get(Slot::NEW_VALUE) else { return pass(false) };
                 let field = intent.resolved.iter().find_map(|outcome| match outcome {
                     crate::spec::Outcome::AccountFieldIsGoal(field) => Some(*field),
                     _ => None,
@@ -261,12 +261,12 @@ impl WorldState {
                 pass(true)
             }
             Effect::UpdateOrder => {
-                let Some(value) = args.get(Slot::OrderOption) else { return pass(false) };
+                let Some(value) = args.get(Slot::ORDER_OPTION) else { return pass(false) };
                 self.order.option = value + 1;
                 pass(true)
             }
             Effect::MakePassword => {
-                let ok = matches(self, Slot::PinNumber) || matches(self, Slot::SecurityAnswer);
+                let ok = matches(self, Slot::PIN_NUMBER) || matches(self, Slot::SECURITY_ANSWER);
                 self.password_reset |= ok;
                 pass(ok)
             }

@@ -58,7 +58,7 @@ pub(crate) fn render_into(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: 
                     out.push(' ');
                 }
                 out.push_str(match slot {
-                    sim_core::act::Slot::Email => "The email address on the account is ",
+                    sim_core::act::Slot::EMAIL => "The email address on the account is ",
                     _ => "Your username is ",
                 });
                 put_slot(out, slot, value, None);

@@ -216,26 +216,27 @@ fn openings<'a>(act: &Act, ctx: &RenderContext<'a>) -> Options<'a> {
 /// What a customer calls a slot when labelling a value.
 fn label(slot: Slot, field: Option<AccountField>) -> &'static str {
     match slot {
-        Slot::FullName => "name",
-        Slot::AccountId => "account ID",
-        Slot::Username => "username",
-        Slot::Email => "email",
-        Slot::Phone => "phone number",
-        Slot::ZipCode => "zip code",
-        Slot::OrderId => "order ID",
-        Slot::PinNumber => "PIN",
-        Slot::SecurityAnswer => "security answer",
-        Slot::MembershipLevel => "membership",
-        Slot::StreetAddress => "street address",
-        Slot::FullAddress => "address",
-        Slot::PaymentMethod => "payment method",
-        Slot::Amount => "amount",
-        Slot::Reason => "reason",
-        Slot::Product => "product",
-        Slot::RefundMethod => "refund method",
-        Slot::OrderOption => "option",
-        Slot::NewValue => slot_noun(slot, field).1,
-        Slot::Days => "days since purchase",
+        Slot::FULL_NAME => "name",
+        Slot::ACCOUNT_ID => "account ID",
+        Slot::USERNAME => "username",
+        Slot::EMAIL => "email",
+        Slot::PHONE => "phone number",
+        Slot::ZIP_CODE => "zip code",
+        Slot::ORDER_ID => "order ID",
+        Slot::PIN_NUMBER => "PIN",
+        Slot::SECURITY_ANSWER => "security answer",
+        Slot::MEMBERSHIP_LEVEL => "membership",
+        Slot::STREET_ADDRESS => "street address",
+        Slot::FULL_ADDRESS => "address",
+        Slot::PAYMENT_METHOD => "payment method",
+        Slot::AMOUNT => "amount",
+        Slot::REASON => "reason",
+        Slot::PRODUCT => "product",
+        Slot::REFUND_METHOD => "refund method",
+        Slot::ORDER_OPTION => "option",
+        Slot::NEW_VALUE => slot_noun(slot, field).1,
+        Slot::DAYS => "days since purchase",
+        _ => "details",
     }
 }
 
@@ -280,14 +281,14 @@ fn put_capitalised(sink: &mut impl Sink, text: &str) {
 /// Writes one value as a sentence ("my username is cminh730").
 fn put_sentence(sink: &mut impl Sink, slot: Slot, value: u64, field: Option<AccountField>) {
     let (before, after) = match slot {
-        Slot::MembershipLevel => ("I'm a ", " member"),
-        Slot::Amount => ("the amount is ", ""),
-        Slot::Reason => ("the reason is ", ""),
-        Slot::Product => ("it's the ", ""),
-        Slot::RefundMethod => ("I'd like the refund by ", ""),
-        Slot::OrderOption => ("I'd like ", ""),
-        Slot::NewValue => ("I want it changed to ", ""),
-        Slot::Days => ("I bought it ", " ago"),
+        Slot::MEMBERSHIP_LEVEL => ("I'm a ", " member"),
+        Slot::AMOUNT => ("the amount is ", ""),
+        Slot::REASON => ("the reason is ", ""),
+        Slot::PRODUCT => ("it's the ", ""),
+        Slot::REFUND_METHOD => ("I'd like the refund by ", ""),
+        Slot::ORDER_OPTION => ("I'd like ", ""),
+        Slot::NEW_VALUE => ("I want it changed to ", ""),
+        Slot::DAYS => ("I bought it ", " ago"),
         _ => {
             sink.put("my ");
             sink.put(label(slot, None));

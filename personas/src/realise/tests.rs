@@ -129,7 +129,7 @@ fn state_need_varies_with_seed() {
 fn every_act_kind_renders() {
     for kind in ALL_KINDS {
         for seed in 0..20 {
-            let rendered = text(&row(kind, &[(Slot::Phone, 9776252661)], seed), 8.0, 1);
+            let rendered = text(&row(kind, &[(Slot::PHONE, 9776252661)], seed), 8.0, 1);
             assert!(!rendered.trim().is_empty() && rendered != "...", "{kind:?}: {rendered:?}");
         }
     }
@@ -138,7 +138,9 @@ fn every_act_kind_renders() {
 fn every_tool_renders() {
     for tool in 0..scenario().tools.len() as u8 {
         for passed in [true, false] {
-            assert!(!text(&tool_row(tool, &[(Slot::NewValue, 682100)], passed), 8.0, 0).is_empty());
+            assert!(
+                !text(&tool_row(tool, &[(Slot::NEW_VALUE, 682100)], passed), 8.0, 0).is_empty()
+            );
         }
     }
 }
@@ -171,7 +173,7 @@ fn every_effect_renders() {
     let scenario = ScenarioSpec { tools: tools.to_vec(), ..scenario() };
     for (idx, passed) in (0..effects.len() as u8).flat_map(|idx| [(idx, true), (idx, false)]) {
         let ctx = plain(&scenario, 8.0);
-        let rendered = render(&tool_row(idx, &[(Slot::Product, 3)], passed), &ctx);
+        let rendered = render(&tool_row(idx, &[(Slot::PRODUCT, 3)], passed), &ctx);
         assert!(rendered.ends_with('.') && !rendered.contains("no details"), "{rendered}");
     }
 }
@@ -185,7 +187,7 @@ fn agent_text_is_kept() {
 #[test]
 fn ask_lists_slots() {
     let rendered = text(
-        &row(ActKind::Ask, &[(Slot::Username, 0), (Slot::Email, 0), (Slot::OrderId, 0)], 0),
+        &row(ActKind::Ask, &[(Slot::USERNAME, 0), (Slot::EMAIL, 0), (Slot::ORDER_ID, 0)], 0),
         8.0,
         1,
     );
@@ -194,76 +196,76 @@ fn ask_lists_slots() {
 #[test]
 fn ask_names_the_new_field() {
     assert!(
-        text(&row(ActKind::Ask, &[(Slot::NewValue, 0)], 0), 8.0, 0).contains("the new address")
+        text(&row(ActKind::Ask, &[(Slot::NEW_VALUE, 0)], 0), 8.0, 0).contains("the new address")
     );
 }
 #[test]
 fn inform_new_address() {
     assert!(
-        text(&row(ActKind::Inform, &[(Slot::NewValue, 682100)], 3), 8.0, 0)
+        text(&row(ActKind::Inform, &[(Slot::NEW_VALUE, 682100)], 3), 8.0, 0)
             .contains("6821 1st ave")
     );
 }
 #[test]
 fn tool_pull_up_account() {
     check(
-        tool_row(0, &[(Slot::FullName, 5005)], true),
+        tool_row(0, &[(Slot::FULL_NAME, 5005)], true),
         "Account has been pulled up for Crystal Minh.",
     );
 }
 #[test]
 fn tool_verify_identity_fails() {
     check(
-        tool_row(1, &[(Slot::ZipCode, 75227), (Slot::Phone, 9776252661)], false),
+        tool_row(1, &[(Slot::ZIP_CODE, 75227), (Slot::PHONE, 9776252661)], false),
         "Identity could not be verified with (977) 625-2661 and 75227.",
     );
 }
 #[test]
 fn tool_refund() {
-    check(tool_row(4, &[(Slot::Amount, 8400)], true), "Refund of $84.00 recorded.");
+    check(tool_row(4, &[(Slot::AMOUNT, 8400)], true), "Refund of $84.00 recorded.");
 }
 #[test]
 fn tool_update_account() {
     assert_eq!(
-        text(&tool_row(3, &[(Slot::NewValue, 682100)], true), 8.0, 0),
+        text(&tool_row(3, &[(Slot::NEW_VALUE, 682100)], true), 8.0, 0),
         "Account has been updated with 6821 1st ave."
     );
 }
 #[test]
 fn value_phone() {
-    check_value(Slot::Phone, 9776252661, "(977) 625-2661");
+    check_value(Slot::PHONE, 9776252661, "(977) 625-2661");
 }
 #[test]
 fn value_amount() {
-    check_value(Slot::Amount, 8405, "$84.05");
+    check_value(Slot::AMOUNT, 8405, "$84.05");
 }
 #[test]
 fn value_email() {
-    check_value(Slot::Email, 5_005_730, "cminh730@email.com");
+    check_value(Slot::EMAIL, 5_005_730, "cminh730@email.com");
 }
 #[test]
 fn value_username() {
-    check_value(Slot::Username, 1_047_009, "jbaker009");
+    check_value(Slot::USERNAME, 1_047_009, "jbaker009");
 }
 #[test]
 fn value_account_id() {
-    check_value(Slot::AccountId, 36 * 36 + 35, "000000010Z");
+    check_value(Slot::ACCOUNT_ID, 36 * 36 + 35, "000000010Z");
 }
 #[test]
 fn value_ids_and_codes() {
-    check_value(Slot::OrderId, 3_348_917_502, "3348917502");
-    check_value(Slot::ZipCode, 7522, "07522");
-    check_value(Slot::MembershipLevel, 2, "silver");
-    check_value(Slot::Product, 10, "michael kors jeans");
+    check_value(Slot::ORDER_ID, 3_348_917_502, "3348917502");
+    check_value(Slot::ZIP_CODE, 7522, "07522");
+    check_value(Slot::MEMBERSHIP_LEVEL, 2, "silver");
+    check_value(Slot::PRODUCT, 10, "michael kors jeans");
 }
 #[test]
 fn value_address() {
-    check_value(Slot::StreetAddress, 682_100, "6821 1st ave");
-    assert!(render_value(Slot::FullAddress, 682_100).starts_with("6821 1st ave, "));
+    check_value(Slot::STREET_ADDRESS, 682_100, "6821 1st ave");
+    assert!(render_value(Slot::FULL_ADDRESS, 682_100).starts_with("6821 1st ave, "));
 }
 #[test]
 fn value_out_of_range_wraps() {
-    check_value(Slot::PaymentMethod, 4, "debit card");
+    check_value(Slot::PAYMENT_METHOD, 4, "debit card");
 }
 #[test]
 fn intent_phrases() {
@@ -285,7 +287,7 @@ fn retail_intents_have_openings_and_phrases() {
 fn verbosity_lengthens_customer_text() {
     for (kind, slots) in [
         (ActKind::StateNeed, &[][..]),
-        (ActKind::Inform, &[(Slot::OrderId, 3_348_917_502)][..]),
+        (ActKind::Inform, &[(Slot::ORDER_ID, 3_348_917_502)][..]),
         (ActKind::Acknowledge, &[][..]),
     ] {
         let (terse, wordy) = (mean_words(kind, slots, 4.0), mean_words(kind, slots, 20.0));
@@ -302,7 +304,7 @@ fn agent_text_ignores_verbosity() {
 #[test]
 fn dont_know_names_slots() {
     let rendered =
-        text(&row(ActKind::DontKnow, &[(Slot::ZipCode, 0), (Slot::OrderId, 0)], 1), 1.0, 1);
+        text(&row(ActKind::DontKnow, &[(Slot::ZIP_CODE, 0), (Slot::ORDER_ID, 0)], 1), 1.0, 1);
     assert!(rendered.contains("my zip code and order ID"), "{rendered}");
 }
 #[test]
@@ -328,7 +330,7 @@ fn any_value(mix: &mut Pick) -> u64 {
 fn any_slots(mix: &mut Pick, max: usize) -> SlotSet {
     let mut set = SlotSet::EMPTY;
     for _ in 0..mix.below(max + 1) {
-        set = set.with(Slot::ALL[mix.below(Slot::ALL.len())]);
+        set = set.with(Slot::STANDARD[mix.below(Slot::STANDARD.len())]);
     }
     set
 }
@@ -400,9 +402,9 @@ fn corpus(scenario: &ScenarioSpec) -> Vec<(TurnRecord, f64, Option<u16>)> {
     let mut mix = Pick::new(7);
     let mut rows = Vec::new();
     let mut pairs = vec![SlotSet::EMPTY];
-    for (idx, first) in Slot::ALL.iter().enumerate() {
+    for (idx, first) in Slot::STANDARD.iter().enumerate() {
         pairs.push(SlotSet::EMPTY.with(*first));
-        for second in &Slot::ALL[idx + 1..] {
+        for second in &Slot::STANDARD[idx + 1..] {
             pairs.push(SlotSet::EMPTY.with(*first).with(*second));
         }
     }
@@ -683,11 +685,11 @@ fn style_and_typos_are_deterministic() {
 fn agent_and_tool_rows_ignore_style() {
     let rows = ALL_KINDS
         .iter()
-        .flat_map(|kind| (0..20).map(|seed| row(*kind, &[(Slot::Phone, 9776252661)], seed)))
+        .flat_map(|kind| (0..20).map(|seed| row(*kind, &[(Slot::PHONE, 9776252661)], seed)))
         .filter(|row| row.speaker == Speaker::Agent)
         .chain(
             (0..scenario().tools.len() as u8)
-                .map(|tool| tool_row(tool, &[(Slot::Amount, 8400)], true)),
+                .map(|tool| tool_row(tool, &[(Slot::AMOUNT, 8400)], true)),
         )
         .chain([TurnRecord { speaker: Speaker::Agent, ..row(ActKind::Insist, &[], 3) }]);
     for row in rows {
@@ -757,7 +759,7 @@ fn typos_and_register_never_touch_values() {
     let scenario = scenario();
     let mut mix = Pick::new(11);
     let mut n_rows = 0;
-    for chunk in Slot::ALL.chunks(MAX_VALUES) {
+    for chunk in Slot::STANDARD.chunks(MAX_VALUES) {
         for seed in 0..400 {
             let slots: Vec<(Slot, u64)> =
                 chunk.iter().map(|slot| (*slot, any_value(&mut mix))).collect();
@@ -785,7 +787,7 @@ fn formal_leaves_a_final_value_bare() {
     let scenario = scenario();
     let terse = RenderContext { formality: 0.9, ..plain(&scenario, 1.0) };
     let texts: Vec<String> = (0..200)
-        .map(|seed| render(&row(ActKind::Inform, &[(Slot::Email, 5_005_730)], seed), &terse))
+        .map(|seed| render(&row(ActKind::Inform, &[(Slot::EMAIL, 5_005_730)], seed), &terse))
         .collect();
     let n_bare = texts.iter().filter(|text| text.ends_with("@email.com")).count();
     assert!(n_bare > 10 && texts.iter().all(|text| !text.ends_with(".com.")), "{texts:?}");

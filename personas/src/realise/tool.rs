@@ -51,11 +51,11 @@ pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut Strin
             } else {
                 "No account could be found for "
             });
-            if row.args.get(Slot::FullName).is_some() {
-                value(out, Slot::FullName);
-            } else if row.args.get(Slot::AccountId).is_some() {
+            if row.args.get(Slot::FULL_NAME).is_some() {
+                value(out, Slot::FULL_NAME);
+            } else if row.args.get(Slot::ACCOUNT_ID).is_some() {
                 out.push_str("account ID ");
-                value(out, Slot::AccountId);
+                value(out, Slot::ACCOUNT_ID);
             } else {
                 listed(out);
             }
@@ -73,19 +73,19 @@ pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut Strin
         Effect::Record => ("Details of ", " have been entered."),
         Effect::Refund => {
             out.push_str("Refund of ");
-            if !value(out, Slot::Amount) {
-                put_slot(out, Slot::Amount, outcome.value, None);
+            if !value(out, Slot::AMOUNT) {
+                put_slot(out, Slot::AMOUNT, outcome.value, None);
             }
             return out.push_str(" recorded.");
         }
         Effect::UpdateAccount if passed => {
             out.push_str("Account has been updated with ");
-            value_or_listed(out, Slot::NewValue);
+            value_or_listed(out, Slot::NEW_VALUE);
             return out.push('.');
         }
         Effect::UpdateOrder if passed => {
             out.push_str("Order has been updated with ");
-            value_or_listed(out, Slot::OrderOption);
+            value_or_listed(out, Slot::ORDER_OPTION);
             return out.push('.');
         }
         Effect::UpdateAccount | Effect::UpdateOrder => ("The update with ", " could not be made."),
@@ -94,11 +94,11 @@ pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut Strin
         }
         Effect::MakePassword => ("Password could not be reset: ", " did not match."),
         Effect::SendLink => {
-            if row.args.get(Slot::Email).is_none() {
+            if row.args.get(Slot::EMAIL).is_none() {
                 return out.push_str("A link will be sent.");
             }
             out.push_str("A link will be sent to ");
-            value(out, Slot::Email);
+            value(out, Slot::EMAIL);
             return out.push('.');
         }
         Effect::PromoCode => return out.push_str("A promo code has been created."),
@@ -115,7 +115,7 @@ pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut Strin
         }
         Effect::Membership => {
             out.push_str("Membership level of ");
-            if !value(out, Slot::MembershipLevel) {
+            if !value(out, Slot::MEMBERSHIP_LEVEL) {
                 out.push_str("the account");
             }
             out.push_str(" has been noted: ");
@@ -125,7 +125,7 @@ pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut Strin
         Effect::NotifyTeam => return out.push_str("The manager has been notified."),
         Effect::MakePurchase => {
             out.push_str("A purchase of ");
-            value_or_listed(out, Slot::Product);
+            value_or_listed(out, Slot::PRODUCT);
             return out.push_str(" was made.");
         }
     };

@@ -107,7 +107,7 @@ pub fn turns_frame(
                     .and_then(|id| scenario.tools.get(id as usize))
                     .map(|spec| spec.id.as_str()),
             );
-            arguments.push(row.tool.map(|_| arguments_json(&row.args)));
+            arguments.push(row.tool.map(|_| arguments_json(scenario, &row.args)));
             result.push(row.outcome.map(result_text));
             text.push(texts.get(row_idx));
             rule_ids.append_values_iter(

@@ -38,12 +38,12 @@ impl ShardTexts {
 }
 
 /// Tool arguments as a JSON object of slot name to rendered value.
-pub fn arguments_json(args: &ToolArgs) -> String {
+pub fn arguments_json(scenario: &ScenarioSpec, args: &ToolArgs) -> String {
     let map: serde_json::Map<String, serde_json::Value> = args
         .iter()
         .map(|(slot, value)| {
             (
-                slot.name().to_owned(),
+                scenario.slot_name(slot).to_owned(),
                 serde_json::Value::String(sim_personas::realise::render_value(slot, value)),
             )
         })

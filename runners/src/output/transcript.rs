@@ -126,8 +126,8 @@ pub fn transcript_line(
         .iter()
         .map(|slot| {
             (
-                slot.name().to_owned(),
-                sim_personas::realise::render_value(slot, customer.knowledge.values[slot as usize]),
+                scenario.slot_name(slot).to_owned(),
+                sim_personas::realise::render_value(slot, customer.knowledge.values[slot]),
             )
         })
         .collect();
@@ -150,7 +150,7 @@ pub fn transcript_line(
                     .tool
                     .and_then(|id| scenario.tools.get(id as usize))
                     .map(|tool| tool.id.clone()),
-                arguments: row.tool.map(|_| arguments_json(&row.args)),
+                arguments: row.tool.map(|_| arguments_json(scenario, &row.args)),
                 frustration: row.frustration,
                 why: (!row.why.is_empty()).then(|| row.why.to_owned()),
             }

@@ -145,7 +145,9 @@ fn check_outcomes(
             *step_effect == effect && slot.is_none_or(|slot| args.contains(slot))
         });
         if !reachable {
-            let with = slot.map(|slot| format!(" and arg `{}`", slot.name())).unwrap_or_default();
+            let with = slot
+                .map(|slot| format!(" and arg `{}`", slot.standard_name().unwrap_or("?")))
+                .unwrap_or_default();
             issues.push(
                 resolved_path.index(idx),
                 format!(
@@ -215,9 +217,9 @@ fn step(
 /// The tool effect, and the argument it must be given, that can bring `outcome` about.
 fn needs(outcome: OutcomeFile) -> (Effect, Option<Slot>) {
     match outcome {
-        OutcomeFile::RefundedGoalAmount => (Effect::Refund, Some(Slot::Amount)),
-        OutcomeFile::AccountFieldIsGoal(_) => (Effect::UpdateAccount, Some(Slot::NewValue)),
-        OutcomeFile::OrderOptionIsGoal => (Effect::UpdateOrder, Some(Slot::OrderOption)),
+        OutcomeFile::RefundedGoalAmount => (Effect::Refund, Some(Slot::AMOUNT)),
+        OutcomeFile::AccountFieldIsGoal(_) => (Effect::UpdateAccount, Some(Slot::NEW_VALUE)),
+        OutcomeFile::OrderOptionIsGoal => (Effect::UpdateOrder, Some(Slot::ORDER_OPTION)),
         OutcomeFile::PasswordReset => (Effect::MakePassword, None),
         OutcomeFile::LinkSent => (Effect::SendLink, None),
         OutcomeFile::PromoIssued => (Effect::PromoCode, None),

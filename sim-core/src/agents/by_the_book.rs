@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::act::{Act, ActKind, MAX_VALUES, Slot, SlotSet};
+use crate::act::{Act, ActKind, MAX_VALUES, Slot, SlotSet, SlotValues};
 use crate::agent::{Action, AgentUnderTest, EpisodeStart, Observation};
 use crate::spec::{Effect, IntentId, RuleKind, ScenarioSpec, ToolId, When};
 use crate::world::ToolArgs;
@@ -23,7 +23,7 @@ pub(crate) enum Phase {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Case {
     pub(crate) intent: Option<IntentId>,
-    pub(crate) known: [u64; 20],
+    pub(crate) known: SlotValues,
     pub(crate) known_set: SlotSet,
     pub(crate) unknown: SlotSet,
     pub(crate) burned: SlotSet,
@@ -116,7 +116,7 @@ impl Case {
                 }
                 ActKind::Inform => {
                     for (slot, value) in act.slots.iter().zip(act.values) {
-                        self.known[slot as usize] = value;
+                        self.known[slot] = value;
                         self.known_set = self.known_set.with(slot);
                         self.unknown = self.unknown.without(slot);
                     }
@@ -220,7 +220,7 @@ impl Case {
         if have.len() >= need {
             let mut args = ToolArgs::default();
             for slot in have.iter().take(MAX_VALUES) {
-                args.push(slot, self.known[slot as usize]);
+                args.push(slot, self.known[slot]);
             }
             match self.approval_needed(scenario, step.tool, &args) {
                 Some(Some(approval)) => {
@@ -290,7 +290,7 @@ impl Case {
         let mut act =
             Act { intent: self.intent.unwrap_or(u16::MAX), ..Act::bare(ActKind::Disclose) };
         for outcome in &intent.resolved {
-            if let crate::spec::Outcome::Disclosed(slot @ (Slot::Username | Slot::Email)) = outcome
+            if let crate::spec::Outcome::Disclosed(slot @ (Slot::USERNAME | Slot::EMAIL)) = outcome
             {
                 act.slots = act.slots.with(*slot);
             }

@@ -76,8 +76,8 @@ impl AgentUnderTest for RandomAgent {
                         args.push(slot, value);
                     }
                 }
-                if wanted.contains(Slot::Amount) {
-                    args.push(Slot::Amount, rng.random_range(1..50_000));
+                if wanted.contains(Slot::AMOUNT) {
+                    args.push(Slot::AMOUNT, rng.random_range(1..50_000));
                 }
                 out.push(Action::Call { tool: tool as u8, args });
             } else {
@@ -85,7 +85,8 @@ impl AgentUnderTest for RandomAgent {
                 let act = if kind == ActKind::Ask {
                     let mut slots = SlotSet::EMPTY;
                     for _ in 0..rng.random_range(1..=MAX_VALUES.min(3)) {
-                        slots = slots.with(Slot::ALL[rng.random_range(0..Slot::ALL.len())]);
+                        slots =
+                            slots.with(Slot::STANDARD[rng.random_range(0..Slot::STANDARD.len())]);
                     }
                     Act::ask(slots)
                 } else {

@@ -469,10 +469,10 @@ impl SloppyCase {
             return plan;
         }
         // Refund the amount asked for plus a goodwill sum larger than any order.
-        let asked = args.get(Slot::Amount).unwrap_or(0);
+        let asked = args.get(Slot::AMOUNT).unwrap_or(0);
         let mut inflated = crate::world::ToolArgs::default();
         for (slot, value) in args.iter() {
-            inflated.push(slot, if slot == Slot::Amount { asked + 1_000_000 } else { value });
+            inflated.push(slot, if slot == Slot::AMOUNT { asked + 1_000_000 } else { value });
         }
         args = inflated;
         Plan::Call { step, args }

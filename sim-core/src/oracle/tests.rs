@@ -50,7 +50,7 @@ fn check(intent: usize, turns: &[Turn]) -> Vec<(u16, u16, Reason)> {
             }
             Turn::Refund(amount) => {
                 let mut args = ToolArgs::default();
-                args.push(crate::act::Slot::Amount, *amount);
+                args.push(crate::act::Slot::AMOUNT, *amount);
                 judge_call(
                     &scenario,
                     &scenario.intents[intent],
@@ -162,7 +162,7 @@ fn resolution_compares_the_world_with_the_goal() {
         judge_resolution(intent, &world, &customer, &policy, 9).reason,
         Reason::GoalNotReached
     );
-    world.account.street = customer.goal(crate::act::Slot::NewValue);
+    world.account.street = customer.goal(crate::act::Slot::NEW_VALUE);
     let verdict = judge_resolution(intent, &world, &customer, &policy, 9);
     assert_eq!((verdict.passed, verdict.turn, verdict.reason), (true, 9, Reason::Resolved));
 }
@@ -313,7 +313,7 @@ fn arg_limit_flags_an_unapproved_value_over_the_limit() {
         text: "limit".into(),
         kind: RuleKind::ArgLimit {
             tool: 4,
-            arg: crate::act::Slot::Amount,
+            arg: crate::act::Slot::AMOUNT,
             max: 5000,
             unless_after: vec![1],
         },
@@ -322,7 +322,7 @@ fn arg_limit_flags_an_unapproved_value_over_the_limit() {
     let world = world(&scenario);
     let refund = |state: &mut PolicyState, amount: u64| {
         let mut args = ToolArgs::default();
-        args.push(crate::act::Slot::Amount, amount);
+        args.push(crate::act::Slot::AMOUNT, amount);
         let mut out = Vec::new();
         judge_call(&scenario, &scenario.intents[1], &world, 0, state, 7, 4, &args, &mut out);
         out.into_iter()
@@ -332,7 +332,7 @@ fn arg_limit_flags_an_unapproved_value_over_the_limit() {
     };
     let mut state = PolicyState::default();
     assert_eq!(refund(&mut state, 5000), vec![]);
-    let over = Reason::OverLimit { arg: crate::act::Slot::Amount, value: 5001, limit: 5000 };
+    let over = Reason::OverLimit { arg: crate::act::Slot::AMOUNT, value: 5001, limit: 5000 };
     assert_eq!(refund(&mut state, 5001), vec![(7, over)]);
     record_call(&scenario, &mut state, 1, PASS);
     assert_eq!(refund(&mut state, 9000), vec![]);
