@@ -14,6 +14,8 @@
 //! - [`spec`]: what a scenario and a persona are, once validated ([`ScenarioSpec`], [`PersonaSpec`]).
 //! - [`act`]: dialogue acts and information slots, the canonical record of a conversation.
 //! - [`world`]: the per-episode world (account, order) and what tools do to it.
+//! - [`field`]: typed fields a scenario declares for its own world records, and the generators that draw them.
+//! - [`expr`]: a small typed expression language over those fields, tool arguments and goals.
 //! - [`customer`]: the simulated customer: hidden goal and knowledge, traits, mood, reaction model.
 //! - [`agent`]: the plain-data boundary to the agent under test; [`agents`] holds the built-in ones.
 //! - [`oracle`]: policy, resolution and experience checks, each verdict with a rule and a turn.
@@ -40,6 +42,8 @@ pub mod agents;
 pub mod customer;
 pub mod engine;
 pub mod error;
+pub mod expr;
+pub mod field;
 pub mod oracle;
 pub mod record;
 pub mod rng;

@@ -1,0 +1,458 @@
+//! A small typed expression language over world fields, tool arguments and customer goals.
+//!
+//! Scenarios use expressions for their own rules and effects (`field#3 - field#4 <= arg#13`).
+//! An expression is checked once, when the scenario loads ([`Expr::check`], [`Expr::expect`]),
+//! and then evaluated many times inside episodes ([`Expr::eval`]), which never panics and never allocates.
+//! Numbers are `i64`; Bools are 0 or 1.
+
+use std::fmt;
+
+use crate::field::{FieldId, FieldSpec};
+
+#[cfg(test)]
+mod tests;
+
+/// An expression; see the [module docs](self).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    /// A number.
+    Const(i64),
+    /// The field's current value.
+    Field(FieldId),
+    /// The value the field was generated with at the start of the episode.
+    Original(FieldId),
+    /// A tool call's argument for this slot index (0 when absent).
+    Arg(u8),
+    /// Bool: whether the tool call gave an argument for this slot index.
+    HasArg(u8),
+    /// The customer's goal value for this slot index (0 when absent).
+    Goal(u8),
+    /// Sum (saturating).
+    Add(Box<Expr>, Box<Expr>),
+    /// Difference (saturating).
+    Sub(Box<Expr>, Box<Expr>),
+    /// Product (saturating).
+    Mul(Box<Expr>, Box<Expr>),
+    /// Quotient rounded toward zero; anything divided by 0 is 0.
+    Div(Box<Expr>, Box<Expr>),
+    /// The smaller of two numbers.
+    Min(Box<Expr>, Box<Expr>),
+    /// The larger of two numbers.
+    Max(Box<Expr>, Box<Expr>),
+    /// `PercentOf(pct, base)` = base × pct / 100, rounded toward zero.
+    PercentOf(Box<Expr>, Box<Expr>),
+    /// Bool: both operands are equal (numbers with numbers, Bools with Bools).
+    Eq(Box<Expr>, Box<Expr>),
+    /// Bool: the operands differ.
+    Ne(Box<Expr>, Box<Expr>),
+    /// Bool: the left number is less than the right.
+    Lt(Box<Expr>, Box<Expr>),
+    /// Bool: the left number is at most the right.
+    Le(Box<Expr>, Box<Expr>),
+    /// Bool: the left number is greater than the right.
+    Gt(Box<Expr>, Box<Expr>),
+    /// Bool: the left number is at least the right.
+    Ge(Box<Expr>, Box<Expr>),
+    /// Bool: both Bools hold.
+    And(Box<Expr>, Box<Expr>),
+    /// Bool: either Bool holds.
+    Or(Box<Expr>, Box<Expr>),
+    /// Bool: the Bool does not hold.
+    Not(Box<Expr>),
+    /// If the Bool condition holds, the first branch, else the second; both branches have one type.
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+}
+
+/// What an expression reads while it is evaluated.
+pub trait Env {
+    /// The field's current value.
+    fn field(&self, id: FieldId) -> u64;
+    /// The value the field was generated with at the start of the episode.
+    fn original(&self, id: FieldId) -> u64;
+    /// The tool call's argument for a slot index, if it was given.
+    fn arg(&self, slot: u8) -> Option<u64>;
+    /// The customer's goal value for a slot index, if the goal has one.
+    fn goal(&self, slot: u8) -> Option<u64>;
+}
+
+/// The type of an expression's result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExprType {
+    /// An `i64`.
+    Number,
+    /// 0 or 1.
+    Bool,
+}
+
+/// Where an expression is used decides what it may read.
+#[derive(Clone, Copy, Debug)]
+pub struct CheckCtx<'a> {
+    /// The scenario's declared fields, indexed by [`FieldId`].
+    pub fields: &'a [FieldSpec],
+    /// Whether tool call arguments exist here ([`Expr::Arg`], [`Expr::HasArg`]).
+    pub args: bool,
+    /// Whether the customer's goals are available here ([`Expr::Goal`]).
+    pub goals: bool,
+}
+
+/// A problem found when type-checking an expression; `expr` is the offending (sub-)expression.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ExprError {
+    /// A field id past the declared fields.
+    #[error("`{expr}` reads field {id}, but the scenario declares {n_fields} fields")]
+    UnknownField {
+        /// The field id read.
+        id: FieldId,
+        /// How many fields are declared.
+        n_fields: usize,
+        /// The expression reading it.
+        expr: String,
+    },
+    /// An argument read where there is no tool call.
+    #[error("`{expr}` reads a tool argument, but there are no tool arguments here")]
+    ArgsUnavailable {
+        /// The expression reading it.
+        expr: String,
+    },
+    /// A goal read where the customer's goals are not available.
+    #[error("`{expr}` reads a customer goal, but goals are not available here")]
+    GoalsUnavailable {
+        /// The expression reading it.
+        expr: String,
+    },
+    /// An operand of the wrong type.
+    #[error("`{operator}` expects a {expected} operand, found a {found}, in `{expr}`")]
+    TypeMismatch {
+        /// The operator, as [`Expr`]'s `Display` writes it.
+        operator: &'static str,
+        /// The type the operator takes.
+        expected: ExprType,
+        /// The operand's type.
+        found: ExprType,
+        /// The operator's expression.
+        expr: String,
+    },
+    /// `==` or `!=` with operands of different types.
+    #[error("`{operator}` compares a {left} with a {right} in `{expr}`")]
+    MixedComparison {
+        /// The operator.
+        operator: &'static str,
+        /// The left operand's type.
+        left: ExprType,
+        /// The right operand's type.
+        right: ExprType,
+        /// The comparison.
+        expr: String,
+    },
+    /// An `if` whose branches have different types.
+    #[error("`if` branches differ: a {then_type} and a {else_type}, in `{expr}`")]
+    BranchesDiffer {
+        /// The type of the branch taken when the condition holds.
+        then_type: ExprType,
+        /// The type of the other branch.
+        else_type: ExprType,
+        /// The `if` expression.
+        expr: String,
+    },
+    /// A well-typed expression whose result is not the type its place needs.
+    #[error("expected a {expected} expression, found a {found}: `{expr}`")]
+    WrongResult {
+        /// The type the place needs.
+        expected: ExprType,
+        /// The expression's type.
+        found: ExprType,
+        /// The expression.
+        expr: String,
+    },
+}
+
+impl Expr {
+    /// Evaluates the expression; never panics (division by zero gives 0, arithmetic saturates).
+    ///
+    /// Bools are 1 or 0. Values above `i64::MAX` read as `i64::MAX`.
+    pub fn eval(&self, env: &(impl Env + ?Sized)) -> i64 {
+        match self {
+            Expr::Const(value) => *value,
+            Expr::Field(id) => to_number(env.field(*id)),
+            Expr::Original(id) => to_number(env.original(*id)),
+            Expr::Arg(slot) => env.arg(*slot).map_or(0, to_number),
+            Expr::HasArg(slot) => i64::from(env.arg(*slot).is_some()),
+            Expr::Goal(slot) => env.goal(*slot).map_or(0, to_number),
+            Expr::Add(left, right) => left.eval(env).saturating_add(right.eval(env)),
+            Expr::Sub(left, right) => left.eval(env).saturating_sub(right.eval(env)),
+            Expr::Mul(left, right) => left.eval(env).saturating_mul(right.eval(env)),
+            Expr::Div(left, right) => {
+                let dividend = left.eval(env);
+                let divisor = right.eval(env);
+                if divisor == 0 { 0 } else { dividend.saturating_div(divisor) }
+            }
+            Expr::Min(left, right) => left.eval(env).min(right.eval(env)),
+            Expr::Max(left, right) => left.eval(env).max(right.eval(env)),
+            Expr::PercentOf(percent, base) => {
+                let exact = i128::from(base.eval(env)) * i128::from(percent.eval(env)) / 100;
+                exact.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+            }
+            Expr::Eq(left, right) => i64::from(left.eval(env) == right.eval(env)),
+            Expr::Ne(left, right) => i64::from(left.eval(env) != right.eval(env)),
+            Expr::Lt(left, right) => i64::from(left.eval(env) < right.eval(env)),
+            Expr::Le(left, right) => i64::from(left.eval(env) <= right.eval(env)),
+            Expr::Gt(left, right) => i64::from(left.eval(env) > right.eval(env)),
+            Expr::Ge(left, right) => i64::from(left.eval(env) >= right.eval(env)),
+            Expr::And(left, right) => i64::from(left.holds(env) && right.holds(env)),
+            Expr::Or(left, right) => i64::from(left.holds(env) || right.holds(env)),
+            Expr::Not(operand) => i64::from(!operand.holds(env)),
+            Expr::If(condition, then_branch, else_branch) => {
+                if condition.holds(env) {
+                    then_branch.eval(env)
+                } else {
+                    else_branch.eval(env)
+                }
+            }
+        }
+    }
+
+    /// Whether the expression evaluates to something other than 0.
+    pub fn holds(&self, env: &(impl Env + ?Sized)) -> bool {
+        self.eval(env) != 0
+    }
+
+    /// Type-checks the expression where `ctx` says it is used, reporting every problem.
+    pub fn check(&self, ctx: &CheckCtx) -> Result<ExprType, Vec<ExprError>> {
+        let mut errors = Vec::new();
+        let ty = self.infer(ctx, &mut errors);
+        match ty {
+            Some(ty) if errors.is_empty() => Ok(ty),
+            _ => Err(errors),
+        }
+    }
+
+    /// Type-checks the expression and requires its result to be `want`.
+    pub fn expect(&self, ctx: &CheckCtx, want: ExprType) -> Result<(), Vec<ExprError>> {
+        let found = self.check(ctx)?;
+        if found == want {
+            Ok(())
+        } else {
+            Err(vec![ExprError::WrongResult { expected: want, found, expr: self.to_string() }])
+        }
+    }
+
+    /// The expression's type, pushing problems onto `errors`; `None` when it has no single type,
+    /// so that one mistake is not reported again by every operator above it.
+    fn infer(&self, ctx: &CheckCtx, errors: &mut Vec<ExprError>) -> Option<ExprType> {
+        use ExprType::{Bool, Number};
+        match self {
+            Expr::Const(_) => Some(Number),
+            Expr::Field(id) | Expr::Original(id) => match ctx.fields.get(usize::from(*id)) {
+                Some(field) if field.ty.is_bool() => Some(Bool),
+                Some(_) => Some(Number),
+                None => {
+                    errors.push(ExprError::UnknownField {
+                        id: *id,
+                        n_fields: ctx.fields.len(),
+                        expr: self.to_string(),
+                    });
+                    None
+                }
+            },
+            Expr::Arg(_) | Expr::HasArg(_) => {
+                if !ctx.args {
+                    errors.push(ExprError::ArgsUnavailable { expr: self.to_string() });
+                }
+                Some(if matches!(self, Expr::HasArg(_)) { Bool } else { Number })
+            }
+            Expr::Goal(_) => {
+                if !ctx.goals {
+                    errors.push(ExprError::GoalsUnavailable { expr: self.to_string() });
+                }
+                Some(Number)
+            }
+            Expr::Add(left, right)
+            | Expr::Sub(left, right)
+            | Expr::Mul(left, right)
+            | Expr::Div(left, right)
+            | Expr::Min(left, right)
+            | Expr::Max(left, right)
+            | Expr::PercentOf(left, right) => {
+                self.operands_must_be(Number, &[left, right], ctx, errors);
+                Some(Number)
+            }
+            Expr::Lt(left, right)
+            | Expr::Le(left, right)
+            | Expr::Gt(left, right)
+            | Expr::Ge(left, right) => {
+                self.operands_must_be(Number, &[left, right], ctx, errors);
+                Some(Bool)
+            }
+            Expr::Eq(left, right) | Expr::Ne(left, right) => {
+                let left_type = left.infer(ctx, errors);
+                let right_type = right.infer(ctx, errors);
+                if let (Some(left_type), Some(right_type)) = (left_type, right_type)
+                    && left_type != right_type
+                {
+                    errors.push(ExprError::MixedComparison {
+                        operator: self.operator(),
+                        left: left_type,
+                        right: right_type,
+                        expr: self.to_string(),
+                    });
+                }
+                Some(Bool)
+            }
+            Expr::And(left, right) | Expr::Or(left, right) => {
+                self.operands_must_be(Bool, &[left, right], ctx, errors);
+                Some(Bool)
+            }
+            Expr::Not(operand) => {
+                self.operands_must_be(Bool, &[operand], ctx, errors);
+                Some(Bool)
+            }
+            Expr::If(condition, then_branch, else_branch) => {
+                self.operands_must_be(Bool, &[condition], ctx, errors);
+                let then_type = then_branch.infer(ctx, errors);
+                let else_type = else_branch.infer(ctx, errors);
+                match (then_type, else_type) {
+                    (Some(then_type), Some(else_type)) if then_type != else_type => {
+                        errors.push(ExprError::BranchesDiffer {
+                            then_type,
+                            else_type,
+                            expr: self.to_string(),
+                        });
+                        None
+                    }
+                    (Some(ty), _) | (None, Some(ty)) => Some(ty),
+                    (None, None) => None,
+                }
+            }
+        }
+    }
+
+    /// Infers each operand and reports those of a type other than `want`.
+    fn operands_must_be(
+        &self,
+        want: ExprType,
+        operands: &[&Expr],
+        ctx: &CheckCtx,
+        errors: &mut Vec<ExprError>,
+    ) {
+        for operand in operands {
+            match operand.infer(ctx, errors) {
+                Some(found) if found != want => errors.push(ExprError::TypeMismatch {
+                    operator: self.operator(),
+                    expected: want,
+                    found,
+                    expr: self.to_string(),
+                }),
+                _ => {}
+            }
+        }
+    }
+
+    /// The operator as `Display` writes it (empty for leaves).
+    fn operator(&self) -> &'static str {
+        match self {
+            Expr::Const(_)
+            | Expr::Field(_)
+            | Expr::Original(_)
+            | Expr::Arg(_)
+            | Expr::HasArg(_)
+            | Expr::Goal(_) => "",
+            Expr::Add(..) => "+",
+            Expr::Sub(..) => "-",
+            Expr::Mul(..) => "*",
+            Expr::Div(..) => "/",
+            Expr::Min(..) => "min",
+            Expr::Max(..) => "max",
+            Expr::PercentOf(..) => "% of",
+            Expr::Eq(..) => "==",
+            Expr::Ne(..) => "!=",
+            Expr::Lt(..) => "<",
+            Expr::Le(..) => "<=",
+            Expr::Gt(..) => ">",
+            Expr::Ge(..) => ">=",
+            Expr::And(..) => "and",
+            Expr::Or(..) => "or",
+            Expr::Not(..) => "not",
+            Expr::If(..) => "if",
+        }
+    }
+
+    /// Whether `Display` writes the expression without spaces at its top level (no parentheses needed).
+    fn is_atom(&self) -> bool {
+        matches!(
+            self,
+            Expr::Const(_)
+                | Expr::Field(_)
+                | Expr::Original(_)
+                | Expr::Arg(_)
+                | Expr::HasArg(_)
+                | Expr::Goal(_)
+                | Expr::Min(..)
+                | Expr::Max(..)
+        )
+    }
+}
+
+impl fmt::Display for ExprType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ExprType::Number => "number",
+            ExprType::Bool => "bool",
+        })
+    }
+}
+
+/// Infix form with fields and slots by index, e.g. `(field#3 - field#4) <= arg#13`.
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expr::Const(value) => write!(f, "{value}"),
+            Expr::Field(id) => write!(f, "field#{id}"),
+            Expr::Original(id) => write!(f, "original#{id}"),
+            Expr::Arg(slot) => write!(f, "arg#{slot}"),
+            Expr::HasArg(slot) => write!(f, "has_arg#{slot}"),
+            Expr::Goal(slot) => write!(f, "goal#{slot}"),
+            Expr::Min(left, right) | Expr::Max(left, right) => {
+                write!(f, "{}({left}, {right})", self.operator())
+            }
+            Expr::Add(left, right)
+            | Expr::Sub(left, right)
+            | Expr::Mul(left, right)
+            | Expr::Div(left, right)
+            | Expr::Eq(left, right)
+            | Expr::Ne(left, right)
+            | Expr::Lt(left, right)
+            | Expr::Le(left, right)
+            | Expr::Gt(left, right)
+            | Expr::Ge(left, right)
+            | Expr::And(left, right)
+            | Expr::Or(left, right) => {
+                write!(f, "{} {} {}", Operand(left), self.operator(), Operand(right))
+            }
+            Expr::PercentOf(percent, base) => {
+                write!(f, "{}% of {}", Operand(percent), Operand(base))
+            }
+            Expr::Not(operand) => write!(f, "not {}", Operand(operand)),
+            Expr::If(condition, then_branch, else_branch) => write!(
+                f,
+                "if {} then {} else {}",
+                Operand(condition),
+                Operand(then_branch),
+                Operand(else_branch)
+            ),
+        }
+    }
+}
+
+/// An operand in `Display`: parenthesised unless it is an atom.
+struct Operand<'a>(&'a Expr);
+
+impl fmt::Display for Operand<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_atom() { write!(f, "{}", self.0) } else { write!(f, "({})", self.0) }
+    }
+}
+
+/// A stored field value as a number, saturating at `i64::MAX`.
+fn to_number(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
