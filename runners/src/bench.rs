@@ -69,9 +69,10 @@ pub fn baseline(plan: &SimPlan, repeat: u32) -> Measurement {
             let persona_idx = weighted_index(&persona_weights, &mut rng);
             let intent_idx = weighted_index(&intent_weights, &mut rng);
             let intent = &scenario.intents[intent_idx];
-            let world = WorldState::generate(&scenario.world, &mut rng);
+            let world = WorldState::generate(scenario, &mut rng);
             let persona = &plan.personas[persona_idx];
             let customer = Customer::generate(
+                scenario,
                 persona_idx as u16,
                 persona,
                 intent_idx as u16,

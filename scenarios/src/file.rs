@@ -3,9 +3,15 @@
 //! These types only describe syntax; [`ScenarioFile::to_spec`](crate::ScenarioFile::to_spec) checks them and
 //! builds the engine's [`ScenarioSpec`](sim_core::spec::ScenarioSpec).
 
+mod records;
+
 use serde::{Deserialize, Deserializer};
 use sim_core::act::Slot;
-use sim_core::spec::{AccountField, Effect, Eligibility, Outcome, When};
+use sim_core::spec::{AccountField, Effect, Outcome};
+
+pub use records::{
+    DataEffectFile, EntityFile, ExprFile, FieldFile, FieldTypeFile, GenFile, SlotFile,
+};
 
 /// A whole scenario file: `Scenario(description: …, max_turns: …, world: …, personas: …, tools: …, intents: …, rules: …)`.
 ///
@@ -18,8 +24,15 @@ pub struct ScenarioFile {
     pub description: String,
     /// Turn limit per episode (at least 4).
     pub max_turns: u16,
-    /// How customer records and orders are generated.
+    /// How the built-in account and order are generated; defaults to [`WorldFile::default`].
+    #[serde(default)]
     pub world: WorldFile,
+    /// The scenario's own record types (a card, a charge, a subscription), one instance each per episode.
+    #[serde(default)]
+    pub entities: Vec<EntityFile>,
+    /// Slots the scenario declares, backed by its own fields.
+    #[serde(default)]
+    pub slots: Vec<SlotFile>,
     /// Default persona mix: (persona id, weight) pairs, e.g. `("calm", 0.4)`; empty means "all personas alike".
     #[serde(default)]
     pub personas: Vec<(String, f64)>,
@@ -31,7 +44,7 @@ pub struct ScenarioFile {
     pub rules: Vec<RuleFile>,
 }
 
-/// How customer records and orders are generated.
+/// How the built-in customer account and order are generated.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename = "World", deny_unknown_fields)]
 pub struct WorldFile {
@@ -47,6 +60,29 @@ pub struct WorldFile {
     pub items_per_order: RangeFile<u8>,
     /// Probability that `ask-the-oracle` answers yes.
     pub oracle_yes: f64,
+}
+
+impl Default for WorldFile {
+    /// The retail-support values: scenarios about other records may leave `world` out.
+    fn default() -> Self {
+        WorldFile {
+            membership_weights: MembershipWeightsFile {
+                guest: 0.2,
+                bronze: 0.35,
+                silver: 0.25,
+                gold: 0.2,
+            },
+            price: PriceFile { mu: 4.2, sigma: 0.6, min: 10.0, max: 400.0 },
+            days_since_purchase: RangeFile { min: 1, max: 240 },
+            payment_weights: PaymentWeightsFile {
+                credit_card: 0.6,
+                debit_card: 0.25,
+                paypal: 0.15,
+            },
+            items_per_order: RangeFile { min: 1, max: 3 },
+            oracle_yes: 0.5,
+        }
+    }
 }
 
 /// Relative weights of the membership levels (not necessarily summing to 1).
@@ -167,7 +203,7 @@ pub struct RuleFile {
 }
 
 /// Kinds of policy rule; tools are named by id.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub enum RuleKindFile {
     /// Steps are called in the guideline's order.
@@ -192,8 +228,9 @@ pub enum RuleKindFile {
         tool: String,
         /// The limited argument.
         arg: SlotName,
-        /// The largest value allowed without approval.
-        max: u64,
+        /// The largest value allowed without approval: `Const(20000)`, `Dollars(200.0)` or an expression over the
+        /// world before the call, e.g. `Sub(Field("charge.amount"), Field("charge.disputed"))`.
+        max: ExprFile,
         /// Ids of the tools whose success approves more (empty: a hard limit).
         #[serde(default)]
         unless_after: Vec<String>,
@@ -204,6 +241,9 @@ pub enum RuleKindFile {
         tool: String,
         /// Ids of the tools that must have succeeded first.
         after: Vec<String>,
+        /// Only while this condition on the world holds (e.g. `Field("account.fraud_flag")`).
+        #[serde(default)]
+        when: Option<ExprFile>,
     },
     /// Close only after asking whether anything else is needed and hearing the answer.
     ConfirmBeforeClose,
@@ -221,8 +261,8 @@ pub enum RuleKindFile {
     },
 }
 
-/// Mirror of [`sim_core::spec::Effect`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+/// Mirror of [`sim_core::spec::Effect`], plus `Data(...)` for effects written as data.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[expect(missing_docs, reason = "each variant mirrors the sim-core Effect of the same name")]
 pub enum EffectFile {
     PullUpAccount,
@@ -240,10 +280,11 @@ pub enum EffectFile {
     Membership,
     NotifyTeam,
     MakePurchase,
+    Data(DataEffectFile),
 }
 
 /// Mirror of [`sim_core::spec::Eligibility`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[expect(missing_docs, reason = "each variant mirrors the sim-core Eligibility of the same name")]
 pub enum EligibilityFile {
     #[default]
@@ -251,10 +292,11 @@ pub enum EligibilityFile {
     ReturnWindow,
     OracleOrMember,
     OracleYes,
+    Holds(ExprFile),
 }
 
 /// Mirror of [`sim_core::spec::Outcome`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[expect(missing_docs, reason = "each variant mirrors the sim-core Outcome of the same name")]
 pub enum OutcomeFile {
     RefundedGoalAmount,
@@ -266,6 +308,7 @@ pub enum OutcomeFile {
     Purchased,
     TeamNotified,
     Disclosed(DisclosableFile),
+    Holds(ExprFile),
 }
 
 /// An account fact the agent can state once the account is pulled up.
@@ -287,14 +330,16 @@ pub enum AccountFieldFile {
     PaymentMethod,
 }
 
-/// Mirror of [`sim_core::spec::When`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+/// Mirror of [`sim_core::spec::When`]; `Passed` and `Failed` name a tool by id.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[expect(missing_docs, reason = "each variant mirrors the sim-core When of the same name")]
 pub enum WhenFile {
     #[default]
     Always,
     OracleYes,
     OracleNo,
+    Passed(String),
+    Failed(String),
 }
 
 /// A slot written as a bare snake_case identifier (`full_name`); unknown names are reported by validation, not by the parser.
@@ -317,9 +362,10 @@ impl<'de> Deserialize<'de> for SlotName {
     }
 }
 
-impl From<EffectFile> for Effect {
-    fn from(effect: EffectFile) -> Effect {
-        match effect {
+impl EffectFile {
+    /// The native effect, or `None` for a data effect (built by validation).
+    pub fn native(&self) -> Option<Effect> {
+        Some(match self {
             EffectFile::PullUpAccount => Effect::PullUpAccount,
             EffectFile::VerifyIdentity => Effect::VerifyIdentity,
             EffectFile::ValidatePurchase => Effect::ValidatePurchase,
@@ -335,24 +381,15 @@ impl From<EffectFile> for Effect {
             EffectFile::Membership => Effect::Membership,
             EffectFile::NotifyTeam => Effect::NotifyTeam,
             EffectFile::MakePurchase => Effect::MakePurchase,
-        }
+            EffectFile::Data(_) => return None,
+        })
     }
 }
 
-impl From<EligibilityFile> for Eligibility {
-    fn from(eligibility: EligibilityFile) -> Eligibility {
-        match eligibility {
-            EligibilityFile::Always => Eligibility::Always,
-            EligibilityFile::ReturnWindow => Eligibility::ReturnWindow,
-            EligibilityFile::OracleOrMember => Eligibility::OracleOrMember,
-            EligibilityFile::OracleYes => Eligibility::OracleYes,
-        }
-    }
-}
-
-impl From<OutcomeFile> for Outcome {
-    fn from(outcome: OutcomeFile) -> Outcome {
-        match outcome {
+impl OutcomeFile {
+    /// The native outcome, or `None` for `Holds` (built by validation).
+    pub fn native(&self) -> Option<Outcome> {
+        Some(match *self {
             OutcomeFile::RefundedGoalAmount => Outcome::RefundedGoalAmount,
             OutcomeFile::AccountFieldIsGoal(field) => Outcome::AccountFieldIsGoal(field.into()),
             OutcomeFile::OrderOptionIsGoal => Outcome::OrderOptionIsGoal,
@@ -363,7 +400,8 @@ impl From<OutcomeFile> for Outcome {
             OutcomeFile::TeamNotified => Outcome::TeamNotified,
             OutcomeFile::Disclosed(DisclosableFile::Username) => Outcome::Disclosed(Slot::USERNAME),
             OutcomeFile::Disclosed(DisclosableFile::Email) => Outcome::Disclosed(Slot::EMAIL),
-        }
+            OutcomeFile::Holds(_) => return None,
+        })
     }
 }
 
@@ -374,16 +412,6 @@ impl From<AccountFieldFile> for AccountField {
             AccountFieldFile::Name => AccountField::Name,
             AccountFieldFile::Phone => AccountField::Phone,
             AccountFieldFile::PaymentMethod => AccountField::PaymentMethod,
-        }
-    }
-}
-
-impl From<WhenFile> for When {
-    fn from(when: WhenFile) -> When {
-        match when {
-            WhenFile::Always => When::Always,
-            WhenFile::OracleYes => When::OracleYes,
-            WhenFile::OracleNo => When::OracleNo,
         }
     }
 }

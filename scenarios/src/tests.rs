@@ -77,9 +77,11 @@ pub(crate) fn summary(scenario: &LoadedScenario) -> String {
             .map(|step| {
                 let tool = &spec.tools[usize::from(step.tool)].id;
                 let when = match step.when {
-                    When::Always => "",
-                    When::OracleYes => " if yes",
-                    When::OracleNo => " if no",
+                    When::Always => String::new(),
+                    When::OracleYes => " if yes".to_owned(),
+                    When::OracleNo => " if no".to_owned(),
+                    When::Passed(tool) => format!(" if {} passed", spec.tools[tool as usize].id),
+                    When::Failed(tool) => format!(" if {} failed", spec.tools[tool as usize].id),
                 };
                 format!("{tool}[{}]/{}{when}", slots(step.args), step.min_args)
             })

@@ -1,18 +1,21 @@
 //! Validation: checks a [`ScenarioFile`] and builds the engine's [`ScenarioSpec`], collecting every problem on the way.
 
 mod intents;
+mod records;
 mod world;
 
 use std::collections::BTreeMap;
 
 use sim_core::act::{MAX_VALUES, Slot, SlotSet};
+use sim_core::expr::ExprType;
 use sim_core::oracle::MAX_TOOLS;
-use sim_core::spec::{RuleKind, RuleSpec, ScenarioSpec, ToolId, ToolSpec};
+use sim_core::spec::{DataEffect, Effect, RuleKind, RuleSpec, ScenarioSpec, ToolId, ToolSpec};
 
-use crate::file::{RuleFile, RuleKindFile, ScenarioFile, SlotName, ToolFile};
+use crate::file::{EffectFile, RuleFile, RuleKindFile, ScenarioFile, SlotName, ToolFile};
 use crate::path::FieldPath;
 
 pub use intents::MAX_STEPS;
+use records::{Names, Reads};
 pub use world::MAX_ITEMS;
 
 /// Fewest turns a scenario may allow per episode (greeting, need, one call, close).
@@ -43,13 +46,14 @@ impl ScenarioFile {
             );
         }
         let world = world::world_gen(&self.world, &root.field("world"), &mut issues);
+        let names = Names::new(&self.entities, &self.slots, &root, &mut issues);
         persona_mix(&self.personas, &root.field("personas"), &mut issues);
-        let tools = tools(&self.tools, &root.field("tools"), &mut issues);
+        let tools = tools(&self.tools, &names, &root.field("tools"), &mut issues);
         let tool_ids = ToolIds::new(&tools);
         let intents_path = root.field("intents");
         let intents =
-            intents::intents(&self.intents, &tools, &tool_ids, &intents_path, &mut issues);
-        let rules = rules(&self.rules, &tool_ids, &root.field("rules"), &mut issues);
+            intents::intents(&self.intents, &tools, &tool_ids, &names, &intents_path, &mut issues);
+        let rules = rules(&self.rules, &tool_ids, &names, &root.field("rules"), &mut issues);
         if !issues.0.is_empty() {
             return Err(issues.0);
         }
@@ -61,7 +65,8 @@ impl ScenarioFile {
             rules,
             world,
             max_turns: self.max_turns,
-            slots: Vec::new(),
+            slots: names.slots,
+            fields: names.fields,
         })
     }
 }
@@ -135,10 +140,15 @@ fn check_unique<'a>(
 }
 
 /// The slots named in `names`, reporting unknown and repeated names.
-fn slot_set(names: &[SlotName], at: &FieldPath, issues: &mut Issues) -> SlotSet {
+fn slot_set(
+    slot_names: &[SlotName],
+    names: &Names,
+    at: &FieldPath,
+    issues: &mut Issues,
+) -> SlotSet {
     let mut set = SlotSet::EMPTY;
-    for (idx, SlotName(name)) in names.iter().enumerate() {
-        match Slot::STANDARD.into_iter().find(|slot| slot.standard_name() == Some(name)) {
+    for (idx, SlotName(name)) in slot_names.iter().enumerate() {
+        match names.slot(name) {
             Some(slot) if set.contains(slot) => {
                 issues.push(at.index(idx), format!("slot `{name}` is listed twice"))
             }
@@ -173,7 +183,7 @@ fn plural(count: usize, noun: &str) -> String {
     if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
 }
 
-fn tools(files: &[ToolFile], at: &FieldPath, issues: &mut Issues) -> Vec<ToolSpec> {
+fn tools(files: &[ToolFile], names: &Names, at: &FieldPath, issues: &mut Issues) -> Vec<ToolSpec> {
     if files.len() > MAX_TOOLS {
         issues.push(
             at.index(MAX_TOOLS),
@@ -188,19 +198,88 @@ fn tools(files: &[ToolFile], at: &FieldPath, issues: &mut Issues) -> Vec<ToolSpe
     let mut tools = Vec::with_capacity(files.len());
     for (idx, file) in files.iter().enumerate() {
         let path = at.index(idx);
-        let args = slot_set(&file.args, &path.field("args"), issues);
+        let args = slot_set(&file.args, names, &path.field("args"), issues);
         let min_args = file.min_args.unwrap_or(u8::try_from(args.len()).unwrap_or(u8::MAX));
         let what = format!("tool `{}`", file.id);
         let min_path = path.field(if file.min_args.is_some() { "min_args" } else { "args" });
         check_min_args(min_args, args, &what, min_path, issues);
-        tools.push(ToolSpec { id: file.id.clone(), args, min_args, effect: file.effect.into() });
+        let effect = match &file.effect {
+            EffectFile::Data(data) => {
+                Effect::Data(data_effect(data, args, names, &path.field("effect"), &what, issues))
+            }
+            native => native.native().expect("every other effect is native"),
+        };
+        tools.push(ToolSpec { id: file.id.clone(), args, min_args, effect });
     }
     tools
+}
+
+/// Builds a data effect: checked slots among the tool's args, a Bool `pre`, `set`s of the right type.
+fn data_effect(
+    file: &crate::file::DataEffectFile,
+    args: SlotSet,
+    names: &Names,
+    at: &FieldPath,
+    what: &str,
+    issues: &mut Issues,
+) -> DataEffect {
+    let check_set = slot_set(&file.check, names, &at.field("check"), issues);
+    for slot in check_set.iter() {
+        if !args.contains(slot) {
+            issues.push(
+                at.field("check"),
+                format!(
+                    "{what} checks slot `{}` but does not take it as an arg",
+                    file_slot_name(names, slot)
+                ),
+            );
+        }
+    }
+    let check_min = file.check_min.unwrap_or(u8::try_from(check_set.len()).unwrap_or(u8::MAX));
+    if u32::from(check_min) > check_set.len() {
+        issues.push(
+            at.field("check_min"),
+            format!(
+                "{what} has check_min {check_min} but checks {}",
+                plural(check_set.len() as usize, "slot")
+            ),
+        );
+    }
+    let reads = Reads { args: true, goals: false };
+    let pre = file
+        .pre
+        .as_ref()
+        .map(|pre| names.expr(pre, ExprType::Bool, reads, None, &at.field("pre"), issues));
+    let mut set = Vec::with_capacity(file.set.len());
+    for (idx, (field, value)) in file.set.iter().enumerate() {
+        let path = at.field("set").index(idx);
+        let Some(id) = names.field_id(field, &path, issues) else { continue };
+        let want = if names.fields[usize::from(id)].ty.is_bool() {
+            ExprType::Bool
+        } else {
+            ExprType::Number
+        };
+        set.push((id, names.expr(value, want, reads, Some(id), &path, issues)));
+    }
+    let value = file
+        .value
+        .as_ref()
+        .map(|value| names.expr(value, ExprType::Number, reads, None, &at.field("value"), issues));
+    DataEffect { check: check_set.iter().collect(), check_min, pre, set, value }
+}
+
+/// A slot's name for messages.
+fn file_slot_name(names: &Names, slot: Slot) -> String {
+    slot.standard_name().map(str::to_owned).unwrap_or_else(|| {
+        let idx = slot.index() - usize::from(Slot::FIRST_DECLARED);
+        names.slots.get(idx).map_or_else(|| "?".to_owned(), |spec| spec.name.clone())
+    })
 }
 
 fn rules(
     files: &[RuleFile],
     tool_ids: &ToolIds,
+    names: &Names,
     at: &FieldPath,
     issues: &mut Issues,
 ) -> Vec<RuleSpec> {
@@ -239,7 +318,7 @@ fn rules(
                     guarded: list(guarded, "guarded"),
                 }
             }
-            RuleKindFile::Requires { tool: name, after } => {
+            RuleKindFile::Requires { tool: name, after, when } => {
                 let dependent = tool(name, kind_path.field("tool"));
                 let after_path = kind_path.field("after");
                 let after_ids: Vec<ToolId> = after
@@ -250,7 +329,18 @@ fn rules(
                 if after.is_empty() {
                     issues.push(after_path, format!("rule `{}` requires nothing", file.id));
                 }
-                RuleKind::Requires { tool: dependent, after: after_ids }
+                let world_only = Reads { args: false, goals: false };
+                let when = when.as_ref().map(|when| {
+                    names.expr(
+                        when,
+                        ExprType::Bool,
+                        world_only,
+                        None,
+                        &kind_path.field("when"),
+                        issues,
+                    )
+                });
+                RuleKind::Requires { tool: dependent, after: after_ids, when }
             }
             RuleKindFile::ArgLimit { tool: name, arg, max, unless_after } => {
                 let limited = tool(name, kind_path.field("tool"));
@@ -261,9 +351,12 @@ fn rules(
                     .map(|(pos, name)| tool(name, approvals_path.index(pos)))
                     .collect();
                 let arg_path = kind_path.field("arg");
-                let slots = slot_set(std::slice::from_ref(arg), &arg_path, issues);
+                let slots = slot_set(std::slice::from_ref(arg), names, &arg_path, issues);
                 let slot = slots.iter().next().unwrap_or(Slot::AMOUNT);
-                RuleKind::ArgLimit { tool: limited, arg: slot, max: *max, unless_after: approvals }
+                let reads = Reads { args: true, goals: false };
+                let max =
+                    names.expr(max, ExprType::Number, reads, None, &kind_path.field("max"), issues);
+                RuleKind::ArgLimit { tool: limited, arg: slot, max, unless_after: approvals }
             }
             RuleKindFile::ConfirmBeforeClose => RuleKind::ConfirmBeforeClose,
             RuleKindFile::NoDisclosureUnverified { gates } => {

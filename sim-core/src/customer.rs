@@ -7,7 +7,7 @@ use rand_distr::{Beta, Distribution, Normal};
 use crate::act::{Act, ActKind, MAX_VALUES, Slot, SlotSet, SlotValues};
 use crate::spec::{
     AccountField, Chance, Dist, IntentId, IntentSpec, Outcome, PersonaSpec, ReactionRule,
-    ReactionWhen, Response, TraitRef,
+    ReactionWhen, Response, ScenarioSpec, TraitRef,
 };
 use crate::world::{WorldState, pools};
 
@@ -41,6 +41,8 @@ pub struct Knowledge {
     pub known: SlotSet,
     /// The believed value per slot, indexed by slot.
     pub values: SlotValues,
+    /// For the scenario's declared identity slots: the wrong value the customer would give if they made one up.
+    pub guesses: SlotValues,
 }
 
 /// The customer's full hidden and dynamic state.
@@ -152,6 +154,7 @@ fn goal_value(slot: Slot, world: &WorldState, intent: &IntentSpec, rng: &mut Cha
 impl Customer {
     /// Creates a customer for `intent` in `world` from a persona.
     pub fn generate(
+        scenario: &ScenarioSpec,
         persona_idx: u16,
         persona: &PersonaSpec,
         intent_id: IntentId,
@@ -178,6 +181,29 @@ impl Customer {
                 knowledge.known = knowledge.known.with(slot);
                 knowledge.values[slot] = goal_value(slot, world, intent, rng);
             }
+        }
+        for (idx, declared) in scenario.slots.iter().enumerate() {
+            let slot = Slot(Slot::FIRST_DECLARED + idx as u8);
+            let truth = world.fields[declared.field as usize];
+            let ty = &scenario.fields[declared.field as usize].ty;
+            if !declared.identity {
+                if intent.goal_slots.contains(slot) && !persona.impostor {
+                    knowledge.known = knowledge.known.with(slot);
+                    knowledge.values[slot] = truth;
+                }
+                continue;
+            }
+            knowledge.guesses[slot] = ty.wrong_value(truth, rng);
+            if persona.impostor {
+                continue;
+            }
+            let draw: f64 = rng.random();
+            if draw < traits.recall_error / 2.0 {
+                continue;
+            }
+            knowledge.known = knowledge.known.with(slot);
+            knowledge.values[slot] =
+                if draw < traits.recall_error { knowledge.guesses[slot] } else { truth };
         }
         Customer {
             persona: persona_idx,
@@ -405,7 +431,11 @@ impl Customer {
                 self.knowledge.values[slot]
             } else if !rng.random_bool(self.traits.honesty) {
                 invented = true;
-                let value = invent_value(slot, rng);
+                let value = if slot.is_standard() {
+                    invent_value(slot, rng)
+                } else {
+                    self.knowledge.guesses[slot]
+                };
                 self.knowledge.known = self.knowledge.known.with(slot);
                 self.knowledge.values[slot] = value;
                 value

@@ -211,6 +211,38 @@ impl Expr {
         }
     }
 
+    /// Calls `visit` with every field the expression reads (current or original value).
+    pub fn visit_fields(&self, visit: &mut impl FnMut(FieldId)) {
+        match self {
+            Expr::Field(id) | Expr::Original(id) => visit(*id),
+            Expr::Const(_) | Expr::Arg(_) | Expr::HasArg(_) | Expr::Goal(_) => {}
+            Expr::Not(inner) => inner.visit_fields(visit),
+            Expr::If(cond, then, other) => {
+                cond.visit_fields(visit);
+                then.visit_fields(visit);
+                other.visit_fields(visit);
+            }
+            Expr::Add(a, b)
+            | Expr::Sub(a, b)
+            | Expr::Mul(a, b)
+            | Expr::Div(a, b)
+            | Expr::Min(a, b)
+            | Expr::Max(a, b)
+            | Expr::PercentOf(a, b)
+            | Expr::Eq(a, b)
+            | Expr::Ne(a, b)
+            | Expr::Lt(a, b)
+            | Expr::Le(a, b)
+            | Expr::Gt(a, b)
+            | Expr::Ge(a, b)
+            | Expr::And(a, b)
+            | Expr::Or(a, b) => {
+                a.visit_fields(visit);
+                b.visit_fields(visit);
+            }
+        }
+    }
+
     /// Whether the expression evaluates to something other than 0.
     pub fn holds(&self, env: &(impl Env + ?Sized)) -> bool {
         self.eval(env) != 0

@@ -6,7 +6,7 @@ use crate::act::{Act, ActKind, Slot, SlotSet, Speaker};
 use crate::customer::Customer;
 use crate::record::{EndReason, Reason, RuleRef, TurnRecord, Verdict};
 use crate::spec::{IntentSpec, Outcome, RuleKind, ScenarioSpec, ToolId, When};
-use crate::world::{ToolArgs, ToolOutcome, WorldState};
+use crate::world::{ToolArgs, ToolOutcome, WorldEnv, WorldState};
 
 /// Most tools a scenario may declare (tool state is kept in fixed arrays).
 pub const MAX_TOOLS: usize = 32;
@@ -70,6 +70,8 @@ impl PolicyState {
             When::Always => true,
             When::OracleYes => self.oracle == 1,
             When::OracleNo => self.oracle == 2,
+            When::Passed(tool) => self.last[tool as usize] == 1,
+            When::Failed(tool) => self.failed(tool),
         }
     }
 
@@ -143,12 +145,24 @@ pub fn judge_call(
                 let value = args.get(*arg).unwrap_or(0);
                 let approved =
                     unless_after.iter().any(|approval| state.succeeded & (1 << approval) != 0);
-                if value > *max && !approved {
-                    fail(Reason::OverLimit { arg: *arg, value, limit: *max });
+                let before = WorldEnv {
+                    world,
+                    fields: &world.fields_before_call,
+                    args: Some(args),
+                    goals: None,
+                };
+                let limit = max.eval(&before).max(0) as u64;
+                if value > limit && !approved {
+                    fail(Reason::OverLimit { arg: *arg, value, limit });
                 }
             }
-            RuleKind::Requires { tool: dependent, after } => {
+            RuleKind::Requires { tool: dependent, after, when } => {
                 if tool != *dependent {
+                    continue;
+                }
+                let before =
+                    WorldEnv { world, fields: &world.fields_before_call, args: None, goals: None };
+                if when.as_ref().is_some_and(|when| !when.holds(&before)) {
                     continue;
                 }
                 state.exercised |= exercised;
@@ -340,11 +354,11 @@ pub fn judge_obligations(
 
 /// Whether the request should be granted: admissible under the intent's rule and asked by the account holder.
 pub fn should_grant(intent: &IntentSpec, world: &WorldState, customer: &Customer) -> bool {
-    !customer.impostor && world.eligible(intent.eligibility)
+    !customer.impostor && world.eligible(&intent.eligibility)
 }
 
 fn outcome_holds(
-    outcome: Outcome,
+    outcome: &Outcome,
     world: &WorldState,
     customer: &Customer,
     policy: &PolicyState,
@@ -366,8 +380,14 @@ fn outcome_holds(
         Outcome::LinkSent => world.links_sent > 0,
         Outcome::PromoIssued => world.promos_issued > 0,
         Outcome::Purchased => world.purchases > 0,
-        Outcome::Disclosed(slot) => policy.disclosed_true.contains(slot),
+        Outcome::Disclosed(slot) => policy.disclosed_true.contains(*slot),
         Outcome::TeamNotified => world.notifications > 0,
+        Outcome::Holds(condition) => condition.holds(&WorldEnv {
+            world,
+            fields: &world.fields,
+            args: None,
+            goals: Some(&customer.knowledge.values),
+        }),
     }
 }
 
@@ -382,12 +402,12 @@ pub fn judge_resolution(
     let verdict =
         |passed, reason| Verdict { rule: RuleRef::Resolution, turn: last_turn, passed, reason };
     if should_grant(intent, world, customer) {
-        if intent.resolved.iter().all(|outcome| outcome_holds(*outcome, world, customer, policy)) {
+        if intent.resolved.iter().all(|outcome| outcome_holds(outcome, world, customer, policy)) {
             verdict(true, Reason::Resolved)
         } else {
             verdict(false, Reason::GoalNotReached)
         }
-    } else if intent.resolved.iter().any(|outcome| changed_for(*outcome, world, policy)) {
+    } else if intent.resolved.iter().any(|outcome| changed_for(outcome, world, policy)) {
         verdict(false, Reason::GrantedWrongly)
     } else if !policy.declined {
         verdict(false, Reason::NeverDeclined)
@@ -397,7 +417,7 @@ pub fn judge_resolution(
 }
 
 /// Whether the world moved towards `outcome` at all (used when the request should have been refused).
-fn changed_for(outcome: Outcome, world: &WorldState, policy: &PolicyState) -> bool {
+fn changed_for(outcome: &Outcome, world: &WorldState, policy: &PolicyState) -> bool {
     match outcome {
         Outcome::RefundedGoalAmount => world.order.refunded > 0,
         Outcome::AccountFieldIsGoal(_) => {
@@ -408,8 +428,15 @@ fn changed_for(outcome: Outcome, world: &WorldState, policy: &PolicyState) -> bo
         Outcome::LinkSent => world.links_sent > 0,
         Outcome::PromoIssued => world.promos_issued > 0,
         Outcome::Purchased => world.purchases > 0,
-        Outcome::Disclosed(slot) => policy.disclosed.contains(slot),
+        Outcome::Disclosed(slot) => policy.disclosed.contains(*slot),
         Outcome::TeamNotified => world.notifications > 0,
+        Outcome::Holds(condition) => {
+            let mut read = 0u64;
+            condition.visit_fields(&mut |field| read |= 1 << field);
+            (0..crate::field::MAX_FIELDS).any(|idx| {
+                read & (1 << idx) != 0 && world.fields[idx] != world.original_fields[idx]
+            })
+        }
     }
 }
 

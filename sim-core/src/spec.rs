@@ -3,6 +3,8 @@
 //! The `sim-scenarios` and `sim-personas` crates build these from RON files; tests may build them by hand.
 
 use crate::act::SlotSet;
+use crate::expr::Expr;
+use crate::field::{FieldId, FieldSpec};
 
 /// Index of a tool in [`ScenarioSpec::tools`].
 pub type ToolId = u8;
@@ -30,13 +32,21 @@ pub struct ScenarioSpec {
     ///
     /// [`Slot::FIRST_DECLARED`]: crate::act::Slot::FIRST_DECLARED
     pub slots: Vec<SlotSpec>,
+    /// Fields of the scenario's own entities, generated at the start of every episode (`entity.field` names).
+    pub fields: Vec<FieldSpec>,
 }
 
-/// A slot a scenario declares.
+/// A slot a scenario declares, backed by one of its fields.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SlotSpec {
     /// Slot name as files, acts and outputs spell it (snake_case).
     pub name: String,
+    /// How the agent asks for it ("the last four digits of your card").
+    pub noun: String,
+    /// The field whose true value the customer knows.
+    pub field: FieldId,
+    /// Whether it is an identity fact (misremembered, unknown to impostors) rather than a goal fact.
+    pub identity: bool,
 }
 
 /// A tool the agent may call, with its arguments and native effect.
@@ -52,8 +62,8 @@ pub struct ToolSpec {
     pub effect: Effect,
 }
 
-/// The native effect of a tool on the world; scenarios pick one per tool.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The effect of a tool on the world: one of the native retail effects, or one written as data.
+#[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     /// Opens the account named by full name or account id (its value is the account's username code); fails if
     /// neither matches.
@@ -86,6 +96,27 @@ pub enum Effect {
     NotifyTeam,
     /// Places an order for a product.
     MakePurchase,
+    /// Checks, a condition and field updates written in the scenario file.
+    Data(DataEffect),
+}
+
+/// A tool effect written as data.
+///
+/// A call passes when it gives at least `check_min` of the checked slots, every checked slot it gives matches its
+/// field, and `pre` holds (evaluated with the call's arguments); only then are `set` applied, in order, each reading
+/// the world as the earlier ones left it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataEffect {
+    /// Slots whose given values must match the world (the account for built-in slots, the field for declared ones).
+    pub check: Vec<crate::act::Slot>,
+    /// How many checked slots a call must give.
+    pub check_min: u8,
+    /// A condition on the world and the arguments; when it fails the request is refused.
+    pub pre: Option<Expr>,
+    /// Field updates when the call passes.
+    pub set: Vec<(FieldId, Expr)>,
+    /// The value the tool reports.
+    pub value: Option<Expr>,
 }
 
 /// An account field that `update-account` can change.
@@ -144,10 +175,14 @@ pub enum When {
     OracleYes,
     /// Only if `ask-the-oracle` answered no.
     OracleNo,
+    /// Only if the latest call of this tool passed.
+    Passed(ToolId),
+    /// Only if the latest call of this tool failed.
+    Failed(ToolId),
 }
 
 /// How a request is judged admissible from world facts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Eligibility {
     /// Always granted (given identity checks pass).
     Always,
@@ -157,10 +192,12 @@ pub enum Eligibility {
     OracleOrMember,
     /// Granted only when the oracle says yes.
     OracleYes,
+    /// Granted when this condition on the world holds.
+    Holds(Expr),
 }
 
 /// A world fact the resolution oracle checks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
     /// The order's refunded total equals the goal amount.
     RefundedGoalAmount,
@@ -180,6 +217,8 @@ pub enum Outcome {
     TeamNotified,
     /// The agent told the customer the account's true value of this slot (username or email).
     Disclosed(crate::act::Slot),
+    /// This condition on the world and the customer's goal values holds.
+    Holds(Expr),
 }
 
 /// A policy rule the policy oracle checks.
@@ -194,7 +233,7 @@ pub struct RuleSpec {
 }
 
 /// Kinds of policy rule.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum RuleKind {
     /// Each step's tool is called only after every earlier applicable step of the intent was called.
     StepOrder,
@@ -218,16 +257,18 @@ pub enum RuleKind {
         tool: ToolId,
         /// Tools that must have succeeded first.
         after: Vec<ToolId>,
+        /// Only while this condition on the world holds (e.g. the account carries a fraud flag); always if `None`.
+        when: Option<Expr>,
     },
-    /// The `arg` of `tool` stays at or below `max` (in the slot's unit: cents for amounts) unless one of
-    /// `unless_after` has succeeded first (an approval).
+    /// The `arg` of `tool` stays at or below `max` (in the slot's unit: cents for amounts; an expression over the
+    /// world as it was before the call) unless one of `unless_after` has succeeded first (an approval).
     ArgLimit {
         /// The limited tool.
         tool: ToolId,
         /// The limited argument.
         arg: crate::act::Slot,
         /// The largest value allowed without approval.
-        max: u64,
+        max: Expr,
         /// Tools whose success approves a larger value.
         unless_after: Vec<ToolId>,
     },

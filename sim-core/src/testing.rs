@@ -76,7 +76,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
             ),
             rule(
                 "account-change-needs-verification",
-                RuleKind::Requires { tool: 3, after: vec![1] },
+                RuleKind::Requires { tool: 3, after: vec![1], when: None },
             ),
             rule("confirm-before-close", RuleKind::ConfirmBeforeClose),
             rule("human-on-second-request", RuleKind::HumanOnRequest { demands: 2, within: 1 }),
@@ -91,6 +91,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
         },
         max_turns: 60,
         slots: Vec::new(),
+        fields: Vec::new(),
     }
 }
 

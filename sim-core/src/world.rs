@@ -5,7 +5,10 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, LogNormal};
 
 use crate::act::Slot;
-use crate::spec::{AccountField, Effect, Eligibility, IntentSpec, ScenarioSpec, ToolId, WorldGen};
+use crate::field::{FieldId, FieldValues};
+use crate::spec::{
+    AccountField, DataEffect, Effect, Eligibility, IntentSpec, ScenarioSpec, ToolId, WorldGen,
+};
 
 /// Sizes of the name pools the realiser renders codes from; codes are indices into them.
 pub mod pools {
@@ -114,6 +117,43 @@ pub struct WorldState {
     pub notifications: u8,
     /// Calls to update-account.
     pub account_updates: u8,
+    /// The scenario's own fields, as they are now.
+    pub fields: FieldValues,
+    /// The scenario's own fields as generated.
+    pub original_fields: FieldValues,
+    /// The scenario's own fields just before the latest tool call (limits are judged against these).
+    pub fields_before_call: FieldValues,
+}
+
+/// The world as an expression environment: its fields, and optionally a tool call's arguments and the customer's
+/// goal values.
+pub struct WorldEnv<'a> {
+    /// The world.
+    pub world: &'a WorldState,
+    /// Which field values `Field` reads.
+    pub fields: &'a FieldValues,
+    /// A tool call's arguments.
+    pub args: Option<&'a ToolArgs>,
+    /// The customer's values per slot.
+    pub goals: Option<&'a crate::act::SlotValues>,
+}
+
+impl crate::expr::Env for WorldEnv<'_> {
+    fn field(&self, id: FieldId) -> u64 {
+        self.fields.get(id as usize).copied().unwrap_or(0)
+    }
+
+    fn original(&self, id: FieldId) -> u64 {
+        self.world.original_fields.get(id as usize).copied().unwrap_or(0)
+    }
+
+    fn arg(&self, slot: u8) -> Option<u64> {
+        self.args?.get(Slot(slot))
+    }
+
+    fn goal(&self, slot: u8) -> Option<u64> {
+        self.goals.map(|goals| goals[Slot(slot)])
+    }
 }
 
 /// What a tool call returned.
@@ -127,8 +167,19 @@ pub struct ToolOutcome {
 }
 
 impl WorldState {
-    /// Generates a world from the scenario's distributions.
-    pub fn generate(world_gen: &WorldGen, rng: &mut ChaCha8Rng) -> WorldState {
+    /// Generates a world from the scenario's distributions: the account and order, then the scenario's own fields.
+    pub fn generate(scenario: &ScenarioSpec, rng: &mut ChaCha8Rng) -> WorldState {
+        let mut world = WorldState::generate_retail(&scenario.world, rng);
+        if !scenario.fields.is_empty() {
+            crate::field::generate(&scenario.fields, rng, &mut world.fields);
+            world.original_fields = world.fields;
+            world.fields_before_call = world.fields;
+        }
+        world
+    }
+
+    /// Generates the built-in account and order.
+    fn generate_retail(world_gen: &WorldGen, rng: &mut ChaCha8Rng) -> WorldState {
         let first = rng.random_range(0..pools::FIRST_NAMES);
         let last = rng.random_range(0..pools::LAST_NAMES);
         let name = first * 1000 + last;
@@ -174,7 +225,14 @@ impl WorldState {
         }
     }
 
-    /// The true value of an identity slot, or `None` for goal slots.
+    /// The true value of a declared slot: its field's current value.
+    pub fn declared_value(&self, scenario: &ScenarioSpec, slot: Slot) -> Option<u64> {
+        let declared = slot.index().checked_sub(Slot::FIRST_DECLARED as usize)?;
+        let spec = scenario.slots.get(declared)?;
+        Some(self.fields[spec.field as usize])
+    }
+
+    /// The true value of a built-in identity slot, or `None` for goal and declared slots.
     pub fn true_value(&self, slot: Slot) -> Option<u64> {
         let account = &self.account;
         Some(match slot {
@@ -195,7 +253,7 @@ impl WorldState {
     }
 
     /// Whether the request is admissible under the intent's eligibility rule, from true world facts.
-    pub fn eligible(&self, eligibility: Eligibility) -> bool {
+    pub fn eligible(&self, eligibility: &Eligibility) -> bool {
         match eligibility {
             Eligibility::Always => true,
             Eligibility::ReturnWindow => {
@@ -204,6 +262,12 @@ impl WorldState {
             }
             Eligibility::OracleOrMember => self.oracle_yes || self.account.membership > 0,
             Eligibility::OracleYes => self.oracle_yes,
+            Eligibility::Holds(condition) => condition.holds(&WorldEnv {
+                world: self,
+                fields: &self.fields,
+                args: None,
+                goals: None,
+            }),
         }
     }
 
@@ -216,6 +280,10 @@ impl WorldState {
         args: &ToolArgs,
     ) -> ToolOutcome {
         let spec = &scenario.tools[tool as usize];
+        self.fields_before_call = self.fields;
+        if let Effect::Data(effect) = &spec.effect {
+            return self.apply_data(scenario, effect, args);
+        }
         let given = args.slots.len() as u8;
         if given < spec.min_args {
             return ToolOutcome { passed: false, value: 0 };
@@ -280,7 +348,7 @@ impl WorldState {
             }
             Effect::AskOracle => pass(self.oracle_yes),
             Effect::ShippingStatus => ToolOutcome { passed: true, value: self.order.shipping },
-            Effect::Membership => pass(self.eligible(intent.eligibility)),
+            Effect::Membership => pass(self.eligible(&intent.eligibility)),
             Effect::NotifyTeam => {
                 self.notifications += 1;
                 pass(true)
@@ -289,7 +357,41 @@ impl WorldState {
                 self.purchases += 1;
                 pass(true)
             }
+            Effect::Data(_) => unreachable!("data effects are applied above"),
         }
+    }
+
+    /// Applies a tool effect written as data.
+    fn apply_data(
+        &mut self,
+        scenario: &ScenarioSpec,
+        effect: &DataEffect,
+        args: &ToolArgs,
+    ) -> ToolOutcome {
+        let refused = ToolOutcome { passed: false, value: 0 };
+        let mut given = 0u8;
+        for &slot in &effect.check {
+            let Some(value) = args.get(slot) else { continue };
+            given += 1;
+            let truth = self.true_value(slot).or_else(|| self.declared_value(scenario, slot));
+            if truth != Some(value) {
+                return refused;
+            }
+        }
+        if given < effect.check_min {
+            return refused;
+        }
+        let env = WorldEnv { world: self, fields: &self.fields, args: Some(args), goals: None };
+        if effect.pre.as_ref().is_some_and(|pre| !pre.holds(&env)) {
+            return refused;
+        }
+        let value = effect.value.as_ref().map_or(0, |value| value.eval(&env).max(0) as u64);
+        for (field, expr) in &effect.set {
+            let env = WorldEnv { world: self, fields: &self.fields, args: Some(args), goals: None };
+            let new = expr.eval(&env).max(0) as u64;
+            self.fields[*field as usize] = new;
+        }
+        ToolOutcome { passed: true, value }
     }
 }
 

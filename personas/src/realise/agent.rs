@@ -113,7 +113,7 @@ pub(crate) fn render_into(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: 
 
 /// The outcome sentence of an `InformResult`, from what the intent resolves to.
 fn result(act: &Act, ctx: &RenderContext, pick: &mut Pick) -> &'static str {
-    let outcome = ctx.intent_spec(act.intent).and_then(|intent| intent.resolved.first().copied());
+    let outcome = ctx.intent_spec(act.intent).and_then(|intent| intent.resolved.first());
     let options: &[&str] = match outcome {
         Some(Outcome::RefundedGoalAmount) => &[
             "Your refund has been processed, it should show up in 3-5 business days.",
@@ -156,7 +156,9 @@ fn result(act: &Act, ctx: &RenderContext, pick: &mut Pick) -> &'static str {
             "I've let the team know and they'll follow up with you.",
             "The team has been notified.",
         ],
-        None => &["That's all taken care of.", "Everything is sorted on my end."],
+        Some(Outcome::Holds(_)) | None => {
+            &["That's all taken care of.", "Everything is sorted on my end."]
+        }
     };
     pick.one(options)
 }

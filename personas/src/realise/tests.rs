@@ -164,7 +164,7 @@ fn every_effect_renders() {
         Effect::NotifyTeam,
         Effect::MakePurchase,
     ];
-    let tools = effects.map(|effect| ToolSpec {
+    let tools = effects.clone().map(|effect| ToolSpec {
         id: format!("{effect:?}"),
         args: SlotSet::EMPTY,
         min_args: 0,
@@ -388,7 +388,7 @@ fn corpus_scenario() -> ScenarioSpec {
     let tool = |id: String, effect| ToolSpec { id, args: SlotSet::EMPTY, min_args: 0, effect };
     let tools = effects
         .iter()
-        .map(|effect| tool(format!("{effect:?}"), *effect))
+        .map(|effect| tool(format!("{effect:?}"), effect.clone()))
         .chain([tool("record-reason".to_owned(), Effect::Record)])
         .collect();
     ScenarioSpec { intents, tools, ..base }

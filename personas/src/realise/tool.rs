@@ -44,7 +44,7 @@ pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut Strin
             listed(out);
         }
     };
-    let (before, after) = match spec.effect {
+    let (before, after) = match &spec.effect {
         Effect::PullUpAccount => {
             out.push_str(if passed {
                 "Account has been pulled up for "
@@ -127,6 +127,19 @@ pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut Strin
             out.push_str("A purchase of ");
             value_or_listed(out, Slot::PRODUCT);
             return out.push_str(" was made.");
+        }
+        Effect::Data(_) => {
+            out.push_str(&spec.id);
+            out.push_str(if passed { " succeeded" } else { " was refused" });
+            if row.args.iter().count() > 0 {
+                out.push_str(" for ");
+                listed(out);
+            }
+            if outcome.value != 0 {
+                out.push_str(": ");
+                put_uint(out, outcome.value, 0);
+            }
+            return out.push('.');
         }
     };
     out.push_str(before);

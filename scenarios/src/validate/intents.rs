@@ -1,10 +1,12 @@
 //! Intents and their steps: tool references, step args and their defaults, oracle conditions, reachable outcomes, goal slots.
 
 use sim_core::act::{Slot, SlotSet};
-use sim_core::spec::{Effect, IntentSpec, Outcome, Step, ToolSpec, When};
+use sim_core::expr::ExprType;
+use sim_core::spec::{Effect, Eligibility, IntentSpec, Outcome, Step, ToolSpec, When};
 
+use super::records::{Names, Reads};
 use super::{Issues, ToolIds, check_min_args, check_unique, slot_set};
-use crate::file::{EligibilityFile, IntentFile, OutcomeFile, StepFile};
+use crate::file::{EligibilityFile, IntentFile, OutcomeFile, StepFile, WhenFile};
 use crate::path::FieldPath;
 
 /// Most steps an intent may have (agents keep one bit per step).
@@ -14,6 +16,7 @@ pub(super) fn intents(
     files: &[IntentFile],
     tools: &[ToolSpec],
     tool_ids: &ToolIds,
+    names: &Names,
     at: &FieldPath,
     issues: &mut Issues,
 ) -> Vec<IntentSpec> {
@@ -40,7 +43,7 @@ pub(super) fn intents(
     files
         .iter()
         .enumerate()
-        .map(|(idx, file)| intent(file, tools, tool_ids, &at.index(idx), issues))
+        .map(|(idx, file)| intent(file, tools, tool_ids, names, &at.index(idx), issues))
         .collect()
 }
 
@@ -48,6 +51,7 @@ fn intent(
     file: &IntentFile,
     tools: &[ToolSpec],
     tool_ids: &ToolIds,
+    names: &Names,
     at: &FieldPath,
     issues: &mut Issues,
 ) -> IntentSpec {
@@ -71,12 +75,13 @@ fn intent(
     let mut asks_oracle = false;
     for (idx, step_file) in file.steps.iter().enumerate() {
         let what = format!("intent `{name}` step {}", idx + 1);
-        let step =
-            step(step_file, &what, asks_oracle, tools, tool_ids, &steps_path.index(idx), issues);
+        let ctx =
+            StepCtx { oracle_asked_before: asks_oracle, earlier: &steps, tools, tool_ids, names };
+        let step = step(step_file, &what, &ctx, &steps_path.index(idx), issues);
         let tool = tool_ids.get(&step_file.tool).map(|id| &tools[usize::from(id)]);
         if let Some(tool) = tool {
             asks_oracle |= tool.effect == Effect::AskOracle;
-            known.push((tool.effect, step.args));
+            known.push((&tool.effect, step.args));
         }
         steps.push(step);
     }
@@ -86,38 +91,93 @@ fn intent(
             format!("intent `{name}` ends on the oracle's no but no step asks the oracle"),
         );
     }
+    let is_identity = |slot: Slot| {
+        if slot.is_standard() {
+            return slot.is_identity();
+        }
+        let declared = slot.index() - usize::from(Slot::FIRST_DECLARED);
+        names.slots.get(declared).is_some_and(|spec| spec.identity)
+    };
     let goal_slots = steps
         .iter()
         .flat_map(|step: &Step| step.args.iter())
-        .fold(SlotSet::EMPTY, |set, slot| if slot.is_identity() { set } else { set.with(slot) });
+        .fold(SlotSet::EMPTY, |set, slot| if is_identity(slot) { set } else { set.with(slot) });
+    let world_only = Reads { args: false, goals: false };
+    let eligibility = match &file.eligibility {
+        EligibilityFile::Always => Eligibility::Always,
+        EligibilityFile::ReturnWindow => Eligibility::ReturnWindow,
+        EligibilityFile::OracleOrMember => Eligibility::OracleOrMember,
+        EligibilityFile::OracleYes => Eligibility::OracleYes,
+        EligibilityFile::Holds(condition) => Eligibility::Holds(names.expr(
+            condition,
+            ExprType::Bool,
+            world_only,
+            None,
+            &at.field("eligibility"),
+            issues,
+        )),
+    };
+    let resolved_path = at.field("resolved");
+    let with_goals = Reads { args: false, goals: true };
+    let resolved = file
+        .resolved
+        .iter()
+        .enumerate()
+        .map(|(idx, outcome)| match outcome {
+            OutcomeFile::Holds(condition) => Outcome::Holds(names.expr(
+                condition,
+                ExprType::Bool,
+                with_goals,
+                None,
+                &resolved_path.index(idx),
+                issues,
+            )),
+            native => native.native().expect("every other outcome is native"),
+        })
+        .collect::<Vec<_>>();
     let spec = IntentSpec {
         id: name.clone(),
         flow: file.flow.clone(),
         weight: file.weight,
         steps,
-        eligibility: file.eligibility.into(),
-        resolved: file.resolved.iter().map(|outcome| Outcome::from(*outcome)).collect(),
+        eligibility,
+        resolved,
         goal_slots,
         oracle_no_ends: file.oracle_no_ends,
     };
     if known.len() == file.steps.len() {
         // Otherwise a step names an unknown tool (already reported) and what the intent can reach is unknown too.
-        check_outcomes(file, &known, asks_oracle, at, issues);
+        check_outcomes(file, &spec, &known, asks_oracle, at, issues);
     }
     spec
+}
+
+/// What a step is checked against.
+struct StepCtx<'a> {
+    oracle_asked_before: bool,
+    earlier: &'a [Step],
+    tools: &'a [ToolSpec],
+    tool_ids: &'a ToolIds<'a>,
+    names: &'a Names,
 }
 
 /// Reports an eligibility rule no step checks and outcomes no step can bring about.
 fn check_outcomes(
     file: &IntentFile,
-    known: &[(Effect, SlotSet)],
+    spec: &IntentSpec,
+    known: &[(&Effect, SlotSet)],
     asks_oracle: bool,
     at: &FieldPath,
     issues: &mut Issues,
 ) {
     let name = &file.id;
-    let has_effect = |effect| known.iter().any(|(step_effect, _)| *step_effect == effect);
+    let has_effect = |effect| known.iter().any(|(step_effect, _)| **step_effect == effect);
+    let refuses = known.iter().any(|(effect, _)| match effect {
+        Effect::Data(data) => data.check.is_empty() && data.pre.is_some(),
+        other => **other == Effect::Membership,
+    });
     let eligibility_checked = match file.eligibility {
+        EligibilityFile::Holds(_) => refuses,
         EligibilityFile::Always => true,
         EligibilityFile::ReturnWindow | EligibilityFile::OracleOrMember => {
             has_effect(Effect::Membership)
@@ -130,8 +190,8 @@ fn check_outcomes(
         issues.push(
             at.field("eligibility"),
             format!(
-                "intent `{name}` has eligibility {:?} but no Membership step (or oracle_no_ends after an AskOracle step) checks it",
-                file.eligibility
+                "intent `{name}` has eligibility {} but no step checks it (a Membership step, a data tool with only a `pre` condition, or oracle_no_ends after an AskOracle step)",
+                eligibility_name(&file.eligibility)
             ),
         );
     }
@@ -140,9 +200,24 @@ fn check_outcomes(
         issues.push(resolved_path.clone(), format!("intent `{name}` has no resolved outcomes"));
     }
     for (idx, outcome) in file.resolved.iter().enumerate() {
-        let (effect, slot) = needs(*outcome);
+        if let Outcome::Holds(condition) = &spec.resolved[idx] {
+            let mut reads = 0u64;
+            condition.visit_fields(&mut |field| reads |= 1 << field);
+            let sets = known.iter().any(|(effect, _)| match effect {
+                Effect::Data(data) => data.set.iter().any(|(field, _)| reads & (1 << field) != 0),
+                _ => false,
+            });
+            if !sets {
+                issues.push(
+                    resolved_path.index(idx),
+                    format!("intent `{name}` cannot reach its resolved condition: no step's tool sets a field it reads"),
+                );
+            }
+            continue;
+        }
+        let (effect, slot) = needs(outcome);
         let reachable = known.iter().any(|(step_effect, args)| {
-            *step_effect == effect && slot.is_none_or(|slot| args.contains(slot))
+            **step_effect == effect && slot.is_none_or(|slot| args.contains(slot))
         });
         if !reachable {
             let with = slot
@@ -158,30 +233,48 @@ fn check_outcomes(
     }
 }
 
-fn step(
-    file: &StepFile,
-    what: &str,
-    oracle_asked_before: bool,
-    tools: &[ToolSpec],
-    tool_ids: &ToolIds,
-    at: &FieldPath,
-    issues: &mut Issues,
-) -> Step {
+fn step(file: &StepFile, what: &str, ctx: &StepCtx, at: &FieldPath, issues: &mut Issues) -> Step {
+    let StepCtx { oracle_asked_before, earlier, tools, tool_ids, names } = *ctx;
     let tool_id = tool_ids.get(&file.tool);
     if tool_id.is_none() {
         issues.push(at.field("tool"), format!("{what} names unknown tool `{}`", file.tool));
     }
     let tool = tool_id.map(|id| &tools[usize::from(id)]);
-    let when = When::from(file.when);
-    if when != When::Always && !oracle_asked_before {
-        issues.push(
-            at.field("when"),
-            format!("{what} depends on the oracle's answer but no earlier step asks the oracle"),
-        );
-    }
+    let when = match &file.when {
+        WhenFile::Always => When::Always,
+        WhenFile::OracleYes | WhenFile::OracleNo => {
+            if !oracle_asked_before {
+                issues.push(
+                    at.field("when"),
+                    format!(
+                        "{what} depends on the oracle's answer but no earlier step asks the oracle"
+                    ),
+                );
+            }
+            if file.when == WhenFile::OracleYes { When::OracleYes } else { When::OracleNo }
+        }
+        WhenFile::Passed(name) | WhenFile::Failed(name) => {
+            let id = tool_ids.get(name);
+            match id {
+                None => issues
+                    .push(at.field("when"), format!("{what} depends on unknown tool `{name}`")),
+                Some(id) if !earlier.iter().any(|step| step.tool == id) => issues.push(
+                    at.field("when"),
+                    format!("{what} depends on tool `{name}` but no earlier step calls it"),
+                ),
+                Some(_) => {}
+            }
+            let id = id.unwrap_or(0);
+            if matches!(file.when, WhenFile::Passed(_)) {
+                When::Passed(id)
+            } else {
+                When::Failed(id)
+            }
+        }
+    };
     let (args, default_min) = match (&file.args, tool) {
-        (Some(names), _) => {
-            let args = slot_set(names, &at.field("args"), issues);
+        (Some(slot_names), _) => {
+            let args = slot_set(slot_names, names, &at.field("args"), issues);
             let n_args = u8::try_from(args.len()).unwrap_or(u8::MAX);
             match tool {
                 Some(tool) if tool.effect == Effect::VerifyIdentity => {
@@ -215,7 +308,7 @@ fn step(
 }
 
 /// The tool effect, and the argument it must be given, that can bring `outcome` about.
-fn needs(outcome: OutcomeFile) -> (Effect, Option<Slot>) {
+fn needs(outcome: &OutcomeFile) -> (Effect, Option<Slot>) {
     match outcome {
         OutcomeFile::RefundedGoalAmount => (Effect::Refund, Some(Slot::AMOUNT)),
         OutcomeFile::AccountFieldIsGoal(_) => (Effect::UpdateAccount, Some(Slot::NEW_VALUE)),
@@ -226,5 +319,17 @@ fn needs(outcome: OutcomeFile) -> (Effect, Option<Slot>) {
         OutcomeFile::Purchased => (Effect::MakePurchase, None),
         OutcomeFile::TeamNotified => (Effect::NotifyTeam, None),
         OutcomeFile::Disclosed(_) => (Effect::PullUpAccount, None),
+        OutcomeFile::Holds(_) => unreachable!("conditions are checked by the fields they read"),
+    }
+}
+
+/// An eligibility rule's name for messages.
+fn eligibility_name(eligibility: &EligibilityFile) -> &'static str {
+    match eligibility {
+        EligibilityFile::Always => "Always",
+        EligibilityFile::ReturnWindow => "ReturnWindow",
+        EligibilityFile::OracleOrMember => "OracleOrMember",
+        EligibilityFile::OracleYes => "OracleYes",
+        EligibilityFile::Holds(_) => "Holds(...)",
     }
 }

@@ -250,7 +250,7 @@ fn oracle_conditions_without_an_oracle_step() {
             "",
         )],
         r#"t.ron:28:40: intent `promo` step 2 depends on the oracle's answer but no earlier step asks the oracle
-t.ron:29:50: intent `promo` has eligibility OracleYes but no Membership step (or oracle_no_ends after an AskOracle step) checks it
+t.ron:29:50: intent `promo` has eligibility OracleYes but no step checks it (a Membership step, a data tool with only a `pre` condition, or oracle_no_ends after an AskOracle step)
 t.ron:29:77: intent `promo` ends on the oracle's no but no step asks the oracle"#,
     );
 }
@@ -262,7 +262,7 @@ fn eligibility_nobody_checks() {
             "resolved: [RefundedGoalAmount])",
             "resolved: [RefundedGoalAmount], eligibility: ReturnWindow)",
         )],
-        "t.ron:25:57: intent `refund` has eligibility ReturnWindow but no Membership step (or oracle_no_ends after an AskOracle step) checks it",
+        "t.ron:25:57: intent `refund` has eligibility ReturnWindow but no step checks it (a Membership step, a data tool with only a `pre` condition, or oracle_no_ends after an AskOracle step)",
     );
 }
 
@@ -350,8 +350,8 @@ fn arg_limit_names_a_known_slot_and_tools() {
     check(
         &[(
             r#"AmountWithinOrderTotal(tool: "offer-refund")"#,
-            r#"ArgLimit(tool: "offer-refund", arg: amont, max: 20000, unless_after: ["notify"])"#,
+            r#"ArgLimit(tool: "offer-refund", arg: amont, max: Const(20000), unless_after: ["notify"])"#,
         )],
-        "t.ron:34:103: unknown slot `amont`\nt.ron:34:137: rule `refund-within-total` names unknown tool `notify`",
+        "t.ron:34:103: unknown slot `amont`\nt.ron:34:144: rule `refund-within-total` names unknown tool `notify`",
     );
 }

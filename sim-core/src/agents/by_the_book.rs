@@ -43,6 +43,51 @@ pub(crate) struct Case {
     pub(crate) succeeded: u32,
     /// Approval tools already asked for (bit per tool); a refused approval is not asked again.
     pub(crate) approvals_tried: u32,
+    /// Tools whose latest call passed (bit per tool).
+    pub(crate) last_passed: u32,
+    /// Tools whose latest call failed (bit per tool).
+    pub(crate) last_failed: u32,
+}
+
+/// Whether a failed call of a tool with this effect means the request is refused (rather than a value being wrong):
+/// the membership check, and data effects that check no values.
+pub(crate) fn is_refusal(effect: &Effect) -> bool {
+    match effect {
+        Effect::Membership => true,
+        Effect::Data(data) => data.check.is_empty(),
+        _ => false,
+    }
+}
+
+/// A limit the agent can know without seeing the world: `None` when it reads world fields.
+pub(crate) fn visible_limit(max: &crate::expr::Expr, args: &ToolArgs) -> Option<u64> {
+    let mut reads_world = false;
+    max.visit_fields(&mut |_| reads_world = true);
+    if reads_world {
+        return None;
+    }
+    Some(max.eval(&ArgsOnly(args)).max(0) as u64)
+}
+
+/// An expression environment with a tool call's arguments and nothing else.
+struct ArgsOnly<'a>(&'a ToolArgs);
+
+impl crate::expr::Env for ArgsOnly<'_> {
+    fn field(&self, _: crate::field::FieldId) -> u64 {
+        0
+    }
+
+    fn original(&self, _: crate::field::FieldId) -> u64 {
+        0
+    }
+
+    fn arg(&self, slot: u8) -> Option<u64> {
+        self.0.get(Slot(slot))
+    }
+
+    fn goal(&self, _: u8) -> Option<u64> {
+        None
+    }
 }
 
 /// A decision the sloppy agent can tamper with.
@@ -129,16 +174,24 @@ impl Case {
         let Some((tool, outcome)) = obs.tool_result else { return CallFeedback::None };
         if outcome.passed {
             self.succeeded |= 1 << tool;
+            self.last_passed |= 1 << tool;
+            self.last_failed &= !(1 << tool);
+        } else {
+            self.last_failed |= 1 << tool;
+            self.last_passed &= !(1 << tool);
         }
         let Some((step_idx, used)) = self.pending_call.take() else { return CallFeedback::None };
         let intent =
             &scenario.intents[self.intent.expect("a call implies a known intent") as usize];
         let step = intent.steps[step_idx];
-        let effect = scenario.tools[step.tool as usize].effect;
-        if effect == Effect::PullUpAccount && outcome.passed {
+        let effect = &scenario.tools[step.tool as usize].effect;
+        if *effect == Effect::PullUpAccount && outcome.passed {
             self.account_handle = Some(outcome.value);
         }
-        if effect == Effect::AskOracle {
+        let asks_question = intent.steps.iter().any(|later| {
+            matches!(later.when, When::Passed(tool) | When::Failed(tool) if tool == step.tool)
+        });
+        if *effect == Effect::AskOracle || asks_question {
             self.oracle = Some(outcome.passed);
             self.done |= 1 << step_idx;
             return CallFeedback::Passed;
@@ -190,8 +243,8 @@ impl Case {
         let Some(intent_id) = self.intent else { return Plan::Say(Act::bare(ActKind::AskNeed)) };
         let intent = &scenario.intents[intent_id as usize];
         if let CallFeedback::Failed { step } = feedback {
-            let effect = scenario.tools[intent.steps[step].tool as usize].effect;
-            if effect == Effect::Membership || !self.can_gather(&intent.steps[step]) {
+            let effect = &scenario.tools[intent.steps[step].tool as usize].effect;
+            if is_refusal(effect) || !self.can_gather(&intent.steps[step]) {
                 return self.deny();
             }
         }
@@ -271,7 +324,8 @@ impl Case {
         scenario.rules.iter().find_map(|rule| match &rule.kind {
             RuleKind::ArgLimit { tool: limited, arg, max, unless_after }
                 if *limited == tool
-                    && args.get(*arg).unwrap_or(0) > *max
+                    && visible_limit(max, args)
+                        .is_some_and(|limit| args.get(*arg).unwrap_or(0) > limit)
                     && !approved(unless_after) =>
             {
                 let untried = unless_after
@@ -315,6 +369,8 @@ impl Case {
             When::Always => true,
             When::OracleYes => self.oracle == Some(true),
             When::OracleNo => self.oracle == Some(false),
+            When::Passed(tool) => self.last_passed & (1 << tool) != 0,
+            When::Failed(tool) => self.last_failed & (1 << tool) != 0,
         }
     }
 

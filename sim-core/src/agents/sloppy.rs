@@ -98,7 +98,7 @@ pub struct Sloppy {
     /// Every gate tool of the gate rules (bit per tool).
     gate_tools: u32,
     requires_rules: Vec<(String, ToolId, Vec<ToolId>)>,
-    limit_rules: Vec<(String, ToolId, Slot, u64, Vec<ToolId>)>,
+    limit_rules: Vec<(String, ToolId, Slot, crate::expr::Expr, Vec<ToolId>)>,
     human_rules: Vec<(String, u8, u8)>,
 }
 
@@ -116,7 +116,10 @@ impl Sloppy {
             .rules
             .iter()
             .filter_map(|rule| match &rule.kind {
-                RuleKind::Requires { tool, after } => Some((rule.id.clone(), *tool, after.clone())),
+                // A conditional requirement depends on world facts the agent cannot see; it plants none.
+                RuleKind::Requires { tool, after, when: None } => {
+                    Some((rule.id.clone(), *tool, after.clone()))
+                }
                 _ => None,
             })
             .collect();
@@ -125,7 +128,7 @@ impl Sloppy {
             .iter()
             .filter_map(|rule| match &rule.kind {
                 RuleKind::ArgLimit { tool, arg, max, unless_after } => {
-                    Some((rule.id.clone(), *tool, *arg, *max, unless_after.clone()))
+                    Some((rule.id.clone(), *tool, *arg, max.clone(), unless_after.clone()))
                 }
                 _ => None,
             })
@@ -323,7 +326,9 @@ impl Sloppy {
                 let approved = unless_after
                     .iter()
                     .any(|approval| sloppy.case.succeeded & (1 << approval) != 0);
-                if *limited == tool && args.get(*arg).unwrap_or(0) > *max && !approved {
+                let over = super::by_the_book::visible_limit(max, &args)
+                    .is_some_and(|limit| args.get(*arg).unwrap_or(0) > limit);
+                if *limited == tool && over && !approved {
                     labels.push(rule.clone());
                 }
             }
@@ -392,7 +397,7 @@ impl SloppyCase {
     fn wants_to_skip(&mut self, scenario: &ScenarioSpec, step: usize) -> bool {
         let Some(intent_id) = self.case.intent else { return false };
         let intent = &scenario.intents[intent_id as usize];
-        let effect = scenario.tools[intent.steps[step].tool as usize].effect;
+        let effect = &scenario.tools[intent.steps[step].tool as usize].effect;
         if self.faults.skip_verification
             && matches!(effect, Effect::VerifyIdentity | Effect::ValidatePurchase)
         {

@@ -26,9 +26,16 @@ pub(super) fn start_episode(
     let (intent_ids, intent_weights) = &spec.persona_intents[persona_idx];
     let intent_id = intent_ids[weighted_index(intent_weights, rng)];
     let intent = &spec.scenario.intents[intent_id as usize];
-    world.0 = WorldState::generate(&spec.scenario.world, rng);
-    let mut customer =
-        Customer::generate(persona_idx as u16, persona, intent_id, intent, &world.0, rng);
+    world.0 = WorldState::generate(&spec.scenario, rng);
+    let mut customer = Customer::generate(
+        &spec.scenario,
+        persona_idx as u16,
+        persona,
+        intent_id,
+        intent,
+        &world.0,
+        rng,
+    );
     let at_start = customer.clone();
     let agent_seed = rng.random::<u64>();
     let opening = customer.open(persona, rng);

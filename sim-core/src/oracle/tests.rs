@@ -88,7 +88,7 @@ fn check(intent: usize, turns: &[Turn]) -> Vec<(u16, u16, Reason)> {
 
 fn world(scenario: &ScenarioSpec) -> WorldState {
     let mut rng = ChaCha8Rng::seed_from_u64(1);
-    WorldState::generate(&scenario.world, &mut rng)
+    WorldState::generate(scenario, &mut rng)
 }
 
 use Turn::*;
@@ -155,8 +155,8 @@ fn resolution_compares_the_world_with_the_goal() {
     let scenario = tiny_scenario();
     let intent = &scenario.intents[0];
     let mut rng = ChaCha8Rng::seed_from_u64(9);
-    let mut world = WorldState::generate(&scenario.world, &mut rng);
-    let customer = Customer::generate(0, &calm_persona(), 0, intent, &world, &mut rng);
+    let mut world = WorldState::generate(&scenario, &mut rng);
+    let customer = Customer::generate(&scenario, 0, &calm_persona(), 0, intent, &world, &mut rng);
     let policy = PolicyState::default();
     assert_eq!(
         judge_resolution(intent, &world, &customer, &policy, 9).reason,
@@ -172,10 +172,10 @@ fn resolution_for_an_impostor_needs_a_refusal_and_no_change() {
     let scenario = tiny_scenario();
     let intent = &scenario.intents[0];
     let mut rng = ChaCha8Rng::seed_from_u64(9);
-    let mut world = WorldState::generate(&scenario.world, &mut rng);
+    let mut world = WorldState::generate(&scenario, &mut rng);
     let mut persona = calm_persona();
     persona.impostor = true;
-    let customer = Customer::generate(0, &persona, 0, intent, &world, &mut rng);
+    let customer = Customer::generate(&scenario, 0, &persona, 0, intent, &world, &mut rng);
     let mut policy = PolicyState::default();
     assert_eq!(
         judge_resolution(intent, &world, &customer, &policy, 4).reason,
@@ -314,7 +314,7 @@ fn arg_limit_flags_an_unapproved_value_over_the_limit() {
         kind: RuleKind::ArgLimit {
             tool: 4,
             arg: crate::act::Slot::AMOUNT,
-            max: 5000,
+            max: crate::expr::Expr::Const(5000),
             unless_after: vec![1],
         },
     });

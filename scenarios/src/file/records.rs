@@ -1,0 +1,203 @@
+//! The scenario's own records in RON: entity types with typed, generated fields, declared slots, expressions and
+//! tool effects written as data.
+//!
+//! ```ron
+//! entities: [
+//!     (name: "card", fields: [
+//!         (name: "last4", ty: Digits(4), gen: Uniform(lo: 0, hi: 9999)),
+//!         (name: "status", ty: Enum(["active", "blocked"]), gen: Label("active")),
+//!     ]),
+//! ],
+//! slots: [(name: "card_last4", field: "card.last4", noun: "the last four digits of your card", identity: true)],
+//! tools: [(id: "block-card", effect: Data(check: [card_last4], set: [("card.status", Label("blocked"))]), args: [card_last4])],
+//! ```
+
+use serde::Deserialize;
+
+use super::SlotName;
+
+/// A record type of the world, one instance per episode: `(name: "card", fields: [...])`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename = "Entity", deny_unknown_fields)]
+pub struct EntityFile {
+    /// Entity name; fields are referred to as `name.field`.
+    pub name: String,
+    /// Its fields, generated in order at the start of every episode.
+    pub fields: Vec<FieldFile>,
+}
+
+/// A typed field with its generator: `(name: "amount", ty: Money, gen: LogNormal(mu: 4.0, sigma: 0.8, min: 5.0, max: 900.0))`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename = "Field", deny_unknown_fields)]
+pub struct FieldFile {
+    /// Field name, unique within the entity.
+    pub name: String,
+    /// Its type.
+    pub ty: FieldTypeFile,
+    /// How its value is drawn (written `gen`).
+    #[serde(rename = "gen")]
+    pub generator: GenFile,
+}
+
+/// Field types.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub enum FieldTypeFile {
+    /// A count or plain number.
+    Int,
+    /// Money: written in dollars in generators, stored and compared in cents.
+    Money,
+    /// Whole percent points, 0 to 100.
+    Percent,
+    /// Yes or no.
+    Bool,
+    /// An n-digit code (card digits, a one-time code), 1 to 18 digits.
+    Digits(u8),
+    /// One of these labels.
+    Enum(Vec<String>),
+    /// A number of days (since a purchase, a charge…).
+    Days,
+}
+
+/// Generators; numbers are in the field's unit (dollars for `Money`).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub enum GenFile {
+    /// Always this value.
+    Fixed(f64),
+    /// Always this label (`Enum` fields).
+    Label(String),
+    /// Uniform over `lo..=hi`.
+    Uniform {
+        /// Lowest value.
+        lo: f64,
+        /// Highest value.
+        hi: f64,
+    },
+    /// Normal, rounded and clamped to `[min, max]`.
+    Normal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation; positive.
+        sd: f64,
+        /// Lowest value.
+        min: f64,
+        /// Highest value.
+        max: f64,
+    },
+    /// Log-normal of ln(value), rounded and clamped to `[min, max]`.
+    LogNormal {
+        /// Mean of ln(value).
+        mu: f64,
+        /// Standard deviation of ln(value); positive.
+        sigma: f64,
+        /// Lowest value.
+        min: f64,
+        /// Highest value.
+        max: f64,
+    },
+    /// One weight per label (`Enum`) or per `[no, yes]` (`Bool`).
+    Categorical(Vec<f64>),
+    /// Yes with this probability (`Bool`).
+    Bernoulli(f64),
+}
+
+/// A slot the scenario declares, backed by a field: `(name: "card_last4", field: "card.last4", noun: "…")`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename = "Slot", deny_unknown_fields)]
+pub struct SlotFile {
+    /// Slot name as tool args, steps and outputs spell it; must not clash with a built-in slot.
+    pub name: String,
+    /// The field whose true value the customer knows (`entity.field`).
+    pub field: String,
+    /// How the agent asks for it: "the last four digits of your card".
+    pub noun: String,
+    /// Whether it is an identity fact (misremembered at the persona's recall-error rate, unknown to impostors);
+    /// otherwise it is a goal fact the customer always knows.
+    #[serde(default)]
+    pub identity: bool,
+}
+
+/// An expression over the world, a tool call's arguments and the customer's goal values, in stored units
+/// (cents for money).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub enum ExprFile {
+    /// An integer.
+    Const(i64),
+    /// Dollars, stored as cents.
+    Dollars(f64),
+    /// Yes (1).
+    True,
+    /// No (0).
+    False,
+    /// A field's current value: `Field("charge.amount")`.
+    Field(String),
+    /// A field's value at the start of the episode.
+    Original(String),
+    /// Whether an `Enum` field holds a label: `Is("card.status", "blocked")`.
+    Is(String, String),
+    /// A label of the field being set (only as the value of a `set`).
+    Label(String),
+    /// The tool call's argument for a slot (0 when not given).
+    Arg(SlotName),
+    /// Whether the tool call gave the slot.
+    HasArg(SlotName),
+    /// The value the customer holds for a slot (their goal), in resolution conditions.
+    Goal(SlotName),
+    /// Sum.
+    Add(Box<ExprFile>, Box<ExprFile>),
+    /// Difference.
+    Sub(Box<ExprFile>, Box<ExprFile>),
+    /// Product.
+    Mul(Box<ExprFile>, Box<ExprFile>),
+    /// Quotient (0 when dividing by 0).
+    Div(Box<ExprFile>, Box<ExprFile>),
+    /// Smaller of two.
+    Min(Box<ExprFile>, Box<ExprFile>),
+    /// Larger of two.
+    Max(Box<ExprFile>, Box<ExprFile>),
+    /// `PercentOf(pct, base)`: base × pct / 100.
+    PercentOf(Box<ExprFile>, Box<ExprFile>),
+    /// Equal.
+    Eq(Box<ExprFile>, Box<ExprFile>),
+    /// Not equal.
+    Ne(Box<ExprFile>, Box<ExprFile>),
+    /// Less than.
+    Lt(Box<ExprFile>, Box<ExprFile>),
+    /// At most.
+    Le(Box<ExprFile>, Box<ExprFile>),
+    /// Greater than.
+    Gt(Box<ExprFile>, Box<ExprFile>),
+    /// At least.
+    Ge(Box<ExprFile>, Box<ExprFile>),
+    /// Both.
+    And(Box<ExprFile>, Box<ExprFile>),
+    /// Either.
+    Or(Box<ExprFile>, Box<ExprFile>),
+    /// Negation.
+    Not(Box<ExprFile>),
+    /// `If(condition, then, else)`.
+    If(Box<ExprFile>, Box<ExprFile>, Box<ExprFile>),
+}
+
+/// A tool effect written as data: `Data(check: [...], pre: …, set: [...], value: …)`.
+///
+/// A call passes when every checked argument it gives matches the world (and at least `check_min` are given) and
+/// `pre` holds; only then are the `set`s applied, in order.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename = "Data", deny_unknown_fields)]
+pub struct DataEffectFile {
+    /// Slots whose given values must match the world: an identity or record check.
+    #[serde(default)]
+    pub check: Vec<SlotName>,
+    /// How many checked arguments a call must give; defaults to all of `check`.
+    #[serde(default)]
+    pub check_min: Option<u8>,
+    /// A condition on the world and the arguments (a refusal when it fails: a window passed, a limit reached).
+    #[serde(default)]
+    pub pre: Option<ExprFile>,
+    /// Fields to set when the call passes: `("card.status", Label("blocked"))`, `("charge.disputed", Add(Field("charge.disputed"), Arg(amount)))`.
+    #[serde(default)]
+    pub set: Vec<(String, ExprFile)>,
+    /// The value the tool reports (defaults to 0).
+    #[serde(default)]
+    pub value: Option<ExprFile>,
+}

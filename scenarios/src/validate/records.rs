@@ -1,0 +1,389 @@
+//! The scenario's own records: entity fields and their generators, declared slots, and expressions with their
+//! names resolved and types checked.
+
+use std::collections::BTreeMap;
+
+use sim_core::act::{MAX_SLOTS, Slot};
+use sim_core::expr::{CheckCtx, Expr, ExprType};
+use sim_core::field::{FieldId, FieldSpec, FieldType, Gen, MAX_FIELDS};
+use sim_core::spec::SlotSpec;
+
+use super::Issues;
+use crate::file::{EntityFile, ExprFile, FieldTypeFile, GenFile, SlotFile, SlotName};
+use crate::path::FieldPath;
+
+/// Names a scenario file may use: its fields (`entity.field`) and its slots, built-in and declared.
+pub(super) struct Names {
+    /// Declared fields, in declaration order.
+    pub(super) fields: Vec<FieldSpec>,
+    /// Declared slots, numbered from `Slot::FIRST_DECLARED`.
+    pub(super) slots: Vec<SlotSpec>,
+    field_ids: BTreeMap<String, FieldId>,
+}
+
+/// What an expression may read where it is used.
+#[derive(Clone, Copy)]
+pub(super) struct Reads {
+    /// A tool call's arguments.
+    pub(super) args: bool,
+    /// The customer's goal values.
+    pub(super) goals: bool,
+}
+
+impl Names {
+    /// Checks the entities and declared slots.
+    pub(super) fn new(
+        entities: &[EntityFile],
+        slots: &[SlotFile],
+        at: &FieldPath,
+        issues: &mut Issues,
+    ) -> Names {
+        let mut names = Names { fields: Vec::new(), slots: Vec::new(), field_ids: BTreeMap::new() };
+        let entities_path = at.field("entities");
+        let mut seen_entities = BTreeMap::new();
+        for (entity_idx, entity) in entities.iter().enumerate() {
+            let entity_path = entities_path.index(entity_idx);
+            if seen_entities.insert(entity.name.as_str(), ()).is_some() {
+                issues
+                    .push(entity_path.field("name"), format!("duplicate entity `{}`", entity.name));
+            }
+            if entity.fields.is_empty() {
+                issues.push(
+                    entity_path.field("fields"),
+                    format!("entity `{}` has no fields", entity.name),
+                );
+            }
+            for (field_idx, field) in entity.fields.iter().enumerate() {
+                let path = entity_path.field("fields").index(field_idx);
+                let name = format!("{}.{}", entity.name, field.name);
+                if names.fields.len() == MAX_FIELDS {
+                    issues.push(
+                        path.clone(),
+                        format!(
+                            "field `{name}`: a scenario may declare at most {MAX_FIELDS} fields"
+                        ),
+                    );
+                    continue;
+                }
+                if names.field_ids.contains_key(&name) {
+                    issues.push(path.field("name"), format!("duplicate field `{name}`"));
+                    continue;
+                }
+                let ty = field_type(&field.ty, &name, &path.field("ty"), issues);
+                let generator = generator(&field.generator, &ty, &name, &path.field("gen"), issues);
+                if let Err(problems) = ty.check_gen(&generator) {
+                    for problem in problems {
+                        issues.push(path.field("gen"), format!("field `{name}`: {problem}"));
+                    }
+                }
+                names.field_ids.insert(name.clone(), names.fields.len() as FieldId);
+                names.fields.push(FieldSpec { name, ty, generator });
+            }
+        }
+        let slots_path = at.field("slots");
+        let max_declared = MAX_SLOTS - usize::from(Slot::FIRST_DECLARED);
+        for (idx, file) in slots.iter().enumerate() {
+            let path = slots_path.index(idx);
+            if idx == max_declared {
+                issues.push(path.clone(), format!("at most {max_declared} slots may be declared"));
+            }
+            if names.slot(&file.name).is_some() {
+                issues.push(
+                    path.field("name"),
+                    format!("slot `{}` is already defined (built-in or declared twice)", file.name),
+                );
+            }
+            let field = names.field_id(&file.field, &path.field("field"), issues);
+            if file.noun.trim().is_empty() {
+                issues.push(path.field("noun"), format!("slot `{}` has an empty noun", file.name));
+            }
+            names.slots.push(SlotSpec {
+                name: file.name.clone(),
+                noun: file.noun.clone(),
+                field: field.unwrap_or(0),
+                identity: file.identity,
+            });
+        }
+        names
+    }
+
+    /// The slot with this name, built-in or declared.
+    pub(super) fn slot(&self, name: &str) -> Option<Slot> {
+        let standard = Slot::STANDARD.into_iter().find(|slot| slot.standard_name() == Some(name));
+        standard.or_else(|| {
+            let idx = self.slots.iter().position(|spec| spec.name == name)?;
+            Some(Slot(Slot::FIRST_DECLARED + idx as u8))
+        })
+    }
+
+    /// The field with this `entity.field` name, reporting an unknown one.
+    pub(super) fn field_id(
+        &self,
+        name: &str,
+        at: &FieldPath,
+        issues: &mut Issues,
+    ) -> Option<FieldId> {
+        let id = self.field_ids.get(name).copied();
+        if id.is_none() {
+            issues.push(at.clone(), format!("unknown field `{name}`"));
+        }
+        id
+    }
+
+    /// Converts an expression, resolves its names and checks that it has type `want`; reports every problem.
+    pub(super) fn expr(
+        &self,
+        file: &ExprFile,
+        want: ExprType,
+        reads: Reads,
+        target: Option<FieldId>,
+        at: &FieldPath,
+        issues: &mut Issues,
+    ) -> Expr {
+        let before = issues.0.len();
+        let expr = self.convert(file, target, at, issues);
+        if issues.0.len() > before {
+            return expr;
+        }
+        let ctx = CheckCtx { fields: &self.fields, args: reads.args, goals: reads.goals };
+        if let Err(errors) = expr.expect(&ctx, want) {
+            for error in errors {
+                issues.push(at.clone(), self.readable(&error.to_string()));
+            }
+        }
+        expr
+    }
+
+    /// An error message with `field#N` and `arg#N`/`goal#N` replaced by names.
+    fn readable(&self, message: &str) -> String {
+        let mut out = message.to_owned();
+        for (idx, field) in self.fields.iter().enumerate().rev() {
+            out = out.replace(&format!("field#{idx}"), &field.name);
+        }
+        for slot in (0..MAX_SLOTS as u8).rev().map(Slot) {
+            let name = slot.standard_name().map(str::to_owned).or_else(|| {
+                let idx = slot.index().checked_sub(usize::from(Slot::FIRST_DECLARED))?;
+                self.slots.get(idx).map(|spec| spec.name.clone())
+            });
+            if let Some(name) = name {
+                for kind in ["arg", "goal"] {
+                    out = out.replace(&format!("{kind}#{}", slot.0), &format!("{kind}({name})"));
+                }
+            }
+        }
+        out
+    }
+
+    fn convert(
+        &self,
+        file: &ExprFile,
+        target: Option<FieldId>,
+        at: &FieldPath,
+        issues: &mut Issues,
+    ) -> Expr {
+        let two = |a: &ExprFile, b: &ExprFile, issues: &mut Issues| {
+            (
+                Box::new(self.convert(a, target, at, issues)),
+                Box::new(self.convert(b, target, at, issues)),
+            )
+        };
+        let slot = |SlotName(name): &SlotName, issues: &mut Issues| match self.slot(name) {
+            Some(slot) => slot.0,
+            None => {
+                issues.push(at.clone(), format!("unknown slot `{name}`"));
+                0
+            }
+        };
+        match file {
+            ExprFile::Const(value) => Expr::Const(*value),
+            ExprFile::Dollars(dollars) => Expr::Const((dollars * 100.0).round() as i64),
+            ExprFile::True => Expr::Eq(Box::new(Expr::Const(0)), Box::new(Expr::Const(0))),
+            ExprFile::False => Expr::Ne(Box::new(Expr::Const(0)), Box::new(Expr::Const(0))),
+            ExprFile::Field(name) => Expr::Field(self.field_id(name, at, issues).unwrap_or(0)),
+            ExprFile::Original(name) => {
+                Expr::Original(self.field_id(name, at, issues).unwrap_or(0))
+            }
+            ExprFile::Is(name, label) => {
+                let id = self.field_id(name, at, issues);
+                let index = id.and_then(|id| self.label(id, label, at, issues));
+                Expr::Eq(
+                    Box::new(Expr::Field(id.unwrap_or(0))),
+                    Box::new(Expr::Const(index.unwrap_or(0))),
+                )
+            }
+            ExprFile::Label(label) => match target {
+                Some(id) => Expr::Const(self.label(id, label, at, issues).unwrap_or(0)),
+                None => {
+                    issues.push(
+                        at.clone(),
+                        format!(
+                            "Label(\"{label}\") only makes sense as the value set to an Enum field; compare with Is(field, label)"
+                        ),
+                    );
+                    Expr::Const(0)
+                }
+            },
+            ExprFile::Arg(name) => Expr::Arg(slot(name, issues)),
+            ExprFile::HasArg(name) => Expr::HasArg(slot(name, issues)),
+            ExprFile::Goal(name) => Expr::Goal(slot(name, issues)),
+            ExprFile::Not(inner) => Expr::Not(Box::new(self.convert(inner, target, at, issues))),
+            ExprFile::If(cond, then, other) => Expr::If(
+                Box::new(self.convert(cond, target, at, issues)),
+                Box::new(self.convert(then, target, at, issues)),
+                Box::new(self.convert(other, target, at, issues)),
+            ),
+            ExprFile::Add(a, b) => {
+                let (a, b) = two(a, b, issues);
+                Expr::Add(a, b)
+            }
+            ExprFile::Sub(a, b) => {
+                let (a, b) = two(a, b, issues);
+                Expr::Sub(a, b)
+            }
+            ExprFile::Mul(a, b) => {
+                let (a, b) = two(a, b, issues);
+                Expr::Mul(a, b)
+            }
+            ExprFile::Div(a, b) => {
+                let (a, b) = two(a, b, issues);
+                Expr::Div(a, b)
+            }
+            ExprFile::Min(a, b) => {
+                let (a, b) = two(a, b, issues);
+                Expr::Min(a, b)
+            }
+            ExprFile::Max(a, b) => {
+                let (a, b) = two(a, b, issues);
+                Expr::Max(a, b)
+            }
+            ExprFile::PercentOf(a, b) => {
+                let (a, b) = two(a, b, issues);
+                Expr::PercentOf(a, b)
+            }
+            ExprFile::Eq(a, b) => {
+                let (a, b) = two(a, b, issues);
+                Expr::Eq(a, b)
+            }
+            ExprFile::Ne(a, b) => {
+                let (a, b) = two(a, b, issues);
+                Expr::Ne(a, b)
+            }
+            ExprFile::Lt(a, b) => {
+                let (a, b) = two(a, b, issues);
+                Expr::Lt(a, b)
+            }
+            ExprFile::Le(a, b) => {
+                let (a, b) = two(a, b, issues);
+                Expr::Le(a, b)
+            }
+            ExprFile::Gt(a, b) => {
+                let (a, b) = two(a, b, issues);
+                Expr::Gt(a, b)
+            }
+            ExprFile::Ge(a, b) => {
+                let (a, b) = two(a, b, issues);
+                Expr::Ge(a, b)
+            }
+            ExprFile::And(a, b) => {
+                let (a, b) = two(a, b, issues);
+                Expr::And(a, b)
+            }
+            ExprFile::Or(a, b) => {
+                let (a, b) = two(a, b, issues);
+                Expr::Or(a, b)
+            }
+        }
+    }
+
+    /// The index of `label` in an `Enum` field's labels, reporting a missing label or a field of another type.
+    fn label(&self, id: FieldId, label: &str, at: &FieldPath, issues: &mut Issues) -> Option<i64> {
+        let field = &self.fields[usize::from(id)];
+        let FieldType::Enum(labels) = &field.ty else {
+            issues.push(
+                at.clone(),
+                format!("field `{}` is not an Enum, so it has no labels", field.name),
+            );
+            return None;
+        };
+        let index = labels.iter().position(|known| known == label);
+        if index.is_none() {
+            issues.push(
+                at.clone(),
+                format!(
+                    "field `{}` has no label `{label}` (labels: {})",
+                    field.name,
+                    labels.join(", ")
+                ),
+            );
+        }
+        index.map(|index| index as i64)
+    }
+}
+
+fn field_type(file: &FieldTypeFile, name: &str, at: &FieldPath, issues: &mut Issues) -> FieldType {
+    match file {
+        FieldTypeFile::Int => FieldType::Int,
+        FieldTypeFile::Money => FieldType::Money,
+        FieldTypeFile::Percent => FieldType::Percent,
+        FieldTypeFile::Bool => FieldType::Bool,
+        FieldTypeFile::Digits(n) => FieldType::Digits(*n),
+        FieldTypeFile::Enum(labels) => {
+            if labels.is_empty() {
+                issues
+                    .push(at.clone(), format!("field `{name}`: an Enum needs at least one label"));
+            }
+            FieldType::Enum(labels.clone())
+        }
+        FieldTypeFile::Days => FieldType::Days,
+    }
+}
+
+/// Converts a generator to stored units (cents for money), reporting negative or fractional values.
+fn generator(
+    file: &GenFile,
+    ty: &FieldType,
+    name: &str,
+    at: &FieldPath,
+    issues: &mut Issues,
+) -> Gen {
+    let scale = if *ty == FieldType::Money { 100.0 } else { 1.0 };
+    let mut whole = |value: f64, what: &str| -> u64 {
+        let scaled = value * scale;
+        if !scaled.is_finite() || scaled < 0.0 {
+            issues.push(
+                at.clone(),
+                format!("field `{name}`: {what} is {value}; it must be finite and not negative"),
+            );
+            return 0;
+        }
+        scaled.round() as u64
+    };
+    match file {
+        GenFile::Fixed(value) => Gen::Fixed(whole(*value, "the value")),
+        GenFile::Label(label) => {
+            let FieldType::Enum(labels) = ty else {
+                issues.push(at.clone(), format!("field `{name}`: Label needs an Enum field"));
+                return Gen::Fixed(0);
+            };
+            match labels.iter().position(|known| known == label) {
+                Some(index) => Gen::Fixed(index as u64),
+                None => {
+                    issues.push(at.clone(), format!("field `{name}` has no label `{label}`"));
+                    Gen::Fixed(0)
+                }
+            }
+        }
+        GenFile::Uniform { lo, hi } => Gen::Uniform { lo: whole(*lo, "lo"), hi: whole(*hi, "hi") },
+        GenFile::Normal { mean, sd, min, max } => {
+            Gen::Normal { mean: mean * scale, sd: sd * scale, min: min * scale, max: max * scale }
+        }
+        GenFile::LogNormal { mu, sigma, min, max } => Gen::LogNormal {
+            mu: mu + scale.ln(),
+            sigma: *sigma,
+            min: min * scale,
+            max: max * scale,
+        },
+        GenFile::Categorical(weights) => Gen::Categorical(weights.clone()),
+        GenFile::Bernoulli(p) => Gen::Bernoulli(*p),
+    }
+}
