@@ -70,8 +70,10 @@ pub fn parse_scenario(source: &str, path_for_messages: &Path) -> Result<LoadedSc
         .and_then(|stem| stem.to_str())
         .filter(|stem| !stem.is_empty())
         .ok_or_else(|| LoadError::BadFileName { path: path.to_owned() })?;
-    let options =
-        ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    // `Data(pre: …)` rather than `Data(Data(pre: …))` for effects written as data.
+    let extensions = ron::extensions::Extensions::IMPLICIT_SOME
+        | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES;
+    let options = ron::Options::default().with_default_extension(extensions);
     let file: ScenarioFile = options.from_str(source).map_err(|err| LoadError::Syntax {
         path: path.to_owned(),
         position: error_position(source, &err.span),

@@ -1,6 +1,7 @@
 //! The cross-crate integration test binary: determinism, golden transcripts, data lint, loader fuzzing.
 
 mod agent_text;
+mod bank;
 mod data_lint;
 mod determinism;
 mod fuzz_loaders;

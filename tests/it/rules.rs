@@ -19,7 +19,16 @@ const NO_FAULTS: SloppyConfig = SloppyConfig {
 /// Runs the sloppy agent with `config`; returns how many plants carried each label, after checking that the
 /// agent's notes and the oracle's failed policy verdicts agree exactly, episode by episode.
 fn check(config: SloppyConfig, episodes: u64) -> BTreeMap<String, usize> {
-    let (scenario, personas) = crate::support::retail_support();
+    check_scenario("retail-support", config, episodes)
+}
+
+/// [`check`] on any built-in scenario.
+pub(crate) fn check_scenario(
+    name: &str,
+    config: SloppyConfig,
+    episodes: u64,
+) -> BTreeMap<String, usize> {
+    let (scenario, personas) = crate::support::built_in(name);
     let agent = Box::new(Sloppy::new(scenario.clone(), config));
     let mut engine =
         Engine::new(scenario.clone(), personas, agent, EngineConfig { slots: 128 }).unwrap();
@@ -44,7 +53,7 @@ fn check(config: SloppyConfig, episodes: u64) -> BTreeMap<String, usize> {
     planted
 }
 
-fn assert_plants(planted: &BTreeMap<String, usize>, rule: &str) {
+pub(crate) fn assert_plants(planted: &BTreeMap<String, usize>, rule: &str) {
     assert!(planted.get(rule).copied().unwrap_or(0) >= 20, "too few `{rule}` plants: {planted:?}");
 }
 

@@ -10,7 +10,12 @@ use sim_runners::cli::{Cli, Command, RunArgs};
 
 /// retail-support and its default persona mix, loaded the way `rehearse run` loads them.
 pub fn retail_support() -> (Arc<ScenarioSpec>, Arc<[PersonaSpec]>) {
-    let (scenario, mix) = sim_runners::setup::load_scenario("retail-support").unwrap();
+    built_in("retail-support")
+}
+
+/// A built-in scenario with its default persona mix, loaded as `rehearse run --scenario NAME` loads it.
+pub fn built_in(name: &str) -> (Arc<ScenarioSpec>, Arc<[PersonaSpec]>) {
+    let (scenario, mix) = sim_runners::setup::load_scenario(name).unwrap();
     let personas = sim_runners::setup::load_personas(&[], &mix).unwrap();
     (Arc::new(scenario), personas.into())
 }

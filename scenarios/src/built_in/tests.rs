@@ -10,20 +10,23 @@ use super::*;
 use crate::Position;
 use crate::tests::summary;
 
-const RETAIL: &str = BUILT_IN[0].1;
+const RETAIL: &str = BUILT_IN[1].1;
 
 #[test]
 fn list_names_every_built_in() {
     let list = list_built_in();
     let ids: Vec<&str> = list.iter().map(|(id, _)| id.as_str()).collect();
-    assert_eq!(ids, ["retail-support"]);
-    assert!(list[0].1.starts_with("ABCD retail support"), "{}", list[0].1);
+    assert_eq!(ids, ["bank-card-services", "retail-support"]);
+    assert!(list[1].1.starts_with("ABCD retail support"), "{}", list[1].1);
 }
 
 #[test]
 fn unknown_built_in_names_the_known_ones() {
     let err = load_built_in("retail").err().map(|err| err.to_string());
-    assert_eq!(err.as_deref(), Some("no built-in scenario `retail`; built-in: retail-support"));
+    assert_eq!(
+        err.as_deref(),
+        Some("no built-in scenario `retail`; built-in: bank-card-services, retail-support")
+    );
 }
 
 #[test]
