@@ -387,3 +387,6 @@ fn generator(
         GenFile::Bernoulli(p) => Gen::Bernoulli(*p),
     }
 }
+
+#[cfg(test)]
+mod tests;

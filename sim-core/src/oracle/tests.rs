@@ -6,7 +6,7 @@ use rand_chacha::ChaCha8Rng;
 use super::*;
 use crate::act::{ActKind, Speaker};
 use crate::record::TurnRecord;
-use crate::spec::ScenarioSpec;
+use crate::spec::{PersonaSpec, ScenarioSpec};
 use crate::testing::{calm_persona, tiny_scenario};
 use crate::world::{ToolArgs, ToolOutcome, WorldState};
 
@@ -336,4 +336,162 @@ fn arg_limit_flags_an_unapproved_value_over_the_limit() {
     assert_eq!(refund(&mut state, 5001), vec![(7, over)]);
     record_call(&scenario, &mut state, 1, PASS);
     assert_eq!(refund(&mut state, 9000), vec![]);
+}
+
+/// tiny_scenario plus declared fields (0 `charge.amount` Money, 1 `charge.disputed` Money, 2 `account.flag` Bool),
+/// a declared slot `dispute_amount` (slot 20) backed by field 0, and tool 5 `file-dispute` written as data.
+fn declared_scenario() -> ScenarioSpec {
+    use crate::expr::Expr;
+    use crate::field::{FieldSpec, FieldType, Gen};
+    use crate::spec::{DataEffect, Effect, SlotSpec, ToolSpec};
+    let mut scenario = tiny_scenario();
+    let field = |name: &str, ty, generator| FieldSpec { name: name.into(), ty, generator };
+    scenario.fields = vec![
+        field("charge.amount", FieldType::Money, Gen::Fixed(8000)),
+        field("charge.disputed", FieldType::Money, Gen::Fixed(0)),
+        field("account.flag", FieldType::Bool, Gen::Fixed(0)),
+    ];
+    scenario.slots = vec![SlotSpec {
+        name: "dispute_amount".into(),
+        noun: "the amount of the charge".into(),
+        field: 0,
+        identity: false,
+    }];
+    let dispute = crate::act::Slot(crate::act::Slot::FIRST_DECLARED);
+    let left = || Expr::Sub(Box::new(Expr::Field(0)), Box::new(Expr::Field(1)));
+    scenario.tools.push(ToolSpec {
+        id: "file-dispute".into(),
+        args: crate::act::SlotSet::one(dispute),
+        min_args: 1,
+        effect: Effect::Data(DataEffect {
+            check: Vec::new(),
+            check_min: 0,
+            pre: Some(Expr::Le(Box::new(Expr::Arg(dispute.0)), Box::new(left()))),
+            set: vec![(1, Expr::Add(Box::new(Expr::Field(1)), Box::new(Expr::Arg(dispute.0))))],
+            value: Some(Expr::Arg(dispute.0)),
+        }),
+    });
+    scenario
+}
+
+/// Calls tool 5 with `amount` on `world`, then judges the call; returns the outcome and the failed rules.
+fn dispute(
+    scenario: &ScenarioSpec,
+    world: &mut WorldState,
+    state: &mut PolicyState,
+    amount: u64,
+) -> (ToolOutcome, Vec<(u16, Reason)>) {
+    let mut args = ToolArgs::default();
+    args.push(crate::act::Slot(crate::act::Slot::FIRST_DECLARED), amount);
+    let outcome = world.apply(scenario, &scenario.intents[1], 5, &args);
+    let mut out = Vec::new();
+    judge_call(scenario, &scenario.intents[1], world, 0, state, 3, 5, &args, &mut out);
+    record_call(scenario, state, 5, outcome);
+    let failed = out
+        .into_iter()
+        .filter_map(|v| match v.rule {
+            RuleRef::Policy(rule) if !v.passed => Some((rule, v.reason)),
+            _ => None,
+        })
+        .collect();
+    (outcome, failed)
+}
+
+#[test]
+fn data_effect_refuses_when_pre_fails_and_sets_fields_when_it_passes() {
+    let scenario = declared_scenario();
+    let mut world = world(&scenario);
+    assert_eq!((world.fields[0], world.fields[1]), (8000, 0));
+    let mut state = PolicyState::default();
+    let (refused, _) = dispute(&scenario, &mut world, &mut state, 9000);
+    assert_eq!(refused, ToolOutcome { passed: false, value: 0 });
+    assert_eq!(world.fields[1], 0, "a refused call changes nothing");
+    let (done, _) = dispute(&scenario, &mut world, &mut state, 3000);
+    assert_eq!(done, ToolOutcome { passed: true, value: 3000 });
+    assert_eq!(world.fields[1], 3000);
+    assert_eq!(world.original_fields[1], 0);
+}
+
+#[test]
+fn arg_limit_expression_is_judged_against_the_world_before_the_call() {
+    let mut scenario = declared_scenario();
+    // A limit the tool itself does not enforce: never dispute more than is left of the charge.
+    scenario.tools[5].effect = crate::spec::Effect::Data(crate::spec::DataEffect {
+        set: vec![(
+            1,
+            crate::expr::Expr::Add(
+                Box::new(crate::expr::Expr::Field(1)),
+                Box::new(crate::expr::Expr::Arg(crate::act::Slot::FIRST_DECLARED)),
+            ),
+        )],
+        ..Default::default()
+    });
+    let left = crate::expr::Expr::Sub(
+        Box::new(crate::expr::Expr::Field(0)),
+        Box::new(crate::expr::Expr::Field(1)),
+    );
+    let slot = crate::act::Slot(crate::act::Slot::FIRST_DECLARED);
+    scenario.rules.push(crate::spec::RuleSpec {
+        id: "dispute-within-charge".into(),
+        text: "dispute-within-charge".into(),
+        kind: RuleKind::ArgLimit { tool: 5, arg: slot, max: left, unless_after: Vec::new() },
+    });
+    let rule = scenario.rules.len() as u16 - 1;
+    let mut world = world(&scenario);
+    let mut state = PolicyState::default();
+    // $50 of $80: within; the next $50 is over the $30 left before that call (not the -$20 after it).
+    assert_eq!(dispute(&scenario, &mut world, &mut state, 5000).1, vec![]);
+    let over = Reason::OverLimit { arg: slot, value: 5000, limit: 3000 };
+    assert_eq!(dispute(&scenario, &mut world, &mut state, 5000).1, vec![(rule, over)]);
+}
+
+#[test]
+fn conditional_requires_applies_only_while_its_condition_holds() {
+    let mut scenario = declared_scenario();
+    // Rule 4 (update-account requires verify-identity) only on flagged accounts.
+    scenario.rules[4].kind =
+        RuleKind::Requires { tool: 3, after: vec![1], when: Some(crate::expr::Expr::Field(2)) };
+    let update = |world: &WorldState| {
+        let mut state = PolicyState::default();
+        let mut out = Vec::new();
+        let args = ToolArgs::default();
+        judge_call(&scenario, &scenario.intents[0], world, 0, &mut state, 2, 3, &args, &mut out);
+        out.into_iter()
+            .filter(|v| v.rule == RuleRef::Policy(4))
+            .map(|v| (v.turn, v.reason))
+            .collect::<Vec<_>>()
+    };
+    let mut world = world(&scenario);
+    assert_eq!(update(&world), vec![], "not flagged: the requirement does not apply");
+    world.fields_before_call[2] = 1;
+    assert_eq!(update(&world), vec![(2, Reason::RequiresUnmet { tool: 3, missing: 1 })]);
+}
+
+#[test]
+fn holds_outcome_reads_the_world_and_the_customers_goal() {
+    let mut scenario = declared_scenario();
+    let slot = crate::act::Slot(crate::act::Slot::FIRST_DECLARED);
+    scenario.intents[1].resolved = vec![Outcome::Holds(crate::expr::Expr::Eq(
+        Box::new(crate::expr::Expr::Field(1)),
+        Box::new(crate::expr::Expr::Goal(slot.0)),
+    ))];
+    scenario.intents[1].goal_slots = crate::act::SlotSet::one(slot);
+    let mut world = world(&scenario);
+    let mut rng = ChaCha8Rng::seed_from_u64(2);
+    let intent = &scenario.intents[1];
+    let customer = Customer::generate(&scenario, 0, &calm_persona(), 1, intent, &world, &mut rng);
+    assert_eq!(customer.goal(slot), 8000, "the customer disputes the whole charge");
+    let policy = PolicyState::default();
+    let verdict =
+        |world: &WorldState| judge_resolution(intent, world, &customer, &policy, 9).reason;
+    assert_eq!(verdict(&world), Reason::GoalNotReached);
+    world.fields[1] = 8000;
+    assert_eq!(verdict(&world), Reason::Resolved);
+    // For an impostor, any change to a field the condition reads is a wrongful grant.
+    let persona = PersonaSpec { impostor: true, ..calm_persona() };
+    let impostor = Customer::generate(&scenario, 0, &persona, 1, intent, &world, &mut rng);
+    assert_eq!(
+        judge_resolution(intent, &world, &impostor, &policy, 9).reason,
+        Reason::GrantedWrongly
+    );
 }
