@@ -61,6 +61,13 @@ pub struct TraitsFile {
     pub pushiness: DistFile,
     /// P(an identity fact is misremembered or missing).
     pub recall_error: DistFile,
+    /// Sales: P(taking an offer that falls short of what the customer wanted); defaults to `Fixed(0.0)`.
+    #[serde(default = "no_persuasion")]
+    pub persuadability: DistFile,
+}
+
+fn no_persuasion() -> DistFile {
+    DistFile::Fixed(0.0)
 }
 
 /// Writing style as written: `style: (formality: Normal(mean: 0.6, sd: 0.15, min: 0, max: 1), typo_rate: Uniform(lo: 0, hi: 0.01))`.
@@ -163,6 +170,7 @@ impl TryFrom<PersonaFile> for PersonaSpec {
             honesty: traits.honesty.into(),
             pushiness: traits.pushiness.into(),
             recall_error: traits.recall_error.into(),
+            persuadability: traits.persuadability.into(),
             style: StyleSpec {
                 formality: file.style.formality.into(),
                 typo_rate: file.style.typo_rate.into(),
@@ -241,6 +249,7 @@ impl PersonaFile {
             ("honesty", traits.honesty, Range::Probability),
             ("pushiness", traits.pushiness, Range::Probability),
             ("recall_error", traits.recall_error, Range::Probability),
+            ("persuadability", traits.persuadability, Range::Probability),
         ] {
             check_dist(&mut out, name, ["traits", name], dist, range);
         }

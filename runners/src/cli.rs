@@ -95,6 +95,9 @@ pub struct SimArgs {
     /// Sloppy agent: P(tell a customer their account details before verifying them).
     #[arg(long, value_name = "P", help_heading = "Sloppy agent")]
     pub disclose_early: Option<f64>,
+    /// Sloppy agent: P(make another offer after the customer said no).
+    #[arg(long, value_name = "P", help_heading = "Sloppy agent")]
+    pub pressure_after_no: Option<f64>,
 }
 
 /// `rehearse run`.

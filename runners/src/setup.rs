@@ -104,6 +104,7 @@ fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
         sim.ignore_failed_check,
         sim.ignore_human_request,
         sim.disclose_early,
+        sim.pressure_after_no,
     ];
     if sim.agent != "sloppy" {
         if rates.iter().any(Option::is_some) {
@@ -134,5 +135,6 @@ fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
         ignore_failed_check: sim.ignore_failed_check.unwrap_or(default.ignore_failed_check),
         ignore_human_request: sim.ignore_human_request.unwrap_or(default.ignore_human_request),
         disclose_early: sim.disclose_early.unwrap_or(default.disclose_early),
+        pressure_after_no: sim.pressure_after_no.unwrap_or(default.pressure_after_no),
     }))
 }

@@ -171,6 +171,30 @@ pub struct IntentFile {
     /// Whether the agent may close after a negative oracle answer without the remaining steps.
     #[serde(default)]
     pub oracle_no_ends: bool,
+    /// What the agent may offer instead: `(slot: discount_percent, value: 20, accept: AtLeast("customer.min_discount"))`.
+    #[serde(default)]
+    pub offer: Option<OfferFile>,
+}
+
+/// An offer: the slot it is made in, the value the by-the-book agent offers, and the customer's hidden threshold.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename = "Offer", deny_unknown_fields)]
+pub struct OfferFile {
+    /// The slot the offer is made in.
+    pub slot: SlotName,
+    /// The value offered by the by-the-book agent (in the slot's unit: percent points, cents).
+    pub value: u64,
+    /// When the customer takes it.
+    pub accept: AcceptFile,
+}
+
+/// When the customer takes an offer, against a field holding their threshold.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub enum AcceptFile {
+    /// The offer is at least the field's value (a discount).
+    AtLeast(String),
+    /// The offer is at most the field's value (a price within budget).
+    AtMost(String),
 }
 
 /// One guideline step: `(tool: "record-reason", args: [refund_method], when: OracleNo)`.
@@ -247,6 +271,8 @@ pub enum RuleKindFile {
     },
     /// Close only after asking whether anything else is needed and hearing the answer.
     ConfirmBeforeClose,
+    /// No further offer once the customer has turned one down.
+    NoPressureAfterNo,
     /// State no account fact until one of `gates` has succeeded (and none has failed since).
     NoDisclosureUnverified {
         /// Ids of the tools whose success verifies the customer.
@@ -340,6 +366,8 @@ pub enum WhenFile {
     OracleNo,
     Passed(String),
     Failed(String),
+    Accepted,
+    Rejected,
 }
 
 /// A slot written as a bare snake_case identifier (`full_name`); unknown names are reported by validation, not by the parser.

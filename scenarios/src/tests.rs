@@ -82,6 +82,8 @@ pub(crate) fn summary(scenario: &LoadedScenario) -> String {
                     When::OracleNo => " if no".to_owned(),
                     When::Passed(tool) => format!(" if {} passed", spec.tools[tool as usize].id),
                     When::Failed(tool) => format!(" if {} failed", spec.tools[tool as usize].id),
+                    When::Accepted => " if accepted".to_owned(),
+                    When::Rejected => " if rejected".to_owned(),
                 };
                 format!("{tool}[{}]/{}{when}", slots(step.args), step.min_args)
             })

@@ -359,6 +359,7 @@ fn rules(
                 RuleKind::ArgLimit { tool: limited, arg: slot, max, unless_after: approvals }
             }
             RuleKindFile::ConfirmBeforeClose => RuleKind::ConfirmBeforeClose,
+            RuleKindFile::NoPressureAfterNo => RuleKind::NoPressureAfterNo,
             RuleKindFile::NoDisclosureUnverified { gates } => {
                 let gates_path = kind_path.field("gates");
                 let ids: Vec<ToolId> = gates

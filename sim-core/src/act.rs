@@ -323,6 +323,13 @@ pub enum ActKind {
     Close,
     /// The agent says something that does not move the conversation on.
     Filler,
+    /// The agent offers something (a retention discount, a price): the offer is in `slots` and `values`.
+    Offer,
+    // Customer answers to an offer.
+    /// The customer takes the offer.
+    Accept,
+    /// The customer turns the offer down: a clear no.
+    Reject,
 }
 
 impl ActKind {
@@ -351,6 +358,9 @@ impl ActKind {
             ActKind::Transfer => "transfer",
             ActKind::Close => "close",
             ActKind::Filler => "filler",
+            ActKind::Offer => "offer",
+            ActKind::Accept => "accept",
+            ActKind::Reject => "reject",
         }
     }
 }
@@ -385,7 +395,9 @@ impl Act {
 
     /// The value given for `slot`, if this act carries it.
     pub fn value_of(&self, slot: Slot) -> Option<u64> {
-        if !matches!(self.kind, ActKind::Inform | ActKind::Disclose) || !self.slots.contains(slot) {
+        if !matches!(self.kind, ActKind::Inform | ActKind::Disclose | ActKind::Offer)
+            || !self.slots.contains(slot)
+        {
             return None;
         }
         self.values.get(self.slots.rank(slot)).copied()

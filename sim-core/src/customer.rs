@@ -31,6 +31,8 @@ pub struct Traits {
     pub formality: f64,
     /// Typos per word (realiser only).
     pub typo_rate: f64,
+    /// P(taking an offer that falls short).
+    pub persuadability: f64,
 }
 
 /// What the customer believes about each slot.
@@ -73,6 +75,29 @@ pub struct Customer {
     pub demand_human_at: f64,
     /// Frustration level at which they leave.
     pub abandon_at: f64,
+    /// What they would take instead of their request: the intent's offer with their hidden threshold.
+    pub offer: Option<OfferTerms>,
+    /// Offers turned down so far.
+    pub rejections: u8,
+}
+
+/// The customer's side of an offer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct OfferTerms {
+    /// The slot offers are made in.
+    pub slot: Slot,
+    /// Their threshold (the least discount, the most they would pay).
+    pub threshold: u64,
+    /// Whether an offer must be at least (true) or at most (false) the threshold.
+    pub at_least: bool,
+}
+
+impl OfferTerms {
+    /// Whether `value` meets the customer's threshold.
+    pub fn satisfied_by(self, value: u64) -> bool {
+        if self.at_least { value >= self.threshold } else { value <= self.threshold }
+    }
 }
 
 impl Traits {
@@ -87,6 +112,7 @@ impl Traits {
             recall_error: sample(persona.recall_error, rng).clamp(0.0, 1.0),
             formality: sample(persona.style.formality, rng).clamp(0.0, 1.0),
             typo_rate: sample(persona.style.typo_rate, rng).clamp(0.0, 1.0),
+            persuadability: sample(persona.persuadability, rng).clamp(0.0, 1.0),
         }
     }
 }
@@ -218,6 +244,12 @@ impl Customer {
             human_demands: 0,
             demand_human_at: persona.demand_human_at,
             abandon_at: persona.abandon_at,
+            offer: intent.offer.map(|offer| OfferTerms {
+                slot: offer.slot,
+                threshold: world.fields[offer.threshold as usize],
+                at_least: offer.accept == crate::spec::Accept::AtLeast,
+            }),
+            rejections: 0,
         }
     }
 
@@ -295,6 +327,7 @@ impl Customer {
                 (Act::bare(ActKind::Acknowledge), "conversation ends")
             }
             ActKind::Filler => (Act::bare(ActKind::Nudge), "agent said nothing useful"),
+            ActKind::Offer => self.consider(agent, rng),
             _ => (Act::bare(ActKind::OffTopic), "agent act is not one a customer answers"),
         }
     }
@@ -314,6 +347,9 @@ impl Customer {
             }
             ActKind::Apologize => mood.apology,
             ActKind::AnythingElse | ActKind::Transfer | ActKind::Close => 0.0,
+            // Being pressed again after saying no annoys like a denial.
+            ActKind::Offer if self.rejections > 0 => mood.denial,
+            ActKind::Offer => 0.0,
             // Filler, and acts a customer does not answer.
             _ => mood.irrelevant,
         };
@@ -461,6 +497,35 @@ impl Customer {
         } else {
             (act, "answers what they know")
         }
+    }
+
+    /// Takes or turns down an offer: taken when it meets their threshold, or, short of it, at their persuadability;
+    /// a taken offer becomes their goal value for the offer's slot.
+    fn consider(&mut self, offer: &Act, rng: &mut ChaCha8Rng) -> (Act, &'static str) {
+        let Some(terms) = self.offer else {
+            return (Act::bare(ActKind::Reject), "wants nothing offered");
+        };
+        let Some(value) = offer.value_of(terms.slot) else {
+            return (Act::bare(ActKind::Reject), "the offer is not about what they want");
+        };
+        if self.rejections > 0 {
+            self.rejections = self.rejections.saturating_add(1);
+            return (Act::bare(ActKind::Reject), "already said no");
+        }
+        let (take, why) = if terms.satisfied_by(value) {
+            (true, "the offer meets what they wanted")
+        } else if rng.random_bool(self.traits.persuadability) {
+            (true, "talked into an offer short of what they wanted")
+        } else {
+            (false, "the offer falls short")
+        };
+        if !take {
+            self.rejections += 1;
+            return (Act::bare(ActKind::Reject), why);
+        }
+        self.knowledge.known = self.knowledge.known.with(terms.slot);
+        self.knowledge.values[terms.slot] = value;
+        (Act::bare(ActKind::Accept), why)
     }
 
     fn bump(&mut self, delta: f64) {

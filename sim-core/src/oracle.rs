@@ -36,6 +36,12 @@ pub struct PolicyState {
     pub disclosed: SlotSet,
     /// Account facts the agent stated correctly.
     pub disclosed_true: SlotSet,
+    /// The customer's answer to the latest offer: 0 none yet, 1 taken, 2 turned down.
+    pub offer: u8,
+    /// The turn of the customer's first "no" to an offer.
+    pub rejected_at: Option<u16>,
+    /// Log rows already read for customer answers.
+    pub rows_seen: u16,
 }
 
 impl Default for PolicyState {
@@ -52,6 +58,9 @@ impl Default for PolicyState {
             demand_marks: [(0, 0); MAX_TRACKED_DEMANDS],
             disclosed: SlotSet::EMPTY,
             disclosed_true: SlotSet::EMPTY,
+            offer: 0,
+            rejected_at: None,
+            rows_seen: 0,
         }
     }
 }
@@ -72,6 +81,8 @@ impl PolicyState {
             When::OracleNo => self.oracle == 2,
             When::Passed(tool) => self.last[tool as usize] == 1,
             When::Failed(tool) => self.failed(tool),
+            When::Accepted => self.offer == 1,
+            When::Rejected => self.offer == 2,
         }
     }
 
@@ -173,6 +184,7 @@ pub fn judge_call(
                 }
             }
             RuleKind::StepsComplete
+            | RuleKind::NoPressureAfterNo
             | RuleKind::ConfirmBeforeClose
             | RuleKind::HumanOnRequest { .. }
             | RuleKind::NoDisclosureUnverified { .. } => {}
@@ -196,6 +208,23 @@ pub fn record_call(
     }
 }
 
+/// Reads the customer's answers to offers from log rows not seen yet (call before judging each agent turn).
+pub fn observe_customer(state: &mut PolicyState, turns: &[TurnRecord]) {
+    let start = usize::from(state.rows_seen).min(turns.len());
+    for row in &turns[start..] {
+        let Some(act) = row.act.filter(|_| row.speaker == Speaker::Customer) else { continue };
+        match act.kind {
+            ActKind::Accept => state.offer = 1,
+            ActKind::Reject => {
+                state.offer = 2;
+                state.rejected_at.get_or_insert(row.turn);
+            }
+            _ => {}
+        }
+    }
+    state.rows_seen = turns.len() as u16;
+}
+
 /// Checks an agent utterance against the policy; pushes failed verdicts.
 #[allow(clippy::too_many_arguments)]
 pub fn judge_say(
@@ -213,6 +242,23 @@ pub fn judge_say(
     }
     if act.kind == ActKind::Disclose {
         judge_disclosure(scenario, world, state, turn, act, out);
+        return;
+    }
+    if act.kind == ActKind::Offer {
+        for (rule_idx, rule) in scenario.rules.iter().enumerate() {
+            if rule.kind != RuleKind::NoPressureAfterNo {
+                continue;
+            }
+            state.exercised |= 1u64.checked_shl(rule_idx as u32).unwrap_or(0);
+            if let Some(rejected_turn) = state.rejected_at {
+                out.push(Verdict {
+                    rule: RuleRef::Policy(rule_idx as u16),
+                    turn,
+                    passed: false,
+                    reason: Reason::PressureAfterNo { rejected_turn },
+                });
+            }
+        }
         return;
     }
     if act.kind != ActKind::Close {

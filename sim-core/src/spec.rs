@@ -151,6 +151,30 @@ pub struct IntentSpec {
     pub goal_slots: SlotSet,
     /// Whether the agent may close after a negative oracle answer without the remaining steps.
     pub oracle_no_ends: bool,
+    /// What the agent may offer instead (a retention discount, a price) and when the customer takes it.
+    pub offer: Option<OfferSpec>,
+}
+
+/// An offer the agent may make during an intent; steps conditioned on `Accepted`/`Rejected` follow the answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OfferSpec {
+    /// The slot the offer is made in (e.g. `discount_percent`); an accepted offer becomes the customer's goal value.
+    pub slot: crate::act::Slot,
+    /// The value the by-the-book agent offers.
+    pub value: u64,
+    /// The customer's hidden threshold (a field of the world, e.g. the least discount that keeps them).
+    pub threshold: FieldId,
+    /// Which side of the threshold the customer takes.
+    pub accept: Accept,
+}
+
+/// When a customer takes an offer, comparing the offered value with their threshold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Accept {
+    /// The offer is at least the threshold (a discount).
+    AtLeast,
+    /// The offer is at most the threshold (a price within budget).
+    AtMost,
 }
 
 /// One guideline step: call `tool` with `args`, when `when` holds.
@@ -179,6 +203,10 @@ pub enum When {
     Passed(ToolId),
     /// Only if the latest call of this tool failed.
     Failed(ToolId),
+    /// Only if the customer took the intent's offer.
+    Accepted,
+    /// Only if the customer turned the offer down.
+    Rejected,
 }
 
 /// How a request is judged admissible from world facts.
@@ -280,6 +308,8 @@ pub enum RuleKind {
         /// Tools whose success verifies the customer.
         gates: Vec<ToolId>,
     },
+    /// After the customer has turned an offer down, the agent makes no further offer (no pressure after a clear no).
+    NoPressureAfterNo,
     /// Once the customer has asked for a human `demands` times, one of the agent's next `within` turns hands over.
     HumanOnRequest {
         /// Which request for a human starts the clock (1 = the first).
@@ -340,6 +370,8 @@ pub struct PersonaSpec {
     pub pushiness: Dist,
     /// P(an identity fact is misremembered or missing).
     pub recall_error: Dist,
+    /// P(taking an offer that falls short of what the customer wanted): how far sales talk moves them.
+    pub persuadability: Dist,
     /// How the surface realiser writes for this persona.
     pub style: StyleSpec,
     /// Reaction table rows that replace the built-in reaction model where they match (first match wins).

@@ -48,6 +48,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
             resolved: vec![Outcome::AccountFieldIsGoal(AccountField::Address)],
             goal_slots: slots(&[Slot::NEW_VALUE]),
             oracle_no_ends: false,
+            offer: None,
         },
         IntentSpec {
             id: "refund_initiate".to_owned(),
@@ -58,6 +59,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
             resolved: vec![Outcome::RefundedGoalAmount],
             goal_slots: slots(&[Slot::AMOUNT]),
             oracle_no_ends: false,
+            offer: None,
         },
     ];
     let rule = |id: &str, kind| RuleSpec { id: id.to_owned(), text: id.to_owned(), kind };
@@ -107,6 +109,7 @@ pub fn calm_persona() -> PersonaSpec {
         honesty: Dist::Fixed(1.0),
         pushiness: Dist::Uniform(0.0, 0.2),
         recall_error: Dist::Uniform(0.0, 0.04),
+        persuadability: Dist::Fixed(0.0),
         style: StyleSpec::default(),
         reactions: Vec::new(),
         vague_opening: 0.1,

@@ -14,6 +14,7 @@ const NO_FAULTS: SloppyConfig = SloppyConfig {
     ignore_failed_check: 0.0,
     ignore_human_request: 0.0,
     disclose_early: 0.0,
+    pressure_after_no: 0.0,
 };
 
 /// Runs the sloppy agent with `config`; returns how many plants carried each label, after checking that the

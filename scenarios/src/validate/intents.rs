@@ -144,7 +144,27 @@ fn intent(
         resolved,
         goal_slots,
         oracle_no_ends: file.oracle_no_ends,
+        offer: file
+            .offer
+            .as_ref()
+            .and_then(|offer| super::records::offer(offer, names, &at.field("offer"), issues)),
     };
+    let conditioned =
+        spec.steps.iter().any(|step| matches!(step.when, When::Accepted | When::Rejected));
+    if conditioned && spec.offer.is_none() {
+        issues.push(
+            at.field("steps"),
+            format!(
+                "intent `{name}` has steps that depend on an offer's answer but makes no offer"
+            ),
+        );
+    }
+    if spec.offer.is_some() && !conditioned {
+        issues.push(
+            at.field("offer"),
+            format!("intent `{name}` makes an offer but no step depends on the answer (use `when: Accepted` or `Rejected`)"),
+        );
+    }
     if known.len() == file.steps.len() {
         // Otherwise a step names an unknown tool (already reported) and what the intent can reach is unknown too.
         check_outcomes(file, &spec, &known, asks_oracle, at, issues);
@@ -242,6 +262,8 @@ fn step(file: &StepFile, what: &str, ctx: &StepCtx, at: &FieldPath, issues: &mut
     let tool = tool_id.map(|id| &tools[usize::from(id)]);
     let when = match &file.when {
         WhenFile::Always => When::Always,
+        WhenFile::Accepted => When::Accepted,
+        WhenFile::Rejected => When::Rejected,
         WhenFile::OracleYes | WhenFile::OracleNo => {
             if !oracle_asked_before {
                 issues.push(

@@ -320,6 +320,30 @@ impl Names {
     }
 }
 
+/// Builds an offer: its slot must be declared (so an accepted value can be held) and its threshold a field.
+pub(super) fn offer(
+    file: &crate::file::OfferFile,
+    names: &Names,
+    at: &FieldPath,
+    issues: &mut Issues,
+) -> Option<sim_core::spec::OfferSpec> {
+    let slot = names.slot(&file.slot.0);
+    if slot.is_none() {
+        issues.push(at.field("slot"), format!("unknown slot `{}`", file.slot.0));
+    }
+    let (field, accept) = match &file.accept {
+        crate::file::AcceptFile::AtLeast(field) => (field, sim_core::spec::Accept::AtLeast),
+        crate::file::AcceptFile::AtMost(field) => (field, sim_core::spec::Accept::AtMost),
+    };
+    let threshold = names.field_id(field, &at.field("accept"), issues);
+    Some(sim_core::spec::OfferSpec {
+        slot: slot?,
+        value: file.value,
+        threshold: threshold?,
+        accept,
+    })
+}
+
 fn field_type(file: &FieldTypeFile, name: &str, at: &FieldPath, issues: &mut Issues) -> FieldType {
     match file {
         FieldTypeFile::Int => FieldType::Int,

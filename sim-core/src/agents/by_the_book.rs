@@ -47,6 +47,8 @@ pub(crate) struct Case {
     pub(crate) last_passed: u32,
     /// Tools whose latest call failed (bit per tool).
     pub(crate) last_failed: u32,
+    /// The customer's answer to the intent's offer, once given.
+    pub(crate) offer_answer: Option<bool>,
 }
 
 /// Whether a failed call of a tool with this effect means the request is refused (rather than a value being wrong):
@@ -168,6 +170,8 @@ impl Case {
                 }
                 ActKind::DontKnow => self.unknown = SlotSet(self.unknown.0 | act.slots.0),
                 ActKind::DemandHuman => self.demands += 1,
+                ActKind::Accept => self.offer_answer = Some(true),
+                ActKind::Reject => self.offer_answer = Some(false),
                 _ => {}
             }
         }
@@ -250,6 +254,9 @@ impl Case {
         }
         if intent.oracle_no_ends && self.oracle == Some(false) {
             return self.deny();
+        }
+        if let Some(offer) = self.offer_due(intent) {
+            return Plan::Say(offer);
         }
         let next = intent
             .steps
@@ -358,6 +365,32 @@ impl Case {
         Some(act)
     }
 
+    /// The intent's offer, when every step before the first one that depends on its answer is done and the customer
+    /// has not answered yet; the offered value becomes known for the steps that apply it.
+    pub(crate) fn offer_due(&mut self, intent: &crate::spec::IntentSpec) -> Option<Act> {
+        let offer = intent.offer?;
+        if self.offer_answer.is_some() {
+            return None;
+        }
+        let first = intent
+            .steps
+            .iter()
+            .position(|step| matches!(step.when, When::Accepted | When::Rejected))?;
+        let ready = intent.steps[..first]
+            .iter()
+            .enumerate()
+            .all(|(idx, step)| self.done & (1 << idx) != 0 || !self.applies(step.when));
+        if !ready {
+            return None;
+        }
+        self.known[offer.slot] = offer.value;
+        self.known_set = self.known_set.with(offer.slot);
+        let mut act = Act { intent: self.intent.unwrap_or(u16::MAX), ..Act::bare(ActKind::Offer) };
+        act.slots = SlotSet::one(offer.slot);
+        act.values[0] = offer.value;
+        Some(act)
+    }
+
     pub(crate) fn deny(&mut self) -> Plan {
         self.phase = Phase::Declined;
         self.denials += 1;
@@ -371,6 +404,8 @@ impl Case {
             When::OracleNo => self.oracle == Some(false),
             When::Passed(tool) => self.last_passed & (1 << tool) != 0,
             When::Failed(tool) => self.last_failed & (1 << tool) != 0,
+            When::Accepted => self.offer_answer == Some(true),
+            When::Rejected => self.offer_answer == Some(false),
         }
     }
 

@@ -18,7 +18,7 @@ use crate::spec::{Effect, RuleKind, ScenarioSpec, ToolId};
 pub struct SloppyConfig {
     /// Skip a verify-identity or validate-purchase step.
     pub skip_verification: f64,
-    /// Refund more than is left on the order.
+    /// Refund more than is left on the order, or give a limited argument (a discount) more than the limit allows.
     pub over_refund: f64,
     /// Skip one other required step.
     pub skip_step: f64,
@@ -30,6 +30,8 @@ pub struct SloppyConfig {
     pub ignore_human_request: f64,
     /// Tell the customer their account facts (a recovered username) before verifying them.
     pub disclose_early: f64,
+    /// Make another offer after the customer has turned one down.
+    pub pressure_after_no: f64,
 }
 
 impl Default for SloppyConfig {
@@ -42,6 +44,7 @@ impl Default for SloppyConfig {
             ignore_failed_check: 0.5,
             ignore_human_request: 0.5,
             disclose_early: 0.5,
+            pressure_after_no: 0.5,
         }
     }
 }
@@ -55,6 +58,7 @@ struct Faults {
     ignore_failed_check: bool,
     ignore_human_request: bool,
     disclose_early: bool,
+    pressure_after_no: bool,
     /// The step chosen to skip (when `skip_step`), picked once the intent is known.
     skip_target: Option<usize>,
     /// Calls after which to close early.
@@ -93,6 +97,7 @@ pub struct Sloppy {
     steps_complete: Option<String>,
     amount_limit: Option<String>,
     confirm_close: Option<String>,
+    no_pressure: Option<String>,
     disclosure_rules: Vec<(String, Vec<ToolId>)>,
     gate_rules: Vec<(String, Vec<ToolId>, Vec<ToolId>)>,
     /// Every gate tool of the gate rules (bit per tool).
@@ -112,6 +117,7 @@ impl Sloppy {
         let steps_complete = rule_id(&|kind| *kind == RuleKind::StepsComplete);
         let amount_limit = rule_id(&|kind| matches!(kind, RuleKind::AmountWithinOrderTotal { .. }));
         let confirm_close = rule_id(&|kind| *kind == RuleKind::ConfirmBeforeClose);
+        let no_pressure = rule_id(&|kind| *kind == RuleKind::NoPressureAfterNo);
         let requires_rules = scenario
             .rules
             .iter()
@@ -175,6 +181,7 @@ impl Sloppy {
             steps_complete,
             amount_limit,
             confirm_close,
+            no_pressure,
             disclosure_rules,
             gate_rules,
             gate_tools,
@@ -205,6 +212,7 @@ impl AgentUnderTest for Sloppy {
             ignore_failed_check: rng.random_bool(config.ignore_failed_check),
             ignore_human_request: false,
             disclose_early: false,
+            pressure_after_no: false,
             skip_target: None,
             close_after: rng.random_range(1..4),
         };
@@ -215,6 +223,7 @@ impl AgentUnderTest for Sloppy {
         self.cases[slot].faults.skip_target = Some(rng.random_range(1..8));
         self.cases[slot].faults.ignore_human_request = rng.random_bool(config.ignore_human_request);
         self.cases[slot].faults.disclose_early = rng.random_bool(config.disclose_early);
+        self.cases[slot].faults.pressure_after_no = rng.random_bool(config.pressure_after_no);
         self.cases[slot].human_clocks = vec![(None, false); self.human_rules.len()];
     }
 
@@ -264,6 +273,7 @@ impl AgentUnderTest for Sloppy {
             let plan = sloppy.maybe_disclose_early(scenario, plan);
             let plan = sloppy.maybe_close_early(plan);
             let plan = sloppy.maybe_over_refund(scenario, plan);
+            let plan = sloppy.maybe_press_after_no(scenario, plan);
             self.note(obs.slot as usize, obs.turn, plan);
             let sloppy = &mut self.cases[obs.slot as usize];
             match plan {
@@ -312,6 +322,11 @@ impl Sloppy {
                     labels.push(rule.clone());
                 }
             }
+        }
+        if matches!(plan, Plan::Say(act) if act.kind == ActKind::Offer)
+            && sloppy.case.offer_answer == Some(false)
+        {
+            labels.extend(self.no_pressure.clone());
         }
         if matches!(plan, Plan::Say(act) if act.kind == ActKind::Close)
             && !(sloppy.asked_else && sloppy.answered_else)
@@ -464,14 +479,34 @@ impl SloppyCase {
         plan
     }
 
+    /// Once the customer has turned the offer down, offers again (a better deal) instead of the next step.
+    fn maybe_press_after_no(&mut self, scenario: &ScenarioSpec, plan: Plan) -> Plan {
+        if !self.faults.pressure_after_no || self.case.offer_answer != Some(false) {
+            return plan;
+        }
+        let Some(intent_id) = self.case.intent else { return plan };
+        let Some(offer) = scenario.intents[intent_id as usize].offer else { return plan };
+        if matches!(plan, Plan::Say(act) if matches!(act.kind, ActKind::Close | ActKind::Transfer))
+        {
+            return plan;
+        }
+        self.faults.pressure_after_no = false;
+        let mut act = Act { intent: intent_id, ..Act::bare(ActKind::Offer) };
+        act.slots = crate::act::SlotSet::one(offer.slot);
+        act.values[0] = offer.value + offer.value / 2 + 1;
+        Plan::Say(act)
+    }
+
     fn maybe_over_refund(&mut self, scenario: &ScenarioSpec, plan: Plan) -> Plan {
         let Plan::Call { step, mut args } = plan else { return plan };
         let intent =
             &scenario.intents[self.case.intent.expect("a call implies an intent") as usize];
-        if scenario.tools[intent.steps[step].tool as usize].effect != Effect::Refund
-            || !self.faults.over_refund
-        {
+        let tool = intent.steps[step].tool;
+        if !self.faults.over_refund {
             return plan;
+        }
+        if scenario.tools[tool as usize].effect != Effect::Refund {
+            return self.exceed_limit(scenario, step, tool, args);
         }
         // Refund the amount asked for plus a goodwill sum larger than any order.
         let asked = args.get(Slot::AMOUNT).unwrap_or(0);
@@ -481,5 +516,28 @@ impl SloppyCase {
         }
         args = inflated;
         Plan::Call { step, args }
+    }
+
+    /// Gives a limited argument of this call (a discount) more than a limit the agent can see allows.
+    fn exceed_limit(
+        &mut self,
+        scenario: &ScenarioSpec,
+        step: usize,
+        tool: crate::spec::ToolId,
+        args: crate::world::ToolArgs,
+    ) -> Plan {
+        let limit = scenario.rules.iter().find_map(|rule| match &rule.kind {
+            RuleKind::ArgLimit { tool: limited, arg, max, .. } if *limited == tool => {
+                let limit = super::by_the_book::visible_limit(max, &args)?;
+                args.get(*arg).map(|_| (*arg, limit))
+            }
+            _ => None,
+        });
+        let Some((limited_arg, limit)) = limit else { return Plan::Call { step, args } };
+        let mut inflated = crate::world::ToolArgs::default();
+        for (slot, value) in args.iter() {
+            inflated.push(slot, if slot == limited_arg { limit + 1 + limit / 4 } else { value });
+        }
+        Plan::Call { step, args: inflated }
     }
 }

@@ -214,6 +214,7 @@ pub(super) fn observe_policy(
         let judgement = &mut *judgement;
         let intent = &scenario.intents[customer.now.intent as usize];
         let row = log.turns.last().expect("the agent's turn was logged");
+        oracle::observe_customer(&mut judgement.policy, &log.turns);
         if let (Some(tool), Some(outcome)) = (row.tool, row.outcome) {
             if (tool as usize) < scenario.tools.len() {
                 // The world already holds this call's refund; the limit is judged on what came before it.
