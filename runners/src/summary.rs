@@ -26,6 +26,17 @@ pub struct Tally {
     pub csat: u64,
     /// Sum of final frustration.
     pub frustration: f64,
+    /// Sums of the scenario's metrics, in the order of [`Stats::metrics`].
+    pub metrics: [i64; sim_core::spec::MAX_METRICS],
+}
+
+/// A metric the scenario declares.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct MetricInfo {
+    /// Its name.
+    pub name: String,
+    /// Whether it is money in cents.
+    pub money: bool,
 }
 
 /// Violations of one rule.
@@ -63,6 +74,8 @@ pub struct Stats {
     pub coverage: BTreeMap<String, BTreeMap<String, CoverageCell>>,
     /// The episodes most worth reading, worst first.
     pub worst: Vec<WorstEpisode>,
+    /// The scenario's metrics; each tally holds their sums in this order.
+    pub metrics: Vec<MetricInfo>,
 }
 
 /// How many of the worst episodes the summary keeps.
@@ -107,6 +120,9 @@ impl Tally {
         self.turns += u64::from(record.n_turns);
         self.csat += u64::from(record.csat);
         self.frustration += record.final_frustration;
+        for (sum, value) in self.metrics.iter_mut().zip(record.metrics) {
+            *sum += value;
+        }
     }
 
     fn merge(&mut self, other: &Tally) {
@@ -119,6 +135,9 @@ impl Tally {
         self.turns += other.turns;
         self.csat += other.csat;
         self.frustration += other.frustration;
+        for (sum, value) in self.metrics.iter_mut().zip(other.metrics) {
+            *sum += value;
+        }
     }
 
     /// `count` as a fraction of episodes.
@@ -135,6 +154,11 @@ impl Tally {
     pub fn mean_csat(&self) -> f64 {
         self.rate(self.csat)
     }
+
+    /// Mean of metric `idx` per episode.
+    pub fn mean_metric(&self, idx: usize) -> f64 {
+        if self.episodes == 0 { 0.0 } else { self.metrics[idx] as f64 / self.episodes as f64 }
+    }
 }
 
 impl Stats {
@@ -142,7 +166,12 @@ impl Stats {
     pub fn new(scenario: &ScenarioSpec) -> Stats {
         let rules =
             scenario.rules.iter().map(|rule| (rule.id.clone(), RuleTally::default())).collect();
-        Stats { rules, ..Stats::default() }
+        let metrics = scenario
+            .metrics
+            .iter()
+            .map(|metric| MetricInfo { name: metric.name.clone(), money: metric.money })
+            .collect();
+        Stats { rules, metrics, ..Stats::default() }
     }
 
     /// Adds a shard's episodes.
@@ -273,6 +302,12 @@ pub fn table(stats: &Stats, episodes_per_second: Option<f64>) -> String {
     ));
     rows.push(("mean turns".into(), format!("{:.1}", total.mean_turns())));
     rows.push(("CSAT (1-5)".into(), format!("{:.2}", total.mean_csat())));
+    for (idx, metric) in stats.metrics.iter().enumerate() {
+        let mean = total.mean_metric(idx);
+        let shown =
+            if metric.money { format!("${:.2}", mean / 100.0) } else { format!("{mean:.2}") };
+        rows.push((format!("{} (mean)", metric.name), shown));
+    }
     if let Some(rate) = episodes_per_second {
         rows.push(("episodes/s".into(), format!("{rate:.0}")));
     }

@@ -42,6 +42,32 @@ pub struct ScenarioFile {
     pub intents: Vec<IntentFile>,
     /// Policy rules the oracles check.
     pub rules: Vec<RuleFile>,
+    /// Business measures on the final world: `(name: "revenue_kept", unit: Money, value: …)`.
+    #[serde(default)]
+    pub metrics: Vec<MetricFile>,
+}
+
+/// A measure of an episode's outcome, evaluated on its final world.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename = "Metric", deny_unknown_fields)]
+pub struct MetricFile {
+    /// Name in outputs.
+    pub name: String,
+    /// How the value reads; defaults to `Number`.
+    #[serde(default)]
+    pub unit: UnitFile,
+    /// The measure, a number expression (cents for money).
+    pub value: ExprFile,
+}
+
+/// The unit of a metric.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+pub enum UnitFile {
+    /// A plain number.
+    #[default]
+    Number,
+    /// Money in cents, shown as dollars.
+    Money,
 }
 
 /// How the built-in customer account and order are generated.

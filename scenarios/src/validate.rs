@@ -54,6 +54,7 @@ impl ScenarioFile {
         let intents =
             intents::intents(&self.intents, &tools, &tool_ids, &names, &intents_path, &mut issues);
         let rules = rules(&self.rules, &tool_ids, &names, &root.field("rules"), &mut issues);
+        let metrics = records::metrics(&self.metrics, &names, &root.field("metrics"), &mut issues);
         if !issues.0.is_empty() {
             return Err(issues.0);
         }
@@ -65,6 +66,7 @@ impl ScenarioFile {
             rules,
             world,
             max_turns: self.max_turns,
+            metrics,
             slots: names.slots,
             fields: names.fields,
         })

@@ -112,7 +112,9 @@ impl Traits {
             recall_error: sample(persona.recall_error, rng).clamp(0.0, 1.0),
             formality: sample(persona.style.formality, rng).clamp(0.0, 1.0),
             typo_rate: sample(persona.style.typo_rate, rng).clamp(0.0, 1.0),
-            persuadability: sample(persona.persuadability, rng).clamp(0.0, 1.0),
+            // Drawn by `Customer::generate` when the intent has an offer, so scenarios without offers draw the
+            // same numbers as before offers existed.
+            persuadability: 0.0,
         }
     }
 }
@@ -230,6 +232,10 @@ impl Customer {
             knowledge.known = knowledge.known.with(slot);
             knowledge.values[slot] =
                 if draw < traits.recall_error { knowledge.guesses[slot] } else { truth };
+        }
+        let mut traits = traits;
+        if intent.offer.is_some() {
+            traits.persuadability = sample(persona.persuadability, rng).clamp(0.0, 1.0);
         }
         Customer {
             persona: persona_idx,

@@ -197,6 +197,8 @@ pub struct EpisodeRecord {
     pub agent_notes: Vec<AgentNote>,
     /// Policy rules that had occasion to apply (bit per rule index, first 64 rules).
     pub rules_exercised: u64,
+    /// The scenario's metrics on the final world, in declaration order (unused entries are 0).
+    pub metrics: [i64; crate::spec::MAX_METRICS],
 }
 
 impl EpisodeRecord {

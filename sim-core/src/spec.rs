@@ -34,6 +34,22 @@ pub struct ScenarioSpec {
     pub slots: Vec<SlotSpec>,
     /// Fields of the scenario's own entities, generated at the start of every episode (`entity.field` names).
     pub fields: Vec<FieldSpec>,
+    /// Business measures evaluated on the final world of every episode (revenue kept, amount refunded…).
+    pub metrics: Vec<MetricSpec>,
+}
+
+/// The most metrics a scenario may declare.
+pub const MAX_METRICS: usize = 4;
+
+/// A measure of an episode's outcome, evaluated on the final world and the customer's goal values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetricSpec {
+    /// Name in outputs.
+    pub name: String,
+    /// Whether the value is money in cents (rendered as dollars).
+    pub money: bool,
+    /// The measure.
+    pub value: Expr,
 }
 
 /// A slot a scenario declares, backed by one of its fields.

@@ -94,6 +94,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
         max_turns: 60,
         slots: Vec::new(),
         fields: Vec::new(),
+        metrics: Vec::new(),
     }
 }
 
@@ -109,7 +110,7 @@ pub fn calm_persona() -> PersonaSpec {
         honesty: Dist::Fixed(1.0),
         pushiness: Dist::Uniform(0.0, 0.2),
         recall_error: Dist::Uniform(0.0, 0.04),
-        persuadability: Dist::Fixed(0.0),
+        persuadability: Dist::Uniform(0.1, 0.35),
         style: StyleSpec::default(),
         reactions: Vec::new(),
         vague_opening: 0.1,

@@ -7,5 +7,6 @@ mod determinism;
 mod fuzz_loaders;
 mod golden;
 mod properties;
+mod retention;
 mod rules;
 mod support;

@@ -54,9 +54,14 @@ pub fn episodes_frame(ctx: &OutputContext, out: &ShardOutput) -> PolarsResult<Da
         frustration.push(record.final_frustration);
         csat.push(u32::from(record.csat));
     }
+    // One column per scenario metric, `metric_<name>`, in its stored unit (cents for money).
+    let metrics = scenario.metrics.iter().enumerate().map(|(idx, metric)| {
+        let values: Vec<i64> = out.episodes.iter().map(|record| record.metrics[idx]).collect();
+        Column::new(format!("metric_{}", metric.name).into(), values)
+    });
     DataFrame::new(
         n,
-        vec![
+        [
             Column::new("episode".into(), episode),
             Column::new("seed".into(), seed),
             Column::new("persona".into(), persona),
@@ -72,7 +77,10 @@ pub fn episodes_frame(ctx: &OutputContext, out: &ShardOutput) -> PolarsResult<Da
             Column::new("turns".into(), turns),
             Column::new("final_frustration".into(), frustration),
             Column::new("csat".into(), csat),
-        ],
+        ]
+        .into_iter()
+        .chain(metrics)
+        .collect(),
     )
 }
 

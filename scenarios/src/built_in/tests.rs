@@ -16,7 +16,7 @@ const RETAIL: &str = BUILT_IN[1].1;
 fn list_names_every_built_in() {
     let list = list_built_in();
     let ids: Vec<&str> = list.iter().map(|(id, _)| id.as_str()).collect();
-    assert_eq!(ids, ["bank-card-services", "retail-support"]);
+    assert_eq!(ids, ["bank-card-services", "retail-support", "subscription-retention"]);
     assert!(list[1].1.starts_with("ABCD retail support"), "{}", list[1].1);
 }
 
@@ -25,7 +25,9 @@ fn unknown_built_in_names_the_known_ones() {
     let err = load_built_in("retail").err().map(|err| err.to_string());
     assert_eq!(
         err.as_deref(),
-        Some("no built-in scenario `retail`; built-in: bank-card-services, retail-support")
+        Some(
+            "no built-in scenario `retail`; built-in: bank-card-services, retail-support, subscription-retention"
+        )
     );
 }
 

@@ -320,6 +320,36 @@ impl Names {
     }
 }
 
+/// Builds the metrics: unique names, at most `MAX_METRICS`, numbers over the world and the customer's goals.
+pub(super) fn metrics(
+    files: &[crate::file::MetricFile],
+    names: &Names,
+    at: &FieldPath,
+    issues: &mut Issues,
+) -> Vec<sim_core::spec::MetricSpec> {
+    use sim_core::spec::MAX_METRICS;
+    if files.len() > MAX_METRICS {
+        issues.push(at.index(MAX_METRICS), format!("at most {MAX_METRICS} metrics are supported"));
+    }
+    let mut seen = BTreeMap::new();
+    let mut out = Vec::with_capacity(files.len());
+    for (idx, file) in files.iter().enumerate() {
+        let path = at.index(idx);
+        if seen.insert(file.name.as_str(), ()).is_some() {
+            issues.push(path.field("name"), format!("duplicate metric `{}`", file.name));
+        }
+        let reads = Reads { args: false, goals: true };
+        let value =
+            names.expr(&file.value, ExprType::Number, reads, None, &path.field("value"), issues);
+        out.push(sim_core::spec::MetricSpec {
+            name: file.name.clone(),
+            money: file.unit == crate::file::UnitFile::Money,
+            value,
+        });
+    }
+    out
+}
+
 /// Builds an offer: its slot must be declared (so an accepted value can be held) and its threshold a field.
 pub(super) fn offer(
     file: &crate::file::OfferFile,

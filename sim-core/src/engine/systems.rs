@@ -357,6 +357,16 @@ pub(super) fn end_episodes(
         let turn_start = out.turns.len();
         out.turns.append(&mut log.turns);
         let frustration = customer.now.frustration;
+        let mut metrics = [0; crate::spec::MAX_METRICS];
+        let env = crate::world::WorldEnv {
+            world: &world.0,
+            fields: &world.0.fields,
+            args: None,
+            goals: Some(&customer.now.knowledge.values),
+        };
+        for (value, metric) in metrics.iter_mut().zip(&scenario.metrics) {
+            *value = metric.value.eval(&env);
+        }
         let pending_idx = (meta.episode - collected.base) as usize;
         let record = EpisodeRecord {
             episode: meta.episode,
@@ -372,6 +382,7 @@ pub(super) fn end_episodes(
             verdicts: verdict_start..out.verdicts.len(),
             agent_notes: agent.0.finish(meta.slot),
             rules_exercised: judgement.policy.exercised,
+            metrics,
         };
         collected.pending[pending_idx] = Some(record);
         queue.active -= 1;

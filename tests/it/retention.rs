@@ -1,0 +1,66 @@
+//! subscription-retention: offers and their answers. The sloppy agent's plants (pressure after a no, a discount
+//! beyond authority, skipped steps…) are caught at their turns (customers here rarely ask twice for a human, so that
+//! rule's plants are checked on retail-support); by-the-book keeps every rule, never traps a customer
+//! who says no, and keeps revenue from the customers its offer satisfies.
+
+use sim_core::act::ActKind;
+use sim_core::agents::SloppyConfig;
+use sim_core::prelude::*;
+
+use crate::rules::{assert_plants, check_scenario};
+
+#[test]
+fn sloppy_plants_on_retention_are_all_caught() {
+    let planted = check_scenario("subscription-retention", SloppyConfig::default(), 20_000);
+    for rule in [
+        "retention-step-order",
+        "never-trapped",
+        "no-change-unverified",
+        "cancel-needs-verification",
+        "discount-within-authority",
+        "no-pressure-after-no",
+        "terms-before-cancel",
+        "confirm-before-close",
+    ] {
+        assert_plants(&planted, rule);
+    }
+}
+
+#[test]
+fn by_the_book_never_traps_a_customer_who_says_no_and_keeps_revenue_from_those_who_stay() {
+    let (scenario, personas) = crate::support::built_in("subscription-retention");
+    let agent = sim_core::agents::built_in("by-the-book", &scenario).unwrap();
+    let mut engine =
+        Engine::new(scenario.clone(), personas.clone(), agent, EngineConfig { slots: 256 })
+            .unwrap();
+    let out = engine.run(5, 0..30_000);
+    let flagged: Vec<u64> =
+        out.episodes.iter().filter(|r| r.violations > 0).map(|r| r.episode).collect();
+    assert!(flagged.is_empty(), "{} flagged, first {:?}", flagged.len(), flagged.first());
+    let said = |record: &EpisodeRecord, kind: ActKind| {
+        out.turns_of(record).iter().any(|row| {
+            row.speaker == Speaker::Customer && row.act.is_some_and(|act| act.kind == kind)
+        })
+    };
+    let (mut stayed, mut left) = (0, 0);
+    for record in out.episodes.iter().filter(|r| r.end == EndReason::Closed) {
+        let impostor = personas[record.customer.persona as usize].impostor;
+        if impostor {
+            continue;
+        }
+        if said(record, ActKind::Reject) {
+            left += 1;
+            assert!(record.resolved, "episode {}: said no but was not cancelled", record.episode);
+            assert_eq!(record.metrics[0], 0, "episode {}: revenue after a cancel", record.episode);
+        } else if said(record, ActKind::Accept) {
+            stayed += 1;
+            assert!(record.resolved, "episode {}: took the offer, not applied", record.episode);
+            assert!(
+                record.metrics[0] > 0,
+                "episode {}: a kept customer brings revenue",
+                record.episode
+            );
+        }
+    }
+    assert!(stayed > 3_000 && left > 3_000, "stayed {stayed}, left {left}");
+}
