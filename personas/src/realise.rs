@@ -13,14 +13,36 @@
 //! [`render_into`] appends to a caller's buffer and allocates nothing else: candidate phrasings are static
 //! templates written on demand, and their lengths are counted as they would be written.
 //!
+//! Slots a scenario declares render by their field's type ([`FieldType::render`]: "$12.34", "0042", an enum
+//! label), the agent asks for them by their noun, and the customer labels them with it.
+//!
 //! ```
 //! use sim_core::act::Slot;
+//! use sim_core::field::{FieldSpec, FieldType, Gen};
+//! use sim_core::spec::{ScenarioSpec, SlotSpec};
 //! use sim_personas::realise::render_value;
 //!
-//! assert_eq!(render_value(Slot::PHONE, 9776252661), "(977) 625-2661");
-//! assert_eq!(render_value(Slot::AMOUNT, 8400), "$84.00");
-//! assert_eq!(render_value(Slot::FULL_NAME, 5005), "Crystal Minh");
+//! let scenario = ScenarioSpec {
+//!     fields: vec![FieldSpec {
+//!         name: "card.last4".into(),
+//!         ty: FieldType::Digits(4),
+//!         generator: Gen::Fixed(0),
+//!     }],
+//!     slots: vec![SlotSpec {
+//!         name: "card_last4".into(),
+//!         noun: "the last four digits of the card".into(),
+//!         field: 0,
+//!         identity: true,
+//!     }],
+//!     ..sim_core::testing::tiny_scenario()
+//! };
+//! assert_eq!(render_value(&scenario, Slot::PHONE, 9776252661), "(977) 625-2661");
+//! assert_eq!(render_value(&scenario, Slot::AMOUNT, 8400), "$84.00");
+//! assert_eq!(render_value(&scenario, Slot::FULL_NAME, 5005), "Crystal Minh");
+//! assert_eq!(render_value(&scenario, Slot(Slot::FIRST_DECLARED), 42), "0042");
 //! ```
+//!
+//! [`FieldType::render`]: sim_core::field::FieldType::render
 
 mod agent;
 mod customer;
@@ -34,11 +56,12 @@ mod tool;
 
 use sim_core::act::{Act, ActKind, Slot, Speaker};
 use sim_core::customer::Customer;
+use sim_core::field::FieldType;
 use sim_core::record::{TurnRecord, membership_name};
-use sim_core::spec::{AccountField, IntentId, IntentSpec, Outcome, ScenarioSpec};
+use sim_core::spec::{AccountField, IntentId, IntentSpec, Outcome, ScenarioSpec, SlotSpec};
 
 use pools::entry;
-use sink::{Sink, put_list, put_lowercase, put_uint};
+use sink::{Sink, put_list, put_lowercase, put_owned, put_uint};
 
 /// What the realiser needs beyond the row itself.
 #[derive(Clone, Copy, Debug)]
@@ -76,6 +99,36 @@ impl<'a> RenderContext<'a> {
     fn field(&self) -> Option<AccountField> {
         self.intent.and_then(|intent| self.intent_spec(intent)).and_then(account_field)
     }
+
+    /// What slots render with: the scenario and the account field `new_value` codes replace.
+    fn slots(&self) -> SlotCtx<'a> {
+        SlotCtx { scenario: self.scenario, field: self.field() }
+    }
+}
+
+/// What rendering a slot needs beyond its value: the scenario that declares slots past the built-in ones, and
+/// the account field a `new_value` code replaces.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SlotCtx<'a> {
+    /// The scenario, for declared slots' nouns and field types.
+    pub(crate) scenario: &'a ScenarioSpec,
+    /// The account field `new_value` codes replace; `None` guesses from the code's range.
+    pub(crate) field: Option<AccountField>,
+}
+
+impl<'a> SlotCtx<'a> {
+    /// The same scenario, with `new_value` codes read without a known field.
+    pub(crate) fn without_field(self) -> SlotCtx<'a> {
+        SlotCtx { field: None, ..self }
+    }
+
+    /// A declared slot's spec and its field's type; `None` for built-in slots and ids the scenario lacks.
+    pub(crate) fn declared(self, slot: Slot) -> Option<(&'a SlotSpec, &'a FieldType)> {
+        let idx = slot.index().checked_sub(usize::from(Slot::FIRST_DECLARED))?;
+        let spec = self.scenario.slots.get(idx)?;
+        let field = self.scenario.fields.get(usize::from(spec.field))?;
+        Some((spec, &field.ty))
+    }
 }
 
 /// The text of a turn: the agent's own words if it wrote any, else the act or tool call rendered.
@@ -105,19 +158,20 @@ pub fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut String) {
     }
 }
 
-/// A slot value as a customer would write it (`(977) 625-2661`, `$84.00`, `cminh730@email.com`).
+/// A slot value as a customer would write it (`(977) 625-2661`, `$84.00`, `cminh730@email.com`); a slot the
+/// scenario declares renders by its field's type (`0042`, `$12.34`, an enum label).
 ///
 /// `new_value` codes mean different things per intent; without one this guesses from the code's range
 /// (see [`render_new_value`] to render it for a known field).
-pub fn render_value(slot: Slot, value: u64) -> String {
+pub fn render_value(scenario: &ScenarioSpec, slot: Slot, value: u64) -> String {
     let mut text = String::new();
-    render_value_into(slot, value, &mut text);
+    render_value_into(scenario, slot, value, &mut text);
     text
 }
 
 /// Appends a slot value to `out`, exactly as [`render_value`] renders it.
-pub fn render_value_into(slot: Slot, value: u64, out: &mut String) {
-    put_slot(out, slot, value, None);
+pub fn render_value_into(scenario: &ScenarioSpec, slot: Slot, value: u64, out: &mut String) {
+    put_slot(out, slot, value, SlotCtx { scenario, field: None });
 }
 
 /// A `new_value` code rendered as the account field it replaces; `None` guesses from the code's range.
@@ -144,8 +198,16 @@ pub fn intent_phrase(intent_id: &str) -> &str {
         .map_or("get some help", |(_, phrase)| phrase)
 }
 
-/// Writes a slot value, reading `new_value` as `field`.
-pub(crate) fn put_slot(sink: &mut impl Sink, slot: Slot, value: u64, field: Option<AccountField>) {
+/// Writes a slot value: a declared slot by its field's type, `new_value` as `slots.field`.
+pub(crate) fn put_slot(sink: &mut impl Sink, slot: Slot, value: u64, slots: SlotCtx) {
+    match slots.declared(slot) {
+        Some((_, ty)) => sink.put_field(ty, value),
+        None => put_standard(sink, slot, value, slots.field),
+    }
+}
+
+/// Writes a built-in slot value, reading `new_value` as `field`; other ids as a plain number.
+fn put_standard(sink: &mut impl Sink, slot: Slot, value: u64, field: Option<AccountField>) {
     match slot {
         Slot::FULL_NAME => {
             sink.put(entry(&pools::FIRST_NAMES, value / 1000));
@@ -179,7 +241,7 @@ pub(crate) fn put_slot(sink: &mut impl Sink, slot: Slot, value: u64, field: Opti
         }
         Slot::FULL_ADDRESS => {
             let (street, city, zip) = sim_core::world::split_full_address(value);
-            put_slot(sink, Slot::STREET_ADDRESS, street, None);
+            put_standard(sink, Slot::STREET_ADDRESS, street, None);
             sink.put(", ");
             sink.put(entry(&pools::CITIES, city));
             sink.put(" ");
@@ -218,7 +280,7 @@ fn put_new_value(sink: &mut impl Sink, field: Option<AccountField>, value: u64) 
         None if value >= 10_000 => Slot::STREET_ADDRESS,
         None => return put_uint(sink, value, 0),
     };
-    put_slot(sink, slot, value, None);
+    put_standard(sink, slot, value, None);
 }
 
 /// Ten base-36 characters, upper case, as ABCD account ids.
@@ -244,8 +306,12 @@ fn put_username(sink: &mut impl Sink, handle: u64) {
     put_uint(sink, handle % 1000, 3);
 }
 
-/// A noun phrase for an asked slot, with its determiner: `("your", "email address")`.
-pub(crate) fn slot_noun(slot: Slot, field: Option<AccountField>) -> (&'static str, &'static str) {
+/// A noun phrase for an asked slot, with its determiner: `("your", "email address")`; a declared slot's noun
+/// is whole, so its determiner is empty: `("", "the last four digits of the card")`.
+pub(crate) fn slot_noun<'a>(slot: Slot, slots: SlotCtx<'a>) -> (&'a str, &'a str) {
+    if let Some((spec, _)) = slots.declared(slot) {
+        return ("", spec.noun.as_str());
+    }
     match slot {
         Slot::FULL_NAME => ("your", "full name"),
         Slot::ACCOUNT_ID => ("your", "account ID"),
@@ -265,7 +331,7 @@ pub(crate) fn slot_noun(slot: Slot, field: Option<AccountField>) -> (&'static st
         Slot::PRODUCT => ("the", "product"),
         Slot::REFUND_METHOD => ("your", "preferred refund method"),
         Slot::ORDER_OPTION => ("the", "option you'd like"),
-        Slot::NEW_VALUE => match field {
+        Slot::NEW_VALUE => match slots.field {
             Some(AccountField::Address) => ("the", "new address"),
             Some(AccountField::Name) => ("the", "new name"),
             Some(AccountField::Phone) => ("the", "new phone number"),
@@ -278,16 +344,17 @@ pub(crate) fn slot_noun(slot: Slot, field: Option<AccountField>) -> (&'static st
 }
 
 /// Writes the slots of `act` as a list of noun phrases, dropping a determiner the previous item already had:
-/// "your username, email address and order ID".
-pub(crate) fn put_slot_list<S: Sink>(
-    sink: &mut S,
-    act: &Act,
-    field: Option<AccountField>,
-    your: &str,
-) {
+/// "your username, email address and order ID"; `your` replaces "your" ("my" for the customer), in declared
+/// nouns too.
+pub(crate) fn put_slot_list<S: Sink>(sink: &mut S, act: &Act, slots: SlotCtx, your: &str) {
     let mut previous = "";
     put_list(sink, act.slots.iter().count(), act.slots.iter(), |sink, slot| {
-        let (det, noun) = slot_noun(slot, field);
+        let (det, noun) = slot_noun(slot, slots);
+        if det.is_empty() {
+            put_owned(sink, noun, your);
+            previous = det;
+            return;
+        }
         let det = if det == "your" { your } else { det };
         if det != previous {
             sink.put(det);

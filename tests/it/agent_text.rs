@@ -1,5 +1,6 @@
 //! Agents that read text get the customer's turn rendered by the realiser: the same words the transcripts show,
-//! and asking for text changes nothing about the episodes.
+//! and asking for text changes nothing about the episodes; a scenario's declared slots read by their nouns and
+//! field types.
 
 use std::sync::{Arc, Mutex};
 
@@ -68,4 +69,35 @@ fn text_agents_read_exactly_what_the_transcripts_show() {
             "episode {episode} turn {turn}"
         );
     }
+}
+
+#[test]
+fn bank_card_turns_name_declared_slots_and_show_amounts_as_money() {
+    let (scenario, personas) = crate::support::built_in("bank-card-services");
+    let agent = sim_core::agents::built_in("by-the-book", &scenario).unwrap();
+    let out = Engine::new(scenario.clone(), personas, agent, EngineConfig { slots: 32 })
+        .unwrap()
+        .run(5, 0..200);
+    let dispute_amount = scenario.slot_named("dispute_amount").unwrap();
+    let (mut n_declared, mut n_amounts) = (0, 0);
+    for record in &out.episodes {
+        let ctx = sim_personas::realise::RenderContext::for_customer(&scenario, &record.customer);
+        for row in out.turns_of(record) {
+            let Some(act) = row.act.filter(|_| row.speaker != Speaker::Tool) else { continue };
+            if act.slots.iter().all(Slot::is_standard) {
+                continue;
+            }
+            n_declared += 1;
+            let text = sim_personas::realise::render(row, &ctx);
+            let at = format!("episode {} turn {}: {text:?}", record.episode, row.turn);
+            assert!(!text.contains("details"), "a declared slot fell back to \"details\" in {at}");
+            let given = act.slots.iter().zip(act.values).find(|(slot, _)| *slot == dispute_amount);
+            if let Some((_, value)) = given.filter(|_| act.kind == ActKind::Inform) {
+                let amount = sim_personas::realise::render_value(&scenario, dispute_amount, value);
+                assert!(amount.starts_with('$') && text.contains(&amount), "{amount} not in {at}");
+                n_amounts += 1;
+            }
+        }
+    }
+    assert!(n_declared > 100 && n_amounts > 10, "{n_declared} declared turns, {n_amounts} amounts");
 }

@@ -3,7 +3,7 @@
 use sim_core::act::{Act, ActKind};
 use sim_core::spec::{AccountField, Outcome};
 
-use super::sink::put_template;
+use super::sink::{put_capitalised, put_template};
 use super::{Pick, RenderContext, act_intent_phrase, decapitalise, put_slot, put_slot_list};
 
 /// Appends an agent act.
@@ -32,8 +32,8 @@ pub(crate) fn render_into(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: 
                 "Can you give me {}?",
                 "Sure, could you provide {}?",
             ]);
-            let field = ctx.field();
-            return put_template(out, template, |out| put_slot_list(out, act, field, "your"));
+            let slots = ctx.slots();
+            return put_template(out, template, |out| put_slot_list(out, act, slots, "your"));
         }
         ActKind::InformResult => {
             let lead = pick.one(&["", "Okay, ", "Great news! ", "All done. "]);
@@ -53,15 +53,22 @@ pub(crate) fn render_into(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: 
                 "Okay, I found it. ",
                 "",
             ]));
+            let slots = ctx.slots().without_field();
             for (pos, (slot, value)) in act.slots.iter().zip(act.values).enumerate() {
                 if pos > 0 {
                     out.push(' ');
                 }
-                out.push_str(match slot {
-                    sim_core::act::Slot::EMAIL => "The email address on the account is ",
-                    _ => "Your username is ",
-                });
-                put_slot(out, slot, value, None);
+                match slots.declared(slot) {
+                    Some((spec, _)) => {
+                        put_capitalised(out, &spec.noun);
+                        out.push_str(" is ");
+                    }
+                    None => out.push_str(match slot {
+                        sim_core::act::Slot::EMAIL => "The email address on the account is ",
+                        _ => "Your username is ",
+                    }),
+                }
+                put_slot(out, slot, value, slots);
                 out.push('.');
             }
             return;

@@ -2,13 +2,13 @@
 //! in their style.
 
 use sim_core::act::{Act, ActKind, Slot};
-use sim_core::spec::AccountField;
 
 use super::phrases::{GENERIC_OPENINGS, INTENT_PHRASES, OPENINGS};
-use super::sink::{Sink, Words, put_joined, put_list, put_template};
+use super::sink::{Sink, Words, put_capitalised, put_joined, put_list, put_owned, put_template};
 use super::style::{Marked, Phrasings, Register, Spans, apply_register, phrasings, put_typos};
 use super::{
-    Pick, RenderContext, act_intent_phrase, decapitalise, put_slot, put_slot_list, slot_noun,
+    Pick, RenderContext, SlotCtx, act_intent_phrase, decapitalise, put_slot, put_slot_list,
+    slot_noun,
 };
 
 /// Appends a customer act; `shape` (the customer's own turn) adds fillers up to the customer's verbosity, mild
@@ -21,7 +21,7 @@ pub(crate) fn render_into(
     out: &mut String,
 ) {
     let target = if shape { ctx.verbosity.max(1.0) } else { 0.0 };
-    let field = ctx.field();
+    let slots = ctx.slots();
     let options = match act.kind {
         ActKind::StateNeed => openings(act, ctx),
         ActKind::VagueNeed => Options::Lines(phrasings![
@@ -34,7 +34,7 @@ pub(crate) fn render_into(
         ActKind::Inform if act.slots.iter().next().is_none() => {
             Options::Lines(phrasings!["um, what did you need?"])
         }
-        ActKind::Inform => Options::Inform { act, field },
+        ActKind::Inform => Options::Inform { act, slots },
         ActKind::DontKnow => Options::Filled(
             phrasings![
                 "sorry, I don't remember {}",
@@ -42,7 +42,7 @@ pub(crate) fn render_into(
                 "hmm, not sure about {}, sorry",
                 "I don't know {}.",
             ],
-            Fill::Slots { act, field },
+            Fill::Slots { act, slots },
         ),
         ActKind::OffTopic => Options::Lines(phrasings![
             "sorry, my dog was barking, what was that?",
@@ -129,7 +129,7 @@ enum Options<'a> {
     /// Templates whose `{}` is replaced by the fill.
     Filled(&'static Phrasings, Fill<'a>),
     /// The given values bare, labelled ("Username: cminh730") and in sentences; the act has slots.
-    Inform { act: &'a Act, field: Option<AccountField> },
+    Inform { act: &'a Act, slots: SlotCtx<'a> },
 }
 
 /// What replaces `{}` in a template.
@@ -140,7 +140,7 @@ enum Fill<'a> {
     /// An intent id read as words (`_` as spaces).
     Topic(&'a str),
     /// The act's slots as a list of "my …" noun phrases, or "that" without any.
-    Slots { act: &'a Act, field: Option<AccountField> },
+    Slots { act: &'a Act, slots: SlotCtx<'a> },
 }
 
 impl Options<'_> {
@@ -167,7 +167,7 @@ impl Options<'_> {
             Options::Filled(templates, fill) => {
                 put_template(sink, templates.texts[idx], |sink| fill.put(sink));
             }
-            Options::Inform { act, field } => put_inform(sink, act, *field, idx),
+            Options::Inform { act, slots } => put_inform(sink, act, *slots, idx),
         }
     }
 
@@ -190,7 +190,7 @@ impl Fill<'_> {
                 }
             }
             Fill::Slots { act, .. } if act.slots.iter().next().is_none() => sink.put("that"),
-            Fill::Slots { act, field } => put_slot_list(sink, act, field, "my"),
+            Fill::Slots { act, slots } => put_slot_list(sink, act, slots, "my"),
         }
     }
 }
@@ -213,8 +213,16 @@ fn openings<'a>(act: &Act, ctx: &RenderContext<'a>) -> Options<'a> {
     )
 }
 
-/// What a customer calls a slot when labelling a value.
-fn label(slot: Slot, field: Option<AccountField>) -> &'static str {
+/// What a customer calls a slot when labelling a value; a declared slot's noun loses a leading "the " or
+/// "your " ("last four digits of the card").
+fn label<'a>(slot: Slot, slots: SlotCtx<'a>) -> &'a str {
+    if let Some((spec, _)) = slots.declared(slot) {
+        let noun = spec.noun.as_str();
+        return ["the ", "The ", "your ", "Your "]
+            .iter()
+            .find_map(|det| noun.strip_prefix(det))
+            .unwrap_or(noun);
+    }
     match slot {
         Slot::FULL_NAME => "name",
         Slot::ACCOUNT_ID => "account ID",
@@ -234,52 +242,50 @@ fn label(slot: Slot, field: Option<AccountField>) -> &'static str {
         Slot::PRODUCT => "product",
         Slot::REFUND_METHOD => "refund method",
         Slot::ORDER_OPTION => "option",
-        Slot::NEW_VALUE => slot_noun(slot, field).1,
+        Slot::NEW_VALUE => slot_noun(slot, slots).1,
         Slot::DAYS => "days since purchase",
         _ => "details",
     }
 }
 
 /// Writes rendering `idx` of the given values: 0 bare, 1 labelled ("Username: cminh730"), 2 in sentences.
-fn put_inform<S: Sink>(sink: &mut S, act: &Act, field: Option<AccountField>, idx: usize) {
+fn put_inform<S: Sink>(sink: &mut S, act: &Act, slots: SlotCtx, idx: usize) {
     let pairs = || act.slots.iter().zip(act.values);
     let n_pairs = pairs().count();
     match idx {
         0 => put_joined(sink, ", ", pairs(), |sink, (slot, value)| {
-            sink.value(|sink| put_slot(sink, slot, value, field));
+            sink.value(|sink| put_slot(sink, slot, value, slots));
         }),
         1 => {
             let mut first = true;
             put_joined(sink, ", ", pairs(), |sink, (slot, value)| {
-                let label = label(slot, field);
-                if std::mem::take(&mut first) {
-                    put_capitalised(sink, label);
-                } else {
-                    sink.put(label);
-                }
+                put_label(sink, label(slot, slots), std::mem::take(&mut first));
                 sink.put(": ");
-                sink.value(|sink| put_slot(sink, slot, value, field));
+                sink.value(|sink| put_slot(sink, slot, value, slots));
             });
         }
         _ => put_list(sink, n_pairs, pairs(), |sink, (slot, value)| {
-            put_sentence(sink, slot, value, field);
+            put_sentence(sink, slot, value, slots);
         }),
     }
 }
 
-/// Writes `text` with its first byte upper-cased when that byte is a whole character.
-fn put_capitalised(sink: &mut impl Sink, text: &str) {
-    match text.as_bytes().first() {
-        Some(first) if first.is_ascii() => {
-            sink.put(char::from(first.to_ascii_uppercase()).encode_utf8(&mut [0; 4]));
-            sink.put(&text[1..]);
-        }
-        _ => sink.put(text),
-    }
+/// Writes a label in the customer's words ("my" for "your"), capitalised when it starts the text.
+fn put_label(sink: &mut impl Sink, label: &str, capitalise: bool) {
+    let split =
+        if capitalise && label.as_bytes().first().is_some_and(u8::is_ascii) { 1 } else { 0 };
+    let (head, rest) = label.split_at(split);
+    put_capitalised(sink, head);
+    put_owned(sink, rest, "my");
 }
 
-/// Writes one value as a sentence ("my username is cminh730").
-fn put_sentence(sink: &mut impl Sink, slot: Slot, value: u64, field: Option<AccountField>) {
+/// Writes one value as a sentence ("my username is cminh730"; "the last four digits of the card is 0042").
+fn put_sentence(sink: &mut impl Sink, slot: Slot, value: u64, slots: SlotCtx) {
+    if let Some((spec, _)) = slots.declared(slot) {
+        put_owned(sink, &spec.noun, "my");
+        sink.put(" is ");
+        return sink.value(|sink| put_slot(sink, slot, value, slots));
+    }
     let (before, after) = match slot {
         Slot::MEMBERSHIP_LEVEL => ("I'm a ", " member"),
         Slot::AMOUNT => ("the amount is ", ""),
@@ -291,12 +297,12 @@ fn put_sentence(sink: &mut impl Sink, slot: Slot, value: u64, field: Option<Acco
         Slot::DAYS => ("I bought it ", " ago"),
         _ => {
             sink.put("my ");
-            sink.put(label(slot, None));
+            sink.put(label(slot, slots.without_field()));
             (" is ", "")
         }
     };
     sink.put(before);
-    sink.value(|sink| put_slot(sink, slot, value, field));
+    sink.value(|sink| put_slot(sink, slot, value, slots));
     sink.put(after);
 }
 

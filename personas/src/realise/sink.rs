@@ -4,6 +4,8 @@
 //! Candidate phrasings are written into [`Words`] to weigh their length, and only the chosen one into the
 //! output. Nothing here allocates beyond the output string growing.
 
+use sim_core::field::FieldType;
+
 /// Somewhere text goes: the output `String`, or a [`Words`] counter.
 pub(crate) trait Sink {
     /// Appends `text`.
@@ -17,11 +19,26 @@ pub(crate) trait Sink {
     {
         write(self);
     }
+
+    /// Appends a typed field value exactly as [`FieldType::render`] renders it.
+    ///
+    /// Sinks backed by a `String` hand it to `FieldType::render`; others (the word counter) get the same text
+    /// written piece by piece, without a buffer.
+    fn put_field(&mut self, ty: &FieldType, value: u64)
+    where
+        Self: Sized,
+    {
+        put_field_pieces(self, ty, value);
+    }
 }
 
 impl Sink for String {
     fn put(&mut self, text: &str) {
         self.push_str(text);
+    }
+
+    fn put_field(&mut self, ty: &FieldType, value: u64) {
+        ty.render(value, self);
     }
 }
 
@@ -91,6 +108,70 @@ pub(crate) fn put_uint(sink: &mut impl Sink, value: u64, width: usize) {
     let start = start.min(digits.len().saturating_sub(width));
     let text = std::str::from_utf8(&digits[start..]).expect("ASCII digits");
     sink.put(text);
+}
+
+/// Writes a typed field value piece by piece, the same text as [`FieldType::render`] (a test holds them
+/// equal).
+pub(crate) fn put_field_pieces(sink: &mut impl Sink, ty: &FieldType, value: u64) {
+    match ty {
+        FieldType::Int => put_uint(sink, value, 0),
+        FieldType::Money => {
+            sink.put("$");
+            put_uint(sink, value / 100, 0);
+            sink.put(".");
+            put_uint(sink, value % 100, 2);
+        }
+        FieldType::Percent => {
+            put_uint(sink, value, 0);
+            sink.put("%");
+        }
+        FieldType::Bool => sink.put(if value == 0 { "no" } else { "yes" }),
+        FieldType::Digits(width) => put_uint(sink, value, usize::from(*width)),
+        FieldType::Enum(labels) => {
+            let label = usize::try_from(value).ok().and_then(|idx| labels.get(idx));
+            sink.put(label.map_or("?", String::as_str));
+        }
+        FieldType::Days if value == 1 => sink.put("1 day"),
+        FieldType::Days => {
+            put_uint(sink, value, 0);
+            sink.put(" days");
+        }
+    }
+}
+
+/// Writes `text` with its first byte upper-cased when that byte is a whole character.
+pub(crate) fn put_capitalised(sink: &mut impl Sink, text: &str) {
+    match text.as_bytes().first() {
+        Some(first) if first.is_ascii() => {
+            sink.put(char::from(first.to_ascii_uppercase()).encode_utf8(&mut [0; 4]));
+            sink.put(&text[1..]);
+        }
+        _ => sink.put(text),
+    }
+}
+
+/// Writes `noun` with every whole word "your" replaced by `owner` (a customer says "my card" where the agent
+/// says "your card"); with `owner` "your" it is written unchanged.
+pub(crate) fn put_owned(sink: &mut impl Sink, noun: &str, owner: &str) {
+    if owner == "your" {
+        return sink.put(noun);
+    }
+    let is_word_byte = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'\'' || byte == b'_';
+    let bytes = noun.as_bytes();
+    let mut written = 0;
+    let mut from = 0;
+    while let Some(pos) = noun[from..].find("your").map(|pos| from + pos) {
+        let end = pos + "your".len();
+        let starts_word = pos == 0 || !is_word_byte(bytes[pos - 1]);
+        let ends_word = end == bytes.len() || !is_word_byte(bytes[end]);
+        if starts_word && ends_word {
+            sink.put(&noun[written..pos]);
+            sink.put(owner);
+            written = end;
+        }
+        from = end;
+    }
+    sink.put(&noun[written..]);
 }
 
 /// Writes `text` lower-cased, char by char (the realiser's pools are ASCII, where this equals

@@ -204,6 +204,10 @@ impl Sink for Marked<'_> {
         self.out.push_str(text);
     }
 
+    fn put_field(&mut self, ty: &sim_core::field::FieldType, value: u64) {
+        ty.render(value, self.out);
+    }
+
     fn value(&mut self, write: impl FnOnce(&mut Self)) {
         let start = self.out.len();
         write(self);

@@ -1,17 +1,18 @@
 //! Realiser tests: determinism, variety, coverage of every act and tool, exact value formats, verbosity,
-//! writing style (register, typos, values untouched), and `render_into` against `render` and against the text
-//! from before styles on a large deterministic corpus.
+//! writing style (register, typos, values untouched), `render_into` against `render` and against the text
+//! from before styles on a large deterministic corpus, and slots a scenario declares.
 
 use std::collections::BTreeSet;
 
 use sim_core::act::{Act, ActKind, MAX_VALUES, Slot, SlotSet, Speaker};
+use sim_core::field::{FieldSpec, FieldType, Gen};
 use sim_core::record::TurnRecord;
-use sim_core::spec::ScenarioSpec;
+use sim_core::spec::{DataEffect, Effect, ScenarioSpec, SlotSpec, ToolSpec};
 use sim_core::world::{ToolArgs, ToolOutcome};
 
 use super::phrases::{INTENT_PHRASES, OPENINGS};
 use super::pools::{FIRST_NAMES, LAST_NAMES};
-use super::sink::{Sink, Words, put_uint};
+use super::sink::{Sink, Words, put_field_pieces, put_owned, put_uint};
 use super::style::tone;
 use super::{Pick, RenderContext, intent_phrase, render, render_into, render_value};
 
@@ -100,9 +101,9 @@ fn check(row: TurnRecord, expect: &str) {
     assert_eq!(text(&row, 10.0, 1), expect);
 }
 
-/// `render_value(slot, value)` must equal `expect`.
+/// `render_value(slot, value)` (tiny scenario) must equal `expect`.
 fn check_value(slot: Slot, value: u64, expect: &str) {
-    assert_eq!(render_value(slot, value), expect, "{slot:?} {value}");
+    assert_eq!(render_value(&scenario(), slot, value), expect, "{slot:?} {value}");
 }
 
 fn mean_words(kind: ActKind, slots: &[(Slot, u64)], verbosity: f64) -> f64 {
@@ -261,7 +262,7 @@ fn value_ids_and_codes() {
 #[test]
 fn value_address() {
     check_value(Slot::STREET_ADDRESS, 682_100, "6821 1st ave");
-    assert!(render_value(Slot::FULL_ADDRESS, 682_100).starts_with("6821 1st ave, "));
+    assert!(render_value(&scenario(), Slot::FULL_ADDRESS, 682_100).starts_with("6821 1st ave, "));
 }
 #[test]
 fn value_out_of_range_wraps() {
@@ -772,7 +773,7 @@ fn typos_and_register_never_touch_values() {
                 };
                 let text = render(&inform, &ctx);
                 for (slot, value) in &slots {
-                    let value_text = render_value(*slot, *value);
+                    let value_text = render_value(&scenario, *slot, *value);
                     assert!(text.contains(&value_text), "{slot:?} {value_text:?} not in {text:?}");
                 }
                 n_rows += 1;
@@ -791,4 +792,237 @@ fn formal_leaves_a_final_value_bare() {
         .collect();
     let n_bare = texts.iter().filter(|text| text.ends_with("@email.com")).count();
     assert!(n_bare > 10 && texts.iter().all(|text| !text.ends_with(".com.")), "{texts:?}");
+}
+
+/// The declared slot `card_last4` (four digits), noun "the last four digits of your card".
+const CARD_LAST4: Slot = Slot(Slot::FIRST_DECLARED);
+/// The declared slot `dispute_amount` (money), noun "the amount of the charge".
+const DISPUTE_AMOUNT: Slot = Slot(Slot::FIRST_DECLARED + 1);
+/// The declared slot `merchant` (an enum), noun "the merchant on the charge".
+const MERCHANT: Slot = Slot(Slot::FIRST_DECLARED + 2);
+/// A declared slot id the scenario does not have.
+const UNDECLARED: Slot = Slot(Slot::FIRST_DECLARED + 3);
+
+/// The tiny scenario with three declared slots (digits, money, enum) and, after its own five tools, data tools
+/// taking them: 5 `block-card` (card_last4), 6 `file-dispute` (dispute_amount, reports its value),
+/// 7 `check-dispute-window` (no arguments), 8 `lookup` (card_last4 and merchant, reports a value).
+fn declared_scenario() -> ScenarioSpec {
+    let base = scenario();
+    let field = |name: &str, ty| FieldSpec { name: name.to_owned(), ty, generator: Gen::Fixed(0) };
+    let fields = vec![
+        field("card.last4", FieldType::Digits(4)),
+        field("charge.amount", FieldType::Money),
+        field(
+            "charge.merchant",
+            FieldType::Enum(vec!["an airline".into(), "a gas station".into()]),
+        ),
+    ];
+    let slot = |name: &str, noun: &str, field| SlotSpec {
+        name: name.to_owned(),
+        noun: noun.to_owned(),
+        field,
+        identity: false,
+    };
+    let slots = vec![
+        slot("card_last4", "the last four digits of your card", 0),
+        slot("dispute_amount", "the amount of the charge", 1),
+        slot("merchant", "the merchant on the charge", 2),
+    ];
+    let data = |id: &str, args: &[Slot], value| ToolSpec {
+        id: id.to_owned(),
+        args: args.iter().fold(SlotSet::EMPTY, |set, slot| set.with(*slot)),
+        min_args: args.len() as u8,
+        effect: Effect::Data(DataEffect { value, ..DataEffect::default() }),
+    };
+    let mut tools = base.tools.clone();
+    tools.extend([
+        data("block-card", &[CARD_LAST4], None),
+        data("file-dispute", &[DISPUTE_AMOUNT], Some(sim_core::expr::Expr::Arg(21))),
+        data("check-dispute-window", &[], None),
+        data("lookup", &[CARD_LAST4, MERCHANT], Some(sim_core::expr::Expr::Const(3))),
+    ]);
+    ScenarioSpec { fields, slots, tools, ..base }
+}
+
+/// Renders `row` in the declared scenario (refund intent, verbosity 10, plain style).
+fn declared_text(row: &TurnRecord) -> String {
+    let scenario = declared_scenario();
+    render(row, &RenderContext { intent: Some(1), ..plain(&scenario, 10.0) })
+}
+
+/// A tool row of the declared scenario whose outcome reports `value`.
+fn declared_tool_row(tool: u8, args: &[(Slot, u64)], passed: bool, value: u64) -> TurnRecord {
+    TurnRecord { outcome: Some(ToolOutcome { passed, value }), ..tool_row(tool, args, passed) }
+}
+
+/// The unshaped renderings of a customer `kind` with `slots` over many seeds (the act as another speaker, so
+/// no padding or style).
+fn declared_renderings(kind: ActKind, slots: &[(Slot, u64)]) -> BTreeSet<String> {
+    (0..100)
+        .map(|seed| {
+            declared_text(&TurnRecord { speaker: Speaker::Agent, ..row(kind, slots, seed) })
+        })
+        .collect()
+}
+
+#[test]
+fn declared_values_render_by_field_type() {
+    let scenario = declared_scenario();
+    let value = |slot, value| render_value(&scenario, slot, value);
+    assert_eq!(
+        [
+            value(CARD_LAST4, 42),
+            value(DISPUTE_AMOUNT, 8400),
+            value(MERCHANT, 1),
+            value(MERCHANT, 9)
+        ],
+        ["0042", "$84.00", "a gas station", "?"]
+    );
+    assert_eq!(value(UNDECLARED, 8400), "8400", "an id the scenario lacks stays a number");
+    assert_eq!(value(Slot::AMOUNT, 8400), "$84.00");
+}
+#[test]
+fn declared_informs_render_bare_labelled_and_in_sentences() {
+    let slots = [(CARD_LAST4, 42), (DISPUTE_AMOUNT, 8400), (MERCHANT, 0)];
+    let expect = [
+        "0042, $84.00, an airline",
+        "Last four digits of my card: 0042, amount of the charge: $84.00, merchant on the charge: \
+         an airline",
+        "the last four digits of my card is 0042, the amount of the charge is $84.00 and the merchant \
+         on the charge is an airline",
+    ];
+    assert_eq!(
+        declared_renderings(ActKind::Inform, &slots),
+        BTreeSet::from(expect.map(String::from))
+    );
+}
+#[test]
+fn declared_informs_keep_values_whole_in_shaped_text() {
+    let slots = [(CARD_LAST4, 7), (DISPUTE_AMOUNT, 12_345)];
+    let scenario = declared_scenario();
+    for seed in 0..300 {
+        let ctx = RenderContext {
+            formality: [0.1, 0.5, 0.9][seed as usize % 3],
+            typo_rate: 0.3,
+            ..plain(&scenario, (seed % 25) as f64)
+        };
+        let text = render(&row(ActKind::Inform, &slots, seed), &ctx);
+        assert!(text.contains("0007") && text.contains("$123.45"), "{text:?}");
+        assert!(!text.contains("details"), "{text:?}");
+    }
+}
+#[test]
+fn agent_asks_for_declared_slots_by_their_noun() {
+    let ask = |slots: &[(Slot, u64)]| declared_text(&row(ActKind::Ask, slots, 0));
+    let text = ask(&[(CARD_LAST4, 0), (DISPUTE_AMOUNT, 0)]);
+    assert!(
+        text.contains("the last four digits of your card and the amount of the charge"),
+        "{text}"
+    );
+    let text = ask(&[(Slot::USERNAME, 0), (Slot::EMAIL, 0), (MERCHANT, 0)]);
+    assert!(text.contains("your username, email address and the merchant on the charge"), "{text}");
+}
+#[test]
+fn customer_names_declared_slots_in_their_own_words() {
+    let texts = declared_renderings(ActKind::DontKnow, &[(Slot::ZIP_CODE, 0), (CARD_LAST4, 0)]);
+    assert!(
+        texts.iter().all(|text| text.contains("my zip code and the last four digits of my card"))
+    );
+    assert!(texts.len() == 4, "{texts:?}");
+}
+#[test]
+fn agent_discloses_declared_slots_by_their_noun() {
+    assert!(
+        declared_text(&row(ActKind::Disclose, &[(CARD_LAST4, 42)], 3))
+            .ends_with("The last four digits of your card is 0042.")
+    );
+}
+#[test]
+fn data_tools_read_as_done_or_refused_with_typed_arguments() {
+    let cases = [
+        (
+            declared_tool_row(5, &[(CARD_LAST4, 42)], true, 0),
+            "block-card: done for card_last4 0042.",
+        ),
+        (
+            declared_tool_row(5, &[(CARD_LAST4, 41)], false, 0),
+            "block-card: refused for card_last4 0041.",
+        ),
+        (
+            declared_tool_row(6, &[(DISPUTE_AMOUNT, 8400)], true, 8400),
+            "file-dispute: done for dispute_amount $84.00, value $84.00.",
+        ),
+        (
+            declared_tool_row(6, &[(DISPUTE_AMOUNT, 8400)], true, 500),
+            "file-dispute: done for dispute_amount $84.00, value 500.",
+        ),
+        (declared_tool_row(7, &[], false, 0), "check-dispute-window: refused."),
+        (declared_tool_row(7, &[], true, 0), "check-dispute-window: done."),
+        (
+            declared_tool_row(8, &[(CARD_LAST4, 3), (MERCHANT, 1)], true, 3),
+            "lookup: done for card_last4 0003 and merchant a gas station, value 3.",
+        ),
+        (
+            declared_tool_row(5, &[(Slot::ZIP_CODE, 7522)], true, 0),
+            "block-card: done for zip_code 07522.",
+        ),
+    ];
+    for (row, expect) in cases {
+        assert_eq!(declared_text(&row), expect);
+    }
+}
+#[test]
+fn built_in_tools_render_declared_arguments_by_type() {
+    assert_eq!(
+        declared_text(&declared_tool_row(1, &[(Slot::ZIP_CODE, 75227), (CARD_LAST4, 42)], true, 0)),
+        "Identity verified with 75227 and 0042."
+    );
+}
+#[test]
+fn field_pieces_match_field_render() {
+    let types = [
+        FieldType::Int,
+        FieldType::Money,
+        FieldType::Percent,
+        FieldType::Bool,
+        FieldType::Digits(1),
+        FieldType::Digits(4),
+        FieldType::Digits(18),
+        FieldType::Enum(vec!["an online store".into(), "x".into()]),
+        FieldType::Days,
+    ];
+    for ty in &types {
+        for value in [0, 1, 2, 5, 42, 99, 100, 8400, 12_345, 9_999_999_999, u64::MAX] {
+            let (mut rendered, mut pieces) = (String::new(), String::new());
+            ty.render(value, &mut rendered);
+            put_field_pieces(&mut pieces, ty, value);
+            assert_eq!(pieces, rendered, "{ty:?} {value}");
+            let n_words = Words::count(|words| words.put_field(ty, value));
+            assert_eq!(n_words, rendered.split_whitespace().count(), "{ty:?} {value}");
+        }
+    }
+}
+#[test]
+fn owned_nouns_swap_whole_words_only() {
+    let owned = |noun: &str, owner: &str| {
+        let mut out = String::new();
+        put_owned(&mut out, noun, owner);
+        out
+    };
+    assert_eq!(
+        [
+            owned("the last four digits of your card", "my"),
+            owned("your card and yours", "my"),
+            owned("your_card, your", "my"),
+            owned("the code we texted you", "my"),
+            owned("the last four digits of your card", "your"),
+        ],
+        [
+            "the last four digits of my card",
+            "my card and yours",
+            "your_card, my",
+            "the code we texted you",
+            "the last four digits of your card",
+        ]
+    );
 }

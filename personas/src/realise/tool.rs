@@ -1,13 +1,14 @@
-//! Tool rows, rendered like ABCD's system action text ("Account has been pulled up for Crystal Minh.").
+//! Tool rows, rendered like ABCD's system action text ("Account has been pulled up for Crystal Minh."); tools
+//! written as data read "block-card: done for card_last4 0042." or "check-dispute-window: refused.".
 
 use sim_core::act::Slot;
 use sim_core::record::TurnRecord;
-use sim_core::spec::Effect;
+use sim_core::spec::{Effect, ToolSpec};
 use sim_core::world::ToolOutcome;
 
 use super::pools::{SHIPPING_STATES, entry};
 use super::sink::{put_list, put_uint};
-use super::{RenderContext, put_slot};
+use super::{RenderContext, SlotCtx, put_slot};
 
 /// Appends a tool call and its result; text does not depend on the seed, so logs read uniformly.
 pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut String) {
@@ -19,11 +20,11 @@ pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut Strin
     };
     let outcome = row.outcome.unwrap_or(ToolOutcome { passed: false, value: 0 });
     let passed = outcome.passed;
-    let field = ctx.field();
+    let slots = ctx.slots();
     // The given value of `slot`, if any; false when not given.
     let value = |out: &mut String, slot: Slot| match row.args.get(slot) {
         Some(value) => {
-            put_slot(out, slot, value, field);
+            put_slot(out, slot, value, slots);
             true
         }
         None => false,
@@ -35,7 +36,7 @@ pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut Strin
             return out.push_str("no details");
         }
         put_list(out, n_args, row.args.iter(), |out, (slot, value)| {
-            put_slot(out, slot, value, field);
+            put_slot(out, slot, value, slots);
         });
     };
     // The given value of `slot`, else the list.
@@ -74,7 +75,7 @@ pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut Strin
         Effect::Refund => {
             out.push_str("Refund of ");
             if !value(out, Slot::AMOUNT) {
-                put_slot(out, Slot::AMOUNT, outcome.value, None);
+                put_slot(out, Slot::AMOUNT, outcome.value, slots.without_field());
             }
             return out.push_str(" recorded.");
         }
@@ -128,16 +129,20 @@ pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut Strin
             value_or_listed(out, Slot::PRODUCT);
             return out.push_str(" was made.");
         }
-        Effect::Data(_) => {
+        Effect::Data(data) => {
             out.push_str(&spec.id);
-            out.push_str(if passed { " succeeded" } else { " was refused" });
+            out.push_str(if passed { ": done" } else { ": refused" });
             if row.args.iter().count() > 0 {
                 out.push_str(" for ");
-                listed(out);
+                put_list(out, row.args.iter().count(), row.args.iter(), |out, (slot, value)| {
+                    out.push_str(ctx.scenario.slot_name(slot));
+                    out.push(' ');
+                    put_slot(out, slot, value, slots);
+                });
             }
-            if outcome.value != 0 {
-                out.push_str(": ");
-                put_uint(out, outcome.value, 0);
+            if passed && (data.value.is_some() || outcome.value != 0) {
+                out.push_str(", value ");
+                put_reported(out, spec, row, outcome.value, slots);
             }
             return out.push('.');
         }
@@ -145,4 +150,16 @@ pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut Strin
     out.push_str(before);
     listed(out);
     out.push_str(after);
+}
+
+/// Writes the value a data tool reports: with its argument's type when the tool takes exactly one argument and
+/// the value is the one given for it (a dispute of $84.00 reports $84.00), else as a plain number.
+fn put_reported(out: &mut String, spec: &ToolSpec, row: &TurnRecord, value: u64, slots: SlotCtx) {
+    let mut args = spec.args.iter();
+    match (args.next(), args.next()) {
+        (Some(slot), None) if row.args.get(slot) == Some(value) => {
+            put_slot(out, slot, value, slots)
+        }
+        _ => put_uint(out, value, 0),
+    }
 }

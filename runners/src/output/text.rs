@@ -44,7 +44,9 @@ pub fn arguments_json(scenario: &ScenarioSpec, args: &ToolArgs) -> String {
         .map(|(slot, value)| {
             (
                 scenario.slot_name(slot).to_owned(),
-                serde_json::Value::String(sim_personas::realise::render_value(slot, value)),
+                serde_json::Value::String(sim_personas::realise::render_value(
+                    scenario, slot, value,
+                )),
             )
         })
         .collect();

@@ -127,7 +127,11 @@ pub fn transcript_line(
         .map(|slot| {
             (
                 scenario.slot_name(slot).to_owned(),
-                sim_personas::realise::render_value(slot, customer.knowledge.values[slot]),
+                sim_personas::realise::render_value(
+                    scenario,
+                    slot,
+                    customer.knowledge.values[slot],
+                ),
             )
         })
         .collect();
