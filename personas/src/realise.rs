@@ -366,8 +366,12 @@ pub(crate) fn put_slot_list<S: Sink>(sink: &mut S, act: &Act, slots: SlotCtx, yo
 }
 
 /// The phrase of the intent an act names, or a generic one.
-pub(crate) fn act_intent_phrase(act: &Act, ctx: &RenderContext) -> &'static str {
-    let id = ctx.intent_spec(act.intent).map_or("", |intent| intent.id.as_str());
+pub(crate) fn act_intent_phrase<'a>(act: &Act, ctx: &RenderContext<'a>) -> &'a str {
+    let intent = ctx.intent_spec(act.intent);
+    if let Some(phrase) = intent.and_then(|intent| intent.phrase.as_deref()) {
+        return phrase;
+    }
+    let id = intent.map_or("", |intent| intent.id.as_str());
     phrases::INTENT_PHRASES
         .iter()
         .find(|(known, _)| *known == id)
@@ -376,7 +380,7 @@ pub(crate) fn act_intent_phrase(act: &Act, ctx: &RenderContext) -> &'static str 
 
 /// Whether an act kind is the customer's.
 pub(crate) fn is_customer_act(kind: ActKind) -> bool {
-    (kind as u8) <= ActKind::Nudge as u8
+    kind.by_customer()
 }
 
 /// Lower-cases the first letter of `text`, in place, when its first word is a plain capitalised word (not

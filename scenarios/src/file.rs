@@ -200,6 +200,9 @@ pub struct IntentFile {
     /// What the agent may offer instead: `(slot: discount_percent, value: 20, accept: AtLeast("customer.min_discount"))`.
     #[serde(default)]
     pub offer: Option<OfferFile>,
+    /// How a customer says the need, completing "I'd like to …": `"cancel my subscription"`.
+    #[serde(default)]
+    pub phrase: Option<String>,
 }
 
 /// An offer: the slot it is made in, the value the by-the-book agent offers, and the customer's hidden threshold.

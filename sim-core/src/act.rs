@@ -333,6 +333,26 @@ pub enum ActKind {
 }
 
 impl ActKind {
+    /// Whether the customer (rather than the agent) says acts of this kind.
+    pub fn by_customer(self) -> bool {
+        matches!(
+            self,
+            ActKind::StateNeed
+                | ActKind::VagueNeed
+                | ActKind::Inform
+                | ActKind::DontKnow
+                | ActKind::OffTopic
+                | ActKind::Insist
+                | ActKind::DemandHuman
+                | ActKind::Acknowledge
+                | ActKind::ThankBye
+                | ActKind::Leave
+                | ActKind::Nudge
+                | ActKind::Accept
+                | ActKind::Reject
+        )
+    }
+
     /// Stable snake_case name used in outputs.
     pub fn name(self) -> &'static str {
         match self {

@@ -169,6 +169,8 @@ pub struct IntentSpec {
     pub oracle_no_ends: bool,
     /// What the agent may offer instead (a retention discount, a price) and when the customer takes it.
     pub offer: Option<OfferSpec>,
+    /// How a customer says the need ("cancel my subscription"), for the realiser; `None` uses built-in phrases.
+    pub phrase: Option<String>,
 }
 
 /// An offer the agent may make during an intent; steps conditioned on `Accepted`/`Rejected` follow the answer.

@@ -49,6 +49,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
             goal_slots: slots(&[Slot::NEW_VALUE]),
             oracle_no_ends: false,
             offer: None,
+            phrase: None,
         },
         IntentSpec {
             id: "refund_initiate".to_owned(),
@@ -60,6 +61,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
             goal_slots: slots(&[Slot::AMOUNT]),
             oracle_no_ends: false,
             offer: None,
+            phrase: None,
         },
     ];
     let rule = |id: &str, kind| RuleSpec { id: id.to_owned(), text: id.to_owned(), kind };

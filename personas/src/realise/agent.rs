@@ -105,6 +105,28 @@ pub(crate) fn render_into(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: 
             "a pleasure to help you, have a nice day",
             "Take care!",
         ]),
+        ActKind::Offer => {
+            let slots = ctx.slots();
+            let Some((slot, value)) = act.slots.iter().zip(act.values).next() else {
+                return out.push_str("I have an offer for you.");
+            };
+            let template = pick.one(&[
+                "Before you go, I can offer you {}. Would that work for you?",
+                "What if I gave you {}? Would you like that?",
+                "I'd like to offer you {}. Shall I go ahead with that?",
+                "How about {}?",
+            ]);
+            return put_template(out, template, |out| {
+                let (det, noun) = super::slot_noun(slot, slots);
+                if !det.is_empty() {
+                    out.push_str(det);
+                    out.push(' ');
+                }
+                out.push_str(noun);
+                out.push_str(" of ");
+                put_slot(out, slot, value, slots);
+            });
+        }
         ActKind::Filler => pick.one(&[
             "one moment please",
             "let me check that.",

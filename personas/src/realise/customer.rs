@@ -89,6 +89,20 @@ pub(crate) fn render_into(
             "I give up, goodbye.",
             "never mind, I'll try another time.",
         ]),
+        ActKind::Accept => Options::Lines(phrasings![
+            "ok, that works for me",
+            "Deal, let's do that.",
+            "alright, I'll take it",
+            "Sure, that sounds good.",
+            "yes please, go ahead",
+        ]),
+        ActKind::Reject => Options::Lines(phrasings![
+            "no thanks, please just go ahead",
+            "No, I've made up my mind.",
+            "not interested, thanks",
+            "I'll pass, thank you.",
+            "no, that doesn't work for me",
+        ]),
         ActKind::Nudge => Options::Lines(phrasings![
             "hello? are you still there?",
             "anyone there?",
@@ -197,7 +211,11 @@ impl Fill<'_> {
 
 /// Opening lines for the act's intent: its own lines, else generic ones built from its phrase or id.
 fn openings<'a>(act: &Act, ctx: &RenderContext<'a>) -> Options<'a> {
-    let id = ctx.intent_spec(act.intent).map_or("", |intent| intent.id.as_str());
+    let intent = ctx.intent_spec(act.intent);
+    if let Some(phrase) = intent.and_then(|intent| intent.phrase.as_deref()) {
+        return Options::Filled(GENERIC_OPENINGS, Fill::Phrase(phrase));
+    }
+    let id = intent.map_or("", |intent| intent.id.as_str());
     if let Some((_, lines)) = OPENINGS.iter().find(|(known, _)| *known == id) {
         return Options::Lines(lines);
     }

@@ -144,6 +144,7 @@ fn intent(
         resolved,
         goal_slots,
         oracle_no_ends: file.oracle_no_ends,
+        phrase: file.phrase.clone(),
         offer: file
             .offer
             .as_ref()
