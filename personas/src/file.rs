@@ -64,6 +64,10 @@ pub struct TraitsFile {
     /// Sales: P(taking an offer that falls short of what the customer wanted); defaults to `Fixed(0.0)`.
     #[serde(default = "no_persuasion")]
     pub persuadability: DistFile,
+    /// Sales: how far past their threshold (a fraction of it) an offer still draws an objection rather than a clear
+    /// no; defaults to `Fixed(0.0)`.
+    #[serde(default = "no_persuasion")]
+    pub flexibility: DistFile,
 }
 
 fn no_persuasion() -> DistFile {
@@ -171,6 +175,7 @@ impl TryFrom<PersonaFile> for PersonaSpec {
             pushiness: traits.pushiness.into(),
             recall_error: traits.recall_error.into(),
             persuadability: traits.persuadability.into(),
+            flexibility: traits.flexibility.into(),
             style: StyleSpec {
                 formality: file.style.formality.into(),
                 typo_rate: file.style.typo_rate.into(),
@@ -250,6 +255,7 @@ impl PersonaFile {
             ("pushiness", traits.pushiness, Range::Probability),
             ("recall_error", traits.recall_error, Range::Probability),
             ("persuadability", traits.persuadability, Range::Probability),
+            ("flexibility", traits.flexibility, Range::Probability),
         ] {
             check_dist(&mut out, name, ["traits", name], dist, range);
         }

@@ -197,7 +197,7 @@ pub struct IntentFile {
     /// Whether the agent may close after a negative oracle answer without the remaining steps.
     #[serde(default)]
     pub oracle_no_ends: bool,
-    /// What the agent may offer instead: `(slot: discount_percent, value: 20, accept: AtLeast("customer.min_discount"))`.
+    /// What the agent may offer instead: `(slot: discount_percent, value: Fixed(20), accept: AtLeast("customer.min_discount"))`.
     #[serde(default)]
     pub offer: Option<OfferFile>,
     /// How a customer says the need, completing "I'd like to …": `"cancel my subscription"`.
@@ -211,10 +211,23 @@ pub struct IntentFile {
 pub struct OfferFile {
     /// The slot the offer is made in.
     pub slot: SlotName,
-    /// The value offered by the by-the-book agent (in the slot's unit: percent points, cents).
-    pub value: u64,
+    /// The value the by-the-book agent offers first: `Fixed(20)` (in the slot's unit: percent points, cents) or
+    /// `FromTool("quote-price")` (what that tool last reported).
+    pub value: OfferValueFile,
     /// When the customer takes it.
     pub accept: AcceptFile,
+    /// Percent the agent may concede once after an objection; defaults to 0.
+    #[serde(default)]
+    pub concession: u8,
+}
+
+/// Where an offer's value comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub enum OfferValueFile {
+    /// This value.
+    Fixed(u64),
+    /// What the named tool last reported.
+    FromTool(String),
 }
 
 /// When the customer takes an offer, against a field holding their threshold.
@@ -302,6 +315,11 @@ pub enum RuleKindFile {
     ConfirmBeforeClose,
     /// No further offer once the customer has turned one down.
     NoPressureAfterNo,
+    /// Every offer is at least `min`: `OfferFloor(min: Dollars(24.0))`.
+    OfferFloor {
+        /// The lowest value the agent may offer (an expression over the world, stored units).
+        min: ExprFile,
+    },
     /// State no account fact until one of `gates` has succeeded (and none has failed since).
     NoDisclosureUnverified {
         /// Ids of the tools whose success verifies the customer.

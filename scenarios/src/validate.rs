@@ -362,6 +362,13 @@ fn rules(
             }
             RuleKindFile::ConfirmBeforeClose => RuleKind::ConfirmBeforeClose,
             RuleKindFile::NoPressureAfterNo => RuleKind::NoPressureAfterNo,
+            RuleKindFile::OfferFloor { min } => {
+                let world_only = Reads { args: false, goals: false };
+                let path = kind_path.field("min");
+                RuleKind::OfferFloor {
+                    min: names.expr(min, ExprType::Number, world_only, None, &path, issues),
+                }
+            }
             RuleKindFile::NoDisclosureUnverified { gates } => {
                 let gates_path = kind_path.field("gates");
                 let ids: Vec<ToolId> = gates

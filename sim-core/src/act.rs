@@ -330,6 +330,8 @@ pub enum ActKind {
     Accept,
     /// The customer turns the offer down: a clear no.
     Reject,
+    /// The customer objects to the offer (too expensive, too little) without saying no.
+    Object,
 }
 
 impl ActKind {
@@ -350,6 +352,7 @@ impl ActKind {
                 | ActKind::Nudge
                 | ActKind::Accept
                 | ActKind::Reject
+                | ActKind::Object
         )
     }
 
@@ -381,6 +384,7 @@ impl ActKind {
             ActKind::Offer => "offer",
             ActKind::Accept => "accept",
             ActKind::Reject => "reject",
+            ActKind::Object => "object",
         }
     }
 }

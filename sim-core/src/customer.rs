@@ -33,6 +33,8 @@ pub struct Traits {
     pub typo_rate: f64,
     /// P(taking an offer that falls short).
     pub persuadability: f64,
+    /// How far past their threshold (a fraction of it) an offer still draws an objection rather than a no.
+    pub flexibility: f64,
 }
 
 /// What the customer believes about each slot.
@@ -79,6 +81,8 @@ pub struct Customer {
     pub offer: Option<OfferTerms>,
     /// Offers turned down so far.
     pub rejections: u8,
+    /// Objections raised so far.
+    pub objections: u8,
 }
 
 /// The customer's side of an offer.
@@ -98,6 +102,16 @@ impl OfferTerms {
     pub fn satisfied_by(self, value: u64) -> bool {
         if self.at_least { value >= self.threshold } else { value <= self.threshold }
     }
+
+    /// Whether `value` misses the threshold by no more than `flexibility` of it: worth haggling over.
+    pub fn negotiable(self, value: u64, flexibility: f64) -> bool {
+        let margin = (self.threshold as f64 * flexibility).round() as u64;
+        if self.at_least {
+            value + margin >= self.threshold
+        } else {
+            value <= self.threshold.saturating_add(margin)
+        }
+    }
 }
 
 impl Traits {
@@ -115,6 +129,7 @@ impl Traits {
             // Drawn by `Customer::generate` when the intent has an offer, so scenarios without offers draw the
             // same numbers as before offers existed.
             persuadability: 0.0,
+            flexibility: 0.0,
         }
     }
 }
@@ -236,6 +251,7 @@ impl Customer {
         let mut traits = traits;
         if intent.offer.is_some() {
             traits.persuadability = sample(persona.persuadability, rng).clamp(0.0, 1.0);
+            traits.flexibility = sample(persona.flexibility, rng).clamp(0.0, 1.0);
         }
         Customer {
             persona: persona_idx,
@@ -256,6 +272,7 @@ impl Customer {
                 at_least: offer.accept == crate::spec::Accept::AtLeast,
             }),
             rejections: 0,
+            objections: 0,
         }
     }
 
@@ -520,6 +537,9 @@ impl Customer {
         }
         let (take, why) = if terms.satisfied_by(value) {
             (true, "the offer meets what they wanted")
+        } else if self.objections == 0 && terms.negotiable(value, self.traits.flexibility) {
+            self.objections += 1;
+            return (Act::bare(ActKind::Object), "close to what they want: objects to haggle");
         } else if rng.random_bool(self.traits.persuadability) {
             (true, "talked into an offer short of what they wanted")
         } else {

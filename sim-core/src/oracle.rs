@@ -185,6 +185,7 @@ pub fn judge_call(
             }
             RuleKind::StepsComplete
             | RuleKind::NoPressureAfterNo
+            | RuleKind::OfferFloor { .. }
             | RuleKind::ConfirmBeforeClose
             | RuleKind::HumanOnRequest { .. }
             | RuleKind::NoDisclosureUnverified { .. } => {}
@@ -246,6 +247,21 @@ pub fn judge_say(
     }
     if act.kind == ActKind::Offer {
         for (rule_idx, rule) in scenario.rules.iter().enumerate() {
+            if let RuleKind::OfferFloor { min } = &rule.kind {
+                state.exercised |= 1u64.checked_shl(rule_idx as u32).unwrap_or(0);
+                let env = WorldEnv { world, fields: &world.fields, args: None, goals: None };
+                let floor = min.eval(&env).max(0) as u64;
+                let value = act.values[0];
+                if value < floor {
+                    out.push(Verdict {
+                        rule: RuleRef::Policy(rule_idx as u16),
+                        turn,
+                        passed: false,
+                        reason: Reason::BelowFloor { value, floor },
+                    });
+                }
+                continue;
+            }
             if rule.kind != RuleKind::NoPressureAfterNo {
                 continue;
             }

@@ -178,12 +178,23 @@ pub struct IntentSpec {
 pub struct OfferSpec {
     /// The slot the offer is made in (e.g. `discount_percent`); an accepted offer becomes the customer's goal value.
     pub slot: crate::act::Slot,
-    /// The value the by-the-book agent offers.
-    pub value: u64,
+    /// The value the by-the-book agent offers first.
+    pub value: OfferValue,
+    /// After a customer's objection, how many percent the agent may concede once (off a price, onto a discount).
+    pub concession: u8,
     /// The customer's hidden threshold (a field of the world, e.g. the least discount that keeps them).
     pub threshold: FieldId,
     /// Which side of the threshold the customer takes.
     pub accept: Accept,
+}
+
+/// Where the agent's first offer comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OfferValue {
+    /// A fixed value (a 20% discount).
+    Fixed(u64),
+    /// The value the latest call of this tool reported (a quoted list price).
+    FromTool(ToolId),
 }
 
 /// When a customer takes an offer, comparing the offered value with their threshold.
@@ -328,6 +339,11 @@ pub enum RuleKind {
     },
     /// After the customer has turned an offer down, the agent makes no further offer (no pressure after a clear no).
     NoPressureAfterNo,
+    /// Every offer's value is at least `min` (a price floor; an expression over the world).
+    OfferFloor {
+        /// The lowest value the agent may offer.
+        min: Expr,
+    },
     /// Once the customer has asked for a human `demands` times, one of the agent's next `within` turns hands over.
     HumanOnRequest {
         /// Which request for a human starts the clock (1 = the first).
@@ -390,6 +406,9 @@ pub struct PersonaSpec {
     pub recall_error: Dist,
     /// P(taking an offer that falls short of what the customer wanted): how far sales talk moves them.
     pub persuadability: Dist,
+    /// Price sensitivity: how far past their threshold (a fraction of it) an offer may be and still draw an objection
+    /// ("that's more than I wanted to pay") rather than a clear no.
+    pub flexibility: Dist,
     /// How the surface realiser writes for this persona.
     pub style: StyleSpec,
     /// Reaction table rows that replace the built-in reaction model where they match (first match wins).

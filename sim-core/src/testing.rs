@@ -113,6 +113,7 @@ pub fn calm_persona() -> PersonaSpec {
         pushiness: Dist::Uniform(0.0, 0.2),
         recall_error: Dist::Uniform(0.0, 0.04),
         persuadability: Dist::Uniform(0.1, 0.35),
+        flexibility: Dist::Uniform(0.05, 0.25),
         style: StyleSpec::default(),
         reactions: Vec::new(),
         vague_opening: 0.1,

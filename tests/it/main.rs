@@ -9,4 +9,5 @@ mod golden;
 mod properties;
 mod retention;
 mod rules;
+mod sales;
 mod support;

@@ -111,7 +111,7 @@ pub(crate) fn render_into(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: 
                 return out.push_str("I have an offer for you.");
             };
             let template = pick.one(&[
-                "Before you go, I can offer you {}. Would that work for you?",
+                "I can offer you {}. Would that work for you?",
                 "What if I gave you {}? Would you like that?",
                 "I'd like to offer you {}. Shall I go ahead with that?",
                 "How about {}?",

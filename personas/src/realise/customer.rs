@@ -103,6 +103,12 @@ pub(crate) fn render_into(
             "I'll pass, thank you.",
             "no, that doesn't work for me",
         ]),
+        ActKind::Object => Options::Lines(phrasings![
+            "hmm, that's more than I wanted to pay",
+            "That's a bit steep for us. Can you do any better?",
+            "is that the best you can do?",
+            "I was hoping for a better deal than that.",
+        ]),
         ActKind::Nudge => Options::Lines(phrasings![
             "hello? are you still there?",
             "anyone there?",

@@ -10,14 +10,17 @@ use super::*;
 use crate::Position;
 use crate::tests::summary;
 
-const RETAIL: &str = BUILT_IN[1].1;
+const RETAIL: &str = BUILT_IN[2].1;
 
 #[test]
 fn list_names_every_built_in() {
     let list = list_built_in();
     let ids: Vec<&str> = list.iter().map(|(id, _)| id.as_str()).collect();
-    assert_eq!(ids, ["bank-card-services", "retail-support", "subscription-retention"]);
-    assert!(list[1].1.starts_with("ABCD retail support"), "{}", list[1].1);
+    assert_eq!(
+        ids,
+        ["bank-card-services", "inbound-sales", "retail-support", "subscription-retention"]
+    );
+    assert!(list[2].1.starts_with("ABCD retail support"), "{}", list[2].1);
 }
 
 #[test]
@@ -26,7 +29,7 @@ fn unknown_built_in_names_the_known_ones() {
     assert_eq!(
         err.as_deref(),
         Some(
-            "no built-in scenario `retail`; built-in: bank-card-services, retail-support, subscription-retention"
+            "no built-in scenario `retail`; built-in: bank-card-services, inbound-sales, retail-support, subscription-retention"
         )
     );
 }

@@ -145,10 +145,9 @@ fn intent(
         goal_slots,
         oracle_no_ends: file.oracle_no_ends,
         phrase: file.phrase.clone(),
-        offer: file
-            .offer
-            .as_ref()
-            .and_then(|offer| super::records::offer(offer, names, &at.field("offer"), issues)),
+        offer: file.offer.as_ref().and_then(|offer| {
+            super::records::offer(offer, names, tool_ids, &at.field("offer"), issues)
+        }),
     };
     let conditioned =
         spec.steps.iter().any(|step| matches!(step.when, When::Accepted | When::Rejected));

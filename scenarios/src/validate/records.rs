@@ -354,9 +354,28 @@ pub(super) fn metrics(
 pub(super) fn offer(
     file: &crate::file::OfferFile,
     names: &Names,
+    tool_ids: &super::ToolIds,
     at: &FieldPath,
     issues: &mut Issues,
 ) -> Option<sim_core::spec::OfferSpec> {
+    let value = match &file.value {
+        crate::file::OfferValueFile::Fixed(value) => {
+            Some(sim_core::spec::OfferValue::Fixed(*value))
+        }
+        crate::file::OfferValueFile::FromTool(tool) => {
+            let id = tool_ids.get(tool);
+            if id.is_none() {
+                issues.push(at.field("value"), format!("offer value names unknown tool `{tool}`"));
+            }
+            id.map(sim_core::spec::OfferValue::FromTool)
+        }
+    };
+    if file.concession >= 100 {
+        issues.push(
+            at.field("concession"),
+            format!("concession is {}%; it must be below 100", file.concession),
+        );
+    }
     let slot = names.slot(&file.slot.0);
     if slot.is_none() {
         issues.push(at.field("slot"), format!("unknown slot `{}`", file.slot.0));
@@ -368,7 +387,8 @@ pub(super) fn offer(
     let threshold = names.field_id(field, &at.field("accept"), issues);
     Some(sim_core::spec::OfferSpec {
         slot: slot?,
-        value: file.value,
+        value: value?,
+        concession: file.concession,
         threshold: threshold?,
         accept,
     })

@@ -49,6 +49,22 @@ pub(crate) struct Case {
     pub(crate) last_failed: u32,
     /// The customer's answer to the intent's offer, once given.
     pub(crate) offer_answer: Option<bool>,
+    /// The value last offered.
+    pub(crate) offered: Option<u64>,
+    /// Whether the customer objected to an offer.
+    pub(crate) objected: bool,
+    /// Whether the one concession was made.
+    pub(crate) conceded: bool,
+    /// The value each tool last reported (a quoted price), by tool.
+    pub(crate) tool_values: [u64; crate::oracle::MAX_TOOLS],
+}
+
+/// An offer of `value` in `slot`.
+pub(crate) fn offer_act(intent: u16, slot: Slot, value: u64) -> Act {
+    let mut act = Act { intent, ..Act::bare(ActKind::Offer) };
+    act.slots = SlotSet::one(slot);
+    act.values[0] = value;
+    act
 }
 
 /// Whether a failed call of a tool with this effect means the request is refused (rather than a value being wrong):
@@ -172,10 +188,14 @@ impl Case {
                 ActKind::DemandHuman => self.demands += 1,
                 ActKind::Accept => self.offer_answer = Some(true),
                 ActKind::Reject => self.offer_answer = Some(false),
+                ActKind::Object => self.objected = true,
                 _ => {}
             }
         }
         let Some((tool, outcome)) = obs.tool_result else { return CallFeedback::None };
+        if let Some(value) = self.tool_values.get_mut(tool as usize) {
+            *value = outcome.value;
+        }
         if outcome.passed {
             self.succeeded |= 1 << tool;
             self.last_passed |= 1 << tool;
@@ -383,12 +403,25 @@ impl Case {
         if !ready {
             return None;
         }
-        self.known[offer.slot] = offer.value;
+        let first_value = match offer.value {
+            crate::spec::OfferValue::Fixed(value) => value,
+            crate::spec::OfferValue::FromTool(tool) => self.tool_values[tool as usize],
+        };
+        let value = if self.objected && !self.conceded {
+            // One concession after an objection: off a price, onto a discount.
+            self.conceded = true;
+            let step = first_value * u64::from(offer.concession) / 100;
+            match offer.accept {
+                crate::spec::Accept::AtMost => first_value - step,
+                crate::spec::Accept::AtLeast => first_value + step,
+            }
+        } else {
+            self.offered.unwrap_or(first_value)
+        };
+        self.offered = Some(value);
+        self.known[offer.slot] = value;
         self.known_set = self.known_set.with(offer.slot);
-        let mut act = Act { intent: self.intent.unwrap_or(u16::MAX), ..Act::bare(ActKind::Offer) };
-        act.slots = SlotSet::one(offer.slot);
-        act.values[0] = offer.value;
-        Some(act)
+        Some(offer_act(self.intent.unwrap_or(u16::MAX), offer.slot, value))
     }
 
     pub(crate) fn deny(&mut self) -> Plan {

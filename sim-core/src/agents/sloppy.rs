@@ -98,6 +98,7 @@ pub struct Sloppy {
     amount_limit: Option<String>,
     confirm_close: Option<String>,
     no_pressure: Option<String>,
+    floor_rules: Vec<(String, crate::expr::Expr)>,
     disclosure_rules: Vec<(String, Vec<ToolId>)>,
     gate_rules: Vec<(String, Vec<ToolId>, Vec<ToolId>)>,
     /// Every gate tool of the gate rules (bit per tool).
@@ -118,6 +119,14 @@ impl Sloppy {
         let amount_limit = rule_id(&|kind| matches!(kind, RuleKind::AmountWithinOrderTotal { .. }));
         let confirm_close = rule_id(&|kind| *kind == RuleKind::ConfirmBeforeClose);
         let no_pressure = rule_id(&|kind| *kind == RuleKind::NoPressureAfterNo);
+        let floor_rules = scenario
+            .rules
+            .iter()
+            .filter_map(|rule| match &rule.kind {
+                RuleKind::OfferFloor { min } => Some((rule.id.clone(), min.clone())),
+                _ => None,
+            })
+            .collect();
         let requires_rules = scenario
             .rules
             .iter()
@@ -182,6 +191,7 @@ impl Sloppy {
             amount_limit,
             confirm_close,
             no_pressure,
+            floor_rules,
             disclosure_rules,
             gate_rules,
             gate_tools,
@@ -274,6 +284,7 @@ impl AgentUnderTest for Sloppy {
             let plan = sloppy.maybe_close_early(plan);
             let plan = sloppy.maybe_over_refund(scenario, plan);
             let plan = sloppy.maybe_press_after_no(scenario, plan);
+            let plan = sloppy.maybe_undercut(scenario, plan);
             self.note(obs.slot as usize, obs.turn, plan);
             let sloppy = &mut self.cases[obs.slot as usize];
             match plan {
@@ -323,10 +334,19 @@ impl Sloppy {
                 }
             }
         }
-        if matches!(plan, Plan::Say(act) if act.kind == ActKind::Offer)
-            && sloppy.case.offer_answer == Some(false)
+        if let Plan::Say(act) = plan
+            && act.kind == ActKind::Offer
         {
-            labels.extend(self.no_pressure.clone());
+            if sloppy.case.offer_answer == Some(false) {
+                labels.extend(self.no_pressure.clone());
+            }
+            for (rule, min) in &self.floor_rules {
+                let floor =
+                    super::by_the_book::visible_limit(min, &crate::world::ToolArgs::default());
+                if floor.is_some_and(|floor| act.values[0] < floor) {
+                    labels.push(rule.clone());
+                }
+            }
         }
         if matches!(plan, Plan::Say(act) if act.kind == ActKind::Close)
             && !(sloppy.asked_else && sloppy.answered_else)
@@ -479,6 +499,27 @@ impl SloppyCase {
         plan
     }
 
+    /// With the over-the-limit fault, offers less than a price floor the agent can see (the concession goes too far).
+    fn maybe_undercut(&mut self, scenario: &ScenarioSpec, plan: Plan) -> Plan {
+        let Plan::Say(mut act) = plan else { return plan };
+        if act.kind != ActKind::Offer || !self.faults.over_refund || !self.case.conceded {
+            return plan;
+        }
+        let floor = scenario.rules.iter().find_map(|rule| match &rule.kind {
+            RuleKind::OfferFloor { min } => {
+                super::by_the_book::visible_limit(min, &crate::world::ToolArgs::default())
+            }
+            _ => None,
+        });
+        let Some(floor) = floor.filter(|floor| *floor > 0) else { return plan };
+        self.faults.over_refund = false;
+        act.values[0] = floor - floor / 10;
+        let slot = act.slots.iter().next().expect("an offer carries its slot");
+        self.case.known[slot] = act.values[0];
+        self.case.offered = Some(act.values[0]);
+        Plan::Say(act)
+    }
+
     /// Once the customer has turned the offer down, offers again (a better deal) instead of the next step.
     fn maybe_press_after_no(&mut self, scenario: &ScenarioSpec, plan: Plan) -> Plan {
         if !self.faults.pressure_after_no || self.case.offer_answer != Some(false) {
@@ -491,10 +532,13 @@ impl SloppyCase {
             return plan;
         }
         self.faults.pressure_after_no = false;
-        let mut act = Act { intent: intent_id, ..Act::bare(ActKind::Offer) };
-        act.slots = crate::act::SlotSet::one(offer.slot);
-        act.values[0] = offer.value + offer.value / 2 + 1;
-        Plan::Say(act)
+        let last = self.case.offered.unwrap_or(0);
+        // A "better" deal: more off a price, more onto a discount.
+        let value = match offer.accept {
+            crate::spec::Accept::AtMost => last - last / 4,
+            crate::spec::Accept::AtLeast => last + last / 2 + 1,
+        };
+        Plan::Say(super::by_the_book::offer_act(intent_id, offer.slot, value))
     }
 
     fn maybe_over_refund(&mut self, scenario: &ScenarioSpec, plan: Plan) -> Plan {

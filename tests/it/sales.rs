@@ -1,0 +1,70 @@
+//! inbound-sales: quotes from a tool, one objection and one concession, a price floor. The sloppy agent's plants
+//! (an offer under the floor, pressure after a no, skipped steps…) are caught at their turns; by-the-book keeps
+//! every rule, never sells below the floor, converts the prospects a permitted price wins and books their revenue.
+
+use sim_core::act::ActKind;
+use sim_core::agents::SloppyConfig;
+use sim_core::prelude::*;
+
+use crate::rules::{assert_plants, check_scenario};
+
+#[test]
+fn sloppy_plants_on_sales_are_all_caught() {
+    let planted = check_scenario("inbound-sales", SloppyConfig::default(), 20_000);
+    for rule in [
+        "sales-step-order",
+        "sales-steps-complete",
+        "price-floor",
+        "no-pressure-after-no",
+        "confirm-before-close",
+    ] {
+        assert_plants(&planted, rule);
+    }
+}
+
+#[test]
+fn by_the_book_sells_within_the_floor_and_books_the_deals_it_closes() {
+    let (scenario, personas) = crate::support::built_in("inbound-sales");
+    let agent = sim_core::agents::built_in("by-the-book", &scenario).unwrap();
+    let mut engine =
+        Engine::new(scenario.clone(), personas.clone(), agent, EngineConfig { slots: 256 })
+            .unwrap();
+    let out = engine.run(9, 0..30_000);
+    let flagged: Vec<u64> =
+        out.episodes.iter().filter(|r| r.violations > 0).map(|r| r.episode).collect();
+    assert!(flagged.is_empty(), "{} flagged, first {:?}", flagged.len(), flagged.first());
+    let mut conceded = 0;
+    for record in &out.episodes {
+        let rows = out.turns_of(record);
+        let offers: Vec<u64> = rows
+            .iter()
+            .filter_map(|row| row.act.filter(|act| act.kind == ActKind::Offer))
+            .map(|act| act.values[0])
+            .collect();
+        assert!(
+            offers.iter().all(|price| *price >= 2400),
+            "episode {}: {offers:?}",
+            record.episode
+        );
+        conceded += usize::from(offers.len() > 1);
+        let (converted, revenue) = (record.metrics[0], record.metrics[1]);
+        let accepted = rows.iter().any(|row| {
+            row.speaker == Speaker::Customer
+                && row.act.is_some_and(|act| act.kind == ActKind::Accept)
+        });
+        if record.end == EndReason::Closed && accepted {
+            assert_eq!(converted, 1, "episode {}: accepted but not closed", record.episode);
+            assert!(revenue > 0, "episode {}: a deal books revenue", record.episode);
+        }
+        if converted == 0 {
+            assert_eq!(revenue, 0, "episode {}: revenue without a deal", record.episode);
+        }
+    }
+    assert!(conceded > 1_000, "only {conceded} concessions after objections");
+    let calm = personas.iter().position(|p| p.id == "calm").unwrap() as u16;
+    let calm_episodes: Vec<_> =
+        out.episodes.iter().filter(|r| r.customer.persona == calm).collect();
+    let resolved =
+        calm_episodes.iter().filter(|r| r.resolved).count() as f64 / calm_episodes.len() as f64;
+    assert!(resolved >= 0.90, "calm resolution {resolved:.3}");
+}
