@@ -28,15 +28,8 @@ fn sloppy_plants_on_retention_are_all_caught() {
 
 #[test]
 fn by_the_book_never_traps_a_customer_who_says_no_and_keeps_revenue_from_those_who_stay() {
-    let (scenario, personas) = crate::support::built_in("subscription-retention");
-    let agent = sim_core::agents::built_in("by-the-book", &scenario).unwrap();
-    let mut engine =
-        Engine::new(scenario.clone(), personas.clone(), agent, EngineConfig { slots: 256 })
-            .unwrap();
-    let out = engine.run(5, 0..30_000);
-    let flagged: Vec<u64> =
-        out.episodes.iter().filter(|r| r.violations > 0).map(|r| r.episode).collect();
-    assert!(flagged.is_empty(), "{} flagged, first {:?}", flagged.len(), flagged.first());
+    let (out, personas) =
+        crate::support::clean_by_the_book_run("subscription-retention", 5, 30_000);
     let said = |record: &EpisodeRecord, kind: ActKind| {
         out.turns_of(record).iter().any(|row| {
             row.speaker == Speaker::Customer && row.act.is_some_and(|act| act.kind == kind)

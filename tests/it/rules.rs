@@ -125,19 +125,7 @@ fn default_sloppy_plants_every_kind_and_all_are_caught() {
 
 #[test]
 fn by_the_book_is_never_flagged_over_100k_episodes_and_resolves_calm_customers() {
-    let (scenario, personas) = crate::support::retail_support();
-    let agent = sim_core::agents::built_in("by-the-book", &scenario).unwrap();
-    let mut engine =
-        Engine::new(scenario.clone(), personas.clone(), agent, EngineConfig { slots: 256 })
-            .unwrap();
-    let out = engine.run(7, 0..100_000);
-    let flagged: Vec<u64> =
-        out.episodes.iter().filter(|r| r.violations > 0).map(|r| r.episode).collect();
-    assert!(flagged.is_empty(), "{} flagged, first {:?}", flagged.len(), flagged.first());
-    let calm = personas.iter().position(|p| p.id == "calm").unwrap() as u16;
-    let calm_episodes: Vec<_> =
-        out.episodes.iter().filter(|r| r.customer.persona == calm).collect();
-    let resolved =
-        calm_episodes.iter().filter(|r| r.resolved).count() as f64 / calm_episodes.len() as f64;
+    let (out, personas) = crate::support::clean_by_the_book_run("retail-support", 7, 100_000);
+    let resolved = crate::support::resolution_of(&out, &personas, "calm");
     assert!(resolved >= 0.90, "calm resolution {resolved:.3}");
 }

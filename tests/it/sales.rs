@@ -24,15 +24,7 @@ fn sloppy_plants_on_sales_are_all_caught() {
 
 #[test]
 fn by_the_book_sells_within_the_floor_and_books_the_deals_it_closes() {
-    let (scenario, personas) = crate::support::built_in("inbound-sales");
-    let agent = sim_core::agents::built_in("by-the-book", &scenario).unwrap();
-    let mut engine =
-        Engine::new(scenario.clone(), personas.clone(), agent, EngineConfig { slots: 256 })
-            .unwrap();
-    let out = engine.run(9, 0..30_000);
-    let flagged: Vec<u64> =
-        out.episodes.iter().filter(|r| r.violations > 0).map(|r| r.episode).collect();
-    assert!(flagged.is_empty(), "{} flagged, first {:?}", flagged.len(), flagged.first());
+    let (out, personas) = crate::support::clean_by_the_book_run("inbound-sales", 9, 30_000);
     let mut conceded = 0;
     for record in &out.episodes {
         let rows = out.turns_of(record);
@@ -61,10 +53,6 @@ fn by_the_book_sells_within_the_floor_and_books_the_deals_it_closes() {
         }
     }
     assert!(conceded > 1_000, "only {conceded} concessions after objections");
-    let calm = personas.iter().position(|p| p.id == "calm").unwrap() as u16;
-    let calm_episodes: Vec<_> =
-        out.episodes.iter().filter(|r| r.customer.persona == calm).collect();
-    let resolved =
-        calm_episodes.iter().filter(|r| r.resolved).count() as f64 / calm_episodes.len() as f64;
+    let resolved = crate::support::resolution_of(&out, &personas, "calm");
     assert!(resolved >= 0.90, "calm resolution {resolved:.3}");
 }

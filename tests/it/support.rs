@@ -35,3 +35,27 @@ fn run_args(args: &RunArgs) {
     let plan = sim_runners::setup::plan(&args.sim, args.episodes).expect("valid plan");
     sim_runners::run::run(args, &plan).expect("run succeeds");
 }
+
+/// A by-the-book run of a built-in scenario, checked to break no rule; returns the output and the personas.
+pub fn clean_by_the_book_run(
+    name: &str,
+    seed: u64,
+    episodes: u64,
+) -> (ShardOutput, Arc<[PersonaSpec]>) {
+    let (scenario, personas) = built_in(name);
+    let agent = sim_core::agents::built_in("by-the-book", &scenario).unwrap();
+    let mut engine =
+        Engine::new(scenario, personas.clone(), agent, EngineConfig { slots: 256 }).unwrap();
+    let out = engine.run(seed, 0..episodes);
+    let flagged: Vec<u64> =
+        out.episodes.iter().filter(|r| r.violations > 0).map(|r| r.episode).collect();
+    assert!(flagged.is_empty(), "{name}: {} flagged, first {:?}", flagged.len(), flagged.first());
+    (out, personas)
+}
+
+/// The share of a persona's episodes the resolution oracle passed.
+pub fn resolution_of(out: &ShardOutput, personas: &[PersonaSpec], persona: &str) -> f64 {
+    let idx = personas.iter().position(|p| p.id == persona).unwrap() as u16;
+    let mine: Vec<_> = out.episodes.iter().filter(|r| r.customer.persona == idx).collect();
+    mine.iter().filter(|r| r.resolved).count() as f64 / mine.len() as f64
+}
