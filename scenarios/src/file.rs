@@ -175,6 +175,9 @@ pub struct ToolFile {
     /// How many of `args` a call must give; defaults to all of them.
     #[serde(default)]
     pub min_args: Option<u8>,
+    /// For an action the customer performs on their own device: what the agent asks ("restart your router").
+    #[serde(default)]
+    pub instruction: Option<String>,
 }
 
 /// A customer intent (an ABCD subflow) with the guideline's ordered steps.

@@ -211,7 +211,27 @@ fn tools(files: &[ToolFile], names: &Names, at: &FieldPath, issues: &mut Issues)
             }
             native => native.native().expect("every other effect is native"),
         };
-        tools.push(ToolSpec { id: file.id.clone(), args, min_args, effect });
+        if file.instruction.is_some() && !matches!(effect, Effect::Data(_)) {
+            issues.push(
+                path.field("instruction"),
+                format!(
+                    "{what} is done by the customer, so its effect must be written as Data(...)"
+                ),
+            );
+        }
+        if file.instruction.is_some() && !args.is_empty() {
+            issues.push(
+                path.field("args"),
+                format!("{what} is done by the customer and takes no arguments"),
+            );
+        }
+        tools.push(ToolSpec {
+            id: file.id.clone(),
+            args,
+            min_args,
+            effect,
+            instruction: file.instruction.clone(),
+        });
     }
     tools
 }

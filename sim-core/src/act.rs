@@ -332,6 +332,10 @@ pub enum ActKind {
     Reject,
     /// The customer objects to the offer (too expensive, too little) without saying no.
     Object,
+    /// The customer did what the agent asked on their own device.
+    Performed,
+    /// The customer could not do what the agent asked.
+    Unable,
 }
 
 impl ActKind {
@@ -353,6 +357,8 @@ impl ActKind {
                 | ActKind::Accept
                 | ActKind::Reject
                 | ActKind::Object
+                | ActKind::Performed
+                | ActKind::Unable
         )
     }
 
@@ -385,6 +391,8 @@ impl ActKind {
             ActKind::Accept => "accept",
             ActKind::Reject => "reject",
             ActKind::Object => "object",
+            ActKind::Performed => "performed",
+            ActKind::Unable => "unable",
         }
     }
 }

@@ -468,6 +468,29 @@ impl Customer {
         (act, why)
     }
 
+    /// P(managing an action on their own device when asked): cooperative and not muddled.
+    pub fn compliance(&self) -> f64 {
+        (self.traits.cooperativeness * (1.0 - self.traits.recall_error)).clamp(0.0, 1.0)
+    }
+
+    /// Says whether they managed what the agent asked them to do on their device; may run out of patience.
+    pub fn report(
+        &mut self,
+        managed: bool,
+        persona: &PersonaSpec,
+        turn: u16,
+    ) -> (Act, &'static str) {
+        if let Some(left) = self.wait(persona, turn) {
+            return left;
+        }
+        if managed {
+            (Act::bare(ActKind::Performed), "did what the agent asked")
+        } else {
+            self.bump(persona.mood.irrelevant);
+            (Act::bare(ActKind::Unable), "could not do what the agent asked")
+        }
+    }
+
     /// Time passes while the agent works a tool; the customer may run out of patience.
     pub fn wait(&mut self, persona: &PersonaSpec, turn: u16) -> Option<(Act, &'static str)> {
         self.bump(persona.mood.waiting);

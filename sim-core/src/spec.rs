@@ -76,6 +76,9 @@ pub struct ToolSpec {
     pub min_args: u8,
     /// What the tool does to the world.
     pub effect: Effect,
+    /// For an action the customer performs on their own device ("restart your router"): what the agent asks them
+    /// to do. The effect applies only if the customer manages it; `None` for the agent's own tools.
+    pub instruction: Option<String>,
 }
 
 /// The effect of a tool on the world: one of the native retail effects, or one written as data.

@@ -14,6 +14,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
         args: slots(args),
         min_args,
         effect,
+        instruction: None,
     };
     let tools = vec![
         tool("pull-up-account", &[Slot::FULL_NAME, Slot::ACCOUNT_ID], 1, Effect::PullUpAccount),

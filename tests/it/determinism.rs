@@ -30,3 +30,17 @@ fn a_different_seed_gives_different_episodes() {
     let b = outputs(&["--episodes", "500", "--seed", "2"]);
     assert_ne!(a[2].1, b[2].1);
 }
+
+#[test]
+fn every_built_in_scenario_is_thread_and_slot_independent() {
+    for (scenario, _) in sim_scenarios::BUILT_IN {
+        let base =
+            ["--episodes", "1500", "--seed", "4", "--agent", "sloppy", "--scenario", scenario];
+        let one = outputs(&[&base[..], &["--threads", "1", "--slots", "64"]].concat());
+        let two = outputs(&[&base[..], &["--threads", "2", "--slots", "5"]].concat());
+        for ((name, a), (_, b)) in one.iter().zip(&two) {
+            assert!(!a.is_empty(), "{scenario}: {name} is empty");
+            assert!(a == b, "{scenario}: {name} differs between 1 thread × 64 slots and 2 × 5");
+        }
+    }
+}

@@ -1,10 +1,27 @@
-//! Golden transcripts: fixed seeds, every built-in agent, rendered as `rehearse replay` prints them.
+//! Golden transcripts: fixed seeds, every built-in agent on retail-support and by-the-book and sloppy on every other
+//! built-in scenario, rendered as `rehearse replay` prints them.
 
 use crate::support::run_into;
 
 fn replay(agent: &str, seed: &str, episodes: &[u64]) -> String {
+    replay_in("retail-support", agent, seed, episodes)
+}
+
+fn replay_in(scenario: &str, agent: &str, seed: &str, episodes: &[u64]) -> String {
     let dir = tempfile::tempdir().unwrap();
-    run_into(dir.path(), &["--episodes", "64", "--seed", seed, "--agent", agent, "--threads", "1"]);
+    let args = [
+        "--episodes",
+        "64",
+        "--seed",
+        seed,
+        "--agent",
+        agent,
+        "--threads",
+        "1",
+        "--scenario",
+        scenario,
+    ];
+    run_into(dir.path(), &args);
     episodes
         .iter()
         .map(|episode| {
@@ -27,4 +44,18 @@ fn sloppy_seed_3() {
 #[test]
 fn random_seed_5() {
     insta::assert_snapshot!(replay("random", "5", &[0]));
+}
+
+#[test]
+fn scenario_library_seed_1() {
+    for scenario in
+        ["bank-card-services", "inbound-sales", "subscription-retention", "telecom-troubleshooting"]
+    {
+        let text = format!(
+            "{}\n========================================\n\n{}",
+            replay_in(scenario, "by-the-book", "1", &[0, 1]),
+            replay_in(scenario, "sloppy", "1", &[2]),
+        );
+        insta::assert_snapshot!(scenario, text);
+    }
 }

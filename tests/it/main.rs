@@ -11,3 +11,4 @@ mod retention;
 mod rules;
 mod sales;
 mod support;
+mod telecom;

@@ -3,7 +3,7 @@
 use sim_core::act::{Act, ActKind};
 use sim_core::spec::{AccountField, Outcome};
 
-use super::sink::{put_capitalised, put_template};
+use super::sink::{put_capitalised, put_template, put_word_swapped};
 use super::{Pick, RenderContext, act_intent_phrase, decapitalise, put_slot, put_slot_list};
 
 /// Appends an agent act.
@@ -81,7 +81,8 @@ pub(crate) fn render_into(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: 
                 "Sorry, I can't help you {} in this case.",
                 "unfortunately I'm unable to help you {}, it doesn't meet our policy.",
             ]);
-            return put_template(out, template, |out| out.push_str(phrase));
+            // Customers phrase their need in their own words ("replace my card"); the agent says "your".
+            return put_template(out, template, |out| put_word_swapped(out, phrase, "my", "your"));
         }
         ActKind::Apologize => pick.one(&[
             "I'm so sorry about the trouble.",

@@ -109,6 +109,18 @@ pub(crate) fn render_into(
             "is that the best you can do?",
             "I was hoping for a better deal than that.",
         ]),
+        ActKind::Performed => Options::Lines(phrasings![
+            "ok, done",
+            "Done. What next?",
+            "alright, I did that",
+            "ok, I've done it now.",
+        ]),
+        ActKind::Unable => Options::Lines(phrasings![
+            "sorry, I can't figure out how to do that",
+            "I tried but it didn't work.",
+            "hmm, I can't find it",
+            "I'm not sure how to do that, sorry.",
+        ]),
         ActKind::Nudge => Options::Lines(phrasings![
             "hello? are you still there?",
             "anyone there?",

@@ -153,25 +153,31 @@ pub(crate) fn put_capitalised(sink: &mut impl Sink, text: &str) {
 /// Writes `noun` with every whole word "your" replaced by `owner` (a customer says "my card" where the agent
 /// says "your card"); with `owner` "your" it is written unchanged.
 pub(crate) fn put_owned(sink: &mut impl Sink, noun: &str, owner: &str) {
-    if owner == "your" {
-        return sink.put(noun);
+    put_word_swapped(sink, noun, "your", owner);
+}
+
+/// Writes `text` with every whole word `from` replaced by `to` ("replace my card" as the agent says it: "replace
+/// your card").
+pub(crate) fn put_word_swapped(sink: &mut impl Sink, text: &str, from_word: &str, to: &str) {
+    if from_word == to {
+        return sink.put(text);
     }
     let is_word_byte = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'\'' || byte == b'_';
-    let bytes = noun.as_bytes();
+    let bytes = text.as_bytes();
     let mut written = 0;
     let mut from = 0;
-    while let Some(pos) = noun[from..].find("your").map(|pos| from + pos) {
-        let end = pos + "your".len();
+    while let Some(pos) = text[from..].find(from_word).map(|pos| from + pos) {
+        let end = pos + from_word.len();
         let starts_word = pos == 0 || !is_word_byte(bytes[pos - 1]);
         let ends_word = end == bytes.len() || !is_word_byte(bytes[end]);
         if starts_word && ends_word {
-            sink.put(&noun[written..pos]);
-            sink.put(owner);
+            sink.put(&text[written..pos]);
+            sink.put(to);
             written = end;
         }
         from = end;
     }
-    sink.put(&noun[written..]);
+    sink.put(&text[written..]);
 }
 
 /// Writes `text` lower-cased, char by char (the realiser's pools are ASCII, where this equals

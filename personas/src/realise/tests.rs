@@ -170,6 +170,7 @@ fn every_effect_renders() {
         args: SlotSet::EMPTY,
         min_args: 0,
         effect,
+        instruction: None,
     });
     let scenario = ScenarioSpec { tools: tools.to_vec(), ..scenario() };
     for (idx, passed) in (0..effects.len() as u8).flat_map(|idx| [(idx, true), (idx, false)]) {
@@ -386,7 +387,13 @@ fn corpus_scenario() -> ScenarioSpec {
         Effect::NotifyTeam,
         Effect::MakePurchase,
     ];
-    let tool = |id: String, effect| ToolSpec { id, args: SlotSet::EMPTY, min_args: 0, effect };
+    let tool = |id: String, effect| ToolSpec {
+        id,
+        args: SlotSet::EMPTY,
+        min_args: 0,
+        effect,
+        instruction: None,
+    };
     let tools = effects
         .iter()
         .map(|effect| tool(format!("{effect:?}"), effect.clone()))
@@ -833,6 +840,7 @@ fn declared_scenario() -> ScenarioSpec {
         args: args.iter().fold(SlotSet::EMPTY, |set, slot| set.with(*slot)),
         min_args: args.len() as u8,
         effect: Effect::Data(DataEffect { value, ..DataEffect::default() }),
+        instruction: None,
     };
     let mut tools = base.tools.clone();
     tools.extend([
@@ -938,7 +946,7 @@ fn agent_discloses_declared_slots_by_their_noun() {
     );
 }
 #[test]
-fn data_tools_read_as_done_or_refused_with_typed_arguments() {
+fn data_tools_read_as_done_or_failed_with_typed_arguments() {
     let cases = [
         (
             declared_tool_row(5, &[(CARD_LAST4, 42)], true, 0),
@@ -946,7 +954,7 @@ fn data_tools_read_as_done_or_refused_with_typed_arguments() {
         ),
         (
             declared_tool_row(5, &[(CARD_LAST4, 41)], false, 0),
-            "block-card: refused for card_last4 0041.",
+            "block-card: failed for card_last4 0041.",
         ),
         (
             declared_tool_row(6, &[(DISPUTE_AMOUNT, 8400)], true, 8400),
@@ -956,7 +964,7 @@ fn data_tools_read_as_done_or_refused_with_typed_arguments() {
             declared_tool_row(6, &[(DISPUTE_AMOUNT, 8400)], true, 500),
             "file-dispute: done for dispute_amount $84.00, value 500.",
         ),
-        (declared_tool_row(7, &[], false, 0), "check-dispute-window: refused."),
+        (declared_tool_row(7, &[], false, 0), "check-dispute-window: failed."),
         (declared_tool_row(7, &[], true, 0), "check-dispute-window: done."),
         (
             declared_tool_row(8, &[(CARD_LAST4, 3), (MERCHANT, 1)], true, 3),

@@ -1,5 +1,5 @@
 //! Tool rows, rendered like ABCD's system action text ("Account has been pulled up for Crystal Minh."); tools
-//! written as data read "block-card: done for card_last4 0042." or "check-dispute-window: refused.".
+//! written as data read "block-card: done for card_last4 0042." or "check-dispute-window: failed.".
 
 use sim_core::act::Slot;
 use sim_core::record::TurnRecord;
@@ -20,6 +20,11 @@ pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut Strin
     };
     let outcome = row.outcome.unwrap_or(ToolOutcome { passed: false, value: 0 });
     let passed = outcome.passed;
+    if let Some(instruction) = &spec.instruction {
+        out.push_str("Instructed the customer: \"");
+        out.push_str(instruction);
+        return out.push_str(if passed { "\". Done." } else { "\". Not done." });
+    }
     let slots = ctx.slots();
     // The given value of `slot`, if any; false when not given.
     let value = |out: &mut String, slot: Slot| match row.args.get(slot) {
@@ -131,7 +136,7 @@ pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut Strin
         }
         Effect::Data(data) => {
             out.push_str(&spec.id);
-            out.push_str(if passed { ": done" } else { ": refused" });
+            out.push_str(if passed { ": done" } else { ": failed" });
             if row.args.iter().count() > 0 {
                 out.push_str(" for ");
                 put_list(out, row.args.iter().count(), row.args.iter(), |out, (slot, value)| {

@@ -18,7 +18,13 @@ fn list_names_every_built_in() {
     let ids: Vec<&str> = list.iter().map(|(id, _)| id.as_str()).collect();
     assert_eq!(
         ids,
-        ["bank-card-services", "inbound-sales", "retail-support", "subscription-retention"]
+        [
+            "bank-card-services",
+            "inbound-sales",
+            "retail-support",
+            "subscription-retention",
+            "telecom-troubleshooting",
+        ]
     );
     assert!(list[2].1.starts_with("ABCD retail support"), "{}", list[2].1);
 }
@@ -29,7 +35,7 @@ fn unknown_built_in_names_the_known_ones() {
     assert_eq!(
         err.as_deref(),
         Some(
-            "no built-in scenario `retail`; built-in: bank-card-services, inbound-sales, retail-support, subscription-retention"
+            "no built-in scenario `retail`; built-in: bank-card-services, inbound-sales, retail-support, subscription-retention, telecom-troubleshooting"
         )
     );
 }

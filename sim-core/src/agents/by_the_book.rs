@@ -267,8 +267,11 @@ impl Case {
         let Some(intent_id) = self.intent else { return Plan::Say(Act::bare(ActKind::AskNeed)) };
         let intent = &scenario.intents[intent_id as usize];
         if let CallFeedback::Failed { step } = feedback {
-            let effect = &scenario.tools[intent.steps[step].tool as usize].effect;
-            if is_refusal(effect) || !self.can_gather(&intent.steps[step]) {
+            let tool = &scenario.tools[intent.steps[step].tool as usize];
+            // A customer who could not do something on their device is asked again.
+            if tool.instruction.is_none()
+                && (is_refusal(&tool.effect) || !self.can_gather(&intent.steps[step]))
+            {
                 return self.deny();
             }
         }

@@ -148,8 +148,15 @@ pub(super) fn apply_agent_turns(
         let row = match pending.as_ref() {
             Some(Action::Call { tool, args }) => {
                 let intent = &scenario.intents[customer.now.intent as usize];
-                let outcome = if (*tool as usize) < scenario.tools.len() {
-                    world.0.apply(scenario, intent, *tool, args)
+                let outcome = if let Some(spec) = scenario.tools.get(*tool as usize) {
+                    // An action on the customer's own device happens only if they manage it.
+                    let managed =
+                        spec.instruction.is_none() || rng.0.random_bool(customer.now.compliance());
+                    if managed {
+                        world.0.apply(scenario, intent, *tool, args)
+                    } else {
+                        crate::world::ToolOutcome { passed: false, value: 0 }
+                    }
                 } else {
                     crate::world::ToolOutcome { passed: false, value: 0 }
                 };
@@ -288,7 +295,16 @@ pub(super) fn customer_reacts(
                     Some(customer.now.react(&act, persona, turn, &mut rng.0))
                 }
             }
-            Some(Action::Call { .. }) => customer.now.wait(persona, turn),
+            Some(Action::Call { tool, .. }) => {
+                let instruction =
+                    spec.scenario.tools.get(tool as usize).is_some_and(|t| t.instruction.is_some());
+                match exchange.tool_result {
+                    Some((_, outcome)) if instruction => {
+                        Some(customer.now.report(outcome.passed, persona, turn))
+                    }
+                    _ => customer.now.wait(persona, turn),
+                }
+            }
             Some(Action::Fail { .. }) | None => None,
         };
         if let Some((act, why)) = reaction {

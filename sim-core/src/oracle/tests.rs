@@ -370,6 +370,7 @@ fn declared_scenario() -> ScenarioSpec {
             set: vec![(1, Expr::Add(Box::new(Expr::Field(1)), Box::new(Expr::Arg(dispute.0))))],
             value: Some(Expr::Arg(dispute.0)),
         }),
+        instruction: None,
     });
     scenario
 }
