@@ -45,8 +45,6 @@ pub struct Knowledge {
     pub known: SlotSet,
     /// The believed value per slot, indexed by slot.
     pub values: SlotValues,
-    /// For the scenario's declared identity slots: the wrong value the customer would give if they made one up.
-    pub guesses: SlotValues,
 }
 
 /// The customer's full hidden and dynamic state.
@@ -236,7 +234,6 @@ impl Customer {
                 }
                 continue;
             }
-            knowledge.guesses[slot] = ty.wrong_value(truth, rng);
             if persona.impostor {
                 continue;
             }
@@ -246,7 +243,7 @@ impl Customer {
             }
             knowledge.known = knowledge.known.with(slot);
             knowledge.values[slot] =
-                if draw < traits.recall_error { knowledge.guesses[slot] } else { truth };
+                if draw < traits.recall_error { ty.wrong_value(truth, rng) } else { truth };
         }
         let mut traits = traits;
         if intent.offer.is_some() {
@@ -294,6 +291,7 @@ impl Customer {
     pub fn react(
         &mut self,
         agent: &Act,
+        scenario: &ScenarioSpec,
         persona: &PersonaSpec,
         turn: u16,
         rng: &mut ChaCha8Rng,
@@ -302,8 +300,8 @@ impl Customer {
         let table_row =
             persona.reactions.iter().find(|row| row.on == agent.kind && self.in_state(row.when));
         let (act, why) = match table_row {
-            Some(row) => self.react_by_table(row, agent, mood, rng),
-            None => self.react_by_default(agent, mood, rng),
+            Some(row) => self.react_by_table(row, agent, scenario, mood, rng),
+            None => self.react_by_default(agent, scenario, mood, rng),
         };
         self.settle(agent, act, why, turn)
     }
@@ -311,6 +309,7 @@ impl Customer {
     fn react_by_default(
         &mut self,
         agent: &Act,
+        scenario: &ScenarioSpec,
         mood: &crate::spec::MoodParams,
         rng: &mut ChaCha8Rng,
     ) -> (Act, &'static str) {
@@ -325,7 +324,7 @@ impl Customer {
             }
             ActKind::Ask => {
                 if rng.random_bool(self.traits.cooperativeness) {
-                    self.answer(agent.slots, rng)
+                    self.answer(agent.slots, scenario, rng)
                 } else {
                     self.bump(mood.waiting);
                     (Act::bare(ActKind::OffTopic), "not cooperating this turn")
@@ -394,6 +393,7 @@ impl Customer {
         &mut self,
         row: &ReactionRule,
         agent: &Act,
+        scenario: &ScenarioSpec,
         mood: &crate::spec::MoodParams,
         rng: &mut ChaCha8Rng,
     ) -> (Act, &'static str) {
@@ -420,7 +420,7 @@ impl Customer {
         let why = "persona reaction table";
         match chosen {
             Response::Answer if agent.kind == ActKind::Ask => {
-                let (act, _) = self.answer(agent.slots, rng);
+                let (act, _) = self.answer(agent.slots, scenario, rng);
                 (act, why)
             }
             Response::Answer | Response::Acknowledge => (Act::bare(ActKind::Acknowledge), why),
@@ -500,7 +500,12 @@ impl Customer {
         None
     }
 
-    fn answer(&mut self, asked: SlotSet, rng: &mut ChaCha8Rng) -> (Act, &'static str) {
+    fn answer(
+        &mut self,
+        asked: SlotSet,
+        scenario: &ScenarioSpec,
+        rng: &mut ChaCha8Rng,
+    ) -> (Act, &'static str) {
         let mut act = Act { slots: SlotSet::EMPTY, ..Act::bare(ActKind::Inform) };
         let mut n = 0;
         let mut unknown = SlotSet::EMPTY;
@@ -513,10 +518,10 @@ impl Customer {
                 self.knowledge.values[slot]
             } else if !rng.random_bool(self.traits.honesty) {
                 invented = true;
-                let value = if slot.is_standard() {
-                    invent_value(slot, rng)
-                } else {
-                    self.knowledge.guesses[slot]
+                let value = match declared_field(scenario, slot) {
+                    // A made-up value of a declared slot: a plausible draw of its field.
+                    Some(field) => field.generator.sample(rng),
+                    None => invent_value(slot, rng),
                 };
                 self.knowledge.known = self.knowledge.known.with(slot);
                 self.knowledge.values[slot] = value;
@@ -585,6 +590,13 @@ impl Customer {
 fn wrong_value(slot: Slot, truth: u64, rng: &mut ChaCha8Rng) -> u64 {
     let value = invent_value(slot, rng);
     if value == truth { value ^ 1 } else { value }
+}
+
+/// The field behind a declared slot.
+fn declared_field(scenario: &ScenarioSpec, slot: Slot) -> Option<&crate::field::FieldSpec> {
+    let declared = slot.index().checked_sub(Slot::FIRST_DECLARED as usize)?;
+    let spec = scenario.slots.get(declared)?;
+    scenario.fields.get(spec.field as usize)
 }
 
 fn invent_value(slot: Slot, rng: &mut ChaCha8Rng) -> u64 {

@@ -280,7 +280,9 @@ impl WorldState {
         args: &ToolArgs,
     ) -> ToolOutcome {
         let spec = &scenario.tools[tool as usize];
-        self.fields_before_call = self.fields;
+        if !scenario.fields.is_empty() {
+            self.fields_before_call = self.fields;
+        }
         if let Effect::Data(effect) = &spec.effect {
             return self.apply_data(scenario, effect, args);
         }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use sim_core::agents::{Sloppy, SloppyConfig};
 use sim_core::prelude::*;
+use sim_core::spec::RuleKind;
 
 const NO_FAULTS: SloppyConfig = SloppyConfig {
     skip_verification: 0.0,
@@ -24,6 +25,11 @@ fn check(config: SloppyConfig, episodes: u64) -> BTreeMap<String, usize> {
 }
 
 /// [`check`] on any built-in scenario.
+///
+/// A limit that depends on the world (dispute no more than is left of the charge) is out of the agent's sight: it
+/// cannot plant a breach of it on purpose, but a breach can follow from another fault (filing an impostor's
+/// made-up amount after ignoring a failed check). Those rules are left out of the exact comparison; every such
+/// verdict must still come at a turn where the agent planted some other violation.
 pub(crate) fn check_scenario(
     name: &str,
     config: SloppyConfig,
@@ -34,6 +40,19 @@ pub(crate) fn check_scenario(
     let mut engine =
         Engine::new(scenario.clone(), personas, agent, EngineConfig { slots: 128 }).unwrap();
     let out = engine.run(21, 0..episodes);
+    let unseen: Vec<&str> = scenario
+        .rules
+        .iter()
+        .filter(|rule| match &rule.kind {
+            RuleKind::ArgLimit { max, .. } => {
+                let mut reads_world = false;
+                max.visit_fields(&mut |_| reads_world = true);
+                reads_world
+            }
+            _ => false,
+        })
+        .map(|rule| rule.id.as_str())
+        .collect();
     let mut planted = BTreeMap::new();
     for record in &out.episodes {
         let mut notes: Vec<(String, u16)> =
@@ -44,6 +63,16 @@ pub(crate) fn check_scenario(
             .filter(|v| !v.passed && matches!(v.rule, RuleRef::Policy(_)))
             .map(|v| (v.rule.id(&scenario).to_owned(), v.turn))
             .collect();
+        let (emergent, seen): (Vec<_>, Vec<_>) =
+            caught.into_iter().partition(|(rule, _)| unseen.contains(&rule.as_str()));
+        caught = seen;
+        for (rule, turn) in emergent {
+            assert!(
+                notes.iter().any(|(_, planted_turn)| *planted_turn == turn),
+                "episode {}: {rule} at turn {turn} follows from no planted fault",
+                record.episode
+            );
+        }
         notes.sort();
         caught.sort();
         assert_eq!(notes, caught, "episode {}: planted vs caught", record.episode);

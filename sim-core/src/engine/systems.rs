@@ -292,7 +292,7 @@ pub(super) fn customer_reacts(
                 if meta.end.is_some() {
                     None
                 } else {
-                    Some(customer.now.react(&act, persona, turn, &mut rng.0))
+                    Some(customer.now.react(&act, &spec.scenario, persona, turn, &mut rng.0))
                 }
             }
             Some(Action::Call { tool, .. }) => {
