@@ -4,17 +4,21 @@ use std::fmt::Write as _;
 
 /// The listing as text.
 pub fn render() -> String {
-    let mut out = String::from("scenarios:\n");
-    for (id, description) in sim_scenarios::list_built_in() {
-        let _ = writeln!(out, "  {id:<18} {description}");
-    }
-    out.push_str("personas:\n");
-    for (id, description) in sim_personas::list_built_in() {
-        let _ = writeln!(out, "  {id:<18} {description}");
-    }
-    out.push_str("agents:\n");
-    for (id, description) in sim_core::agents::BUILT_IN {
-        let _ = writeln!(out, "  {id:<18} {description}");
+    let scenarios = sim_scenarios::list_built_in();
+    let personas = sim_personas::list_built_in();
+    let agents: Vec<(String, String)> = sim_core::agents::BUILT_IN
+        .iter()
+        .map(|(id, description)| ((*id).to_owned(), (*description).to_owned()))
+        .collect();
+    let groups = [("scenarios", scenarios), ("personas", personas), ("agents", agents)];
+    let width = groups.iter().flat_map(|(_, items)| items.iter().map(|(id, _)| id.len())).max();
+    let width = width.unwrap_or(0);
+    let mut out = String::new();
+    for (title, items) in groups {
+        let _ = writeln!(out, "{title}:");
+        for (id, description) in items {
+            let _ = writeln!(out, "  {id:<width$}  {description}");
+        }
     }
     out
 }

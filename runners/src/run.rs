@@ -88,6 +88,12 @@ pub fn run(args: &RunArgs, plan: &SimPlan) -> Result<RunReport> {
             "agent_failures": stats.total.agent_failed,
             "mean_turns": stats.total.mean_turns(),
             "csat": stats.total.mean_csat(),
+            // Scenario metrics: the mean per episode; `by_persona` and `by_intent` hold their sums in this order.
+            "metrics": stats.metrics.iter().enumerate().map(|(idx, metric)| json!({
+                "name": metric.name,
+                "unit": if metric.money { "cents" } else { "number" },
+                "mean": stats.total.mean_metric(idx),
+            })).collect::<Vec<_>>(),
         },
         "by_persona": stats.personas,
         "by_intent": stats.intents,

@@ -21,7 +21,7 @@ pub const BUILT_IN: [(&str, &str); 3] = [
     ),
     (
         "sloppy",
-        "by-the-book with planted faults: skipped verification or steps, over-refunds, early close, ignored failed checks",
+        "by-the-book with planted faults: skipped verification or steps, amounts over limits, early close, ignored failed checks, pressure after a no",
     ),
     ("random", "random acts and tool calls; a floor for any metric"),
 ];
