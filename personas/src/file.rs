@@ -68,6 +68,14 @@ pub struct TraitsFile {
     /// no; defaults to `Fixed(0.0)`.
     #[serde(default = "no_persuasion")]
     pub flexibility: DistFile,
+    /// Sales: scales the customer's threshold from the world (above 1: pays more, needs a smaller discount);
+    /// defaults to `Fixed(1.0)`.
+    #[serde(default = "as_is")]
+    pub willingness_to_pay: DistFile,
+}
+
+fn as_is() -> DistFile {
+    DistFile::Fixed(1.0)
 }
 
 fn no_persuasion() -> DistFile {
@@ -176,6 +184,7 @@ impl TryFrom<PersonaFile> for PersonaSpec {
             recall_error: traits.recall_error.into(),
             persuadability: traits.persuadability.into(),
             flexibility: traits.flexibility.into(),
+            willingness_to_pay: traits.willingness_to_pay.into(),
             style: StyleSpec {
                 formality: file.style.formality.into(),
                 typo_rate: file.style.typo_rate.into(),
@@ -233,6 +242,8 @@ enum Range {
     Patience,
     /// A typo rate: the whole support must lie in [0, 1] and not above [`MAX_TYPO_RATE`].
     TypoRate,
+    /// A scale factor: the whole support must be above 0.
+    Positive,
     /// Anything finite.
     Any,
 }
@@ -256,6 +267,7 @@ impl PersonaFile {
             ("recall_error", traits.recall_error, Range::Probability),
             ("persuadability", traits.persuadability, Range::Probability),
             ("flexibility", traits.flexibility, Range::Probability),
+            ("willingness_to_pay", traits.willingness_to_pay, Range::Positive),
         ] {
             check_dist(&mut out, name, ["traits", name], dist, range);
         }
@@ -398,7 +410,10 @@ fn check_dist(
         Range::Patience if lo < 2.0 => {
             bad(lo_param, format!("patience must be at least 2 turns, but {kind} can give {lo}"));
         }
-        Range::Patience | Range::Any => {}
+        Range::Positive if lo <= 0.0 => {
+            bad(lo_param, format!("{kind} values must be above 0, but can be {lo}"));
+        }
+        Range::Patience | Range::Positive | Range::Any => {}
     }
     if range == Range::TypoRate && (0.0..=1.0).contains(&lo) && hi <= 1.0 && hi > MAX_TYPO_RATE {
         bad(

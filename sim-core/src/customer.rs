@@ -246,9 +246,11 @@ impl Customer {
                 if draw < traits.recall_error { ty.wrong_value(truth, rng) } else { truth };
         }
         let mut traits = traits;
+        let mut willingness = 1.0;
         if intent.offer.is_some() {
             traits.persuadability = sample(persona.persuadability, rng).clamp(0.0, 1.0);
             traits.flexibility = sample(persona.flexibility, rng).clamp(0.0, 1.0);
+            willingness = sample(persona.willingness_to_pay, rng).clamp(0.01, 100.0);
         }
         Customer {
             persona: persona_idx,
@@ -263,10 +265,12 @@ impl Customer {
             human_demands: 0,
             demand_human_at: persona.demand_human_at,
             abandon_at: persona.abandon_at,
-            offer: intent.offer.map(|offer| OfferTerms {
-                slot: offer.slot,
-                threshold: world.fields[offer.threshold as usize],
-                at_least: offer.accept == crate::spec::Accept::AtLeast,
+            offer: intent.offer.map(|offer| {
+                let at_least = offer.accept == crate::spec::Accept::AtLeast;
+                // Paying more means a higher price limit, or a smaller discount needed.
+                let scale = if at_least { 1.0 / willingness } else { willingness };
+                let threshold = world.fields[offer.threshold as usize] as f64 * scale;
+                OfferTerms { slot: offer.slot, threshold: threshold.round() as u64, at_least }
             }),
             rejections: 0,
             objections: 0,
@@ -410,6 +414,7 @@ impl Customer {
                 Chance::Trait(TraitRef::Pushiness) => self.traits.pushiness,
                 Chance::Trait(TraitRef::RecallError) => self.traits.recall_error,
                 Chance::Trait(TraitRef::Frustration) => self.frustration,
+                Chance::Trait(TraitRef::Persuadability) => self.traits.persuadability,
                 Chance::Rest => (1.0 - mass).max(0.0),
             };
             if draw < mass {
@@ -433,6 +438,27 @@ impl Customer {
             Response::Nudge => (Act::bare(ActKind::Nudge), why),
             Response::Leave => (Act::bare(ActKind::Leave), why),
             Response::ThankBye => (Act::bare(ActKind::ThankBye), why),
+            Response::Consider if agent.kind == ActKind::Offer => {
+                let (act, _) = self.consider(agent, rng);
+                (act, why)
+            }
+            Response::Accept if agent.kind == ActKind::Offer => {
+                match self.offer.and_then(|terms| Some((terms.slot, agent.value_of(terms.slot)?))) {
+                    Some((slot, value)) => (self.take(slot, value), why),
+                    None => (Act::bare(ActKind::Reject), why),
+                }
+            }
+            Response::Object if agent.kind == ActKind::Offer => {
+                self.objections = self.objections.saturating_add(1);
+                (Act::bare(ActKind::Object), why)
+            }
+            Response::Reject if agent.kind == ActKind::Offer => {
+                self.rejections = self.rejections.saturating_add(1);
+                (Act::bare(ActKind::Reject), why)
+            }
+            Response::Consider | Response::Accept | Response::Reject | Response::Object => {
+                (Act::bare(ActKind::OffTopic), why)
+            }
         }
     }
 
@@ -577,9 +603,14 @@ impl Customer {
             self.rejections += 1;
             return (Act::bare(ActKind::Reject), why);
         }
-        self.knowledge.known = self.knowledge.known.with(terms.slot);
-        self.knowledge.values[terms.slot] = value;
-        (Act::bare(ActKind::Accept), why)
+        (self.take(terms.slot, value), why)
+    }
+
+    /// Takes an offer: its value becomes the customer's goal for the slot.
+    fn take(&mut self, slot: Slot, value: u64) -> Act {
+        self.knowledge.known = self.knowledge.known.with(slot);
+        self.knowledge.values[slot] = value;
+        Act::bare(ActKind::Accept)
     }
 
     fn bump(&mut self, delta: f64) {

@@ -409,6 +409,9 @@ pub struct PersonaSpec {
     pub recall_error: Dist,
     /// P(taking an offer that falls short of what the customer wanted): how far sales talk moves them.
     pub persuadability: Dist,
+    /// Willingness to pay: scales the customer's threshold from the world (above 1: pays more, needs a smaller
+    /// discount).
+    pub willingness_to_pay: Dist,
     /// Price sensitivity: how far past their threshold (a fraction of it) an offer may be and still draw an objection
     /// ("that's more than I wanted to pay") rather than a clear no.
     pub flexibility: Dist,
@@ -473,6 +476,14 @@ pub enum Response {
     Leave,
     /// Thank and say they need nothing more.
     ThankBye,
+    /// Weigh an offer by the built-in model (threshold, flexibility, persuadability; only meaningful after `Offer`).
+    Consider,
+    /// Take the offer.
+    Accept,
+    /// Turn the offer down.
+    Reject,
+    /// Object to the offer without saying no.
+    Object,
 }
 
 /// The chance of a response.
@@ -499,6 +510,8 @@ pub enum TraitRef {
     RecallError,
     /// Current frustration.
     Frustration,
+    /// P(taking an offer that falls short).
+    Persuadability,
 }
 
 /// Writing style: drawn per customer, used by the surface realiser only (never by the engine's decisions).

@@ -115,6 +115,7 @@ pub fn calm_persona() -> PersonaSpec {
         recall_error: Dist::Uniform(0.0, 0.04),
         persuadability: Dist::Uniform(0.1, 0.35),
         flexibility: Dist::Uniform(0.05, 0.25),
+        willingness_to_pay: Dist::Normal { mean: 1.0, sd: 0.15, min: 0.6, max: 1.6 },
         style: StyleSpec::default(),
         reactions: Vec::new(),
         vague_opening: 0.1,

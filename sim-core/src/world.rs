@@ -225,6 +225,14 @@ impl WorldState {
         }
     }
 
+    /// Sets a field as if it had been generated with `value` (current, original and before-call values alike).
+    pub fn settle_field(&mut self, field: FieldId, value: u64) {
+        let idx = field as usize;
+        self.fields[idx] = value;
+        self.original_fields[idx] = value;
+        self.fields_before_call[idx] = value;
+    }
+
     /// The true value of a declared slot: its field's current value.
     pub fn declared_value(&self, scenario: &ScenarioSpec, slot: Slot) -> Option<u64> {
         let declared = slot.index().checked_sub(Slot::FIRST_DECLARED as usize)?;

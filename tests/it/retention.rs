@@ -57,3 +57,31 @@ fn by_the_book_never_traps_a_customer_who_says_no_and_keeps_revenue_from_those_w
     }
     assert!(stayed > 3_000 && left > 3_000, "stayed {stayed}, left {left}");
 }
+
+#[test]
+fn a_reaction_table_row_decides_offers_for_its_persona() {
+    use sim_core::spec::{Chance, ReactionRule, ReactionWhen, Response};
+    let (scenario, personas) = crate::support::built_in("subscription-retention");
+    let calm = personas.iter().find(|p| p.id == "calm").unwrap().clone();
+    let always_stays = ReactionRule {
+        on: ActKind::Offer,
+        when: ReactionWhen::Always,
+        responses: vec![(Response::Accept, Chance::Fixed(1.0))],
+    };
+    let persona = PersonaSpec { reactions: vec![always_stays], ..calm };
+    let agent = sim_core::agents::built_in("by-the-book", &scenario).unwrap();
+    let mut engine =
+        Engine::new(scenario, vec![persona].into(), agent, EngineConfig { slots: 64 }).unwrap();
+    let out = engine.run(2, 0..2_000);
+    let answers: Vec<ActKind> = out
+        .turns
+        .iter()
+        .filter(|row| row.speaker == Speaker::Customer)
+        .filter_map(|row| row.act.map(|act| act.kind))
+        .filter(|kind| matches!(kind, ActKind::Accept | ActKind::Reject | ActKind::Object))
+        .collect();
+    assert!(answers.len() > 1_000, "only {} answers to offers", answers.len());
+    assert!(answers.iter().all(|kind| *kind == ActKind::Accept), "{answers:?}");
+    let kept = out.episodes.iter().filter(|r| r.metrics[0] > 0).count();
+    assert!(kept > 1_000, "only {kept} subscriptions kept");
+}

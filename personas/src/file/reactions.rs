@@ -33,6 +33,7 @@ pub enum AgentActFile {
     Apologize,
     AnythingElse,
     Filler,
+    Offer,
 }
 
 /// Mirror of [`sim_core::spec::ReactionWhen`].
@@ -58,6 +59,10 @@ pub enum ResponseFile {
     Nudge,
     Leave,
     ThankBye,
+    Consider,
+    Accept,
+    Reject,
+    Object,
 }
 
 /// Mirror of [`sim_core::spec::Chance`].
@@ -78,6 +83,7 @@ pub enum TraitFile {
     Pushiness,
     RecallError,
     Frustration,
+    Persuadability,
 }
 
 /// Problems in one row, as messages (the caller places them at the `reactions` field).
@@ -123,6 +129,7 @@ impl From<&ReactionFile> for ReactionRule {
             AgentActFile::Apologize => ActKind::Apologize,
             AgentActFile::AnythingElse => ActKind::AnythingElse,
             AgentActFile::Filler => ActKind::Filler,
+            AgentActFile::Offer => ActKind::Offer,
         };
         let when = match row.when {
             WhenFile::Always => ReactionWhen::Always,
@@ -143,6 +150,10 @@ impl From<&ReactionFile> for ReactionRule {
                     ResponseFile::Nudge => Response::Nudge,
                     ResponseFile::Leave => Response::Leave,
                     ResponseFile::ThankBye => Response::ThankBye,
+                    ResponseFile::Consider => Response::Consider,
+                    ResponseFile::Accept => Response::Accept,
+                    ResponseFile::Reject => Response::Reject,
+                    ResponseFile::Object => Response::Object,
                 };
                 let chance = match chance {
                     ChanceFile::Fixed(p) => Chance::Fixed(*p),
@@ -157,6 +168,9 @@ impl From<&ReactionFile> for ReactionRule {
                     }
                     ChanceFile::Trait(TraitFile::Frustration) => {
                         Chance::Trait(TraitRef::Frustration)
+                    }
+                    ChanceFile::Trait(TraitFile::Persuadability) => {
+                        Chance::Trait(TraitRef::Persuadability)
                     }
                 };
                 (response, chance)

@@ -36,6 +36,10 @@ pub(super) fn start_episode(
         &world.0,
         rng,
     );
+    if let (Some(offer), Some(terms)) = (intent.offer, customer.offer) {
+        // The persona's willingness to pay moved the threshold: the world holds the customer's true one.
+        world.0.settle_field(offer.threshold, terms.threshold);
+    }
     let at_start = customer.clone();
     let agent_seed = rng.random::<u64>();
     let opening = customer.open(persona, rng);
