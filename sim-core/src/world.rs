@@ -148,11 +148,14 @@ impl crate::expr::Env for WorldEnv<'_> {
     }
 
     fn arg(&self, slot: u8) -> Option<u64> {
+        if usize::from(slot) >= crate::act::MAX_SLOTS {
+            return None;
+        }
         self.args?.get(Slot(slot))
     }
 
     fn goal(&self, slot: u8) -> Option<u64> {
-        self.goals.map(|goals| goals[Slot(slot)])
+        self.goals?.0.get(usize::from(slot)).copied()
     }
 }
 

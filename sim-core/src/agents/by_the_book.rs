@@ -100,6 +100,9 @@ impl crate::expr::Env for ArgsOnly<'_> {
     }
 
     fn arg(&self, slot: u8) -> Option<u64> {
+        if usize::from(slot) >= crate::act::MAX_SLOTS {
+            return None;
+        }
         self.0.get(Slot(slot))
     }
 
