@@ -496,3 +496,68 @@ fn holds_outcome_reads_the_world_and_the_customers_goal() {
         Reason::GrantedWrongly
     );
 }
+
+/// Plays agent offers of `values` and customer answers through the policy oracle with a no-pressure rule (7) and a
+/// floor of 2400 (8); returns the failed verdicts of those two rules.
+fn check_offers(rows: &[(Speaker, ActKind, u64)]) -> Vec<(u16, u16, Reason)> {
+    let mut scenario = tiny_scenario();
+    let rule = |id: &str, kind| crate::spec::RuleSpec { id: id.into(), text: id.into(), kind };
+    scenario.rules.push(rule("no-pressure", RuleKind::NoPressureAfterNo));
+    let floor = crate::expr::Expr::Const(2400);
+    scenario.rules.push(rule("floor", RuleKind::OfferFloor { min: floor }));
+    let world = world(&scenario);
+    let mut state = PolicyState::default();
+    let mut out = Vec::new();
+    let mut log = Vec::new();
+    for (turn, (speaker, kind, value)) in rows.iter().enumerate() {
+        let turn = turn as u16;
+        let mut act = crate::act::Act::bare(*kind);
+        act.slots = crate::act::SlotSet::one(crate::act::Slot::AMOUNT);
+        act.values[0] = *value;
+        log.push(TurnRecord { act: Some(act), ..row(turn, *speaker, Some(*kind)) });
+        if *speaker == Agent {
+            observe_customer(&mut state, &log);
+            judge_say(
+                &scenario,
+                &scenario.intents[1],
+                &world,
+                &mut state,
+                &log,
+                turn,
+                &act,
+                &mut out,
+            );
+        }
+    }
+    out.iter()
+        .filter_map(|verdict| match verdict.rule {
+            RuleRef::Policy(rule @ (7 | 8)) => Some((rule, verdict.turn, verdict.reason)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn no_pressure_after_no_flags_an_offer_after_a_rejection_and_not_after_an_objection() {
+    let haggled = [
+        (Agent, ActKind::Offer, 3000),
+        (CUSTOMER, ActKind::Object, 0),
+        (Agent, ActKind::Offer, 2550),
+        (CUSTOMER, ActKind::Accept, 0),
+    ];
+    assert_eq!(check_offers(&haggled), vec![]);
+    let pressed = [
+        (Agent, ActKind::Offer, 3000),
+        (CUSTOMER, ActKind::Reject, 0),
+        (Agent, ActKind::Offer, 2500),
+    ];
+    assert_eq!(check_offers(&pressed), vec![(7, 2, Reason::PressureAfterNo { rejected_turn: 1 })]);
+}
+
+#[test]
+fn offer_floor_flags_an_offer_below_it() {
+    let fine = [(Agent, ActKind::Offer, 2400), (CUSTOMER, ActKind::Accept, 0)];
+    assert_eq!(check_offers(&fine), vec![]);
+    let under = [(Agent, ActKind::Offer, 2399)];
+    assert_eq!(check_offers(&under), vec![(8, 0, Reason::BelowFloor { value: 2399, floor: 2400 })]);
+}
