@@ -48,6 +48,7 @@ pub mod oracle;
 pub mod record;
 pub mod rng;
 pub mod spec;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod world;
 
