@@ -98,6 +98,9 @@ pub struct SimArgs {
     /// Sloppy agent: P(make another offer after the customer said no).
     #[arg(long, value_name = "P", help_heading = "Sloppy agent")]
     pub pressure_after_no: Option<f64>,
+    /// Sloppy agent: P(claim a "yes" the tools reported as "no" when making an offer).
+    #[arg(long, value_name = "P", help_heading = "Sloppy agent")]
+    pub false_claim: Option<f64>,
 }
 
 /// `rehearse run`.

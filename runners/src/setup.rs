@@ -105,6 +105,7 @@ fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
         sim.ignore_human_request,
         sim.disclose_early,
         sim.pressure_after_no,
+        sim.false_claim,
     ];
     if sim.agent != "sloppy" {
         if rates.iter().any(Option::is_some) {
@@ -136,5 +137,6 @@ fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
         ignore_human_request: sim.ignore_human_request.unwrap_or(default.ignore_human_request),
         disclose_early: sim.disclose_early.unwrap_or(default.disclose_early),
         pressure_after_no: sim.pressure_after_no.unwrap_or(default.pressure_after_no),
+        false_claim: sim.false_claim.unwrap_or(default.false_claim),
     }))
 }

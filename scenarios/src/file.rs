@@ -206,6 +206,9 @@ pub struct IntentFile {
     /// How a customer says the need, completing "I'd like to …": `"cancel my subscription"`.
     #[serde(default)]
     pub phrase: Option<String>,
+    /// Facts the agent states with its offer, each as a tool reported it: `[(fits_need, "check-fit")]`.
+    #[serde(default)]
+    pub claims: Vec<(SlotName, String)>,
 }
 
 /// An offer: the slot it is made in, the value the by-the-book agent offers, and the customer's hidden threshold.
@@ -318,6 +321,8 @@ pub enum RuleKindFile {
     ConfirmBeforeClose,
     /// No further offer once the customer has turned one down.
     NoPressureAfterNo,
+    /// Every fact the agent states about a slot backed by the world is true.
+    TruthfulClaims,
     /// Every offer is at least `min`: `OfferFloor(min: Dollars(24.0))`.
     OfferFloor {
         /// The lowest value the agent may offer (an expression over the world, stored units).

@@ -283,10 +283,8 @@ fn data_effect(
         };
         set.push((id, names.expr(value, want, reads, Some(id), &path, issues)));
     }
-    let value = file
-        .value
-        .as_ref()
-        .map(|value| names.expr(value, ExprType::Number, reads, None, &at.field("value"), issues));
+    let value =
+        file.value.as_ref().map(|value| names.any_expr(value, reads, &at.field("value"), issues));
     DataEffect { check: check_set.iter().collect(), check_min, pre, set, value }
 }
 
@@ -382,6 +380,7 @@ fn rules(
             }
             RuleKindFile::ConfirmBeforeClose => RuleKind::ConfirmBeforeClose,
             RuleKindFile::NoPressureAfterNo => RuleKind::NoPressureAfterNo,
+            RuleKindFile::TruthfulClaims => RuleKind::TruthfulClaims,
             RuleKindFile::OfferFloor { min } => {
                 let world_only = Reads { args: false, goals: false };
                 let path = kind_path.field("min");

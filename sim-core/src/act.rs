@@ -425,6 +425,22 @@ impl Act {
         Act { kind: ActKind::Ask, slots, values: [0; MAX_VALUES], intent: u16::MAX }
     }
 
+    /// Sets `slot = value`, keeping values in slot order (ignored when four other slots are already carried).
+    pub fn put(&mut self, slot: Slot, value: u64) {
+        let pos = self.slots.rank(slot);
+        if self.slots.contains(slot) {
+            self.values[pos] = value;
+            return;
+        }
+        let n = self.slots.len() as usize;
+        if n >= MAX_VALUES {
+            return;
+        }
+        self.values.copy_within(pos..n, pos + 1);
+        self.values[pos] = value;
+        self.slots = self.slots.with(slot);
+    }
+
     /// The value given for `slot`, if this act carries it.
     pub fn value_of(&self, slot: Slot) -> Option<u64> {
         if !matches!(self.kind, ActKind::Inform | ActKind::Disclose | ActKind::Offer)

@@ -174,6 +174,8 @@ pub struct IntentSpec {
     pub offer: Option<OfferSpec>,
     /// How a customer says the need ("cancel my subscription"), for the realiser; `None` uses built-in phrases.
     pub phrase: Option<String>,
+    /// Facts the agent states with its offer, each as the named tool reported it ("the plan covers single sign-on").
+    pub claims: Vec<(crate::act::Slot, ToolId)>,
 }
 
 /// An offer the agent may make during an intent; steps conditioned on `Accepted`/`Rejected` follow the answer.
@@ -342,6 +344,8 @@ pub enum RuleKind {
     },
     /// After the customer has turned an offer down, the agent makes no further offer (no pressure after a clear no).
     NoPressureAfterNo,
+    /// Every fact the agent states (in an offer or a disclosure) about a slot backed by the world is true.
+    TruthfulClaims,
     /// Every offer's value is at least `min` (a price floor; an expression over the world).
     OfferFloor {
         /// The lowest value the agent may offer.

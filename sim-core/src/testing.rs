@@ -51,6 +51,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
             oracle_no_ends: false,
             offer: None,
             phrase: None,
+            claims: Vec::new(),
         },
         IntentSpec {
             id: "refund_initiate".to_owned(),
@@ -63,6 +64,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
             oracle_no_ends: false,
             offer: None,
             phrase: None,
+            claims: Vec::new(),
         },
     ];
     let rule = |id: &str, kind| RuleSpec { id: id.to_owned(), text: id.to_owned(), kind };

@@ -1,5 +1,6 @@
-//! inbound-sales: quotes from a tool, one objection and one concession, a price floor. The sloppy agent's plants
-//! (an offer under the floor, pressure after a no, skipped steps…) are caught at their turns; by-the-book keeps
+//! inbound-sales: quotes from a tool, one objection and one concession, a price floor, claims about the product.
+//! The sloppy agent's plants (an offer under the floor, a false claim, a sale that does not fit, pressure after a
+//! no, skipped steps…) are caught at their turns; by-the-book keeps
 //! every rule, never sells below the floor, converts the prospects a permitted price wins and books their revenue.
 
 use sim_core::act::ActKind;
@@ -14,6 +15,8 @@ fn sloppy_plants_on_sales_are_all_caught() {
     for rule in [
         "sales-step-order",
         "sales-steps-complete",
+        "no-sale-without-fit",
+        "no-false-claims",
         "price-floor",
         "no-pressure-after-no",
         "confirm-before-close",

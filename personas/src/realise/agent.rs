@@ -108,9 +108,21 @@ pub(crate) fn render_into(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: 
         ]),
         ActKind::Offer => {
             let slots = ctx.slots();
-            let Some((slot, value)) = act.slots.iter().zip(act.values).next() else {
+            let offered =
+                ctx.intent_spec(act.intent).and_then(|intent| intent.offer).map(|o| o.slot);
+            let offer_slot = offered.or_else(|| act.slots.iter().next());
+            let Some((slot, value)) = offer_slot.and_then(|slot| Some((slot, act.value_of(slot)?)))
+            else {
                 return out.push_str("I have an offer for you.");
             };
+            // The facts that go with the offer first: "The plan covers what you need: yes."
+            for (claim, claimed) in act.slots.iter().zip(act.values).filter(|(s, _)| *s != slot) {
+                let (_, noun) = super::slot_noun(claim, slots);
+                put_capitalised(out, noun);
+                out.push_str(": ");
+                put_slot(out, claim, claimed, slots);
+                out.push_str(". ");
+            }
             let template = pick.one(&[
                 "I can offer you {}. Would that work for you?",
                 "What if I gave you {}? Would you like that?",

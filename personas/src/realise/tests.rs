@@ -962,7 +962,7 @@ fn data_tools_read_as_done_or_failed_with_typed_arguments() {
         ),
         (
             declared_tool_row(6, &[(DISPUTE_AMOUNT, 8400)], true, 500),
-            "file-dispute: done for dispute_amount $84.00, value 500.",
+            "file-dispute: done for dispute_amount $84.00, value $5.00.",
         ),
         (declared_tool_row(7, &[], false, 0), "check-dispute-window: failed."),
         (declared_tool_row(7, &[], true, 0), "check-dispute-window: done."),

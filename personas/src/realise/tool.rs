@@ -3,7 +3,7 @@
 
 use sim_core::act::Slot;
 use sim_core::record::TurnRecord;
-use sim_core::spec::{Effect, ToolSpec};
+use sim_core::spec::Effect;
 use sim_core::world::ToolOutcome;
 
 use super::pools::{SHIPPING_STATES, entry};
@@ -147,7 +147,7 @@ pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut Strin
             }
             if passed && (data.value.is_some() || outcome.value != 0) {
                 out.push_str(", value ");
-                put_reported(out, spec, row, outcome.value, slots);
+                put_reported(out, data, outcome.value, ctx.scenario, slots);
             }
             return out.push('.');
         }
@@ -157,14 +157,21 @@ pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut Strin
     out.push_str(after);
 }
 
-/// Writes the value a data tool reports: with its argument's type when the tool takes exactly one argument and
-/// the value is the one given for it (a dispute of $84.00 reports $84.00), else as a plain number.
-fn put_reported(out: &mut String, spec: &ToolSpec, row: &TurnRecord, value: u64, slots: SlotCtx) {
-    let mut args = spec.args.iter();
-    match (args.next(), args.next()) {
-        (Some(slot), None) if row.args.get(slot) == Some(value) => {
-            put_slot(out, slot, value, slots)
-        }
+/// Writes the value a data tool reports, typed by what its `value` reads: an argument (a dispute of $84.00 reports
+/// $84.00) or a field (a quoted list price reports $30.00); anything computed is a plain number.
+fn put_reported(
+    out: &mut String,
+    data: &sim_core::spec::DataEffect,
+    value: u64,
+    scenario: &sim_core::spec::ScenarioSpec,
+    slots: SlotCtx,
+) {
+    match data.value {
+        Some(sim_core::expr::Expr::Arg(slot)) => put_slot(out, Slot(slot), value, slots),
+        Some(sim_core::expr::Expr::Field(field)) => match scenario.fields.get(usize::from(field)) {
+            Some(spec) => spec.ty.render(value, out),
+            None => put_uint(out, value, 0),
+        },
         _ => put_uint(out, value, 0),
     }
 }

@@ -197,7 +197,7 @@ pub struct DataEffectFile {
     /// Fields to set when the call passes: `("card.status", Label("blocked"))`, `("charge.disputed", Add(Field("charge.disputed"), Arg(amount)))`.
     #[serde(default)]
     pub set: Vec<(String, ExprFile)>,
-    /// The value the tool reports (defaults to 0).
+    /// The value the tool reports, a number or a condition (defaults to 0).
     #[serde(default)]
     pub value: Option<ExprFile>,
 }

@@ -145,6 +145,7 @@ fn intent(
         goal_slots,
         oracle_no_ends: file.oracle_no_ends,
         phrase: file.phrase.clone(),
+        claims: super::records::claims(file, tools, tool_ids, names, &at.field("claims"), issues),
         offer: file.offer.as_ref().and_then(|offer| {
             super::records::offer(offer, names, tool_ids, &at.field("offer"), issues)
         }),

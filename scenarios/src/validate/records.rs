@@ -140,13 +140,40 @@ impl Names {
         at: &FieldPath,
         issues: &mut Issues,
     ) -> Expr {
+        self.typed_expr(file, Some(want), reads, target, at, issues)
+    }
+
+    /// As [`Names::expr`], for a value that may be a number or a condition (a tool's reported value).
+    pub(super) fn any_expr(
+        &self,
+        file: &ExprFile,
+        reads: Reads,
+        at: &FieldPath,
+        issues: &mut Issues,
+    ) -> Expr {
+        self.typed_expr(file, None, reads, None, at, issues)
+    }
+
+    fn typed_expr(
+        &self,
+        file: &ExprFile,
+        want: Option<ExprType>,
+        reads: Reads,
+        target: Option<FieldId>,
+        at: &FieldPath,
+        issues: &mut Issues,
+    ) -> Expr {
         let before = issues.0.len();
         let expr = self.convert(file, target, at, issues);
         if issues.0.len() > before {
             return expr;
         }
         let ctx = CheckCtx { fields: &self.fields, args: reads.args, goals: reads.goals };
-        if let Err(errors) = expr.expect(&ctx, want) {
+        let checked = match want {
+            Some(want) => expr.expect(&ctx, want),
+            None => expr.check(&ctx).map(|_| ()),
+        };
+        if let Err(errors) = checked {
             for error in errors {
                 issues.push(at.clone(), self.readable(&error.to_string()));
             }
@@ -346,6 +373,59 @@ pub(super) fn metrics(
             money: file.unit == crate::file::UnitFile::Money,
             value,
         });
+    }
+    out
+}
+
+/// Builds an intent's claims: declared slots, each reported by a data tool whose value reads the slot's field; at
+/// most three, so an offer can carry them.
+pub(super) fn claims(
+    file: &crate::file::IntentFile,
+    tools: &[sim_core::spec::ToolSpec],
+    tool_ids: &super::ToolIds,
+    names: &Names,
+    at: &FieldPath,
+    issues: &mut Issues,
+) -> Vec<(Slot, sim_core::spec::ToolId)> {
+    let max = sim_core::act::MAX_VALUES - 1;
+    if file.claims.len() > max {
+        issues.push(at.clone(), format!("an offer carries at most {max} claims"));
+    }
+    if !file.claims.is_empty() && file.offer.is_none() {
+        issues.push(
+            at.clone(),
+            format!("intent `{}` has claims but no offer to state them with", file.id),
+        );
+    }
+    let mut out = Vec::new();
+    for (idx, (SlotName(slot_name), tool_name)) in file.claims.iter().enumerate() {
+        let path = at.index(idx);
+        let slot = names.slot(slot_name).filter(|slot| !slot.is_standard());
+        let Some(slot) = slot else {
+            issues.push(path, format!("claim names `{slot_name}`, which is not a declared slot"));
+            continue;
+        };
+        let Some(tool) = tool_ids.get(tool_name) else {
+            issues.push(path, format!("claim names unknown tool `{tool_name}`"));
+            continue;
+        };
+        let field = names.slots[slot.index() - usize::from(Slot::FIRST_DECLARED)].field;
+        let reports = match &tools[usize::from(tool)].effect {
+            sim_core::spec::Effect::Data(data) => data.value.as_ref().is_some_and(|value| {
+                let mut reads = false;
+                value.visit_fields(&mut |read| reads |= read == field);
+                reads
+            }),
+            _ => false,
+        };
+        if !reports {
+            issues.push(
+                path,
+                format!("tool `{tool_name}` does not report `{slot_name}` (its value must read its field)"),
+            );
+            continue;
+        }
+        out.push((slot, tool));
     }
     out
 }

@@ -62,8 +62,7 @@ pub(crate) struct Case {
 /// An offer of `value` in `slot`.
 pub(crate) fn offer_act(intent: u16, slot: Slot, value: u64) -> Act {
     let mut act = Act { intent, ..Act::bare(ActKind::Offer) };
-    act.slots = SlotSet::one(slot);
-    act.values[0] = value;
+    act.put(slot, value);
     act
 }
 
@@ -427,7 +426,14 @@ impl Case {
         self.offered = Some(value);
         self.known[offer.slot] = value;
         self.known_set = self.known_set.with(offer.slot);
-        Some(offer_act(self.intent.unwrap_or(u16::MAX), offer.slot, value))
+        let mut act = offer_act(self.intent.unwrap_or(u16::MAX), offer.slot, value);
+        // The facts that go with the offer, as the tools reported them (nothing is said about what was not checked).
+        for &(slot, tool) in &intent.claims {
+            if (self.last_passed | self.last_failed) & (1 << tool) != 0 {
+                act.put(slot, self.tool_values[tool as usize]);
+            }
+        }
+        Some(act)
     }
 
     pub(crate) fn deny(&mut self) -> Plan {

@@ -32,6 +32,8 @@ pub struct SloppyConfig {
     pub disclose_early: f64,
     /// Make another offer after the customer has turned one down.
     pub pressure_after_no: f64,
+    /// Overstate a fact that goes with an offer (claim a "no" as a "yes").
+    pub false_claim: f64,
 }
 
 impl Default for SloppyConfig {
@@ -45,6 +47,7 @@ impl Default for SloppyConfig {
             ignore_human_request: 0.5,
             disclose_early: 0.5,
             pressure_after_no: 0.5,
+            false_claim: 0.5,
         }
     }
 }
@@ -59,6 +62,7 @@ struct Faults {
     ignore_human_request: bool,
     disclose_early: bool,
     pressure_after_no: bool,
+    false_claim: bool,
     /// The step chosen to skip (when `skip_step`), picked once the intent is known.
     skip_target: Option<usize>,
     /// Calls after which to close early.
@@ -98,6 +102,7 @@ pub struct Sloppy {
     amount_limit: Option<String>,
     confirm_close: Option<String>,
     no_pressure: Option<String>,
+    truthful_claims: Option<String>,
     floor_rules: Vec<(String, crate::expr::Expr)>,
     disclosure_rules: Vec<(String, Vec<ToolId>)>,
     gate_rules: Vec<(String, Vec<ToolId>, Vec<ToolId>)>,
@@ -119,6 +124,7 @@ impl Sloppy {
         let amount_limit = rule_id(&|kind| matches!(kind, RuleKind::AmountWithinOrderTotal { .. }));
         let confirm_close = rule_id(&|kind| *kind == RuleKind::ConfirmBeforeClose);
         let no_pressure = rule_id(&|kind| *kind == RuleKind::NoPressureAfterNo);
+        let truthful_claims = rule_id(&|kind| *kind == RuleKind::TruthfulClaims);
         let floor_rules = scenario
             .rules
             .iter()
@@ -191,6 +197,7 @@ impl Sloppy {
             amount_limit,
             confirm_close,
             no_pressure,
+            truthful_claims,
             floor_rules,
             disclosure_rules,
             gate_rules,
@@ -223,6 +230,7 @@ impl AgentUnderTest for Sloppy {
             ignore_human_request: false,
             disclose_early: false,
             pressure_after_no: false,
+            false_claim: false,
             skip_target: None,
             close_after: rng.random_range(1..4),
         };
@@ -234,6 +242,7 @@ impl AgentUnderTest for Sloppy {
         self.cases[slot].faults.ignore_human_request = rng.random_bool(config.ignore_human_request);
         self.cases[slot].faults.disclose_early = rng.random_bool(config.disclose_early);
         self.cases[slot].faults.pressure_after_no = rng.random_bool(config.pressure_after_no);
+        self.cases[slot].faults.false_claim = rng.random_bool(config.false_claim);
         self.cases[slot].human_clocks = vec![(None, false); self.human_rules.len()];
     }
 
@@ -285,6 +294,7 @@ impl AgentUnderTest for Sloppy {
             let plan = sloppy.maybe_over_refund(scenario, plan);
             let plan = sloppy.maybe_press_after_no(scenario, plan);
             let plan = sloppy.maybe_undercut(scenario, plan);
+            let plan = sloppy.maybe_overstate(scenario, plan);
             self.note(obs.slot as usize, obs.turn, plan);
             let sloppy = &mut self.cases[obs.slot as usize];
             match plan {
@@ -340,10 +350,26 @@ impl Sloppy {
             if sloppy.case.offer_answer == Some(false) {
                 labels.extend(self.no_pressure.clone());
             }
+            // A claim that differs from what the tool reported is false.
+            let intent = sloppy.case.intent.map(|id| &scenario.intents[id as usize]);
+            let lied = intent.is_some_and(|intent| {
+                intent.claims.iter().any(|&(slot, tool)| {
+                    act.value_of(slot)
+                        .is_some_and(|said| said != sloppy.case.tool_values[tool as usize])
+                })
+            });
+            if lied {
+                labels.extend(self.truthful_claims.clone());
+            }
             for (rule, min) in &self.floor_rules {
                 let floor =
                     super::by_the_book::visible_limit(min, &crate::world::ToolArgs::default());
-                if floor.is_some_and(|floor| act.values[0] < floor) {
+                let offered = sloppy
+                    .case
+                    .intent
+                    .and_then(|id| scenario.intents[id as usize].offer)
+                    .and_then(|offer| act.value_of(offer.slot));
+                if floor.zip(offered).is_some_and(|(floor, offered)| offered < floor) {
                     labels.push(rule.clone());
                 }
             }
@@ -462,10 +488,14 @@ impl SloppyCase {
         let intent =
             &scenario.intents[self.case.intent.expect("a call implies an intent") as usize];
         let tool = intent.steps[step].tool;
-        if !matches!(
-            scenario.tools[tool as usize].effect,
-            Effect::VerifyIdentity | Effect::ValidatePurchase | Effect::Membership
-        ) {
+        let spec = &scenario.tools[tool as usize];
+        let check = match &spec.effect {
+            Effect::VerifyIdentity | Effect::ValidatePurchase | Effect::Membership => true,
+            // A data tool that refuses on a condition (a window passed, a plan that does not fit).
+            Effect::Data(data) => data.pre.is_some() && spec.instruction.is_none(),
+            _ => false,
+        };
+        if !check {
             return feedback;
         }
         self.case.done |= 1 << step;
@@ -499,6 +529,26 @@ impl SloppyCase {
         plan
     }
 
+    /// Claims "yes" for a fact that goes with the offer where the tool reported "no".
+    fn maybe_overstate(&mut self, scenario: &ScenarioSpec, plan: Plan) -> Plan {
+        let Plan::Say(mut act) = plan else { return plan };
+        if act.kind != ActKind::Offer || !self.faults.false_claim {
+            return plan;
+        }
+        let Some(intent_id) = self.case.intent else { return plan };
+        let mut overstated = false;
+        for &(slot, _) in &scenario.intents[intent_id as usize].claims {
+            if act.value_of(slot) == Some(0) {
+                act.put(slot, 1);
+                overstated = true;
+            }
+        }
+        if overstated {
+            self.faults.false_claim = false;
+        }
+        Plan::Say(act)
+    }
+
     /// With the over-the-limit fault, offers less than a price floor the agent can see (the concession goes too far).
     fn maybe_undercut(&mut self, scenario: &ScenarioSpec, plan: Plan) -> Plan {
         let Plan::Say(mut act) = plan else { return plan };
@@ -512,11 +562,15 @@ impl SloppyCase {
             _ => None,
         });
         let Some(floor) = floor.filter(|floor| *floor > 0) else { return plan };
+        let Some(offer) = self.case.intent.and_then(|id| scenario.intents[id as usize].offer)
+        else {
+            return plan;
+        };
         self.faults.over_refund = false;
-        act.values[0] = floor - floor / 10;
-        let slot = act.slots.iter().next().expect("an offer carries its slot");
-        self.case.known[slot] = act.values[0];
-        self.case.offered = Some(act.values[0]);
+        let undercut = floor - floor / 10;
+        act.put(offer.slot, undercut);
+        self.case.known[offer.slot] = undercut;
+        self.case.offered = Some(undercut);
         Plan::Say(act)
     }
 

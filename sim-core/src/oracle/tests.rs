@@ -505,6 +505,13 @@ fn check_offers(rows: &[(Speaker, ActKind, u64)]) -> Vec<(u16, u16, Reason)> {
     scenario.rules.push(rule("no-pressure", RuleKind::NoPressureAfterNo));
     let floor = crate::expr::Expr::Const(2400);
     scenario.rules.push(rule("floor", RuleKind::OfferFloor { min: floor }));
+    scenario.intents[1].offer = Some(crate::spec::OfferSpec {
+        slot: crate::act::Slot::AMOUNT,
+        value: crate::spec::OfferValue::Fixed(3000),
+        concession: 15,
+        threshold: 0,
+        accept: crate::spec::Accept::AtMost,
+    });
     let world = world(&scenario);
     let mut state = PolicyState::default();
     let mut out = Vec::new();
