@@ -152,21 +152,21 @@ fn built_in_styles() {
 fn style_formality_range() {
     check(
         &calm_with(&[("max: 1.0)", "max: 1.5)")]),
-        "p/calm.ron:20:58: style.formality: Normal values must be in [0, 1], but can be 1.5",
+        "p/calm.ron:23:58: style.formality: Normal values must be in [0, 1], but can be 1.5",
     );
 }
 #[test]
 fn style_formality_fixed() {
     check(
         &calm_with_style("    style: (formality: Fixed(-0.2)),\n"),
-        "p/calm.ron:19:13: style.formality: Fixed values must be in [0, 1], but can be -0.2",
+        "p/calm.ron:22:13: style.formality: Fixed values must be in [0, 1], but can be -0.2",
     );
 }
 #[test]
 fn style_typo_rate_unreadable() {
     check(
         &calm_with(&[("hi: 0.01", "hi: 0.5")]),
-        "p/calm.ron:21:37: style.typo_rate: typo_rate above 0.3 makes text unreadable, but Uniform can give 0.5",
+        "p/calm.ron:24:37: style.typo_rate: typo_rate above 0.3 makes text unreadable, but Uniform can give 0.5",
     );
 }
 #[test]
@@ -177,28 +177,28 @@ fn style_typo_rate_at_the_limit() {
 fn style_typo_rate_negative() {
     check(
         &calm_with(&[("lo: 0.0, hi: 0.01", "lo: -0.01, hi: 0.01")]),
-        "p/calm.ron:21:28: style.typo_rate: Uniform values must be in [0, 1], but can be -0.01",
+        "p/calm.ron:24:28: style.typo_rate: Uniform values must be in [0, 1], but can be -0.01",
     );
 }
 #[test]
 fn style_typo_rate_beta_reaches_one() {
     check(
         &calm_with(&[("Uniform(lo: 0.0, hi: 0.01)", "Beta(a: 1, b: 60)")]),
-        "p/calm.ron:21:9: style.typo_rate: typo_rate above 0.3 makes text unreadable, but Beta can give 1",
+        "p/calm.ron:24:9: style.typo_rate: typo_rate above 0.3 makes text unreadable, but Beta can give 1",
     );
 }
 #[test]
 fn style_typo_rate_nan() {
     check(
         &calm_with(&[("hi: 0.01", "hi: NaN")]),
-        "p/calm.ron:21:37: style.typo_rate: Uniform hi must be a finite number, got NaN",
+        "p/calm.ron:24:37: style.typo_rate: Uniform hi must be a finite number, got NaN",
     );
 }
 #[test]
 fn style_unknown_field() {
     check(
         &calm_with_style("    style: (formality: Fixed(0.5), tone: 1),\n"),
-        "p/calm.ron:19:36: Unexpected field named `tone` in `StyleFile`, expected either `formality` or `typo_rate` instead",
+        "p/calm.ron:22:36: Unexpected field named `tone` in `StyleFile`, expected either `formality` or `typo_rate` instead",
     );
 }
 #[test]
@@ -212,9 +212,9 @@ fn style_problems_with_the_rest() {
     check(
         &source,
         "p/calm.ron:9:31: cooperativeness: Beta a must be > 0, got 0
-p/calm.ron:20:58: style.formality: Normal values must be in [0, 1], but can be 2
-p/calm.ron:21:37: style.typo_rate: typo_rate above 0.3 makes text unreadable, but Uniform can give 0.4
-p/calm.ron:29:9: mood.denial: must be a finite number, got NaN",
+p/calm.ron:23:58: style.formality: Normal values must be in [0, 1], but can be 2
+p/calm.ron:24:37: style.typo_rate: typo_rate above 0.3 makes text unreadable, but Uniform can give 0.4
+p/calm.ron:32:9: mood.denial: must be a finite number, got NaN",
     );
 }
 
@@ -271,7 +271,7 @@ fn fixed_probability() {
 fn scalar_probability() {
     check(
         &calm_with(&[("vague_opening: 0.1", "vague_opening: 1.1")]),
-        "p/calm.ron:23:5: vague_opening: must be in [0, 1], got 1.1",
+        "p/calm.ron:26:5: vague_opening: must be in [0, 1], got 1.1",
     );
 }
 #[test]
@@ -292,7 +292,7 @@ fn patience_below_two() {
 fn demand_above_abandon() {
     check(
         &calm_with(&[("demand_human_at: 0.8", "demand_human_at: 0.99")]),
-        "p/calm.ron:24:5: demand_human_at: must not exceed abandon_at (0.99 > 0.95)",
+        "p/calm.ron:27:5: demand_human_at: must not exceed abandon_at (0.99 > 0.95)",
     );
 }
 #[test]
@@ -306,14 +306,14 @@ fn nan_trait() {
 fn nan_mood() {
     check(
         &calm_with(&[("denial: 0.15", "denial: NaN")]),
-        "p/calm.ron:29:9: mood.denial: must be a finite number, got NaN",
+        "p/calm.ron:32:9: mood.denial: must be a finite number, got NaN",
     );
 }
 #[test]
 fn duplicate_intent() {
     check(
         &calm_with(&[("    mood:", "    intents: [\"cost\", \"cost\"],\n    mood:")]),
-        "p/calm.ron:26:5: intents: intent `cost` is listed twice",
+        "p/calm.ron:29:5: intents: intent `cost` is listed twice",
     );
 }
 
@@ -329,8 +329,8 @@ fn every_problem_at_once() {
         &source,
         "p/calm.ron:8:36: patience: Normal sd must be > 0, got -1
 p/calm.ron:9:31: cooperativeness: Beta a must be > 0, got 0
-p/calm.ron:25:5: abandon_at: must be in [0, 1], got 1.2
-p/calm.ron:31:9: mood.waiting: must be a finite number, got NaN",
+p/calm.ron:28:5: abandon_at: must be in [0, 1], got 1.2
+p/calm.ron:34:9: mood.waiting: must be a finite number, got NaN",
     );
 }
 
@@ -338,7 +338,7 @@ p/calm.ron:31:9: mood.waiting: must be a finite number, got NaN",
 fn syntax_error_position() {
     check(
         &calm_with(&[("0.1,\n    demand", "0.1\n    demand")]),
-        "p/calm.ron:24:5: Expected comma",
+        "p/calm.ron:27:5: Expected comma",
     );
 }
 #[test]
@@ -352,7 +352,7 @@ fn unknown_field() {
 fn missing_field() {
     check(
         &calm_with(&[("    abandon_at: 0.95,\n", "")]),
-        "p/calm.ron:34:1: Unexpected missing field named `abandon_at` in `Persona`",
+        "p/calm.ron:37:1: Unexpected missing field named `abandon_at` in `Persona`",
     );
 }
 #[test]
@@ -451,9 +451,9 @@ fn reaction_table_problems_are_all_reported() {
     let table = "    reactions: [(on: Ask, when: FrustrationBelow(2), respond: [(Leave, Rest), (Answer, Fixed(0.7)), (OffTopic, Fixed(0.6))])],\n    mood: (";
     check(
         &calm_with(&[("    mood: (", table)]),
-        "p/calm.ron:26:5: reactions: row 0 (on Ask): frustration level must be in [0, 1], got 2\n\
-         p/calm.ron:26:5: reactions: row 0 (on Ask): Rest must be the last response\n\
-         p/calm.ron:26:5: reactions: row 0 (on Ask): fixed chances add up to 1.2999999999999998, more than 1",
+        "p/calm.ron:29:5: reactions: row 0 (on Ask): frustration level must be in [0, 1], got 2\n\
+         p/calm.ron:29:5: reactions: row 0 (on Ask): Rest must be the last response\n\
+         p/calm.ron:29:5: reactions: row 0 (on Ask): fixed chances add up to 1.2999999999999998, more than 1",
     );
 }
 
@@ -463,5 +463,5 @@ fn reaction_table_rejects_acts_a_customer_does_not_answer() {
     let got = parse_persona(&calm_with(&[("    mood: (", table)]), Path::new("p/calm.ron"))
         .unwrap_err()
         .to_string();
-    assert!(got.starts_with("p/calm.ron:26:") && got.contains("Close"), "{got}");
+    assert!(got.starts_with("p/calm.ron:29:") && got.contains("Close"), "{got}");
 }
