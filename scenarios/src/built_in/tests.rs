@@ -92,6 +92,14 @@ mistimed_billing_never_bought: pull-up-account[full_name account_id]/1, validate
 status: pull-up-account[full_name account_id]/1, verify-identity[full_name account_id order_id]/3, validate-purchase[username email order_id]/3, ask-the-oracle[]/0, update-order[order_option]/1 goal[order_option]
 manage: pull-up-account[full_name account_id]/1, shipping-status[]/0, validate-purchase[username email order_id]/3, update-order[order_option]/1 goal[order_option]
 missing: pull-up-account[full_name account_id]/1, validate-purchase[username email order_id]/3, record-reason[days]/1, update-order[order_option]/1, make-purchase[product]/1 goal[product order_option days]
+boots: search-faq[]/0, search-boots[]/0, select-faq[boots_question]/1 goal[boots_question]
+shirt: search-faq[]/0, search-shirt[]/0, select-faq[shirt_question]/1 goal[shirt_question]
+jeans: search-faq[]/0, search-jeans[]/0, select-faq[jeans_question]/1 goal[jeans_question]
+jacket: search-faq[]/0, search-jacket[]/0, select-faq[jacket_question]/1 goal[jacket_question]
+pricing: search-faq[]/0, search-pricing[]/0, select-faq[pricing_question]/1 goal[pricing_question]
+membership: search-faq[]/0, search-membership[]/0, select-faq[membership_question]/1 goal[membership_question]
+timing: search-faq[]/0, search-timing[]/0, select-faq[timing_question]/1 goal[timing_question]
+policy: search-faq[]/0, search-policy[]/0, select-faq[policy_question]/1 goal[policy_question]
 personas: [("calm", 0.4), ("impatient", 0.25), ("confused", 0.2), ("social-engineer", 0.15)]"#;
     assert_eq!(summary(&scenario), expect);
 }
