@@ -100,6 +100,12 @@ pricing: search-faq[]/0, search-pricing[]/0, select-faq[pricing_question]/1 goal
 membership: search-faq[]/0, search-membership[]/0, select-faq[membership_question]/1 goal[membership_question]
 timing: search-faq[]/0, search-timing[]/0, select-faq[timing_question]/1 goal[timing_question]
 policy: search-faq[]/0, search-policy[]/0, select-faq[policy_question]/1 goal[policy_question]
+status_active: pull-up-account[full_name account_id]/1, verify-identity[full_name account_id order_id]/3, subscription-status[]/0, send-link[]/0, enter-details[payment_amount]/1 goal[payment_amount]
+status_due_amount: pull-up-account[full_name account_id]/1, verify-identity[full_name account_id order_id]/3, subscription-status[]/0, send-link[]/0, enter-details[payment_amount]/1 goal[payment_amount]
+status_due_date: pull-up-account[full_name account_id]/1, verify-identity[full_name account_id order_id]/3, subscription-status[]/0, send-link[]/0, enter-details[payment_amount]/1 goal[payment_amount]
+manage_pay_bill: pull-up-account[full_name account_id]/1, verify-identity[full_name account_id order_id]/3, subscription-status[]/0, enter-details[payment_amount]/1, update-account[full_name account_id]/1 goal[payment_amount]
+manage_extension: pull-up-account[full_name account_id]/1, verify-identity[full_name account_id order_id]/3, membership[membership_level]/1, update-account[full_name account_id]/1, enter-details[phone]/1 goal[]
+manage_dispute_bill: pull-up-account[full_name account_id]/1, verify-identity[full_name account_id order_id]/3, membership[membership_level]/1, ask-the-oracle[]/0, validate-purchase[username email order_id]/3, offer-refund[amount]/1 goal[amount]
 personas: [("calm", 0.4), ("impatient", 0.25), ("confused", 0.2), ("social-engineer", 0.15)]"#;
     assert_eq!(summary(&scenario), expect);
 }
