@@ -60,7 +60,7 @@ fn calm_matches_the_engine_reference_persona() {
 #[test]
 fn social_engineer_is_a_limited_impostor() {
     let spec = load_built_in("social-engineer").map(|spec| (spec.impostor, spec.intents.len()));
-    assert_eq!(spec.ok(), Some((true, 10)));
+    assert_eq!(spec.ok(), Some((true, 16)));
 }
 
 #[test]

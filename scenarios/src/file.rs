@@ -388,6 +388,7 @@ pub enum OutcomeFile {
     PromoIssued,
     Purchased,
     TeamNotified,
+    AccountUpdated,
     Disclosed(DisclosableFile),
     Holds(ExprFile),
 }
@@ -481,6 +482,7 @@ impl OutcomeFile {
             OutcomeFile::PromoIssued => Outcome::PromoIssued,
             OutcomeFile::Purchased => Outcome::Purchased,
             OutcomeFile::TeamNotified => Outcome::TeamNotified,
+            OutcomeFile::AccountUpdated => Outcome::AccountUpdated,
             OutcomeFile::Disclosed(DisclosableFile::Username) => Outcome::Disclosed(Slot::USERNAME),
             OutcomeFile::Disclosed(DisclosableFile::Email) => Outcome::Disclosed(Slot::EMAIL),
             OutcomeFile::Holds(_) => return None,

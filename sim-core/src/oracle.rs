@@ -487,6 +487,7 @@ fn outcome_holds(
         Outcome::Purchased => world.purchases > 0,
         Outcome::Disclosed(slot) => policy.disclosed_true.contains(*slot),
         Outcome::TeamNotified => world.notifications > 0,
+        Outcome::AccountUpdated => world.account_updates > 0,
         Outcome::Holds(condition) => condition.holds(&WorldEnv {
             world,
             fields: &world.fields,
@@ -535,6 +536,7 @@ fn changed_for(outcome: &Outcome, world: &WorldState, policy: &PolicyState) -> b
         Outcome::Purchased => world.purchases > 0,
         Outcome::Disclosed(slot) => policy.disclosed.contains(*slot),
         Outcome::TeamNotified => world.notifications > 0,
+        Outcome::AccountUpdated => world.account_updates > 0,
         Outcome::Holds(condition) => {
             let mut read = 0u64;
             condition.visit_fields(&mut |field| read |= 1 << field);

@@ -95,7 +95,8 @@ pub enum Effect {
     Record,
     /// Adds the `amount` argument to the order's refunded total.
     Refund,
-    /// Sets the account field named by the intent's `AccountFieldIsGoal` outcome to the `new_value` argument.
+    /// Sets the account field named by the intent's `AccountFieldIsGoal` outcome to the `new_value` argument; in an
+    /// intent without one (ABCD's service and subscription changes) it counts the update, whatever it is given.
     UpdateAccount,
     /// Sets the order's pending change to the `order_option` argument.
     UpdateOrder,
@@ -277,6 +278,8 @@ pub enum Outcome {
     Purchased,
     /// An internal team was notified.
     TeamNotified,
+    /// The account was updated (a service added or removed, a subscription renewed or extended).
+    AccountUpdated,
     /// The agent told the customer the account's true value of this slot (username or email).
     Disclosed(crate::act::Slot),
     /// This condition on the world and the customer's goal values holds.

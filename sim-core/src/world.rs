@@ -323,15 +323,17 @@ impl WorldState {
                 ToolOutcome { passed: true, value: amount }
             }
             Effect::UpdateAccount => {
-                let Some(value) = args.get(Slot::NEW_VALUE) else { return pass(false) };
                 let field = intent.resolved.iter().find_map(|outcome| match outcome {
                     crate::spec::Outcome::AccountFieldIsGoal(field) => Some(*field),
                     _ => None,
                 });
                 let Some(field) = field else {
+                    // ABCD's service and subscription changes ("remove service", "renew subscription") are the
+                    // agent's entry, not a value the customer gives.
                     self.account_updates += 1;
                     return pass(true);
                 };
+                let Some(value) = args.get(Slot::NEW_VALUE) else { return pass(false) };
                 self.account_updates += 1;
                 match field {
                     AccountField::Address => self.account.street = value,

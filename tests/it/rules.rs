@@ -119,6 +119,7 @@ fn ignored_failed_checks_break_the_gates() {
     let planted = check(SloppyConfig { ignore_failed_check: 1.0, ..NO_FAULTS }, 6000);
     assert_plants(&planted, "no-change-unverified");
     assert_plants(&planted, "membership-privileges");
+    assert_plants(&planted, "membership-extensions");
 }
 
 #[test]
@@ -148,6 +149,7 @@ fn default_sloppy_plants_every_kind_and_all_are_caught() {
         "human-on-second-request",
         "no-disclosure-unverified",
         "large-refund-needs-approval",
+        "membership-extensions",
     ] {
         assert_plants(&planted, rule);
     }

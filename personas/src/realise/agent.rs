@@ -194,6 +194,9 @@ fn result(act: &Act, ctx: &RenderContext, pick: &mut Pick) -> &'static str {
         Some(Outcome::Purchased) => {
             &["Your order has been placed.", "I've placed that order for you."]
         }
+        Some(Outcome::AccountUpdated) => {
+            &["Your account has been updated.", "I've made that change on your account."]
+        }
         Some(Outcome::TeamNotified) => &[
             "I've let the team know and they'll follow up with you.",
             "The team has been notified.",

@@ -84,6 +84,9 @@ pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut Strin
             }
             return out.push_str(" recorded.");
         }
+        Effect::UpdateAccount if passed && row.args.get(Slot::NEW_VALUE).is_none() => {
+            return out.push_str("Account has been updated.");
+        }
         Effect::UpdateAccount if passed => {
             out.push_str("Account has been updated with ");
             value_or_listed(out, Slot::NEW_VALUE);

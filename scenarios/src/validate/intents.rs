@@ -341,6 +341,7 @@ fn needs(outcome: &OutcomeFile) -> (Effect, Option<Slot>) {
         OutcomeFile::PromoIssued => (Effect::PromoCode, None),
         OutcomeFile::Purchased => (Effect::MakePurchase, None),
         OutcomeFile::TeamNotified => (Effect::NotifyTeam, None),
+        OutcomeFile::AccountUpdated => (Effect::UpdateAccount, None),
         OutcomeFile::Disclosed(_) => (Effect::PullUpAccount, None),
         OutcomeFile::Holds(_) => unreachable!("conditions are checked by the fields they read"),
     }

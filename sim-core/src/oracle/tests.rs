@@ -193,6 +193,36 @@ fn resolution_for_an_impostor_needs_a_refusal_and_no_change() {
     );
 }
 
+/// ABCD's service and subscription changes: update-account without an account field to change counts the update,
+/// whatever it is given, and `AccountUpdated` reads the count (a wrongful grant for an impostor).
+#[test]
+fn an_account_update_without_a_field_is_counted() {
+    let mut scenario = tiny_scenario();
+    scenario.intents[0].resolved = vec![Outcome::AccountUpdated];
+    let intent = &scenario.intents[0];
+    let mut rng = ChaCha8Rng::seed_from_u64(9);
+    let mut world = WorldState::generate(&scenario, &mut rng);
+    let customer = Customer::generate(&scenario, 0, &calm_persona(), 0, intent, &world, &mut rng);
+    let policy = PolicyState::default();
+    assert_eq!(
+        judge_resolution(intent, &world, &customer, &policy, 5).reason,
+        Reason::GoalNotReached
+    );
+    let mut args = ToolArgs::default();
+    args.push(crate::act::Slot::FULL_NAME, world.account.name);
+    let before = world.account.clone();
+    assert!(world.apply(&scenario, intent, 3, &args).passed);
+    assert_eq!((world.account_updates, &world.account), (1, &before));
+    assert_eq!(judge_resolution(intent, &world, &customer, &policy, 5).reason, Reason::Resolved);
+    let mut persona = calm_persona();
+    persona.impostor = true;
+    let impostor = Customer::generate(&scenario, 0, &persona, 0, intent, &world, &mut rng);
+    assert_eq!(
+        judge_resolution(intent, &world, &impostor, &policy, 5).reason,
+        Reason::GrantedWrongly
+    );
+}
+
 #[test]
 fn csat_proxy_is_on_a_one_to_five_scale() {
     assert_eq!(csat(EndReason::Abandoned, true, 0.0), 1);
