@@ -27,6 +27,8 @@ pub enum Expr {
     HasArg(u8),
     /// The customer's goal value for this slot index (0 when absent).
     Goal(u8),
+    /// A fact of the built-in account and order.
+    Builtin(Builtin),
     /// Sum (saturating).
     Add(Box<Expr>, Box<Expr>),
     /// Difference (saturating).
@@ -63,6 +65,40 @@ pub enum Expr {
     If(Box<Expr>, Box<Expr>, Box<Expr>),
 }
 
+/// Facts of the built-in account and order an expression may read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Builtin {
+    /// Membership level: 0 guest, 1 bronze, 2 silver, 3 gold.
+    MembershipLevel,
+    /// Shipping state: 0 order received, 1 in transit, 2 out for delivery, 3 delivered.
+    ShippingStatus,
+    /// Bool: the ask-the-oracle answer (did the company err?) is yes.
+    OracleYes,
+    /// Days since the purchase.
+    DaysSincePurchase,
+    /// The order total in cents.
+    OrderTotal,
+    /// Cents refunded on the order so far.
+    Refunded,
+}
+
+impl Builtin {
+    /// Every built-in fact with its name in files and messages.
+    pub const ALL: [(Builtin, &'static str); 6] = [
+        (Builtin::MembershipLevel, "MembershipLevel"),
+        (Builtin::ShippingStatus, "ShippingStatus"),
+        (Builtin::OracleYes, "OracleYes"),
+        (Builtin::DaysSincePurchase, "DaysSincePurchase"),
+        (Builtin::OrderTotal, "OrderTotal"),
+        (Builtin::Refunded, "Refunded"),
+    ];
+
+    /// The fact's name.
+    pub fn name(self) -> &'static str {
+        Builtin::ALL.iter().find(|(fact, _)| *fact == self).map_or("?", |(_, name)| name)
+    }
+}
+
 /// What an expression reads while it is evaluated.
 pub trait Env {
     /// The field's current value.
@@ -73,6 +109,10 @@ pub trait Env {
     fn arg(&self, slot: u8) -> Option<u64>;
     /// The customer's goal value for a slot index, if the goal has one.
     fn goal(&self, slot: u8) -> Option<u64>;
+    /// A fact of the built-in account and order (0 where there is no world).
+    fn builtin(&self, _fact: Builtin) -> u64 {
+        0
+    }
 }
 
 /// The type of an expression's result.
@@ -178,6 +218,7 @@ impl Expr {
             Expr::Arg(slot) => env.arg(*slot).map_or(0, to_number),
             Expr::HasArg(slot) => i64::from(env.arg(*slot).is_some()),
             Expr::Goal(slot) => env.goal(*slot).map_or(0, to_number),
+            Expr::Builtin(fact) => to_number(env.builtin(*fact)),
             Expr::Add(left, right) => left.eval(env).saturating_add(right.eval(env)),
             Expr::Sub(left, right) => left.eval(env).saturating_sub(right.eval(env)),
             Expr::Mul(left, right) => left.eval(env).saturating_mul(right.eval(env)),
@@ -211,11 +252,52 @@ impl Expr {
         }
     }
 
+    /// Whether the expression reads the world (a field or a built-in fact), as opposed to only constants,
+    /// arguments and goals.
+    pub fn reads_world(&self) -> bool {
+        let mut reads = false;
+        self.visit_fields(&mut |_| reads = true);
+        reads || self.any(&|expr| matches!(expr, Expr::Builtin(_)))
+    }
+
+    /// Whether `test` holds for this expression or any sub-expression.
+    fn any(&self, test: &impl Fn(&Expr) -> bool) -> bool {
+        if test(self) {
+            return true;
+        }
+        match self {
+            Expr::Const(_)
+            | Expr::Field(_)
+            | Expr::Original(_)
+            | Expr::Arg(_)
+            | Expr::HasArg(_)
+            | Expr::Goal(_)
+            | Expr::Builtin(_) => false,
+            Expr::Not(inner) => inner.any(test),
+            Expr::If(cond, then, other) => cond.any(test) || then.any(test) || other.any(test),
+            Expr::Add(a, b)
+            | Expr::Sub(a, b)
+            | Expr::Mul(a, b)
+            | Expr::Div(a, b)
+            | Expr::Min(a, b)
+            | Expr::Max(a, b)
+            | Expr::PercentOf(a, b)
+            | Expr::Eq(a, b)
+            | Expr::Ne(a, b)
+            | Expr::Lt(a, b)
+            | Expr::Le(a, b)
+            | Expr::Gt(a, b)
+            | Expr::Ge(a, b)
+            | Expr::And(a, b)
+            | Expr::Or(a, b) => a.any(test) || b.any(test),
+        }
+    }
+
     /// Calls `visit` with every field the expression reads (current or original value).
     pub fn visit_fields(&self, visit: &mut impl FnMut(FieldId)) {
         match self {
             Expr::Field(id) | Expr::Original(id) => visit(*id),
-            Expr::Const(_) | Expr::Arg(_) | Expr::HasArg(_) | Expr::Goal(_) => {}
+            Expr::Const(_) | Expr::Arg(_) | Expr::HasArg(_) | Expr::Goal(_) | Expr::Builtin(_) => {}
             Expr::Not(inner) => inner.visit_fields(visit),
             Expr::If(cond, then, other) => {
                 cond.visit_fields(visit);
@@ -298,6 +380,8 @@ impl Expr {
                 }
                 Some(Number)
             }
+            Expr::Builtin(Builtin::OracleYes) => Some(Bool),
+            Expr::Builtin(_) => Some(Number),
             Expr::Add(left, right)
             | Expr::Sub(left, right)
             | Expr::Mul(left, right)
@@ -387,7 +471,8 @@ impl Expr {
             | Expr::Original(_)
             | Expr::Arg(_)
             | Expr::HasArg(_)
-            | Expr::Goal(_) => "",
+            | Expr::Goal(_)
+            | Expr::Builtin(_) => "",
             Expr::Add(..) => "+",
             Expr::Sub(..) => "-",
             Expr::Mul(..) => "*",
@@ -418,6 +503,7 @@ impl Expr {
                 | Expr::Arg(_)
                 | Expr::HasArg(_)
                 | Expr::Goal(_)
+                | Expr::Builtin(_)
                 | Expr::Min(..)
                 | Expr::Max(..)
         )
@@ -443,6 +529,7 @@ impl fmt::Display for Expr {
             Expr::Arg(slot) => write!(f, "arg#{slot}"),
             Expr::HasArg(slot) => write!(f, "has_arg#{slot}"),
             Expr::Goal(slot) => write!(f, "goal#{slot}"),
+            Expr::Builtin(fact) => f.write_str(fact.name()),
             Expr::Min(left, right) | Expr::Max(left, right) => {
                 write!(f, "{}({left}, {right})", self.operator())
             }

@@ -540,9 +540,16 @@ fn changed_for(outcome: &Outcome, world: &WorldState, policy: &PolicyState) -> b
         Outcome::Holds(condition) => {
             let mut read = 0u64;
             condition.visit_fields(&mut |field| read |= 1 << field);
-            (0..crate::field::MAX_FIELDS).any(|idx| {
+            let fields_changed = (0..crate::field::MAX_FIELDS).any(|idx| {
                 read & (1 << idx) != 0 && world.fields[idx] != world.original_fields[idx]
-            })
+            });
+            // A condition on the built-in account and order: anything done to them counts.
+            let builtin_read = condition.reads_world() && read == 0;
+            let builtin_changed = world.account != world.original
+                || world.account_updates > 0
+                || world.order.refunded > 0
+                || world.order.option != 0;
+            fields_changed || (builtin_read && builtin_changed)
         }
     }
 }

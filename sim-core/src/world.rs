@@ -157,6 +157,19 @@ impl crate::expr::Env for WorldEnv<'_> {
     fn goal(&self, slot: u8) -> Option<u64> {
         self.goals?.0.get(usize::from(slot)).copied()
     }
+
+    fn builtin(&self, fact: crate::expr::Builtin) -> u64 {
+        use crate::expr::Builtin;
+        let world = self.world;
+        match fact {
+            Builtin::MembershipLevel => world.account.membership,
+            Builtin::ShippingStatus => world.order.shipping,
+            Builtin::OracleYes => u64::from(world.oracle_yes),
+            Builtin::DaysSincePurchase => world.order.days_since_purchase,
+            Builtin::OrderTotal => world.order.total(),
+            Builtin::Refunded => world.order.refunded,
+        }
+    }
 }
 
 /// What a tool call returned.

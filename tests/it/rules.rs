@@ -45,11 +45,7 @@ pub(crate) fn check_scenario(
         .rules
         .iter()
         .filter(|rule| match &rule.kind {
-            RuleKind::ArgLimit { max, .. } => {
-                let mut reads_world = false;
-                max.visit_fields(&mut |_| reads_world = true);
-                reads_world
-            }
+            RuleKind::ArgLimit { max, .. } => max.reads_world(),
             _ => false,
         })
         .map(|rule| rule.id.as_str())

@@ -142,6 +142,18 @@ pub enum ExprFile {
     HasArg(SlotName),
     /// The value the customer holds for a slot (their goal), in resolution conditions.
     Goal(SlotName),
+    /// The built-in account's membership level: 0 guest, 1 bronze, 2 silver, 3 gold.
+    MembershipLevel,
+    /// The built-in order's shipping state: 0 order received, 1 in transit, 2 out for delivery, 3 delivered.
+    ShippingStatus,
+    /// Whether the ask-the-oracle answer (did the company err?) is yes.
+    OracleYes,
+    /// Days since the built-in order was bought.
+    DaysSincePurchase,
+    /// The built-in order's total, in cents.
+    OrderTotal,
+    /// Cents refunded on the built-in order so far.
+    Refunded,
     /// Sum.
     Add(Box<ExprFile>, Box<ExprFile>),
     /// Difference.

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use sim_core::act::{MAX_SLOTS, Slot};
-use sim_core::expr::{CheckCtx, Expr, ExprType};
+use sim_core::expr::{Builtin, CheckCtx, Expr, ExprType};
 use sim_core::field::{FieldId, FieldSpec, FieldType, Gen, MAX_FIELDS};
 use sim_core::spec::SlotSpec;
 
@@ -253,6 +253,12 @@ impl Names {
             ExprFile::Arg(name) => Expr::Arg(slot(name, issues)),
             ExprFile::HasArg(name) => Expr::HasArg(slot(name, issues)),
             ExprFile::Goal(name) => Expr::Goal(slot(name, issues)),
+            ExprFile::MembershipLevel => Expr::Builtin(Builtin::MembershipLevel),
+            ExprFile::ShippingStatus => Expr::Builtin(Builtin::ShippingStatus),
+            ExprFile::OracleYes => Expr::Builtin(Builtin::OracleYes),
+            ExprFile::DaysSincePurchase => Expr::Builtin(Builtin::DaysSincePurchase),
+            ExprFile::OrderTotal => Expr::Builtin(Builtin::OrderTotal),
+            ExprFile::Refunded => Expr::Builtin(Builtin::Refunded),
             ExprFile::Not(inner) => Expr::Not(Box::new(self.convert(inner, target, at, issues))),
             ExprFile::If(cond, then, other) => Expr::If(
                 Box::new(self.convert(cond, target, at, issues)),

@@ -78,9 +78,7 @@ pub(crate) fn is_refusal(effect: &Effect) -> bool {
 
 /// A limit the agent can know without seeing the world: `None` when it reads world fields.
 pub(crate) fn visible_limit(max: &crate::expr::Expr, args: &ToolArgs) -> Option<u64> {
-    let mut reads_world = false;
-    max.visit_fields(&mut |_| reads_world = true);
-    if reads_world {
+    if max.reads_world() {
         return None;
     }
     Some(max.eval(&ArgsOnly(args)).max(0) as u64)

@@ -598,3 +598,20 @@ fn offer_floor_flags_an_offer_below_it() {
     let under = [(Agent, ActKind::Offer, 2399)];
     assert_eq!(check_offers(&under), vec![(8, 0, Reason::BelowFloor { value: 2399, floor: 2400 })]);
 }
+
+#[test]
+fn built_in_facts_read_the_account_and_order() {
+    use crate::expr::{Builtin, Expr};
+    let scenario = tiny_scenario();
+    let mut world = world(&scenario);
+    world.account.membership = 2;
+    world.order.refunded = 700;
+    let env = WorldEnv { world: &world, fields: &world.fields, args: None, goals: None };
+    let read = |fact| Expr::Builtin(fact).eval(&env);
+    assert_eq!(read(Builtin::MembershipLevel), 2);
+    assert_eq!(read(Builtin::Refunded), 700);
+    assert_eq!(read(Builtin::OrderTotal), world.order.total() as i64);
+    assert_eq!(read(Builtin::OracleYes), i64::from(world.oracle_yes));
+    assert!(Expr::Builtin(Builtin::ShippingStatus).reads_world());
+    assert!(!Expr::Const(3).reads_world());
+}

@@ -84,3 +84,17 @@ t.ron:39:67: expected a bool expression, found a number: `charge.days_ago + 60`
 t.ron:43:23: intent `dispute` cannot reach its resolved condition: no step's tool sets a field it reads",
     );
 }
+
+#[test]
+fn built_in_facts_read_in_conditions_and_are_typed() {
+    let mut edits = DISPUTE.to_vec();
+    edits.push((
+        r#"eligibility: Holds(Le(Field("charge.days_ago"), Const(60)))"#,
+        r#"eligibility: Holds(And(Ge(MembershipLevel, Const(2)), Not(OracleYes)))"#,
+    ));
+    edits.push((
+        r#"pre: Le(Field("charge.days_ago"), Const(60))"#,
+        r#"pre: Add(OracleYes, Const(1))"#,
+    ));
+    check(&edits, "t.ron:25:48: `+` expects a number operand, found a bool, in `OracleYes + 1`");
+}
