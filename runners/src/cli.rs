@@ -18,6 +18,8 @@ Examples:
   rehearse run                                     100,000 episodes of retail-support, by-the-book agent, default persona mix
   rehearse run --agent sloppy --episodes 20000 --out runs/sloppy
   rehearse run --persona calm --persona confused --seed 42 --threads 2
+  rehearse run --scenario subscription-retention   retention offers; also bank-card-services, inbound-sales, telecom-troubleshooting
+  rehearse run --scenario my-domain.ron            your own scenario file (see docs/scenario-language.md)
   rehearse replay --out runs/demo --episode 42     one transcript with hidden state and verdicts
   rehearse bench --scenario all                    engine throughput of every built-in scenario, 1 and all threads
   rehearse list                                    built-in scenarios, personas and agents
