@@ -615,3 +615,30 @@ fn built_in_facts_read_the_account_and_order() {
     assert!(Expr::Builtin(Builtin::ShippingStatus).reads_world());
     assert!(!Expr::Const(3).reads_world());
 }
+
+#[test]
+fn truthful_claims_flags_a_stated_value_the_world_contradicts() {
+    let mut scenario = declared_scenario();
+    scenario.rules.push(crate::spec::RuleSpec {
+        id: "truthful".into(),
+        text: "truthful".into(),
+        kind: RuleKind::TruthfulClaims,
+    });
+    let rule = scenario.rules.len() as u16 - 1;
+    let world = world(&scenario);
+    let slot = crate::act::Slot(crate::act::Slot::FIRST_DECLARED);
+    let state_amount = |said: u64| {
+        let mut act = crate::act::Act::bare(ActKind::Disclose);
+        act.put(slot, said);
+        let mut state = PolicyState::default();
+        let mut out = Vec::new();
+        judge_say(&scenario, &scenario.intents[1], &world, &mut state, &[], 4, &act, &mut out);
+        out.into_iter()
+            .filter(|v| v.rule == RuleRef::Policy(rule))
+            .map(|v| (v.turn, v.reason))
+            .collect::<Vec<_>>()
+    };
+    // The charge is $80.00 in this world.
+    assert_eq!(state_amount(8000), vec![]);
+    assert_eq!(state_amount(5000), vec![(4, Reason::FalseClaim { slot, said: 5000, truth: 8000 })]);
+}
