@@ -178,6 +178,20 @@ pub struct ToolFile {
     /// For an action the customer performs on their own device: what the agent asks ("restart your router").
     #[serde(default)]
     pub instruction: Option<String>,
+    /// What the tool returns to the agent: `(done: "Card ending {card_last4} blocked.", failed: "No card ending
+    /// {card_last4}.")`; `{slot}` is a given argument, `{value}` the reported value.
+    #[serde(default)]
+    pub says: Option<ToolTextFile>,
+}
+
+/// What a tool says when it passes and when it fails.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename = "Says", deny_unknown_fields)]
+pub struct ToolTextFile {
+    /// A passed call.
+    pub done: String,
+    /// A failed call.
+    pub failed: String,
 }
 
 /// A customer intent (an ABCD subflow) with the guideline's ordered steps.

@@ -38,7 +38,7 @@ pub use file::{
     AcceptFile, AccountFieldFile, DataEffectFile, EffectFile, EligibilityFile, EntityFile,
     ExprFile, FieldFile, FieldTypeFile, GenFile, IntentFile, MembershipWeightsFile, OfferFile,
     OutcomeFile, PaymentWeightsFile, PriceFile, RangeFile, RuleFile, RuleKindFile, ScenarioFile,
-    SlotFile, SlotName, StepFile, ToolFile, UnitFile, WhenFile, WorldFile,
+    SlotFile, SlotName, StepFile, ToolFile, ToolTextFile, UnitFile, WhenFile, WorldFile,
 };
 pub use path::{FieldPath, Segment};
 pub use validate::{Issue, MAX_ITEMS, MAX_STEPS, MIN_TURNS};

@@ -231,6 +231,22 @@ fn tools(files: &[ToolFile], names: &Names, at: &FieldPath, issues: &mut Issues)
             min_args,
             effect,
             instruction: file.instruction.clone(),
+            says: file.says.as_ref().map(|says| {
+                let at = path.field("says");
+                for text in [&says.done, &says.failed] {
+                    for name in placeholders(text) {
+                        let known = name == "value"
+                            || names.slot(name).is_some_and(|slot| args.contains(slot));
+                        if !known {
+                            issues.push(
+                                at.clone(),
+                                format!("{what} says `{{{name}}}`, which is neither one of its args nor `value`"),
+                            );
+                        }
+                    }
+                }
+                sim_core::spec::ToolText { done: says.done.clone(), failed: says.failed.clone() }
+            }),
         });
     }
     tools
@@ -286,6 +302,11 @@ fn data_effect(
     let value =
         file.value.as_ref().map(|value| names.any_expr(value, reads, &at.field("value"), issues));
     DataEffect { check: check_set.iter().collect(), check_min, pre, set, value }
+}
+
+/// The `{name}` placeholders of a tool's text.
+fn placeholders(text: &str) -> impl Iterator<Item = &str> {
+    text.split('{').skip(1).filter_map(|part| part.split_once('}').map(|(name, _)| name))
 }
 
 /// A slot's name for messages.

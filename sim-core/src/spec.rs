@@ -79,6 +79,18 @@ pub struct ToolSpec {
     /// For an action the customer performs on their own device ("restart your router"): what the agent asks them
     /// to do. The effect applies only if the customer manages it; `None` for the agent's own tools.
     pub instruction: Option<String>,
+    /// The text the tool returns to the agent, for a passed and a failed call, with `{slot}` and `{value}`
+    /// placeholders; `None` uses a generic rendering.
+    pub says: Option<ToolText>,
+}
+
+/// What a tool says when it passes and when it fails.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ToolText {
+    /// A passed call.
+    pub done: String,
+    /// A failed call.
+    pub failed: String,
 }
 
 /// The effect of a tool on the world: one of the native retail effects, or one written as data.

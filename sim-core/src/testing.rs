@@ -15,6 +15,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
         min_args,
         effect,
         instruction: None,
+        says: None,
     };
     let tools = vec![
         tool("pull-up-account", &[Slot::FULL_NAME, Slot::ACCOUNT_ID], 1, Effect::PullUpAccount),

@@ -171,6 +171,7 @@ fn every_effect_renders() {
         min_args: 0,
         effect,
         instruction: None,
+        says: None,
     });
     let scenario = ScenarioSpec { tools: tools.to_vec(), ..scenario() };
     for (idx, passed) in (0..effects.len() as u8).flat_map(|idx| [(idx, true), (idx, false)]) {
@@ -398,6 +399,7 @@ fn corpus_scenario() -> ScenarioSpec {
         min_args: 0,
         effect,
         instruction: None,
+        says: None,
     };
     let tools = effects
         .iter()
@@ -847,6 +849,7 @@ fn declared_scenario() -> ScenarioSpec {
         min_args: args.len() as u8,
         effect: Effect::Data(DataEffect { value, ..DataEffect::default() }),
         instruction: None,
+        says: None,
     };
     let mut tools = base.tools.clone();
     tools.extend([
@@ -1039,4 +1042,18 @@ fn owned_nouns_swap_whole_words_only() {
             "the last four digits of your card",
         ]
     );
+}
+
+#[test]
+fn a_tool_with_its_own_text_fills_its_arguments_and_value() {
+    let mut scenario = scenario();
+    scenario.tools[0].says = Some(sim_core::spec::ToolText {
+        done: "Found {full_name} ({value}), {nope}.".into(),
+        failed: "Nobody called {full_name}.".into(),
+    });
+    let ctx = plain(&scenario, 8.0);
+    let passed = tool_row(0, &[(Slot::FULL_NAME, 5005)], true);
+    assert_eq!(render(&passed, &ctx), "Found Crystal Minh (0), {nope}.");
+    let failed = tool_row(0, &[(Slot::FULL_NAME, 5005)], false);
+    assert_eq!(render(&failed, &ctx), "Nobody called Crystal Minh.");
 }

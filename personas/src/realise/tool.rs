@@ -20,6 +20,10 @@ pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut Strin
     };
     let outcome = row.outcome.unwrap_or(ToolOutcome { passed: false, value: 0 });
     let passed = outcome.passed;
+    if let Some(says) = &spec.says {
+        let template = if passed { &says.done } else { &says.failed };
+        return put_says(out, template, spec, row, outcome.value, ctx);
+    }
     if let Some(instruction) = &spec.instruction {
         out.push_str("Instructed the customer: \"");
         out.push_str(instruction);
@@ -158,6 +162,38 @@ pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut Strin
     out.push_str(before);
     listed(out);
     out.push_str(after);
+}
+
+/// Writes a tool's own text, filling `{slot}` with the given argument and `{value}` with the reported value.
+fn put_says(
+    out: &mut String,
+    template: &str,
+    spec: &sim_core::spec::ToolSpec,
+    row: &TurnRecord,
+    value: u64,
+    ctx: &RenderContext,
+) {
+    let slots = ctx.slots();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|close| open + close) else { break };
+        out.push_str(&rest[..open]);
+        let name = &rest[open + 1..close];
+        match (name, &spec.effect) {
+            ("value", Effect::Data(data)) => put_reported(out, data, value, ctx.scenario, slots),
+            ("value", _) => put_uint(out, value, 0),
+            _ => match ctx
+                .scenario
+                .slot_named(name)
+                .and_then(|slot| Some((slot, row.args.get(slot)?)))
+            {
+                Some((slot, given)) => put_slot(out, slot, given, slots),
+                None => out.push_str(&rest[open..=close]),
+            },
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
 }
 
 /// Writes the value a data tool reports, typed by what its `value` reads: an argument (a dispute of $84.00 reports

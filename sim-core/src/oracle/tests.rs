@@ -401,6 +401,7 @@ fn declared_scenario() -> ScenarioSpec {
             value: Some(Expr::Arg(dispute.0)),
         }),
         instruction: None,
+        says: None,
     });
     scenario
 }

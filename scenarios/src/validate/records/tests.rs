@@ -98,3 +98,16 @@ fn built_in_facts_read_in_conditions_and_are_typed() {
     ));
     check(&edits, "t.ron:25:48: `+` expects a number operand, found a bool, in `OracleYes + 1`");
 }
+
+#[test]
+fn a_tool_says_only_its_args_and_value() {
+    let mut edits = DISPUTE.to_vec();
+    edits.push((
+        r#"value: Arg(dispute_amount)), args: [dispute_amount]),"#,
+        r#"value: Arg(dispute_amount)), args: [dispute_amount], says: (done: "Disputed {dispute_amount} ({value}).", failed: "No {charge_id}.")),"#,
+    ));
+    check(
+        &edits,
+        "t.ron:26:147: tool `file-dispute` says `{charge_id}`, which is neither one of its args nor `value`",
+    );
+}
