@@ -36,7 +36,7 @@ pub struct ScenarioFile {
     /// Default persona mix: (persona id, weight) pairs, e.g. `("calm", 0.4)`; empty means "all personas alike".
     #[serde(default)]
     pub personas: Vec<(String, f64)>,
-    /// Tools (ABCD buttons) the agent may call; at most 32.
+    /// Tools (ABCD buttons) the agent may call; at most 64.
     pub tools: Vec<ToolFile>,
     /// Customer intents (ABCD subflows); at least one.
     pub intents: Vec<IntentFile>,

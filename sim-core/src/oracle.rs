@@ -9,7 +9,7 @@ use crate::spec::{IntentSpec, Outcome, RuleKind, ScenarioSpec, ToolId, When};
 use crate::world::{ToolArgs, ToolOutcome, WorldEnv, WorldState};
 
 /// Most tools a scenario may declare (tool state is kept in fixed arrays).
-pub const MAX_TOOLS: usize = 32;
+pub const MAX_TOOLS: usize = 64;
 
 /// What the policy oracle remembers about an episode's tool calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,7 +23,7 @@ pub struct PolicyState {
     /// Rules that had occasion to apply in this episode (bit per rule index; rules past 64 are not tracked).
     pub exercised: u64,
     /// Tools that have succeeded at least once (bit per tool).
-    pub succeeded: u32,
+    pub succeeded: u64,
     /// Obligation rules already settled (met or flagged), bit per rule index.
     pub settled: u64,
     /// Agent turns (utterances and tool calls) seen by the obligation tracker.

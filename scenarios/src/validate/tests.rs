@@ -268,13 +268,13 @@ fn eligibility_nobody_checks() {
 
 #[test]
 fn too_many_tools() {
-    let extra: String = (0..28).map(|idx| format!("(id: \"t{idx}\", effect: Record), ")).collect();
+    let extra: String = (0..60).map(|idx| format!("(id: \"t{idx}\", effect: Record), ")).collect();
     check(
         &[(
             "(id: \"promo-code\", effect: PromoCode),",
             &format!("(id: \"promo-code\", effect: PromoCode), {extra}"),
         )],
-        "t.ron:18:9: scenario declares 33 tools; at most 32 are supported",
+        "t.ron:18:9: scenario declares 65 tools; at most 64 are supported",
     );
 }
 

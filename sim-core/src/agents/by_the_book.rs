@@ -40,13 +40,13 @@ pub(crate) struct Case {
     /// The account's username code, from a successful pull-up-account.
     pub(crate) account_handle: Option<u64>,
     /// Tools that have succeeded at least once (bit per tool).
-    pub(crate) succeeded: u32,
+    pub(crate) succeeded: u64,
     /// Approval tools already asked for (bit per tool); a refused approval is not asked again.
-    pub(crate) approvals_tried: u32,
+    pub(crate) approvals_tried: u64,
     /// Tools whose latest call passed (bit per tool).
-    pub(crate) last_passed: u32,
+    pub(crate) last_passed: u64,
     /// Tools whose latest call failed (bit per tool).
-    pub(crate) last_failed: u32,
+    pub(crate) last_failed: u64,
     /// The customer's answer to the intent's offer, once given.
     pub(crate) offer_answer: Option<bool>,
     /// The value last offered.
@@ -56,7 +56,17 @@ pub(crate) struct Case {
     /// Whether the one concession was made.
     pub(crate) conceded: bool,
     /// The value each tool last reported (a quoted price), by tool.
-    pub(crate) tool_values: [u64; crate::oracle::MAX_TOOLS],
+    pub(crate) tool_values: ToolValues,
+}
+
+/// The value each tool last reported, by tool.
+#[derive(Clone, Debug)]
+pub(crate) struct ToolValues(pub(crate) [u64; crate::oracle::MAX_TOOLS]);
+
+impl Default for ToolValues {
+    fn default() -> Self {
+        ToolValues([0; crate::oracle::MAX_TOOLS])
+    }
 }
 
 /// An offer of `value` in `slot`.
@@ -193,7 +203,7 @@ impl Case {
             }
         }
         let Some((tool, outcome)) = obs.tool_result else { return CallFeedback::None };
-        if let Some(value) = self.tool_values.get_mut(tool as usize) {
+        if let Some(value) = self.tool_values.0.get_mut(tool as usize) {
             *value = outcome.value;
         }
         if outcome.passed {
@@ -408,7 +418,7 @@ impl Case {
         }
         let first_value = match offer.value {
             crate::spec::OfferValue::Fixed(value) => value,
-            crate::spec::OfferValue::FromTool(tool) => self.tool_values[tool as usize],
+            crate::spec::OfferValue::FromTool(tool) => self.tool_values.0[tool as usize],
         };
         let value = if self.objected && !self.conceded {
             // One concession after an objection: off a price, onto a discount.
@@ -428,7 +438,7 @@ impl Case {
         // The facts that go with the offer, as the tools reported them (nothing is said about what was not checked).
         for &(slot, tool) in &intent.claims {
             if (self.last_passed | self.last_failed) & (1 << tool) != 0 {
-                act.put(slot, self.tool_values[tool as usize]);
+                act.put(slot, self.tool_values.0[tool as usize]);
             }
         }
         Some(act)

@@ -80,7 +80,7 @@ struct SloppyCase {
     calls: u8,
     called: u64,
     /// Tools whose latest call failed (bit per tool); what succeeded is in `case.succeeded`.
-    latest_failed: u32,
+    latest_failed: u64,
     /// Whether "anything else?" was asked since the last call, and answered.
     asked_else: bool,
     answered_else: bool,
@@ -107,7 +107,7 @@ pub struct Sloppy {
     disclosure_rules: Vec<(String, Vec<ToolId>)>,
     gate_rules: Vec<(String, Vec<ToolId>, Vec<ToolId>)>,
     /// Every gate tool of the gate rules (bit per tool).
-    gate_tools: u32,
+    gate_tools: u64,
     requires_rules: Vec<(String, ToolId, Vec<ToolId>)>,
     limit_rules: Vec<(String, ToolId, Slot, crate::expr::Expr, Vec<ToolId>)>,
     human_rules: Vec<(String, u8, u8)>,
@@ -187,7 +187,7 @@ impl Sloppy {
         let gate_tools = gate_rules
             .iter()
             .flat_map(|(_, gates, _)| gates.iter())
-            .fold(0u32, |mask, gate| mask | (1 << gate));
+            .fold(0u64, |mask, gate| mask | (1 << gate));
         Sloppy {
             scenario,
             config,
@@ -355,7 +355,7 @@ impl Sloppy {
             let lied = intent.is_some_and(|intent| {
                 intent.claims.iter().any(|&(slot, tool)| {
                     act.value_of(slot)
-                        .is_some_and(|said| said != sloppy.case.tool_values[tool as usize])
+                        .is_some_and(|said| said != sloppy.case.tool_values.0[tool as usize])
                 })
             });
             if lied {
