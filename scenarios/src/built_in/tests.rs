@@ -91,7 +91,7 @@ mistimed_billing_already_returned: pull-up-account[full_name account_id]/1, vali
 mistimed_billing_never_bought: pull-up-account[full_name account_id]/1, validate-purchase[username email order_id]/3, ask-the-oracle[]/0, membership[membership_level]/1 if no, update-order[order_option]/1 goal[order_option]
 status: pull-up-account[full_name account_id]/1, verify-identity[full_name account_id order_id]/3, validate-purchase[username email order_id]/3, check-order-problem[]/0, update-order[order_option]/1 goal[order_option]
 manage: pull-up-account[full_name account_id]/1, shipping-status[]/0, validate-purchase[username email order_id]/3, update-order[order_option]/1 goal[order_option]
-missing: pull-up-account[full_name account_id]/1, validate-purchase[username email order_id]/3, record-reason[days]/1, update-order[order_option]/1, make-purchase[product]/1 goal[product order_option days]
+missing: pull-up-account[full_name account_id]/1, validate-purchase[username email order_id]/3, record-wait[days]/1, update-order[order_option]/1, make-purchase[product]/1 goal[product order_option days]
 boots: search-faq[]/0, search-boots[]/0, select-faq[boots_question]/1 goal[boots_question]
 shirt: search-faq[]/0, search-shirt[]/0, select-faq[shirt_question]/1 goal[shirt_question]
 jeans: search-faq[]/0, search-jeans[]/0, select-faq[jeans_question]/1 goal[jeans_question]
