@@ -225,8 +225,11 @@ impl Case {
         let asks_question = intent.steps.iter().any(|later| {
             matches!(later.when, When::Passed(tool) | When::Failed(tool) if tool == step.tool)
         });
-        if *effect == Effect::AskOracle || asks_question {
+        if *effect == Effect::AskOracle {
             self.oracle = Some(outcome.passed);
+        }
+        // A question's answer is recorded (`last_passed`/`last_failed`) either way; the step is done.
+        if *effect == Effect::AskOracle || asks_question {
             self.done |= 1 << step_idx;
             return CallFeedback::Passed;
         }
