@@ -124,10 +124,8 @@ impl<'a> SlotCtx<'a> {
 
     /// A declared slot's spec and its field's type; `None` for built-in slots and ids the scenario lacks.
     pub(crate) fn declared(self, slot: Slot) -> Option<(&'a SlotSpec, &'a FieldType)> {
-        let idx = slot.index().checked_sub(usize::from(Slot::FIRST_DECLARED))?;
-        let spec = self.scenario.slots.get(idx)?;
-        let field = self.scenario.fields.get(usize::from(spec.field))?;
-        Some((spec, &field.ty))
+        let spec = self.scenario.declared_slot(slot)?;
+        Some((spec, &self.scenario.declared_field(slot)?.ty))
     }
 }
 

@@ -310,11 +310,8 @@ fn placeholders(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// A slot's name for messages.
-fn file_slot_name(names: &Names, slot: Slot) -> String {
-    slot.standard_name().map(str::to_owned).unwrap_or_else(|| {
-        let idx = slot.index() - usize::from(Slot::FIRST_DECLARED);
-        names.slots.get(idx).map_or_else(|| "?".to_owned(), |spec| spec.name.clone())
-    })
+fn file_slot_name(names: &Names, slot: Slot) -> &str {
+    sim_core::spec::slot_name_in(&names.slots, slot).unwrap_or("?")
 }
 
 fn rules(

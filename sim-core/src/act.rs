@@ -110,6 +110,11 @@ impl Slot {
     /// The first slot id a scenario may declare.
     pub const FIRST_DECLARED: u8 = 20;
 
+    /// The slot id of the scenario's `idx`-th declared slot.
+    pub fn declared(idx: usize) -> Slot {
+        Slot(Slot::FIRST_DECLARED + idx as u8)
+    }
+
     /// The slot's position in per-slot arrays.
     pub fn index(self) -> usize {
         self.0 as usize

@@ -224,7 +224,7 @@ impl Customer {
             }
         }
         for (idx, declared) in scenario.slots.iter().enumerate() {
-            let slot = Slot(Slot::FIRST_DECLARED + idx as u8);
+            let slot = Slot::declared(idx);
             let truth = world.fields[declared.field as usize];
             let ty = &scenario.fields[declared.field as usize].ty;
             if !declared.identity {
@@ -544,7 +544,7 @@ impl Customer {
                 self.knowledge.values[slot]
             } else if !rng.random_bool(self.traits.honesty) {
                 invented = true;
-                let value = match declared_field(scenario, slot) {
+                let value = match scenario.declared_field(slot) {
                     // A made-up value of a declared slot: a plausible draw of its field.
                     Some(field) => field.generator.sample(rng),
                     None => invent_value(slot, rng),
@@ -621,13 +621,6 @@ impl Customer {
 fn wrong_value(slot: Slot, truth: u64, rng: &mut ChaCha8Rng) -> u64 {
     let value = invent_value(slot, rng);
     if value == truth { value ^ 1 } else { value }
-}
-
-/// The field behind a declared slot.
-fn declared_field(scenario: &ScenarioSpec, slot: Slot) -> Option<&crate::field::FieldSpec> {
-    let declared = slot.index().checked_sub(Slot::FIRST_DECLARED as usize)?;
-    let spec = scenario.slots.get(declared)?;
-    scenario.fields.get(spec.field as usize)
 }
 
 fn invent_value(slot: Slot, rng: &mut ChaCha8Rng) -> u64 {

@@ -589,24 +589,45 @@ pub enum Dist {
     Beta(f64, f64),
 }
 
+/// The declared slot behind `slot` in a slot table (`None` for built-in slots and ids past the table).
+pub fn declared_slot(declared: &[SlotSpec], slot: crate::act::Slot) -> Option<&SlotSpec> {
+    declared.get(slot.index().checked_sub(crate::act::Slot::FIRST_DECLARED as usize)?)
+}
+
+/// The name of a slot: built-in, or declared in `declared`.
+pub fn slot_name_in(declared: &[SlotSpec], slot: crate::act::Slot) -> Option<&str> {
+    slot.standard_name().or_else(|| Some(declared_slot(declared, slot)?.name.as_str()))
+}
+
+/// The slot with the given name: built-in, or declared in `declared`.
+pub fn slot_by_name(declared: &[SlotSpec], name: &str) -> Option<crate::act::Slot> {
+    let standard =
+        crate::act::Slot::STANDARD.into_iter().find(|slot| slot.standard_name() == Some(name));
+    standard.or_else(|| {
+        let idx = declared.iter().position(|spec| spec.name == name)?;
+        Some(crate::act::Slot::declared(idx))
+    })
+}
+
 impl ScenarioSpec {
     /// The name of a slot: built-in or declared by this scenario.
     pub fn slot_name(&self, slot: crate::act::Slot) -> &str {
-        if let Some(name) = slot.standard_name() {
-            return name;
-        }
-        let declared = slot.index() - crate::act::Slot::FIRST_DECLARED as usize;
-        self.slots.get(declared).map_or("unknown_slot", |spec| spec.name.as_str())
+        slot_name_in(&self.slots, slot).unwrap_or("unknown_slot")
     }
 
     /// The slot with the given name, built-in or declared.
     pub fn slot_named(&self, name: &str) -> Option<crate::act::Slot> {
-        let standard =
-            crate::act::Slot::STANDARD.into_iter().find(|slot| slot.standard_name() == Some(name));
-        standard.or_else(|| {
-            let idx = self.slots.iter().position(|spec| spec.name == name)?;
-            Some(crate::act::Slot(crate::act::Slot::FIRST_DECLARED + idx as u8))
-        })
+        slot_by_name(&self.slots, name)
+    }
+
+    /// The declared slot behind `slot` (`None` for built-in slots).
+    pub fn declared_slot(&self, slot: crate::act::Slot) -> Option<&SlotSpec> {
+        declared_slot(&self.slots, slot)
+    }
+
+    /// The field behind a declared slot.
+    pub fn declared_field(&self, slot: crate::act::Slot) -> Option<&FieldSpec> {
+        self.fields.get(usize::from(self.declared_slot(slot)?.field))
     }
 
     /// The tool with the given id.

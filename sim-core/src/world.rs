@@ -251,9 +251,7 @@ impl WorldState {
 
     /// The true value of a declared slot: its field's current value.
     pub fn declared_value(&self, scenario: &ScenarioSpec, slot: Slot) -> Option<u64> {
-        let declared = slot.index().checked_sub(Slot::FIRST_DECLARED as usize)?;
-        let spec = scenario.slots.get(declared)?;
-        Some(self.fields[spec.field as usize])
+        Some(self.fields[usize::from(scenario.declared_slot(slot)?.field)])
     }
 
     /// The true value of a built-in identity slot, or `None` for goal and declared slots.

@@ -95,8 +95,7 @@ fn intent(
         if slot.is_standard() {
             return slot.is_identity();
         }
-        let declared = slot.index() - usize::from(Slot::FIRST_DECLARED);
-        names.slots.get(declared).is_some_and(|spec| spec.identity)
+        names.declared(slot).is_some_and(|spec| spec.identity)
     };
     let goal_slots = steps
         .iter()

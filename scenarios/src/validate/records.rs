@@ -109,11 +109,12 @@ impl Names {
 
     /// The slot with this name, built-in or declared.
     pub(super) fn slot(&self, name: &str) -> Option<Slot> {
-        let standard = Slot::STANDARD.into_iter().find(|slot| slot.standard_name() == Some(name));
-        standard.or_else(|| {
-            let idx = self.slots.iter().position(|spec| spec.name == name)?;
-            Some(Slot(Slot::FIRST_DECLARED + idx as u8))
-        })
+        sim_core::spec::slot_by_name(&self.slots, name)
+    }
+
+    /// The declared slot behind `slot` (`None` for built-in slots).
+    pub(super) fn declared(&self, slot: Slot) -> Option<&SlotSpec> {
+        sim_core::spec::declared_slot(&self.slots, slot)
     }
 
     /// The field with this `entity.field` name, reporting an unknown one.
@@ -188,11 +189,7 @@ impl Names {
             out = out.replace(&format!("field#{idx}"), &field.name);
         }
         for slot in (0..MAX_SLOTS as u8).rev().map(Slot) {
-            let name = slot.standard_name().map(str::to_owned).or_else(|| {
-                let idx = slot.index().checked_sub(usize::from(Slot::FIRST_DECLARED))?;
-                self.slots.get(idx).map(|spec| spec.name.clone())
-            });
-            if let Some(name) = name {
+            if let Some(name) = sim_core::spec::slot_name_in(&self.slots, slot) {
                 for kind in ["arg", "goal"] {
                     out = out.replace(&format!("{kind}#{}", slot.0), &format!("{kind}({name})"));
                 }
@@ -415,7 +412,7 @@ pub(super) fn claims(
             issues.push(path, format!("claim names unknown tool `{tool_name}`"));
             continue;
         };
-        let field = names.slots[slot.index() - usize::from(Slot::FIRST_DECLARED)].field;
+        let field = names.declared(slot).expect("a declared slot").field;
         let reports = match &tools[usize::from(tool)].effect {
             sim_core::spec::Effect::Data(data) => data.value.as_ref().is_some_and(|value| {
                 let mut reads = false;
