@@ -256,15 +256,26 @@ impl Expr {
     /// arguments and goals.
     pub fn reads_world(&self) -> bool {
         let mut reads = false;
-        self.visit_fields(&mut |_| reads = true);
-        reads || self.any(&|expr| matches!(expr, Expr::Builtin(_)))
+        self.visit(&mut |expr| {
+            reads |= matches!(expr, Expr::Field(_) | Expr::Original(_) | Expr::Builtin(_));
+        });
+        reads
     }
 
-    /// Whether `test` holds for this expression or any sub-expression.
-    fn any(&self, test: &impl Fn(&Expr) -> bool) -> bool {
-        if test(self) {
-            return true;
-        }
+    /// The fields the expression reads (current or original value), one bit per [`FieldId`].
+    pub fn fields_read(&self) -> u64 {
+        let mut read = 0u64;
+        self.visit(&mut |expr| {
+            if let Expr::Field(id) | Expr::Original(id) = expr {
+                read |= 1u64.checked_shl(u32::from(*id)).unwrap_or(0);
+            }
+        });
+        read
+    }
+
+    /// Calls `visit` with this expression and every sub-expression, parents first.
+    fn visit(&self, visit: &mut impl FnMut(&Expr)) {
+        visit(self);
         match self {
             Expr::Const(_)
             | Expr::Field(_)
@@ -272,37 +283,12 @@ impl Expr {
             | Expr::Arg(_)
             | Expr::HasArg(_)
             | Expr::Goal(_)
-            | Expr::Builtin(_) => false,
-            Expr::Not(inner) => inner.any(test),
-            Expr::If(cond, then, other) => cond.any(test) || then.any(test) || other.any(test),
-            Expr::Add(a, b)
-            | Expr::Sub(a, b)
-            | Expr::Mul(a, b)
-            | Expr::Div(a, b)
-            | Expr::Min(a, b)
-            | Expr::Max(a, b)
-            | Expr::PercentOf(a, b)
-            | Expr::Eq(a, b)
-            | Expr::Ne(a, b)
-            | Expr::Lt(a, b)
-            | Expr::Le(a, b)
-            | Expr::Gt(a, b)
-            | Expr::Ge(a, b)
-            | Expr::And(a, b)
-            | Expr::Or(a, b) => a.any(test) || b.any(test),
-        }
-    }
-
-    /// Calls `visit` with every field the expression reads (current or original value).
-    pub fn visit_fields(&self, visit: &mut impl FnMut(FieldId)) {
-        match self {
-            Expr::Field(id) | Expr::Original(id) => visit(*id),
-            Expr::Const(_) | Expr::Arg(_) | Expr::HasArg(_) | Expr::Goal(_) | Expr::Builtin(_) => {}
-            Expr::Not(inner) => inner.visit_fields(visit),
+            | Expr::Builtin(_) => {}
+            Expr::Not(inner) => inner.visit(visit),
             Expr::If(cond, then, other) => {
-                cond.visit_fields(visit);
-                then.visit_fields(visit);
-                other.visit_fields(visit);
+                cond.visit(visit);
+                then.visit(visit);
+                other.visit(visit);
             }
             Expr::Add(a, b)
             | Expr::Sub(a, b)
@@ -319,8 +305,8 @@ impl Expr {
             | Expr::Ge(a, b)
             | Expr::And(a, b)
             | Expr::Or(a, b) => {
-                a.visit_fields(visit);
-                b.visit_fields(visit);
+                a.visit(visit);
+                b.visit(visit);
             }
         }
     }

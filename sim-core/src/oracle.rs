@@ -538,8 +538,7 @@ fn changed_for(outcome: &Outcome, world: &WorldState, policy: &PolicyState) -> b
         Outcome::TeamNotified => world.notifications > 0,
         Outcome::AccountUpdated => world.account_updates > 0,
         Outcome::Holds(condition) => {
-            let mut read = 0u64;
-            condition.visit_fields(&mut |field| read |= 1 << field);
+            let read = condition.fields_read();
             let fields_changed = (0..crate::field::MAX_FIELDS).any(|idx| {
                 read & (1 << idx) != 0 && world.fields[idx] != world.original_fields[idx]
             });

@@ -221,8 +221,7 @@ fn check_outcomes(
     }
     for (idx, outcome) in file.resolved.iter().enumerate() {
         if let Outcome::Holds(condition) = &spec.resolved[idx] {
-            let mut reads = 0u64;
-            condition.visit_fields(&mut |field| reads |= 1 << field);
+            let reads = condition.fields_read();
             let sets = known.iter().any(|(effect, _)| match effect {
                 Effect::Data(data) => data.set.iter().any(|(field, _)| reads & (1 << field) != 0),
                 _ => false,

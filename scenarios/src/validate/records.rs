@@ -414,11 +414,9 @@ pub(super) fn claims(
         };
         let field = names.declared(slot).expect("a declared slot").field;
         let reports = match &tools[usize::from(tool)].effect {
-            sim_core::spec::Effect::Data(data) => data.value.as_ref().is_some_and(|value| {
-                let mut reads = false;
-                value.visit_fields(&mut |read| reads |= read == field);
-                reads
-            }),
+            sim_core::spec::Effect::Data(data) => {
+                data.value.as_ref().is_some_and(|value| value.fields_read() & (1 << field) != 0)
+            }
             _ => false,
         };
         if !reports {
