@@ -113,6 +113,27 @@ fn mean_words(kind: ActKind, slots: &[(Slot, u64)], verbosity: f64) -> f64 {
     total as f64 / 200.0
 }
 
+/// Every native tool effect.
+fn native_effects() -> [Effect; 15] {
+    [
+        Effect::PullUpAccount,
+        Effect::VerifyIdentity,
+        Effect::ValidatePurchase,
+        Effect::Record,
+        Effect::Refund,
+        Effect::UpdateAccount,
+        Effect::UpdateOrder,
+        Effect::MakePassword,
+        Effect::SendLink,
+        Effect::PromoCode,
+        Effect::AskOracle,
+        Effect::ShippingStatus,
+        Effect::Membership,
+        Effect::NotifyTeam,
+        Effect::MakePurchase,
+    ]
+}
+
 #[test]
 fn same_row_same_text() {
     assert_eq!(
@@ -147,24 +168,8 @@ fn every_tool_renders() {
 }
 #[test]
 fn every_effect_renders() {
-    use sim_core::spec::{Effect, ToolSpec};
-    let effects = [
-        Effect::PullUpAccount,
-        Effect::VerifyIdentity,
-        Effect::ValidatePurchase,
-        Effect::Record,
-        Effect::Refund,
-        Effect::UpdateAccount,
-        Effect::UpdateOrder,
-        Effect::MakePassword,
-        Effect::SendLink,
-        Effect::PromoCode,
-        Effect::AskOracle,
-        Effect::ShippingStatus,
-        Effect::Membership,
-        Effect::NotifyTeam,
-        Effect::MakePurchase,
-    ];
+    use sim_core::spec::ToolSpec;
+    let effects = native_effects();
     let tools = effects.clone().map(|effect| ToolSpec {
         id: format!("{effect:?}"),
         args: SlotSet::EMPTY,
@@ -376,23 +381,7 @@ fn corpus_scenario() -> ScenarioSpec {
             })
         })
         .collect();
-    let effects = [
-        Effect::PullUpAccount,
-        Effect::VerifyIdentity,
-        Effect::ValidatePurchase,
-        Effect::Record,
-        Effect::Refund,
-        Effect::UpdateAccount,
-        Effect::UpdateOrder,
-        Effect::MakePassword,
-        Effect::SendLink,
-        Effect::PromoCode,
-        Effect::AskOracle,
-        Effect::ShippingStatus,
-        Effect::Membership,
-        Effect::NotifyTeam,
-        Effect::MakePurchase,
-    ];
+    let effects = native_effects();
     let tool = |id: String, effect| ToolSpec {
         id,
         args: SlotSet::EMPTY,
