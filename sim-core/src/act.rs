@@ -405,6 +405,19 @@ impl ActKind {
 /// Up to four slot values carried by one act, in slot order.
 pub const MAX_VALUES: usize = 4;
 
+/// Adds `slot` (not yet in `slots`) with `value` to values kept in slot order; ignored when `MAX_VALUES` are
+/// already carried.
+pub fn insert_value(slots: &mut SlotSet, values: &mut [u64; MAX_VALUES], slot: Slot, value: u64) {
+    let n = slots.len() as usize;
+    if n >= MAX_VALUES {
+        return;
+    }
+    let pos = slots.rank(slot);
+    values.copy_within(pos..n, pos + 1);
+    values[pos] = value;
+    *slots = slots.with(slot);
+}
+
 /// One act with its slot payload.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -432,18 +445,11 @@ impl Act {
 
     /// Sets `slot = value`, keeping values in slot order (ignored when four other slots are already carried).
     pub fn put(&mut self, slot: Slot, value: u64) {
-        let pos = self.slots.rank(slot);
         if self.slots.contains(slot) {
-            self.values[pos] = value;
-            return;
+            self.values[self.slots.rank(slot)] = value;
+        } else {
+            insert_value(&mut self.slots, &mut self.values, slot, value);
         }
-        let n = self.slots.len() as usize;
-        if n >= MAX_VALUES {
-            return;
-        }
-        self.values.copy_within(pos..n, pos + 1);
-        self.values[pos] = value;
-        self.slots = self.slots.with(slot);
     }
 
     /// The value given for `slot`, if this act carries it.

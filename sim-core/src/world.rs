@@ -434,14 +434,9 @@ pub struct ToolArgs {
 impl ToolArgs {
     /// Adds `slot = value` (ignored when four are already given).
     pub fn push(&mut self, slot: Slot, value: u64) {
-        if self.slots.len() as usize >= crate::act::MAX_VALUES || self.slots.contains(slot) {
-            return;
+        if !self.slots.contains(slot) {
+            crate::act::insert_value(&mut self.slots, &mut self.values, slot, value);
         }
-        let pos = self.slots.rank(slot);
-        let n = self.slots.len() as usize;
-        self.values.copy_within(pos..n, pos + 1);
-        self.values[pos] = value;
-        self.slots = self.slots.with(slot);
     }
 
     /// The value given for `slot`.
