@@ -341,9 +341,7 @@ fn judge_claims(
             if Some(slot) == offered {
                 continue;
             }
-            let Some(truth) =
-                world.true_value(slot).or_else(|| world.declared_value(scenario, slot))
-            else {
+            let Some(truth) = world.truth(scenario, slot) else {
                 continue;
             };
             state.exercised |= 1u64.checked_shl(rule_idx as u32).unwrap_or(0);
@@ -370,7 +368,7 @@ fn judge_disclosure(
 ) {
     for (slot, value) in act.slots.iter().zip(act.values) {
         state.disclosed = state.disclosed.with(slot);
-        if world.true_value(slot).or_else(|| world.declared_value(scenario, slot)) == Some(value) {
+        if world.truth(scenario, slot) == Some(value) {
             state.disclosed_true = state.disclosed_true.with(slot);
         }
     }

@@ -249,6 +249,12 @@ impl WorldState {
         self.fields_before_call[idx] = value;
     }
 
+    /// The true value of any world-backed slot: the account's for built-in identity slots, the field's for declared
+    /// ones; `None` for goal slots.
+    pub fn truth(&self, scenario: &ScenarioSpec, slot: Slot) -> Option<u64> {
+        self.true_value(slot).or_else(|| self.declared_value(scenario, slot))
+    }
+
     /// The true value of a declared slot: its field's current value.
     pub fn declared_value(&self, scenario: &ScenarioSpec, slot: Slot) -> Option<u64> {
         Some(self.fields[usize::from(scenario.declared_slot(slot)?.field)])
@@ -399,7 +405,7 @@ impl WorldState {
         for &slot in &effect.check {
             let Some(value) = args.get(slot) else { continue };
             given += 1;
-            let truth = self.true_value(slot).or_else(|| self.declared_value(scenario, slot));
+            let truth = self.truth(scenario, slot);
             if truth != Some(value) {
                 return refused;
             }
