@@ -27,6 +27,7 @@
 //!         name: "card.last4".into(),
 //!         ty: FieldType::Digits(4),
 //!         generator: Gen::Fixed(0),
+//!         instance: None,
 //!     }],
 //!     slots: vec![SlotSpec {
 //!         name: "card_last4".into(),

@@ -10,7 +10,8 @@ use sim_core::act::Slot;
 use sim_core::spec::{AccountField, Effect, Outcome};
 
 pub use records::{
-    DataEffectFile, EntityFile, ExprFile, FieldFile, FieldTypeFile, GenFile, SlotFile,
+    AddFile, CountFile, DataEffectFile, EntityFile, ExprFile, FieldFile, FieldTypeFile, GenFile,
+    SlotFile,
 };
 
 /// A whole scenario file: `Scenario(description: …, max_turns: …, world: …, personas: …, tools: …, intents: …, rules: …)`.

@@ -35,10 +35,11 @@ use sim_core::spec::ScenarioSpec;
 pub use built_in::{BUILT_IN, built_in_dir, list_built_in, load_built_in};
 pub use error::{LoadError, Position, Problem};
 pub use file::{
-    AcceptFile, AccountFieldFile, DataEffectFile, EffectFile, EligibilityFile, EntityFile,
-    ExprFile, FieldFile, FieldTypeFile, GenFile, IntentFile, MembershipWeightsFile, OfferFile,
-    OutcomeFile, PaymentWeightsFile, PriceFile, RangeFile, RuleFile, RuleKindFile, ScenarioFile,
-    SlotFile, SlotName, StepFile, ToolFile, ToolTextFile, UnitFile, WhenFile, WorldFile,
+    AcceptFile, AccountFieldFile, AddFile, CountFile, DataEffectFile, EffectFile, EligibilityFile,
+    EntityFile, ExprFile, FieldFile, FieldTypeFile, GenFile, IntentFile, MembershipWeightsFile,
+    OfferFile, OutcomeFile, PaymentWeightsFile, PriceFile, RangeFile, RuleFile, RuleKindFile,
+    ScenarioFile, SlotFile, SlotName, StepFile, ToolFile, ToolTextFile, UnitFile, WhenFile,
+    WorldFile,
 };
 pub use path::{FieldPath, Segment};
 pub use validate::{Issue, MAX_ITEMS, MAX_STEPS, MIN_TURNS};

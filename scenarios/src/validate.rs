@@ -7,9 +7,11 @@ mod world;
 use std::collections::BTreeMap;
 
 use sim_core::act::{MAX_VALUES, Slot, SlotSet};
-use sim_core::expr::ExprType;
+use sim_core::expr::{Expr, ExprType};
 use sim_core::oracle::MAX_TOOLS;
-use sim_core::spec::{DataEffect, Effect, RuleKind, RuleSpec, ScenarioSpec, ToolId, ToolSpec};
+use sim_core::spec::{
+    AddRecord, DataEffect, Effect, RuleKind, RuleSpec, ScenarioSpec, ToolId, ToolSpec,
+};
 
 use crate::file::{EffectFile, RuleFile, RuleKindFile, ScenarioFile, SlotName, ToolFile};
 use crate::path::FieldPath;
@@ -53,7 +55,8 @@ impl ScenarioFile {
         let intents_path = root.field("intents");
         let intents =
             intents::intents(&self.intents, &tools, &tool_ids, &names, &intents_path, &mut issues);
-        let rules = rules(&self.rules, &tool_ids, &names, &root.field("rules"), &mut issues);
+        let rules =
+            rules(&self.rules, &tools, &tool_ids, &names, &root.field("rules"), &mut issues);
         let metrics = records::metrics(&self.metrics, &names, &root.field("metrics"), &mut issues);
         if !issues.0.is_empty() {
             return Err(issues.0);
@@ -69,6 +72,8 @@ impl ScenarioFile {
             metrics,
             slots: names.slots,
             fields: names.fields,
+            lists: names.lists,
+            layout: names.layout,
         })
     }
 }
@@ -284,13 +289,60 @@ fn data_effect(
         );
     }
     let reads = Reads { args: true, goals: false };
-    let pre = file
-        .pre
-        .as_ref()
-        .map(|pre| names.expr(pre, ExprType::Bool, reads, None, &at.field("pre"), issues));
-    let mut set = Vec::with_capacity(file.set.len());
-    for (idx, (field, value)) in file.set.iter().enumerate() {
-        let path = at.field("set").index(idx);
+    // Every list instance the effect reads or sets must be picked by a checked arg.
+    let identified = names.identified(check_set);
+    let picked = |expr: &Expr, also: u8, at: &FieldPath, issues: &mut Issues| {
+        let selected = expr.lists_selected(&names.layout) | also;
+        names.selection_reads(selected, identified, what, at, issues);
+    };
+    let pre = file.pre.as_ref().map(|pre| {
+        let pre = names.expr(pre, ExprType::Bool, reads, None, &at.field("pre"), issues);
+        picked(&pre, 0, &at.field("pre"), issues);
+        pre
+    });
+    let set = field_sets(&file.set, names, &at.field("set"), issues);
+    for (idx, (id, expr)) in set.iter().enumerate() {
+        let own = names.layout.list_of(*id).map_or(0, |list| 1 << list);
+        picked(expr, own, &at.field("set").index(idx), issues);
+    }
+    let value = file.value.as_ref().map(|value| {
+        let value = names.any_expr(value, reads, &at.field("value"), issues);
+        picked(&value, 0, &at.field("value"), issues);
+        value
+    });
+    let add = file.add.as_ref().and_then(|add| {
+        let at = at.field("add");
+        let list = names.list_id(&add.to, &at.field("to"), issues)?;
+        let set = field_sets(&add.set, names, &at.field("set"), issues);
+        for (idx, (id, expr)) in set.iter().enumerate() {
+            let path = at.field("set").index(idx);
+            if names.layout.list_of(*id) != Some(list) {
+                let field = &names.fields[usize::from(*id)].name;
+                issues.push(
+                    path.clone(),
+                    format!("{what} adds a `{}` but sets `{field}`, not one of its fields", add.to),
+                );
+            }
+            // The new record is selected while it is filled in.
+            let others = expr.lists_selected(&names.layout) & !(1 << list);
+            names.selection_reads(others, identified, what, &path, issues);
+        }
+        Some(AddRecord { list, set })
+    });
+    DataEffect { check: check_set.iter().collect(), check_min, pre, set, value, add }
+}
+
+/// Field updates `(field, value)`: each value an expression of the field's type over the world and the call's args.
+fn field_sets(
+    files: &[(String, crate::file::ExprFile)],
+    names: &Names,
+    at: &FieldPath,
+    issues: &mut Issues,
+) -> Vec<(sim_core::field::FieldId, Expr)> {
+    let reads = Reads { args: true, goals: false };
+    let mut set = Vec::with_capacity(files.len());
+    for (idx, (field, value)) in files.iter().enumerate() {
+        let path = at.index(idx);
         let Some(id) = names.field_id(field, &path, issues) else { continue };
         let want = if names.fields[usize::from(id)].ty.is_bool() {
             ExprType::Bool
@@ -299,14 +351,33 @@ fn data_effect(
         };
         set.push((id, names.expr(value, want, reads, Some(id), &path, issues)));
     }
-    let value =
-        file.value.as_ref().map(|value| names.any_expr(value, reads, &at.field("value"), issues));
-    DataEffect { check: check_set.iter().collect(), check_min, pre, set, value }
+    set
 }
 
 /// The `{name}` placeholders of a tool's text.
 fn placeholders(text: &str) -> impl Iterator<Item = &str> {
     text.split('{').skip(1).filter_map(|part| part.split_once('}').map(|(name, _)| name))
+}
+
+/// Reports list instances a rule about `tool`'s calls reads that the tool's checked args do not pick (the rule
+/// is judged with the call's selection).
+fn picked_by(
+    tools: &[ToolSpec],
+    tool: ToolId,
+    expr: &Expr,
+    names: &Names,
+    rule: &str,
+    at: &FieldPath,
+    issues: &mut Issues,
+) {
+    let identified = match tools.get(usize::from(tool)).map(|tool| &tool.effect) {
+        Some(Effect::Data(effect)) => {
+            names.identified(effect.check.iter().fold(SlotSet::EMPTY, |set, slot| set.with(*slot)))
+        }
+        _ => 0,
+    };
+    let selected = expr.lists_selected(&names.layout);
+    names.selection_reads(selected, identified, &format!("rule `{rule}`"), at, issues);
 }
 
 /// A slot's name for messages.
@@ -316,6 +387,7 @@ fn file_slot_name(names: &Names, slot: Slot) -> &str {
 
 fn rules(
     files: &[RuleFile],
+    tools: &[ToolSpec],
     tool_ids: &ToolIds,
     names: &Names,
     at: &FieldPath,
@@ -369,14 +441,10 @@ fn rules(
                 }
                 let world_only = Reads { args: false, goals: false };
                 let when = when.as_ref().map(|when| {
-                    names.expr(
-                        when,
-                        ExprType::Bool,
-                        world_only,
-                        None,
-                        &kind_path.field("when"),
-                        issues,
-                    )
+                    let at = kind_path.field("when");
+                    let when = names.expr(when, ExprType::Bool, world_only, None, &at, issues);
+                    picked_by(tools, dependent, &when, names, &file.id, &at, issues);
+                    when
                 });
                 RuleKind::Requires { tool: dependent, after: after_ids, when }
             }
@@ -392,8 +460,9 @@ fn rules(
                 let slots = slot_set(std::slice::from_ref(arg), names, &arg_path, issues);
                 let slot = slots.iter().next().unwrap_or(Slot::AMOUNT);
                 let reads = Reads { args: true, goals: false };
-                let max =
-                    names.expr(max, ExprType::Number, reads, None, &kind_path.field("max"), issues);
+                let at = kind_path.field("max");
+                let max = names.expr(max, ExprType::Number, reads, None, &at, issues);
+                picked_by(tools, limited, &max, names, &file.id, &at, issues);
                 RuleKind::ArgLimit { tool: limited, arg: slot, max, unless_after: approvals }
             }
             RuleKindFile::ConfirmBeforeClose => RuleKind::ConfirmBeforeClose,
@@ -402,9 +471,9 @@ fn rules(
             RuleKindFile::OfferFloor { min } => {
                 let world_only = Reads { args: false, goals: false };
                 let path = kind_path.field("min");
-                RuleKind::OfferFloor {
-                    min: names.expr(min, ExprType::Number, world_only, None, &path, issues),
-                }
+                let min = names.expr(min, ExprType::Number, world_only, None, &path, issues);
+                names.focus_reads(&min, &format!("rule `{}`", file.id), &path, issues);
+                RuleKind::OfferFloor { min }
             }
             RuleKindFile::NoDisclosureUnverified { gates } => {
                 let gates_path = kind_path.field("gates");

@@ -225,7 +225,7 @@ impl Customer {
         }
         for (idx, declared) in scenario.slots.iter().enumerate() {
             let slot = Slot::declared(idx);
-            let truth = world.fields[declared.field as usize];
+            let truth = world.value(scenario, declared.field);
             let ty = &scenario.fields[declared.field as usize].ty;
             if !declared.identity {
                 if intent.goal_slots.contains(slot) && !persona.impostor {
@@ -269,7 +269,7 @@ impl Customer {
                 let at_least = offer.accept == crate::spec::Accept::AtLeast;
                 // Paying more means a higher price limit, or a smaller discount needed.
                 let scale = if at_least { 1.0 / willingness } else { willingness };
-                let threshold = world.fields[offer.threshold as usize] as f64 * scale;
+                let threshold = world.value(scenario, offer.threshold) as f64 * scale;
                 OfferTerms { slot: offer.slot, threshold: threshold.round() as u64, at_least }
             }),
             rejections: 0,
@@ -546,7 +546,9 @@ impl Customer {
                 invented = true;
                 let value = match scenario.declared_field(slot) {
                     // A made-up value of a declared slot: a plausible draw of its field.
-                    Some(field) => field.generator.sample(rng),
+                    Some(field) => field
+                        .generator
+                        .sample(rng, &[crate::list::MAX_INSTANCES; crate::list::MAX_LISTS]),
                     None => invent_value(slot, rng),
                 };
                 self.knowledge.known = self.knowledge.known.with(slot);

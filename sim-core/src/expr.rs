@@ -4,10 +4,14 @@
 //! An expression is checked once, when the scenario loads ([`Expr::check`], [`Expr::expect`]),
 //! and then evaluated many times inside episodes ([`Expr::eval`]), which never panics and never allocates.
 //! Numbers are `i64`; Bools are 0 or 1.
+//!
+//! A field of a list entity reads the instance the environment has selected (see [`crate::list`]);
+//! [`Expr::Count`], [`Expr::Sum`] and [`Expr::At`] select instances of their own.
 
 use std::fmt;
 
 use crate::field::{FieldId, FieldSpec};
+use crate::list::{Layout, ListId, ListSpec};
 
 #[cfg(test)]
 mod tests;
@@ -63,6 +67,14 @@ pub enum Expr {
     Not(Box<Expr>),
     /// If the Bool condition holds, the first branch, else the second; both branches have one type.
     If(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// The index of the list's selected instance (compare with a reference field).
+    Selected(ListId),
+    /// How many live instances of the list satisfy the Bool condition (all of them without one).
+    Count(ListId, Option<Box<Expr>>),
+    /// The sum of the number over the live instances of the list that satisfy the condition.
+    Sum(ListId, Option<Box<Expr>>, Box<Expr>),
+    /// The value (second) with the list's instance at the index (first) selected; 0 past the live instances.
+    At(ListId, Box<Expr>, Box<Expr>),
 }
 
 /// Facts of the built-in account and order an expression may read.
@@ -101,10 +113,10 @@ impl Builtin {
 
 /// What an expression reads while it is evaluated.
 pub trait Env {
-    /// The field's current value.
-    fn field(&self, id: FieldId) -> u64;
-    /// The value the field was generated with at the start of the episode.
-    fn original(&self, id: FieldId) -> u64;
+    /// The current value of a field cell (a field of a list entity has one cell per instance).
+    fn cell(&self, cell: usize) -> u64;
+    /// The value a field cell was generated with at the start of the episode.
+    fn original_cell(&self, cell: usize) -> u64;
     /// The tool call's argument for a slot index, if it was given.
     fn arg(&self, slot: u8) -> Option<u64>;
     /// The customer's goal value for a slot index, if the goal has one.
@@ -112,6 +124,60 @@ pub trait Env {
     /// A fact of the built-in account and order (0 where there is no world).
     fn builtin(&self, _fact: Builtin) -> u64 {
         0
+    }
+    /// The list a field belongs to, `None` for a field of a single-instance entity.
+    fn list_of(&self, _field: FieldId) -> Option<ListId> {
+        None
+    }
+    /// The instance of `list` that field reads see.
+    fn selected(&self, _list: ListId) -> u8 {
+        0
+    }
+    /// How many live instances `list` has.
+    fn len(&self, _list: ListId) -> u8 {
+        0
+    }
+    /// The cell a field read sees: the field's own, or its selected instance's.
+    fn cell_of(&self, field: FieldId) -> usize {
+        let offset = self.list_of(field).map_or(0, |list| self.selected(list));
+        usize::from(field) + usize::from(offset)
+    }
+}
+
+/// An environment with one list's selection changed, for [`Expr::Count`], [`Expr::Sum`] and [`Expr::At`].
+struct Select<'a> {
+    /// Everything else.
+    env: &'a dyn Env,
+    /// The list whose selection changes.
+    list: ListId,
+    /// The instance selected.
+    index: u8,
+}
+
+impl Env for Select<'_> {
+    fn cell(&self, cell: usize) -> u64 {
+        self.env.cell(cell)
+    }
+    fn original_cell(&self, cell: usize) -> u64 {
+        self.env.original_cell(cell)
+    }
+    fn arg(&self, slot: u8) -> Option<u64> {
+        self.env.arg(slot)
+    }
+    fn goal(&self, slot: u8) -> Option<u64> {
+        self.env.goal(slot)
+    }
+    fn builtin(&self, fact: Builtin) -> u64 {
+        self.env.builtin(fact)
+    }
+    fn list_of(&self, field: FieldId) -> Option<ListId> {
+        self.env.list_of(field)
+    }
+    fn selected(&self, list: ListId) -> u8 {
+        if list == self.list { self.index } else { self.env.selected(list) }
+    }
+    fn len(&self, list: ListId) -> u8 {
+        self.env.len(list)
     }
 }
 
@@ -127,8 +193,10 @@ pub enum ExprType {
 /// Where an expression is used decides what it may read.
 #[derive(Clone, Copy, Debug)]
 pub struct CheckCtx<'a> {
-    /// The scenario's declared fields, indexed by [`FieldId`].
+    /// The scenario's declared field cells, indexed by [`FieldId`].
     pub fields: &'a [FieldSpec],
+    /// The scenario's list entities, indexed by [`ListId`].
+    pub lists: &'a [ListSpec],
     /// Whether tool call arguments exist here ([`Expr::Arg`], [`Expr::HasArg`]).
     pub args: bool,
     /// Whether the customer's goals are available here ([`Expr::Goal`]).
@@ -145,6 +213,16 @@ pub enum ExprError {
         id: FieldId,
         /// How many fields are declared.
         n_fields: usize,
+        /// The expression reading it.
+        expr: String,
+    },
+    /// A list id past the declared lists.
+    #[error("`{expr}` reads list {id}, but the scenario declares {n_lists} lists")]
+    UnknownList {
+        /// The list id read.
+        id: ListId,
+        /// How many lists are declared.
+        n_lists: usize,
         /// The expression reading it.
         expr: String,
     },
@@ -210,11 +288,11 @@ impl Expr {
     /// Evaluates the expression; never panics (division by zero gives 0, arithmetic saturates).
     ///
     /// Bools are 1 or 0. Values above `i64::MAX` read as `i64::MAX`.
-    pub fn eval(&self, env: &(impl Env + ?Sized)) -> i64 {
+    pub fn eval(&self, env: &dyn Env) -> i64 {
         match self {
             Expr::Const(value) => *value,
-            Expr::Field(id) => to_number(env.field(*id)),
-            Expr::Original(id) => to_number(env.original(*id)),
+            Expr::Field(id) => to_number(env.cell(env.cell_of(*id))),
+            Expr::Original(id) => to_number(env.original_cell(env.cell_of(*id))),
             Expr::Arg(slot) => env.arg(*slot).map_or(0, to_number),
             Expr::HasArg(slot) => i64::from(env.arg(*slot).is_some()),
             Expr::Goal(slot) => env.goal(*slot).map_or(0, to_number),
@@ -249,6 +327,31 @@ impl Expr {
                     else_branch.eval(env)
                 }
             }
+            Expr::Selected(list) => i64::from(env.selected(*list)),
+            Expr::Count(list, condition) => {
+                let mut count = 0i64;
+                for index in 0..env.len(*list) {
+                    let selected = Select { env, list: *list, index };
+                    count += i64::from(condition.as_ref().is_none_or(|cond| cond.holds(&selected)));
+                }
+                count
+            }
+            Expr::Sum(list, condition, value) => {
+                let mut sum = 0i64;
+                for index in 0..env.len(*list) {
+                    let selected = Select { env, list: *list, index };
+                    if condition.as_ref().is_none_or(|cond| cond.holds(&selected)) {
+                        sum = sum.saturating_add(value.eval(&selected));
+                    }
+                }
+                sum
+            }
+            Expr::At(list, index, value) => match u8::try_from(index.eval(env)) {
+                Ok(index) if index < env.len(*list) => {
+                    value.eval(&Select { env, list: *list, index })
+                }
+                _ => 0,
+            },
         }
     }
 
@@ -257,7 +360,16 @@ impl Expr {
     pub fn reads_world(&self) -> bool {
         let mut reads = false;
         self.visit(&mut |expr| {
-            reads |= matches!(expr, Expr::Field(_) | Expr::Original(_) | Expr::Builtin(_));
+            reads |= matches!(
+                expr,
+                Expr::Field(_)
+                    | Expr::Original(_)
+                    | Expr::Builtin(_)
+                    | Expr::Selected(_)
+                    | Expr::Count(..)
+                    | Expr::Sum(..)
+                    | Expr::At(..)
+            );
         });
         reads
     }
@@ -273,9 +385,51 @@ impl Expr {
         read
     }
 
+    /// The lists the expression reads as a whole or through their selection, one bit per [`ListId`]; with
+    /// [`Expr::fields_read`] and [`Layout::widen`] this gives every cell it may read.
+    pub fn lists_read(&self) -> u8 {
+        let mut read = 0u8;
+        self.visit(&mut |expr| {
+            if let Expr::Selected(list)
+            | Expr::Count(list, _)
+            | Expr::Sum(list, ..)
+            | Expr::At(list, ..) = expr
+            {
+                read |= 1u8.checked_shl(u32::from(*list)).unwrap_or(0);
+            }
+        });
+        read
+    }
+
+    /// The lists whose instance the expression reads through the surrounding selection (a tool call's, or the
+    /// focus), one bit per [`ListId`]; reads inside `Count`, `Sum` and `At` of the same list do not count.
+    pub fn lists_selected(&self, layout: &Layout) -> u8 {
+        let bit = |list: ListId| 1u8.checked_shl(u32::from(list)).unwrap_or(0);
+        let own = match self {
+            Expr::Field(id) | Expr::Original(id) => layout.list_of(*id).map_or(0, bit),
+            Expr::Selected(list) => bit(*list),
+            _ => 0,
+        };
+        let bound = match self {
+            Expr::Count(list, _) | Expr::Sum(list, ..) => bit(*list),
+            Expr::At(list, index, value) => {
+                return index.lists_selected(layout) | value.lists_selected(layout) & !bit(*list);
+            }
+            _ => 0,
+        };
+        let mut inner = 0;
+        self.for_each_child(|child| inner |= child.lists_selected(layout));
+        own | inner & !bound
+    }
+
     /// Calls `visit` with this expression and every sub-expression, parents first.
     fn visit(&self, visit: &mut impl FnMut(&Expr)) {
         visit(self);
+        self.for_each_child(|child| child.visit(visit));
+    }
+
+    /// Calls `each` with every direct sub-expression.
+    fn for_each_child<'e>(&'e self, mut each: impl FnMut(&'e Expr)) {
         match self {
             Expr::Const(_)
             | Expr::Field(_)
@@ -283,12 +437,20 @@ impl Expr {
             | Expr::Arg(_)
             | Expr::HasArg(_)
             | Expr::Goal(_)
-            | Expr::Builtin(_) => {}
-            Expr::Not(inner) => inner.visit(visit),
+            | Expr::Builtin(_)
+            | Expr::Selected(_)
+            | Expr::Count(_, None) => {}
+            Expr::Not(inner) | Expr::Count(_, Some(inner)) | Expr::Sum(_, None, inner) => {
+                each(inner)
+            }
             Expr::If(cond, then, other) => {
-                cond.visit(visit);
-                then.visit(visit);
-                other.visit(visit);
+                each(cond);
+                each(then);
+                each(other);
+            }
+            Expr::Sum(_, Some(a), b) | Expr::At(_, a, b) => {
+                each(a);
+                each(b);
             }
             Expr::Add(a, b)
             | Expr::Sub(a, b)
@@ -305,14 +467,14 @@ impl Expr {
             | Expr::Ge(a, b)
             | Expr::And(a, b)
             | Expr::Or(a, b) => {
-                a.visit(visit);
-                b.visit(visit);
+                each(a);
+                each(b);
             }
         }
     }
 
     /// Whether the expression evaluates to something other than 0.
-    pub fn holds(&self, env: &(impl Env + ?Sized)) -> bool {
+    pub fn holds(&self, env: &dyn Env) -> bool {
         self.eval(env) != 0
     }
 
@@ -425,6 +587,41 @@ impl Expr {
                     (None, None) => None,
                 }
             }
+            Expr::Selected(list) => {
+                self.list_must_exist(*list, ctx, errors);
+                Some(Number)
+            }
+            Expr::Count(list, condition) => {
+                self.list_must_exist(*list, ctx, errors);
+                if let Some(condition) = condition {
+                    self.operands_must_be(Bool, &[condition], ctx, errors);
+                }
+                Some(Number)
+            }
+            Expr::Sum(list, condition, value) => {
+                self.list_must_exist(*list, ctx, errors);
+                if let Some(condition) = condition {
+                    self.operands_must_be(Bool, &[condition], ctx, errors);
+                }
+                self.operands_must_be(Number, &[value], ctx, errors);
+                Some(Number)
+            }
+            Expr::At(list, index, value) => {
+                self.list_must_exist(*list, ctx, errors);
+                self.operands_must_be(Number, &[index], ctx, errors);
+                value.infer(ctx, errors)
+            }
+        }
+    }
+
+    /// Reports a list id past the declared lists.
+    fn list_must_exist(&self, list: ListId, ctx: &CheckCtx, errors: &mut Vec<ExprError>) {
+        if usize::from(list) >= ctx.lists.len() {
+            errors.push(ExprError::UnknownList {
+                id: list,
+                n_lists: ctx.lists.len(),
+                expr: self.to_string(),
+            });
         }
     }
 
@@ -458,7 +655,8 @@ impl Expr {
             | Expr::Arg(_)
             | Expr::HasArg(_)
             | Expr::Goal(_)
-            | Expr::Builtin(_) => "",
+            | Expr::Builtin(_)
+            | Expr::Selected(_) => "",
             Expr::Add(..) => "+",
             Expr::Sub(..) => "-",
             Expr::Mul(..) => "*",
@@ -476,6 +674,9 @@ impl Expr {
             Expr::Or(..) => "or",
             Expr::Not(..) => "not",
             Expr::If(..) => "if",
+            Expr::Count(..) => "count",
+            Expr::Sum(..) => "sum",
+            Expr::At(..) => "at",
         }
     }
 
@@ -492,6 +693,10 @@ impl Expr {
                 | Expr::Builtin(_)
                 | Expr::Min(..)
                 | Expr::Max(..)
+                | Expr::Selected(_)
+                | Expr::Count(..)
+                | Expr::Sum(..)
+                | Expr::At(..)
         )
     }
 }
@@ -544,6 +749,14 @@ impl fmt::Display for Expr {
                 Operand(then_branch),
                 Operand(else_branch)
             ),
+            Expr::Selected(list) => write!(f, "selected#{list}"),
+            Expr::Count(list, None) => write!(f, "count(list#{list})"),
+            Expr::Count(list, Some(condition)) => write!(f, "count(list#{list} where {condition})"),
+            Expr::Sum(list, None, value) => write!(f, "sum(list#{list}: {value})"),
+            Expr::Sum(list, Some(condition), value) => {
+                write!(f, "sum(list#{list} where {condition}: {value})")
+            }
+            Expr::At(list, index, value) => write!(f, "at(list#{list}[{index}]: {value})"),
         }
     }
 }

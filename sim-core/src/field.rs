@@ -11,17 +11,41 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, LogNormal, Normal};
 
+use crate::list::{Instance, ListId, ListSpec, MAX_LISTS, Selection};
+
 #[cfg(test)]
 mod tests;
 
 /// Index of a field in an episode's flat field buffer.
 pub type FieldId = u8;
 
-/// The most fields a scenario may declare (the buffer is a fixed array, so cloning a world never allocates).
-pub const MAX_FIELDS: usize = 32;
+/// The most field cells a scenario may use (the buffer is a fixed array, so cloning a world never allocates); a
+/// field of a list entity takes one cell per possible instance.
+pub const MAX_FIELDS: usize = 64;
 
-/// An episode's field values (all stored as u64 in the field's unit).
-pub type FieldValues = [u64; MAX_FIELDS];
+/// An episode's field cells (all stored as u64 in the field's unit); indexes and iterates as the array it wraps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldValues(pub [u64; MAX_FIELDS]);
+
+impl Default for FieldValues {
+    fn default() -> FieldValues {
+        FieldValues([0; MAX_FIELDS])
+    }
+}
+
+impl std::ops::Deref for FieldValues {
+    type Target = [u64; MAX_FIELDS];
+
+    fn deref(&self) -> &[u64; MAX_FIELDS] {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for FieldValues {
+    fn deref_mut(&mut self) -> &mut [u64; MAX_FIELDS] {
+        &mut self.0
+    }
+}
 
 /// The widest [`FieldType::Digits`] code: 10^18 still fits a `u64`.
 pub const MAX_DIGITS: u8 = 18;
@@ -43,6 +67,8 @@ pub enum FieldType {
     Enum(Vec<String>),
     /// A number of days (e.g. since purchase), rendered "N days".
     Days,
+    /// A reference to an instance of a list entity (its index), rendered "#N" from 1.
+    Ref(ListId),
 }
 
 /// How a field's starting value is drawn; parameters are in the field's stored unit (cents for money).
@@ -83,6 +109,8 @@ pub enum Gen {
     Categorical(Vec<f64>),
     /// 1 with this probability, else 0 (bools only).
     Bernoulli(f64),
+    /// One of the live instances of the list, uniformly (references only; 0 when the list is empty).
+    Instance(ListId),
 }
 
 /// One field a scenario declares.
@@ -94,28 +122,50 @@ pub struct FieldSpec {
     pub ty: FieldType,
     /// How its starting value is drawn.
     pub generator: Gen,
+    /// For a field of a list entity, the instance this cell holds; `None` for single-instance entities.
+    pub instance: Option<Instance>,
 }
 
-/// Draws every field in declaration order (so the draws are deterministic) and zeros the rest of `out`.
+/// Draws the lists' lengths and focus, then every live cell in order (so the draws are deterministic), zeroing
+/// the rest of `out`.
 ///
 /// # Panics
 ///
-/// If more than [`MAX_FIELDS`] fields are given; the scenario loader rejects such scenarios.
-pub fn generate(fields: &[FieldSpec], rng: &mut ChaCha8Rng, out: &mut FieldValues) {
+/// If more than [`MAX_FIELDS`] cells are given; the scenario loader rejects such scenarios.
+pub fn generate(
+    fields: &[FieldSpec],
+    lists: &[ListSpec],
+    rng: &mut ChaCha8Rng,
+    out: &mut FieldValues,
+    focus: &mut Selection,
+) {
     assert!(
         fields.len() <= MAX_FIELDS,
-        "{} fields declared; at most {MAX_FIELDS} are supported",
+        "{} field cells declared; at most {MAX_FIELDS} are supported",
         fields.len()
     );
     out.fill(0);
+    let mut lengths = [0; MAX_LISTS];
+    crate::list::draw(lists, rng, &mut lengths, focus);
     for (value, field) in out.iter_mut().zip(fields) {
-        *value = field.generator.sample(rng);
+        let live = field.instance.is_none_or(|instance| {
+            instance.index < lengths.get(usize::from(instance.list)).copied().unwrap_or(0)
+        });
+        if live {
+            *value = field.generator.sample(rng, &lengths);
+        }
+    }
+    for (list, length) in lists.iter().zip(lengths) {
+        if let Some(count) = out.get_mut(usize::from(list.count)) {
+            *count = u64::from(length);
+        }
     }
 }
 
 impl Gen {
-    /// Draws one value; never panics, even for a generator that did not pass [`FieldType::check_gen`].
-    pub fn sample(&self, rng: &mut ChaCha8Rng) -> u64 {
+    /// Draws one value (`lengths` are the lists' live lengths, for references); never panics, even for a
+    /// generator that did not pass [`FieldType::check_gen`].
+    pub fn sample(&self, rng: &mut ChaCha8Rng, lengths: &Selection) -> u64 {
         match self {
             Gen::Fixed(value) => *value,
             Gen::Uniform { lo, hi } => {
@@ -145,6 +195,10 @@ impl Gen {
                     if probability.is_nan() { 0.0 } else { probability.clamp(0.0, 1.0) };
                 u64::from(rng.random_bool(probability))
             }
+            Gen::Instance(list) => match lengths.get(usize::from(*list)) {
+                Some(&length) if length > 1 => u64::from(rng.random_range(0..length)),
+                _ => 0,
+            },
         }
     }
 
@@ -157,6 +211,7 @@ impl Gen {
             Gen::LogNormal { .. } => "lognormal",
             Gen::Categorical(_) => "categorical",
             Gen::Bernoulli(_) => "bernoulli",
+            Gen::Instance(_) => "instance",
         }
     }
 }
@@ -192,6 +247,19 @@ impl FieldType {
             (_, Gen::Bernoulli(_)) => {
                 problems.push(format!("bernoulli is only for bool fields, not {}", self.kind()));
             }
+            (FieldType::Ref(to), Gen::Instance(of)) if to != of => {
+                problems.push("instance draws from another list than the reference's".to_owned());
+            }
+            (FieldType::Ref(_), Gen::Instance(_) | Gen::Fixed(_)) => {}
+            (FieldType::Ref(_), _) => {
+                problems.push(format!(
+                    "a reference is drawn with instance or fixed, not {}",
+                    generator.kind()
+                ));
+            }
+            (_, Gen::Instance(_)) => {
+                problems.push(format!("instance is only for references, not {}", self.kind()));
+            }
             _ => {}
         }
         self.check_fit(generator, &mut problems);
@@ -215,6 +283,7 @@ impl FieldType {
             }
             FieldType::Percent => nudge(truth, 100, rng),
             FieldType::Int | FieldType::Money | FieldType::Days => nudge(truth, u64::MAX, rng),
+            FieldType::Ref(_) => truth + 1,
         }
     }
 
@@ -237,6 +306,7 @@ impl FieldType {
             }
             FieldType::Days if value == 1 => write!(out, "1 day"),
             FieldType::Days => write!(out, "{value} days"),
+            FieldType::Ref(_) => write!(out, "#{}", value.saturating_add(1)),
         };
     }
 
@@ -250,6 +320,7 @@ impl FieldType {
             FieldType::Digits(_) => "digits",
             FieldType::Enum(_) => "enum",
             FieldType::Days => "days",
+            FieldType::Ref(_) => "reference",
         }
     }
 
@@ -318,7 +389,7 @@ impl FieldType {
 /// Problems with a generator's own parameters, whatever the field type.
 fn check_parameters(generator: &Gen, problems: &mut Vec<String>) {
     match generator {
-        Gen::Fixed(_) => {}
+        Gen::Fixed(_) | Gen::Instance(_) => {}
         Gen::Uniform { lo, hi } => {
             if lo > hi {
                 problems.push(format!("uniform lo {lo} is greater than hi {hi}"));

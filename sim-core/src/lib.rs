@@ -44,6 +44,7 @@ pub mod engine;
 pub mod error;
 pub mod expr;
 pub mod field;
+pub mod list;
 pub mod oracle;
 pub mod record;
 pub mod rng;

@@ -157,10 +157,8 @@ pub fn judge_call(
                 let approved =
                     unless_after.iter().any(|approval| state.succeeded & (1 << approval) != 0);
                 let before = WorldEnv {
-                    world,
-                    fields: &world.fields_before_call,
                     args: Some(args),
-                    goals: None,
+                    ..world.env(scenario, &world.fields_before_call, world.selected)
                 };
                 let limit = max.eval(&before).max(0) as u64;
                 if value > limit && !approved {
@@ -171,8 +169,7 @@ pub fn judge_call(
                 if tool != *dependent {
                     continue;
                 }
-                let before =
-                    WorldEnv { world, fields: &world.fields_before_call, args: None, goals: None };
+                let before = world.env(scenario, &world.fields_before_call, world.selected);
                 if when.as_ref().is_some_and(|when| !when.holds(&before)) {
                     continue;
                 }
@@ -254,7 +251,7 @@ pub fn judge_say(
         for (rule_idx, rule) in scenario.rules.iter().enumerate() {
             if let RuleKind::OfferFloor { min } = &rule.kind {
                 state.exercised |= 1u64.checked_shl(rule_idx as u32).unwrap_or(0);
-                let env = WorldEnv { world, fields: &world.fields, args: None, goals: None };
+                let env = world.focused(scenario);
                 let floor = min.eval(&env).max(0) as u64;
                 let Some(value) = intent.offer.and_then(|offer| act.value_of(offer.slot)) else {
                     continue;
@@ -456,11 +453,18 @@ pub fn judge_obligations(
 }
 
 /// Whether the request should be granted: admissible under the intent's rule and asked by the account holder.
-pub fn should_grant(intent: &IntentSpec, world: &WorldState, customer: &Customer) -> bool {
-    !customer.impostor && world.eligible(&intent.eligibility)
+pub fn should_grant(
+    scenario: &ScenarioSpec,
+    intent: &IntentSpec,
+    world: &WorldState,
+    customer: &Customer,
+) -> bool {
+    !customer.impostor && world.eligible(scenario, &intent.eligibility)
 }
 
+/// Whether the final world shows `outcome`.
 fn outcome_holds(
+    scenario: &ScenarioSpec,
     outcome: &Outcome,
     world: &WorldState,
     customer: &Customer,
@@ -487,16 +491,15 @@ fn outcome_holds(
         Outcome::TeamNotified => world.notifications > 0,
         Outcome::AccountUpdated => world.account_updates > 0,
         Outcome::Holds(condition) => condition.holds(&WorldEnv {
-            world,
-            fields: &world.fields,
-            args: None,
             goals: Some(&customer.knowledge.values),
+            ..world.focused(scenario)
         }),
     }
 }
 
 /// The resolution verdict at the end of an episode.
 pub fn judge_resolution(
+    scenario: &ScenarioSpec,
     intent: &IntentSpec,
     world: &WorldState,
     customer: &Customer,
@@ -505,13 +508,14 @@ pub fn judge_resolution(
 ) -> Verdict {
     let verdict =
         |passed, reason| Verdict { rule: RuleRef::Resolution, turn: last_turn, passed, reason };
-    if should_grant(intent, world, customer) {
-        if intent.resolved.iter().all(|outcome| outcome_holds(outcome, world, customer, policy)) {
+    if should_grant(scenario, intent, world, customer) {
+        let holds = |outcome| outcome_holds(scenario, outcome, world, customer, policy);
+        if intent.resolved.iter().all(holds) {
             verdict(true, Reason::Resolved)
         } else {
             verdict(false, Reason::GoalNotReached)
         }
-    } else if intent.resolved.iter().any(|outcome| changed_for(outcome, world, policy)) {
+    } else if intent.resolved.iter().any(|outcome| changed_for(scenario, outcome, world, policy)) {
         verdict(false, Reason::GrantedWrongly)
     } else if !policy.declined {
         verdict(false, Reason::NeverDeclined)
@@ -521,7 +525,12 @@ pub fn judge_resolution(
 }
 
 /// Whether the world moved towards `outcome` at all (used when the request should have been refused).
-fn changed_for(outcome: &Outcome, world: &WorldState, policy: &PolicyState) -> bool {
+fn changed_for(
+    scenario: &ScenarioSpec,
+    outcome: &Outcome,
+    world: &WorldState,
+    policy: &PolicyState,
+) -> bool {
     match outcome {
         Outcome::RefundedGoalAmount => world.order.refunded > 0,
         Outcome::AccountFieldIsGoal(_) => {
@@ -536,7 +545,7 @@ fn changed_for(outcome: &Outcome, world: &WorldState, policy: &PolicyState) -> b
         Outcome::TeamNotified => world.notifications > 0,
         Outcome::AccountUpdated => world.account_updates > 0,
         Outcome::Holds(condition) => {
-            let read = condition.fields_read();
+            let read = scenario.cells_read(condition);
             let fields_changed = (0..crate::field::MAX_FIELDS).any(|idx| {
                 read & (1 << idx) != 0 && world.fields[idx] != world.original_fields[idx]
             });

@@ -5,6 +5,7 @@
 use crate::act::SlotSet;
 use crate::expr::Expr;
 use crate::field::{FieldId, FieldSpec};
+use crate::list::{Layout, ListId, ListSpec};
 
 /// Index of a tool in [`ScenarioSpec::tools`].
 pub type ToolId = u8;
@@ -32,8 +33,13 @@ pub struct ScenarioSpec {
     ///
     /// [`Slot::FIRST_DECLARED`]: crate::act::Slot::FIRST_DECLARED
     pub slots: Vec<SlotSpec>,
-    /// Fields of the scenario's own entities, generated at the start of every episode (`entity.field` names).
+    /// Field cells of the scenario's own entities, generated at the start of every episode (`entity.field` names); a
+    /// field of a list entity has one cell per possible instance, numbered from its first.
     pub fields: Vec<FieldSpec>,
+    /// The scenario's list entities (several instances per episode).
+    pub lists: Vec<ListSpec>,
+    /// Where the lists' cells are in the field buffer ([`Layout::new`] of `lists` and `fields`).
+    pub layout: Layout,
     /// Business measures evaluated on the final world of every episode (revenue kept, amount refunded…).
     pub metrics: Vec<MetricSpec>,
 }
@@ -149,6 +155,20 @@ pub struct DataEffect {
     pub set: Vec<(FieldId, Expr)>,
     /// The value the tool reports.
     pub value: Option<Expr>,
+    /// A record the call adds to a list entity, after `set`.
+    pub add: Option<AddRecord>,
+}
+
+/// A record a tool adds to a list entity (a dispute filed, a line added); a full list refuses the call.
+///
+/// The new instance is selected while its fields are set, so `set` expressions read it; fields not set take their
+/// fixed generator value, or 0.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AddRecord {
+    /// The list.
+    pub list: ListId,
+    /// Fields of the new record and their values.
+    pub set: Vec<(FieldId, Expr)>,
 }
 
 /// An account field that `update-account` can change.
@@ -623,6 +643,11 @@ impl ScenarioSpec {
     /// The declared slot behind `slot` (`None` for built-in slots).
     pub fn declared_slot(&self, slot: crate::act::Slot) -> Option<&SlotSpec> {
         declared_slot(&self.slots, slot)
+    }
+
+    /// Every field cell an expression may read, one bit per cell: a list field reads all its instances.
+    pub fn cells_read(&self, expr: &Expr) -> u64 {
+        self.layout.widen(expr.fields_read(), expr.lists_read())
     }
 
     /// The field behind a declared slot.

@@ -100,6 +100,8 @@ pub fn tiny_scenario() -> ScenarioSpec {
         max_turns: 60,
         slots: Vec::new(),
         fields: Vec::new(),
+        lists: Vec::new(),
+        layout: crate::list::Layout::default(),
         metrics: Vec::new(),
     }
 }

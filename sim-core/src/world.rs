@@ -5,9 +5,11 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, LogNormal};
 
 use crate::act::Slot;
-use crate::field::{FieldId, FieldValues};
+use crate::field::{FieldId, FieldValues, Gen};
+use crate::list::{Instance, Layout, ListId, MAX_LISTS, Selection};
 use crate::spec::{
-    AccountField, DataEffect, Effect, Eligibility, IntentSpec, ScenarioSpec, ToolId, WorldGen,
+    AccountField, AddRecord, DataEffect, Effect, Eligibility, IntentSpec, ScenarioSpec, ToolId,
+    WorldGen,
 };
 
 /// Sizes of the name pools the realiser renders codes from; codes are indices into them.
@@ -123,6 +125,10 @@ pub struct WorldState {
     pub original_fields: FieldValues,
     /// The scenario's own fields just before the latest tool call (limits are judged against these).
     pub fields_before_call: FieldValues,
+    /// Per list entity, the instance the customer's request is about (the lost card, the disputed charge).
+    pub focus: Selection,
+    /// Per list entity, the instance the latest data tool call identified (the focus where it named none).
+    pub selected: Selection,
 }
 
 /// The world as an expression environment: its fields, and optionally a tool call's arguments and the customer's
@@ -132,6 +138,10 @@ pub struct WorldEnv<'a> {
     pub world: &'a WorldState,
     /// Which field values `Field` reads.
     pub fields: &'a FieldValues,
+    /// Where the scenario's lists are in `fields`.
+    pub layout: &'a Layout,
+    /// The instance of each list that field reads see.
+    pub selection: Selection,
     /// A tool call's arguments.
     pub args: Option<&'a ToolArgs>,
     /// The customer's values per slot.
@@ -139,12 +149,25 @@ pub struct WorldEnv<'a> {
 }
 
 impl crate::expr::Env for WorldEnv<'_> {
-    fn field(&self, id: FieldId) -> u64 {
-        self.fields.get(id as usize).copied().unwrap_or(0)
+    fn cell(&self, cell: usize) -> u64 {
+        self.fields.get(cell).copied().unwrap_or(0)
     }
 
-    fn original(&self, id: FieldId) -> u64 {
-        self.world.original_fields.get(id as usize).copied().unwrap_or(0)
+    fn original_cell(&self, cell: usize) -> u64 {
+        self.world.original_fields.get(cell).copied().unwrap_or(0)
+    }
+
+    fn list_of(&self, field: FieldId) -> Option<ListId> {
+        self.layout.list_of(field)
+    }
+
+    fn selected(&self, list: ListId) -> u8 {
+        self.selection.get(usize::from(list)).copied().unwrap_or(0)
+    }
+
+    fn len(&self, list: ListId) -> u8 {
+        let count = self.layout.count_cell(list).map_or(0, |cell| self.cell(usize::from(cell)));
+        u8::try_from(count).unwrap_or(u8::MAX)
     }
 
     fn arg(&self, slot: u8) -> Option<u64> {
@@ -187,11 +210,52 @@ impl WorldState {
     pub fn generate(scenario: &ScenarioSpec, rng: &mut ChaCha8Rng) -> WorldState {
         let mut world = WorldState::generate_retail(&scenario.world, rng);
         if !scenario.fields.is_empty() {
-            crate::field::generate(&scenario.fields, rng, &mut world.fields);
+            crate::field::generate(
+                &scenario.fields,
+                &scenario.lists,
+                rng,
+                &mut world.fields,
+                &mut world.focus,
+            );
+            world.selected = world.focus;
             world.original_fields = world.fields;
             world.fields_before_call = world.fields;
         }
         world
+    }
+
+    /// The world as an expression environment over `fields` (current, original or before the call), with
+    /// `selection` picking list instances; no arguments or goals.
+    pub fn env<'a>(
+        &'a self,
+        scenario: &'a ScenarioSpec,
+        fields: &'a FieldValues,
+        selection: Selection,
+    ) -> WorldEnv<'a> {
+        WorldEnv {
+            world: self,
+            fields,
+            layout: &scenario.layout,
+            selection,
+            args: None,
+            goals: None,
+        }
+    }
+
+    /// The world as it is now, reading the focus of every list (what the customer's request is about).
+    pub fn focused<'a>(&'a self, scenario: &'a ScenarioSpec) -> WorldEnv<'a> {
+        self.env(scenario, &self.fields, self.focus)
+    }
+
+    /// A field's current value, for the focus instance when the field is in a list.
+    pub fn value(&self, scenario: &ScenarioSpec, field: FieldId) -> u64 {
+        self.fields.get(scenario.layout.cell(field, &self.focus)).copied().unwrap_or(0)
+    }
+
+    /// How many live instances a list has now.
+    pub fn len(&self, layout: &Layout, list: ListId) -> u8 {
+        let count = layout.count_cell(list).map_or(0, |cell| self.fields[usize::from(cell)]);
+        u8::try_from(count).unwrap_or(u8::MAX)
     }
 
     /// Generates the built-in account and order.
@@ -241,9 +305,10 @@ impl WorldState {
         }
     }
 
-    /// Sets a field as if it had been generated with `value` (current, original and before-call values alike).
-    pub fn settle_field(&mut self, field: FieldId, value: u64) {
-        let idx = field as usize;
+    /// Sets a field (its focus instance, in a list) as if it had been generated with `value` (current, original and
+    /// before-call values alike).
+    pub fn settle_field(&mut self, scenario: &ScenarioSpec, field: FieldId, value: u64) {
+        let idx = scenario.layout.cell(field, &self.focus);
         self.fields[idx] = value;
         self.original_fields[idx] = value;
         self.fields_before_call[idx] = value;
@@ -255,9 +320,9 @@ impl WorldState {
         self.true_value(slot).or_else(|| self.declared_value(scenario, slot))
     }
 
-    /// The true value of a declared slot: its field's current value.
+    /// The true value of a declared slot: its field's current value (the focus instance's, in a list).
     pub fn declared_value(&self, scenario: &ScenarioSpec, slot: Slot) -> Option<u64> {
-        Some(self.fields[usize::from(scenario.declared_slot(slot)?.field)])
+        Some(self.value(scenario, scenario.declared_slot(slot)?.field))
     }
 
     /// The true value of a built-in identity slot, or `None` for goal and declared slots.
@@ -281,7 +346,7 @@ impl WorldState {
     }
 
     /// Whether the request is admissible under the intent's eligibility rule, from true world facts.
-    pub fn eligible(&self, eligibility: &Eligibility) -> bool {
+    pub fn eligible(&self, scenario: &ScenarioSpec, eligibility: &Eligibility) -> bool {
         match eligibility {
             Eligibility::Always => true,
             Eligibility::ReturnWindow => {
@@ -290,12 +355,7 @@ impl WorldState {
             }
             Eligibility::OracleOrMember => self.oracle_yes || self.account.membership > 0,
             Eligibility::OracleYes => self.oracle_yes,
-            Eligibility::Holds(condition) => condition.holds(&WorldEnv {
-                world: self,
-                fields: &self.fields,
-                args: None,
-                goals: None,
-            }),
+            Eligibility::Holds(condition) => condition.holds(&self.focused(scenario)),
         }
     }
 
@@ -380,7 +440,7 @@ impl WorldState {
             }
             Effect::AskOracle => pass(self.oracle_yes),
             Effect::ShippingStatus => ToolOutcome { passed: true, value: self.order.shipping },
-            Effect::Membership => pass(self.eligible(&intent.eligibility)),
+            Effect::Membership => pass(self.eligible(scenario, &intent.eligibility)),
             Effect::NotifyTeam => {
                 self.notifications += 1;
                 pass(true)
@@ -401,29 +461,103 @@ impl WorldState {
         args: &ToolArgs,
     ) -> ToolOutcome {
         let refused = ToolOutcome { passed: false, value: 0 };
-        let mut given = 0u8;
-        for &slot in &effect.check {
-            let Some(value) = args.get(slot) else { continue };
-            given += 1;
-            let truth = self.truth(scenario, slot);
-            if truth != Some(value) {
-                return refused;
-            }
-        }
-        if given < effect.check_min {
+        let Some(selection) = self.identify(scenario, effect, args) else { return refused };
+        self.selected = selection;
+        let env = WorldEnv { args: Some(args), ..self.env(scenario, &self.fields, selection) };
+        if effect.pre.as_ref().is_some_and(|pre| !pre.holds(&env)) {
             return refused;
         }
-        let env = WorldEnv { world: self, fields: &self.fields, args: Some(args), goals: None };
-        if effect.pre.as_ref().is_some_and(|pre| !pre.holds(&env)) {
+        let layout = &scenario.layout;
+        if let Some(add) = &effect.add
+            && self.len(layout, add.list) >= layout.capacity(add.list)
+        {
             return refused;
         }
         let value = effect.value.as_ref().map_or(0, |value| value.eval(&env).max(0) as u64);
         for (field, expr) in &effect.set {
-            let env = WorldEnv { world: self, fields: &self.fields, args: Some(args), goals: None };
+            let env = WorldEnv { args: Some(args), ..self.env(scenario, &self.fields, selection) };
             let new = expr.eval(&env).max(0) as u64;
-            self.fields[*field as usize] = new;
+            self.fields[layout.cell(*field, &selection)] = new;
+        }
+        if let Some(add) = &effect.add {
+            self.add_record(scenario, add, args, selection);
         }
         ToolOutcome { passed: true, value }
+    }
+
+    /// Matches a data call's checked arguments against the world: the instance of each list they identify (the
+    /// focus for lists they do not name), or `None` when a value matches nothing or too few are given.
+    fn identify(
+        &self,
+        scenario: &ScenarioSpec,
+        effect: &DataEffect,
+        args: &ToolArgs,
+    ) -> Option<Selection> {
+        let layout = &scenario.layout;
+        // Per list, one bit per instance still matching every checked value given so far.
+        let mut candidates = [u8::MAX; MAX_LISTS];
+        let mut named = [false; MAX_LISTS];
+        let mut given = 0u8;
+        for &slot in &effect.check {
+            let Some(value) = args.get(slot) else { continue };
+            given += 1;
+            let field = scenario.declared_slot(slot).map(|declared| declared.field);
+            let Some((field, list)) = field.and_then(|field| Some((field, layout.list_of(field)?)))
+            else {
+                if self.truth(scenario, slot) != Some(value) {
+                    return None;
+                }
+                continue;
+            };
+            let mut matching = 0u8;
+            for index in 0..self.len(layout, list) {
+                if self.fields.get(usize::from(field) + usize::from(index)) == Some(&value) {
+                    matching |= 1u8.checked_shl(u32::from(index)).unwrap_or(0);
+                }
+            }
+            let list = usize::from(list);
+            candidates[list] &= matching;
+            named[list] = true;
+            if candidates[list] == 0 {
+                return None;
+            }
+        }
+        if given < effect.check_min {
+            return None;
+        }
+        let mut selection = self.focus;
+        for ((selected, matching), named) in selection.iter_mut().zip(candidates).zip(named) {
+            if named {
+                *selected = matching.trailing_zeros() as u8;
+            }
+        }
+        Some(selection)
+    }
+
+    /// Appends a record to a list that has room: fixed values first, then the record's own `set`, with the new
+    /// instance selected.
+    fn add_record(
+        &mut self,
+        scenario: &ScenarioSpec,
+        add: &AddRecord,
+        args: &ToolArgs,
+        mut selection: Selection,
+    ) {
+        let Some(count) = scenario.layout.count_cell(add.list) else { return };
+        let index = self.len(&scenario.layout, add.list);
+        self.fields[usize::from(count)] += 1;
+        selection[usize::from(add.list)] = index;
+        let new = Some(Instance { list: add.list, index });
+        for (value, spec) in self.fields.iter_mut().zip(&scenario.fields) {
+            if spec.instance == new {
+                *value = if let Gen::Fixed(fixed) = spec.generator { fixed } else { 0 };
+            }
+        }
+        for (field, expr) in &add.set {
+            let env = WorldEnv { args: Some(args), ..self.env(scenario, &self.fields, selection) };
+            let new = expr.eval(&env).max(0) as u64;
+            self.fields[scenario.layout.cell(*field, &selection)] = new;
+        }
     }
 }
 

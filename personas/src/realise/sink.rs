@@ -136,6 +136,10 @@ pub(crate) fn put_field_pieces(sink: &mut impl Sink, ty: &FieldType, value: u64)
             put_uint(sink, value, 0);
             sink.put(" days");
         }
+        FieldType::Ref(_) => {
+            sink.put("#");
+            put_uint(sink, value.saturating_add(1), 0);
+        }
     }
 }
 

@@ -812,7 +812,12 @@ const UNDECLARED: Slot = Slot(Slot::FIRST_DECLARED + 3);
 /// 7 `check-dispute-window` (no arguments), 8 `lookup` (card_last4 and merchant, reports a value).
 fn declared_scenario() -> ScenarioSpec {
     let base = scenario();
-    let field = |name: &str, ty| FieldSpec { name: name.to_owned(), ty, generator: Gen::Fixed(0) };
+    let field = |name: &str, ty| FieldSpec {
+        name: name.to_owned(),
+        ty,
+        generator: Gen::Fixed(0),
+        instance: None,
+    };
     let fields = vec![
         field("card.last4", FieldType::Digits(4)),
         field("charge.amount", FieldType::Money),

@@ -11,19 +11,40 @@
 //! slots: [(name: "card_last4", field: "card.last4", noun: "the last four digits of your card", identity: true)],
 //! tools: [(id: "block-card", effect: Data(check: [card_last4], set: [("card.status", Label("blocked"))]), args: [card_last4])],
 //! ```
+//!
+//! An entity with a `count` is a list: each episode starts with `min..=max` instances (`entity.count` holds the
+//! live number), a tool's `add` appends one, a `Ref("entity")` field points at one, and a checked arg backed by one
+//! of its fields picks the instance a call acts on.
 
 use serde::Deserialize;
 
 use super::SlotName;
 
-/// A record type of the world, one instance per episode: `(name: "card", fields: [...])`.
+/// A record type of the world: `(name: "card", fields: [...])`, one instance per episode, or a list with a `count`.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename = "Entity", deny_unknown_fields)]
 pub struct EntityFile {
     /// Entity name; fields are referred to as `name.field`.
     pub name: String,
+    /// For a list entity: how many instances an episode starts with, and how many it can hold.
+    #[serde(default)]
+    pub count: Option<CountFile>,
     /// Its fields, generated in order at the start of every episode.
     pub fields: Vec<FieldFile>,
+}
+
+/// How many instances of a list entity there are: `(min: 1, max: 3)`, or `(min: 0, max: 0, capacity: 4)` for
+/// records only tools add.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename = "Count", deny_unknown_fields)]
+pub struct CountFile {
+    /// The fewest instances an episode starts with.
+    pub min: u8,
+    /// The most instances an episode starts with.
+    pub max: u8,
+    /// The most instances the list can hold, tool-added records included (defaults to `max`).
+    #[serde(default)]
+    pub capacity: Option<u8>,
 }
 
 /// A typed field with its generator: `(name: "amount", ty: Money, gen: LogNormal(mu: 4.0, sigma: 0.8, min: 5.0, max: 900.0))`.
@@ -56,6 +77,8 @@ pub enum FieldTypeFile {
     Enum(Vec<String>),
     /// A number of days (since a purchase, a charge…).
     Days,
+    /// A reference to an instance of a list entity: `Ref("card")`.
+    Ref(String),
 }
 
 /// Generators; numbers are in the field's unit (dollars for `Money`).
@@ -98,6 +121,8 @@ pub enum GenFile {
     Categorical(Vec<f64>),
     /// Yes with this probability (`Bool`).
     Bernoulli(f64),
+    /// One of the referenced list's instances, uniformly (`Ref` fields).
+    Any,
 }
 
 /// A slot the scenario declares, backed by a field: `(name: "card_last4", field: "card.last4", noun: "…")`.
@@ -188,6 +213,36 @@ pub enum ExprFile {
     Not(Box<ExprFile>),
     /// `If(condition, then, else)`.
     If(Box<ExprFile>, Box<ExprFile>, Box<ExprFile>),
+    /// The index of the selected instance of a list entity, to compare with a `Ref` field: `Selected("charge")`.
+    Selected(String),
+    /// How many instances of a list satisfy `filter` (all without one): `Count(of: "dispute")`.
+    Count {
+        /// The list entity.
+        of: String,
+        /// A condition on each instance (its fields read that instance).
+        #[serde(default)]
+        filter: Option<Box<ExprFile>>,
+    },
+    /// The sum of `value` over the instances of a list that satisfy `filter`.
+    Sum {
+        /// The list entity.
+        of: String,
+        /// A condition on each instance.
+        #[serde(default)]
+        filter: Option<Box<ExprFile>>,
+        /// The number summed.
+        value: Box<ExprFile>,
+    },
+    /// `value` read with the instance at `index` selected (0 past the live instances): follows a reference,
+    /// `At(of: "card", index: Field("charge.card"), value: Field("card.last4"))`.
+    At {
+        /// The list entity.
+        of: String,
+        /// The instance, usually a `Ref` field.
+        index: Box<ExprFile>,
+        /// What to read there.
+        value: Box<ExprFile>,
+    },
 }
 
 /// A tool effect written as data: `Data(check: [...], pre: …, set: [...], value: …)`.
@@ -212,4 +267,19 @@ pub struct DataEffectFile {
     /// The value the tool reports, a number or a condition (defaults to 0).
     #[serde(default)]
     pub value: Option<ExprFile>,
+    /// A record to append to a list entity after the `set`s: `add: (to: "dispute", set: [...])`.
+    #[serde(default)]
+    pub add: Option<AddFile>,
+}
+
+/// A record a tool appends to a list entity; its `set` expressions read the new record, and fields it does not set
+/// take their `Fixed`/`Label` generator value, or 0.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename = "Add", deny_unknown_fields)]
+pub struct AddFile {
+    /// The list entity.
+    pub to: String,
+    /// Fields of the new record: `("dispute.amount", Arg(dispute_amount))`.
+    #[serde(default)]
+    pub set: Vec<(String, ExprFile)>,
 }

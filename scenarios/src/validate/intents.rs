@@ -107,14 +107,12 @@ fn intent(
         EligibilityFile::ReturnWindow => Eligibility::ReturnWindow,
         EligibilityFile::OracleOrMember => Eligibility::OracleOrMember,
         EligibilityFile::OracleYes => Eligibility::OracleYes,
-        EligibilityFile::Holds(condition) => Eligibility::Holds(names.expr(
-            condition,
-            ExprType::Bool,
-            world_only,
-            None,
-            &at.field("eligibility"),
-            issues,
-        )),
+        EligibilityFile::Holds(condition) => {
+            let at = at.field("eligibility");
+            let condition = names.expr(condition, ExprType::Bool, world_only, None, &at, issues);
+            names.focus_reads(&condition, &format!("intent `{name}`"), &at, issues);
+            Eligibility::Holds(condition)
+        }
     };
     let resolved_path = at.field("resolved");
     let with_goals = Reads { args: false, goals: true };
@@ -123,14 +121,13 @@ fn intent(
         .iter()
         .enumerate()
         .map(|(idx, outcome)| match outcome {
-            OutcomeFile::Holds(condition) => Outcome::Holds(names.expr(
-                condition,
-                ExprType::Bool,
-                with_goals,
-                None,
-                &resolved_path.index(idx),
-                issues,
-            )),
+            OutcomeFile::Holds(condition) => {
+                let at = resolved_path.index(idx);
+                let condition =
+                    names.expr(condition, ExprType::Bool, with_goals, None, &at, issues);
+                names.focus_reads(&condition, &format!("intent `{name}`"), &at, issues);
+                Outcome::Holds(condition)
+            }
             native => native.native().expect("every other outcome is native"),
         })
         .collect::<Vec<_>>();

@@ -3,22 +3,29 @@
 
 use std::collections::BTreeMap;
 
+use sim_core::act::SlotSet;
 use sim_core::act::{MAX_SLOTS, Slot};
 use sim_core::expr::{Builtin, CheckCtx, Expr, ExprType};
 use sim_core::field::{FieldId, FieldSpec, FieldType, Gen, MAX_FIELDS};
+use sim_core::list::{Instance, Layout, ListId, ListSpec, MAX_INSTANCES, MAX_LISTS};
 use sim_core::spec::SlotSpec;
 
 use super::Issues;
 use crate::file::{EntityFile, ExprFile, FieldTypeFile, GenFile, SlotFile, SlotName};
 use crate::path::FieldPath;
 
-/// Names a scenario file may use: its fields (`entity.field`) and its slots, built-in and declared.
+/// Names a scenario file may use: its fields (`entity.field`), lists and slots, built-in and declared.
 pub(super) struct Names {
-    /// Declared fields, in declaration order.
+    /// Declared field cells, in declaration order (a list field has one cell per instance).
     pub(super) fields: Vec<FieldSpec>,
+    /// Declared list entities.
+    pub(super) lists: Vec<ListSpec>,
+    /// Where the lists' cells are.
+    pub(super) layout: Layout,
     /// Declared slots, numbered from `Slot::FIRST_DECLARED`.
     pub(super) slots: Vec<SlotSpec>,
     field_ids: BTreeMap<String, FieldId>,
+    list_ids: BTreeMap<String, ListId>,
 }
 
 /// What an expression may read where it is used.
@@ -38,8 +45,51 @@ impl Names {
         at: &FieldPath,
         issues: &mut Issues,
     ) -> Names {
-        let mut names = Names { fields: Vec::new(), slots: Vec::new(), field_ids: BTreeMap::new() };
+        let mut names = Names {
+            fields: Vec::new(),
+            lists: Vec::new(),
+            layout: Layout::default(),
+            slots: Vec::new(),
+            field_ids: BTreeMap::new(),
+            list_ids: BTreeMap::new(),
+        };
         let entities_path = at.field("entities");
+        // Lists first, so that a reference may name a list declared after it.
+        for (entity_idx, entity) in entities.iter().enumerate() {
+            let Some(count) = &entity.count else { continue };
+            let path = entities_path.index(entity_idx).field("count");
+            let capacity = count.capacity.unwrap_or(count.max);
+            if !(count.min <= count.max && count.max <= capacity) {
+                issues.push(
+                    path.clone(),
+                    format!(
+                        "list `{}` needs min <= max <= capacity, not {} / {} / {capacity}",
+                        entity.name, count.min, count.max
+                    ),
+                );
+            }
+            if !(1..=MAX_INSTANCES).contains(&capacity) {
+                issues.push(
+                    path.clone(),
+                    format!(
+                        "list `{}` holds {capacity} instances; a list holds 1 to {MAX_INSTANCES}",
+                        entity.name
+                    ),
+                );
+            }
+            if names.lists.len() == MAX_LISTS {
+                issues.push(path, format!("at most {MAX_LISTS} entities may have a count"));
+                continue;
+            }
+            names.list_ids.insert(entity.name.clone(), names.lists.len() as ListId);
+            names.lists.push(ListSpec {
+                name: entity.name.clone(),
+                min: count.min,
+                max: count.max,
+                capacity: capacity.clamp(1, MAX_INSTANCES),
+                count: 0,
+            });
+        }
         let mut seen_entities = BTreeMap::new();
         for (entity_idx, entity) in entities.iter().enumerate() {
             let entity_path = entities_path.index(entity_idx);
@@ -53,33 +103,35 @@ impl Names {
                     format!("entity `{}` has no fields", entity.name),
                 );
             }
+            let list =
+                entity.count.as_ref().and_then(|_| names.list_ids.get(&entity.name).copied());
+            if let Some(list) = list {
+                // The live length is a field of its own, so snapshots of the buffer carry it.
+                let name = format!("{}.count", entity.name);
+                names.lists[usize::from(list)].count = names.fields.len() as FieldId;
+                names.add_field(name, FieldType::Int, Gen::Fixed(0), None, &entity_path, issues);
+            }
             for (field_idx, field) in entity.fields.iter().enumerate() {
                 let path = entity_path.field("fields").index(field_idx);
                 let name = format!("{}.{}", entity.name, field.name);
-                if names.fields.len() == MAX_FIELDS {
+                if list.is_some() && field.name == "count" {
                     issues.push(
-                        path.clone(),
-                        format!(
-                            "field `{name}`: a scenario may declare at most {MAX_FIELDS} fields"
-                        ),
+                        path.field("name"),
+                        format!("`{name}` is the list's length; name the field otherwise"),
                     );
                     continue;
                 }
-                if names.field_ids.contains_key(&name) {
-                    issues.push(path.field("name"), format!("duplicate field `{name}`"));
-                    continue;
-                }
-                let ty = field_type(&field.ty, &name, &path.field("ty"), issues);
+                let ty = names.field_type(&field.ty, &name, &path.field("ty"), issues);
                 let generator = generator(&field.generator, &ty, &name, &path.field("gen"), issues);
                 if let Err(problems) = ty.check_gen(&generator) {
                     for problem in problems {
                         issues.push(path.field("gen"), format!("field `{name}`: {problem}"));
                     }
                 }
-                names.field_ids.insert(name.clone(), names.fields.len() as FieldId);
-                names.fields.push(FieldSpec { name, ty, generator });
+                names.add_field(name, ty, generator, list, &path, issues);
             }
         }
+        names.layout = Layout::new(&names.lists, names.fields.iter().map(|field| field.instance));
         let slots_path = at.field("slots");
         let max_declared = MAX_SLOTS - usize::from(Slot::FIRST_DECLARED);
         for (idx, file) in slots.iter().enumerate() {
@@ -97,6 +149,14 @@ impl Names {
             if file.noun.trim().is_empty() {
                 issues.push(path.field("noun"), format!("slot `{}` has an empty noun", file.name));
             }
+            if let Some(list) = field.and_then(|field| names.layout.list_of(field)) {
+                names.needs_focus(
+                    list,
+                    &format!("slot `{}`", file.name),
+                    &path.field("field"),
+                    issues,
+                );
+            }
             names.slots.push(SlotSpec {
                 name: file.name.clone(),
                 noun: file.noun.clone(),
@@ -105,6 +165,120 @@ impl Names {
             });
         }
         names
+    }
+
+    /// Adds a field: one cell, or one per instance of its list; reports a name taken or the buffer full.
+    fn add_field(
+        &mut self,
+        name: String,
+        ty: FieldType,
+        generator: Gen,
+        list: Option<ListId>,
+        at: &FieldPath,
+        issues: &mut Issues,
+    ) {
+        if self.field_ids.contains_key(&name) {
+            issues.push(at.field("name"), format!("duplicate field `{name}`"));
+            return;
+        }
+        let cells = list.map_or(1, |list| self.lists[usize::from(list)].capacity);
+        if self.fields.len() + usize::from(cells) > MAX_FIELDS {
+            issues.push(
+                at.clone(),
+                format!(
+                    "field `{name}`: a scenario's fields may take at most {MAX_FIELDS} cells (a list field takes one per instance of its capacity)"
+                ),
+            );
+            return;
+        }
+        self.field_ids.insert(name.clone(), self.fields.len() as FieldId);
+        for index in 0..cells {
+            let instance = list.map(|list| Instance { list, index });
+            let (name, ty, generator) = (name.clone(), ty.clone(), generator.clone());
+            self.fields.push(FieldSpec { name, ty, generator, instance });
+        }
+    }
+
+    /// The list entity with this name, reporting an unknown one or an entity without a count.
+    pub(super) fn list_id(
+        &self,
+        name: &str,
+        at: &FieldPath,
+        issues: &mut Issues,
+    ) -> Option<ListId> {
+        let id = self.list_ids.get(name).copied();
+        if id.is_none() {
+            issues.push(
+                at.clone(),
+                format!("`{name}` is not a list entity (one declared with a `count`)"),
+            );
+        }
+        id
+    }
+
+    /// Reports a read of a list's focus (outside a tool call) where an episode may start with no instance.
+    pub(super) fn needs_focus(
+        &self,
+        list: ListId,
+        what: &str,
+        at: &FieldPath,
+        issues: &mut Issues,
+    ) {
+        let spec = &self.lists[usize::from(list)];
+        if spec.min == 0 {
+            issues.push(
+                at.clone(),
+                format!(
+                    "{what} reads the `{}` the request is about, but an episode may start with none (count min 0)",
+                    spec.name
+                ),
+            );
+        }
+    }
+
+    /// Reports each list an expression reads through the focus where an episode may start with no instance.
+    pub(super) fn focus_reads(&self, expr: &Expr, what: &str, at: &FieldPath, issues: &mut Issues) {
+        let selected = expr.lists_selected(&self.layout);
+        for list in 0..self.lists.len() as ListId {
+            if selected & (1 << list) != 0 {
+                self.needs_focus(list, what, at, issues);
+            }
+        }
+    }
+
+    /// The lists whose instance a call checking `check` identifies, one bit per list.
+    pub(super) fn identified(&self, check: SlotSet) -> u8 {
+        let mut lists = 0u8;
+        for slot in check.iter() {
+            let field = self.declared(slot).map(|declared| declared.field);
+            if let Some(list) = field.and_then(|field| self.layout.list_of(field)) {
+                lists |= 1 << list;
+            }
+        }
+        lists
+    }
+
+    /// Reports each list an expression of a tool reads through the selection that the tool's checked args do not
+    /// identify (`identified`, one bit per list).
+    pub(super) fn selection_reads(
+        &self,
+        selected: u8,
+        identified: u8,
+        what: &str,
+        at: &FieldPath,
+        issues: &mut Issues,
+    ) {
+        for (list, spec) in self.lists.iter().enumerate() {
+            if selected & !identified & (1 << list) != 0 {
+                issues.push(
+                    at.clone(),
+                    format!(
+                        "{what} reads or sets a `{0}` but checks no arg that picks one (check a slot backed by a `{0}` field)",
+                        spec.name
+                    ),
+                );
+            }
+        }
     }
 
     /// The slot with this name, built-in or declared.
@@ -169,7 +343,12 @@ impl Names {
         if issues.0.len() > before {
             return expr;
         }
-        let ctx = CheckCtx { fields: &self.fields, args: reads.args, goals: reads.goals };
+        let ctx = CheckCtx {
+            fields: &self.fields,
+            lists: &self.lists,
+            args: reads.args,
+            goals: reads.goals,
+        };
         let checked = match want {
             Some(want) => expr.expect(&ctx, want),
             None => expr.check(&ctx).map(|_| ()),
@@ -187,6 +366,10 @@ impl Names {
         let mut out = message.to_owned();
         for (idx, field) in self.fields.iter().enumerate().rev() {
             out = out.replace(&format!("field#{idx}"), &field.name);
+        }
+        for (idx, list) in self.lists.iter().enumerate().rev() {
+            out = out.replace(&format!("list#{idx}"), &list.name);
+            out = out.replace(&format!("selected#{idx}"), &format!("Selected({})", list.name));
         }
         for slot in (0..MAX_SLOTS as u8).rev().map(Slot) {
             if let Some(name) = sim_core::spec::slot_name_in(&self.slots, slot) {
@@ -322,6 +505,20 @@ impl Names {
                 let (a, b) = two(a, b, issues);
                 Expr::Or(a, b)
             }
+            ExprFile::Selected(list) => Expr::Selected(self.list_id(list, at, issues).unwrap_or(0)),
+            ExprFile::Count { of, filter } => Expr::Count(
+                self.list_id(of, at, issues).unwrap_or(0),
+                filter.as_ref().map(|filter| Box::new(self.convert(filter, target, at, issues))),
+            ),
+            ExprFile::Sum { of, filter, value } => Expr::Sum(
+                self.list_id(of, at, issues).unwrap_or(0),
+                filter.as_ref().map(|filter| Box::new(self.convert(filter, target, at, issues))),
+                Box::new(self.convert(value, target, at, issues)),
+            ),
+            ExprFile::At { of, index, value } => {
+                let (index, value) = two(index, value, issues);
+                Expr::At(self.list_id(of, at, issues).unwrap_or(0), index, value)
+            }
         }
     }
 
@@ -369,8 +566,9 @@ pub(super) fn metrics(
             issues.push(path.field("name"), format!("duplicate metric `{}`", file.name));
         }
         let reads = Reads { args: false, goals: true };
-        let value =
-            names.expr(&file.value, ExprType::Number, reads, None, &path.field("value"), issues);
+        let at = path.field("value");
+        let value = names.expr(&file.value, ExprType::Number, reads, None, &at, issues);
+        names.focus_reads(&value, &format!("metric `{}`", file.name), &at, issues);
         out.push(sim_core::spec::MetricSpec {
             name: file.name.clone(),
             money: file.unit == crate::file::UnitFile::Money,
@@ -466,6 +664,9 @@ pub(super) fn offer(
         crate::file::AcceptFile::AtMost(field) => (field, sim_core::spec::Accept::AtMost),
     };
     let threshold = names.field_id(field, &at.field("accept"), issues);
+    if let Some(list) = threshold.and_then(|threshold| names.layout.list_of(threshold)) {
+        names.needs_focus(list, "the offer's threshold", &at.field("accept"), issues);
+    }
     Some(sim_core::spec::OfferSpec {
         slot: slot?,
         value: value?,
@@ -475,21 +676,35 @@ pub(super) fn offer(
     })
 }
 
-fn field_type(file: &FieldTypeFile, name: &str, at: &FieldPath, issues: &mut Issues) -> FieldType {
-    match file {
-        FieldTypeFile::Int => FieldType::Int,
-        FieldTypeFile::Money => FieldType::Money,
-        FieldTypeFile::Percent => FieldType::Percent,
-        FieldTypeFile::Bool => FieldType::Bool,
-        FieldTypeFile::Digits(n) => FieldType::Digits(*n),
-        FieldTypeFile::Enum(labels) => {
-            if labels.is_empty() {
-                issues
-                    .push(at.clone(), format!("field `{name}`: an Enum needs at least one label"));
+impl Names {
+    /// Converts a field type, resolving a reference's list.
+    fn field_type(
+        &self,
+        file: &FieldTypeFile,
+        name: &str,
+        at: &FieldPath,
+        issues: &mut Issues,
+    ) -> FieldType {
+        match file {
+            FieldTypeFile::Ref(entity) => {
+                FieldType::Ref(self.list_id(entity, at, issues).unwrap_or(0))
             }
-            FieldType::Enum(labels.clone())
+            FieldTypeFile::Int => FieldType::Int,
+            FieldTypeFile::Money => FieldType::Money,
+            FieldTypeFile::Percent => FieldType::Percent,
+            FieldTypeFile::Bool => FieldType::Bool,
+            FieldTypeFile::Digits(n) => FieldType::Digits(*n),
+            FieldTypeFile::Enum(labels) => {
+                if labels.is_empty() {
+                    issues.push(
+                        at.clone(),
+                        format!("field `{name}`: an Enum needs at least one label"),
+                    );
+                }
+                FieldType::Enum(labels.clone())
+            }
+            FieldTypeFile::Days => FieldType::Days,
         }
-        FieldTypeFile::Days => FieldType::Days,
     }
 }
 
@@ -528,6 +743,13 @@ fn generator(
                 }
             }
         }
+        GenFile::Any => match ty {
+            FieldType::Ref(list) => Gen::Instance(*list),
+            _ => {
+                issues.push(at.clone(), format!("field `{name}`: Any needs a Ref field"));
+                Gen::Fixed(0)
+            }
+        },
         GenFile::Uniform { lo, hi } => Gen::Uniform { lo: whole(*lo, "lo"), hi: whole(*hi, "hi") },
         GenFile::Normal { mean, sd, min, max } => {
             Gen::Normal { mean: mean * scale, sd: sd * scale, min: min * scale, max: max * scale }

@@ -98,11 +98,11 @@ pub(crate) fn visible_limit(max: &crate::expr::Expr, args: &ToolArgs) -> Option<
 struct ArgsOnly<'a>(&'a ToolArgs);
 
 impl crate::expr::Env for ArgsOnly<'_> {
-    fn field(&self, _: crate::field::FieldId) -> u64 {
+    fn cell(&self, _: usize) -> u64 {
         0
     }
 
-    fn original(&self, _: crate::field::FieldId) -> u64 {
+    fn original_cell(&self, _: usize) -> u64 {
         0
     }
 

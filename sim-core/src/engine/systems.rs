@@ -38,7 +38,7 @@ pub(super) fn start_episode(
     );
     if let (Some(offer), Some(terms)) = (intent.offer, customer.offer) {
         // The persona's willingness to pay moved the threshold: the world holds the customer's true one.
-        world.0.settle_field(offer.threshold, terms.threshold);
+        world.0.settle_field(&spec.scenario, offer.threshold, terms.threshold);
     }
     let at_start = customer.clone();
     let agent_seed = rng.random::<u64>();
@@ -364,8 +364,14 @@ pub(super) fn end_episodes(
         let last_turn = meta.turn.saturating_sub(1);
         let out = &mut collected.out;
         let intent = &scenario.intents[customer.now.intent as usize];
-        let resolution =
-            oracle::judge_resolution(intent, &world.0, &customer.now, &judgement.policy, last_turn);
+        let resolution = oracle::judge_resolution(
+            scenario,
+            intent,
+            &world.0,
+            &customer.now,
+            &judgement.policy,
+            last_turn,
+        );
         let resolved = resolution.passed;
         let violations = judgement.verdicts.iter().filter(|verdict| !verdict.passed).count() as u16;
         let verdict_start = out.verdicts.len();
@@ -379,10 +385,8 @@ pub(super) fn end_episodes(
         let frustration = customer.now.frustration;
         let mut metrics = [0; crate::spec::MAX_METRICS];
         let env = crate::world::WorldEnv {
-            world: &world.0,
-            fields: &world.0.fields,
-            args: None,
             goals: Some(&customer.now.knowledge.values),
+            ..world.0.focused(scenario)
         };
         for (value, metric) in metrics.iter_mut().zip(&scenario.metrics) {
             *value = metric.value.eval(&env);

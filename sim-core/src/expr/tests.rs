@@ -8,11 +8,11 @@ use crate::field::{FieldType, Gen};
 struct TestEnv;
 
 impl Env for TestEnv {
-    fn field(&self, id: FieldId) -> u64 {
-        [2500, 1, 1 << 63][usize::from(id)]
+    fn cell(&self, cell: usize) -> u64 {
+        [2500, 1, 1 << 63][cell]
     }
-    fn original(&self, id: FieldId) -> u64 {
-        [3000, 0, 0][usize::from(id)]
+    fn original_cell(&self, cell: usize) -> u64 {
+        [3000, 0, 0][cell]
     }
     fn arg(&self, slot: u8) -> Option<u64> {
         (slot == 0).then_some(40)
@@ -23,7 +23,12 @@ impl Env for TestEnv {
 }
 
 fn fields() -> Vec<FieldSpec> {
-    let field = |name: &str, ty| FieldSpec { name: name.to_owned(), ty, generator: Gen::Fixed(0) };
+    let field = |name: &str, ty| FieldSpec {
+        name: name.to_owned(),
+        ty,
+        generator: Gen::Fixed(0),
+        instance: None,
+    };
     vec![
         field("order.total", FieldType::Money),
         field("card.frozen", FieldType::Bool),
@@ -50,7 +55,7 @@ fn eval(expr: Expr) -> i64 {
 /// Type-checks with the three test fields, tool arguments and goals as given; errors as messages.
 fn check(expr: Expr, args: bool, goals: bool) -> Result<ExprType, Vec<String>> {
     let fields = fields();
-    let ctx = CheckCtx { fields: &fields, args, goals };
+    let ctx = CheckCtx { fields: &fields, lists: &[], args, goals };
     expr.check(&ctx).map_err(|errors| errors.iter().map(ToString::to_string).collect())
 }
 
@@ -283,7 +288,7 @@ fn check_reports_all_problems_and_does_not_cascade() {
 #[test]
 fn expect_checks_the_result_type() {
     let fields = fields();
-    let ctx = CheckCtx { fields: &fields, args: true, goals: false };
+    let ctx = CheckCtx { fields: &fields, lists: &[], args: true, goals: false };
     assert_eq!(Expr::Gt(f(0), b(Expr::Arg(0))).expect(&ctx, ExprType::Bool), Ok(()));
     assert_eq!(
         Expr::Add(f(0), n(1)).expect(&ctx, ExprType::Bool),

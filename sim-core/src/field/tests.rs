@@ -5,12 +5,15 @@ use rand_chacha::ChaCha8Rng;
 
 use super::*;
 
+/// No list lengths: references draw 0.
+const NO_LISTS: Selection = [0; MAX_LISTS];
+
 fn labels(names: &[&str]) -> FieldType {
     FieldType::Enum(names.iter().map(|name| (*name).to_owned()).collect())
 }
 
 fn spec(name: &str, ty: FieldType, generator: Gen) -> FieldSpec {
-    FieldSpec { name: name.to_owned(), ty, generator }
+    FieldSpec { name: name.to_owned(), ty, generator, instance: None }
 }
 
 fn sample_fields() -> Vec<FieldSpec> {
@@ -55,9 +58,9 @@ fn generated_values_stay_in_range_and_rest_is_zero() {
         assert_eq!(field.ty.check_gen(&field.generator), Ok(()), "{}", field.name);
     }
     let mut rng = ChaCha8Rng::seed_from_u64(1);
-    let mut values = [7; MAX_FIELDS];
+    let mut values = FieldValues([7; MAX_FIELDS]);
     for _ in 0..2000 {
-        generate(&fields, &mut rng, &mut values);
+        generate(&fields, &[], &mut rng, &mut values, &mut [0; MAX_LISTS]);
         assert!((500..=50_000).contains(&values[0]));
         assert!((100..=100_000).contains(&values[1]));
         assert!(values[2] <= 90);
@@ -74,8 +77,8 @@ fn same_seed_same_values_different_seed_different_values() {
     let fields = sample_fields();
     let draw = |seed| {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut values = [0; MAX_FIELDS];
-        generate(&fields, &mut rng, &mut values);
+        let mut values = FieldValues::default();
+        generate(&fields, &[], &mut rng, &mut values, &mut [0; MAX_LISTS]);
         values
     };
     assert_eq!(draw(42), draw(42));
@@ -88,7 +91,7 @@ fn categorical_frequencies_follow_weights() {
     let mut rng = ChaCha8Rng::seed_from_u64(3);
     let mut counts = [0u32; 4];
     for _ in 0..10_000 {
-        counts[generator.sample(&mut rng) as usize] += 1;
+        counts[generator.sample(&mut rng, &NO_LISTS) as usize] += 1;
     }
     assert_eq!(counts[1], 0);
     for (count, expected) in [(counts[0], 1000), (counts[2], 2000), (counts[3], 7000)] {
@@ -99,7 +102,7 @@ fn categorical_frequencies_follow_weights() {
 #[test]
 fn bernoulli_frequency_follows_probability() {
     let mut rng = ChaCha8Rng::seed_from_u64(4);
-    let n_yes: u64 = (0..10_000).map(|_| Gen::Bernoulli(0.3).sample(&mut rng)).sum();
+    let n_yes: u64 = (0..10_000).map(|_| Gen::Bernoulli(0.3).sample(&mut rng, &NO_LISTS)).sum();
     assert!(n_yes.abs_diff(3000) < 200, "{n_yes}");
 }
 
@@ -118,11 +121,11 @@ fn unchecked_generators_do_not_panic() {
         Gen::Bernoulli(7.0),
     ];
     for generator in &generators {
-        generator.sample(&mut rng);
+        generator.sample(&mut rng, &NO_LISTS);
     }
-    assert_eq!(Gen::Uniform { lo: 9, hi: 3 }.sample(&mut rng), 9);
-    assert_eq!(Gen::Categorical(vec![]).sample(&mut rng), 0);
-    assert_eq!(Gen::Bernoulli(7.0).sample(&mut rng), 1);
+    assert_eq!(Gen::Uniform { lo: 9, hi: 3 }.sample(&mut rng, &NO_LISTS), 9);
+    assert_eq!(Gen::Categorical(vec![]).sample(&mut rng, &NO_LISTS), 0);
+    assert_eq!(Gen::Bernoulli(7.0).sample(&mut rng, &NO_LISTS), 1);
 }
 
 #[test]

@@ -159,11 +159,11 @@ fn resolution_compares_the_world_with_the_goal() {
     let customer = Customer::generate(&scenario, 0, &calm_persona(), 0, intent, &world, &mut rng);
     let policy = PolicyState::default();
     assert_eq!(
-        judge_resolution(intent, &world, &customer, &policy, 9).reason,
+        judge_resolution(&scenario, intent, &world, &customer, &policy, 9).reason,
         Reason::GoalNotReached
     );
     world.account.street = customer.goal(crate::act::Slot::NEW_VALUE);
-    let verdict = judge_resolution(intent, &world, &customer, &policy, 9);
+    let verdict = judge_resolution(&scenario, intent, &world, &customer, &policy, 9);
     assert_eq!((verdict.passed, verdict.turn, verdict.reason), (true, 9, Reason::Resolved));
 }
 
@@ -178,17 +178,17 @@ fn resolution_for_an_impostor_needs_a_refusal_and_no_change() {
     let customer = Customer::generate(&scenario, 0, &persona, 0, intent, &world, &mut rng);
     let mut policy = PolicyState::default();
     assert_eq!(
-        judge_resolution(intent, &world, &customer, &policy, 4).reason,
+        judge_resolution(&scenario, intent, &world, &customer, &policy, 4).reason,
         Reason::NeverDeclined
     );
     policy.declined = true;
     assert_eq!(
-        judge_resolution(intent, &world, &customer, &policy, 4).reason,
+        judge_resolution(&scenario, intent, &world, &customer, &policy, 4).reason,
         Reason::DeclinedCorrectly
     );
     world.account_updates = 1;
     assert_eq!(
-        judge_resolution(intent, &world, &customer, &policy, 4).reason,
+        judge_resolution(&scenario, intent, &world, &customer, &policy, 4).reason,
         Reason::GrantedWrongly
     );
 }
@@ -205,7 +205,7 @@ fn an_account_update_without_a_field_is_counted() {
     let customer = Customer::generate(&scenario, 0, &calm_persona(), 0, intent, &world, &mut rng);
     let policy = PolicyState::default();
     assert_eq!(
-        judge_resolution(intent, &world, &customer, &policy, 5).reason,
+        judge_resolution(&scenario, intent, &world, &customer, &policy, 5).reason,
         Reason::GoalNotReached
     );
     let mut args = ToolArgs::default();
@@ -213,12 +213,15 @@ fn an_account_update_without_a_field_is_counted() {
     let before = world.account.clone();
     assert!(world.apply(&scenario, intent, 3, &args).passed);
     assert_eq!((world.account_updates, &world.account), (1, &before));
-    assert_eq!(judge_resolution(intent, &world, &customer, &policy, 5).reason, Reason::Resolved);
+    assert_eq!(
+        judge_resolution(&scenario, intent, &world, &customer, &policy, 5).reason,
+        Reason::Resolved
+    );
     let mut persona = calm_persona();
     persona.impostor = true;
     let impostor = Customer::generate(&scenario, 0, &persona, 0, intent, &world, &mut rng);
     assert_eq!(
-        judge_resolution(intent, &world, &impostor, &policy, 5).reason,
+        judge_resolution(&scenario, intent, &world, &impostor, &policy, 5).reason,
         Reason::GrantedWrongly
     );
 }
@@ -375,7 +378,8 @@ fn declared_scenario() -> ScenarioSpec {
     use crate::field::{FieldSpec, FieldType, Gen};
     use crate::spec::{DataEffect, Effect, SlotSpec, ToolSpec};
     let mut scenario = tiny_scenario();
-    let field = |name: &str, ty, generator| FieldSpec { name: name.into(), ty, generator };
+    let field =
+        |name: &str, ty, generator| FieldSpec { name: name.into(), ty, generator, instance: None };
     scenario.fields = vec![
         field("charge.amount", FieldType::Money, Gen::Fixed(8000)),
         field("charge.disputed", FieldType::Money, Gen::Fixed(0)),
@@ -399,6 +403,7 @@ fn declared_scenario() -> ScenarioSpec {
             pre: Some(Expr::Le(Box::new(Expr::Arg(dispute.0)), Box::new(left()))),
             set: vec![(1, Expr::Add(Box::new(Expr::Field(1)), Box::new(Expr::Arg(dispute.0))))],
             value: Some(Expr::Arg(dispute.0)),
+            add: None,
         }),
         instruction: None,
         says: None,
@@ -514,8 +519,9 @@ fn holds_outcome_reads_the_world_and_the_customers_goal() {
     let customer = Customer::generate(&scenario, 0, &calm_persona(), 1, intent, &world, &mut rng);
     assert_eq!(customer.goal(slot), 8000, "the customer disputes the whole charge");
     let policy = PolicyState::default();
-    let verdict =
-        |world: &WorldState| judge_resolution(intent, world, &customer, &policy, 9).reason;
+    let verdict = |world: &WorldState| {
+        judge_resolution(&scenario, intent, world, &customer, &policy, 9).reason
+    };
     assert_eq!(verdict(&world), Reason::GoalNotReached);
     world.fields[1] = 8000;
     assert_eq!(verdict(&world), Reason::Resolved);
@@ -523,7 +529,7 @@ fn holds_outcome_reads_the_world_and_the_customers_goal() {
     let persona = PersonaSpec { impostor: true, ..calm_persona() };
     let impostor = Customer::generate(&scenario, 0, &persona, 1, intent, &world, &mut rng);
     assert_eq!(
-        judge_resolution(intent, &world, &impostor, &policy, 9).reason,
+        judge_resolution(&scenario, intent, &world, &impostor, &policy, 9).reason,
         Reason::GrantedWrongly
     );
 }
@@ -607,7 +613,7 @@ fn built_in_facts_read_the_account_and_order() {
     let mut world = world(&scenario);
     world.account.membership = 2;
     world.order.refunded = 700;
-    let env = WorldEnv { world: &world, fields: &world.fields, args: None, goals: None };
+    let env = world.focused(&scenario);
     let read = |fact| Expr::Builtin(fact).eval(&env);
     assert_eq!(read(Builtin::MembershipLevel), 2);
     assert_eq!(read(Builtin::Refunded), 700);

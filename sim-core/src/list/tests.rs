@@ -1,0 +1,221 @@
+//! Layouts place list cells where reads expect them; draws stay within the declared counts; tool calls pick the
+//! instance their checked arguments name, add records up to the capacity, and `Count`, `Sum` and `At` read them.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use super::*;
+use crate::act::{Slot, SlotSet};
+use crate::expr::Expr;
+use crate::field::{FieldSpec, FieldType, Gen};
+use crate::spec::{AddRecord, DataEffect, Effect, ScenarioSpec, SlotSpec, ToolSpec};
+use crate::world::{ToolArgs, ToolOutcome, WorldState};
+
+/// Cells: 0 `card.count`, 1–3 `card.last4`, 4–6 `card.status` (0 active, 1 blocked), 7 `dispute.count`,
+/// 8–9 `dispute.card` (a reference to a card), 10–11 `dispute.amount`.
+const CARD_LAST4: FieldId = 1;
+const CARD_STATUS: FieldId = 4;
+const DISPUTE_CARD: FieldId = 8;
+const DISPUTE_AMOUNT: FieldId = 10;
+
+/// The declared slot `card_last4`, backed by `card.last4`.
+const LAST4: Slot = Slot(Slot::FIRST_DECLARED);
+
+/// Tools 5 `block-card` (checks `card_last4`, sets the card's status) and 6 `file-dispute` (checks `card_last4`,
+/// adds a dispute for that card of the call's `amount`).
+const BLOCK: u8 = 5;
+const FILE: u8 = 6;
+
+fn cell(name: &str, ty: FieldType, generator: Gen, instance: Option<Instance>) -> FieldSpec {
+    FieldSpec { name: name.to_owned(), ty, generator, instance }
+}
+
+/// `n` cells of a list field.
+fn cells(name: &str, ty: FieldType, generator: Gen, list: ListId, n: u8) -> Vec<FieldSpec> {
+    (0..n)
+        .map(|index| cell(name, ty.clone(), generator.clone(), Some(Instance { list, index })))
+        .collect()
+}
+
+/// tiny_scenario with 1–3 cards and up to 2 disputes (none at the start).
+fn scenario() -> ScenarioSpec {
+    let mut scenario = crate::testing::tiny_scenario();
+    let status = FieldType::Enum(vec!["active".into(), "blocked".into()]);
+    let mut fields = vec![cell("card.count", FieldType::Int, Gen::Fixed(0), None)];
+    fields.extend(cells(
+        "card.last4",
+        FieldType::Digits(4),
+        Gen::Uniform { lo: 0, hi: 9999 },
+        0,
+        3,
+    ));
+    fields.extend(cells("card.status", status, Gen::Fixed(0), 0, 3));
+    fields.push(cell("dispute.count", FieldType::Int, Gen::Fixed(0), None));
+    fields.extend(cells("dispute.card", FieldType::Ref(0), Gen::Instance(0), 1, 2));
+    fields.extend(cells("dispute.amount", FieldType::Money, Gen::Fixed(0), 1, 2));
+    scenario.lists = vec![
+        ListSpec { name: "card".into(), min: 1, max: 3, capacity: 3, count: 0 },
+        ListSpec { name: "dispute".into(), min: 0, max: 0, capacity: 2, count: 7 },
+    ];
+    scenario.layout = Layout::new(&scenario.lists, fields.iter().map(|field| field.instance));
+    scenario.fields = fields;
+    scenario.slots = vec![SlotSpec {
+        name: "card_last4".into(),
+        noun: "the last four digits of the card".into(),
+        field: CARD_LAST4,
+        identity: true,
+    }];
+    let data = |effect: DataEffect, args: SlotSet| ToolSpec {
+        id: String::new(),
+        args,
+        min_args: 1,
+        effect: Effect::Data(effect),
+        instruction: None,
+        says: None,
+    };
+    let check = DataEffect { check: vec![LAST4], check_min: 1, ..DataEffect::default() };
+    scenario.tools.push(data(
+        DataEffect { set: vec![(CARD_STATUS, Expr::Const(1))], ..check.clone() },
+        SlotSet::one(LAST4),
+    ));
+    let add = AddRecord {
+        list: 1,
+        set: vec![(DISPUTE_CARD, Expr::Selected(0)), (DISPUTE_AMOUNT, Expr::Arg(Slot::AMOUNT.0))],
+    };
+    scenario
+        .tools
+        .push(data(DataEffect { add: Some(add), ..check }, SlotSet::one(LAST4).with(Slot::AMOUNT)));
+    scenario
+}
+
+/// A world with exactly three cards, 1111, 2222 and 3333, the second one in focus.
+fn three_cards(scenario: &ScenarioSpec) -> WorldState {
+    let mut world = WorldState::generate(scenario, &mut ChaCha8Rng::seed_from_u64(3));
+    world.fields[0] = 3;
+    world.fields[1..4].copy_from_slice(&[1111, 2222, 3333]);
+    world.focus[0] = 1;
+    world.original_fields = world.fields;
+    world.fields_before_call = world.fields;
+    world
+}
+
+fn call(scenario: &ScenarioSpec, world: &mut WorldState, tool: u8, last4: u64) -> ToolOutcome {
+    let mut args = ToolArgs::default();
+    args.push(LAST4, last4);
+    args.push(Slot::AMOUNT, 4500);
+    world.apply(scenario, &scenario.intents[0], tool, &args)
+}
+
+fn eval(scenario: &ScenarioSpec, world: &WorldState, expr: &Expr) -> i64 {
+    expr.eval(&world.focused(scenario))
+}
+
+#[test]
+fn layout_maps_list_fields_to_their_selected_cell() {
+    let scenario = scenario();
+    let layout = &scenario.layout;
+    assert_eq!(layout.list_of(0), None, "the count is a plain field");
+    assert_eq!((layout.list_of(CARD_LAST4), layout.list_of(DISPUTE_AMOUNT)), (Some(0), Some(1)));
+    assert_eq!(layout.cell(CARD_STATUS, &[2, 1, 0, 0]), 6);
+    assert_eq!(layout.cell(DISPUTE_AMOUNT, &[2, 1, 0, 0]), 11);
+    assert_eq!((layout.count_cell(1), layout.capacity(1), layout.capacity(9)), (Some(7), 2, 0));
+    // A read of one dispute field may read every dispute cell and the count.
+    assert_eq!(layout.widen(1 << DISPUTE_AMOUNT, 0), 0b1111_1000_0000);
+    assert_eq!(layout.widen(0, 0b01), 0b111_1111);
+}
+
+#[test]
+fn generated_lists_respect_counts_and_leave_dead_instances_zero() {
+    let scenario = scenario();
+    let mut lengths_seen = [0u32; 4];
+    for seed in 0..400 {
+        let world = WorldState::generate(&scenario, &mut ChaCha8Rng::seed_from_u64(seed));
+        let cards = world.len(&scenario.layout, 0);
+        assert!((1..=3).contains(&cards), "seed {seed}: {cards} cards");
+        lengths_seen[usize::from(cards)] += 1;
+        assert!(world.focus[0] < cards);
+        assert_eq!(world.selected, world.focus);
+        assert_eq!(world.len(&scenario.layout, 1), 0, "disputes start empty");
+        for index in cards..3 {
+            assert_eq!(world.fields[usize::from(CARD_LAST4 + index)], 0, "seed {seed}");
+        }
+        let again = WorldState::generate(&scenario, &mut ChaCha8Rng::seed_from_u64(seed));
+        assert_eq!(again, world, "same seed, same world");
+    }
+    assert!(lengths_seen[1..].iter().all(|seen| *seen > 80), "{lengths_seen:?}");
+}
+
+#[test]
+fn references_draw_live_instances() {
+    let mut lengths = [0; MAX_LISTS];
+    lengths[2] = 3;
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let draws: Vec<u64> = (0..300).map(|_| Gen::Instance(2).sample(&mut rng, &lengths)).collect();
+    assert!(draws.iter().all(|draw| *draw < 3));
+    assert!((0..3).all(|index| draws.contains(&index)));
+    assert_eq!(Gen::Instance(1).sample(&mut rng, &lengths), 0, "an empty list gives 0");
+}
+
+#[test]
+fn a_checked_argument_picks_the_instance_a_call_acts_on() {
+    let scenario = scenario();
+    let mut world = three_cards(&scenario);
+    assert!(call(&scenario, &mut world, BLOCK, 3333).passed);
+    assert_eq!(world.fields[4..7], [0, 0, 1], "only the third card is blocked");
+    assert_eq!(world.selected[0], 2);
+    assert_eq!(call(&scenario, &mut world, BLOCK, 4444), ToolOutcome { passed: false, value: 0 });
+    assert_eq!(world.fields[4..7], [0, 0, 1], "no card ending 4444: nothing changes");
+    // Outside a call, reads see the focus (the second card).
+    let status = Expr::Field(CARD_STATUS);
+    assert_eq!(eval(&scenario, &world, &status), 0);
+    call(&scenario, &mut world, BLOCK, 2222);
+    assert_eq!(eval(&scenario, &world, &status), 1);
+}
+
+#[test]
+fn an_added_record_is_filled_in_and_a_full_list_refuses_the_call() {
+    let scenario = scenario();
+    let mut world = three_cards(&scenario);
+    assert!(call(&scenario, &mut world, FILE, 1111).passed);
+    assert!(call(&scenario, &mut world, FILE, 3333).passed);
+    assert_eq!(world.len(&scenario.layout, 1), 2);
+    assert_eq!(world.fields[8..12], [0, 2, 4500, 4500], "disputes of cards #1 and #3, $45 each");
+    assert_eq!(world.selected[0], 2, "the call's selection is kept for the oracle");
+    let before = world.fields;
+    assert!(!call(&scenario, &mut world, FILE, 2222).passed, "a third dispute does not fit");
+    assert_eq!(world.fields, before);
+}
+
+#[test]
+fn count_sum_and_at_select_instances_of_their_own() {
+    let scenario = scenario();
+    let mut world = three_cards(&scenario);
+    call(&scenario, &mut world, FILE, 2222);
+    call(&scenario, &mut world, FILE, 3333);
+    let on_focus =
+        || Box::new(Expr::Eq(Box::new(Expr::Field(DISPUTE_CARD)), Box::new(Expr::Selected(0))));
+    assert_eq!(eval(&scenario, &world, &Expr::Count(1, None)), 2);
+    assert_eq!(eval(&scenario, &world, &Expr::Count(1, Some(on_focus()))), 1);
+    let amount = Box::new(Expr::Field(DISPUTE_AMOUNT));
+    assert_eq!(eval(&scenario, &world, &Expr::Sum(1, None, amount.clone())), 9000);
+    assert_eq!(eval(&scenario, &world, &Expr::Sum(1, Some(on_focus()), amount)), 4500);
+    // Follow the second dispute's reference to its card's last four digits.
+    let second_card = Expr::At(1, Box::new(Expr::Const(1)), Box::new(Expr::Field(DISPUTE_CARD)));
+    let last4 = Expr::At(0, Box::new(second_card), Box::new(Expr::Field(CARD_LAST4)));
+    assert_eq!(eval(&scenario, &world, &last4), 3333);
+    let past_the_end = Expr::At(1, Box::new(Expr::Const(5)), Box::new(Expr::Const(7)));
+    assert_eq!(eval(&scenario, &world, &past_the_end), 0);
+}
+
+#[test]
+fn lists_selected_ignores_reads_bound_by_count_sum_and_at() {
+    let scenario = scenario();
+    let layout = &scenario.layout;
+    let on_card = Expr::Eq(Box::new(Expr::Field(DISPUTE_CARD)), Box::new(Expr::Selected(0)));
+    assert_eq!(on_card.lists_selected(layout), 0b11);
+    let count = Expr::Count(1, Some(Box::new(on_card)));
+    assert_eq!(count.lists_selected(layout), 0b01, "the card is still the surrounding one");
+    let at = Expr::At(0, Box::new(Expr::Field(DISPUTE_CARD)), Box::new(Expr::Field(CARD_LAST4)));
+    assert_eq!(at.lists_selected(layout), 0b10);
+    assert_eq!(count.lists_read(), 0b11);
+}
