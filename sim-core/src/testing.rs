@@ -181,3 +181,9 @@ impl crate::agent::AgentUnderTest for FlakyAgent {
         self.inner.finish(slot)
     }
 }
+
+/// A world generated for `scenario` from a ChaCha stream seeded with `seed`.
+pub fn world_from_seed(scenario: &ScenarioSpec, seed: u64) -> crate::world::WorldState {
+    use rand::SeedableRng;
+    crate::world::WorldState::generate(scenario, &mut rand_chacha::ChaCha8Rng::seed_from_u64(seed))
+}

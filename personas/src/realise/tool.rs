@@ -205,12 +205,23 @@ fn put_reported(
     scenario: &sim_core::spec::ScenarioSpec,
     slots: SlotCtx,
 ) {
-    match data.value {
-        Some(sim_core::expr::Expr::Arg(slot)) => put_slot(out, Slot(slot), value, slots),
-        Some(sim_core::expr::Expr::Field(field)) => match scenario.fields.get(usize::from(field)) {
-            Some(spec) => spec.ty.render(value, out),
-            None => put_uint(out, value, 0),
-        },
-        _ => put_uint(out, value, 0),
+    use sim_core::expr::Expr;
+    /// The field an expression reports, following references (`At`) to the field read there.
+    fn reported_field(expr: &Expr) -> Option<sim_core::field::FieldId> {
+        match expr {
+            Expr::Field(field) => Some(*field),
+            Expr::At(_, _, value) => reported_field(value),
+            _ => None,
+        }
+    }
+    match &data.value {
+        Some(Expr::Arg(slot)) => put_slot(out, Slot(*slot), value, slots),
+        Some(expr) => {
+            match reported_field(expr).and_then(|field| scenario.fields.get(usize::from(field))) {
+                Some(spec) => spec.ty.render(value, out),
+                None => put_uint(out, value, 0),
+            }
+        }
+        None => put_uint(out, value, 0),
     }
 }

@@ -164,7 +164,7 @@ fn intent(
     }
     if known.len() == file.steps.len() {
         // Otherwise a step names an unknown tool (already reported) and what the intent can reach is unknown too.
-        check_outcomes(file, &spec, &known, asks_oracle, at, issues);
+        check_outcomes(file, &spec, &known, asks_oracle, names, at, issues);
     }
     spec
 }
@@ -184,13 +184,18 @@ fn check_outcomes(
     spec: &IntentSpec,
     known: &[(&Effect, SlotSet)],
     asks_oracle: bool,
+    names: &Names,
     at: &FieldPath,
     issues: &mut Issues,
 ) {
     let name = &file.id;
     let has_effect = |effect| known.iter().any(|(step_effect, _)| **step_effect == effect);
+    // A data tool checks a condition when it has a `pre` and checks nothing but which list instance it is about.
     let refuses = known.iter().any(|(effect, _)| match effect {
-        Effect::Data(data) => data.check.is_empty() && data.pre.is_some(),
+        Effect::Data(data) => {
+            data.pre.is_some()
+                && data.check.iter().all(|slot| names.list_picked_by(*slot).is_some())
+        }
         other => **other == Effect::Membership,
     });
     let eligibility_checked = match file.eligibility {
@@ -218,15 +223,23 @@ fn check_outcomes(
     }
     for (idx, outcome) in file.resolved.iter().enumerate() {
         if let Outcome::Holds(condition) = &spec.resolved[idx] {
-            let reads = condition.fields_read();
+            let layout = &names.layout;
+            let reads = layout.widen(condition.fields_read(), condition.lists_read());
             let sets = known.iter().any(|(effect, _)| match effect {
-                Effect::Data(data) => data.set.iter().any(|(field, _)| reads & (1 << field) != 0),
+                Effect::Data(data) => {
+                    let added = data.add.as_ref().map_or(0, |add| layout.widen(0, 1 << add.list));
+                    let set = data
+                        .set
+                        .iter()
+                        .fold(0, |cells, (field, _)| cells | layout.widen(1u64 << field, 0));
+                    reads & (set | added) != 0
+                }
                 _ => false,
             });
             if !sets {
                 issues.push(
                     resolved_path.index(idx),
-                    format!("intent `{name}` cannot reach its resolved condition: no step's tool sets a field it reads"),
+                    format!("intent `{name}` cannot reach its resolved condition: no step's tool sets a field it reads or adds a record it counts"),
                 );
             }
             continue;

@@ -63,7 +63,7 @@ impl Names {
                 issues.push(
                     path.clone(),
                     format!(
-                        "list `{}` needs min <= max <= capacity, not {} / {} / {capacity}",
+                        "list `{}` needs min <= max <= capacity, not min {}, max {}, capacity {capacity}",
                         entity.name, count.min, count.max
                     ),
                 );
@@ -246,16 +246,17 @@ impl Names {
         }
     }
 
+    /// The list whose instance a checked `slot` picks (a declared slot backed by a list field).
+    pub(super) fn list_picked_by(&self, slot: Slot) -> Option<ListId> {
+        self.layout.list_of(self.declared(slot)?.field)
+    }
+
     /// The lists whose instance a call checking `check` identifies, one bit per list.
     pub(super) fn identified(&self, check: SlotSet) -> u8 {
-        let mut lists = 0u8;
-        for slot in check.iter() {
-            let field = self.declared(slot).map(|declared| declared.field);
-            if let Some(list) = field.and_then(|field| self.layout.list_of(field)) {
-                lists |= 1 << list;
-            }
-        }
-        lists
+        check
+            .iter()
+            .filter_map(|slot| self.list_picked_by(slot))
+            .fold(0, |lists, list| lists | 1 << list)
     }
 
     /// Reports each list an expression of a tool reads through the selection that the tool's checked args do not
@@ -767,3 +768,6 @@ fn generator(
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod lists;
