@@ -92,18 +92,30 @@ pub enum Builtin {
     OrderTotal,
     /// Cents refunded on the order so far.
     Refunded,
+    /// The order's pending change: 0 for none, else the order option's index + 1.
+    OrderChange,
 }
 
 impl Builtin {
     /// Every built-in fact with its name in files and messages.
-    pub const ALL: [(Builtin, &'static str); 6] = [
+    pub const ALL: [(Builtin, &'static str); 7] = [
         (Builtin::MembershipLevel, "MembershipLevel"),
         (Builtin::ShippingStatus, "ShippingStatus"),
         (Builtin::OracleYes, "OracleYes"),
         (Builtin::DaysSincePurchase, "DaysSincePurchase"),
         (Builtin::OrderTotal, "OrderTotal"),
         (Builtin::Refunded, "Refunded"),
+        (Builtin::OrderChange, "OrderChange"),
     ];
+
+    /// The native tool effect that changes this fact in an episode, if any.
+    pub fn changed_by(self) -> Option<crate::spec::Effect> {
+        match self {
+            Builtin::Refunded => Some(crate::spec::Effect::Refund),
+            Builtin::OrderChange => Some(crate::spec::Effect::UpdateOrder),
+            _ => None,
+        }
+    }
 
     /// The fact's name.
     pub fn name(self) -> &'static str {
@@ -372,6 +384,19 @@ impl Expr {
             );
         });
         reads
+    }
+
+    /// The built-in facts the expression reads.
+    pub fn builtins_read(&self) -> Vec<Builtin> {
+        let mut read = Vec::new();
+        self.visit(&mut |expr| {
+            if let Expr::Builtin(fact) = expr
+                && !read.contains(fact)
+            {
+                read.push(*fact);
+            }
+        });
+        read
     }
 
     /// The fields the expression reads (current or original value), one bit per [`FieldId`].

@@ -191,6 +191,7 @@ impl crate::expr::Env for WorldEnv<'_> {
             Builtin::DaysSincePurchase => world.order.days_since_purchase,
             Builtin::OrderTotal => world.order.total(),
             Builtin::Refunded => world.order.refunded,
+            Builtin::OrderChange => world.order.option,
         }
     }
 }

@@ -179,6 +179,8 @@ pub enum ExprFile {
     OrderTotal,
     /// Cents refunded on the built-in order so far.
     Refunded,
+    /// The built-in order's pending change: 0 for none, else the order option's index + 1.
+    OrderChange,
     /// Sum.
     Add(Box<ExprFile>, Box<ExprFile>),
     /// Difference.

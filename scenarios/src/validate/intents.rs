@@ -225,21 +225,27 @@ fn check_outcomes(
         if let Outcome::Holds(condition) = &spec.resolved[idx] {
             let layout = &names.layout;
             let reads = layout.widen(condition.fields_read(), condition.lists_read());
-            let sets = known.iter().any(|(effect, _)| match effect {
-                Effect::Data(data) => {
-                    let added = data.add.as_ref().map_or(0, |add| layout.widen(0, 1 << add.list));
-                    let set = data
-                        .set
-                        .iter()
-                        .fold(0, |cells, (field, _)| cells | layout.widen(1u64 << field, 0));
-                    reads & (set | added) != 0
-                }
-                _ => false,
+            let changes_builtin = condition.builtins_read().iter().any(|fact| {
+                fact.changed_by()
+                    .is_some_and(|needed| known.iter().any(|(effect, _)| **effect == needed))
             });
+            let sets = changes_builtin
+                || known.iter().any(|(effect, _)| match effect {
+                    Effect::Data(data) => {
+                        let added =
+                            data.add.as_ref().map_or(0, |add| layout.widen(0, 1 << add.list));
+                        let set = data
+                            .set
+                            .iter()
+                            .fold(0, |cells, (field, _)| cells | layout.widen(1u64 << field, 0));
+                        reads & (set | added) != 0
+                    }
+                    _ => false,
+                });
             if !sets {
                 issues.push(
                     resolved_path.index(idx),
-                    format!("intent `{name}` cannot reach its resolved condition: no step's tool sets a field it reads or adds a record it counts"),
+                    format!("intent `{name}` cannot reach its resolved condition: no step's tool sets a field it reads, adds a record it counts, or changes a built-in fact it reads"),
                 );
             }
             continue;

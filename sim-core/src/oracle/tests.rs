@@ -613,10 +613,12 @@ fn built_in_facts_read_the_account_and_order() {
     let mut world = world(&scenario);
     world.account.membership = 2;
     world.order.refunded = 700;
+    world.order.option = 3;
     let env = world.focused(&scenario);
     let read = |fact| Expr::Builtin(fact).eval(&env);
     assert_eq!(read(Builtin::MembershipLevel), 2);
     assert_eq!(read(Builtin::Refunded), 700);
+    assert_eq!(read(Builtin::OrderChange), 3);
     assert_eq!(read(Builtin::OrderTotal), world.order.total() as i64);
     assert_eq!(read(Builtin::OracleYes), i64::from(world.oracle_yes));
     assert!(Expr::Builtin(Builtin::ShippingStatus).reads_world());

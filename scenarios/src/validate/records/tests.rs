@@ -81,7 +81,7 @@ t.ron:17:45: unknown field `charge.amout`
 t.ron:25:48: unknown field `charge.nope`
 t.ron:26:49: field `charge.status` has no label `won` (labels: open, disputed)
 t.ron:39:67: expected a bool expression, found a number: `charge.days_ago + 60`
-t.ron:43:23: intent `dispute` cannot reach its resolved condition: no step's tool sets a field it reads or adds a record it counts",
+t.ron:43:23: intent `dispute` cannot reach its resolved condition: no step's tool sets a field it reads, adds a record it counts, or changes a built-in fact it reads",
     );
 }
 
