@@ -43,6 +43,10 @@ pub struct PersonaFile {
     /// Reaction table rows replacing the built-in reaction model where they match; empty means built-in only.
     #[serde(default)]
     pub reactions: Vec<ReactionFile>,
+    /// Sales: P(holding a concern), by the name of an objection a scenario's offer declares (`[("security", 0.6)]`);
+    /// objections not listed are held at the scenario's own rate, and names no scenario declares are ignored.
+    #[serde(default)]
+    pub objections: Vec<(String, f64)>,
 }
 
 /// The six trait distributions.
@@ -204,6 +208,7 @@ impl TryFrom<PersonaFile> for PersonaSpec {
             },
             impostor: file.impostor,
             intents: file.intents,
+            objections: file.objections,
         })
     }
 }
@@ -325,6 +330,18 @@ impl PersonaFile {
             for message in reactions::problems(idx, row) {
                 push(&mut out, "reactions", &["reactions"], message);
             }
+        }
+        for (idx, (name, rate)) in self.objections.iter().enumerate() {
+            let message = if name.trim().is_empty() {
+                "objection names must not be empty".to_owned()
+            } else if self.objections[..idx].iter().any(|(other, _)| other == name) {
+                format!("objection `{name}` is listed twice")
+            } else if !rate.is_finite() || !(0.0..=1.0).contains(rate) {
+                format!("the rate of objection `{name}` must be in [0, 1], got {rate}")
+            } else {
+                continue;
+            };
+            push(&mut out, "objections", &["objections"], message);
         }
         out
     }

@@ -103,6 +103,9 @@ pub struct SimArgs {
     /// Sloppy agent: P(claim a "yes" the tools reported as "no" when making an offer).
     #[arg(long, value_name = "P", help_heading = "Sloppy agent")]
     pub false_claim: Option<f64>,
+    /// Sloppy agent: P(offer again after a customer's objection without answering it).
+    #[arg(long, value_name = "P", help_heading = "Sloppy agent")]
+    pub ignore_objection: Option<f64>,
 }
 
 /// `rehearse run`.

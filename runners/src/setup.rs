@@ -106,6 +106,7 @@ fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
         sim.disclose_early,
         sim.pressure_after_no,
         sim.false_claim,
+        sim.ignore_objection,
     ];
     if sim.agent != "sloppy" {
         if rates.iter().any(Option::is_some) {
@@ -138,5 +139,6 @@ fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
         disclose_early: sim.disclose_early.unwrap_or(default.disclose_early),
         pressure_after_no: sim.pressure_after_no.unwrap_or(default.pressure_after_no),
         false_claim: sim.false_claim.unwrap_or(default.false_claim),
+        ignore_objection: sim.ignore_objection.unwrap_or(default.ignore_objection),
     }))
 }

@@ -224,6 +224,24 @@ pub struct IntentFile {
     /// Facts the agent states with its offer, each as a tool reported it: `[(fits_need, "check-fit")]`.
     #[serde(default)]
     pub claims: Vec<(SlotName, String)>,
+    /// Concerns a customer may raise against the offer, each answered by a tool (the price objection is built in).
+    #[serde(default)]
+    pub objections: Vec<ObjectionFile>,
+}
+
+/// An objection: `(name: "security", phrase: "how do I know our data is safe with you?", rate: 0.3, remedy:
+/// "send-security-overview")`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename = "Objection", deny_unknown_fields)]
+pub struct ObjectionFile {
+    /// Name, matched against the personas' objection rates.
+    pub name: String,
+    /// How a customer says it.
+    pub phrase: String,
+    /// P(a customer holds it), for personas that give no rate of their own.
+    pub rate: f64,
+    /// The tool whose passing call answers it; it takes no arguments.
+    pub remedy: String,
 }
 
 /// An offer: the slot it is made in, the value the by-the-book agent offers, and the customer's hidden threshold.
@@ -336,6 +354,8 @@ pub enum RuleKindFile {
     ConfirmBeforeClose,
     /// No further offer once the customer has turned one down.
     NoPressureAfterNo,
+    /// After the customer raises one of the intent's objections, offer again only once its remedy tool has passed.
+    AnswerObjections,
     /// Every fact the agent states about a slot backed by the world is true.
     TruthfulClaims,
     /// Every offer is at least `min`: `OfferFloor(min: Dollars(24.0))`.

@@ -467,6 +467,7 @@ fn rules(
             }
             RuleKindFile::ConfirmBeforeClose => RuleKind::ConfirmBeforeClose,
             RuleKindFile::NoPressureAfterNo => RuleKind::NoPressureAfterNo,
+            RuleKindFile::AnswerObjections => RuleKind::AnswerObjections,
             RuleKindFile::TruthfulClaims => RuleKind::TruthfulClaims,
             RuleKindFile::OfferFloor { min } => {
                 let world_only = Reads { args: false, goals: false };

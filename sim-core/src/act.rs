@@ -443,6 +443,22 @@ impl Act {
         Act { kind: ActKind::Ask, slots, values: [0; MAX_VALUES], intent: u16::MAX }
     }
 
+    /// A customer objection to an offer: the price (`None`), or the intent's objection with this index; the index is
+    /// carried as `values[0] - 1`, with no slots.
+    pub fn object(objection: Option<u8>) -> Act {
+        let mut act = Act::bare(ActKind::Object);
+        act.values[0] = objection.map_or(0, |idx| u64::from(idx) + 1);
+        act
+    }
+
+    /// Which of the intent's objections an `Object` act raises (`None` for the price, or another kind of act).
+    pub fn objection(&self) -> Option<u8> {
+        if self.kind != ActKind::Object || !self.slots.is_empty() {
+            return None;
+        }
+        u8::try_from(self.values[0].checked_sub(1)?).ok()
+    }
+
     /// Sets `slot = value`, keeping values in slot order (ignored when four other slots are already carried).
     pub fn put(&mut self, slot: Slot, value: u64) {
         if self.slots.contains(slot) {

@@ -7,7 +7,7 @@ use rand_distr::{Beta, Distribution, Normal};
 use crate::act::{Act, ActKind, MAX_VALUES, Slot, SlotSet, SlotValues};
 use crate::spec::{
     AccountField, Chance, Dist, IntentId, IntentSpec, Outcome, PersonaSpec, ReactionRule,
-    ReactionWhen, Response, ScenarioSpec, TraitRef,
+    ReactionWhen, Response, ScenarioSpec, ToolId, TraitRef,
 };
 use crate::world::{WorldState, pools};
 
@@ -79,8 +79,34 @@ pub struct Customer {
     pub offer: Option<OfferTerms>,
     /// Offers turned down so far.
     pub rejections: u8,
-    /// Objections raised so far.
+    /// Objections raised so far (the price and the intent's own).
     pub objections: u8,
+    /// The intent's objections this customer holds, and how far each has got.
+    pub concerns: Concerns,
+}
+
+/// The intent's objections a customer holds, one bit per objection index.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Concerns {
+    /// Held by this customer.
+    pub held: u8,
+    /// Said to the agent.
+    pub voiced: u8,
+    /// Answered by a passing call of the remedy tool (perhaps before being voiced).
+    pub met: u8,
+}
+
+impl Concerns {
+    /// Held, not yet answered and not yet said.
+    pub fn unvoiced(self) -> u8 {
+        self.held & !self.voiced & !self.met
+    }
+
+    /// Said and not yet answered.
+    pub fn open(self) -> u8 {
+        self.voiced & !self.met
+    }
 }
 
 /// The customer's side of an offer.
@@ -252,6 +278,14 @@ impl Customer {
             traits.flexibility = sample(persona.flexibility, rng).clamp(0.0, 1.0);
             willingness = sample(persona.willingness_to_pay, rng).clamp(0.01, 100.0);
         }
+        let mut concerns = Concerns::default();
+        for (idx, objection) in intent.objections.iter().enumerate().take(8) {
+            let own = persona.objections.iter().find(|(name, _)| *name == objection.name);
+            let rate = own.map_or(objection.rate, |(_, rate)| *rate);
+            if rng.random_bool(if rate.is_nan() { 0.0 } else { rate.clamp(0.0, 1.0) }) {
+                concerns.held |= 1 << idx;
+            }
+        }
         Customer {
             persona: persona_idx,
             intent: intent_id,
@@ -274,6 +308,17 @@ impl Customer {
             }),
             rejections: 0,
             objections: 0,
+            concerns,
+        }
+    }
+
+    /// Hears that a tool call passed: it answers every held objection whose remedy it is.
+    pub fn tool_done(&mut self, scenario: &ScenarioSpec, tool: ToolId) {
+        let Some(intent) = scenario.intents.get(usize::from(self.intent)) else { return };
+        for (idx, objection) in intent.objections.iter().enumerate().take(8) {
+            if objection.remedy == tool {
+                self.concerns.met |= self.concerns.held & (1 << idx);
+            }
         }
     }
 
@@ -450,7 +495,7 @@ impl Customer {
             }
             Response::Object if agent.kind == ActKind::Offer => {
                 self.objections = self.objections.saturating_add(1);
-                (Act::bare(ActKind::Object), why)
+                (Act::object(None), why)
             }
             Response::Reject if agent.kind == ActKind::Offer => {
                 self.rejections = self.rejections.saturating_add(1);
@@ -591,11 +636,23 @@ impl Customer {
             self.rejections = self.rejections.saturating_add(1);
             return (Act::bare(ActKind::Reject), "already said no");
         }
+        // Their own concerns come first, one at a time; an offer made over one left unanswered is turned down.
+        if self.concerns.open() != 0 {
+            self.rejections += 1;
+            return (Act::bare(ActKind::Reject), "their concern was not answered");
+        }
+        let unvoiced = self.concerns.unvoiced();
+        if unvoiced != 0 {
+            let idx = unvoiced.trailing_zeros() as u8;
+            self.concerns.voiced |= 1 << idx;
+            self.objections = self.objections.saturating_add(1);
+            return (Act::object(Some(idx)), "raises a concern before deciding");
+        }
         let (take, why) = if terms.satisfied_by(value) {
             (true, "the offer meets what they wanted")
-        } else if self.objections == 0 && terms.negotiable(value, self.traits.flexibility) {
+        } else if !self.haggled() && terms.negotiable(value, self.traits.flexibility) {
             self.objections += 1;
-            return (Act::bare(ActKind::Object), "close to what they want: objects to haggle");
+            return (Act::object(None), "close to what they want: objects to haggle");
         } else if rng.random_bool(self.traits.persuadability) {
             (true, "talked into an offer short of what they wanted")
         } else {
@@ -606,6 +663,11 @@ impl Customer {
             return (Act::bare(ActKind::Reject), why);
         }
         (self.take(terms.slot, value), why)
+    }
+
+    /// Whether they have already objected to the price (objections beyond the concerns they voiced).
+    fn haggled(&self) -> bool {
+        u32::from(self.objections) > self.concerns.voiced.count_ones()
     }
 
     /// Takes an offer: its value becomes the customer's goal for the slot.

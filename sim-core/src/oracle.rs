@@ -182,6 +182,7 @@ pub fn judge_call(
             }
             RuleKind::StepsComplete
             | RuleKind::NoPressureAfterNo
+            | RuleKind::AnswerObjections
             | RuleKind::TruthfulClaims
             | RuleKind::OfferFloor { .. }
             | RuleKind::ConfirmBeforeClose
@@ -205,6 +206,44 @@ pub fn record_call(
     if scenario.tools[tool as usize].effect == crate::spec::Effect::AskOracle {
         state.oracle = if outcome.passed { 1 } else { 2 };
     }
+}
+
+/// The first of the intent's objections the customer raised in the log whose remedy tool has not passed since, with
+/// the turn it was raised.
+fn unanswered_objection(intent: &IntentSpec, turns: &[TurnRecord]) -> Option<(u8, u16)> {
+    let mut raised = [None; crate::spec::MAX_OBJECTIONS];
+    for row in turns {
+        match row.speaker {
+            Speaker::Customer => {
+                let objection = row.act.and_then(|act| act.objection());
+                if let Some(slot) = objection.and_then(|idx| raised.get_mut(usize::from(idx)))
+                    && usize::from(objection.unwrap_or(0)) < intent.objections.len()
+                {
+                    *slot = Some(row.turn);
+                }
+            }
+            Speaker::Tool if row.outcome.is_some_and(|outcome| outcome.passed) => {
+                for (slot, objection) in raised.iter_mut().zip(&intent.objections) {
+                    if row.tool == Some(objection.remedy) {
+                        *slot = None;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    raised.iter().enumerate().find_map(|(idx, turn)| Some((idx as u8, (*turn)?)))
+}
+
+/// Whether the customer has raised one of the intent's objections in the log.
+fn raised_objection(intent: &IntentSpec, turns: &[TurnRecord]) -> bool {
+    turns.iter().any(|row| {
+        row.speaker == Speaker::Customer
+            && row
+                .act
+                .and_then(|act| act.objection())
+                .is_some_and(|idx| usize::from(idx) < intent.objections.len())
+    })
 }
 
 /// Reads the customer's answers to offers from log rows not seen yet (call before judging each agent turn).
@@ -263,6 +302,21 @@ pub fn judge_say(
                         passed: false,
                         reason: Reason::BelowFloor { value, floor },
                     });
+                }
+                continue;
+            }
+            if rule.kind == RuleKind::AnswerObjections {
+                if let Some((objection, raised_turn)) = unanswered_objection(intent, turns) {
+                    let remedy = intent.objections[usize::from(objection)].remedy;
+                    state.exercised |= 1u64.checked_shl(rule_idx as u32).unwrap_or(0);
+                    out.push(Verdict {
+                        rule: RuleRef::Policy(rule_idx as u16),
+                        turn,
+                        passed: false,
+                        reason: Reason::ObjectionUnanswered { objection, remedy, raised_turn },
+                    });
+                } else if raised_objection(intent, turns) {
+                    state.exercised |= 1u64.checked_shl(rule_idx as u32).unwrap_or(0);
                 }
                 continue;
             }

@@ -107,6 +107,15 @@ pub enum Reason {
         /// Turn of the customer's first "no".
         rejected_turn: u16,
     },
+    /// The agent offered again without answering the objection the customer raised at `raised_turn`.
+    ObjectionUnanswered {
+        /// The objection's index in the intent.
+        objection: u8,
+        /// The tool that answers it.
+        remedy: ToolId,
+        /// Turn the customer raised it.
+        raised_turn: u16,
+    },
     /// The agent stated `said` for `slot`; the world holds `truth`.
     FalseClaim {
         /// The slot stated.
@@ -317,6 +326,10 @@ impl Verdict {
             Reason::PressureAfterNo { rejected_turn } => {
                 format!("made another offer after the customer said no at turn {rejected_turn}")
             }
+            Reason::ObjectionUnanswered { objection, remedy, raised_turn } => format!(
+                "offered again without answering the objection raised at turn {raised_turn} (#{objection}: {} answers it)",
+                tool(remedy)
+            ),
             Reason::FalseClaim { slot, said, truth } => {
                 format!("stated {} = {said}, but it is {truth}", scenario.slot_name(slot))
             }

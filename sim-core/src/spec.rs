@@ -209,6 +209,28 @@ pub struct IntentSpec {
     pub phrase: Option<String>,
     /// Facts the agent states with its offer, each as the named tool reported it ("the plan covers single sign-on").
     pub claims: Vec<(crate::act::Slot, ToolId)>,
+    /// Concerns a customer may raise against the offer, and what answers each (at most [`MAX_OBJECTIONS`]).
+    pub objections: Vec<ObjectionSpec>,
+}
+
+/// The most objections an intent may declare.
+pub const MAX_OBJECTIONS: usize = 8;
+
+/// A concern a customer may raise against an offer ("is our data safe with you?") and the tool that answers it.
+///
+/// The price objection ("that's more than I wanted to pay") is built in: a persona's flexibility decides when it is
+/// raised, and the agent's one concession answers it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObjectionSpec {
+    /// Name, matched against the personas' objection rates.
+    pub name: String,
+    /// How a customer says it.
+    pub phrase: String,
+    /// P(a customer holds this concern) for personas that give no rate of their own.
+    pub rate: f64,
+    /// The tool whose passing call answers it (a security overview sent, the cancellation terms explained); it takes
+    /// no arguments.
+    pub remedy: ToolId,
 }
 
 /// An offer the agent may make during an intent; steps conditioned on `Accepted`/`Rejected` follow the answer.
@@ -381,6 +403,9 @@ pub enum RuleKind {
     NoPressureAfterNo,
     /// Every fact the agent states (in an offer or a disclosure) about a slot backed by the world is true.
     TruthfulClaims,
+    /// After the customer raises one of the intent's objections, the agent offers again only once a call of the
+    /// objection's remedy tool has passed.
+    AnswerObjections,
     /// Every offer's value is at least `min` (a price floor; an expression over the world).
     OfferFloor {
         /// The lowest value the agent may offer.
@@ -454,6 +479,8 @@ pub struct PersonaSpec {
     /// Price sensitivity: how far past their threshold (a fraction of it) an offer may be and still draw an objection
     /// ("that's more than I wanted to pay") rather than a clear no.
     pub flexibility: Dist,
+    /// P(holding a concern), by objection name, overriding the scenario's rate for that objection.
+    pub objections: Vec<(String, f64)>,
     /// How the surface realiser writes for this persona.
     pub style: StyleSpec,
     /// Reaction table rows that replace the built-in reaction model where they match (first match wins).

@@ -53,6 +53,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
             offer: None,
             phrase: None,
             claims: Vec::new(),
+            objections: Vec::new(),
         },
         IntentSpec {
             id: "refund_initiate".to_owned(),
@@ -66,6 +67,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
             offer: None,
             phrase: None,
             claims: Vec::new(),
+            objections: Vec::new(),
         },
     ];
     let rule = |id: &str, kind| RuleSpec { id: id.to_owned(), text: id.to_owned(), kind };
@@ -120,6 +122,7 @@ pub fn calm_persona() -> PersonaSpec {
         recall_error: Dist::Uniform(0.0, 0.04),
         persuadability: Dist::Uniform(0.1, 0.35),
         flexibility: Dist::Uniform(0.05, 0.25),
+        objections: Vec::new(),
         willingness_to_pay: Dist::Normal { mean: 1.0, sd: 0.15, min: 0.6, max: 1.6 },
         style: StyleSpec::default(),
         reactions: Vec::new(),

@@ -17,6 +17,7 @@ const NO_FAULTS: SloppyConfig = SloppyConfig {
     disclose_early: 0.0,
     pressure_after_no: 0.0,
     false_claim: 0.0,
+    ignore_objection: 0.0,
 };
 
 /// Runs the sloppy agent with `config`; returns how many plants carried each label, after checking that the

@@ -2,7 +2,9 @@
 
 use sim_core::act::{Slot, SlotSet};
 use sim_core::expr::ExprType;
-use sim_core::spec::{Effect, Eligibility, IntentSpec, Outcome, Step, ToolSpec, When};
+use sim_core::spec::{
+    Effect, Eligibility, IntentSpec, MAX_OBJECTIONS, ObjectionSpec, Outcome, Step, ToolSpec, When,
+};
 
 use super::records::{Names, Reads};
 use super::{Issues, ToolIds, check_min_args, check_unique, slot_set};
@@ -145,6 +147,7 @@ fn intent(
         offer: file.offer.as_ref().and_then(|offer| {
             super::records::offer(offer, names, tool_ids, &at.field("offer"), issues)
         }),
+        objections: objections(file, tools, tool_ids, &at.field("objections"), issues),
     };
     let conditioned =
         spec.steps.iter().any(|step| matches!(step.when, When::Accepted | When::Rejected));
@@ -176,6 +179,61 @@ struct StepCtx<'a> {
     tools: &'a [ToolSpec],
     tool_ids: &'a ToolIds<'a>,
     names: &'a Names,
+}
+
+/// Builds an intent's objections: each with a name of its own, a phrase, a rate in [0, 1] and a remedy tool that
+/// takes no arguments.
+fn objections(
+    file: &IntentFile,
+    tools: &[ToolSpec],
+    tool_ids: &ToolIds,
+    at: &FieldPath,
+    issues: &mut Issues,
+) -> Vec<ObjectionSpec> {
+    let name = &file.id;
+    if !file.objections.is_empty() && file.offer.is_none() {
+        issues.push(at.clone(), format!("intent `{name}` has objections but makes no offer"));
+    }
+    if file.objections.len() > MAX_OBJECTIONS {
+        issues.push(at.clone(), format!("an intent declares at most {MAX_OBJECTIONS} objections"));
+    }
+    let mut out = Vec::new();
+    for (idx, objection) in file.objections.iter().enumerate().take(MAX_OBJECTIONS) {
+        let path = at.index(idx);
+        let what = format!("objection `{}`", objection.name);
+        if file.objections[..idx].iter().any(|other| other.name == objection.name) {
+            issues.push(path.field("name"), format!("{what} is declared twice"));
+        }
+        if objection.phrase.trim().is_empty() {
+            issues.push(path.field("phrase"), format!("{what} has an empty phrase"));
+        }
+        if !objection.rate.is_finite() || !(0.0..=1.0).contains(&objection.rate) {
+            issues.push(
+                path.field("rate"),
+                format!("{what} has rate {}; it must be in [0, 1]", objection.rate),
+            );
+        }
+        let Some(remedy) = tool_ids.get(&objection.remedy) else {
+            issues.push(
+                path.field("remedy"),
+                format!("{what} names unknown tool `{}`", objection.remedy),
+            );
+            continue;
+        };
+        if !tools[usize::from(remedy)].args.is_empty() {
+            issues.push(
+                path.field("remedy"),
+                format!("{what}: remedy `{}` must take no args", objection.remedy),
+            );
+        }
+        out.push(ObjectionSpec {
+            name: objection.name.clone(),
+            phrase: objection.phrase.clone(),
+            rate: objection.rate,
+            remedy,
+        });
+    }
+    out
 }
 
 /// Reports an eligibility rule no step checks and outcomes no step can bring about.

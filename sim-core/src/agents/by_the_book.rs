@@ -55,6 +55,8 @@ pub(crate) struct Case {
     pub(crate) objected: bool,
     /// Whether the one concession was made.
     pub(crate) conceded: bool,
+    /// The remedy tool of an objection the customer just raised, to call before offering again.
+    pub(crate) remedy_due: Option<ToolId>,
     /// The value each tool last reported (a quoted price), by tool.
     pub(crate) tool_values: ToolValues,
 }
@@ -125,8 +127,9 @@ pub(crate) enum Plan {
     Say(Act),
     /// Call the tool of step `step` with `args`.
     Call { step: usize, args: ToolArgs },
-    /// Call a tool outside the guideline's steps (an approval a policy limit asks for), without arguments.
-    Approve { tool: ToolId },
+    /// Call a tool outside the guideline's steps, without arguments: an approval a policy limit asks for, or the
+    /// remedy of an objection the customer raised.
+    Side { tool: ToolId },
 }
 
 /// What happened to the previous call, for the sloppy agent.
@@ -198,7 +201,16 @@ impl Case {
                 ActKind::DemandHuman => self.demands += 1,
                 ActKind::Accept => self.offer_answer = Some(true),
                 ActKind::Reject => self.offer_answer = Some(false),
-                ActKind::Object => self.objected = true,
+                ActKind::Object => {
+                    let intent = self.intent.and_then(|id| scenario.intents.get(usize::from(id)));
+                    let objection = act.objection().and_then(|idx| {
+                        intent.and_then(|intent| intent.objections.get(usize::from(idx)))
+                    });
+                    match objection {
+                        Some(objection) => self.remedy_due = Some(objection.remedy),
+                        None => self.objected = true,
+                    }
+                }
                 _ => {}
             }
         }
@@ -291,6 +303,9 @@ impl Case {
         if intent.oracle_no_ends && self.oracle == Some(false) {
             return self.deny();
         }
+        if let Some(tool) = self.remedy_due.take() {
+            return Plan::Side { tool };
+        }
         if let Some(offer) = self.offer_due(intent) {
             return Plan::Say(offer);
         }
@@ -321,7 +336,7 @@ impl Case {
             match self.approval_needed(scenario, step.tool, &args) {
                 Some(Some(approval)) => {
                     self.approvals_tried |= 1 << approval;
-                    return Plan::Approve { tool: approval };
+                    return Plan::Side { tool: approval };
                 }
                 Some(None) => return self.deny(),
                 None => {}
@@ -349,7 +364,7 @@ impl Case {
                 self.pending_call = Some((step, args.slots));
                 Action::Call { tool: intent.steps[step].tool, args }
             }
-            Plan::Approve { tool } => Action::Call { tool, args: ToolArgs::default() },
+            Plan::Side { tool } => Action::Call { tool, args: ToolArgs::default() },
         }
     }
 

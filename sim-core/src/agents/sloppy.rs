@@ -34,6 +34,8 @@ pub struct SloppyConfig {
     pub pressure_after_no: f64,
     /// Overstate a fact that goes with an offer (claim a "no" as a "yes").
     pub false_claim: f64,
+    /// Offer again after a customer's objection without answering it.
+    pub ignore_objection: f64,
 }
 
 impl Default for SloppyConfig {
@@ -48,6 +50,7 @@ impl Default for SloppyConfig {
             disclose_early: 0.5,
             pressure_after_no: 0.5,
             false_claim: 0.5,
+            ignore_objection: 0.5,
         }
     }
 }
@@ -63,6 +66,7 @@ struct Faults {
     disclose_early: bool,
     pressure_after_no: bool,
     false_claim: bool,
+    ignore_objection: bool,
     /// The step chosen to skip (when `skip_step`), picked once the intent is known.
     skip_target: Option<usize>,
     /// Calls after which to close early.
@@ -86,6 +90,8 @@ struct SloppyCase {
     answered_else: bool,
     /// Customer requests for a human so far.
     human_demands: u8,
+    /// Whether an objection was left unanswered (every later offer breaks the rule).
+    objection_ignored: bool,
     /// Per human-on-request rule: agent turns since its clock started, or `None`; and whether it is settled.
     human_clocks: Vec<(Option<u8>, bool)>,
     notes: Vec<AgentNote>,
@@ -102,6 +108,7 @@ pub struct Sloppy {
     amount_limit: Option<String>,
     confirm_close: Option<String>,
     no_pressure: Option<String>,
+    answer_objections: Option<String>,
     truthful_claims: Option<String>,
     floor_rules: Vec<(String, crate::expr::Expr)>,
     disclosure_rules: Vec<(String, Vec<ToolId>)>,
@@ -124,6 +131,7 @@ impl Sloppy {
         let amount_limit = rule_id(&|kind| matches!(kind, RuleKind::AmountWithinOrderTotal { .. }));
         let confirm_close = rule_id(&|kind| *kind == RuleKind::ConfirmBeforeClose);
         let no_pressure = rule_id(&|kind| *kind == RuleKind::NoPressureAfterNo);
+        let answer_objections = rule_id(&|kind| *kind == RuleKind::AnswerObjections);
         let truthful_claims = rule_id(&|kind| *kind == RuleKind::TruthfulClaims);
         let floor_rules = scenario
             .rules
@@ -197,6 +205,7 @@ impl Sloppy {
             amount_limit,
             confirm_close,
             no_pressure,
+            answer_objections,
             truthful_claims,
             floor_rules,
             disclosure_rules,
@@ -231,6 +240,7 @@ impl AgentUnderTest for Sloppy {
             disclose_early: false,
             pressure_after_no: false,
             false_claim: false,
+            ignore_objection: false,
             skip_target: None,
             close_after: rng.random_range(1..4),
         };
@@ -243,6 +253,7 @@ impl AgentUnderTest for Sloppy {
         self.cases[slot].faults.disclose_early = rng.random_bool(config.disclose_early);
         self.cases[slot].faults.pressure_after_no = rng.random_bool(config.pressure_after_no);
         self.cases[slot].faults.false_claim = rng.random_bool(config.false_claim);
+        self.cases[slot].faults.ignore_objection = rng.random_bool(config.ignore_objection);
         self.cases[slot].human_clocks = vec![(None, false); self.human_rules.len()];
     }
 
@@ -273,6 +284,10 @@ impl AgentUnderTest for Sloppy {
             }
             let feedback = sloppy.case.observe(scenario, obs);
             let feedback = sloppy.maybe_ignore_failure(scenario, feedback);
+            if sloppy.faults.ignore_objection && sloppy.case.remedy_due.take().is_some() {
+                sloppy.faults.ignore_objection = false;
+                sloppy.objection_ignored = true;
+            }
             // Ignoring a request for a human: decide as if the customer had asked only once.
             let demands = sloppy.case.demands;
             if sloppy.faults.ignore_human_request {
@@ -303,7 +318,7 @@ impl AgentUnderTest for Sloppy {
                     sloppy.called |= 1 << step;
                     (sloppy.asked_else, sloppy.answered_else) = (false, false);
                 }
-                Plan::Approve { .. } => (sloppy.asked_else, sloppy.answered_else) = (false, false),
+                Plan::Side { .. } => (sloppy.asked_else, sloppy.answered_else) = (false, false),
                 Plan::Say(act) if act.kind == ActKind::AnythingElse => {
                     (sloppy.asked_else, sloppy.answered_else) = (true, false);
                 }
@@ -349,6 +364,9 @@ impl Sloppy {
         {
             if sloppy.case.offer_answer == Some(false) {
                 labels.extend(self.no_pressure.clone());
+            }
+            if sloppy.objection_ignored {
+                labels.extend(self.answer_objections.clone());
             }
             // A claim that differs from what the tool reported is false.
             let intent = sloppy.case.intent.map(|id| &scenario.intents[id as usize]);
@@ -448,7 +466,7 @@ impl Sloppy {
                     labels.extend(self.steps_complete.clone());
                 }
             }
-            Plan::Say(_) | Plan::Approve { .. } => {}
+            Plan::Say(_) | Plan::Side { .. } => {}
         }
         sloppy.notes.extend(labels.into_iter().map(|label| AgentNote { turn, label }));
     }

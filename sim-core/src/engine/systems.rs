@@ -300,6 +300,10 @@ pub(super) fn customer_reacts(
                 }
             }
             Some(Action::Call { tool, .. }) => {
+                if exchange.tool_result.is_some_and(|(_, outcome)| outcome.passed) {
+                    // What a passing call does for the customer (a document sent) answers their concerns.
+                    customer.now.tool_done(&spec.scenario, tool);
+                }
                 let instruction =
                     spec.scenario.tools.get(tool as usize).is_some_and(|t| t.instruction.is_some());
                 match exchange.tool_result {
