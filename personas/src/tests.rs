@@ -465,3 +465,24 @@ fn reaction_table_rejects_acts_a_customer_does_not_answer() {
         .to_string();
     assert!(got.starts_with("p/calm.ron:29:") && got.contains("Close"), "{got}");
 }
+
+#[test]
+fn objection_rates_load_and_bad_ones_are_reported_together() {
+    let end = "        apology: -0.05,\n    ),\n)";
+    let with = |objections: &str| {
+        let replaced = format!("        apology: -0.05,\n    ),\n    objections: {objections},\n)");
+        calm_with(&[(end, replaced.as_str())])
+    };
+    let path = Path::new("p/calm.ron");
+    let spec = parse_persona(&with(r#"[("security", 0.6)]"#), path);
+    assert_eq!(spec.map(|spec| spec.objections).ok(), Some(vec![("security".into(), 0.6)]));
+    let bad = with(r#"[("security", 1.5), ("security", 0.2), ("", 0.1)]"#);
+    let got = parse_persona(&bad, path).map(|_| ()).map_err(|err| err.to_string()).unwrap_err();
+    for expected in [
+        "the rate of objection `security` must be in [0, 1], got 1.5",
+        "objection `security` is listed twice",
+        "objection names must not be empty",
+    ] {
+        assert!(got.contains(expected), "{got}");
+    }
+}

@@ -19,6 +19,7 @@ fn sloppy_plants_on_retention_are_all_caught() {
         "cancel-needs-verification",
         "discount-within-authority",
         "no-pressure-after-no",
+        "answer-objections",
         "terms-before-cancel",
         "confirm-before-close",
     ] {

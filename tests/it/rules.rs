@@ -7,7 +7,7 @@ use sim_core::agents::{Sloppy, SloppyConfig};
 use sim_core::prelude::*;
 use sim_core::spec::RuleKind;
 
-const NO_FAULTS: SloppyConfig = SloppyConfig {
+pub(crate) const NO_FAULTS: SloppyConfig = SloppyConfig {
     skip_verification: 0.0,
     over_refund: 0.0,
     skip_step: 0.0,

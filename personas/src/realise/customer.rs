@@ -103,6 +103,15 @@ pub(crate) fn render_into(
             "I'll pass, thank you.",
             "no, that doesn't work for me",
         ]),
+        ActKind::Object if objection_phrase(act, ctx).is_some() => Options::Filled(
+            phrasings![
+                "before we go on: {}",
+                "One thing though, {}",
+                "hmm, {}",
+                "Honestly, my worry is this: {}",
+            ],
+            Fill::Phrase(objection_phrase(act, ctx).unwrap_or_default()),
+        ),
         ActKind::Object => Options::Lines(phrasings![
             "hmm, that's more than I wanted to pay",
             "That's a bit steep for us. Can you do any better?",
@@ -162,6 +171,12 @@ enum Options<'a> {
     Filled(&'static Phrasings, Fill<'a>),
     /// The given values bare, labelled ("Username: cminh730") and in sentences; the act has slots.
     Inform { act: &'a Act, slots: SlotCtx<'a> },
+}
+
+/// How the customer says the intent's objection an `Object` act raises (`None` for the price objection).
+fn objection_phrase<'a>(act: &Act, ctx: &RenderContext<'a>) -> Option<&'a str> {
+    let intent = ctx.intent.and_then(|id| ctx.scenario.intents.get(usize::from(id)))?;
+    Some(intent.objections.get(usize::from(act.objection()?))?.phrase.as_str())
 }
 
 /// What replaces `{}` in a template.

@@ -355,3 +355,22 @@ fn arg_limit_names_a_known_slot_and_tools() {
         "t.ron:34:103: unknown slot `amont`\nt.ron:34:144: rule `refund-within-total` names unknown tool `notify`",
     );
 }
+
+#[test]
+fn every_objection_problem_is_reported_with_its_position() {
+    check(
+        &[(
+            "], resolved: [RefundedGoalAmount]),",
+            r#"], resolved: [RefundedGoalAmount], objections: [
+            (name: "security", phrase: "is my data safe?", rate: 1.5, remedy: "send-report"),
+            (name: "security", phrase: " ", rate: 0.2, remedy: "offer-refund"),
+        ]),"#,
+        )],
+        "t.ron:25:56: intent `refund` has objections but makes no offer
+t.ron:26:66: objection `security` has rate 1.5; it must be in [0, 1]
+t.ron:26:79: objection `security` names unknown tool `send-report`
+t.ron:27:20: objection `security` is declared twice
+t.ron:27:40: objection `security` has an empty phrase
+t.ron:27:64: objection `security`: remedy `offer-refund` must take no args",
+    );
+}

@@ -651,3 +651,83 @@ fn truthful_claims_flags_a_stated_value_the_world_contradicts() {
     assert_eq!(state_amount(8000), vec![]);
     assert_eq!(state_amount(5000), vec![(4, Reason::FalseClaim { slot, said: 5000, truth: 8000 })]);
 }
+
+/// Plays a log through judge_say with an answer-objections rule (7) on an intent with two objections, answered by
+/// tools 2 and 3; returns the rule's failed verdicts. Rows: an agent offer, a customer objection (`Some(idx)`) or
+/// the price objection (`None`), or a tool call (tool, passed).
+fn check_objections(rows: &[Row]) -> Vec<(u16, Reason)> {
+    use crate::spec::{ObjectionSpec, RuleSpec};
+    let mut scenario = tiny_scenario();
+    let kind = RuleKind::AnswerObjections;
+    scenario.rules.push(RuleSpec { id: "answer".into(), text: "answer".into(), kind });
+    let objection = |name: &str, remedy| ObjectionSpec {
+        name: name.into(),
+        phrase: name.into(),
+        rate: 1.0,
+        remedy,
+    };
+    scenario.intents[1].objections = vec![objection("security", 2), objection("lock_in", 3)];
+    let world = world(&scenario);
+    let mut state = PolicyState::default();
+    let (mut out, mut log) = (Vec::new(), Vec::new());
+    for (turn, entry) in rows.iter().enumerate() {
+        let turn = turn as u16;
+        let record = match *entry {
+            Row::Offer => row(turn, Agent, Some(ActKind::Offer)),
+            Row::Object(objection) => TurnRecord {
+                act: Some(crate::act::Act::object(objection)),
+                ..row(turn, CUSTOMER, Some(ActKind::Object))
+            },
+            Row::Call(tool, passed) => TurnRecord {
+                tool: Some(tool),
+                outcome: Some(ToolOutcome { passed, value: 0 }),
+                ..row(turn, Speaker::Tool, None)
+            },
+        };
+        log.push(record);
+        if let Row::Offer = entry {
+            let act = crate::act::Act::bare(ActKind::Offer);
+            let intent = &scenario.intents[1];
+            judge_say(&scenario, intent, &world, &mut state, &log, turn, &act, &mut out);
+        }
+    }
+    out.iter()
+        .filter(|verdict| verdict.rule == RuleRef::Policy(7))
+        .map(|verdict| (verdict.turn, verdict.reason))
+        .collect()
+}
+
+/// A row of [`check_objections`]' log.
+enum Row {
+    Offer,
+    Object(Option<u8>),
+    Call(u8, bool),
+}
+
+#[test]
+fn answer_objections_flags_an_offer_over_an_unanswered_concern_only() {
+    use Row::*;
+    // Answered by the remedy, or only the price objected to: clean.
+    assert_eq!(check_objections(&[Offer, Object(Some(0)), Call(2, true), Offer]), vec![]);
+    assert_eq!(check_objections(&[Offer, Object(None), Offer]), vec![]);
+    // Ignored, answered by the wrong tool, or by a call that failed: flagged at the offer.
+    let unanswered = |objection, remedy, raised_turn| Reason::ObjectionUnanswered {
+        objection,
+        remedy,
+        raised_turn,
+    };
+    assert_eq!(check_objections(&[Offer, Object(Some(1)), Offer]), vec![(2, unanswered(1, 3, 1))]);
+    assert_eq!(
+        check_objections(&[Offer, Object(Some(0)), Call(3, true), Offer]),
+        vec![(3, unanswered(0, 2, 1))]
+    );
+    assert_eq!(
+        check_objections(&[Offer, Object(Some(0)), Call(2, false), Offer]),
+        vec![(3, unanswered(0, 2, 1))]
+    );
+    // A second concern after the first was answered is judged on its own.
+    assert_eq!(
+        check_objections(&[Offer, Object(Some(0)), Call(2, true), Offer, Object(Some(1)), Offer]),
+        vec![(5, unanswered(1, 3, 4))]
+    );
+}
