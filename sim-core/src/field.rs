@@ -144,16 +144,15 @@ pub fn generate(
         "{} field cells declared; at most {MAX_FIELDS} are supported",
         fields.len()
     );
-    out.fill(0);
+    let used = fields.len().min(MAX_FIELDS);
+    out[used..].fill(0);
     let mut lengths = [0; MAX_LISTS];
     crate::list::draw(lists, rng, &mut lengths, focus);
     for (value, field) in out.iter_mut().zip(fields) {
         let live = field.instance.is_none_or(|instance| {
             instance.index < lengths.get(usize::from(instance.list)).copied().unwrap_or(0)
         });
-        if live {
-            *value = field.generator.sample(rng, &lengths);
-        }
+        *value = if live { field.generator.sample(rng, &lengths) } else { 0 };
     }
     for (list, length) in lists.iter().zip(lengths) {
         if let Some(count) = out.get_mut(usize::from(list.count)) {

@@ -209,20 +209,49 @@ pub struct ToolOutcome {
 impl WorldState {
     /// Generates a world from the scenario's distributions: the account and order, then the scenario's own fields.
     pub fn generate(scenario: &ScenarioSpec, rng: &mut ChaCha8Rng) -> WorldState {
-        let mut world = WorldState::generate_retail(&scenario.world, rng);
-        if !scenario.fields.is_empty() {
-            crate::field::generate(
-                &scenario.fields,
-                &scenario.lists,
-                rng,
-                &mut world.fields,
-                &mut world.focus,
-            );
-            world.selected = world.focus;
-            world.original_fields = world.fields;
-            world.fields_before_call = world.fields;
-        }
+        let mut world = WorldState::default();
+        world.regenerate(scenario, rng);
         world
+    }
+
+    /// [`WorldState::generate`] in place, for an episode slot that is reused: the same draws, no copy of the world.
+    pub fn regenerate(&mut self, scenario: &ScenarioSpec, rng: &mut ChaCha8Rng) {
+        let (account, order, oracle_yes) = WorldState::generate_retail(&scenario.world, rng);
+        // Every field named, so a new one cannot be left holding the previous episode's value.
+        let WorldState {
+            account: now,
+            original,
+            order: this_order,
+            oracle_yes: yes,
+            account_open,
+            password_reset,
+            links_sent,
+            promos_issued,
+            purchases,
+            notifications,
+            account_updates,
+            fields,
+            original_fields,
+            fields_before_call,
+            focus,
+            selected,
+        } = self;
+        *original = account.clone();
+        *now = account;
+        *this_order = order;
+        *yes = oracle_yes;
+        *account_open = false;
+        *password_reset = false;
+        (*links_sent, *promos_issued, *purchases, *notifications, *account_updates) =
+            (0, 0, 0, 0, 0);
+        *focus = [0; MAX_LISTS];
+        let used = scenario.fields.len().min(crate::field::MAX_FIELDS);
+        if used > 0 {
+            crate::field::generate(&scenario.fields, &scenario.lists, rng, fields, focus);
+        }
+        *selected = *focus;
+        original_fields[..used].copy_from_slice(&fields[..used]);
+        fields_before_call[..used].copy_from_slice(&fields[..used]);
     }
 
     /// The world as an expression environment over `fields` (current, original or before the call), with
@@ -259,8 +288,8 @@ impl WorldState {
         u8::try_from(count).unwrap_or(u8::MAX)
     }
 
-    /// Generates the built-in account and order.
-    fn generate_retail(world_gen: &WorldGen, rng: &mut ChaCha8Rng) -> WorldState {
+    /// Generates the built-in account and order, and the oracle's answer.
+    fn generate_retail(world_gen: &WorldGen, rng: &mut ChaCha8Rng) -> (Account, Order, bool) {
         let first = rng.random_range(0..pools::FIRST_NAMES);
         let last = rng.random_range(0..pools::LAST_NAMES);
         let name = first * 1000 + last;
@@ -297,13 +326,7 @@ impl WorldState {
             order.prices[idx] = dollars.round() as u64 * 100;
         }
         let oracle_yes = rng.random_bool(world_gen.oracle_yes);
-        WorldState {
-            original: account.clone(),
-            account,
-            order,
-            oracle_yes,
-            ..WorldState::default()
-        }
+        (account, order, oracle_yes)
     }
 
     /// Sets a field (its focus instance, in a list) as if it had been generated with `value` (current, original and
@@ -370,7 +393,9 @@ impl WorldState {
     ) -> ToolOutcome {
         let spec = &scenario.tools[tool as usize];
         if !scenario.fields.is_empty() {
-            self.fields_before_call = self.fields;
+            // Only the scenario's cells: the rest stay 0 in both.
+            let used = scenario.fields.len().min(crate::field::MAX_FIELDS);
+            self.fields_before_call[..used].copy_from_slice(&self.fields[..used]);
         }
         if let Effect::Data(effect) = &spec.effect {
             return self.apply_data(scenario, effect, args);

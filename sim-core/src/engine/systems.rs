@@ -26,7 +26,7 @@ pub(super) fn start_episode(
     let (intent_ids, intent_weights) = &spec.persona_intents[persona_idx];
     let intent_id = intent_ids[weighted_index(intent_weights, rng)];
     let intent = &spec.scenario.intents[intent_id as usize];
-    world.0 = WorldState::generate(&spec.scenario, rng);
+    world.0.regenerate(&spec.scenario, rng);
     let mut customer = Customer::generate(
         &spec.scenario,
         persona_idx as u16,
