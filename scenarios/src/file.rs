@@ -46,6 +46,10 @@ pub struct ScenarioFile {
     /// Business measures on the final world: `(name: "revenue_kept", unit: Money, value: …)`.
     #[serde(default)]
     pub metrics: Vec<MetricFile>,
+    /// How a customer opens without saying what they need: `["hi, I have a question about my card"]`; empty uses
+    /// built-in lines about an order or an account.
+    #[serde(default)]
+    pub vague_openings: Vec<String>,
 }
 
 /// A measure of an episode's outcome, evaluated on its final world.

@@ -58,6 +58,12 @@ impl ScenarioFile {
         let rules =
             rules(&self.rules, &tools, &tool_ids, &names, &root.field("rules"), &mut issues);
         let metrics = records::metrics(&self.metrics, &names, &root.field("metrics"), &mut issues);
+        for (idx, line) in self.vague_openings.iter().enumerate() {
+            if line.trim().is_empty() {
+                let at = root.field("vague_openings").index(idx);
+                issues.push(at, "a vague opening must not be empty".to_owned());
+            }
+        }
         if !issues.0.is_empty() {
             return Err(issues.0);
         }
@@ -74,6 +80,7 @@ impl ScenarioFile {
             fields: names.fields,
             lists: names.lists,
             layout: names.layout,
+            vague_openings: self.vague_openings.clone(),
         })
     }
 }

@@ -42,6 +42,9 @@ pub struct ScenarioSpec {
     pub layout: Layout,
     /// Business measures evaluated on the final world of every episode (revenue kept, amount refunded…).
     pub metrics: Vec<MetricSpec>,
+    /// How a customer of this domain opens without saying what they need ("hi, I have a question about my card");
+    /// empty uses the realiser's built-in retail lines.
+    pub vague_openings: Vec<String>,
 }
 
 /// The most metrics a scenario may declare.

@@ -104,6 +104,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
         fields: Vec::new(),
         lists: Vec::new(),
         layout: crate::list::Layout::default(),
+        vague_openings: Vec::new(),
         metrics: Vec::new(),
     }
 }

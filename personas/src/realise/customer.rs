@@ -24,6 +24,10 @@ pub(crate) fn render_into(
     let slots = ctx.slots();
     let options = match act.kind {
         ActKind::StateNeed => openings(act, ctx),
+        ActKind::VagueNeed if !ctx.scenario.vague_openings.is_empty() => {
+            let lines = &ctx.scenario.vague_openings;
+            Options::Filled(phrasings!["{}"], Fill::Phrase(&lines[pick.below(lines.len())]))
+        }
         ActKind::VagueNeed => Options::Lines(phrasings![
             "hi, I have a problem",
             "Hi, something's wrong with my account.",

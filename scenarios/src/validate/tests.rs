@@ -374,3 +374,19 @@ t.ron:27:40: objection `security` has an empty phrase
 t.ron:27:64: objection `security`: remedy `offer-refund` must take no args",
     );
 }
+
+#[test]
+fn vague_openings_load_and_an_empty_one_is_reported() {
+    let with = |lines: &str| {
+        let scenario = crate::tests::MINI.replacen(
+            "    personas: [",
+            &format!("    vague_openings: {lines},\n    personas: ["),
+            1,
+        );
+        let path = std::path::Path::new("t.ron");
+        crate::parse_scenario(&scenario, path).map(|loaded| loaded.spec.vague_openings)
+    };
+    assert_eq!(with(r#"["hi, about my card"]"#).ok(), Some(vec!["hi, about my card".to_owned()]));
+    let err = with(r#"["hi", "  "]"#).map_err(|err| err.to_string()).unwrap_err();
+    assert_eq!(err, "t.ron:12:28: a vague opening must not be empty");
+}
