@@ -231,6 +231,9 @@ pub struct IntentFile {
     /// Concerns a customer may raise against the offer, each answered by a tool (the price objection is built in).
     #[serde(default)]
     pub objections: Vec<ObjectionFile>,
+    /// Goal values of built-in slots read from the world rather than drawn: `[(amount, Field("bill.error_amount"))]`.
+    #[serde(default)]
+    pub goals: Vec<(SlotName, ExprFile)>,
 }
 
 /// An objection: `(name: "security", phrase: "how do I know our data is safe with you?", rate: 0.3, remedy:

@@ -246,7 +246,11 @@ impl Customer {
                 knowledge.values[slot] = value;
             } else if intent.goal_slots.contains(slot) {
                 knowledge.known = knowledge.known.with(slot);
-                knowledge.values[slot] = goal_value(slot, world, intent, rng);
+                let from_world = intent.goals.iter().find(|(goal, _)| *goal == slot);
+                knowledge.values[slot] = match from_world {
+                    Some((_, value)) => value.eval(&world.focused(scenario)).max(0) as u64,
+                    None => goal_value(slot, world, intent, rng),
+                };
             }
         }
         for (idx, declared) in scenario.slots.iter().enumerate() {

@@ -214,6 +214,9 @@ pub struct IntentSpec {
     pub claims: Vec<(crate::act::Slot, ToolId)>,
     /// Concerns a customer may raise against the offer, and what answers each (at most [`MAX_OBJECTIONS`]).
     pub objections: Vec<ObjectionSpec>,
+    /// Goal values read from the world instead of the built-in draw (the amount to refund is the billing error):
+    /// `(slot, expression over the world)`.
+    pub goals: Vec<(crate::act::Slot, Expr)>,
 }
 
 /// The most objections an intent may declare.

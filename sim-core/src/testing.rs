@@ -54,6 +54,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
             phrase: None,
             claims: Vec::new(),
             objections: Vec::new(),
+            goals: Vec::new(),
         },
         IntentSpec {
             id: "refund_initiate".to_owned(),
@@ -68,6 +69,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
             phrase: None,
             claims: Vec::new(),
             objections: Vec::new(),
+            goals: Vec::new(),
         },
     ];
     let rule = |id: &str, kind| RuleSpec { id: id.to_owned(), text: id.to_owned(), kind };
@@ -186,8 +188,13 @@ impl crate::agent::AgentUnderTest for FlakyAgent {
     }
 }
 
-/// A world generated for `scenario` from a ChaCha stream seeded with `seed`.
-pub fn world_from_seed(scenario: &ScenarioSpec, seed: u64) -> crate::world::WorldState {
+/// A ChaCha stream seeded with `seed`.
+pub fn rng_from_seed(seed: u64) -> rand_chacha::ChaCha8Rng {
     use rand::SeedableRng;
-    crate::world::WorldState::generate(scenario, &mut rand_chacha::ChaCha8Rng::seed_from_u64(seed))
+    rand_chacha::ChaCha8Rng::seed_from_u64(seed)
+}
+
+/// A world generated for `scenario` from [`rng_from_seed`].
+pub fn world_from_seed(scenario: &ScenarioSpec, seed: u64) -> crate::world::WorldState {
+    crate::world::WorldState::generate(scenario, &mut rng_from_seed(seed))
 }

@@ -158,3 +158,31 @@ fn by_the_book_is_never_flagged_over_100k_episodes_and_resolves_calm_customers()
     let resolved = crate::support::resolution_of(&out, &personas, "calm");
     assert!(resolved >= 0.90, "calm resolution {resolved:.3}");
 }
+
+/// Manage Dispute Bill follows ABCD's rule: gold always, silver when the billing error is under $10, bronze and guest
+/// when the oracle agrees; the customer disputes (and is refunded) the error itself, capped at the order total.
+#[test]
+fn manage_dispute_bill_refunds_silver_members_only_an_error_under_ten_dollars() {
+    use sim_core::act::Slot;
+    use sim_core::customer::Customer;
+    let (scenario, personas) = crate::support::retail_support();
+    let intent_id = scenario.intent_id("manage_dispute_bill").unwrap();
+    let intent = &scenario.intents[intent_id as usize];
+    let error = scenario.fields.iter().position(|f| f.name == "bill.error_amount").unwrap() as u8;
+    let calm = personas.iter().find(|p| p.id == "calm").unwrap();
+    let mut silver = [0, 0];
+    for seed in 0..4_000 {
+        let world = sim_core::testing::world_from_seed(&scenario, seed);
+        let amount = world.value(&scenario, error);
+        let (level, oracle) = (world.account.membership, world.oracle_yes);
+        let expected = level == 3 || (level == 2 && amount < 1_000) || (level <= 1 && oracle);
+        assert_eq!(world.eligible(&scenario, &intent.eligibility), expected, "seed {seed}");
+        if level == 2 {
+            silver[usize::from(expected)] += 1;
+        }
+        let mut rng = sim_core::testing::rng_from_seed(seed);
+        let customer = Customer::generate(&scenario, 0, calm, intent_id, intent, &world, &mut rng);
+        assert_eq!(customer.goal(Slot::AMOUNT), amount.min(world.order.total()), "seed {seed}");
+    }
+    assert!(silver.iter().all(|n| *n > 200), "silver refused / granted: {silver:?}");
+}

@@ -148,6 +148,7 @@ fn intent(
             super::records::offer(offer, names, tool_ids, &at.field("offer"), issues)
         }),
         objections: objections(file, tools, tool_ids, &at.field("objections"), issues),
+        goals: world_goals(file, goal_slots, names, &at.field("goals"), issues),
     };
     let conditioned =
         spec.steps.iter().any(|step| matches!(step.when, When::Accepted | When::Rejected));
@@ -179,6 +180,40 @@ struct StepCtx<'a> {
     tools: &'a [ToolSpec],
     tool_ids: &'a ToolIds<'a>,
     names: &'a Names,
+}
+
+/// Goal values an intent reads from the world: each for a built-in slot its steps ask as a goal, a number read from
+/// the world (the focus of lists).
+fn world_goals(
+    file: &IntentFile,
+    goal_slots: SlotSet,
+    names: &Names,
+    at: &FieldPath,
+    issues: &mut Issues,
+) -> Vec<(Slot, sim_core::expr::Expr)> {
+    let world_only = Reads { args: false, goals: false };
+    let mut out = Vec::new();
+    for (idx, (crate::file::SlotName(slot_name), value)) in file.goals.iter().enumerate() {
+        let path = at.index(idx);
+        let value = names.expr(value, ExprType::Number, world_only, None, &path, issues);
+        names.focus_reads(&value, &format!("intent `{}`", file.id), &path, issues);
+        let Some(slot) = names.slot(slot_name) else {
+            issues.push(path, format!("unknown slot `{slot_name}`"));
+            continue;
+        };
+        if !slot.is_standard() || !goal_slots.contains(slot) {
+            issues.push(
+                path,
+                format!(
+                    "`{slot_name}` is not a built-in goal slot of intent `{}` (declared slots hold their field's value already)",
+                    file.id
+                ),
+            );
+            continue;
+        }
+        out.push((slot, value));
+    }
+    out
 }
 
 /// Builds an intent's objections: each with a name of its own, a phrase, a rate in [0, 1] and a remedy tool that

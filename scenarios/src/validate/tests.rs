@@ -390,3 +390,15 @@ fn vague_openings_load_and_an_empty_one_is_reported() {
     let err = with(r#"["hi", "  "]"#).map_err(|err| err.to_string()).unwrap_err();
     assert_eq!(err, "t.ron:12:28: a vague opening must not be empty");
 }
+
+#[test]
+fn goals_from_the_world_are_built_in_goal_slots_with_a_number() {
+    check(
+        &[(
+            "], resolved: [RefundedGoalAmount]),",
+            r#"], resolved: [RefundedGoalAmount], goals: [(amount, Div(OrderTotal, Const(2))), (zip_code, OrderTotal), (amount, OracleYes)]),"#,
+        )],
+        "t.ron:25:89: `zip_code` is not a built-in goal slot of intent `refund` (declared slots hold their field's value already)
+t.ron:25:113: expected a number expression, found a bool: `OracleYes`",
+    );
+}
