@@ -283,7 +283,9 @@ impl Customer {
             willingness = sample(persona.willingness_to_pay, rng).clamp(0.01, 100.0);
         }
         let mut concerns = Concerns::default();
-        for (idx, objection) in intent.objections.iter().enumerate().take(8) {
+        for (idx, objection) in
+            intent.objections.iter().enumerate().take(crate::spec::MAX_OBJECTIONS)
+        {
             let own = persona.objections.iter().find(|(name, _)| *name == objection.name);
             let rate = own.map_or(objection.rate, |(_, rate)| *rate);
             if rng.random_bool(if rate.is_nan() { 0.0 } else { rate.clamp(0.0, 1.0) }) {
@@ -319,7 +321,9 @@ impl Customer {
     /// Hears that a tool call passed: it answers every held objection whose remedy it is.
     pub fn tool_done(&mut self, scenario: &ScenarioSpec, tool: ToolId) {
         let Some(intent) = scenario.intents.get(usize::from(self.intent)) else { return };
-        for (idx, objection) in intent.objections.iter().enumerate().take(8) {
+        for (idx, objection) in
+            intent.objections.iter().enumerate().take(crate::spec::MAX_OBJECTIONS)
+        {
             if objection.remedy == tool {
                 self.concerns.met |= self.concerns.held & (1 << idx);
             }

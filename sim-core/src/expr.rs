@@ -340,23 +340,9 @@ impl Expr {
                 }
             }
             Expr::Selected(list) => i64::from(env.selected(*list)),
-            Expr::Count(list, condition) => {
-                let mut count = 0i64;
-                for index in 0..env.len(*list) {
-                    let selected = Select { env, list: *list, index };
-                    count += i64::from(condition.as_ref().is_none_or(|cond| cond.holds(&selected)));
-                }
-                count
-            }
+            Expr::Count(list, condition) => sum_over(env, *list, condition.as_deref(), |_| 1),
             Expr::Sum(list, condition, value) => {
-                let mut sum = 0i64;
-                for index in 0..env.len(*list) {
-                    let selected = Select { env, list: *list, index };
-                    if condition.as_ref().is_none_or(|cond| cond.holds(&selected)) {
-                        sum = sum.saturating_add(value.eval(&selected));
-                    }
-                }
-                sum
+                sum_over(env, *list, condition.as_deref(), |selected| value.eval(selected))
             }
             Expr::At(list, index, value) => match u8::try_from(index.eval(env)) {
                 Ok(index) if index < env.len(*list) => {
@@ -793,6 +779,24 @@ impl fmt::Display for Operand<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.0.is_atom() { write!(f, "{}", self.0) } else { write!(f, "({})", self.0) }
     }
+}
+
+/// The sum of `value` over the live instances of `list` that satisfy `condition` (all without one), each read with
+/// that instance selected; saturating.
+fn sum_over(
+    env: &dyn Env,
+    list: ListId,
+    condition: Option<&Expr>,
+    value: impl Fn(&dyn Env) -> i64,
+) -> i64 {
+    let mut sum = 0i64;
+    for index in 0..env.len(list) {
+        let selected = Select { env, list, index };
+        if condition.is_none_or(|cond| cond.holds(&selected)) {
+            sum = sum.saturating_add(value(&selected));
+        }
+    }
+    sum
 }
 
 /// A stored field value as a number, saturating at `i64::MAX`.

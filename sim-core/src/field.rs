@@ -194,10 +194,10 @@ impl Gen {
                     if probability.is_nan() { 0.0 } else { probability.clamp(0.0, 1.0) };
                 u64::from(rng.random_bool(probability))
             }
-            Gen::Instance(list) => match lengths.get(usize::from(*list)) {
-                Some(&length) if length > 1 => u64::from(rng.random_range(0..length)),
-                _ => 0,
-            },
+            Gen::Instance(list) => {
+                let length = lengths.get(usize::from(*list)).copied().unwrap_or(0);
+                u64::from(crate::list::any_instance(length, rng))
+            }
         }
     }
 

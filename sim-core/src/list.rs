@@ -115,6 +115,13 @@ impl Layout {
         (usize::from(list) < MAX_LISTS).then(|| self.count_cell[usize::from(list)])
     }
 
+    /// How many live instances `list` has in `cells` (a world's fields, or a snapshot of them); 0 for an unknown
+    /// list.
+    pub fn len(&self, cells: &[u64], list: ListId) -> u8 {
+        let count = self.count_cell(list).and_then(|cell| cells.get(usize::from(cell)));
+        u8::try_from(count.copied().unwrap_or(0)).unwrap_or(u8::MAX)
+    }
+
     /// How many instances `list` holds at most (0 for an unknown list).
     pub fn capacity(&self, list: ListId) -> u8 {
         self.capacity.get(usize::from(list)).copied().unwrap_or(0)
@@ -152,6 +159,11 @@ pub fn draw(
         let max = list.max.min(list.capacity);
         let length = if list.min < max { rng.random_range(list.min..=max) } else { max };
         lengths[idx] = length;
-        focus[idx] = if length > 1 { rng.random_range(0..length) } else { 0 };
+        focus[idx] = any_instance(length, rng);
     }
+}
+
+/// One of `length` live instances, uniformly; 0 (drawing nothing) when there are fewer than two.
+pub fn any_instance(length: u8, rng: &mut ChaCha8Rng) -> u8 {
+    if length > 1 { rng.random_range(0..length) } else { 0 }
 }

@@ -208,18 +208,19 @@ pub fn record_call(
     }
 }
 
-/// The first of the intent's objections the customer raised in the log whose remedy tool has not passed since, with
-/// the turn it was raised.
-fn unanswered_objection(intent: &IntentSpec, turns: &[TurnRecord]) -> Option<(u8, u16)> {
+/// Whether the customer raised any of the intent's objections in the log, and the first whose remedy tool has not
+/// passed since, with the turn it was raised.
+fn objections_in_log(intent: &IntentSpec, turns: &[TurnRecord]) -> (bool, Option<(u8, u16)>) {
+    let mut any = false;
     let mut raised = [None; crate::spec::MAX_OBJECTIONS];
     for row in turns {
         match row.speaker {
             Speaker::Customer => {
-                let objection = row.act.and_then(|act| act.objection());
-                if let Some(slot) = objection.and_then(|idx| raised.get_mut(usize::from(idx)))
-                    && usize::from(objection.unwrap_or(0)) < intent.objections.len()
-                {
+                let objection = row.act.and_then(|act| act.objection()).map(usize::from);
+                let declared = objection.filter(|idx| *idx < intent.objections.len());
+                if let Some(slot) = declared.and_then(|idx| raised.get_mut(idx)) {
                     *slot = Some(row.turn);
+                    any = true;
                 }
             }
             Speaker::Tool if row.outcome.is_some_and(|outcome| outcome.passed) => {
@@ -232,18 +233,7 @@ fn unanswered_objection(intent: &IntentSpec, turns: &[TurnRecord]) -> Option<(u8
             _ => {}
         }
     }
-    raised.iter().enumerate().find_map(|(idx, turn)| Some((idx as u8, (*turn)?)))
-}
-
-/// Whether the customer has raised one of the intent's objections in the log.
-fn raised_objection(intent: &IntentSpec, turns: &[TurnRecord]) -> bool {
-    turns.iter().any(|row| {
-        row.speaker == Speaker::Customer
-            && row
-                .act
-                .and_then(|act| act.objection())
-                .is_some_and(|idx| usize::from(idx) < intent.objections.len())
-    })
+    (any, raised.iter().enumerate().find_map(|(idx, turn)| Some((idx as u8, (*turn)?))))
 }
 
 /// Reads the customer's answers to offers from log rows not seen yet (call before judging each agent turn).
@@ -306,17 +296,18 @@ pub fn judge_say(
                 continue;
             }
             if rule.kind == RuleKind::AnswerObjections {
-                if let Some((objection, raised_turn)) = unanswered_objection(intent, turns) {
-                    let remedy = intent.objections[usize::from(objection)].remedy;
+                let (raised, unanswered) = objections_in_log(intent, turns);
+                if raised {
                     state.exercised |= 1u64.checked_shl(rule_idx as u32).unwrap_or(0);
+                }
+                if let Some((objection, raised_turn)) = unanswered {
+                    let remedy = intent.objections[usize::from(objection)].remedy;
                     out.push(Verdict {
                         rule: RuleRef::Policy(rule_idx as u16),
                         turn,
                         passed: false,
                         reason: Reason::ObjectionUnanswered { objection, remedy, raised_turn },
                     });
-                } else if raised_objection(intent, turns) {
-                    state.exercised |= 1u64.checked_shl(rule_idx as u32).unwrap_or(0);
                 }
                 continue;
             }

@@ -166,8 +166,7 @@ impl crate::expr::Env for WorldEnv<'_> {
     }
 
     fn len(&self, list: ListId) -> u8 {
-        let count = self.layout.count_cell(list).map_or(0, |cell| self.cell(usize::from(cell)));
-        u8::try_from(count).unwrap_or(u8::MAX)
+        self.layout.len(&self.fields[..], list)
     }
 
     fn arg(&self, slot: u8) -> Option<u64> {
@@ -284,8 +283,7 @@ impl WorldState {
 
     /// How many live instances a list has now.
     pub fn len(&self, layout: &Layout, list: ListId) -> u8 {
-        let count = layout.count_cell(list).map_or(0, |cell| self.fields[usize::from(cell)]);
-        u8::try_from(count).unwrap_or(u8::MAX)
+        layout.len(&self.fields[..], list)
     }
 
     /// Generates the built-in account and order, and the oracle's answer.
