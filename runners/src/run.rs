@@ -80,6 +80,7 @@ pub fn run(args: &RunArgs, plan: &SimPlan) -> Result<RunReport> {
         },
         "table": {
             "episodes": stats.total.episodes,
+            "success_rate": stats.total.rate(stats.total.success),
             "resolution_rate": stats.total.rate(stats.total.resolved),
             "policy_violation_rate": stats.total.rate(stats.total.with_violation),
             "violations_by_rule": stats.rules,

@@ -12,6 +12,8 @@ pub struct Tally {
     pub episodes: u64,
     /// Episodes the resolution oracle passed.
     pub resolved: u64,
+    /// Episodes resolved with no policy violation (the reward).
+    pub success: u64,
     /// Episodes with at least one policy violation.
     pub with_violation: u64,
     /// Episodes the customer abandoned (or that ran out of turns).
@@ -113,6 +115,7 @@ impl Tally {
     fn add(&mut self, record: &EpisodeRecord) {
         self.episodes += 1;
         self.resolved += u64::from(record.resolved);
+        self.success += u64::from(record.success());
         self.with_violation += u64::from(record.violations > 0);
         self.abandoned += u64::from(record.abandoned());
         self.escalated += u64::from(record.escalated());
@@ -128,6 +131,7 @@ impl Tally {
     fn merge(&mut self, other: &Tally) {
         self.episodes += other.episodes;
         self.resolved += other.resolved;
+        self.success += other.success;
         self.with_violation += other.with_violation;
         self.abandoned += other.abandoned;
         self.escalated += other.escalated;
@@ -283,6 +287,7 @@ pub fn table(stats: &Stats, episodes_per_second: Option<f64>) -> String {
     let pct = |count| format!("{:.1}%", 100.0 * total.rate(count));
     let mut rows: Vec<(String, String)> = vec![
         ("episodes".into(), total.episodes.to_string()),
+        ("success rate (resolved, no violation)".into(), pct(total.success)),
         ("resolution rate".into(), pct(total.resolved)),
         ("policy-violation rate".into(), pct(total.with_violation)),
     ];
@@ -341,13 +346,14 @@ pub fn table(stats: &Stats, episodes_per_second: Option<f64>) -> String {
 fn breakdown(title: &str, groups: &BTreeMap<String, Tally>) -> String {
     let width = groups.keys().map(String::len).max().unwrap_or(0).max(title.len());
     let mut out = format!(
-        "\n{title:<width$}  {:>9}  {:>8}  {:>9}  {:>9}  {:>6}\n",
-        "episodes", "resolved", "violating", "abandoned", "turns"
+        "\n{title:<width$}  {:>9}  {:>8}  {:>8}  {:>9}  {:>9}  {:>6}\n",
+        "episodes", "success", "resolved", "violating", "abandoned", "turns"
     );
     for (id, tally) in groups {
         out.push_str(&format!(
-            "{id:<width$}  {:>9}  {:>7.1}%  {:>8.1}%  {:>8.1}%  {:>6.1}\n",
+            "{id:<width$}  {:>9}  {:>7.1}%  {:>7.1}%  {:>8.1}%  {:>8.1}%  {:>6.1}\n",
             tally.episodes,
+            100.0 * tally.rate(tally.success),
             100.0 * tally.rate(tally.resolved),
             100.0 * tally.rate(tally.with_violation),
             100.0 * tally.rate(tally.abandoned),

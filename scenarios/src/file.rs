@@ -234,6 +234,10 @@ pub struct IntentFile {
     /// Goal values of built-in slots read from the world rather than drawn: `[(amount, Field("bill.error_amount"))]`.
     #[serde(default)]
     pub goals: Vec<(SlotName, ExprFile)>,
+    /// What must be true of the world for a customer to come with this need (their internet is really down):
+    /// worlds where it does not hold are drawn again, so the need a customer states is never already met.
+    #[serde(default)]
+    pub premise: Option<ExprFile>,
 }
 
 /// An objection: `(name: "security", phrase: "how do I know our data is safe with you?", rate: 0.3, remedy:
@@ -365,6 +369,8 @@ pub enum RuleKindFile {
     AnswerObjections,
     /// Every fact the agent states about a slot backed by the world is true.
     TruthfulClaims,
+    /// A refusal only after a check the policy uses failed (a wrongful refusal otherwise).
+    EarnedRefusal,
     /// Every offer is at least `min`: `OfferFloor(min: Dollars(24.0))`.
     OfferFloor {
         /// The lowest value the agent may offer (an expression over the world, stored units).

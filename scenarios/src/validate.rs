@@ -476,6 +476,7 @@ fn rules(
             RuleKindFile::NoPressureAfterNo => RuleKind::NoPressureAfterNo,
             RuleKindFile::AnswerObjections => RuleKind::AnswerObjections,
             RuleKindFile::TruthfulClaims => RuleKind::TruthfulClaims,
+            RuleKindFile::EarnedRefusal => RuleKind::EarnedRefusal,
             RuleKindFile::OfferFloor { min } => {
                 let world_only = Reads { args: false, goals: false };
                 let path = kind_path.field("min");

@@ -236,6 +236,12 @@ impl Customer {
                 if persona.impostor && slot != Slot::FULL_NAME {
                     continue;
                 }
+                if slot == Slot::FULL_NAME {
+                    // Nobody misremembers their own name (an impostor knows the holder's).
+                    knowledge.known = knowledge.known.with(slot);
+                    knowledge.values[slot] = truth;
+                    continue;
+                }
                 let draw: f64 = rng.random();
                 if draw < traits.recall_error / 2.0 {
                     continue;

@@ -18,8 +18,11 @@ pub struct PolicyState {
     pub last: [u8; MAX_TOOLS],
     /// The oracle's answer, once asked: 0 not asked, 1 yes, 2 no.
     pub oracle: u8,
-    /// Whether the agent has declined the request at some turn.
+    /// Whether the agent has declined the request at some turn with a check standing failed that justifies it (an
+    /// unearned refusal does not count: it excuses no step and resolves nothing).
     pub declined: bool,
+    /// Whether the request was admissible (and asked by the account holder) when the episode started.
+    pub admissible: bool,
     /// Rules that had occasion to apply in this episode (bit per rule index; rules past 64 are not tracked).
     pub exercised: u64,
     /// Tools that have succeeded at least once (bit per tool).
@@ -50,6 +53,7 @@ impl Default for PolicyState {
             last: [0; MAX_TOOLS],
             oracle: 0,
             declined: false,
+            admissible: false,
             exercised: 0,
             succeeded: 0,
             settled: 0,
@@ -84,14 +88,6 @@ impl PolicyState {
             When::Accepted => self.offer == 1,
             When::Rejected => self.offer == 2,
         }
-    }
-
-    /// Whether any gate tool of the scenario's gate rules has failed and stays failed.
-    fn any_gate_failed(&self, scenario: &ScenarioSpec) -> bool {
-        scenario.rules.iter().any(|rule| match &rule.kind {
-            RuleKind::GateRespected { gates, .. } => gates.iter().any(|gate| self.failed(*gate)),
-            _ => false,
-        })
     }
 }
 
@@ -181,6 +177,7 @@ pub fn judge_call(
                 }
             }
             RuleKind::StepsComplete
+            | RuleKind::EarnedRefusal
             | RuleKind::NoPressureAfterNo
             | RuleKind::AnswerObjections
             | RuleKind::TruthfulClaims
@@ -190,6 +187,47 @@ pub fn judge_call(
             | RuleKind::NoDisclosureUnverified { .. } => {}
         }
     }
+}
+
+/// Judges the agent's turn just logged (the last row of `turns`, a tool call already applied to `world` or an
+/// utterance) against the policy, then the obligations with a deadline; pushes failed verdicts.
+///
+/// The engine calls this after every agent turn; conformance tests call it on hand-written logs.
+pub fn judge_agent_turn(
+    scenario: &ScenarioSpec,
+    intent: &IntentSpec,
+    world: &WorldState,
+    state: &mut PolicyState,
+    turns: &[TurnRecord],
+    out: &mut Vec<Verdict>,
+) {
+    let row = turns.last().expect("the agent's turn was logged");
+    observe_customer(state, turns);
+    if let (Some(tool), Some(outcome)) = (row.tool, row.outcome) {
+        if (tool as usize) < scenario.tools.len() {
+            // The world already holds this call's refund; the limit is judged on what came before it.
+            let this_refund = match scenario.tools[tool as usize].effect {
+                crate::spec::Effect::Refund => outcome.value,
+                _ => 0,
+            };
+            let refunded_before = world.order.refunded - this_refund;
+            judge_call(
+                scenario,
+                intent,
+                world,
+                refunded_before,
+                state,
+                row.turn,
+                tool,
+                &row.args,
+                out,
+            );
+            record_call(scenario, state, tool, outcome);
+        }
+    } else if let Some(act) = row.act {
+        judge_say(scenario, intent, world, state, turns, row.turn, &act, out);
+    }
+    judge_obligations(scenario, state, turns, out);
 }
 
 /// Records a tool call's result in the policy state.
@@ -266,7 +304,7 @@ pub fn judge_say(
     out: &mut Vec<Verdict>,
 ) {
     if act.kind == ActKind::Deny {
-        state.declined = true;
+        judge_refusal(scenario, intent, state, turns, turn, out);
     }
     if matches!(act.kind, ActKind::Disclose | ActKind::Offer) {
         let offered = intent.offer.filter(|_| act.kind == ActKind::Offer).map(|offer| offer.slot);
@@ -346,7 +384,8 @@ pub fn judge_say(
             continue;
         }
         state.exercised |= 1u64.checked_shl(rule_idx as u32).unwrap_or(0);
-        if state.declined || state.any_gate_failed(scenario) {
+        // Only an earned refusal excuses the steps after the check that failed (StepOrder judged those before it).
+        if state.declined {
             continue;
         }
         if intent.oracle_no_ends && state.oracle == 2 {
@@ -363,6 +402,124 @@ pub fn judge_say(
             });
         }
     }
+}
+
+/// Judges a refusal: it is earned only when a check the policy uses stands failed (see [`refusal_grounds`]);
+/// an earned refusal is remembered, an unearned one is a violation of every `EarnedRefusal` rule.
+fn judge_refusal(
+    scenario: &ScenarioSpec,
+    intent: &IntentSpec,
+    state: &mut PolicyState,
+    turns: &[TurnRecord],
+    turn: u16,
+    out: &mut Vec<Verdict>,
+) {
+    let grounds = refusal_grounds(scenario, intent, state, turns);
+    state.declined |= grounds.is_some();
+    for (rule_idx, rule) in scenario.rules.iter().enumerate() {
+        if rule.kind != RuleKind::EarnedRefusal {
+            continue;
+        }
+        state.exercised |= 1u64.checked_shl(rule_idx as u32).unwrap_or(0);
+        if grounds.is_none() {
+            out.push(Verdict {
+                rule: RuleRef::Policy(rule_idx as u16),
+                turn,
+                passed: false,
+                reason: Reason::WrongfulRefusal { admissible: state.admissible },
+            });
+        }
+    }
+}
+
+/// The failed check that justifies refusing now, if any: a tool of the intent's steps, a gate of the scenario's
+/// rules or an approval a limit asks for, whose latest call failed, and which is
+/// - a refusal check (membership, a data condition, an approval, or the oracle where its no ends the request),
+///   not a question whose answer only picks the next step; or
+/// - any other tool (account lookup, identity, purchase, PIN, a data check of values, a record the policy needs)
+///   whose latest call entered only values the customer stated, and either enough of them or after the customer
+///   said they did not know one of the values the step takes.
+///
+/// Entering a value the customer never gave, or calling a check with nothing, earns no refusal.
+pub fn refusal_grounds(
+    scenario: &ScenarioSpec,
+    intent: &IntentSpec,
+    state: &PolicyState,
+    turns: &[TurnRecord],
+) -> Option<ToolId> {
+    use crate::spec::Effect;
+    let is_branch = |tool: ToolId| {
+        intent
+            .steps
+            .iter()
+            .any(|step| matches!(step.when, When::Passed(t) | When::Failed(t) if t == tool))
+    };
+    let is_approval = |tool: ToolId| {
+        scenario.rules.iter().any(|rule| {
+            matches!(&rule.kind, RuleKind::ArgLimit { unless_after, .. } if unless_after.contains(&tool))
+        })
+    };
+    let in_policy = |tool: ToolId| {
+        is_approval(tool)
+            || intent.steps.iter().any(|step| step.tool == tool)
+            || scenario.rules.iter().any(|rule| match &rule.kind {
+                RuleKind::GateRespected { gates, .. }
+                | RuleKind::NoDisclosureUnverified { gates } => gates.contains(&tool),
+                _ => false,
+            })
+    };
+    (0..scenario.tools.len().min(MAX_TOOLS)).map(|idx| idx as ToolId).find(|&tool| {
+        if !state.failed(tool) || !in_policy(tool) {
+            return false;
+        }
+        let spec = &scenario.tools[tool as usize];
+        match &spec.effect {
+            Effect::Membership => !is_branch(tool),
+            Effect::AskOracle => intent.oracle_no_ends,
+            Effect::Data(data) if data.check.is_empty() && data.pre.is_some() => !is_branch(tool),
+            _ => is_approval(tool) || genuine_attempt(intent, spec, tool, turns),
+        }
+    })
+}
+
+/// Whether the latest call of `tool` entered only values the customer stated before it, and either `min_args` of
+/// them or after the customer said they did not know one of the values the tool, or the intent's step with it, takes.
+fn genuine_attempt(
+    intent: &IntentSpec,
+    spec: &crate::spec::ToolSpec,
+    tool: ToolId,
+    turns: &[TurnRecord],
+) -> bool {
+    let Some(call_idx) =
+        turns.iter().rposition(|row| row.speaker == Speaker::Tool && row.tool == Some(tool))
+    else {
+        return false;
+    };
+    let before = &turns[..call_idx];
+    let customer_said = |slot: Slot, value: u64| {
+        before.iter().any(|row| {
+            row.speaker == Speaker::Customer
+                && row.act.is_some_and(|act| {
+                    act.kind == ActKind::Inform && act.value_of(slot) == Some(value)
+                })
+        })
+    };
+    let call = &turns[call_idx];
+    if !call.args.iter().all(|(slot, value)| customer_said(slot, value)) {
+        return false;
+    }
+    let takes = intent
+        .steps
+        .iter()
+        .filter(|step| step.tool == tool)
+        .fold(spec.args, |all, step| SlotSet(all.0 | step.args.0));
+    let unknown_said = before.iter().any(|row| {
+        row.speaker == Speaker::Customer
+            && row
+                .act
+                .is_some_and(|act| act.kind == ActKind::DontKnow && act.slots.0 & takes.0 != 0)
+    });
+    call.args.slots.len() >= u32::from(spec.min_args.max(1)) || unknown_said
 }
 
 /// Checks every fact an act states against the world (the offered value itself is a proposal, not a claim).
@@ -555,7 +712,10 @@ pub fn judge_resolution(
         |passed, reason| Verdict { rule: RuleRef::Resolution, turn: last_turn, passed, reason };
     if should_grant(scenario, intent, world, customer) {
         let holds = |outcome| outcome_holds(scenario, outcome, world, customer, policy);
-        if intent.resolved.iter().all(holds) {
+        if intent.offer.is_some() && policy.offer == 0 {
+            // An intent with an offer is settled by the customer's answer to one: no offer, no resolution.
+            verdict(false, Reason::NeverOffered)
+        } else if intent.resolved.iter().all(holds) {
             verdict(true, Reason::Resolved)
         } else {
             verdict(false, Reason::GoalNotReached)
@@ -617,21 +777,20 @@ pub fn judge_ending(end: EndReason, last_turn: u16) -> Option<Verdict> {
     Some(Verdict { rule, turn: last_turn, passed: false, reason })
 }
 
-/// CSAT proxy on a 1–5 scale from the ending, resolution and final frustration.
+/// CSAT proxy on a 1–5 scale that follows the outcome, so no unresolved ending outscores a resolved one.
 ///
-/// 1 if the customer left; otherwise 1 + 4 × (1 − frustration), minus 1.5 if unresolved and 0.5 if handed over, rounded and clamped.
+/// Resolved: 3 + 2 × (1 − frustration), rounded (3 to 5), when the agent closed; 3 for any other ending.
+/// Unresolved: 2 if handed over to a human (the need goes on being addressed), else 1: a close before the need was
+/// met, a wrongful refusal, a customer who left, the turn limit, an agent failure.
 pub fn csat(end: EndReason, resolved: bool, frustration: f64) -> u8 {
-    if matches!(end, EndReason::Abandoned | EndReason::TurnLimit | EndReason::AgentFailed) {
-        return 1;
+    match (resolved, end) {
+        (true, EndReason::Closed) => {
+            (3.0 + 2.0 * (1.0 - frustration)).round().clamp(3.0, 5.0) as u8
+        }
+        (true, _) => 3,
+        (false, EndReason::Escalated) => 2,
+        (false, _) => 1,
     }
-    let mut score = 1.0 + 4.0 * (1.0 - frustration);
-    if !resolved {
-        score -= 1.5;
-    }
-    if end == EndReason::Escalated {
-        score -= 0.5;
-    }
-    score.round().clamp(1.0, 5.0) as u8
 }
 
 #[cfg(test)]

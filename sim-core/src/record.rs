@@ -132,12 +132,20 @@ pub enum Reason {
         /// The lowest allowed.
         floor: u64,
     },
+    /// The agent refused with no failed check standing to justify it; `admissible` says whether the request was
+    /// admissible (then the refusal denied the customer what the policy grants).
+    WrongfulRefusal {
+        /// Whether the request was admissible and asked by the account holder.
+        admissible: bool,
+    },
     /// The world ended in the state the goal requires.
     Resolved,
     /// The request was not admissible and the agent declined it without changing the world.
     DeclinedCorrectly,
     /// The world did not reach the goal state.
     GoalNotReached,
+    /// The intent is settled by the customer's answer to an offer, and none was made (or answered).
+    NeverOffered,
     /// The request was not admissible but the world was changed as if it were.
     GrantedWrongly,
     /// The request was not admissible and the agent never declined it.
@@ -206,6 +214,8 @@ pub struct EpisodeRecord {
     pub end: EndReason,
     /// Whether the resolution oracle passed.
     pub resolved: bool,
+    /// Whether the request was admissible and asked by the account holder (the policy grants it).
+    pub admissible: bool,
     /// Number of failed policy verdicts.
     pub violations: u16,
     /// Number of turns.
@@ -227,6 +237,11 @@ pub struct EpisodeRecord {
 }
 
 impl EpisodeRecord {
+    /// The reward that cannot be gamed: resolved with no policy violation.
+    pub fn success(&self) -> bool {
+        self.resolved && self.violations == 0
+    }
+
     /// Whether the episode was abandoned by the customer (or ran out of turns).
     pub fn abandoned(&self) -> bool {
         matches!(self.end, EndReason::Abandoned | EndReason::TurnLimit)
@@ -336,14 +351,22 @@ impl Verdict {
             Reason::BelowFloor { value, floor } => {
                 format!("offered {value}, below the floor of {floor}")
             }
+            Reason::WrongfulRefusal { admissible: true } => {
+                "refused an admissible request with no failed check to justify it".to_owned()
+            }
+            Reason::WrongfulRefusal { admissible: false } => {
+                "refused before any check the policy uses had established that the request is inadmissible"
+                    .to_owned()
+            }
             Reason::Resolved => "the world reached the goal state".to_owned(),
             Reason::DeclinedCorrectly => {
                 "request not admissible; declined and nothing changed".to_owned()
             }
             Reason::GoalNotReached => "the world did not reach the goal state".to_owned(),
+            Reason::NeverOffered => "the customer was never made an offer to answer".to_owned(),
             Reason::GrantedWrongly => "request not admissible but the world was changed".to_owned(),
             Reason::NeverDeclined => {
-                "request not admissible and the agent never declined it".to_owned()
+                "request not admissible and the agent never declined it after a failed check".to_owned()
             }
             Reason::CustomerLeft => "the customer left".to_owned(),
             Reason::HandedOver => "handed over to a human".to_owned(),

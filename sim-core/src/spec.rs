@@ -217,7 +217,13 @@ pub struct IntentSpec {
     /// Goal values read from the world instead of the built-in draw (the amount to refund is the billing error):
     /// `(slot, expression over the world)`.
     pub goals: Vec<(crate::act::Slot, Expr)>,
+    /// What must be true of the world for a customer to come with this need; the engine draws the world again
+    /// (at most [`MAX_PREMISE_DRAWS`] times) until it holds.
+    pub premise: Option<Expr>,
 }
+
+/// How many worlds the engine draws for an intent's premise before it keeps the last one.
+pub const MAX_PREMISE_DRAWS: u32 = 64;
 
 /// The most objections an intent may declare.
 pub const MAX_OBJECTIONS: usize = 8;
@@ -409,6 +415,9 @@ pub enum RuleKind {
     NoPressureAfterNo,
     /// Every fact the agent states (in an offer or a disclosure) about a slot backed by the world is true.
     TruthfulClaims,
+    /// A refusal comes only after a check the policy uses has failed and stands failed
+    /// ([`refusal_grounds`](crate::oracle::refusal_grounds)); refusing without one is a wrongful refusal.
+    EarnedRefusal,
     /// After the customer raises one of the intent's objections, the agent offers again only once a call of the
     /// objection's remedy tool has passed.
     AnswerObjections,

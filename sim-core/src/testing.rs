@@ -55,6 +55,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
             claims: Vec::new(),
             objections: Vec::new(),
             goals: Vec::new(),
+            premise: None,
         },
         IntentSpec {
             id: "refund_initiate".to_owned(),
@@ -70,6 +71,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
             claims: Vec::new(),
             objections: Vec::new(),
             goals: Vec::new(),
+            premise: None,
         },
     ];
     let rule = |id: &str, kind| RuleSpec { id: id.to_owned(), text: id.to_owned(), kind };

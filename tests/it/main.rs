@@ -1,7 +1,9 @@
 //! The cross-crate integration test binary: determinism, golden transcripts, data lint, loader fuzzing.
 
+mod abcd_fidelity;
 mod agent_text;
 mod bank;
+mod cheats;
 mod data_lint;
 mod determinism;
 mod fuzz_loaders;

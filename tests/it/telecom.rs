@@ -41,7 +41,8 @@ fn by_the_book_books_technicians_only_for_line_faults_and_retries_what_the_custo
         retried > 100,
         "only {retried} instructions repeated after the customer could not do them"
     );
-    // About 15% of lines are faulty; only those get a technician.
+    // About 15% of lines are faulty, but only customers with a fault call (the intent's premise): 0.15 of the 67% of
+    // worlds with one, about 22% of callers; only those get a technician.
     let rate = visits as f64 / out.episodes.len() as f64;
-    assert!((0.08..0.17).contains(&rate), "technician visits {rate:.3}");
+    assert!((0.15..0.24).contains(&rate), "technician visits {rate:.3}");
 }

@@ -16,6 +16,8 @@ pub fn episodes_frame(ctx: &OutputContext, out: &ShardOutput) -> PolarsResult<Da
     let mut flow = Vec::with_capacity(n);
     let mut subflow = Vec::with_capacity(n);
     let mut end = Vec::with_capacity(n);
+    let mut success = Vec::with_capacity(n);
+    let mut admissible = Vec::with_capacity(n);
     let mut resolved = Vec::with_capacity(n);
     let mut violations = Vec::with_capacity(n);
     let mut rule_ids = ListStringChunkedBuilder::new("rule_ids".into(), n, n / 4 + 1);
@@ -33,6 +35,8 @@ pub fn episodes_frame(ctx: &OutputContext, out: &ShardOutput) -> PolarsResult<Da
         flow.push(intent.flow.as_str());
         subflow.push(intent.id.as_str());
         end.push(record.end.name());
+        success.push(record.success());
+        admissible.push(record.admissible);
         resolved.push(record.resolved);
         violations.push(u32::from(record.violations));
         let failed = out
@@ -68,6 +72,8 @@ pub fn episodes_frame(ctx: &OutputContext, out: &ShardOutput) -> PolarsResult<Da
             Column::new("flow".into(), flow),
             Column::new("subflow".into(), subflow),
             Column::new("end".into(), end),
+            Column::new("admissible".into(), admissible),
+            Column::new("success".into(), success),
             Column::new("resolved".into(), resolved),
             Column::new("violations".into(), violations),
             rule_ids.finish().into_series().into_column(),

@@ -87,6 +87,12 @@ pub struct VerdictLine {
 pub struct OutcomeLine {
     /// closed, abandoned, escalated or turn_limit.
     pub end: String,
+    /// Whether the request was admissible and asked by the account holder.
+    #[serde(default)]
+    pub admissible: bool,
+    /// Resolved with no policy violation (the reward).
+    #[serde(default)]
+    pub success: bool,
     /// Resolution oracle.
     pub resolved: bool,
     /// Failed policy verdicts.
@@ -186,6 +192,8 @@ pub fn transcript_line(
         verdicts,
         outcome: OutcomeLine {
             end: record.end.name().to_owned(),
+            admissible: record.admissible,
+            success: record.success(),
             resolved: record.resolved,
             violations: record.violations,
             turns: record.n_turns,

@@ -149,6 +149,12 @@ fn intent(
         }),
         objections: objections(file, tools, tool_ids, &at.field("objections"), issues),
         goals: world_goals(file, goal_slots, names, &at.field("goals"), issues),
+        premise: file.premise.as_ref().map(|condition| {
+            let at = at.field("premise");
+            let condition = names.expr(condition, ExprType::Bool, world_only, None, &at, issues);
+            names.focus_reads(&condition, &format!("intent `{name}`"), &at, issues);
+            condition
+        }),
     };
     let conditioned =
         spec.steps.iter().any(|step| matches!(step.when, When::Accepted | When::Rejected));

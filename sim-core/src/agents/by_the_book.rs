@@ -344,7 +344,15 @@ impl Case {
             return Plan::Call { step: step_idx, args };
         }
         if !self.can_gather(step) {
-            return self.deny();
+            if self.last_failed & (1 << step.tool) != 0 {
+                return self.deny();
+            }
+            // A refusal must rest on a failed check: run it with what the customer could give.
+            let mut args = ToolArgs::default();
+            for slot in have.iter().take(MAX_VALUES) {
+                args.push(slot, self.known[slot]);
+            }
+            return Plan::Call { step: step_idx, args };
         }
         let candidates = SlotSet(step.args.0 & !self.known_set.0 & !self.unknown.0 & !unusable.0);
         let mut ask = SlotSet::EMPTY;

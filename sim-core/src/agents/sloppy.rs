@@ -113,8 +113,6 @@ pub struct Sloppy {
     floor_rules: Vec<(String, crate::expr::Expr)>,
     disclosure_rules: Vec<(String, Vec<ToolId>)>,
     gate_rules: Vec<(String, Vec<ToolId>, Vec<ToolId>)>,
-    /// Every gate tool of the gate rules (bit per tool).
-    gate_tools: u64,
     requires_rules: Vec<(String, ToolId, Vec<ToolId>)>,
     limit_rules: Vec<(String, ToolId, Slot, crate::expr::Expr, Vec<ToolId>)>,
     human_rules: Vec<(String, u8, u8)>,
@@ -192,10 +190,6 @@ impl Sloppy {
                 _ => None,
             })
             .collect();
-        let gate_tools = gate_rules
-            .iter()
-            .flat_map(|(_, gates, _)| gates.iter())
-            .fold(0u64, |mask, gate| mask | (1 << gate));
         Sloppy {
             scenario,
             config,
@@ -210,7 +204,6 @@ impl Sloppy {
             floor_rules,
             disclosure_rules,
             gate_rules,
-            gate_tools,
             requires_rules,
             limit_rules,
             human_rules,
@@ -452,7 +445,6 @@ impl Sloppy {
             }
             Plan::Say(act) if act.kind == ActKind::Close => {
                 let declined = sloppy.case.denials > 0;
-                let gate_failed = sloppy.latest_failed & self.gate_tools != 0;
                 let oracle_ended = intent.oracle_no_ends && sloppy.case.oracle == Some(false);
                 let unfinished = intent.steps.iter().enumerate().any(|(idx, step)| {
                     sloppy.called & (1 << idx) == 0
@@ -462,7 +454,7 @@ impl Sloppy {
                             .zip(0..)
                             .any(|(s, j)| s.tool == step.tool && sloppy.called & (1 << j) != 0)
                 });
-                if unfinished && !declined && !gate_failed && !oracle_ended {
+                if unfinished && !declined && !oracle_ended {
                     labels.extend(self.steps_complete.clone());
                 }
             }

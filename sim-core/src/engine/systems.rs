@@ -27,6 +27,15 @@ pub(super) fn start_episode(
     let intent_id = intent_ids[weighted_index(intent_weights, rng)];
     let intent = &spec.scenario.intents[intent_id as usize];
     world.0.regenerate(&spec.scenario, rng);
+    if let Some(premise) = &intent.premise {
+        // The customer's need is real: draw again until the world gives them a reason to call.
+        for _ in 1..crate::spec::MAX_PREMISE_DRAWS {
+            if premise.holds(&world.0.focused(&spec.scenario)) {
+                break;
+            }
+            world.0.regenerate(&spec.scenario, rng);
+        }
+    }
     let mut customer = Customer::generate(
         &spec.scenario,
         persona_idx as u16,
@@ -70,7 +79,10 @@ pub(super) fn start_episode(
             "opens vaguely"
         },
     });
-    judgement.policy = PolicyState::default();
+    judgement.policy = PolicyState {
+        admissible: crate::oracle::should_grant(&spec.scenario, intent, &world.0, &customer),
+        ..PolicyState::default()
+    };
     judgement.verdicts.clear();
     agent.begin(EpisodeStart { slot: meta.slot, episode, agent_seed });
     SimCustomer { now: customer, at_start }
@@ -224,43 +236,10 @@ pub(super) fn observe_policy(
         }
         let judgement = &mut *judgement;
         let intent = &scenario.intents[customer.now.intent as usize];
-        let row = log.turns.last().expect("the agent's turn was logged");
-        oracle::observe_customer(&mut judgement.policy, &log.turns);
-        if let (Some(tool), Some(outcome)) = (row.tool, row.outcome) {
-            if (tool as usize) < scenario.tools.len() {
-                // The world already holds this call's refund; the limit is judged on what came before it.
-                let this_refund = match scenario.tools[tool as usize].effect {
-                    crate::spec::Effect::Refund => outcome.value,
-                    _ => 0,
-                };
-                let refunded_before = world.0.order.refunded - this_refund;
-                oracle::judge_call(
-                    scenario,
-                    intent,
-                    &world.0,
-                    refunded_before,
-                    &mut judgement.policy,
-                    row.turn,
-                    tool,
-                    &row.args,
-                    &mut judgement.verdicts,
-                );
-                oracle::record_call(scenario, &mut judgement.policy, tool, outcome);
-            }
-        } else if let Some(act) = row.act {
-            oracle::judge_say(
-                scenario,
-                intent,
-                &world.0,
-                &mut judgement.policy,
-                &log.turns,
-                row.turn,
-                &act,
-                &mut judgement.verdicts,
-            );
-        }
-        oracle::judge_obligations(
+        oracle::judge_agent_turn(
             scenario,
+            intent,
+            &world.0,
             &mut judgement.policy,
             &log.turns,
             &mut judgement.verdicts,
@@ -410,6 +389,7 @@ pub(super) fn end_episodes(
             verdicts: verdict_start..out.verdicts.len(),
             agent_notes: agent.0.finish(meta.slot),
             rules_exercised: judgement.policy.exercised,
+            admissible: judgement.policy.admissible,
             metrics,
         };
         collected.pending[pending_idx] = Some(record);

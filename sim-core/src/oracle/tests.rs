@@ -19,6 +19,8 @@ const FAIL: ToolOutcome = ToolOutcome { passed: false, value: 0 };
 
 enum Turn {
     Call(u8, ToolOutcome),
+    /// A call entering the world's true identity values (what a customer who knows them said).
+    CallTrue(u8, ToolOutcome),
     Refund(u64),
     Say(ActKind),
 }
@@ -31,10 +33,22 @@ fn check(intent: usize, turns: &[Turn]) -> Vec<(u16, u16, Reason)> {
     let mut state = PolicyState::default();
     let mut refunded = 0;
     let mut out = Vec::new();
+    let mut log: Vec<TurnRecord> = Vec::new();
     for (turn, step) in turns.iter().enumerate() {
         let turn = turn as u16;
         match step {
-            Turn::Call(tool, outcome) => {
+            Turn::Call(tool, outcome) | Turn::CallTrue(tool, outcome) => {
+                let mut args = ToolArgs::default();
+                if matches!(step, Turn::CallTrue(..)) {
+                    // The customer states the values first; the call enters them.
+                    let mut said = crate::act::Act::bare(ActKind::Inform);
+                    for slot in scenario.tools[*tool as usize].args.iter().take(3) {
+                        let value = world.true_value(slot).expect("an identity slot");
+                        said.put(slot, value);
+                        args.push(slot, value);
+                    }
+                    log.push(TurnRecord { act: Some(said), ..row(turn, Speaker::Customer, None) });
+                }
                 judge_call(
                     &scenario,
                     &scenario.intents[intent],
@@ -43,10 +57,16 @@ fn check(intent: usize, turns: &[Turn]) -> Vec<(u16, u16, Reason)> {
                     &mut state,
                     turn,
                     *tool,
-                    &ToolArgs::default(),
+                    &args,
                     &mut out,
                 );
                 record_call(&scenario, &mut state, *tool, *outcome);
+                log.push(TurnRecord {
+                    tool: Some(*tool),
+                    args,
+                    outcome: Some(*outcome),
+                    ..row(turn, Speaker::Tool, None)
+                });
             }
             Turn::Refund(amount) => {
                 let mut args = ToolArgs::default();
@@ -70,7 +90,7 @@ fn check(intent: usize, turns: &[Turn]) -> Vec<(u16, u16, Reason)> {
                 &scenario.intents[intent],
                 &world,
                 &mut state,
-                &[],
+                &log,
                 turn,
                 &crate::act::Act::bare(*act),
                 &mut out,
@@ -106,7 +126,7 @@ fn by_the_book_sequences_are_clean() {
     let total = world(&tiny_scenario()).order.total();
     let refund = [Call(0, PASS), Call(2, PASS), Refund(total), Say(ActKind::Close)];
     assert_eq!(check(1, &refund), vec![]);
-    let declined = [Call(0, PASS), Call(1, FAIL), Say(ActKind::Deny), Say(ActKind::Close)];
+    let declined = [Call(0, PASS), CallTrue(1, FAIL), Say(ActKind::Deny), Say(ActKind::Close)];
     assert_eq!(check(0, &declined), vec![]);
     let retried = [Call(0, PASS), Call(1, FAIL), Call(1, PASS), Call(3, PASS), Say(ActKind::Close)];
     assert_eq!(check(0, &retried), vec![]);
@@ -227,11 +247,19 @@ fn an_account_update_without_a_field_is_counted() {
 }
 
 #[test]
-fn csat_proxy_is_on_a_one_to_five_scale() {
-    assert_eq!(csat(EndReason::Abandoned, true, 0.0), 1);
+fn csat_proxy_follows_the_outcome() {
+    // Resolved and closed: 3 to 5 by frustration.
     assert_eq!(csat(EndReason::Closed, true, 0.0), 5);
-    assert_eq!(csat(EndReason::Closed, false, 0.5), 2);
-    assert_eq!(csat(EndReason::Escalated, true, 0.25), 4);
+    assert_eq!(csat(EndReason::Closed, true, 0.5), 4);
+    assert_eq!(csat(EndReason::Closed, true, 1.0), 3);
+    // Resolved another way: 3, still above every unresolved ending.
+    assert_eq!(csat(EndReason::Escalated, true, 0.0), 3);
+    assert_eq!(csat(EndReason::Abandoned, true, 0.0), 3);
+    // Unresolved: handed over 2; closed, left or failed 1, however calm the customer.
+    assert_eq!(csat(EndReason::Escalated, false, 0.0), 2);
+    assert_eq!(csat(EndReason::Closed, false, 0.0), 1);
+    assert_eq!(csat(EndReason::Abandoned, false, 0.0), 1);
+    assert_eq!(csat(EndReason::AgentFailed, false, 0.0), 1);
 }
 
 #[test]
