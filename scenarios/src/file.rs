@@ -371,6 +371,24 @@ pub enum RuleKindFile {
     TruthfulClaims,
     /// A refusal only after a check the policy uses failed (a wrongful refusal otherwise).
     EarnedRefusal,
+    /// None of `writes` outside the intent's applicable steps (approvals and objection remedies excepted).
+    OffScript {
+        /// Ids of the tools that change the world.
+        writes: Vec<String>,
+    },
+    /// None of `writes` while a check of the intent that can refuse stands failed.
+    NoWriteAfterRefusal {
+        /// Ids of the tools that change the world.
+        writes: Vec<String>,
+    },
+    /// The `arg` of `tool` equals what the customer's intent prescribes for it (its `goals` entry for the slot):
+    /// `ArgPrescribed(tool: "offer-refund", arg: amount)`.
+    ArgPrescribed {
+        /// Id of the tool.
+        tool: String,
+        /// The argument.
+        arg: SlotName,
+    },
     /// Every offer is at least `min`: `OfferFloor(min: Dollars(24.0))`.
     OfferFloor {
         /// The lowest value the agent may offer (an expression over the world, stored units).

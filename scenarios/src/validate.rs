@@ -477,6 +477,34 @@ fn rules(
             RuleKindFile::AnswerObjections => RuleKind::AnswerObjections,
             RuleKindFile::TruthfulClaims => RuleKind::TruthfulClaims,
             RuleKindFile::EarnedRefusal => RuleKind::EarnedRefusal,
+            RuleKindFile::OffScript { writes } | RuleKindFile::NoWriteAfterRefusal { writes } => {
+                let path = kind_path.field("writes");
+                let ids: Vec<ToolId> = writes
+                    .iter()
+                    .enumerate()
+                    .map(|(pos, name)| tool(name, path.index(pos)))
+                    .collect();
+                if writes.is_empty() {
+                    issues.push(path, format!("rule `{}` names no write tool", file.id));
+                }
+                match &file.kind {
+                    RuleKindFile::OffScript { .. } => RuleKind::OffScript { writes: ids },
+                    _ => RuleKind::NoWriteAfterRefusal { writes: ids },
+                }
+            }
+            RuleKindFile::ArgPrescribed { tool: name, arg } => {
+                let checked = tool(name, kind_path.field("tool"));
+                let arg_path = kind_path.field("arg");
+                let slots = slot_set(std::slice::from_ref(arg), names, &arg_path, issues);
+                let slot = slots.iter().next().unwrap_or(Slot::AMOUNT);
+                if !tools.get(usize::from(checked)).is_some_and(|spec| spec.args.contains(slot)) {
+                    issues.push(
+                        arg_path,
+                        format!("rule `{}`: tool `{name}` takes no argument `{}`", file.id, arg.0),
+                    );
+                }
+                RuleKind::ArgPrescribed { tool: checked, arg: slot }
+            }
             RuleKindFile::OfferFloor { min } => {
                 let world_only = Reads { args: false, goals: false };
                 let path = kind_path.field("min");

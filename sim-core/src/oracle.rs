@@ -176,6 +176,42 @@ pub fn judge_call(
                     fail(Reason::RequiresUnmet { tool, missing: *missing });
                 }
             }
+            RuleKind::OffScript { writes } => {
+                if !writes.contains(&tool) {
+                    continue;
+                }
+                state.exercised |= exercised;
+                let step =
+                    intent.steps.iter().any(|step| step.tool == tool && state.applies(step.when));
+                if !step && !side_tool(scenario, intent, tool) {
+                    fail(Reason::OffScript { tool });
+                }
+            }
+            RuleKind::NoWriteAfterRefusal { writes } => {
+                if !writes.contains(&tool) {
+                    continue;
+                }
+                state.exercised |= exercised;
+                let said_no = (0..scenario.tools.len().min(MAX_TOOLS))
+                    .map(|idx| idx as ToolId)
+                    .find(|check| state.failed(*check) && refusal_check(scenario, intent, *check));
+                if let Some(check) = said_no {
+                    fail(Reason::WriteAfterRefusal { check, tool });
+                }
+            }
+            RuleKind::ArgPrescribed { tool: checked, arg } => {
+                let prescribed = intent.goals.iter().find(|(slot, _)| slot == arg);
+                let Some((_, value)) = prescribed.filter(|_| tool == *checked) else {
+                    continue;
+                };
+                let before = world.env(scenario, &world.fields_before_call, world.selected);
+                state.exercised |= exercised;
+                let expected = value.eval(&before).max(0) as u64;
+                let given = args.get(*arg);
+                if given != Some(expected) {
+                    fail(Reason::WrongValue { arg: *arg, value: given, expected });
+                }
+            }
             RuleKind::StepsComplete
             | RuleKind::EarnedRefusal
             | RuleKind::NoPressureAfterNo
@@ -448,12 +484,6 @@ pub fn refusal_grounds(
     turns: &[TurnRecord],
 ) -> Option<ToolId> {
     use crate::spec::Effect;
-    let is_branch = |tool: ToolId| {
-        intent
-            .steps
-            .iter()
-            .any(|step| matches!(step.when, When::Passed(t) | When::Failed(t) if t == tool))
-    };
     let is_approval = |tool: ToolId| {
         scenario.rules.iter().any(|rule| {
             matches!(&rule.kind, RuleKind::ArgLimit { unless_after, .. } if unless_after.contains(&tool))
@@ -474,12 +504,42 @@ pub fn refusal_grounds(
         }
         let spec = &scenario.tools[tool as usize];
         match &spec.effect {
-            Effect::Membership => !is_branch(tool),
-            Effect::AskOracle => intent.oracle_no_ends,
-            Effect::Data(data) if data.check.is_empty() && data.pre.is_some() => !is_branch(tool),
+            Effect::Membership | Effect::AskOracle => refusal_check(scenario, intent, tool),
+            Effect::Data(data) if data.check.is_empty() && data.pre.is_some() => {
+                refusal_check(scenario, intent, tool)
+            }
             _ => is_approval(tool) || genuine_attempt(intent, spec, tool, turns),
         }
     })
+}
+
+/// Whether `tool` is a check of the intent whose no refuses the request: a step that is the membership check, a
+/// data condition with no values to check, or the oracle where its no ends the request; never a question whose
+/// answer only picks the next step.
+fn refusal_check(scenario: &ScenarioSpec, intent: &IntentSpec, tool: ToolId) -> bool {
+    use crate::spec::Effect;
+    if !intent.steps.iter().any(|step| step.tool == tool) {
+        return false;
+    }
+    let branch = intent
+        .steps
+        .iter()
+        .any(|step| matches!(step.when, When::Passed(t) | When::Failed(t) if t == tool));
+    match &scenario.tools[tool as usize].effect {
+        Effect::Membership => !branch,
+        Effect::AskOracle => intent.oracle_no_ends,
+        Effect::Data(data) => data.check.is_empty() && data.pre.is_some() && !branch,
+        _ => false,
+    }
+}
+
+/// Whether `tool` may be called outside the intent's steps: an approval a limit asks for, or the remedy of one of
+/// the intent's objections.
+fn side_tool(scenario: &ScenarioSpec, intent: &IntentSpec, tool: ToolId) -> bool {
+    let approval = scenario.rules.iter().any(|rule| {
+        matches!(&rule.kind, RuleKind::ArgLimit { unless_after, .. } if unless_after.contains(&tool))
+    });
+    approval || intent.objections.iter().any(|objection| objection.remedy == tool)
 }
 
 /// Whether the latest call of `tool` entered only values the customer stated before it, and either `min_args` of

@@ -132,6 +132,27 @@ pub enum Reason {
         /// The lowest allowed.
         floor: u64,
     },
+    /// A write tool was called that is not an applicable step of the intent.
+    OffScript {
+        /// The tool.
+        tool: ToolId,
+    },
+    /// A write tool was called while the check `check` stood failed.
+    WriteAfterRefusal {
+        /// The check that said no.
+        check: ToolId,
+        /// The write called.
+        tool: ToolId,
+    },
+    /// An argument was given `value` (`None`: not given) where the policy prescribes `expected`.
+    WrongValue {
+        /// The argument.
+        arg: crate::act::Slot,
+        /// What was entered.
+        value: Option<u64>,
+        /// What the policy prescribes.
+        expected: u64,
+    },
     /// The agent refused with no failed check standing to justify it; `admissible` says whether the request was
     /// admissible (then the refusal denied the customer what the policy grants).
     WrongfulRefusal {
@@ -350,6 +371,23 @@ impl Verdict {
             }
             Reason::BelowFloor { value, floor } => {
                 format!("offered {value}, below the floor of {floor}")
+            }
+            Reason::OffScript { tool: called } => {
+                format!("{} called, which is not a step of this request", tool(called))
+            }
+            Reason::WriteAfterRefusal { check, tool: called } => {
+                format!("{} called after {} said no", tool(called), tool(check))
+            }
+            Reason::WrongValue { arg, value, expected } => {
+                let render = |value: u64| {
+                    if arg == crate::act::Slot::AMOUNT {
+                        format!("${}.{:02}", value / 100, value % 100)
+                    } else {
+                        value.to_string()
+                    }
+                };
+                let given = value.map_or("nothing".to_owned(), render);
+                format!("{} entered as {given} where the policy prescribes {}", scenario.slot_name(arg), render(expected))
             }
             Reason::WrongfulRefusal { admissible: true } => {
                 "refused an admissible request with no failed check to justify it".to_owned()

@@ -109,14 +109,14 @@ fn over_refund_breaks_the_refund_limit() {
     let planted = check(SloppyConfig { over_refund: 1.0, ..NO_FAULTS }, 3000);
     assert_plants(&planted, "refund-within-total");
     assert_plants(&planted, "large-refund-needs-approval");
+    assert_plants(&planted, "refund-amount-per-guideline");
 }
 
 #[test]
 fn ignored_failed_checks_break_the_gates() {
     let planted = check(SloppyConfig { ignore_failed_check: 1.0, ..NO_FAULTS }, 6000);
     assert_plants(&planted, "no-change-unverified");
-    assert_plants(&planted, "membership-privileges");
-    assert_plants(&planted, "membership-extensions");
+    assert_plants(&planted, "no-write-after-refusal");
 }
 
 #[test]
@@ -139,14 +139,14 @@ fn default_sloppy_plants_every_kind_and_all_are_caught() {
         "abcd-steps-complete",
         "refund-within-total",
         "no-change-unverified",
-        "membership-privileges",
+        "no-write-after-refusal",
+        "refund-amount-per-guideline",
         "refund-needs-valid-purchase",
         "account-change-needs-verification",
         "confirm-before-close",
         "human-on-second-request",
         "no-disclosure-unverified",
         "large-refund-needs-approval",
-        "membership-extensions",
     ] {
         assert_plants(&planted, rule);
     }

@@ -116,6 +116,10 @@ pub struct Sloppy {
     requires_rules: Vec<(String, ToolId, Vec<ToolId>)>,
     limit_rules: Vec<(String, ToolId, Slot, crate::expr::Expr, Vec<ToolId>)>,
     human_rules: Vec<(String, u8, u8)>,
+    /// No-write-after-refusal rules and their write tools.
+    refusal_write_rules: Vec<(String, Vec<ToolId>)>,
+    /// Rules that a tool's argument is the value the intent prescribes: (rule, tool, argument).
+    prescribed_rules: Vec<(String, ToolId, Slot)>,
 }
 
 impl Sloppy {
@@ -170,6 +174,22 @@ impl Sloppy {
                 _ => None,
             })
             .collect();
+        let refusal_write_rules = scenario
+            .rules
+            .iter()
+            .filter_map(|rule| match &rule.kind {
+                RuleKind::NoWriteAfterRefusal { writes } => Some((rule.id.clone(), writes.clone())),
+                _ => None,
+            })
+            .collect();
+        let prescribed_rules = scenario
+            .rules
+            .iter()
+            .filter_map(|rule| match rule.kind {
+                RuleKind::ArgPrescribed { tool, arg } => Some((rule.id.clone(), tool, arg)),
+                _ => None,
+            })
+            .collect();
         let human_rules = scenario
             .rules
             .iter()
@@ -207,6 +227,8 @@ impl Sloppy {
             requires_rules,
             limit_rules,
             human_rules,
+            refusal_write_rules,
+            prescribed_rules,
         }
     }
 }
@@ -404,6 +426,21 @@ impl Sloppy {
                     labels.push(rule.clone());
                 }
             }
+            let intent = &scenario.intents[intent_id as usize];
+            for (rule, writes) in &self.refusal_write_rules {
+                if writes.contains(&tool) && ignored_refusal(scenario, intent, sloppy) {
+                    labels.push(rule.clone());
+                }
+            }
+            // A value the agent changed from what the customer asked for, where the intent prescribes it (the
+            // customer asks for what the policy prescribes).
+            for (rule, checked, arg) in &self.prescribed_rules {
+                let prescribed = intent.goals.iter().any(|(slot, _)| slot == arg);
+                if *checked == tool && prescribed && args.get(*arg) != Some(sloppy.case.known[*arg])
+                {
+                    labels.push(rule.clone());
+                }
+            }
             for (rule, dependent, after) in &self.requires_rules {
                 if *dependent == tool
                     && after.iter().any(|before| sloppy.case.succeeded & (1 << before) == 0)
@@ -458,10 +495,37 @@ impl Sloppy {
                     labels.extend(self.steps_complete.clone());
                 }
             }
-            Plan::Say(_) | Plan::Side { .. } => {}
+            Plan::Side { tool } => {
+                for (rule, writes) in &self.refusal_write_rules {
+                    if writes.contains(&tool) && ignored_refusal(scenario, intent, sloppy) {
+                        labels.push(rule.clone());
+                    }
+                }
+            }
+            Plan::Say(_) => {}
         }
         sloppy.notes.extend(labels.into_iter().map(|label| AgentNote { turn, label }));
     }
+}
+
+/// Whether the agent ignored a refusal that still stands: a membership or condition check of this intent that said no,
+/// which no step branches on.
+fn ignored_refusal(
+    scenario: &ScenarioSpec,
+    intent: &crate::spec::IntentSpec,
+    sloppy: &SloppyCase,
+) -> bool {
+    sloppy.ignored_gates.iter().any(|gate| {
+        let refuses = match &scenario.tools[*gate as usize].effect {
+            Effect::Membership => true,
+            Effect::Data(data) => data.check.is_empty() && data.pre.is_some(),
+            _ => false,
+        };
+        let branch = intent.steps.iter().any(|step| {
+            matches!(step.when, crate::spec::When::Passed(t) | crate::spec::When::Failed(t) if t == *gate)
+        });
+        refuses && !branch && sloppy.latest_failed & (1 << gate) != 0
+    })
 }
 
 impl SloppyCase {
