@@ -234,6 +234,11 @@ pub struct IntentFile {
     /// Goal values of built-in slots read from the world rather than drawn: `[(amount, Field("bill.error_amount"))]`.
     #[serde(default)]
     pub goals: Vec<(SlotName, ExprFile)>,
+    /// The facts an information request asks for, each as the named tool reports it: `[(payment_amount,
+    /// "subscription-status")]`. The request is resolved only once the agent told the customer each one, matching the
+    /// world; the customer does not know them.
+    #[serde(default)]
+    pub answers: Vec<(SlotName, String)>,
     /// What must be true of the world for a customer to come with this need (their internet is really down):
     /// worlds where it does not hold are drawn again, so the need a customer states is never already met.
     #[serde(default)]
@@ -304,6 +309,10 @@ pub struct StepFile {
     /// How many of the step's args the call needs; see [`ScenarioFile::to_spec`](crate::ScenarioFile::to_spec) for the default.
     #[serde(default)]
     pub min_args: Option<u8>,
+    /// Whether the guideline lets the agent skip the step ("Optional Step"): later steps do not wait for it and a
+    /// close does not need it, but taking it is on script.
+    #[serde(default)]
+    pub optional: bool,
 }
 
 /// A policy rule: `(id: "abcd-step-order", text: "…", kind: StepOrder)`.

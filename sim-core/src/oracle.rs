@@ -118,7 +118,10 @@ pub fn judge_call(
                 };
                 state.exercised |= exercised;
                 let missing = intent.steps[..pos].iter().find(|step| {
-                    state.applies(step.when) && !state.called(step.tool) && step.tool != tool
+                    !step.optional
+                        && state.applies(step.when)
+                        && !state.called(step.tool)
+                        && step.tool != tool
                 });
                 if let Some(step) = missing {
                     fail(Reason::StepSkipped { tool, missing: step.tool });
@@ -192,9 +195,14 @@ pub fn judge_call(
                     continue;
                 }
                 state.exercised |= exercised;
+                // A write that failed (a dispute over the limit) is not a check: retrying it is allowed.
                 let said_no = (0..scenario.tools.len().min(MAX_TOOLS))
                     .map(|idx| idx as ToolId)
-                    .find(|check| state.failed(*check) && refusal_check(scenario, intent, *check));
+                    .find(|check| {
+                        !writes.contains(check)
+                            && state.failed(*check)
+                            && refusal_check(scenario, intent, *check)
+                    });
                 if let Some(check) = said_no {
                     fail(Reason::WriteAfterRefusal { check, tool });
                 }
@@ -427,8 +435,10 @@ pub fn judge_say(
         if intent.oracle_no_ends && state.oracle == 2 {
             continue;
         }
-        let missing =
-            intent.steps.iter().find(|step| state.applies(step.when) && !state.called(step.tool));
+        let missing = intent
+            .steps
+            .iter()
+            .find(|step| !step.optional && state.applies(step.when) && !state.called(step.tool));
         if let Some(step) = missing {
             out.push(Verdict {
                 rule: RuleRef::Policy(rule_idx as u16),
@@ -489,22 +499,20 @@ pub fn refusal_grounds(
             matches!(&rule.kind, RuleKind::ArgLimit { unless_after, .. } if unless_after.contains(&tool))
         })
     };
-    let in_policy = |tool: ToolId| {
-        is_approval(tool)
-            || intent.steps.iter().any(|step| step.tool == tool)
-            || scenario.rules.iter().any(|rule| match &rule.kind {
-                RuleKind::GateRespected { gates, .. }
-                | RuleKind::NoDisclosureUnverified { gates } => gates.contains(&tool),
-                _ => false,
-            })
-    };
+    // Only the checks of this request count: a purchase check Recover Username never uses justifies nothing.
+    let in_policy =
+        |tool: ToolId| is_approval(tool) || intent.steps.iter().any(|step| step.tool == tool);
     (0..scenario.tools.len().min(MAX_TOOLS)).map(|idx| idx as ToolId).find(|&tool| {
         if !state.failed(tool) || !in_policy(tool) {
             return false;
         }
         let spec = &scenario.tools[tool as usize];
         match &spec.effect {
-            Effect::Membership | Effect::AskOracle => refusal_check(scenario, intent, tool),
+            // The oracle's no needs nothing entered; a membership check must be given the customer's level.
+            Effect::AskOracle => refusal_check(scenario, intent, tool),
+            Effect::Membership => {
+                refusal_check(scenario, intent, tool) && genuine_attempt(intent, spec, tool, turns)
+            }
             Effect::Data(data) if data.check.is_empty() && data.pre.is_some() => {
                 refusal_check(scenario, intent, tool)
             }
@@ -514,8 +522,8 @@ pub fn refusal_grounds(
 }
 
 /// Whether `tool` is a check of the intent whose no refuses the request: a step that is the membership check, a
-/// data condition with no values to check, or the oracle where its no ends the request; never a question whose
-/// answer only picks the next step.
+/// data condition (a window, a wait), or the oracle where its no ends the request; never a question whose answer only
+/// picks the next step.
 fn refusal_check(scenario: &ScenarioSpec, intent: &IntentSpec, tool: ToolId) -> bool {
     use crate::spec::Effect;
     if !intent.steps.iter().any(|step| step.tool == tool) {
@@ -528,7 +536,7 @@ fn refusal_check(scenario: &ScenarioSpec, intent: &IntentSpec, tool: ToolId) -> 
     match &scenario.tools[tool as usize].effect {
         Effect::Membership => !branch,
         Effect::AskOracle => intent.oracle_no_ends,
-        Effect::Data(data) => data.check.is_empty() && data.pre.is_some() && !branch,
+        Effect::Data(data) => data.pre.is_some() && !branch,
         _ => false,
     }
 }
@@ -775,6 +783,11 @@ pub fn judge_resolution(
         if intent.offer.is_some() && policy.offer == 0 {
             // An intent with an offer is settled by the customer's answer to one: no offer, no resolution.
             verdict(false, Reason::NeverOffered)
+        } else if let Some(&(slot, _)) =
+            intent.answers.iter().find(|(slot, _)| !policy.disclosed_true.contains(*slot))
+        {
+            // An information request is resolved by the fact told, not by the lookup alone.
+            verdict(false, Reason::NotAnswered { slot })
         } else if intent.resolved.iter().all(holds) {
             verdict(true, Reason::Resolved)
         } else {

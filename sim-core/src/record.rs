@@ -167,6 +167,11 @@ pub enum Reason {
     GoalNotReached,
     /// The intent is settled by the customer's answer to an offer, and none was made (or answered).
     NeverOffered,
+    /// The customer asked for a fact (`slot`) and was never told it, or was told a wrong value.
+    NotAnswered {
+        /// The fact asked for.
+        slot: crate::act::Slot,
+    },
     /// The request was not admissible but the world was changed as if it were.
     GrantedWrongly,
     /// The request was not admissible and the agent never declined it.
@@ -402,6 +407,9 @@ impl Verdict {
             }
             Reason::GoalNotReached => "the world did not reach the goal state".to_owned(),
             Reason::NeverOffered => "the customer was never made an offer to answer".to_owned(),
+            Reason::NotAnswered { slot } => {
+                format!("the customer was never told {} (or was told a wrong one)", scenario.slot_name(slot))
+            }
             Reason::GrantedWrongly => "request not admissible but the world was changed".to_owned(),
             Reason::NeverDeclined => {
                 "request not admissible and the agent never declined it after a failed check".to_owned()

@@ -217,6 +217,9 @@ pub struct IntentSpec {
     /// Goal values read from the world instead of the built-in draw (the amount to refund is the billing error):
     /// `(slot, expression over the world)`.
     pub goals: Vec<(crate::act::Slot, Expr)>,
+    /// The facts an information request asks for, each as the named tool reports it: the request is resolved only
+    /// once the agent stated each one (a `Disclose` act carrying the world's value); the customer does not know them.
+    pub answers: Vec<(crate::act::Slot, ToolId)>,
     /// What must be true of the world for a customer to come with this need; the engine draws the world again
     /// (at most [`MAX_PREMISE_DRAWS`] times) until it holds.
     pub premise: Option<Expr>,
@@ -289,6 +292,8 @@ pub struct Step {
     pub args: SlotSet,
     /// How many of `args` the call needs.
     pub min_args: u8,
+    /// Whether the guideline lets the agent skip it: later steps do not wait for it, a close does not need it.
+    pub optional: bool,
 }
 
 /// The condition under which a step applies, read from earlier tool results.

@@ -39,6 +39,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
         when: When::Always,
         args: tools[idx as usize].args,
         min_args: tools[idx as usize].min_args,
+        optional: false,
     };
     let intents = vec![
         IntentSpec {
@@ -55,6 +56,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
             claims: Vec::new(),
             objections: Vec::new(),
             goals: Vec::new(),
+            answers: Vec::new(),
             premise: None,
         },
         IntentSpec {
@@ -71,6 +73,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
             claims: Vec::new(),
             objections: Vec::new(),
             goals: Vec::new(),
+            answers: Vec::new(),
             premise: None,
         },
     ];

@@ -413,7 +413,16 @@ impl WorldState {
                 self.account_open |= ok;
                 ToolOutcome { passed: ok, value: if ok { self.account.handle } else { 0 } }
             }
-            Effect::VerifyIdentity => pass(count_matches >= spec.min_args),
+            Effect::VerifyIdentity => {
+                // The request's own item list decides ("3 out of 7 of the items below"): other items count for
+                // nothing, however true.
+                let step = intent.steps.iter().find(|step| step.tool == tool);
+                let (items, needed) =
+                    step.map_or((spec.args, spec.min_args), |step| (step.args, step.min_args));
+                let counted =
+                    args.slots.iter().filter(|slot| items.contains(*slot) && matches(self, *slot));
+                pass(counted.count() as u8 >= needed)
+            }
             Effect::ValidatePurchase => {
                 pass(count_matches >= spec.min_args && count_matches == given)
             }

@@ -4,6 +4,7 @@ mod abcd_fidelity;
 mod agent_text;
 mod bank;
 mod cheats;
+mod conformance;
 mod data_lint;
 mod determinism;
 mod fuzz_loaders;

@@ -99,9 +99,13 @@ fn intent(
         }
         names.declared(slot).is_some_and(|spec| spec.identity)
     };
+    let answers =
+        super::records::answers(file, tools, tool_ids, names, &at.field("answers"), issues);
+    // What the customer brings: the non-identity values the steps take, except the facts they ask about.
     let goal_slots = steps
         .iter()
         .flat_map(|step: &Step| step.args.iter())
+        .filter(|slot| !answers.iter().any(|(answer, _)| answer == slot))
         .fold(SlotSet::EMPTY, |set, slot| if is_identity(slot) { set } else { set.with(slot) });
     let world_only = Reads { args: false, goals: false };
     let eligibility = match &file.eligibility {
@@ -149,6 +153,7 @@ fn intent(
         }),
         objections: objections(file, tools, tool_ids, &at.field("objections"), issues),
         goals: world_goals(file, goal_slots, names, &at.field("goals"), issues),
+        answers,
         premise: file.premise.as_ref().map(|condition| {
             let at = at.field("premise");
             let condition = names.expr(condition, ExprType::Bool, world_only, None, &at, issues);
@@ -423,7 +428,7 @@ fn step(file: &StepFile, what: &str, ctx: &StepCtx, at: &FieldPath, issues: &mut
         (None, None) => (SlotSet::EMPTY, 0),
     };
     let min_args = file.min_args.unwrap_or(default_min);
-    let step = Step { tool: tool_id.unwrap_or(0), when, args, min_args };
+    let step = Step { tool: tool_id.unwrap_or(0), when, args, min_args, optional: file.optional };
     if file.args.is_none() && file.min_args.is_none() {
         // The tool's own args and min_args, checked with the tool.
         return step;

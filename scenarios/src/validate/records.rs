@@ -580,6 +580,65 @@ pub(super) fn metrics(
     out
 }
 
+/// An information intent's answers: declared slots, each reported by the named tool (its value reads the slot's
+/// field).
+pub(super) fn answers(
+    file: &crate::file::IntentFile,
+    tools: &[sim_core::spec::ToolSpec],
+    tool_ids: &super::ToolIds,
+    names: &Names,
+    at: &FieldPath,
+    issues: &mut Issues,
+) -> Vec<(Slot, sim_core::spec::ToolId)> {
+    let max = sim_core::act::MAX_VALUES;
+    if file.answers.len() > max {
+        issues.push(at.clone(), format!("an intent asks for at most {max} answers"));
+    }
+    reported_slots(&file.answers, "answer", tools, tool_ids, names, at, issues)
+}
+
+/// Declared slots paired with the tool that reports each, checked: the slot is declared, the tool exists and its
+/// value reads the slot's field.
+fn reported_slots(
+    pairs: &[(crate::file::SlotName, String)],
+    what: &str,
+    tools: &[sim_core::spec::ToolSpec],
+    tool_ids: &super::ToolIds,
+    names: &Names,
+    at: &FieldPath,
+    issues: &mut Issues,
+) -> Vec<(Slot, sim_core::spec::ToolId)> {
+    let mut out = Vec::new();
+    for (idx, (SlotName(slot_name), tool_name)) in pairs.iter().enumerate() {
+        let path = at.index(idx);
+        let slot = names.slot(slot_name).filter(|slot| !slot.is_standard());
+        let Some(slot) = slot else {
+            issues.push(path, format!("{what} names `{slot_name}`, which is not a declared slot"));
+            continue;
+        };
+        let Some(tool) = tool_ids.get(tool_name) else {
+            issues.push(path, format!("{what} names unknown tool `{tool_name}`"));
+            continue;
+        };
+        let field = names.declared(slot).expect("a declared slot").field;
+        let reports = match &tools[usize::from(tool)].effect {
+            sim_core::spec::Effect::Data(data) => {
+                data.value.as_ref().is_some_and(|value| value.fields_read() & (1 << field) != 0)
+            }
+            _ => false,
+        };
+        if !reports {
+            issues.push(
+                path,
+                format!("tool `{tool_name}` does not report `{slot_name}` (its value must read its field)"),
+            );
+            continue;
+        }
+        out.push((slot, tool));
+    }
+    out
+}
+
 /// Builds an intent's claims: declared slots, each reported by a data tool whose value reads the slot's field; at
 /// most three, so an offer can carry them.
 pub(super) fn claims(
@@ -600,35 +659,7 @@ pub(super) fn claims(
             format!("intent `{}` has claims but no offer to state them with", file.id),
         );
     }
-    let mut out = Vec::new();
-    for (idx, (SlotName(slot_name), tool_name)) in file.claims.iter().enumerate() {
-        let path = at.index(idx);
-        let slot = names.slot(slot_name).filter(|slot| !slot.is_standard());
-        let Some(slot) = slot else {
-            issues.push(path, format!("claim names `{slot_name}`, which is not a declared slot"));
-            continue;
-        };
-        let Some(tool) = tool_ids.get(tool_name) else {
-            issues.push(path, format!("claim names unknown tool `{tool_name}`"));
-            continue;
-        };
-        let field = names.declared(slot).expect("a declared slot").field;
-        let reports = match &tools[usize::from(tool)].effect {
-            sim_core::spec::Effect::Data(data) => {
-                data.value.as_ref().is_some_and(|value| value.fields_read() & (1 << field) != 0)
-            }
-            _ => false,
-        };
-        if !reports {
-            issues.push(
-                path,
-                format!("tool `{tool_name}` does not report `{slot_name}` (its value must read its field)"),
-            );
-            continue;
-        }
-        out.push((slot, tool));
-    }
-    out
+    reported_slots(&file.claims, "claim", tools, tool_ids, names, at, issues)
 }
 
 /// Builds an offer: its slot must be declared (so an accepted value can be held) and its threshold a field.

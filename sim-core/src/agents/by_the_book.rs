@@ -309,11 +309,10 @@ impl Case {
         if let Some(offer) = self.offer_due(intent) {
             return Plan::Say(offer);
         }
-        let next = intent
-            .steps
-            .iter()
-            .enumerate()
-            .find(|(idx, step)| self.done & (1 << idx) == 0 && self.applies(step.when));
+        let next = intent.steps.iter().enumerate().find(|(idx, step)| {
+            // Optional steps are left out: the guideline lets the agent skip them.
+            !step.optional && self.done & (1 << idx) == 0 && self.applies(step.when)
+        });
         let Some((step_idx, step)) = next else {
             if !self.reported {
                 self.reported = true;
@@ -404,24 +403,26 @@ impl Case {
         })
     }
 
-    /// The statement of account facts the intent resolves by (e.g. a recovered username), if any.
+    /// The statement of the facts the intent resolves by (a recovered username, the amount due as the lookup
+    /// reported it), if any.
     pub(crate) fn disclosure(&self, intent: &crate::spec::IntentSpec) -> Option<Act> {
-        let handle = self.account_handle?;
         let mut act =
             Act { intent: self.intent.unwrap_or(u16::MAX), ..Act::bare(ActKind::Disclose) };
-        for outcome in &intent.resolved {
-            if let crate::spec::Outcome::Disclosed(slot @ (Slot::USERNAME | Slot::EMAIL)) = outcome
-            {
-                act.slots = act.slots.with(*slot);
+        if let Some(handle) = self.account_handle {
+            for outcome in &intent.resolved {
+                if let crate::spec::Outcome::Disclosed(slot @ (Slot::USERNAME | Slot::EMAIL)) =
+                    outcome
+                {
+                    act.put(*slot, handle);
+                }
             }
         }
-        if act.slots.is_empty() {
-            return None;
+        for &(slot, tool) in &intent.answers {
+            if (self.last_passed | self.last_failed) & (1 << tool) != 0 {
+                act.put(slot, self.tool_values.0[tool as usize]);
+            }
         }
-        for (pos, _) in act.slots.iter().enumerate() {
-            act.values[pos] = handle;
-        }
-        Some(act)
+        (!act.slots.is_empty()).then_some(act)
     }
 
     /// The intent's offer, when every step before the first one that depends on its answer is done and the customer
@@ -435,10 +436,9 @@ impl Case {
             .steps
             .iter()
             .position(|step| matches!(step.when, When::Accepted | When::Rejected))?;
-        let ready = intent.steps[..first]
-            .iter()
-            .enumerate()
-            .all(|(idx, step)| self.done & (1 << idx) != 0 || !self.applies(step.when));
+        let ready = intent.steps[..first].iter().enumerate().all(|(idx, step)| {
+            step.optional || self.done & (1 << idx) != 0 || !self.applies(step.when)
+        });
         if !ready {
             return None;
         }

@@ -485,6 +485,7 @@ impl Sloppy {
                 let oracle_ended = intent.oracle_no_ends && sloppy.case.oracle == Some(false);
                 let unfinished = intent.steps.iter().enumerate().any(|(idx, step)| {
                     sloppy.called & (1 << idx) == 0
+                        && !step.optional
                         && sloppy.case.applies(step.when)
                         && !intent.steps[..idx]
                             .iter()
@@ -508,8 +509,8 @@ impl Sloppy {
     }
 }
 
-/// Whether the agent ignored a refusal that still stands: a membership or condition check of this intent that said no,
-/// which no step branches on.
+/// Whether the agent ignored a refusal that still stands: a membership or condition check of this intent (a window, a
+/// wait) that said no, which no step branches on.
 fn ignored_refusal(
     scenario: &ScenarioSpec,
     intent: &crate::spec::IntentSpec,
@@ -518,7 +519,7 @@ fn ignored_refusal(
     sloppy.ignored_gates.iter().any(|gate| {
         let refuses = match &scenario.tools[*gate as usize].effect {
             Effect::Membership => true,
-            Effect::Data(data) => data.check.is_empty() && data.pre.is_some(),
+            Effect::Data(data) => data.pre.is_some(),
             _ => false,
         };
         let branch = intent.steps.iter().any(|step| {
