@@ -172,6 +172,10 @@ pub fn judge_call(
                 if when.as_ref().is_some_and(|when| !when.holds(&before)) {
                     continue;
                 }
+                let has_step = |tool: &ToolId| intent.steps.iter().any(|step| step.tool == *tool);
+                if !after.iter().all(has_step) {
+                    continue;
+                }
                 state.exercised |= exercised;
                 if let Some(missing) =
                     after.iter().find(|before| state.succeeded & (1 << **before) == 0)

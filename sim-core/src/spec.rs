@@ -387,7 +387,8 @@ pub enum RuleKind {
         /// Tools that must not run behind a closed gate.
         guarded: Vec<ToolId>,
     },
-    /// `tool` is called only after every tool in `after` has succeeded at least once in the episode.
+    /// `tool` is called only after every tool in `after` has succeeded at least once in the episode; judged only in
+    /// intents whose steps include every tool of `after` (a guideline without the check does not ask for it).
     Requires {
         /// The dependent tool.
         tool: ToolId,

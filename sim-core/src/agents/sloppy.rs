@@ -441,8 +441,10 @@ impl Sloppy {
                     labels.push(rule.clone());
                 }
             }
+            let has_step = |tool: &ToolId| intent.steps.iter().any(|step| step.tool == *tool);
             for (rule, dependent, after) in &self.requires_rules {
                 if *dependent == tool
+                    && after.iter().all(has_step)
                     && after.iter().any(|before| sloppy.case.succeeded & (1 << before) == 0)
                 {
                     labels.push(rule.clone());
