@@ -83,6 +83,12 @@ pub struct Customer {
     pub objections: u8,
     /// The intent's objections this customer holds, and how far each has got.
     pub concerns: Concerns,
+    /// Tool calls the customer has waited through (each costs a quarter of a turn of patience, not a whole turn).
+    pub tool_waits: u16,
+    /// Whether the agent has told them of progress (a result or a fact) since they stated their need.
+    pub progressed: bool,
+    /// Facts the agent has stated to them (the answers an information request is after).
+    pub heard: SlotSet,
 }
 
 /// The intent's objections a customer holds, one bit per objection index.
@@ -321,7 +327,25 @@ impl Customer {
             rejections: 0,
             objections: 0,
             concerns,
+            tool_waits: 0,
+            progressed: false,
+            heard: SlotSet::EMPTY,
         }
+    }
+
+    /// Turns of patience used by `turn`: a tool call the customer waited through costs a quarter of a turn.
+    fn elapsed(&self, turn: u16) -> u16 {
+        turn.saturating_sub(self.tool_waits - self.tool_waits / 4)
+    }
+
+    /// Whether the need they came with is still unmet as far as they can tell: a refusal, nothing done or told, or
+    /// an answer they asked for that never came.
+    fn unmet(&self, scenario: &ScenarioSpec) -> bool {
+        let answers =
+            scenario.intents.get(usize::from(self.intent)).map_or(&[][..], |i| &i.answers);
+        self.denials > 0
+            || !self.progressed
+            || answers.iter().any(|(slot, _)| !self.heard.contains(*slot))
     }
 
     /// Hears that a tool call passed: it answers every held objection whose remedy it is.
@@ -394,6 +418,8 @@ impl Customer {
                 }
             }
             ActKind::InformResult | ActKind::Disclose => {
+                self.progressed = true;
+                self.heard = SlotSet(self.heard.0 | agent.slots.0);
                 (Act::bare(ActKind::Acknowledge), "heard progress")
             }
             ActKind::Deny => {
@@ -407,6 +433,18 @@ impl Customer {
                 }
             }
             ActKind::Apologize => (Act::bare(ActKind::Acknowledge), "accepts the apology"),
+            ActKind::AnythingElse if self.unmet(scenario) => {
+                // Refused, or nothing done or told: ask again, or go away unhappy.
+                if rng.random_bool(self.traits.pushiness) {
+                    (
+                        Act { intent: self.intent, ..Act::bare(ActKind::Insist) },
+                        "asks again: their need is not met",
+                    )
+                } else {
+                    self.bump(mood.denial);
+                    (Act::bare(ActKind::ThankBye), "gives up, unsatisfied")
+                }
+            }
             ActKind::AnythingElse => (Act::bare(ActKind::ThankBye), "nothing else needed"),
             ActKind::Transfer | ActKind::Close => {
                 (Act::bare(ActKind::Acknowledge), "conversation ends")
@@ -540,7 +578,7 @@ impl Customer {
         ) {
             return (act, why);
         }
-        if self.frustration >= self.abandon_at || turn >= self.traits.patience {
+        if self.frustration >= self.abandon_at || self.elapsed(turn) >= self.traits.patience {
             return (Act::bare(ActKind::Leave), "out of patience");
         }
         if self.frustration >= self.demand_human_at
@@ -565,8 +603,10 @@ impl Customer {
         persona: &PersonaSpec,
         turn: u16,
     ) -> (Act, &'static str) {
-        if let Some(left) = self.wait(persona, turn) {
-            return left;
+        // They did something themselves: that costs a whole turn of patience, not a wait.
+        self.bump(persona.mood.waiting);
+        if self.frustration >= self.abandon_at || self.elapsed(turn) >= self.traits.patience {
+            return (Act::bare(ActKind::Leave), "out of patience");
         }
         if managed {
             (Act::bare(ActKind::Performed), "did what the agent asked")
@@ -578,8 +618,9 @@ impl Customer {
 
     /// Time passes while the agent works a tool; the customer may run out of patience.
     pub fn wait(&mut self, persona: &PersonaSpec, turn: u16) -> Option<(Act, &'static str)> {
+        self.tool_waits = self.tool_waits.saturating_add(1);
         self.bump(persona.mood.waiting);
-        if self.frustration >= self.abandon_at || turn >= self.traits.patience {
+        if self.frustration >= self.abandon_at || self.elapsed(turn) >= self.traits.patience {
             return Some((Act::bare(ActKind::Leave), "out of patience while waiting"));
         }
         None

@@ -659,7 +659,8 @@ fn judge_disclosure(
     }
 }
 
-/// Whether, before `turn`, the agent asked "anything else?" after its last tool call and the customer answered.
+/// Whether, before `turn`, the agent asked "anything else?" after its last tool call and the customer answered that
+/// nothing else is needed (thanks, or acknowledges); asking again or for a human is not that answer.
 fn confirmed_before(turns: &[TurnRecord], turn: u16) -> bool {
     let earlier = turns.iter().filter(|row| row.turn < turn);
     let mut asked = false;
@@ -668,7 +669,9 @@ fn confirmed_before(turns: &[TurnRecord], turn: u16) -> bool {
         match (row.speaker, row.act.map(|act| act.kind)) {
             (Speaker::Tool, _) => (asked, answered) = (false, false),
             (Speaker::Agent, Some(ActKind::AnythingElse)) => (asked, answered) = (true, false),
-            (Speaker::Customer, Some(_)) if asked => answered = true,
+            (Speaker::Customer, Some(kind)) if asked => {
+                answered = matches!(kind, ActKind::ThankBye | ActKind::Acknowledge);
+            }
             _ => {}
         }
     }

@@ -276,7 +276,15 @@ impl Case {
             return Plan::Say(Act::bare(ActKind::Apologize));
         }
         if self.phase == Phase::AskedElse {
-            return Plan::Say(Act::bare(ActKind::Close));
+            if customer != Some(ActKind::Insist) {
+                return Plan::Say(Act::bare(ActKind::Close));
+            }
+            // Asked again after "anything else?": refuse once more with the reason, or hand over.
+            return if self.denials > 0 && self.denials < 2 {
+                self.deny()
+            } else {
+                Plan::Say(Act::bare(ActKind::Transfer))
+            };
         }
         if self.phase == Phase::Declined {
             if customer == Some(ActKind::Insist) {

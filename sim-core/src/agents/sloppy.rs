@@ -285,7 +285,9 @@ impl AgentUnderTest for Sloppy {
                 }
             }
             if let Some(act) = obs.customer {
-                sloppy.answered_else |= sloppy.asked_else;
+                // Only "nothing else, thanks" answers "anything else?" (asking again does not).
+                sloppy.answered_else = sloppy.asked_else
+                    && matches!(act.kind, ActKind::ThankBye | ActKind::Acknowledge);
                 if act.kind == ActKind::DemandHuman {
                     sloppy.human_demands += 1;
                     for ((_, demands, _), clock) in
