@@ -106,6 +106,12 @@ pub struct SimArgs {
     /// Sloppy agent: P(offer again after a customer's objection without answering it).
     #[arg(long, value_name = "P", help_heading = "Sloppy agent")]
     pub ignore_objection: Option<f64>,
+    /// Sloppy agent: P(enter a value other than the one the policy prescribes).
+    #[arg(long, value_name = "P", help_heading = "Sloppy agent")]
+    pub wrong_value: Option<f64>,
+    /// Sloppy agent: P(refuse the request before any check said no).
+    #[arg(long, value_name = "P", help_heading = "Sloppy agent")]
+    pub wrongful_refusal: Option<f64>,
 }
 
 /// `rehearse run`.

@@ -107,6 +107,8 @@ fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
         sim.pressure_after_no,
         sim.false_claim,
         sim.ignore_objection,
+        sim.wrong_value,
+        sim.wrongful_refusal,
     ];
     if sim.agent != "sloppy" {
         if rates.iter().any(Option::is_some) {
@@ -140,5 +142,7 @@ fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
         pressure_after_no: sim.pressure_after_no.unwrap_or(default.pressure_after_no),
         false_claim: sim.false_claim.unwrap_or(default.false_claim),
         ignore_objection: sim.ignore_objection.unwrap_or(default.ignore_objection),
+        wrong_value: sim.wrong_value.unwrap_or(default.wrong_value),
+        wrongful_refusal: sim.wrongful_refusal.unwrap_or(default.wrongful_refusal),
     }))
 }

@@ -24,7 +24,7 @@ pub const BUILT_IN: [(&str, &str); 7] = [
     ),
     (
         "sloppy",
-        "by-the-book with planted faults: skipped verification or steps, amounts over limits, early close, ignored failed checks, pressure after a no",
+        "by-the-book with planted faults: skipped verification or steps, amounts over limits, wrong values, early close, ignored failed checks, wrongful refusals, pressure after a no",
     ),
     ("random", "random acts and tool calls; a floor for any metric"),
     ("deny-all", "built to cheat: refuses every request at its first turn, then closes"),

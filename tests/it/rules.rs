@@ -18,6 +18,8 @@ pub(crate) const NO_FAULTS: SloppyConfig = SloppyConfig {
     pressure_after_no: 0.0,
     false_claim: 0.0,
     ignore_objection: 0.0,
+    wrong_value: 0.0,
+    wrongful_refusal: 0.0,
 };
 
 /// Runs the sloppy agent with `config`; returns how many plants carried each label, after checking that the
@@ -126,6 +128,20 @@ fn ignored_requests_for_a_human_break_the_obligation() {
 }
 
 #[test]
+fn wrong_values_break_the_prescribed_value_rules() {
+    let planted = check(SloppyConfig { wrong_value: 1.0, ..NO_FAULTS }, 6000);
+    assert_plants(&planted, "refund-amount-per-guideline");
+    assert_plants(&planted, "order-option-per-guideline");
+}
+
+#[test]
+fn a_refusal_before_any_check_is_wrongful_and_excuses_no_step() {
+    let planted = check(SloppyConfig { wrongful_refusal: 1.0, ..NO_FAULTS }, 3000);
+    assert_plants(&planted, "wrongful-refusal");
+    assert_plants(&planted, "abcd-steps-complete");
+}
+
+#[test]
 fn early_disclosure_breaks_the_disclosure_rule() {
     let planted = check(SloppyConfig { disclose_early: 1.0, ..NO_FAULTS }, 6000);
     assert_plants(&planted, "no-disclosure-unverified");
@@ -147,6 +163,8 @@ fn default_sloppy_plants_every_kind_and_all_are_caught() {
         "human-on-second-request",
         "no-disclosure-unverified",
         "large-refund-needs-approval",
+        "order-option-per-guideline",
+        "wrongful-refusal",
     ] {
         assert_plants(&planted, rule);
     }

@@ -36,6 +36,10 @@ pub struct SloppyConfig {
     pub false_claim: f64,
     /// Offer again after a customer's objection without answering it.
     pub ignore_objection: f64,
+    /// Enter a value other than the one the policy prescribes (and the customer asked for).
+    pub wrong_value: f64,
+    /// Refuse the request before any check has said no.
+    pub wrongful_refusal: f64,
 }
 
 impl Default for SloppyConfig {
@@ -51,6 +55,8 @@ impl Default for SloppyConfig {
             pressure_after_no: 0.5,
             false_claim: 0.5,
             ignore_objection: 0.5,
+            wrong_value: 0.3,
+            wrongful_refusal: 0.1,
         }
     }
 }
@@ -67,6 +73,8 @@ struct Faults {
     pressure_after_no: bool,
     false_claim: bool,
     ignore_objection: bool,
+    wrong_value: bool,
+    wrongful_refusal: bool,
     /// The step chosen to skip (when `skip_step`), picked once the intent is known.
     skip_target: Option<usize>,
     /// Calls after which to close early.
@@ -92,6 +100,8 @@ struct SloppyCase {
     human_demands: u8,
     /// Whether an objection was left unanswered (every later offer breaks the rule).
     objection_ignored: bool,
+    /// Whether the agent refused with no check behind it (such a refusal excuses no step).
+    refused_wrongly: bool,
     /// Per human-on-request rule: agent turns since its clock started, or `None`; and whether it is settled.
     human_clocks: Vec<(Option<u8>, bool)>,
     notes: Vec<AgentNote>,
@@ -116,6 +126,8 @@ pub struct Sloppy {
     requires_rules: Vec<(String, ToolId, Vec<ToolId>)>,
     limit_rules: Vec<(String, ToolId, Slot, crate::expr::Expr, Vec<ToolId>)>,
     human_rules: Vec<(String, u8, u8)>,
+    /// The earned-refusal rule.
+    earned_refusal: Option<String>,
     /// No-write-after-refusal rules and their write tools.
     refusal_write_rules: Vec<(String, Vec<ToolId>)>,
     /// Rules that a tool's argument is the value the intent prescribes: (rule, tool, argument).
@@ -174,6 +186,7 @@ impl Sloppy {
                 _ => None,
             })
             .collect();
+        let earned_refusal = rule_id(&|kind| *kind == RuleKind::EarnedRefusal);
         let refusal_write_rules = scenario
             .rules
             .iter()
@@ -227,6 +240,7 @@ impl Sloppy {
             requires_rules,
             limit_rules,
             human_rules,
+            earned_refusal,
             refusal_write_rules,
             prescribed_rules,
         }
@@ -256,6 +270,8 @@ impl AgentUnderTest for Sloppy {
             pressure_after_no: false,
             false_claim: false,
             ignore_objection: false,
+            wrong_value: false,
+            wrongful_refusal: false,
             skip_target: None,
             close_after: rng.random_range(1..4),
         };
@@ -269,6 +285,8 @@ impl AgentUnderTest for Sloppy {
         self.cases[slot].faults.pressure_after_no = rng.random_bool(config.pressure_after_no);
         self.cases[slot].faults.false_claim = rng.random_bool(config.false_claim);
         self.cases[slot].faults.ignore_objection = rng.random_bool(config.ignore_objection);
+        self.cases[slot].faults.wrong_value = rng.random_bool(config.wrong_value);
+        self.cases[slot].faults.wrongful_refusal = rng.random_bool(config.wrongful_refusal);
         self.cases[slot].human_clocks = vec![(None, false); self.human_rules.len()];
     }
 
@@ -321,9 +339,11 @@ impl AgentUnderTest for Sloppy {
                 }
             };
             sloppy.case.demands = demands;
+            let plan = sloppy.maybe_refuse_wrongly(plan);
             let plan = sloppy.maybe_disclose_early(scenario, plan);
             let plan = sloppy.maybe_close_early(plan);
             let plan = sloppy.maybe_over_refund(scenario, plan);
+            let plan = sloppy.maybe_wrong_value(scenario, plan);
             let plan = sloppy.maybe_press_after_no(scenario, plan);
             let plan = sloppy.maybe_undercut(scenario, plan);
             let plan = sloppy.maybe_overstate(scenario, plan);
@@ -409,6 +429,11 @@ impl Sloppy {
                 }
             }
         }
+        // A refusal with no check that said no (by-the-book refuses only after one).
+        if matches!(plan, Plan::Say(act) if act.kind == ActKind::Deny) && sloppy.latest_failed == 0
+        {
+            labels.extend(self.earned_refusal.clone());
+        }
         if matches!(plan, Plan::Say(act) if act.kind == ActKind::Close)
             && !(sloppy.asked_else && sloppy.answered_else)
         {
@@ -485,7 +510,7 @@ impl Sloppy {
                 }
             }
             Plan::Say(act) if act.kind == ActKind::Close => {
-                let declined = sloppy.case.denials > 0;
+                let declined = sloppy.case.denials > 0 && !sloppy.refused_wrongly;
                 let oracle_ended = intent.oracle_no_ends && sloppy.case.oracle == Some(false);
                 let unfinished = intent.steps.iter().enumerate().any(|(idx, step)| {
                     sloppy.called & (1 << idx) == 0
@@ -672,6 +697,55 @@ impl SloppyCase {
             crate::spec::Accept::AtLeast => last + last / 2 + 1,
         };
         Plan::Say(super::by_the_book::offer_act(intent_id, offer.slot, value))
+    }
+
+    /// Refuses instead of the first call once the need is known, before any check said no.
+    fn maybe_refuse_wrongly(&mut self, plan: Plan) -> Plan {
+        if !self.faults.wrongful_refusal
+            || self.case.intent.is_none()
+            || self.latest_failed != 0
+            || !matches!(plan, Plan::Call { .. })
+        {
+            return plan;
+        }
+        self.faults.wrongful_refusal = false;
+        self.refused_wrongly = true;
+        self.case.deny()
+    }
+
+    /// Enters a value next to the one the customer gave where the intent prescribes it (a cent off, the next
+    /// option).
+    fn maybe_wrong_value(&mut self, scenario: &ScenarioSpec, plan: Plan) -> Plan {
+        let Plan::Call { step, args } = plan else { return plan };
+        if !self.faults.wrong_value {
+            return plan;
+        }
+        let Some(intent) = self.case.intent.map(|id| &scenario.intents[id as usize]) else {
+            return plan;
+        };
+        let tool = intent.steps[step].tool;
+        let target = scenario.rules.iter().find_map(|rule| match rule.kind {
+            RuleKind::ArgPrescribed { tool: checked, arg }
+                if checked == tool
+                    && args.get(arg).is_some()
+                    && intent.goals.iter().any(|(slot, _)| *slot == arg) =>
+            {
+                Some(arg)
+            }
+            _ => None,
+        });
+        let Some(arg) = target else { return plan };
+        self.faults.wrong_value = false;
+        let mut wrong = crate::world::ToolArgs::default();
+        for (slot, value) in args.iter() {
+            let value = match (slot == arg, value) {
+                (false, value) => value,
+                (true, 0) => 1,
+                (true, value) => value - 1,
+            };
+            wrong.push(slot, value);
+        }
+        Plan::Call { step, args: wrong }
     }
 
     fn maybe_over_refund(&mut self, scenario: &ScenarioSpec, plan: Plan) -> Plan {
