@@ -61,7 +61,7 @@ pub struct SimArgs {
     /// Scenario: a built-in id or a path to a .ron file.
     #[arg(long, default_value = "retail-support")]
     pub scenario: String,
-    /// Agent under test: by-the-book, sloppy or random.
+    /// Agent under test: by-the-book, sloppy, random, or one built to cheat (deny-all, close-now, claim-done, tool-spam).
     #[arg(long, default_value = "by-the-book")]
     pub agent: String,
     /// Persona: a built-in id or a path to a .ron file; repeat for a mix. Default: the scenario's weighted mix.
