@@ -313,6 +313,10 @@ pub struct StepFile {
     /// close does not need it, but taking it is on script.
     #[serde(default)]
     pub optional: bool,
+    /// Steps with the same nonzero group may be taken in any order among themselves ("Choose these in any
+    /// order"); 0, the default, keeps the step in order.
+    #[serde(default)]
+    pub group: u8,
 }
 
 /// A policy rule: `(id: "abcd-step-order", text: "…", kind: StepOrder)`.

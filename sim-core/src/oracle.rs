@@ -117,8 +117,10 @@ pub fn judge_call(
                     continue;
                 };
                 state.exercised |= exercised;
+                let this = &intent.steps[pos];
                 let missing = intent.steps[..pos].iter().find(|step| {
                     !step.optional
+                        && !step.any_order_with(this)
                         && state.applies(step.when)
                         && !state.called(step.tool)
                         && step.tool != tool

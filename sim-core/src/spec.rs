@@ -294,6 +294,15 @@ pub struct Step {
     pub min_args: u8,
     /// Whether the guideline lets the agent skip it: later steps do not wait for it, a close does not need it.
     pub optional: bool,
+    /// Steps with the same nonzero group may be taken in any order among themselves; 0 keeps the step in order.
+    pub group: u8,
+}
+
+impl Step {
+    /// Whether this step and `other` may come in either order (the same nonzero group).
+    pub fn any_order_with(&self, other: &Step) -> bool {
+        self.group != 0 && self.group == other.group
+    }
 }
 
 /// The condition under which a step applies, read from earlier tool results.

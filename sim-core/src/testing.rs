@@ -40,6 +40,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
         args: tools[idx as usize].args,
         min_args: tools[idx as usize].min_args,
         optional: false,
+        group: 0,
     };
     let intents = vec![
         IntentSpec {

@@ -428,7 +428,14 @@ fn step(file: &StepFile, what: &str, ctx: &StepCtx, at: &FieldPath, issues: &mut
         (None, None) => (SlotSet::EMPTY, 0),
     };
     let min_args = file.min_args.unwrap_or(default_min);
-    let step = Step { tool: tool_id.unwrap_or(0), when, args, min_args, optional: file.optional };
+    let step = Step {
+        tool: tool_id.unwrap_or(0),
+        when,
+        args,
+        min_args,
+        optional: file.optional,
+        group: file.group,
+    };
     if file.args.is_none() && file.min_args.is_none() {
         // The tool's own args and min_args, checked with the tool.
         return step;

@@ -491,8 +491,12 @@ impl Sloppy {
                     .iter()
                     .enumerate()
                     .any(|(idx, s)| s.tool == tool && sloppy.called & (1 << idx) != 0);
-                let skipped_before = (0..step)
-                    .any(|idx| sloppy.skipped & (1 << idx) != 0 && intent.steps[idx].tool != tool);
+                let this = &intent.steps[step];
+                let skipped_before = (0..step).any(|idx| {
+                    sloppy.skipped & (1 << idx) != 0
+                        && intent.steps[idx].tool != tool
+                        && !intent.steps[idx].any_order_with(this)
+                });
                 if first_call && skipped_before {
                     labels.extend(self.step_order.clone());
                 }
