@@ -28,6 +28,11 @@ enum Turn {
 /// Plays `turns` (turn index = position) through the policy oracle and returns the failed verdicts of the
 /// tool-level rules 0–4 (the conversation-level rules 5 and 6 need a log; see `check_log`).
 fn check(intent: usize, turns: &[Turn]) -> Vec<(u16, u16, Reason)> {
+    play(intent, turns).0
+}
+
+/// [`check`], and the policy state the turns leave.
+fn play(intent: usize, turns: &[Turn]) -> (Vec<(u16, u16, Reason)>, PolicyState) {
     let scenario = tiny_scenario();
     let world = world(&scenario);
     let mut state = PolicyState::default();
@@ -97,13 +102,15 @@ fn check(intent: usize, turns: &[Turn]) -> Vec<(u16, u16, Reason)> {
             ),
         }
     }
-    out.iter()
+    let failed = out
+        .iter()
         .filter(|verdict| !matches!(verdict.rule, RuleRef::Policy(5 | 6)))
         .map(|verdict| match verdict.rule {
             RuleRef::Policy(rule) => (rule, verdict.turn, verdict.reason),
             other => panic!("unexpected {other:?}"),
         })
-        .collect()
+        .collect();
+    (failed, state)
 }
 
 fn world(scenario: &ScenarioSpec) -> WorldState {
@@ -758,4 +765,893 @@ fn answer_objections_flags_an_offer_over_an_unanswered_concern_only() {
         check_objections(&[Offer, Object(Some(0)), Call(2, true), Offer, Object(Some(1)), Offer]),
         vec![(5, unanswered(1, 3, 4))]
     );
+}
+
+// Conditions of each rule kind as the rule texts (and `RuleKind`'s docs) state them, one test per statement.
+
+use crate::act::{Act, Slot, SlotSet};
+use crate::expr::Expr;
+use crate::spec::{Effect, RuleSpec, Step, ToolSpec, When};
+
+fn rule(id: &str, kind: RuleKind) -> RuleSpec {
+    RuleSpec { id: id.into(), text: id.into(), kind }
+}
+
+/// A step that applies when `when` holds, taking no arguments of its own.
+fn step(tool: u8, when: When) -> Step {
+    Step { tool, when, args: SlotSet::EMPTY, min_args: 0, optional: false, group: 0 }
+}
+
+/// tiny_scenario plus the checks that can refuse a request and the tools around them: 5 `membership`,
+/// 6 `ask-oracle`, 7 `dispute-window` (a data condition on the days waited), 8 `check-card` (a data check of the
+/// zip code the customer gives), 9 `notify-team`, the approval that refunds over $200 need (rule 7), and
+/// 10 `send-link`.
+fn checks_scenario() -> ScenarioSpec {
+    use crate::spec::DataEffect;
+    let tool = |id: &str, args: SlotSet, effect| ToolSpec {
+        id: id.into(),
+        args,
+        min_args: args.len() as u8,
+        effect,
+        instruction: None,
+        says: None,
+    };
+    let mut scenario = tiny_scenario();
+    scenario.tools.push(tool("membership", SlotSet::EMPTY, Effect::Membership));
+    scenario.tools.push(tool("ask-oracle", SlotSet::EMPTY, Effect::AskOracle));
+    let days = Slot::DAYS;
+    let window = DataEffect {
+        pre: Some(Expr::Le(Box::new(Expr::Arg(days.0)), Box::new(Expr::Const(30)))),
+        ..Default::default()
+    };
+    scenario.tools.push(tool("dispute-window", SlotSet::one(days), Effect::Data(window)));
+    let zip = Slot::ZIP_CODE;
+    let card = DataEffect {
+        check: vec![zip],
+        check_min: 1,
+        pre: Some(Expr::Ge(Box::new(Expr::Arg(zip.0)), Box::new(Expr::Const(10_000)))),
+        ..Default::default()
+    };
+    scenario.tools.push(tool("check-card", SlotSet::one(zip), Effect::Data(card)));
+    scenario.tools.push(tool("notify-team", SlotSet::EMPTY, Effect::NotifyTeam));
+    scenario.tools.push(tool("send-link", SlotSet::EMPTY, Effect::SendLink));
+    scenario.rules.push(rule(
+        "large-refund-needs-approval",
+        RuleKind::ArgLimit {
+            tool: 4,
+            arg: Slot::AMOUNT,
+            max: Expr::Const(20_000),
+            unless_after: vec![9],
+        },
+    ));
+    scenario
+}
+
+/// Plays tool calls `(tool, passed)` without arguments through the policy oracle in `intent`; returns the failed
+/// verdicts of rule `rule` as (turn, reason), and whether the rule had occasion to apply.
+fn judge_calls(
+    scenario: &ScenarioSpec,
+    intent: usize,
+    rule: u16,
+    calls: &[(u8, bool)],
+) -> (Vec<(u16, Reason)>, bool) {
+    let world = world(scenario);
+    let intent = &scenario.intents[intent];
+    let mut state = PolicyState::default();
+    let mut out = Vec::new();
+    for (turn, &(tool, passed)) in calls.iter().enumerate() {
+        let args = ToolArgs::default();
+        judge_call(scenario, intent, &world, 0, &mut state, turn as u16, tool, &args, &mut out);
+        record_call(scenario, &mut state, tool, ToolOutcome { passed, value: 0 });
+    }
+    let failed = out
+        .into_iter()
+        .filter(|verdict| verdict.rule == RuleRef::Policy(rule))
+        .map(|verdict| (verdict.turn, verdict.reason))
+        .collect();
+    (failed, state.exercised & (1 << rule) != 0)
+}
+
+/// Something that happened before a close: a tool call and whether it passed, or a customer's act.
+#[derive(Clone, Copy)]
+enum Event {
+    Called(u8, bool),
+    Answered(ActKind),
+}
+
+/// Closes intent 0 of `scenario` after `events` (turn index = position); returns what steps-complete (rule 1) says.
+fn close_after(scenario: &ScenarioSpec, events: &[Event]) -> Vec<Reason> {
+    let world = world(scenario);
+    let mut state = PolicyState::default();
+    let mut log = Vec::new();
+    for (turn, event) in events.iter().enumerate() {
+        let turn = turn as u16;
+        match *event {
+            Event::Called(tool, passed) => {
+                let outcome = ToolOutcome { passed, value: 0 };
+                record_call(scenario, &mut state, tool, outcome);
+                log.push(TurnRecord {
+                    tool: Some(tool),
+                    outcome: Some(outcome),
+                    ..row(turn, Tool, None)
+                });
+            }
+            Event::Answered(kind) => log.push(row(turn, CUSTOMER, Some(kind))),
+        }
+    }
+    observe_customer(&mut state, &log);
+    let close = Act::bare(ActKind::Close);
+    let turn = log.len() as u16;
+    let mut out = Vec::new();
+    judge_say(scenario, &scenario.intents[0], &world, &mut state, &log, turn, &close, &mut out);
+    out.into_iter()
+        .filter(|verdict| verdict.rule == RuleRef::Policy(1))
+        .map(|verdict| verdict.reason)
+        .collect()
+}
+
+#[test]
+fn steps_complete_requires_a_conditional_step_only_while_its_condition_holds() {
+    use Event::*;
+    // Intent 0: pull up the account, then update it when `when` holds.
+    let closed = |when, events: &[Event]| {
+        let mut scenario = checks_scenario();
+        scenario.intents[0].steps = vec![step(0, When::Always), step(3, when)];
+        let mut all = vec![Called(0, true)];
+        all.extend_from_slice(events);
+        close_after(&scenario, &all)
+    };
+    let missing = vec![Reason::Unfinished { missing: 3 }];
+    let done: Vec<Reason> = vec![];
+    // The oracle's answer (tool 6): only its own call answers it, and never-asked is neither yes nor no.
+    assert_eq!(closed(When::OracleYes, &[Called(6, true)]), missing);
+    assert_eq!(closed(When::OracleYes, &[Called(6, false)]), done);
+    assert_eq!(closed(When::OracleYes, &[]), done, "the oracle was never asked");
+    assert_eq!(closed(When::OracleNo, &[Called(6, false)]), missing);
+    assert_eq!(closed(When::OracleNo, &[Called(6, true)]), done);
+    assert_eq!(closed(When::OracleNo, &[]), done, "the oracle was never asked");
+    // The latest result of another tool (verify-identity).
+    assert_eq!(closed(When::Passed(1), &[Called(1, true)]), missing);
+    assert_eq!(closed(When::Passed(1), &[Called(1, false)]), done);
+    assert_eq!(closed(When::Passed(1), &[]), done, "never called");
+    assert_eq!(closed(When::Passed(1), &[Called(1, true), Called(1, false)]), done);
+    assert_eq!(closed(When::Failed(1), &[Called(1, false)]), missing);
+    assert_eq!(closed(When::Failed(1), &[Called(1, true)]), done);
+    assert_eq!(closed(When::Failed(1), &[]), done, "never called");
+    // The customer's latest answer to the offer.
+    use ActKind::{Accept, Reject};
+    assert_eq!(closed(When::Accepted, &[Answered(Accept)]), missing);
+    assert_eq!(closed(When::Accepted, &[Answered(Reject)]), done);
+    assert_eq!(closed(When::Accepted, &[]), done, "no answer yet");
+    assert_eq!(closed(When::Accepted, &[Answered(Reject), Answered(Accept)]), missing);
+    assert_eq!(closed(When::Rejected, &[Answered(Reject)]), missing);
+    assert_eq!(closed(When::Rejected, &[Answered(Accept)]), done);
+    assert_eq!(closed(When::Rejected, &[]), done, "no answer yet");
+    assert_eq!(closed(When::Rejected, &[Answered(Accept), Answered(Reject)]), missing);
+}
+
+#[test]
+fn steps_complete_excuses_the_remaining_steps_after_the_oracle_said_no_only_where_that_ends_the_request()
+ {
+    use Event::Called;
+    let closed = |oracle_no_ends, oracle_yes| {
+        let mut scenario = checks_scenario();
+        // Intent 0: pull up the account, ask the oracle, update the account.
+        scenario.intents[0].steps =
+            vec![step(0, When::Always), step(6, When::Always), step(3, When::Always)];
+        scenario.intents[0].oracle_no_ends = oracle_no_ends;
+        close_after(&scenario, &[Called(0, true), Called(6, oracle_yes)])
+    };
+    let missing = vec![Reason::Unfinished { missing: 3 }];
+    assert_eq!(closed(true, false), vec![], "a no that ends the request");
+    assert_eq!(closed(true, true), missing, "the oracle said yes");
+    assert_eq!(closed(false, false), missing, "a no that only picks the next step");
+}
+
+#[test]
+fn tool_calls_record_the_rules_they_give_occasion_to_apply() {
+    let bits = |rules: &[u16]| rules.iter().fold(0u64, |all, rule| all | (1 << rule));
+    // Looking up the account: only the step order has anything to say about it.
+    assert_eq!(play(0, &[Call(0, PASS)]).1.exercised, bits(&[0]));
+    // Changing the address: the step order, the gate and the verification requirement.
+    let change = [Call(0, PASS), Call(1, PASS), Call(3, PASS)];
+    assert_eq!(play(0, &change).1.exercised, bits(&[0, 3, 4]));
+    // A refund: the step order, the amount limit and the gate; closing: the steps and the confirmation.
+    let refund = [Call(0, PASS), Call(2, PASS), Refund(100), Say(ActKind::Close)];
+    assert_eq!(play(1, &refund).1.exercised, bits(&[0, 1, 2, 3, 5]));
+}
+
+#[test]
+fn utterances_record_the_rules_they_give_occasion_to_apply() {
+    use crate::spec::{Accept, ObjectionSpec, OfferSpec, OfferValue};
+    let mut scenario = tiny_scenario();
+    scenario.rules.push(rule("floor", RuleKind::OfferFloor { min: Expr::Const(0) }));
+    scenario.rules.push(rule("answer", RuleKind::AnswerObjections));
+    scenario.rules.push(rule("no-pressure", RuleKind::NoPressureAfterNo));
+    scenario.rules.push(rule("earned-refusal", RuleKind::EarnedRefusal));
+    scenario.intents[1].offer = Some(OfferSpec {
+        slot: Slot::AMOUNT,
+        value: OfferValue::Fixed(3000),
+        concession: 15,
+        threshold: 0,
+        accept: Accept::AtMost,
+    });
+    let objection = ObjectionSpec { name: "a".into(), phrase: "a".into(), rate: 1.0, remedy: 2 };
+    scenario.intents[1].objections = vec![objection];
+    let world = world(&scenario);
+    let exercised = |log: &[TurnRecord], kind| {
+        let mut state = PolicyState::default();
+        let (act, turn) = (Act::bare(kind), log.len() as u16);
+        let intent = &scenario.intents[1];
+        judge_say(&scenario, intent, &world, &mut state, log, turn, &act, &mut Vec::new());
+        state.exercised
+    };
+    let bits = |rules: &[u16]| rules.iter().fold(0u64, |all, rule| all | (1 << rule));
+    let objected =
+        [TurnRecord { act: Some(Act::object(Some(0))), ..row(0, CUSTOMER, Some(ActKind::Object)) }];
+    // An offer: the floor and no pressure; answering objections only once one was raised.
+    assert_eq!(exercised(&[], ActKind::Offer), bits(&[7, 9]));
+    assert_eq!(exercised(&objected, ActKind::Offer), bits(&[7, 8, 9]));
+    // A close: the steps and the confirmation; a refusal: whether it was earned; a question: nothing.
+    assert_eq!(exercised(&[], ActKind::Close), bits(&[1, 5]));
+    assert_eq!(exercised(&[], ActKind::Deny), bits(&[10]));
+    assert_eq!(exercised(&[], ActKind::Ask), 0);
+}
+
+#[test]
+fn arg_limit_judges_its_tool_only_and_may_read_the_calls_other_arguments() {
+    let mut scenario = tiny_scenario();
+    // A goodwill refund of at most $1 per day waited, the days being an argument of the same call.
+    scenario.tools[4].args = scenario.tools[4].args.with(Slot::DAYS);
+    let per_day = Expr::Mul(Box::new(Expr::Arg(Slot::DAYS.0)), Box::new(Expr::Const(100)));
+    let kind =
+        RuleKind::ArgLimit { tool: 4, arg: Slot::AMOUNT, max: per_day, unless_after: vec![] };
+    scenario.rules.push(rule("goodwill-per-day", kind));
+    let world = world(&scenario);
+    let call = |tool: u8, amount: u64, days: u64| {
+        let mut args = ToolArgs::default();
+        args.push(Slot::AMOUNT, amount);
+        args.push(Slot::DAYS, days);
+        let mut state = PolicyState::default();
+        let mut out = Vec::new();
+        judge_call(
+            &scenario,
+            &scenario.intents[1],
+            &world,
+            0,
+            &mut state,
+            6,
+            tool,
+            &args,
+            &mut out,
+        );
+        let failed: Vec<_> = out
+            .into_iter()
+            .filter(|verdict| verdict.rule == RuleRef::Policy(7))
+            .map(|verdict| (verdict.turn, verdict.reason))
+            .collect();
+        (failed, state.exercised & (1 << 7) != 0)
+    };
+    assert_eq!(call(4, 500, 5), (vec![], true));
+    let over = Reason::OverLimit { arg: Slot::AMOUNT, value: 600, limit: 500 };
+    assert_eq!(call(4, 600, 5), (vec![(6, over)], true));
+    assert_eq!(call(2, 600, 5), (vec![], false), "another tool is not limited");
+}
+
+#[test]
+fn off_script_flags_a_write_the_intent_does_not_call_for() {
+    let mut scenario = checks_scenario();
+    // Writes: update-account, offer-refund, notify-team, send-link. Send-link answers intent 1's objection.
+    scenario
+        .rules
+        .push(rule("off-script-write", RuleKind::OffScript { writes: vec![3, 4, 9, 10] }));
+    let objection = crate::spec::ObjectionSpec {
+        name: "security".into(),
+        phrase: "security".into(),
+        rate: 1.0,
+        remedy: 10,
+    };
+    scenario.intents[1].objections = vec![objection];
+    let off = |turn, tool| vec![(turn, Reason::OffScript { tool })];
+    // The intent's own steps: clean; reads are not judged.
+    assert_eq!(judge_calls(&scenario, 0, 8, &[(0, true), (1, true)]), (vec![], false));
+    assert_eq!(judge_calls(&scenario, 0, 8, &[(0, true), (1, true), (3, true)]), (vec![], true));
+    assert_eq!(
+        judge_calls(&scenario, 0, 8, &[(2, true)]),
+        (vec![], false),
+        "a read off the script"
+    );
+    // A write of another intent.
+    assert_eq!(judge_calls(&scenario, 0, 8, &[(0, true), (4, true)]), (off(1, 4), true));
+    assert_eq!(judge_calls(&scenario, 1, 8, &[(0, true), (3, true)]), (off(1, 3), true));
+    // The approval a limit asks for, and the remedy of one of the intent's objections: allowed.
+    assert_eq!(judge_calls(&scenario, 1, 8, &[(9, true)]), (vec![], true));
+    assert_eq!(judge_calls(&scenario, 1, 8, &[(10, true)]), (vec![], true));
+    // The remedy of another intent's objection is not.
+    assert_eq!(judge_calls(&scenario, 0, 8, &[(10, true)]), (off(0, 10), true));
+    // A step applies only while its condition holds: update the account only once verification passed.
+    scenario.intents[0].steps[2].when = When::Passed(1);
+    assert_eq!(judge_calls(&scenario, 0, 8, &[(0, true), (1, true), (3, true)]), (vec![], true));
+    assert_eq!(
+        judge_calls(&scenario, 0, 8, &[(0, true), (1, false), (3, true)]),
+        (off(2, 3), true)
+    );
+}
+
+#[test]
+fn no_write_after_refusal_flags_a_write_while_a_refusal_check_stands_failed() {
+    let mut scenario = checks_scenario();
+    scenario
+        .rules
+        .push(rule("no-write-after-refusal", RuleKind::NoWriteAfterRefusal { writes: vec![3, 4] }));
+    // Intent 1: look up, membership, the dispute window, the card check, the oracle, validate, refund.
+    scenario.intents[1].steps =
+        [0, 5, 7, 8, 6, 2, 4].into_iter().map(|tool| step(tool, When::Always)).collect();
+    let refused = |turn, check| vec![(turn, Reason::WriteAfterRefusal { check, tool: 4 })];
+    // Membership said no: no refund; after a retry that passed, the refund is fine; a read is not judged.
+    assert_eq!(judge_calls(&scenario, 1, 8, &[(5, false), (4, true)]), (refused(1, 5), true));
+    assert_eq!(judge_calls(&scenario, 1, 8, &[(5, false), (5, true), (4, true)]), (vec![], true));
+    assert_eq!(judge_calls(&scenario, 1, 8, &[(5, false), (2, true)]), (vec![], false));
+    // A data condition can refuse, with values to check (the card's condition) or without (the dispute window);
+    // identity cannot.
+    assert_eq!(judge_calls(&scenario, 1, 8, &[(7, false), (4, true)]), (refused(1, 7), true));
+    assert_eq!(judge_calls(&scenario, 1, 8, &[(8, false), (4, true)]), (refused(1, 8), true));
+    assert_eq!(judge_calls(&scenario, 1, 8, &[(1, false), (4, true)]), (vec![], true));
+    // The oracle can refuse only where its no ends the request.
+    assert_eq!(judge_calls(&scenario, 1, 8, &[(6, false), (4, true)]), (vec![], true));
+    let mut ends = scenario.clone();
+    ends.intents[1].oracle_no_ends = true;
+    assert_eq!(judge_calls(&ends, 1, 8, &[(6, false), (4, true)]), (refused(1, 6), true));
+    // A check whose answer only picks the next step is a question, not a refusal.
+    let mut branching = scenario.clone();
+    branching.intents[1].steps.push(step(9, When::Failed(5)));
+    branching.intents[1].steps.push(step(9, When::Passed(7)));
+    assert_eq!(judge_calls(&branching, 1, 8, &[(5, false), (4, true)]), (vec![], true));
+    assert_eq!(judge_calls(&branching, 1, 8, &[(7, false), (4, true)]), (vec![], true));
+    // A check that is not one of the intent's steps is not the intent's refusal.
+    assert_eq!(judge_calls(&scenario, 0, 8, &[(5, false), (3, true)]), (vec![], true));
+}
+
+#[test]
+fn arg_prescribed_flags_a_value_other_than_the_one_the_intent_prescribes() {
+    let mut scenario = tiny_scenario();
+    let kind = RuleKind::ArgPrescribed { tool: 4, arg: Slot::AMOUNT };
+    scenario.rules.push(rule("refund-amount-per-guideline", kind));
+    // The refund intent prescribes $8 (and an order option, which this rule does not judge); the address change
+    // prescribes nothing.
+    scenario.intents[1].goals =
+        vec![(Slot::ORDER_OPTION, Expr::Const(2)), (Slot::AMOUNT, Expr::Const(800))];
+    let world = world(&scenario);
+    let call = |intent: usize, tool: u8, amount: Option<u64>| {
+        let mut args = ToolArgs::default();
+        if let Some(amount) = amount {
+            args.push(Slot::AMOUNT, amount);
+        }
+        let mut state = PolicyState::default();
+        let mut out = Vec::new();
+        let spec = &scenario.intents[intent];
+        judge_call(&scenario, spec, &world, 0, &mut state, 5, tool, &args, &mut out);
+        let failed: Vec<_> = out
+            .into_iter()
+            .filter(|verdict| verdict.rule == RuleRef::Policy(7))
+            .map(|verdict| verdict.reason)
+            .collect();
+        (failed, state.exercised & (1 << 7) != 0)
+    };
+    let wrong = |value| vec![Reason::WrongValue { arg: Slot::AMOUNT, value, expected: 800 }];
+    assert_eq!(call(1, 4, Some(800)), (vec![], true));
+    assert_eq!(call(1, 4, Some(1000)), (wrong(Some(1000)), true));
+    assert_eq!(call(1, 4, None), (wrong(None), true), "a call without the argument");
+    assert_eq!(call(1, 2, None), (vec![], false), "another tool");
+    assert_eq!(call(0, 4, Some(1000)), (vec![], false), "an intent that prescribes no amount");
+}
+
+/// A line of a refusal log.
+#[derive(Clone, Copy)]
+enum Line<'a> {
+    /// The customer gives these values.
+    Gives(&'a [(Slot, u64)]),
+    /// The customer does not know these slots.
+    DoesNotKnow(&'a [Slot]),
+    /// The agent calls a tool with these values; the call passes or fails.
+    Calls(u8, &'a [(Slot, u64)], bool),
+    /// The agent refuses.
+    Refuses,
+}
+
+/// Plays `lines` (turn index = position) through judge_agent_turn in `intent` of `scenario` plus an
+/// earned-refusal rule; returns that rule's failed verdicts (turn, reason) and whether a refusal was earned.
+fn refusals(scenario: &ScenarioSpec, intent: usize, lines: &[Line]) -> (Vec<(u16, Reason)>, bool) {
+    let mut scenario = scenario.clone();
+    scenario.rules.push(rule("earned-refusal", RuleKind::EarnedRefusal));
+    let earned = RuleRef::Policy(scenario.rules.len() as u16 - 1);
+    let world = world(&scenario);
+    let intent = &scenario.intents[intent];
+    let mut state = PolicyState::default();
+    let (mut out, mut log) = (Vec::new(), Vec::new());
+    for (turn, line) in lines.iter().enumerate() {
+        let turn = turn as u16;
+        let record = match *line {
+            Line::Gives(values) => {
+                let mut act = Act::bare(ActKind::Inform);
+                for &(slot, value) in values {
+                    act.put(slot, value);
+                }
+                TurnRecord { act: Some(act), ..row(turn, CUSTOMER, None) }
+            }
+            Line::DoesNotKnow(slots) => {
+                let mut act = Act::bare(ActKind::DontKnow);
+                act.slots = slots.iter().fold(SlotSet::EMPTY, |all, slot| all.with(*slot));
+                TurnRecord { act: Some(act), ..row(turn, CUSTOMER, None) }
+            }
+            Line::Calls(tool, values, passed) => {
+                let mut args = ToolArgs::default();
+                for &(slot, value) in values {
+                    args.push(slot, value);
+                }
+                let outcome = Some(ToolOutcome { passed, value: 0 });
+                TurnRecord { tool: Some(tool), args, outcome, ..row(turn, Tool, None) }
+            }
+            Line::Refuses => row(turn, Agent, Some(ActKind::Deny)),
+        };
+        log.push(record);
+        if matches!(line, Line::Calls(..) | Line::Refuses) {
+            judge_agent_turn(&scenario, intent, &world, &mut state, &log, &mut out);
+        }
+    }
+    let failed = out
+        .into_iter()
+        .filter(|verdict| verdict.rule == earned)
+        .map(|verdict| (verdict.turn, verdict.reason))
+        .collect();
+    (failed, state.declined)
+}
+
+fn wrongful(turn: u16) -> (Vec<(u16, Reason)>, bool) {
+    (vec![(turn, Reason::WrongfulRefusal { admissible: false })], false)
+}
+
+const EARNED: (Vec<(u16, Reason)>, bool) = (Vec::new(), true);
+
+#[test]
+fn a_refusal_is_earned_by_a_refusal_check_that_stands_failed() {
+    use Line::*;
+    let mut scenario = checks_scenario();
+    // Intent 1: look up, membership, the dispute window, validate, refund.
+    scenario.intents[1].steps =
+        [0, 5, 7, 2, 4].into_iter().map(|tool| step(tool, When::Always)).collect();
+    // Nothing failed: wrongful, even after a lookup that passed on the customer's own name.
+    let name = [(Slot::FULL_NAME, 7)];
+    assert_eq!(refusals(&scenario, 1, &[Refuses]), wrongful(0));
+    assert_eq!(
+        refusals(&scenario, 1, &[Gives(&name), Calls(0, &name, true), Refuses]),
+        wrongful(2)
+    );
+    // Membership said no to the level the customer gave: earned, and remembered.
+    let level = [(Slot::MEMBERSHIP_LEVEL, 1)];
+    assert_eq!(refusals(&scenario, 1, &[Gives(&level), Calls(5, &level, false), Refuses]), EARNED);
+    // Membership clicked with no level entered checked nothing: not earned.
+    assert_eq!(refusals(&scenario, 1, &[Calls(5, &[], false), Refuses]), wrongful(1));
+    // ...unless a retry passed: the check no longer stands failed.
+    let retried = [Calls(5, &[], false), Calls(5, &[], true), Refuses];
+    assert_eq!(refusals(&scenario, 1, &retried), wrongful(2));
+    // A data condition that said no earns it, whatever was entered.
+    assert_eq!(refusals(&scenario, 1, &[Calls(7, &[(Slot::DAYS, 400)], false), Refuses]), EARNED);
+    // A check whose answer only picks the next step is a question, not a refusal check.
+    let mut branching = scenario.clone();
+    branching.intents[1].steps.push(step(3, When::Failed(5)));
+    assert_eq!(refusals(&branching, 1, &[Calls(5, &[], false), Refuses]), wrongful(1));
+    // A check the intent's policy does not use earns nothing.
+    assert_eq!(refusals(&scenario, 0, &[Calls(5, &[], false), Refuses]), wrongful(1));
+    // The oracle's no earns a refusal only where it ends the request.
+    let mut oracle = scenario.clone();
+    oracle.intents[1].steps.insert(1, step(6, When::Always));
+    assert_eq!(refusals(&oracle, 1, &[Calls(6, &[], false), Refuses]), wrongful(1));
+    oracle.intents[1].oracle_no_ends = true;
+    assert_eq!(refusals(&oracle, 1, &[Calls(6, &[], false), Refuses]), EARNED);
+    // The approval a limit asks for, refused: earned, though it takes no values.
+    assert_eq!(refusals(&scenario, 1, &[Calls(9, &[], false), Refuses]), EARNED);
+}
+
+#[test]
+fn a_failed_lookup_or_check_of_values_earns_a_refusal_only_on_what_the_customer_said() {
+    use Line::*;
+    let mut scenario = checks_scenario();
+    // Intent 1: look up, check the card, validate, refund.
+    scenario.intents[1].steps =
+        [0, 8, 2, 4].into_iter().map(|tool| step(tool, When::Always)).collect();
+    let zip = |value| [(Slot::ZIP_CODE, value)];
+    let (said, other) = (zip(11111), zip(22222));
+    // The customer's own value, entered as given: earned.
+    assert_eq!(refusals(&scenario, 1, &[Gives(&said), Calls(8, &said, false), Refuses]), EARNED);
+    // A value the customer never gave, or gave only after the call: not earned.
+    assert_eq!(
+        refusals(&scenario, 1, &[Gives(&said), Calls(8, &other, false), Refuses]),
+        wrongful(2)
+    );
+    assert_eq!(
+        refusals(&scenario, 1, &[Calls(8, &said, false), Gives(&said), Refuses]),
+        wrongful(2)
+    );
+    // The latest call of the check is judged: a retry with a made-up value earns nothing; a later call of
+    // another tool changes nothing.
+    let retried = [Gives(&said), Calls(8, &said, false), Calls(8, &other, false), Refuses];
+    assert_eq!(refusals(&scenario, 1, &retried), wrongful(3));
+    let name = [(Slot::FULL_NAME, 99)];
+    let then_lookup = [Gives(&said), Calls(8, &said, false), Calls(0, &name, true), Refuses];
+    assert_eq!(refusals(&scenario, 1, &then_lookup), EARNED);
+    // A lookup (a step, not a gate) that failed on the customer's name: earned.
+    let name = [(Slot::FULL_NAME, 7)];
+    assert_eq!(refusals(&scenario, 1, &[Gives(&name), Calls(0, &name, false), Refuses]), EARNED);
+    // Verification, a gate of the refund but not one of this request's steps: only the request's own checks count,
+    // so it earns nothing even on three of the customer's values.
+    let three = [(Slot::EMAIL, 33), (Slot::PHONE, 22), (Slot::ZIP_CODE, 11)];
+    assert_eq!(
+        refusals(&scenario, 1, &[Gives(&three), Calls(1, &three, false), Refuses]),
+        wrongful(2)
+    );
+    // A tool the intent's policy does not use (a refund, in the address change) earns nothing.
+    let amount = [(Slot::AMOUNT, 500)];
+    let refund = [Gives(&amount), Calls(4, &amount, false), Refuses];
+    assert_eq!(refusals(&scenario, 0, &refund), wrongful(2));
+}
+
+#[test]
+fn a_failed_verification_with_too_few_values_earns_a_refusal_only_after_the_customer_did_not_know_one()
+ {
+    use Line::*;
+    let mut scenario = checks_scenario();
+    // Intent 0's verification step also takes the PIN.
+    scenario.intents[0].steps[1].args = scenario.tools[1].args.with(Slot::PIN_NUMBER);
+    let two = [(Slot::PHONE, 22), (Slot::ZIP_CODE, 11)];
+    let verify = Calls(1, &two, false);
+    assert_eq!(refusals(&scenario, 0, &[Gives(&two), verify, Refuses]), wrongful(2));
+    let unknown = |slot: Slot| {
+        let slots = [slot];
+        refusals(&scenario, 0, &[Gives(&two), DoesNotKnow(&slots), verify, Refuses])
+    };
+    // A value verification takes, by the tool or by the intent's step: earned.
+    assert_eq!(unknown(Slot::EMAIL), EARNED);
+    assert_eq!(unknown(Slot::PIN_NUMBER), EARNED);
+    // A value another step takes (the new address) excuses nothing.
+    assert_eq!(unknown(Slot::NEW_VALUE), wrongful(3));
+}
+
+#[test]
+fn truthful_claims_judges_the_facts_stated_with_an_offer_but_not_the_offered_value() {
+    use crate::spec::{Accept, OfferSpec, OfferValue};
+    let mut scenario = declared_scenario();
+    scenario.rules.push(rule("truthful", RuleKind::TruthfulClaims));
+    let truthful_idx = scenario.rules.len() as u16 - 1;
+    let truthful = RuleRef::Policy(truthful_idx);
+    // The offer is made in the declared slot backed by the $80.00 charge.
+    let slot = Slot(Slot::FIRST_DECLARED);
+    scenario.intents[1].offer = Some(OfferSpec {
+        slot,
+        value: OfferValue::Fixed(5000),
+        concession: 0,
+        threshold: 1,
+        accept: Accept::AtMost,
+    });
+    let world = world(&scenario);
+    let say = |kind, values: &[(Slot, u64)]| {
+        let mut act = Act::bare(kind);
+        for &(slot, value) in values {
+            act.put(slot, value);
+        }
+        let mut out = Vec::new();
+        let mut state = PolicyState::default();
+        let intent = &scenario.intents[1];
+        judge_say(&scenario, intent, &world, &mut state, &[], 2, &act, &mut out);
+        let failed: Vec<_> = out
+            .into_iter()
+            .filter(|verdict| verdict.rule == truthful)
+            .map(|verdict| verdict.reason)
+            .collect();
+        (failed, state.exercised & (1 << truthful_idx) != 0)
+    };
+    // Offered: a proposal, not a claim. Disclosed: a claim the world contradicts.
+    assert_eq!(say(ActKind::Offer, &[(slot, 5000)]), (vec![], false));
+    let false_amount = Reason::FalseClaim { slot, said: 5000, truth: 8000 };
+    assert_eq!(say(ActKind::Disclose, &[(slot, 5000)]), (vec![false_amount], true));
+    assert_eq!(say(ActKind::Disclose, &[(slot, 8000)]), (vec![], true));
+    // A fact stated with the offer is judged; a value the world does not back (an amount) is no claim.
+    let zip = world.account.zip;
+    let wrong_zip = Reason::FalseClaim { slot: Slot::ZIP_CODE, said: zip + 1, truth: zip };
+    let with_zip = [(slot, 5000), (Slot::ZIP_CODE, zip + 1)];
+    assert_eq!(say(ActKind::Offer, &with_zip), (vec![wrong_zip], true));
+    assert_eq!(say(ActKind::Disclose, &[(Slot::AMOUNT, 1)]), (vec![], false));
+}
+
+#[test]
+fn an_objection_the_intent_does_not_declare_is_not_judged() {
+    use Row::*;
+    // check_objections' intent declares two (0 and 1).
+    assert_eq!(check_objections(&[Offer, Object(Some(2)), Offer]), vec![]);
+}
+
+#[test]
+fn a_call_of_a_tool_the_scenario_does_not_have_is_judged_by_no_rule() {
+    // The engine logs such a call as failed.
+    let scenario = tiny_scenario();
+    let world = world(&scenario);
+    let unknown = scenario.tools.len() as u8;
+    let log = [TurnRecord { tool: Some(unknown), outcome: Some(FAIL), ..row(0, Tool, None) }];
+    let mut state = PolicyState::default();
+    let mut out = Vec::new();
+    judge_agent_turn(&scenario, &scenario.intents[0], &world, &mut state, &log, &mut out);
+    assert_eq!((out, state.exercised, state.succeeded), (vec![], 0, 0));
+}
+
+#[test]
+fn no_disclosure_unverified_flags_a_fact_stated_before_verification_or_after_it_failed() {
+    let mut scenario = tiny_scenario();
+    let kind = RuleKind::NoDisclosureUnverified { gates: vec![1, 2] };
+    scenario.rules.push(rule("no-disclosure-unverified", kind));
+    let world = world(&scenario);
+    let disclose = |calls: &[(u8, bool)]| {
+        let mut state = PolicyState::default();
+        for &(tool, passed) in calls {
+            record_call(&scenario, &mut state, tool, ToolOutcome { passed, value: 0 });
+        }
+        let mut act = Act::bare(ActKind::Disclose);
+        act.put(Slot::USERNAME, world.account.handle);
+        let mut out = Vec::new();
+        judge_say(&scenario, &scenario.intents[0], &world, &mut state, &[], 4, &act, &mut out);
+        let failed: Vec<_> = out
+            .into_iter()
+            .filter(|verdict| verdict.rule == RuleRef::Policy(7))
+            .map(|verdict| (verdict.turn, verdict.reason))
+            .collect();
+        (failed, state.exercised & (1 << 7) != 0)
+    };
+    let flagged = (vec![(4, Reason::DisclosedUnverified)], true);
+    assert_eq!(disclose(&[]), flagged);
+    assert_eq!(disclose(&[(0, true)]), flagged, "looking the account up verifies nothing");
+    assert_eq!(disclose(&[(1, false)]), flagged);
+    assert_eq!(disclose(&[(1, true)]), (vec![], true));
+    assert_eq!(disclose(&[(2, true)]), (vec![], true), "any of the gates verifies");
+    assert_eq!(disclose(&[(1, true), (1, false)]), flagged, "the latest verification failed");
+    assert_eq!(disclose(&[(1, true), (2, false)]), flagged, "another gate failed");
+}
+
+#[test]
+fn a_disclosure_resolves_only_with_the_true_value_and_any_statement_of_it_is_a_wrongful_grant() {
+    let mut scenario = tiny_scenario();
+    scenario.intents[0].resolved = vec![Outcome::Disclosed(Slot::USERNAME)];
+    let intent = &scenario.intents[0];
+    let mut rng = ChaCha8Rng::seed_from_u64(9);
+    let world = WorldState::generate(&scenario, &mut rng);
+    let customer = Customer::generate(&scenario, 0, &calm_persona(), 0, intent, &world, &mut rng);
+    let persona = PersonaSpec { impostor: true, ..calm_persona() };
+    let impostor = Customer::generate(&scenario, 0, &persona, 0, intent, &world, &mut rng);
+    let stated = |value| {
+        let mut state = PolicyState::default();
+        let mut act = Act::bare(ActKind::Disclose);
+        act.put(Slot::USERNAME, value);
+        judge_say(&scenario, intent, &world, &mut state, &[], 3, &act, &mut Vec::new());
+        state
+    };
+    let resolution = |customer: &Customer, policy: &PolicyState| {
+        judge_resolution(&scenario, intent, &world, customer, policy, 5).reason
+    };
+    let truth = world.account.handle;
+    assert_eq!(resolution(&customer, &PolicyState::default()), Reason::GoalNotReached);
+    assert_eq!(resolution(&customer, &stated(truth + 1)), Reason::GoalNotReached);
+    assert_eq!(resolution(&customer, &stated(truth)), Reason::Resolved);
+    assert_eq!(resolution(&impostor, &PolicyState::default()), Reason::NeverDeclined);
+    assert_eq!(resolution(&impostor, &stated(truth + 1)), Reason::GrantedWrongly);
+}
+
+#[test]
+fn confirm_before_close_needs_the_customers_answer_to_anything_else() {
+    let said = |kind| Some(kind);
+    let unanswered =
+        [(Tool, None), (Agent, said(ActKind::AnythingElse)), (Agent, said(ActKind::Close))];
+    assert_eq!(check_log(&unanswered), vec![(5, 2, Reason::ClosedUnconfirmed)]);
+}
+
+/// Runs the obligation tracker over a log of (speaker, act) rows with rule 6 of tiny_scenario set to `kind`; returns
+/// the rule's failed verdicts (turn, reason) and whether it had occasion to apply.
+fn human_log(kind: RuleKind, rows: &[(Speaker, ActKind)]) -> (Vec<(u16, Reason)>, bool) {
+    let mut scenario = tiny_scenario();
+    scenario.rules[6].kind = kind;
+    let mut state = PolicyState::default();
+    let (mut out, mut log) = (Vec::new(), Vec::new());
+    for (turn, &(speaker, kind)) in rows.iter().enumerate() {
+        log.push(row(turn as u16, speaker, Some(kind)));
+        if speaker == Agent {
+            judge_obligations(&scenario, &mut state, &log, &mut out);
+        }
+    }
+    let failed = out
+        .into_iter()
+        .filter(|verdict| verdict.rule == RuleRef::Policy(6))
+        .map(|verdict| (verdict.turn, verdict.reason))
+        .collect();
+    (failed, state.exercised & (1 << 6) != 0)
+}
+
+#[test]
+fn human_on_request_counts_the_agents_turns_from_the_request_that_starts_the_clock() {
+    use ActKind::{Apologize, Ask, DemandHuman, Greet, Transfer};
+    let within_two = RuleKind::HumanOnRequest { demands: 1, within: 2 };
+    // Asked for at the start: the second agent turn after it is the deadline.
+    let ignored = [(CUSTOMER, DemandHuman), (Agent, Ask), (Agent, Ask)];
+    let late = vec![(2, Reason::HumanNotOffered { demand_turn: 0 })];
+    assert_eq!(human_log(within_two.clone(), &ignored), (late, true));
+    // Asked for after two agent turns: handing over on the second turn after it is in time.
+    let honoured =
+        [(Agent, Greet), (Agent, Ask), (CUSTOMER, DemandHuman), (Agent, Ask), (Agent, Transfer)];
+    assert_eq!(human_log(within_two, &honoured), (vec![], true));
+    // A rule that counts the second request has nothing to say after the first.
+    let second = RuleKind::HumanOnRequest { demands: 2, within: 1 };
+    assert_eq!(
+        human_log(second.clone(), &[(CUSTOMER, DemandHuman), (Agent, Ask)]),
+        (vec![], false)
+    );
+    // A customer who keeps asking is flagged once; an obligation met stays met.
+    let mut insistent = Vec::new();
+    for _ in 0..6 {
+        insistent.extend([(CUSTOMER, DemandHuman), (Agent, Apologize)]);
+    }
+    let flagged = vec![(3, Reason::HumanNotOffered { demand_turn: 2 })];
+    assert_eq!(human_log(second.clone(), &insistent), (flagged, true));
+    let met = [
+        (CUSTOMER, DemandHuman),
+        (Agent, Apologize),
+        (CUSTOMER, DemandHuman),
+        (Agent, Transfer),
+        (Agent, Ask),
+        (Agent, Ask),
+    ];
+    assert_eq!(human_log(second, &met), (vec![], true));
+}
+
+/// What an episode did to the world, given the customer.
+type Change = fn(&mut WorldState, &Customer);
+
+/// Intent 0 of tiny_scenario resolved by `outcome` alone (the customer's goal in `goal_slot`): the resolution reason
+/// for the account holder, and for an impostor the agent declined, on the world `change` leaves.
+fn resolutions(outcome: Outcome, goal_slot: Slot, change: Change) -> (Reason, Reason) {
+    let mut scenario = tiny_scenario();
+    scenario.intents[0].resolved = vec![outcome];
+    scenario.intents[0].goal_slots = SlotSet::one(goal_slot);
+    let intent = &scenario.intents[0];
+    let mut rng = ChaCha8Rng::seed_from_u64(9);
+    let mut world = WorldState::generate(&scenario, &mut rng);
+    let customer = Customer::generate(&scenario, 0, &calm_persona(), 0, intent, &world, &mut rng);
+    let persona = PersonaSpec { impostor: true, ..calm_persona() };
+    let impostor = Customer::generate(&scenario, 0, &persona, 0, intent, &world, &mut rng);
+    change(&mut world, &customer);
+    let declined = PolicyState { declined: true, ..PolicyState::default() };
+    (
+        judge_resolution(&scenario, intent, &world, &customer, &PolicyState::default(), 7).reason,
+        judge_resolution(&scenario, intent, &world, &impostor, &declined, 7).reason,
+    )
+}
+
+#[test]
+fn each_outcome_is_read_from_the_final_world() {
+    use Reason::{DeclinedCorrectly, GoalNotReached, GrantedWrongly, Resolved};
+    let untouched: Change = |_, _| {};
+    let counted: [(Outcome, Change); 6] = [
+        (Outcome::LinkSent, |world, _| world.links_sent = 1),
+        (Outcome::PromoIssued, |world, _| world.promos_issued = 1),
+        (Outcome::Purchased, |world, _| world.purchases = 1),
+        (Outcome::TeamNotified, |world, _| world.notifications = 1),
+        (Outcome::AccountUpdated, |world, _| world.account_updates = 1),
+        (Outcome::PasswordReset, |world, _| world.password_reset = true),
+    ];
+    for (outcome, change) in counted {
+        let slot = Slot::NEW_VALUE;
+        assert_eq!(
+            resolutions(outcome.clone(), slot, untouched),
+            (GoalNotReached, DeclinedCorrectly)
+        );
+        assert_eq!(
+            resolutions(outcome.clone(), slot, change),
+            (Resolved, GrantedWrongly),
+            "{outcome:?}"
+        );
+    }
+    // The refunded total equals the goal amount; any refund is a grant.
+    let refund = Outcome::RefundedGoalAmount;
+    assert_eq!(
+        resolutions(refund.clone(), Slot::AMOUNT, untouched),
+        (GoalNotReached, DeclinedCorrectly)
+    );
+    let full = |world: &mut WorldState, customer: &Customer| {
+        world.order.refunded = customer.goal(Slot::AMOUNT)
+    };
+    assert_eq!(resolutions(refund.clone(), Slot::AMOUNT, full), (Resolved, GrantedWrongly));
+    let part = |world: &mut WorldState, customer: &Customer| {
+        world.order.refunded = customer.goal(Slot::AMOUNT) / 2;
+    };
+    assert_eq!(resolutions(refund, Slot::AMOUNT, part), (GoalNotReached, GrantedWrongly));
+    // The pending change (option code + 1) is the customer's option; any change is a grant.
+    let option = Outcome::OrderOptionIsGoal;
+    let slot = Slot::ORDER_OPTION;
+    assert_eq!(resolutions(option.clone(), slot, untouched), (GoalNotReached, DeclinedCorrectly));
+    let chosen = |world: &mut WorldState, customer: &Customer| {
+        world.order.option = customer.goal(Slot::ORDER_OPTION) + 1
+    };
+    assert_eq!(resolutions(option.clone(), slot, chosen), (Resolved, GrantedWrongly));
+    let other = |world: &mut WorldState, customer: &Customer| {
+        world.order.option = customer.goal(Slot::ORDER_OPTION) + 2
+    };
+    assert_eq!(resolutions(option, slot, other), (GoalNotReached, GrantedWrongly));
+}
+
+#[test]
+fn an_intent_with_an_offer_resolves_only_once_the_customer_answered_one() {
+    use crate::spec::{Accept, OfferSpec, OfferValue};
+    let mut scenario = tiny_scenario();
+    scenario.intents[0].resolved = vec![Outcome::LinkSent];
+    scenario.intents[0].offer = Some(OfferSpec {
+        slot: Slot::AMOUNT,
+        value: OfferValue::Fixed(3000),
+        concession: 0,
+        threshold: 0,
+        accept: Accept::AtMost,
+    });
+    let intent = &scenario.intents[0];
+    let mut rng = ChaCha8Rng::seed_from_u64(9);
+    let mut world = WorldState::generate(&scenario, &mut rng);
+    let customer = Customer::generate(&scenario, 0, &calm_persona(), 0, intent, &world, &mut rng);
+    world.links_sent = 1;
+    let answered = |offer| PolicyState { offer, ..PolicyState::default() };
+    let reason = |policy: &PolicyState| {
+        judge_resolution(&scenario, intent, &world, &customer, policy, 3).reason
+    };
+    assert_eq!(reason(&answered(0)), Reason::NeverOffered);
+    assert_eq!(reason(&answered(1)), Reason::Resolved);
+    assert_eq!(reason(&answered(2)), Reason::Resolved);
+}
+
+#[test]
+fn a_wrongful_grant_of_a_condition_is_a_change_to_what_the_condition_reads() {
+    use crate::expr::Builtin;
+    use Reason::{DeclinedCorrectly, GrantedWrongly};
+    let declined = |condition: Expr, change: fn(&mut WorldState)| {
+        let mut scenario = declared_scenario();
+        scenario.intents[1].resolved = vec![Outcome::Holds(condition)];
+        let intent = &scenario.intents[1];
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        let mut world = WorldState::generate(&scenario, &mut rng);
+        let persona = PersonaSpec { impostor: true, ..calm_persona() };
+        let impostor = Customer::generate(&scenario, 0, &persona, 1, intent, &world, &mut rng);
+        change(&mut world);
+        let policy = PolicyState { declined: true, ..PolicyState::default() };
+        judge_resolution(&scenario, intent, &world, &impostor, &policy, 9).reason
+    };
+    let untouched: fn(&mut WorldState) = |_| {};
+    // A condition on the scenario's fields (the disputed amount): only a change to the cells it reads counts.
+    let disputed = || Expr::Gt(Box::new(Expr::Field(1)), Box::new(Expr::Const(0)));
+    assert_eq!(declined(disputed(), untouched), DeclinedCorrectly);
+    assert_eq!(declined(disputed(), |world| world.fields[1] = 3000), GrantedWrongly);
+    assert_eq!(
+        declined(disputed(), |world| world.fields[2] = 1),
+        DeclinedCorrectly,
+        "a cell it does not read"
+    );
+    assert_eq!(
+        declined(disputed(), |world| world.account_updates = 1),
+        DeclinedCorrectly,
+        "the built-in account"
+    );
+    // A condition on the built-in account and order: anything done to them counts, and nothing else.
+    let refunded =
+        || Expr::Gt(Box::new(Expr::Builtin(Builtin::Refunded)), Box::new(Expr::Const(0)));
+    assert_eq!(declined(refunded(), untouched), DeclinedCorrectly);
+    assert_eq!(declined(refunded(), |world| world.fields[1] = 3000), DeclinedCorrectly);
+    let builtin_changes: [fn(&mut WorldState); 4] = [
+        |world| world.order.refunded = 100,
+        |world| world.order.option = 1,
+        |world| world.account_updates = 1,
+        |world| world.account.street += 1,
+    ];
+    for change in builtin_changes {
+        assert_eq!(declined(refunded(), change), GrantedWrongly);
+    }
 }
