@@ -484,8 +484,8 @@ fn judge_refusal(
     }
 }
 
-/// The failed check that justifies refusing now, if any: a tool of the intent's steps, a gate of the scenario's
-/// rules or an approval a limit asks for, whose latest call failed, and which is
+/// The failed check that justifies refusing now, if any: a tool of the intent's own steps (a check another request
+/// uses justifies nothing) or an approval a limit asks for, whose latest call failed, and which is
 /// - a refusal check (membership, a data condition, an approval, or the oracle where its no ends the request),
 ///   not a question whose answer only picks the next step; or
 /// - any other tool (account lookup, identity, purchase, PIN, a data check of values, a record the policy needs)
