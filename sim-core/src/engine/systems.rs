@@ -265,6 +265,8 @@ pub(super) fn customer_reacts(
         meta.acted = false;
         let persona = &spec.personas[customer.now.persona as usize];
         let turn = meta.turn;
+        // The agent took the last turn there is: the customer does not answer past the limit.
+        let out_of_turns = turn >= max_turns;
         let reaction = match exchange.pending.take() {
             Some(Action::Say { act, .. }) => {
                 match act.kind {
@@ -272,7 +274,7 @@ pub(super) fn customer_reacts(
                     ActKind::Transfer => meta.end = Some(EndReason::Escalated),
                     _ => {}
                 }
-                if meta.end.is_some() {
+                if meta.end.is_some() || out_of_turns {
                     None
                 } else {
                     Some(customer.now.react(&act, &spec.scenario, persona, turn, &mut rng.0))
@@ -286,6 +288,7 @@ pub(super) fn customer_reacts(
                 let instruction =
                     spec.scenario.tools.get(tool as usize).is_some_and(|t| t.instruction.is_some());
                 match exchange.tool_result {
+                    _ if out_of_turns => None,
                     Some((_, outcome)) if instruction => {
                         Some(customer.now.report(outcome.passed, persona, turn))
                     }
