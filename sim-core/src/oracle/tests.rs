@@ -1655,3 +1655,38 @@ fn a_wrongful_grant_of_a_condition_is_a_change_to_what_the_condition_reads() {
         assert_eq!(declined(refunded(), change), GrantedWrongly);
     }
 }
+
+#[test]
+fn an_information_request_resolves_only_once_the_fact_was_told_truly() {
+    let mut scenario = tiny_scenario();
+    scenario.intents[0].resolved = vec![Outcome::LinkSent];
+    scenario.intents[0].answers = vec![(Slot::USERNAME, 0)];
+    let intent = &scenario.intents[0];
+    let mut rng = ChaCha8Rng::seed_from_u64(9);
+    let mut world = WorldState::generate(&scenario, &mut rng);
+    let customer = Customer::generate(&scenario, 0, &calm_persona(), 0, intent, &world, &mut rng);
+    world.links_sent = 1;
+    let told = |slots: SlotSet| PolicyState { disclosed_true: slots, ..PolicyState::default() };
+    let reason = |policy: &PolicyState| {
+        judge_resolution(&scenario, intent, &world, &customer, policy, 3).reason
+    };
+    // The lookup alone (the link sent) is not the answer; a wrong value told is not either (not in disclosed_true).
+    assert_eq!(reason(&told(SlotSet::EMPTY)), Reason::NotAnswered { slot: Slot::USERNAME });
+    assert_eq!(
+        reason(&told(SlotSet::one(Slot::EMAIL))),
+        Reason::NotAnswered { slot: Slot::USERNAME }
+    );
+    assert_eq!(reason(&told(SlotSet::one(Slot::USERNAME))), Reason::Resolved);
+}
+
+#[test]
+fn a_requirement_applies_only_where_the_guideline_has_the_prerequisite() {
+    // Rule 4: update-account only after verify-identity. The address change (intent 0) verifies; the refund
+    // (intent 1) has no verify-identity step, so the rule does not judge it there.
+    let expected = vec![
+        (0, 1, Reason::StepSkipped { tool: 3, missing: 1 }),
+        (4, 1, Reason::RequiresUnmet { tool: 3, missing: 1 }),
+    ];
+    assert_eq!(check(0, &[Call(0, PASS), Call(3, PASS)]), expected);
+    assert_eq!(check(1, &[Call(0, PASS), Call(3, PASS)]), vec![]);
+}
