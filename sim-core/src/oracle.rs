@@ -174,8 +174,7 @@ pub fn judge_call(
                 if when.as_ref().is_some_and(|when| !when.holds(&before)) {
                     continue;
                 }
-                let has_step = |tool: &ToolId| intent.steps.iter().any(|step| step.tool == *tool);
-                if !after.iter().all(has_step) {
+                if !after.iter().all(|tool| intent.has_step(*tool)) {
                     continue;
                 }
                 state.exercised |= exercised;
@@ -500,14 +499,8 @@ pub fn refusal_grounds(
     turns: &[TurnRecord],
 ) -> Option<ToolId> {
     use crate::spec::Effect;
-    let is_approval = |tool: ToolId| {
-        scenario.rules.iter().any(|rule| {
-            matches!(&rule.kind, RuleKind::ArgLimit { unless_after, .. } if unless_after.contains(&tool))
-        })
-    };
     // Only the checks of this request count: a purchase check Recover Username never uses justifies nothing.
-    let in_policy =
-        |tool: ToolId| is_approval(tool) || intent.steps.iter().any(|step| step.tool == tool);
+    let in_policy = |tool: ToolId| scenario.is_approval(tool) || intent.has_step(tool);
     (0..scenario.tools.len().min(MAX_TOOLS)).map(|idx| idx as ToolId).find(|&tool| {
         if !state.failed(tool) || !in_policy(tool) {
             return false;
@@ -522,7 +515,7 @@ pub fn refusal_grounds(
             Effect::Data(data) if data.check.is_empty() && data.pre.is_some() => {
                 refusal_check(scenario, intent, tool)
             }
-            _ => is_approval(tool) || genuine_attempt(intent, spec, tool, turns),
+            _ => scenario.is_approval(tool) || genuine_attempt(intent, spec, tool, turns),
         }
     })
 }
@@ -532,13 +525,10 @@ pub fn refusal_grounds(
 /// picks the next step.
 fn refusal_check(scenario: &ScenarioSpec, intent: &IntentSpec, tool: ToolId) -> bool {
     use crate::spec::Effect;
-    if !intent.steps.iter().any(|step| step.tool == tool) {
+    if !intent.has_step(tool) {
         return false;
     }
-    let branch = intent
-        .steps
-        .iter()
-        .any(|step| matches!(step.when, When::Passed(t) | When::Failed(t) if t == tool));
+    let branch = intent.branches_on(tool);
     match &scenario.tools[tool as usize].effect {
         Effect::Membership => !branch,
         Effect::AskOracle => intent.oracle_no_ends,
@@ -550,10 +540,7 @@ fn refusal_check(scenario: &ScenarioSpec, intent: &IntentSpec, tool: ToolId) -> 
 /// Whether `tool` may be called outside the intent's steps: an approval a limit asks for, or the remedy of one of
 /// the intent's objections.
 fn side_tool(scenario: &ScenarioSpec, intent: &IntentSpec, tool: ToolId) -> bool {
-    let approval = scenario.rules.iter().any(|rule| {
-        matches!(&rule.kind, RuleKind::ArgLimit { unless_after, .. } if unless_after.contains(&tool))
-    });
-    approval || intent.objections.iter().any(|objection| objection.remedy == tool)
+    scenario.is_approval(tool) || intent.objections.iter().any(|objection| objection.remedy == tool)
 }
 
 /// Whether the latest call of `tool` entered only values the customer stated before it, and either `min_args` of

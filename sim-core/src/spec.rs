@@ -708,7 +708,29 @@ pub fn slot_by_name(declared: &[SlotSpec], name: &str) -> Option<crate::act::Slo
     })
 }
 
+impl IntentSpec {
+    /// Whether `tool` is one of the intent's steps.
+    pub fn has_step(&self, tool: ToolId) -> bool {
+        self.steps.iter().any(|step| step.tool == tool)
+    }
+
+    /// Whether a step depends on `tool`'s latest result (`Passed(tool)` or `Failed(tool)`): then `tool` is a
+    /// question whose answer picks the next step, not a check that refuses.
+    pub fn branches_on(&self, tool: ToolId) -> bool {
+        self.steps
+            .iter()
+            .any(|step| matches!(step.when, When::Passed(t) | When::Failed(t) if t == tool))
+    }
+}
+
 impl ScenarioSpec {
+    /// Whether `tool` is an approval some `ArgLimit` rule accepts instead of the limit.
+    pub fn is_approval(&self, tool: ToolId) -> bool {
+        self.rules.iter().any(|rule| {
+            matches!(&rule.kind, RuleKind::ArgLimit { unless_after, .. } if unless_after.contains(&tool))
+        })
+    }
+
     /// The name of a slot: built-in or declared by this scenario.
     pub fn slot_name(&self, slot: crate::act::Slot) -> &str {
         slot_name_in(&self.slots, slot).unwrap_or("unknown_slot")

@@ -234,9 +234,7 @@ impl Case {
         if *effect == Effect::PullUpAccount && outcome.passed {
             self.account_handle = Some(outcome.value);
         }
-        let asks_question = intent.steps.iter().any(|later| {
-            matches!(later.when, When::Passed(tool) | When::Failed(tool) if tool == step.tool)
-        });
+        let asks_question = intent.branches_on(step.tool);
         if *effect == Effect::AskOracle {
             self.oracle = Some(outcome.passed);
         }

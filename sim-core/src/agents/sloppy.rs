@@ -468,10 +468,9 @@ impl Sloppy {
                     labels.push(rule.clone());
                 }
             }
-            let has_step = |tool: &ToolId| intent.steps.iter().any(|step| step.tool == *tool);
             for (rule, dependent, after) in &self.requires_rules {
                 if *dependent == tool
-                    && after.iter().all(has_step)
+                    && after.iter().all(|tool| intent.has_step(*tool))
                     && after.iter().any(|before| sloppy.case.succeeded & (1 << before) == 0)
                 {
                     labels.push(rule.clone());
@@ -555,10 +554,7 @@ fn ignored_refusal(
             Effect::Data(data) => data.pre.is_some(),
             _ => false,
         };
-        let branch = intent.steps.iter().any(|step| {
-            matches!(step.when, crate::spec::When::Passed(t) | crate::spec::When::Failed(t) if t == *gate)
-        });
-        refuses && !branch && sloppy.latest_failed & (1 << gate) != 0
+        refuses && !intent.branches_on(*gate) && sloppy.latest_failed & (1 << gate) != 0
     })
 }
 
