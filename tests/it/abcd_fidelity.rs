@@ -51,16 +51,8 @@ enum Kind {
     Reordered,
 }
 
-/// A step's `when`, with tools by id; `Debug` prints it as the scenario file writes it.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-enum Condition {
-    OracleYes,
-    OracleNo,
-    Passed(String),
-    Failed(String),
-    Accepted,
-    Rejected,
-}
+/// A step's `when` as the scenario file writes it (tools by id; `Debug` prints it that way too); `Always` is `None`.
+type Condition = sim_scenarios::WhenFile;
 
 /// An intent's step as the comparison sees it.
 #[derive(Clone, Debug)]
