@@ -338,6 +338,11 @@ impl Customer {
         turn.saturating_sub(self.tool_waits - self.tool_waits / 4)
     }
 
+    /// Whether they leave by `turn`: too frustrated, or out of patience.
+    fn gives_up(&self, turn: u16) -> bool {
+        self.frustration >= self.abandon_at || self.elapsed(turn) >= self.traits.patience
+    }
+
     /// Whether the need they came with is still unmet as far as they can tell: a refusal, nothing done or told, or
     /// an answer they asked for that never came.
     fn unmet(&self, scenario: &ScenarioSpec) -> bool {
@@ -578,7 +583,7 @@ impl Customer {
         ) {
             return (act, why);
         }
-        if self.frustration >= self.abandon_at || self.elapsed(turn) >= self.traits.patience {
+        if self.gives_up(turn) {
             return (Act::bare(ActKind::Leave), "out of patience");
         }
         if self.frustration >= self.demand_human_at
@@ -605,7 +610,7 @@ impl Customer {
     ) -> (Act, &'static str) {
         // They did something themselves: that costs a whole turn of patience, not a wait.
         self.bump(persona.mood.waiting);
-        if self.frustration >= self.abandon_at || self.elapsed(turn) >= self.traits.patience {
+        if self.gives_up(turn) {
             return (Act::bare(ActKind::Leave), "out of patience");
         }
         if managed {
@@ -620,7 +625,7 @@ impl Customer {
     pub fn wait(&mut self, persona: &PersonaSpec, turn: u16) -> Option<(Act, &'static str)> {
         self.tool_waits = self.tool_waits.saturating_add(1);
         self.bump(persona.mood.waiting);
-        if self.frustration >= self.abandon_at || self.elapsed(turn) >= self.traits.patience {
+        if self.gives_up(turn) {
             return Some((Act::bare(ActKind::Leave), "out of patience while waiting"));
         }
         None
