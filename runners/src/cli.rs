@@ -112,6 +112,9 @@ pub struct SimArgs {
     /// Sloppy agent: P(refuse the request before any check said no).
     #[arg(long, value_name = "P", help_heading = "Sloppy agent")]
     pub wrongful_refusal: Option<f64>,
+    /// Sloppy agent: P(call a write tool outside the intent's steps before the first step).
+    #[arg(long, value_name = "P", help_heading = "Sloppy agent")]
+    pub off_script: Option<f64>,
 }
 
 /// `rehearse run`.

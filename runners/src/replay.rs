@@ -149,6 +149,9 @@ pub fn render(line: &TranscriptLine) -> String {
         if let Some(why) = &message.why {
             let _ = writeln!(out, "    · frustration {:.2}: {why}", message.frustration);
         }
+        for note in line.agent_notes.iter().filter(|note| note.turn == message.turn) {
+            let _ = writeln!(out, "    NOTE the agent planted {}", note.fault);
+        }
         for verdict in line.verdicts.iter().filter(|verdict| verdict.turn == message.turn) {
             let mark = if verdict.passed { "PASS" } else { "FAIL" };
             let _ = writeln!(out, "    {mark} {}: {}", verdict.rule, verdict.reason);

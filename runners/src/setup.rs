@@ -109,6 +109,7 @@ fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
         sim.ignore_objection,
         sim.wrong_value,
         sim.wrongful_refusal,
+        sim.off_script,
     ];
     if sim.agent != "sloppy" {
         if rates.iter().any(Option::is_some) {
@@ -144,5 +145,6 @@ fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
         ignore_objection: sim.ignore_objection.unwrap_or(default.ignore_objection),
         wrong_value: sim.wrong_value.unwrap_or(default.wrong_value),
         wrongful_refusal: sim.wrongful_refusal.unwrap_or(default.wrongful_refusal),
+        off_script: sim.off_script.unwrap_or(default.off_script),
     }))
 }

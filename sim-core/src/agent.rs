@@ -50,14 +50,15 @@ pub enum Action {
     },
 }
 
-/// A note an agent keeps about its own behaviour (e.g. a violation it planted on purpose).
+/// A note an agent keeps about its own behaviour: a fault it planted on purpose, at the turn of the action that
+/// carries it. It names what the agent did, never a rule or a verdict.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct AgentNote {
     /// Turn the note is about.
     pub turn: u16,
-    /// What the agent did, e.g. the rule id it meant to break.
-    pub label: String,
+    /// What the agent did, e.g. `skipped-step` (the sloppy agent's fault names).
+    pub fault: String,
 }
 
 /// Per-episode facts an agent learns when an episode starts in a slot.

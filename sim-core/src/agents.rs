@@ -11,7 +11,7 @@ use std::sync::Arc;
 pub use by_the_book::ByTheBook;
 pub use cheats::{Cheat, Shortcut};
 pub use random::RandomAgent;
-pub use sloppy::{Sloppy, SloppyConfig};
+pub use sloppy::{Fault, Sloppy, SloppyConfig};
 
 use crate::agent::AgentUnderTest;
 use crate::spec::ScenarioSpec;

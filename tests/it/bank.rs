@@ -2,26 +2,7 @@
 //! the sloppy agent's plants are caught at their turns, by-the-book is never flagged, resolves legitimate
 //! customers and stops every social engineer.
 
-use sim_core::agents::SloppyConfig;
 use sim_core::record::Reason;
-
-use crate::rules::{assert_plants, check_scenario};
-
-#[test]
-fn sloppy_plants_on_bank_cards_are_all_caught() {
-    let planted = check_scenario("bank-card-services", SloppyConfig::default(), 20_000);
-    for rule in [
-        "card-step-order",
-        "card-steps-complete",
-        "no-card-action-unverified",
-        "replacement-needs-verification",
-        "dispute-needs-verification",
-        "confirm-before-close",
-        "human-on-second-request",
-    ] {
-        assert_plants(&planted, rule);
-    }
-}
 
 #[test]
 fn by_the_book_keeps_every_card_rule_resolves_account_holders_and_stops_impostors() {

@@ -7,6 +7,7 @@ mod cheats;
 mod conformance;
 mod data_lint;
 mod determinism;
+mod faults;
 mod fuzz_loaders;
 mod golden;
 mod properties;

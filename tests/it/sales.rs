@@ -8,25 +8,6 @@ use sim_core::act::ActKind;
 use sim_core::agents::SloppyConfig;
 use sim_core::prelude::*;
 
-use crate::rules::{assert_plants, check_scenario};
-
-#[test]
-fn sloppy_plants_on_sales_are_all_caught() {
-    let planted = check_scenario("inbound-sales", SloppyConfig::default(), 20_000);
-    for rule in [
-        "sales-step-order",
-        "sales-steps-complete",
-        "no-sale-without-fit",
-        "no-false-claims",
-        "price-floor",
-        "no-pressure-after-no",
-        "answer-objections",
-        "confirm-before-close",
-    ] {
-        assert_plants(&planted, rule);
-    }
-}
-
 #[test]
 fn by_the_book_sells_within_the_floor_and_books_the_deals_it_closes() {
     let (out, personas) = crate::support::clean_by_the_book_run("inbound-sales", 9, 30_000);

@@ -3,18 +3,7 @@
 //! gets the connection working for the customers who do what it asks.
 
 use sim_core::act::ActKind;
-use sim_core::agents::SloppyConfig;
 use sim_core::prelude::*;
-
-use crate::rules::{assert_plants, check_scenario};
-
-#[test]
-fn sloppy_plants_on_troubleshooting_are_all_caught() {
-    let planted = check_scenario("telecom-troubleshooting", SloppyConfig::default(), 20_000);
-    for rule in ["troubleshooting-order", "troubleshooting-complete", "confirm-before-close"] {
-        assert_plants(&planted, rule);
-    }
-}
 
 #[test]
 fn by_the_book_books_technicians_only_for_line_faults_and_retries_what_the_customer_could_not_do() {

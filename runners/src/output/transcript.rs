@@ -27,6 +27,9 @@ pub struct TranscriptLine {
     pub messages: Vec<Message>,
     /// Every verdict.
     pub verdicts: Vec<VerdictLine>,
+    /// What the agent logged about its own behaviour: the faults the sloppy agent planted, at their turns.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub agent_notes: Vec<AgentNote>,
     /// How it ended.
     pub outcome: OutcomeLine,
 }
@@ -190,6 +193,7 @@ pub fn transcript_line(
         },
         messages,
         verdicts,
+        agent_notes: record.agent_notes.clone(),
         outcome: OutcomeLine {
             end: record.end.name().to_owned(),
             admissible: record.admissible,

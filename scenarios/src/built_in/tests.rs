@@ -1,6 +1,5 @@
 //! Built-in scenario tests: they load, survive mangling without panics, and run clean under the built-in agents.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -230,37 +229,4 @@ fn by_the_book_is_never_flagged_and_mostly_resolves() {
     );
     let resolved = out.episodes.iter().filter(|ep| ep.resolved).count();
     assert!(resolved as f64 / 20_000.0 >= 0.90, "resolved {resolved} of 20000");
-}
-
-#[test]
-fn sloppy_plants_are_caught_at_their_turn() {
-    let (scenario, out) = run("sloppy", 20_000);
-    let mut planted = 0;
-    let mut mismatched = Vec::new();
-    for ep in &out.episodes {
-        let mut caught: BTreeMap<(String, u16), i32> = BTreeMap::new();
-        for verdict in out.verdicts_of(ep) {
-            if !verdict.passed && matches!(verdict.rule, RuleRef::Policy(_)) {
-                *caught
-                    .entry((verdict.rule.id(&scenario).to_owned(), verdict.turn))
-                    .or_default() += 1;
-            }
-        }
-        for note in &ep.agent_notes {
-            *caught.entry((note.label.clone(), note.turn)).or_default() -= 1;
-        }
-        planted += ep.agent_notes.len();
-        caught.retain(|_, count| *count != 0);
-        if !caught.is_empty() {
-            mismatched.push((ep, caught));
-        }
-    }
-    if let Some((ep, diff)) = mismatched.first() {
-        panic!(
-            "{} episodes where notes and verdicts differ; the first (count > 0: caught, not noted):\n{diff:?}\n{}",
-            mismatched.len(),
-            transcript(&scenario, &out, ep)
-        );
-    }
-    assert!(planted > 2000, "only {planted} planted violations");
 }

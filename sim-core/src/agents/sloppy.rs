@@ -1,7 +1,8 @@
-//! The sloppy agent: by-the-book, except for faults planted with configurable probabilities and logged as notes.
+//! The sloppy agent: by-the-book, except for faults planted with configurable probabilities.
 //!
-//! Each note names the rule the fault should break and the turn it should be caught at, so tests can compare the
-//! agent's own log with the oracles' verdicts.
+//! The agent logs each fault where it commits it, as a note with the fault's name ([`Fault::name`]) and the turn of
+//! the action that carries it. It never names a rule: which rules each fault must break is written by hand, per
+//! scenario, in `tests/faults/*.ron`, and the tests hold the oracles' verdicts to that table episode by episode.
 
 use std::sync::Arc;
 
@@ -11,14 +12,97 @@ use rand_chacha::ChaCha8Rng;
 use super::by_the_book::{CallFeedback, Case, Phase, Plan};
 use crate::act::{Act, ActKind, Slot};
 use crate::agent::{Action, AgentNote, AgentUnderTest, EpisodeStart, Observation};
-use crate::spec::{Effect, RuleKind, ScenarioSpec, ToolId};
+use crate::spec::{Effect, IntentSpec, RuleKind, ScenarioSpec, ToolId};
+
+/// A fault the sloppy agent plants. Its name is what the agent logs, at the turn of the action that carries it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Fault {
+    /// Moved past an identity or purchase check it never ran: logged at the first call of a new tool, or the close,
+    /// after the skip.
+    SkippedVerification,
+    /// Moved past another required step it never ran: logged like [`Fault::SkippedVerification`].
+    SkippedStep,
+    /// Closed the conversation while steps remained.
+    ClosedEarly,
+    /// Refunded more than the order total (the amount asked for plus a goodwill sum larger than any order).
+    OverRefund,
+    /// Gave an argument more than a limit the agent can see allows (a discount beyond its authority).
+    OverLimit,
+    /// Offered less than a price floor the agent can see (a concession that goes too far).
+    UnderFloor,
+    /// Changed something, or told an account fact, while an identity or purchase check it ignored stood failed.
+    ActedUnverified,
+    /// Changed something while a check that refuses the request (a membership, a window) stood failed and ignored.
+    WroteAfterRefusal,
+    /// Did not hand over to a human within the turns the policy allows after the customer's demands.
+    IgnoredHumanRequest,
+    /// Told the customer their account facts before verifying them.
+    DisclosedEarly,
+    /// Offered again after the customer turned the offer down.
+    PressedAfterNo,
+    /// Said "yes" for a fact that goes with the offer where the tool reported "no".
+    FalseClaim,
+    /// Made an offer while an objection stood unanswered.
+    IgnoredObjection,
+    /// Entered a value next to the one the customer asked for (a cent off, the next option).
+    WrongValue,
+    /// Refused while no check had said no.
+    WrongfulRefusal,
+    /// Called a write tool that is not among the intent's steps.
+    OffScriptWrite,
+}
+
+impl Fault {
+    /// Every fault, in the order of the table files.
+    pub const ALL: [Fault; 16] = [
+        Fault::SkippedVerification,
+        Fault::SkippedStep,
+        Fault::ClosedEarly,
+        Fault::OverRefund,
+        Fault::OverLimit,
+        Fault::UnderFloor,
+        Fault::ActedUnverified,
+        Fault::WroteAfterRefusal,
+        Fault::IgnoredHumanRequest,
+        Fault::DisclosedEarly,
+        Fault::PressedAfterNo,
+        Fault::FalseClaim,
+        Fault::IgnoredObjection,
+        Fault::WrongValue,
+        Fault::WrongfulRefusal,
+        Fault::OffScriptWrite,
+    ];
+
+    /// The name the agent logs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Fault::SkippedVerification => "skipped-verification",
+            Fault::SkippedStep => "skipped-step",
+            Fault::ClosedEarly => "closed-early",
+            Fault::OverRefund => "over-refund",
+            Fault::OverLimit => "over-limit",
+            Fault::UnderFloor => "under-floor",
+            Fault::ActedUnverified => "acted-unverified",
+            Fault::WroteAfterRefusal => "wrote-after-refusal",
+            Fault::IgnoredHumanRequest => "ignored-human-request",
+            Fault::DisclosedEarly => "disclosed-early",
+            Fault::PressedAfterNo => "pressed-after-no",
+            Fault::FalseClaim => "false-claim",
+            Fault::IgnoredObjection => "ignored-objection",
+            Fault::WrongValue => "wrong-value",
+            Fault::WrongfulRefusal => "wrongful-refusal",
+            Fault::OffScriptWrite => "off-script-write",
+        }
+    }
+}
 
 /// Probabilities of each planted fault, per episode.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SloppyConfig {
     /// Skip a verify-identity or validate-purchase step.
     pub skip_verification: f64,
-    /// Refund more than is left on the order, or give a limited argument (a discount) more than the limit allows.
+    /// Refund more than is left on the order, give a limited argument (a discount) more than the limit allows, or
+    /// offer under a price floor.
     pub over_refund: f64,
     /// Skip one other required step.
     pub skip_step: f64,
@@ -40,6 +124,27 @@ pub struct SloppyConfig {
     pub wrong_value: f64,
     /// Refuse the request before any check has said no.
     pub wrongful_refusal: f64,
+    /// Call a write tool outside the intent's steps before the first step.
+    pub off_script: f64,
+}
+
+impl SloppyConfig {
+    /// No faults: by-the-book. Set one rate on top of it to plant one fault.
+    pub const NONE: SloppyConfig = SloppyConfig {
+        skip_verification: 0.0,
+        over_refund: 0.0,
+        skip_step: 0.0,
+        close_early: 0.0,
+        ignore_failed_check: 0.0,
+        ignore_human_request: 0.0,
+        disclose_early: 0.0,
+        pressure_after_no: 0.0,
+        false_claim: 0.0,
+        ignore_objection: 0.0,
+        wrong_value: 0.0,
+        wrongful_refusal: 0.0,
+        off_script: 0.0,
+    };
 }
 
 impl Default for SloppyConfig {
@@ -57,6 +162,7 @@ impl Default for SloppyConfig {
             ignore_objection: 0.5,
             wrong_value: 0.3,
             wrongful_refusal: 0.1,
+            off_script: 0.1,
         }
     }
 }
@@ -75,22 +181,30 @@ struct Faults {
     ignore_objection: bool,
     wrong_value: bool,
     wrongful_refusal: bool,
+    off_script: bool,
     /// The step chosen to skip (when `skip_step`), picked once the intent is known.
     skip_target: Option<usize>,
     /// Calls after which to close early.
     close_after: u8,
+    /// Which of the candidate off-script tools to call.
+    stray_pick: u8,
 }
 
 #[derive(Clone, Debug, Default)]
 struct SloppyCase {
     case: Case,
     faults: Faults,
-    /// Steps skipped on purpose (bit per step).
-    skipped: u64,
-    /// Gate tools whose failure was ignored.
+    /// The turn being acted on.
+    turn: u16,
+    /// Skips not yet logged: each is logged with the action that moves past it.
+    pending_skips: Vec<Fault>,
+    /// Checks whose failure was ignored.
     ignored_gates: Vec<ToolId>,
+    /// Identity or purchase checks skipped (bit per tool).
+    skipped_checks: u64,
     calls: u8,
-    called: u64,
+    /// Tools called so far (bit per tool).
+    called_tools: u64,
     /// Tools whose latest call failed (bit per tool); what succeeded is in `case.succeeded`.
     latest_failed: u64,
     /// Whether "anything else?" was asked since the last call, and answered.
@@ -98,9 +212,9 @@ struct SloppyCase {
     answered_else: bool,
     /// Customer requests for a human so far.
     human_demands: u8,
-    /// Whether an objection was left unanswered (every later offer breaks the rule).
+    /// Whether an objection was left unanswered (every later offer carries the fault).
     objection_ignored: bool,
-    /// Whether the agent refused with no check behind it (such a refusal excuses no step).
+    /// Whether the agent refused with no check behind it.
     refused_wrongly: bool,
     /// Per human-on-request rule: agent turns since its clock started, or `None`; and whether it is settled.
     human_clocks: Vec<(Option<u8>, bool)>,
@@ -113,137 +227,27 @@ pub struct Sloppy {
     scenario: Arc<ScenarioSpec>,
     config: SloppyConfig,
     cases: Vec<SloppyCase>,
-    step_order: Option<String>,
-    steps_complete: Option<String>,
-    amount_limit: Option<String>,
-    confirm_close: Option<String>,
-    no_pressure: Option<String>,
-    answer_objections: Option<String>,
-    truthful_claims: Option<String>,
-    floor_rules: Vec<(String, crate::expr::Expr)>,
-    disclosure_rules: Vec<(String, Vec<ToolId>)>,
-    gate_rules: Vec<(String, Vec<ToolId>, Vec<ToolId>)>,
-    requires_rules: Vec<(String, ToolId, Vec<ToolId>)>,
-    limit_rules: Vec<(String, ToolId, Slot, crate::expr::Expr, Vec<ToolId>)>,
-    human_rules: Vec<(String, u8, u8)>,
-    /// The earned-refusal rule.
-    earned_refusal: Option<String>,
-    /// No-write-after-refusal rules and their write tools.
-    refusal_write_rules: Vec<(String, Vec<ToolId>)>,
-    /// Rules that a tool's argument is the value the intent prescribes: (rule, tool, argument).
-    prescribed_rules: Vec<(String, ToolId, Slot)>,
+    /// The policy's hand-over obligations: (demands, within agent turns).
+    human_rules: Vec<(u8, u8)>,
+    /// The tools that change something on the request's behalf (bit per tool).
+    writes: u64,
 }
 
 impl Sloppy {
     /// A sloppy agent for `scenario`.
     pub fn new(scenario: Arc<ScenarioSpec>, config: SloppyConfig) -> Sloppy {
-        let rule_id = |pred: &dyn Fn(&RuleKind) -> bool| {
-            scenario.rules.iter().find(|rule| pred(&rule.kind)).map(|rule| rule.id.clone())
-        };
-        let step_order = rule_id(&|kind| *kind == RuleKind::StepOrder);
-        let steps_complete = rule_id(&|kind| *kind == RuleKind::StepsComplete);
-        let amount_limit = rule_id(&|kind| matches!(kind, RuleKind::AmountWithinOrderTotal { .. }));
-        let confirm_close = rule_id(&|kind| *kind == RuleKind::ConfirmBeforeClose);
-        let no_pressure = rule_id(&|kind| *kind == RuleKind::NoPressureAfterNo);
-        let answer_objections = rule_id(&|kind| *kind == RuleKind::AnswerObjections);
-        let truthful_claims = rule_id(&|kind| *kind == RuleKind::TruthfulClaims);
-        let floor_rules = scenario
-            .rules
-            .iter()
-            .filter_map(|rule| match &rule.kind {
-                RuleKind::OfferFloor { min } => Some((rule.id.clone(), min.clone())),
-                _ => None,
-            })
-            .collect();
-        let requires_rules = scenario
-            .rules
-            .iter()
-            .filter_map(|rule| match &rule.kind {
-                // A conditional requirement depends on world facts the agent cannot see; it plants none.
-                RuleKind::Requires { tool, after, when: None } => {
-                    Some((rule.id.clone(), *tool, after.clone()))
-                }
-                _ => None,
-            })
-            .collect();
-        let limit_rules = scenario
-            .rules
-            .iter()
-            .filter_map(|rule| match &rule.kind {
-                RuleKind::ArgLimit { tool, arg, max, unless_after } => {
-                    Some((rule.id.clone(), *tool, *arg, max.clone(), unless_after.clone()))
-                }
-                _ => None,
-            })
-            .collect();
-        let disclosure_rules = scenario
-            .rules
-            .iter()
-            .filter_map(|rule| match &rule.kind {
-                RuleKind::NoDisclosureUnverified { gates } => {
-                    Some((rule.id.clone(), gates.clone()))
-                }
-                _ => None,
-            })
-            .collect();
-        let earned_refusal = rule_id(&|kind| *kind == RuleKind::EarnedRefusal);
-        let refusal_write_rules = scenario
-            .rules
-            .iter()
-            .filter_map(|rule| match &rule.kind {
-                RuleKind::NoWriteAfterRefusal { writes } => Some((rule.id.clone(), writes.clone())),
-                _ => None,
-            })
-            .collect();
-        let prescribed_rules = scenario
-            .rules
-            .iter()
-            .filter_map(|rule| match rule.kind {
-                RuleKind::ArgPrescribed { tool, arg } => Some((rule.id.clone(), tool, arg)),
-                _ => None,
-            })
-            .collect();
         let human_rules = scenario
             .rules
             .iter()
             .filter_map(|rule| match rule.kind {
                 RuleKind::HumanOnRequest { demands, within } => {
-                    Some((rule.id.clone(), demands.max(1), within.max(1)))
+                    Some((demands.max(1), within.max(1)))
                 }
                 _ => None,
             })
             .collect();
-        let gate_rules: Vec<(String, Vec<ToolId>, Vec<ToolId>)> = scenario
-            .rules
-            .iter()
-            .filter_map(|rule| match &rule.kind {
-                RuleKind::GateRespected { gates, guarded } => {
-                    Some((rule.id.clone(), gates.clone(), guarded.clone()))
-                }
-                _ => None,
-            })
-            .collect();
-        Sloppy {
-            scenario,
-            config,
-            cases: Vec::new(),
-            step_order,
-            steps_complete,
-            amount_limit,
-            confirm_close,
-            no_pressure,
-            answer_objections,
-            truthful_claims,
-            floor_rules,
-            disclosure_rules,
-            gate_rules,
-            requires_rules,
-            limit_rules,
-            human_rules,
-            earned_refusal,
-            refusal_write_rules,
-            prescribed_rules,
-        }
+        let writes = write_tools(&scenario);
+        Sloppy { scenario, config, cases: Vec::new(), human_rules, writes }
     }
 }
 
@@ -259,35 +263,34 @@ impl AgentUnderTest for Sloppy {
         }
         let mut rng = ChaCha8Rng::seed_from_u64(start.agent_seed);
         let config = self.config;
-        let faults = Faults {
+        let mut faults = Faults {
             skip_verification: rng.random_bool(config.skip_verification),
             over_refund: rng.random_bool(config.over_refund),
             skip_step: rng.random_bool(config.skip_step),
             close_early: rng.random_bool(config.close_early),
             ignore_failed_check: rng.random_bool(config.ignore_failed_check),
-            ignore_human_request: false,
-            disclose_early: false,
-            pressure_after_no: false,
-            false_claim: false,
-            ignore_objection: false,
-            wrong_value: false,
-            wrongful_refusal: false,
-            skip_target: None,
             close_after: rng.random_range(1..4),
+            ..Faults::default()
         };
+        // The skip target is drawn now so it does not depend on when the intent becomes known.
+        faults.skip_target = Some(rng.random_range(1..8));
+        faults.ignore_human_request = rng.random_bool(config.ignore_human_request);
+        faults.disclose_early = rng.random_bool(config.disclose_early);
+        faults.pressure_after_no = rng.random_bool(config.pressure_after_no);
+        faults.false_claim = rng.random_bool(config.false_claim);
+        faults.ignore_objection = rng.random_bool(config.ignore_objection);
+        faults.wrong_value = rng.random_bool(config.wrong_value);
+        faults.wrongful_refusal = rng.random_bool(config.wrongful_refusal);
+        faults.off_script = rng.random_bool(config.off_script);
+        faults.stray_pick = rng.random();
         let mut notes = std::mem::take(&mut self.cases[slot].notes);
         notes.clear();
-        self.cases[slot] = SloppyCase { faults, notes, ..SloppyCase::default() };
-        // The skip target is drawn now so it does not depend on when the intent becomes known.
-        self.cases[slot].faults.skip_target = Some(rng.random_range(1..8));
-        self.cases[slot].faults.ignore_human_request = rng.random_bool(config.ignore_human_request);
-        self.cases[slot].faults.disclose_early = rng.random_bool(config.disclose_early);
-        self.cases[slot].faults.pressure_after_no = rng.random_bool(config.pressure_after_no);
-        self.cases[slot].faults.false_claim = rng.random_bool(config.false_claim);
-        self.cases[slot].faults.ignore_objection = rng.random_bool(config.ignore_objection);
-        self.cases[slot].faults.wrong_value = rng.random_bool(config.wrong_value);
-        self.cases[slot].faults.wrongful_refusal = rng.random_bool(config.wrongful_refusal);
-        self.cases[slot].human_clocks = vec![(None, false); self.human_rules.len()];
+        self.cases[slot] = SloppyCase {
+            faults,
+            notes,
+            human_clocks: vec![(None, false); self.human_rules.len()],
+            ..SloppyCase::default()
+        };
     }
 
     fn act(&mut self, batch: &[Observation], out: &mut Vec<Action>) {
@@ -295,6 +298,7 @@ impl AgentUnderTest for Sloppy {
         for obs in batch {
             let scenario = &*scenario_arc;
             let sloppy = &mut self.cases[obs.slot as usize];
+            sloppy.turn = obs.turn;
             if let Some((tool, outcome)) = obs.tool_result {
                 if outcome.passed {
                     sloppy.latest_failed &= !(1 << tool);
@@ -308,7 +312,7 @@ impl AgentUnderTest for Sloppy {
                     && matches!(act.kind, ActKind::ThankBye | ActKind::Acknowledge);
                 if act.kind == ActKind::DemandHuman {
                     sloppy.human_demands += 1;
-                    for ((_, demands, _), clock) in
+                    for ((demands, _), clock) in
                         self.human_rules.iter().zip(&mut sloppy.human_clocks)
                     {
                         if sloppy.human_demands == *demands {
@@ -332,7 +336,6 @@ impl AgentUnderTest for Sloppy {
                 let plan = sloppy.case.decide(scenario, obs, feedback);
                 match plan {
                     Plan::Call { step, .. } if sloppy.wants_to_skip(scenario, step) => {
-                        sloppy.skipped |= 1 << step;
                         sloppy.case.done |= 1 << step;
                     }
                     _ => break plan,
@@ -340,6 +343,7 @@ impl AgentUnderTest for Sloppy {
             };
             sloppy.case.demands = demands;
             let plan = sloppy.maybe_refuse_wrongly(plan);
+            let plan = sloppy.maybe_off_script(scenario, self.writes, plan);
             let plan = sloppy.maybe_disclose_early(scenario, plan);
             let plan = sloppy.maybe_close_early(plan);
             let plan = sloppy.maybe_over_refund(scenario, plan);
@@ -347,21 +351,24 @@ impl AgentUnderTest for Sloppy {
             let plan = sloppy.maybe_press_after_no(scenario, plan);
             let plan = sloppy.maybe_undercut(scenario, plan);
             let plan = sloppy.maybe_overstate(scenario, plan);
-            self.note(obs.slot as usize, obs.turn, plan);
-            let sloppy = &mut self.cases[obs.slot as usize];
+            sloppy.log_carried_faults(scenario, &self.human_rules, self.writes, plan);
             match plan {
-                Plan::Call { step, .. } => {
-                    sloppy.calls += 1;
-                    sloppy.called |= 1 << step;
+                Plan::Call { .. } | Plan::Side { .. } => {
+                    if matches!(plan, Plan::Call { .. }) {
+                        sloppy.calls += 1;
+                    }
                     (sloppy.asked_else, sloppy.answered_else) = (false, false);
                 }
-                Plan::Side { .. } => (sloppy.asked_else, sloppy.answered_else) = (false, false),
                 Plan::Say(act) if act.kind == ActKind::AnythingElse => {
                     (sloppy.asked_else, sloppy.answered_else) = (true, false);
                 }
                 Plan::Say(_) => {}
             }
-            out.push(sloppy.case.commit(scenario, plan));
+            let action = sloppy.case.commit(scenario, plan);
+            if let Action::Call { tool, .. } = action {
+                sloppy.called_tools |= 1 << tool;
+            }
+            out.push(action);
         }
     }
 
@@ -370,184 +377,135 @@ impl AgentUnderTest for Sloppy {
     }
 }
 
-impl Sloppy {
-    /// Logs the violations this plan is meant to cause.
-    fn note(&mut self, slot: usize, turn: u16, plan: Plan) {
-        let scenario = &*self.scenario;
-        let sloppy = &mut self.cases[slot];
-        let mut labels: Vec<String> = Vec::new();
-        let transfer = matches!(plan, Plan::Say(act) if act.kind == ActKind::Transfer);
-        for ((rule, _, within), clock) in self.human_rules.iter().zip(&mut sloppy.human_clocks) {
+/// The tools that change something on the request's behalf (bit per tool): those the scenario's off-script rule
+/// lists, or, without one, those whose effect writes.
+fn write_tools(scenario: &ScenarioSpec) -> u64 {
+    let listed = scenario.rules.iter().find_map(|rule| match &rule.kind {
+        RuleKind::OffScript { writes } => Some(writes),
+        _ => None,
+    });
+    let mut mask = 0u64;
+    for (idx, tool) in scenario.tools.iter().enumerate() {
+        let write = match listed {
+            Some(listed) => listed.contains(&(idx as ToolId)),
+            None => writes(&tool.effect),
+        };
+        if write {
+            mask |= 1 << idx;
+        }
+    }
+    mask
+}
+
+/// Whether a tool's effect changes something (as opposed to checking or looking up).
+fn writes(effect: &Effect) -> bool {
+    match effect {
+        Effect::Refund
+        | Effect::UpdateAccount
+        | Effect::UpdateOrder
+        | Effect::MakePassword
+        | Effect::SendLink
+        | Effect::PromoCode
+        | Effect::MakePurchase
+        | Effect::NotifyTeam => true,
+        Effect::Data(data) => !data.set.is_empty() || data.add.is_some(),
+        Effect::PullUpAccount
+        | Effect::VerifyIdentity
+        | Effect::ValidatePurchase
+        | Effect::Record
+        | Effect::AskOracle
+        | Effect::ShippingStatus
+        | Effect::Membership => false,
+    }
+}
+
+impl SloppyCase {
+    /// Logs `fault` at the turn being acted on (once per turn).
+    fn plant(&mut self, fault: Fault) {
+        let turn = self.turn;
+        if !self.notes.iter().any(|note| note.turn == turn && note.fault == fault.name()) {
+            self.notes.push(AgentNote { turn, fault: fault.name().to_owned() });
+        }
+    }
+
+    /// Logs the faults the action carries out beyond the one that chose it: a skip it moves past, an ignored check or
+    /// objection it acts on, a demand for a human it leaves unanswered past the policy's deadline, a refusal with
+    /// nothing behind it.
+    fn log_carried_faults(
+        &mut self,
+        scenario: &ScenarioSpec,
+        human_rules: &[(u8, u8)],
+        writes: u64,
+        plan: Plan,
+    ) {
+        let said = match plan {
+            Plan::Say(act) => Some(act.kind),
+            _ => None,
+        };
+        let intent = self.case.intent.map(|id| &scenario.intents[id as usize]);
+        let tool = match (plan, intent) {
+            (Plan::Call { step, .. }, Some(intent)) => Some(intent.steps[step].tool),
+            (Plan::Side { tool }, _) => Some(tool),
+            _ => None,
+        };
+        let moves_on = tool.is_some_and(|tool| {
+            self.called_tools & (1 << tool) == 0 && intent.is_some_and(|i| i.has_step(tool))
+        });
+        if moves_on || said == Some(ActKind::Close) {
+            for skip in std::mem::take(&mut self.pending_skips) {
+                self.plant(skip);
+            }
+        }
+        if said == Some(ActKind::Offer) && self.objection_ignored {
+            self.plant(Fault::IgnoredObjection);
+        }
+        if said == Some(ActKind::Deny) && self.refused_wrongly {
+            self.plant(Fault::WrongfulRefusal);
+        }
+        // Asking a manager to approve is not itself a change.
+        let write =
+            tool.is_some_and(|tool| writes & (1 << tool) != 0 && !scenario.is_approval(tool));
+        let standing = |effect: fn(&Effect) -> bool, case: &SloppyCase| {
+            case.ignored_gates.iter().any(|gate| {
+                effect(&scenario.tools[*gate as usize].effect)
+                    && case.latest_failed & (1 << gate) != 0
+            })
+        };
+        let identity =
+            |effect: &Effect| matches!(effect, Effect::VerifyIdentity | Effect::ValidatePurchase);
+        if (write || said == Some(ActKind::Disclose)) && standing(identity, self) {
+            self.plant(Fault::ActedUnverified);
+        }
+        if said == Some(ActKind::Disclose) && self.skipped_checks & !self.case.succeeded != 0 {
+            self.plant(Fault::DisclosedEarly);
+        }
+        if write
+            && let Some(intent) = intent
+            && ignored_refusal(scenario, intent, self)
+        {
+            self.plant(Fault::WroteAfterRefusal);
+        }
+        let transfer = said == Some(ActKind::Transfer);
+        let mut late = false;
+        for ((_, within), clock) in human_rules.iter().zip(&mut self.human_clocks) {
             let (Some(count), false) = *clock else { continue };
             clock.0 = Some(count + 1);
             if transfer {
                 clock.1 = true;
             } else if count + 1 >= *within {
                 clock.1 = true;
-                labels.push(rule.clone());
+                late = true;
             }
         }
-        if matches!(plan, Plan::Say(act) if act.kind == ActKind::Disclose) {
-            for (rule, gates) in &self.disclosure_rules {
-                let verified = gates.iter().any(|gate| sloppy.case.succeeded & (1 << gate) != 0)
-                    && !gates.iter().any(|gate| sloppy.latest_failed & (1 << gate) != 0);
-                if !verified {
-                    labels.push(rule.clone());
-                }
-            }
+        if late {
+            self.plant(Fault::IgnoredHumanRequest);
         }
-        if let Plan::Say(act) = plan
-            && act.kind == ActKind::Offer
-        {
-            if sloppy.case.offer_answer == Some(false) {
-                labels.extend(self.no_pressure.clone());
-            }
-            if sloppy.objection_ignored {
-                labels.extend(self.answer_objections.clone());
-            }
-            // A claim that differs from what the tool reported is false.
-            let intent = sloppy.case.intent.map(|id| &scenario.intents[id as usize]);
-            let lied = intent.is_some_and(|intent| {
-                intent.claims.iter().any(|&(slot, tool)| {
-                    act.value_of(slot)
-                        .is_some_and(|said| said != sloppy.case.tool_values.0[tool as usize])
-                })
-            });
-            if lied {
-                labels.extend(self.truthful_claims.clone());
-            }
-            for (rule, min) in &self.floor_rules {
-                let floor =
-                    super::by_the_book::visible_limit(min, &crate::world::ToolArgs::default());
-                let offered = sloppy
-                    .case
-                    .intent
-                    .and_then(|id| scenario.intents[id as usize].offer)
-                    .and_then(|offer| act.value_of(offer.slot));
-                if floor.zip(offered).is_some_and(|(floor, offered)| offered < floor) {
-                    labels.push(rule.clone());
-                }
-            }
-        }
-        // A refusal with no check that said no (by-the-book refuses only after one).
-        if matches!(plan, Plan::Say(act) if act.kind == ActKind::Deny) && sloppy.latest_failed == 0
-        {
-            labels.extend(self.earned_refusal.clone());
-        }
-        if matches!(plan, Plan::Say(act) if act.kind == ActKind::Close)
-            && !(sloppy.asked_else && sloppy.answered_else)
-        {
-            labels.extend(self.confirm_close.clone());
-        }
-        if let Plan::Call { step, args } = plan
-            && let Some(intent_id) = sloppy.case.intent
-        {
-            let tool = scenario.intents[intent_id as usize].steps[step].tool;
-            for (rule, limited, arg, max, unless_after) in &self.limit_rules {
-                let approved = unless_after
-                    .iter()
-                    .any(|approval| sloppy.case.succeeded & (1 << approval) != 0);
-                let over = super::by_the_book::visible_limit(max, &args)
-                    .is_some_and(|limit| args.get(*arg).unwrap_or(0) > limit);
-                if *limited == tool && over && !approved {
-                    labels.push(rule.clone());
-                }
-            }
-            let intent = &scenario.intents[intent_id as usize];
-            for (rule, writes) in &self.refusal_write_rules {
-                if writes.contains(&tool) && ignored_refusal(scenario, intent, sloppy) {
-                    labels.push(rule.clone());
-                }
-            }
-            // A value the agent changed from what the customer asked for, where the intent prescribes it (the
-            // customer asks for what the policy prescribes).
-            for (rule, checked, arg) in &self.prescribed_rules {
-                let prescribed = intent.goals.iter().any(|(slot, _)| slot == arg);
-                if *checked == tool && prescribed && args.get(*arg) != Some(sloppy.case.known[*arg])
-                {
-                    labels.push(rule.clone());
-                }
-            }
-            for (rule, dependent, after) in &self.requires_rules {
-                if *dependent == tool
-                    && after.iter().all(|tool| intent.has_step(*tool))
-                    && after.iter().any(|before| sloppy.case.succeeded & (1 << before) == 0)
-                {
-                    labels.push(rule.clone());
-                }
-            }
-        }
-        let Some(intent_id) = sloppy.case.intent else {
-            sloppy.notes.extend(labels.into_iter().map(|label| AgentNote { turn, label }));
-            return;
-        };
-        let intent = &scenario.intents[intent_id as usize];
-        match plan {
-            Plan::Call { step, .. } => {
-                let tool = intent.steps[step].tool;
-                let first_call = !intent
-                    .steps
-                    .iter()
-                    .enumerate()
-                    .any(|(idx, s)| s.tool == tool && sloppy.called & (1 << idx) != 0);
-                let this = &intent.steps[step];
-                let skipped_before = (0..step).any(|idx| {
-                    sloppy.skipped & (1 << idx) != 0
-                        && intent.steps[idx].tool != tool
-                        && !intent.steps[idx].any_order_with(this)
-                });
-                if first_call && skipped_before {
-                    labels.extend(self.step_order.clone());
-                }
-                for (rule, gates, guarded) in &self.gate_rules {
-                    if guarded.contains(&tool)
-                        && gates.iter().any(|gate| sloppy.ignored_gates.contains(gate))
-                    {
-                        labels.push(rule.clone());
-                    }
-                }
-                if scenario.tools[tool as usize].effect == Effect::Refund
-                    && sloppy.faults.over_refund
-                {
-                    labels.extend(self.amount_limit.clone());
-                }
-            }
-            Plan::Say(act) if act.kind == ActKind::Close => {
-                let declined = sloppy.case.denials > 0 && !sloppy.refused_wrongly;
-                let oracle_ended = intent.oracle_no_ends && sloppy.case.oracle == Some(false);
-                let unfinished = intent.steps.iter().enumerate().any(|(idx, step)| {
-                    sloppy.called & (1 << idx) == 0
-                        && !step.optional
-                        && sloppy.case.applies(step.when)
-                        && !intent.steps[..idx]
-                            .iter()
-                            .zip(0..)
-                            .any(|(s, j)| s.tool == step.tool && sloppy.called & (1 << j) != 0)
-                });
-                if unfinished && !declined && !oracle_ended {
-                    labels.extend(self.steps_complete.clone());
-                }
-            }
-            Plan::Side { tool } => {
-                for (rule, writes) in &self.refusal_write_rules {
-                    if writes.contains(&tool) && ignored_refusal(scenario, intent, sloppy) {
-                        labels.push(rule.clone());
-                    }
-                }
-            }
-            Plan::Say(_) => {}
-        }
-        sloppy.notes.extend(labels.into_iter().map(|label| AgentNote { turn, label }));
     }
 }
 
-/// Whether the agent ignored a refusal that still stands: a membership or condition check of this intent (a window, a
-/// wait) that said no, which no step branches on.
-fn ignored_refusal(
-    scenario: &ScenarioSpec,
-    intent: &crate::spec::IntentSpec,
-    sloppy: &SloppyCase,
-) -> bool {
+/// Whether a check of this intent that refuses the request (a membership, a window, a wait), which no step branches
+/// on, said no, still stands failed, and was ignored.
+fn ignored_refusal(scenario: &ScenarioSpec, intent: &IntentSpec, sloppy: &SloppyCase) -> bool {
     sloppy.ignored_gates.iter().any(|gate| {
         let refuses = match &scenario.tools[*gate as usize].effect {
             Effect::Membership => true,
@@ -559,22 +517,36 @@ fn ignored_refusal(
 }
 
 impl SloppyCase {
+    /// Whether to skip this step; a step is skipped only where skipping it is unambiguous: required, in no any-order
+    /// group, the only step with its tool, and not the one that prices the offer.
     fn wants_to_skip(&mut self, scenario: &ScenarioSpec, step: usize) -> bool {
         let Some(intent_id) = self.case.intent else { return false };
         let intent = &scenario.intents[intent_id as usize];
-        let effect = &scenario.tools[intent.steps[step].tool as usize].effect;
-        if self.faults.skip_verification
-            && matches!(effect, Effect::VerifyIdentity | Effect::ValidatePurchase)
-        {
+        let this = &intent.steps[step];
+        let effect = &scenario.tools[this.tool as usize].effect;
+        let alone = intent.steps.iter().filter(|s| s.tool == this.tool).count() == 1;
+        // Without the step whose result is the offer, there would be nothing to offer.
+        let priced = intent
+            .offer
+            .is_some_and(|offer| offer.value == crate::spec::OfferValue::FromTool(this.tool));
+        if this.optional || this.group != 0 || !alone || priced {
+            return false;
+        }
+        let verification = matches!(effect, Effect::VerifyIdentity | Effect::ValidatePurchase);
+        if self.faults.skip_verification && verification {
             self.faults.skip_verification = false;
+            self.skipped_checks |= 1 << this.tool;
+            self.pending_skips.push(Fault::SkippedVerification);
             return true;
         }
         if self.faults.skip_step
             && self.faults.skip_target == Some(step)
             && step > 0
+            && !verification
             && !matches!(effect, Effect::AskOracle)
         {
             self.faults.skip_step = false;
+            self.pending_skips.push(Fault::SkippedStep);
             return true;
         }
         false
@@ -608,8 +580,15 @@ impl SloppyCase {
         CallFeedback::Passed
     }
 
+    /// Tells the customer the facts their request is about before identity was verified, instead of a call.
     fn maybe_disclose_early(&mut self, scenario: &ScenarioSpec, plan: Plan) -> Plan {
         if !self.faults.disclose_early || !matches!(plan, Plan::Call { .. }) {
+            return plan;
+        }
+        let verified = scenario.tools.iter().enumerate().any(|(idx, tool)| {
+            tool.effect == Effect::VerifyIdentity && self.case.succeeded & (1 << idx) != 0
+        });
+        if verified {
             return plan;
         }
         let Some(intent_id) = self.case.intent else { return plan };
@@ -618,6 +597,7 @@ impl SloppyCase {
         };
         self.faults.disclose_early = false;
         self.case.reported = true;
+        self.plant(Fault::DisclosedEarly);
         Plan::Say(disclosure)
     }
 
@@ -628,9 +608,37 @@ impl SloppyCase {
         {
             self.faults.close_early = false;
             self.case.phase = Phase::AskedElse;
+            self.plant(Fault::ClosedEarly);
             return Plan::Say(Act::bare(ActKind::Close));
         }
         plan
+    }
+
+    /// Before the first step, calls a write tool the intent's steps do not have (a promo code at the start of a
+    /// refund); approvals and objection remedies are left out, they have their own place outside the steps.
+    fn maybe_off_script(&mut self, scenario: &ScenarioSpec, writes: u64, plan: Plan) -> Plan {
+        if !self.faults.off_script || self.calls > 0 || !matches!(plan, Plan::Call { .. }) {
+            return plan;
+        }
+        let Some(intent) = self.case.intent.map(|id| &scenario.intents[id as usize]) else {
+            return plan;
+        };
+        let stray = |tool: &ToolId| {
+            writes & (1 << tool) != 0
+                && !intent.has_step(*tool)
+                && !scenario.is_approval(*tool)
+                && !intent.objections.iter().any(|objection| objection.remedy == *tool)
+        };
+        let tools = (0..scenario.tools.len()).map(|idx| idx as ToolId);
+        let count = tools.clone().filter(stray).count();
+        if count == 0 {
+            return plan;
+        }
+        let pick = usize::from(self.faults.stray_pick) % count;
+        let tool = tools.filter(stray).nth(pick).expect("pick < count");
+        self.faults.off_script = false;
+        self.plant(Fault::OffScriptWrite);
+        Plan::Side { tool }
     }
 
     /// Claims "yes" for a fact that goes with the offer where the tool reported "no".
@@ -649,6 +657,7 @@ impl SloppyCase {
         }
         if overstated {
             self.faults.false_claim = false;
+            self.plant(Fault::FalseClaim);
         }
         Plan::Say(act)
     }
@@ -675,6 +684,7 @@ impl SloppyCase {
         act.put(offer.slot, undercut);
         self.case.known[offer.slot] = undercut;
         self.case.offered = Some(undercut);
+        self.plant(Fault::UnderFloor);
         Plan::Say(act)
     }
 
@@ -696,6 +706,7 @@ impl SloppyCase {
             crate::spec::Accept::AtMost => last - last / 4,
             crate::spec::Accept::AtLeast => last + last / 2 + 1,
         };
+        self.plant(Fault::PressedAfterNo);
         Plan::Say(super::by_the_book::offer_act(intent_id, offer.slot, value))
     }
 
@@ -745,11 +756,12 @@ impl SloppyCase {
             };
             wrong.push(slot, value);
         }
+        self.plant(Fault::WrongValue);
         Plan::Call { step, args: wrong }
     }
 
     fn maybe_over_refund(&mut self, scenario: &ScenarioSpec, plan: Plan) -> Plan {
-        let Plan::Call { step, mut args } = plan else { return plan };
+        let Plan::Call { step, args } = plan else { return plan };
         let intent =
             &scenario.intents[self.case.intent.expect("a call implies an intent") as usize];
         let tool = intent.steps[step].tool;
@@ -765,8 +777,8 @@ impl SloppyCase {
         for (slot, value) in args.iter() {
             inflated.push(slot, if slot == Slot::AMOUNT { asked + 1_000_000 } else { value });
         }
-        args = inflated;
-        Plan::Call { step, args }
+        self.plant(Fault::OverRefund);
+        Plan::Call { step, args: inflated }
     }
 
     /// Gives a limited argument of this call (a discount) more than a limit the agent can see allows.
@@ -774,7 +786,7 @@ impl SloppyCase {
         &mut self,
         scenario: &ScenarioSpec,
         step: usize,
-        tool: crate::spec::ToolId,
+        tool: ToolId,
         args: crate::world::ToolArgs,
     ) -> Plan {
         let limit = scenario.rules.iter().find_map(|rule| match &rule.kind {
@@ -789,6 +801,7 @@ impl SloppyCase {
         for (slot, value) in args.iter() {
             inflated.push(slot, if slot == limited_arg { limit + 1 + limit / 4 } else { value });
         }
+        self.plant(Fault::OverLimit);
         Plan::Call { step, args: inflated }
     }
 }

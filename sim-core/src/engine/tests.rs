@@ -49,28 +49,76 @@ fn engine_is_reusable_across_runs() {
     assert_eq!(first.turns, again.turns);
 }
 
+/// Which rules each fault may break in the tiny scenario, by hand: (fault, at its turn, at a later turn). The
+/// built-in scenarios' tables are in `tests/faults`.
+const TINY_FAULTS: &[(&str, &[&str], &[&str])] = &[
+    (
+        "skipped-verification",
+        &["abcd-step-order", "abcd-steps-complete", "account-change-needs-verification"],
+        &["abcd-steps-complete", "account-change-needs-verification"],
+    ),
+    ("skipped-step", &["abcd-step-order", "abcd-steps-complete"], &["abcd-steps-complete"]),
+    ("closed-early", &["abcd-steps-complete", "confirm-before-close"], &[]),
+    ("over-refund", &["refund-within-total"], &[]),
+    ("acted-unverified", &["no-change-unverified", "account-change-needs-verification"], &[]),
+    ("ignored-human-request", &["human-on-second-request"], &[]),
+];
+
 #[test]
 fn sloppy_plants_are_caught_at_their_turn() {
-    let scenario = tiny_scenario();
-    let out = run("sloppy", 64, 5000);
+    let scenario = Arc::new(tiny_scenario());
+    let personas: Arc<[PersonaSpec]> = vec![calm_persona()].into();
+    // The faults the tiny scenario has rules for.
+    let rates = crate::agents::SloppyConfig::default();
+    let config = crate::agents::SloppyConfig {
+        skip_verification: rates.skip_verification,
+        over_refund: rates.over_refund,
+        skip_step: rates.skip_step,
+        close_early: rates.close_early,
+        ignore_failed_check: rates.ignore_failed_check,
+        ignore_human_request: rates.ignore_human_request,
+        ..crate::agents::SloppyConfig::NONE
+    };
+    let agent = Box::new(crate::agents::Sloppy::new(scenario.clone(), config));
+    let mut engine =
+        Engine::new(scenario.clone(), personas, agent, EngineConfig { slots: 64 }).unwrap();
+    let out = engine.run(7, 0..5000);
     let mut planted = 0;
     for ep in &out.episodes {
-        let caught: Vec<(String, u16)> = out
+        let caught: Vec<(&str, u16)> = out
             .verdicts_of(ep)
             .iter()
             .filter(|v| !v.passed && matches!(v.rule, RuleRef::Policy(_)))
-            .map(|v| (v.rule.id(&scenario).to_owned(), v.turn))
+            .map(|v| (v.rule.id(&scenario), v.turn))
             .collect();
-        let notes: Vec<(String, u16)> =
-            ep.agent_notes.iter().map(|note| (note.label.clone(), note.turn)).collect();
-        planted += notes.len();
-        let mut caught_sorted = caught.clone();
-        caught_sorted.sort();
-        let mut notes_sorted = notes.clone();
-        notes_sorted.sort();
-        assert_eq!(notes_sorted, caught_sorted, "episode {}", ep.episode);
+        let row = |fault: &str| {
+            TINY_FAULTS.iter().find(|(name, ..)| *name == fault).unwrap_or_else(|| {
+                panic!("episode {}: `{fault}` has no occasion in the tiny scenario", ep.episode)
+            })
+        };
+        for note in &ep.agent_notes {
+            let (_, now, _) = row(&note.fault);
+            assert!(
+                caught.iter().any(|(rule, turn)| *turn == note.turn && now.contains(rule)),
+                "episode {}: {note:?} caught by none of {now:?}: {caught:?}",
+                ep.episode
+            );
+            planted += 1;
+        }
+        for (rule, turn) in &caught {
+            let explained = ep.agent_notes.iter().any(|note| {
+                let (_, now, later) = row(&note.fault);
+                (note.turn == *turn && now.contains(rule))
+                    || (note.turn < *turn && later.contains(rule))
+            });
+            assert!(
+                explained,
+                "episode {}: {rule} at turn {turn}: {:?}",
+                ep.episode, ep.agent_notes
+            );
+        }
     }
-    assert!(planted > 500, "only {planted} planted violations");
+    assert!(planted > 500, "only {planted} planted faults");
 }
 
 #[test]
