@@ -50,6 +50,10 @@ pub enum Command {
     Bench(BenchArgs),
     /// List the built-in scenarios, personas and agents.
     List,
+    /// Print a scenario's policy: the text an agent under test would be given as its system prompt, or with
+    /// `--rules` each rule the oracles check and the policy sentence it enforces.
+    #[command(after_help = POLICY_EXAMPLES)]
+    Policy(PolicyArgs),
     /// Check scenario and persona files and list every problem with its line and column.
     #[command(after_help = LINT_EXAMPLES)]
     Lint(LintArgs),
@@ -155,6 +159,21 @@ pub enum TranscriptChoice {
     /// No transcripts.jsonl.
     None,
 }
+
+/// `rehearse policy`.
+#[derive(Debug, Clone, Args)]
+pub struct PolicyArgs {
+    /// Scenario: a built-in id or a path to a .ron file.
+    #[arg(long, default_value = "retail-support")]
+    pub scenario: String,
+    /// List the rules instead: id, what it checks, and the sentence of the policy it enforces.
+    #[arg(long)]
+    pub rules: bool,
+}
+
+const POLICY_EXAMPLES: &str = "Examples:
+  rehearse policy --scenario retail-support > system-prompt.md
+  rehearse policy --scenario bank-card-services --rules";
 
 /// `rehearse replay`.
 #[derive(Debug, Clone, Args)]

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod lint;
 pub mod list;
 pub mod output;
+pub mod policy;
 pub mod replay;
 pub mod run;
 pub mod setup;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Parser;
 use sim_runners::cli::{Cli, Command};
-use sim_runners::{bench, lint, list, replay, run, setup};
+use sim_runners::{bench, lint, list, policy, replay, run, setup};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -41,6 +41,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Bench(args) => bench::run(&args)?,
         Command::List => print!("{}", list::render()),
+        Command::Policy(args) => print!("{}", policy::render(&args)?),
         Command::Lint(args) => {
             let report = lint::lint(&args.paths);
             print!("{report}");

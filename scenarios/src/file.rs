@@ -23,6 +23,9 @@ pub use records::{
 pub struct ScenarioFile {
     /// One-line description.
     pub description: String,
+    /// The policy as the text an agent would be given (its system prompt); rules cite its sentences with `cites`.
+    #[serde(default)]
+    pub policy: String,
     /// Turn limit per episode (at least 4).
     pub max_turns: u16,
     /// How the built-in account and order are generated; defaults to [`WorldFile::default`].
@@ -327,6 +330,9 @@ pub struct RuleFile {
     pub id: String,
     /// The rule as a human sentence.
     pub text: String,
+    /// The sentence of the scenario's `policy` this rule enforces, copied verbatim.
+    #[serde(default)]
+    pub cites: Option<String>,
     /// What the rule checks.
     pub kind: RuleKindFile,
 }

@@ -57,6 +57,7 @@ impl ScenarioFile {
             intents::intents(&self.intents, &tools, &tool_ids, &names, &intents_path, &mut issues);
         let rules =
             rules(&self.rules, &tools, &tool_ids, &names, &root.field("rules"), &mut issues);
+        cited_sentences(&self.rules, &self.policy, &root.field("rules"), &mut issues);
         let metrics = records::metrics(&self.metrics, &names, &root.field("metrics"), &mut issues);
         for (idx, line) in self.vague_openings.iter().enumerate() {
             if line.trim().is_empty() {
@@ -70,6 +71,7 @@ impl ScenarioFile {
         Ok(ScenarioSpec {
             id: id.to_owned(),
             description: self.description.clone(),
+            policy: self.policy.clone(),
             tools,
             intents,
             rules,
@@ -544,9 +546,40 @@ fn rules(
                 RuleKind::HumanOnRequest { demands: *demands, within: *within }
             }
         };
-        rules.push(RuleSpec { id: file.id.clone(), text: file.text.clone(), kind });
+        let cites = file.cites.clone().unwrap_or_default();
+        rules.push(RuleSpec { id: file.id.clone(), text: file.text.clone(), cites, kind });
     }
     rules
+}
+
+/// Checks that every sentence a rule cites is in the policy text, word for word (runs of white space count as one
+/// space, so a policy may be wrapped).
+fn cited_sentences(files: &[RuleFile], policy: &str, at: &FieldPath, issues: &mut Issues) {
+    let squeeze = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let policy = squeeze(policy);
+    for (idx, file) in files.iter().enumerate() {
+        let Some(cites) = &file.cites else { continue };
+        let sentence = squeeze(cites);
+        if sentence.is_empty() {
+            issues.push(at.index(idx).field("cites"), format!("rule `{}` cites nothing", file.id));
+        } else if policy.is_empty() {
+            issues.push(
+                at.index(idx).field("cites"),
+                format!(
+                    "rule `{}` cites the policy, but the scenario has no `policy` text",
+                    file.id
+                ),
+            );
+        } else if !policy.contains(&sentence) {
+            issues.push(
+                at.index(idx).field("cites"),
+                format!(
+                    "rule `{}` cites a sentence the policy does not contain: \"{cites}\"",
+                    file.id
+                ),
+            );
+        }
+    }
 }
 
 /// Checks the default persona mix: ids unique, weights usable and not all zero.

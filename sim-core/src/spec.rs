@@ -19,6 +19,8 @@ pub struct ScenarioSpec {
     pub id: String,
     /// One-line description.
     pub description: String,
+    /// The policy as the text an agent would be given (its system prompt); rules cite its sentences.
+    pub policy: String,
     /// Tools the agent may call.
     pub tools: Vec<ToolSpec>,
     /// Customer intents with their weights, steps and resolution.
@@ -373,6 +375,8 @@ pub struct RuleSpec {
     pub id: String,
     /// The rule as a human sentence.
     pub text: String,
+    /// The sentence of the scenario's policy text this rule enforces, verbatim; empty if the scenario has none.
+    pub cites: String,
     /// What the rule checks.
     pub kind: RuleKind,
 }

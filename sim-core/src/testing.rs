@@ -78,10 +78,16 @@ pub fn tiny_scenario() -> ScenarioSpec {
             premise: None,
         },
     ];
-    let rule = |id: &str, kind| RuleSpec { id: id.to_owned(), text: id.to_owned(), kind };
+    let rule = |id: &str, kind| RuleSpec {
+        id: id.to_owned(),
+        text: id.to_owned(),
+        cites: String::new(),
+        kind,
+    };
     ScenarioSpec {
         id: "tiny".to_owned(),
         description: "two intents for tests".to_owned(),
+        policy: String::new(),
         tools,
         intents,
         rules: vec![

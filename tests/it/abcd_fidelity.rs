@@ -88,6 +88,32 @@ fn retail_support_departs_from_kb_json_only_as_listed() {
     );
 }
 
+/// retail-support's policy text quotes ABCD's guideline in double quotes; every quotation must be in guidelines.json
+/// word for word.
+#[test]
+fn retail_support_policy_quotes_the_guideline_word_for_word() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/abcd/guidelines.json");
+    if !path.exists() {
+        println!("abcd policy quotes skipped: {} is absent", path.display());
+        return;
+    }
+    let guidelines: Value = serde_json::from_str(&read(&path)).unwrap();
+    let texts: Vec<String> = guideline_texts(&guidelines).values().map(|t| normalised(t)).collect();
+    let policy = sim_scenarios::load_built_in("retail-support").unwrap().spec.policy;
+    let quotes = unquoted(&policy);
+    assert!(quotes.len() >= 20, "only {} quotations of the guideline", quotes.len());
+    let missing: Vec<&String> = quotes
+        .iter()
+        .filter(|quote| !texts.iter().any(|text| text.contains(quote.as_str())))
+        .collect();
+    assert!(missing.is_empty(), "quoted but not in guidelines.json: {missing:#?}");
+}
+
+/// The passages between straight double quotes, whitespace normalised.
+fn unquoted(text: &str) -> Vec<String> {
+    text.split('"').skip(1).step_by(2).map(normalised).collect()
+}
+
 fn table_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fidelity/abcd.ron")
 }

@@ -162,12 +162,18 @@ fn truncated_text_fails_with_a_position() {
 #[test]
 fn mangled_bytes_never_panic() {
     const BYTES: &[u8] = b"()[]{},:;\"'#/\\-+.019aZ_ \n\0\xff";
+    // The policy text is prose: a byte changed there mostly leaves the file valid, so none is mangled.
+    let policy_start = RETAIL.find("policy: r#\"").expect("retail-support has a policy");
+    let policy_len = RETAIL[policy_start..].find("\"#,").expect("the policy ends") + 3;
     let mut rng = Lcg(7);
     let mut failed = 0;
     for _ in 0..2000 {
         let mut bytes = RETAIL.as_bytes().to_vec();
         for _ in 0..1 + rng.below(3) {
-            let at = rng.below(bytes.len());
+            let mut at = rng.below(bytes.len() - policy_len);
+            if at >= policy_start {
+                at += policy_len;
+            }
             bytes[at] = BYTES[rng.below(BYTES.len())];
         }
         failed += usize::from(load_mangled(&String::from_utf8_lossy(&bytes)));
@@ -229,4 +235,16 @@ fn by_the_book_is_never_flagged_and_mostly_resolves() {
     );
     let resolved = out.episodes.iter().filter(|ep| ep.resolved).count();
     assert!(resolved as f64 / 20_000.0 >= 0.90, "resolved {resolved} of 20000");
+}
+
+#[test]
+fn every_built_in_rule_cites_a_sentence_of_its_policy() {
+    for (id, _) in crate::list_built_in() {
+        let spec = crate::load_built_in(&id).unwrap().spec;
+        assert!(spec.policy.len() > 500, "{id}: the policy text is missing or a stub");
+        for rule in &spec.rules {
+            // The loader already checked that a citation is in the policy, word for word.
+            assert!(!rule.cites.trim().is_empty(), "{id}: rule `{}` cites no sentence", rule.id);
+        }
+    }
 }

@@ -402,3 +402,41 @@ fn goals_from_the_world_are_built_in_goal_slots_with_a_number() {
 t.ron:25:113: expected a number expression, found a bool: `OracleYes`",
     );
 }
+
+#[test]
+fn a_rule_cites_a_sentence_of_the_policy_word_for_word() {
+    let policy = r#"description: "two intents",
+    policy: "Never refund more than
+        the order total. Verify first.","#;
+    check(
+        &[
+            (r#"description: "two intents","#, policy),
+            (
+                r#"text: "no over-refund","#,
+                r#"text: "no over-refund", cites: "Never refund more than the order total.","#,
+            ),
+        ],
+        OK,
+    );
+    check(
+        &[
+            (r#"description: "two intents","#, policy),
+            (
+                r#"text: "no over-refund","#,
+                r#"text: "no over-refund", cites: "Never refund more.","#,
+            ),
+        ],
+        "t.ron:36:68: rule `refund-within-total` cites a sentence the policy does not contain: \"Never refund more.\"",
+    );
+}
+
+#[test]
+fn a_rule_cannot_cite_a_scenario_without_policy() {
+    check(
+        &[(
+            r#"text: "no over-refund","#,
+            r#"text: "no over-refund", cites: "Never refund more.","#,
+        )],
+        "t.ron:34:68: rule `refund-within-total` cites the policy, but the scenario has no `policy` text",
+    );
+}

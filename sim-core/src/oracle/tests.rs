@@ -379,6 +379,7 @@ fn arg_limit_flags_an_unapproved_value_over_the_limit() {
     scenario.rules.push(crate::spec::RuleSpec {
         id: "limit".into(),
         text: "limit".into(),
+        cites: String::new(),
         kind: RuleKind::ArgLimit {
             tool: 4,
             arg: crate::act::Slot::AMOUNT,
@@ -506,6 +507,7 @@ fn arg_limit_expression_is_judged_against_the_world_before_the_call() {
     scenario.rules.push(crate::spec::RuleSpec {
         id: "dispute-within-charge".into(),
         text: "dispute-within-charge".into(),
+        cites: String::new(),
         kind: RuleKind::ArgLimit { tool: 5, arg: slot, max: left, unless_after: Vec::new() },
     });
     let rule = scenario.rules.len() as u16 - 1;
@@ -573,7 +575,12 @@ fn holds_outcome_reads_the_world_and_the_customers_goal() {
 /// floor of 2400 (8); returns the failed verdicts of those two rules.
 fn check_offers(rows: &[(Speaker, ActKind, u64)]) -> Vec<(u16, u16, Reason)> {
     let mut scenario = tiny_scenario();
-    let rule = |id: &str, kind| crate::spec::RuleSpec { id: id.into(), text: id.into(), kind };
+    let rule = |id: &str, kind| crate::spec::RuleSpec {
+        id: id.into(),
+        text: id.into(),
+        cites: String::new(),
+        kind,
+    };
     scenario.rules.push(rule("no-pressure", RuleKind::NoPressureAfterNo));
     let floor = crate::expr::Expr::Const(2400);
     scenario.rules.push(rule("floor", RuleKind::OfferFloor { min: floor }));
@@ -666,6 +673,7 @@ fn truthful_claims_flags_a_stated_value_the_world_contradicts() {
     scenario.rules.push(crate::spec::RuleSpec {
         id: "truthful".into(),
         text: "truthful".into(),
+        cites: String::new(),
         kind: RuleKind::TruthfulClaims,
     });
     let rule = scenario.rules.len() as u16 - 1;
@@ -694,7 +702,12 @@ fn check_objections(rows: &[Row]) -> Vec<(u16, Reason)> {
     use crate::spec::{ObjectionSpec, RuleSpec};
     let mut scenario = tiny_scenario();
     let kind = RuleKind::AnswerObjections;
-    scenario.rules.push(RuleSpec { id: "answer".into(), text: "answer".into(), kind });
+    scenario.rules.push(RuleSpec {
+        id: "answer".into(),
+        text: "answer".into(),
+        cites: String::new(),
+        kind,
+    });
     let objection = |name: &str, remedy| ObjectionSpec {
         name: name.into(),
         phrase: name.into(),
@@ -774,7 +787,7 @@ use crate::expr::Expr;
 use crate::spec::{Effect, RuleSpec, Step, ToolSpec, When};
 
 fn rule(id: &str, kind: RuleKind) -> RuleSpec {
-    RuleSpec { id: id.into(), text: id.into(), kind }
+    RuleSpec { id: id.into(), text: id.into(), cites: String::new(), kind }
 }
 
 /// A step that applies when `when` holds, taking no arguments of its own.
