@@ -417,6 +417,9 @@ pub enum RuleKindFile {
     NoDisclosureUnverified {
         /// Ids of the tools whose success verifies the customer.
         gates: Vec<String>,
+        /// The slots the rule protects (the account's facts); omitted, every stated fact.
+        #[serde(default)]
+        facts: Vec<SlotName>,
     },
     /// After the customer's `demands`-th request for a human, hand over within `within` agent turns.
     HumanOnRequest {

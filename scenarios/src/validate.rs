@@ -514,7 +514,7 @@ fn rules(
                 names.focus_reads(&min, &format!("rule `{}`", file.id), &path, issues);
                 RuleKind::OfferFloor { min }
             }
-            RuleKindFile::NoDisclosureUnverified { gates } => {
+            RuleKindFile::NoDisclosureUnverified { gates, facts } => {
                 let gates_path = kind_path.field("gates");
                 let ids: Vec<ToolId> = gates
                     .iter()
@@ -524,7 +524,8 @@ fn rules(
                 if gates.is_empty() {
                     issues.push(gates_path, format!("rule `{}` names no verifying tool", file.id));
                 }
-                RuleKind::NoDisclosureUnverified { gates: ids }
+                let facts = slot_set(facts, names, &kind_path.field("facts"), issues);
+                RuleKind::NoDisclosureUnverified { gates: ids, facts }
             }
             RuleKindFile::HumanOnRequest { demands, within } => {
                 if *demands == 0 || usize::from(*demands) > sim_core::oracle::MAX_TRACKED_DEMANDS {

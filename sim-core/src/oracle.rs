@@ -633,7 +633,10 @@ fn judge_disclosure(
         }
     }
     for (rule_idx, rule) in scenario.rules.iter().enumerate() {
-        let RuleKind::NoDisclosureUnverified { gates } = &rule.kind else { continue };
+        let RuleKind::NoDisclosureUnverified { gates, facts } = &rule.kind else { continue };
+        if !facts.is_empty() && act.slots.0 & facts.0 == 0 {
+            continue;
+        }
         state.exercised |= 1u64.checked_shl(rule_idx as u32).unwrap_or(0);
         let verified = gates.iter().any(|gate| state.succeeded & (1 << gate) != 0)
             && !gates.iter().any(|gate| state.failed(*gate));

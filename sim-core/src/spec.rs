@@ -429,6 +429,9 @@ pub enum RuleKind {
     NoDisclosureUnverified {
         /// Tools whose success verifies the customer.
         gates: Vec<ToolId>,
+        /// The facts the rule protects (a statement of none of them, such as a store FAQ answer, is not judged);
+        /// empty protects every stated fact.
+        facts: crate::act::SlotSet,
     },
     /// After the customer has turned an offer down, the agent makes no further offer (no pressure after a clear no).
     NoPressureAfterNo,

@@ -345,7 +345,7 @@ impl AgentUnderTest for Sloppy {
             let plan = sloppy.maybe_refuse_wrongly(plan);
             let plan = sloppy.maybe_off_script(scenario, self.writes, plan);
             let plan = sloppy.maybe_disclose_early(scenario, plan);
-            let plan = sloppy.maybe_close_early(plan);
+            let plan = sloppy.maybe_close_early(scenario, plan);
             let plan = sloppy.maybe_over_refund(scenario, plan);
             let plan = sloppy.maybe_wrong_value(scenario, plan);
             let plan = sloppy.maybe_press_after_no(scenario, plan);
@@ -601,11 +601,14 @@ impl SloppyCase {
         Plan::Say(disclosure)
     }
 
-    fn maybe_close_early(&mut self, plan: Plan) -> Plan {
-        if self.faults.close_early
-            && self.calls >= self.faults.close_after
-            && matches!(plan, Plan::Call { .. })
-        {
+    /// Closes instead of a step it has not called yet (a retry of a failed call is not left undone).
+    fn maybe_close_early(&mut self, scenario: &ScenarioSpec, plan: Plan) -> Plan {
+        let Plan::Call { step, .. } = plan else { return plan };
+        let Some(intent) = self.case.intent.map(|id| &scenario.intents[id as usize]) else {
+            return plan;
+        };
+        let untried = self.called_tools & (1 << intent.steps[step].tool) == 0;
+        if self.faults.close_early && self.calls >= self.faults.close_after && untried {
             self.faults.close_early = false;
             self.case.phase = Phase::AskedElse;
             self.plant(Fault::ClosedEarly);

@@ -1399,7 +1399,7 @@ fn a_call_of_a_tool_the_scenario_does_not_have_is_judged_by_no_rule() {
 #[test]
 fn no_disclosure_unverified_flags_a_fact_stated_before_verification_or_after_it_failed() {
     let mut scenario = tiny_scenario();
-    let kind = RuleKind::NoDisclosureUnverified { gates: vec![1, 2] };
+    let kind = RuleKind::NoDisclosureUnverified { gates: vec![1, 2], facts: SlotSet::EMPTY };
     scenario.rules.push(rule("no-disclosure-unverified", kind));
     let world = world(&scenario);
     let disclose = |calls: &[(u8, bool)]| {
@@ -1426,6 +1426,28 @@ fn no_disclosure_unverified_flags_a_fact_stated_before_verification_or_after_it_
     assert_eq!(disclose(&[(2, true)]), (vec![], true), "any of the gates verifies");
     assert_eq!(disclose(&[(1, true), (1, false)]), flagged, "the latest verification failed");
     assert_eq!(disclose(&[(1, true), (2, false)]), flagged, "another gate failed");
+}
+
+/// A rule that protects the account's facts does not judge a statement of another fact (a store FAQ answer).
+#[test]
+fn no_disclosure_unverified_judges_only_the_facts_it_protects() {
+    let mut scenario = tiny_scenario();
+    let facts = SlotSet::EMPTY.with(Slot::USERNAME).with(Slot::EMAIL);
+    let kind = RuleKind::NoDisclosureUnverified { gates: vec![1], facts };
+    scenario.rules.push(rule("no-disclosure-unverified", kind));
+    let world = world(&scenario);
+    let judged = |slot: Slot| {
+        let mut state = PolicyState::default();
+        let mut act = Act::bare(ActKind::Disclose);
+        act.put(slot, 3);
+        let mut out = Vec::new();
+        judge_say(&scenario, &scenario.intents[0], &world, &mut state, &[], 4, &act, &mut out);
+        let failed = out.iter().filter(|verdict| verdict.rule == RuleRef::Policy(7)).count();
+        (failed, state.exercised & (1 << 7) != 0)
+    };
+    assert_eq!(judged(Slot::USERNAME), (1, true));
+    assert_eq!(judged(Slot::EMAIL), (1, true));
+    assert_eq!(judged(Slot::AMOUNT), (0, false), "not an account fact the rule protects");
 }
 
 #[test]
