@@ -295,6 +295,8 @@ pub enum ActKind {
     OffTopic,
     /// The customer repeats the request after a denial.
     Insist,
+    /// The customer asks why their request was refused.
+    AskWhy,
     /// The customer asks for a human.
     DemandHuman,
     /// The customer accepts what was said.
@@ -354,6 +356,7 @@ impl ActKind {
                 | ActKind::DontKnow
                 | ActKind::OffTopic
                 | ActKind::Insist
+                | ActKind::AskWhy
                 | ActKind::DemandHuman
                 | ActKind::Acknowledge
                 | ActKind::ThankBye
@@ -376,6 +379,7 @@ impl ActKind {
             ActKind::DontKnow => "dont_know",
             ActKind::OffTopic => "off_topic",
             ActKind::Insist => "insist",
+            ActKind::AskWhy => "ask_why",
             ActKind::DemandHuman => "demand_human",
             ActKind::Acknowledge => "acknowledge",
             ActKind::ThankBye => "thank_bye",
@@ -454,6 +458,22 @@ impl Act {
     /// Which of the intent's objections an `Object` act raises (`None` for the price, or another kind of act).
     pub fn objection(&self) -> Option<u8> {
         if self.kind != ActKind::Object || !self.slots.is_empty() {
+            return None;
+        }
+        u8::try_from(self.values[0].checked_sub(1)?).ok()
+    }
+
+    /// An agent refusal of `intent`, naming the check that said no (`reason`), or with no reason given; the tool is
+    /// carried as `values[0] - 1`, with no slots.
+    pub fn deny(intent: u16, reason: Option<crate::spec::ToolId>) -> Act {
+        let mut act = Act { intent, ..Act::bare(ActKind::Deny) };
+        act.values[0] = reason.map_or(0, |tool| u64::from(tool) + 1);
+        act
+    }
+
+    /// The check a `Deny` names as the reason (`None` when it gives none, or for another kind of act).
+    pub fn refusal_reason(&self) -> Option<crate::spec::ToolId> {
+        if self.kind != ActKind::Deny || !self.slots.is_empty() {
             return None;
         }
         u8::try_from(self.values[0].checked_sub(1)?).ok()

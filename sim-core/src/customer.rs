@@ -69,6 +69,8 @@ pub struct Customer {
     pub frustration: f64,
     /// Denials heard so far.
     pub denials: u8,
+    /// Whether they asked why a refusal gave no reason.
+    pub asked_why: bool,
     /// Times they demanded a human.
     pub human_demands: u8,
     /// Frustration level at which they demand a human.
@@ -314,6 +316,7 @@ impl Customer {
             stated_need: false,
             frustration: persona.mood.initial,
             denials: 0,
+            asked_why: false,
             human_demands: 0,
             demand_human_at: persona.demand_human_at,
             abandon_at: persona.abandon_at,
@@ -428,11 +431,21 @@ impl Customer {
                 (Act::bare(ActKind::Acknowledge), "heard progress")
             }
             ActKind::Deny => {
-                if self.denials <= 3 && rng.random_bool(self.traits.pushiness) {
+                let explained = agent.refusal_reason().is_some();
+                if !explained && !self.asked_why && rng.random_bool(self.traits.cooperativeness) {
+                    self.asked_why = true;
+                    (
+                        Act { intent: self.intent, ..Act::bare(ActKind::AskWhy) },
+                        "asks why: no reason given",
+                    )
+                } else if self.denials <= 3 && rng.random_bool(self.traits.pushiness) {
                     (
                         Act { intent: self.intent, ..Act::bare(ActKind::Insist) },
                         "pushes back after a denial",
                     )
+                } else if !explained {
+                    self.bump(mood.denial);
+                    (Act::bare(ActKind::Leave), "leaves: refused with no reason")
                 } else {
                     (Act::bare(ActKind::Acknowledge), "accepts the denial")
                 }

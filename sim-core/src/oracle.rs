@@ -353,7 +353,7 @@ pub fn judge_say(
     out: &mut Vec<Verdict>,
 ) {
     if act.kind == ActKind::Deny {
-        judge_refusal(scenario, intent, state, turns, turn, out);
+        judge_refusal(scenario, intent, state, turns, turn, act.refusal_reason(), out);
     }
     if matches!(act.kind, ActKind::Disclose | ActKind::Offer) {
         let offered = intent.offer.filter(|_| act.kind == ActKind::Offer).map(|offer| offer.slot);
@@ -457,29 +457,31 @@ pub fn judge_say(
 
 /// Judges a refusal: it is earned only when a check the policy uses stands failed (see [`refusal_grounds`]);
 /// an earned refusal is remembered, an unearned one is a violation of every `EarnedRefusal` rule.
+/// Judges a refusal: earned only on grounds (a check that said no, see [`refusal_grounds`]) that the refusal names
+/// as its reason; "tell the customer why" is part of the policy.
 fn judge_refusal(
     scenario: &ScenarioSpec,
     intent: &IntentSpec,
     state: &mut PolicyState,
     turns: &[TurnRecord],
     turn: u16,
+    given: Option<ToolId>,
     out: &mut Vec<Verdict>,
 ) {
     let grounds = refusal_grounds(scenario, intent, state, turns);
-    state.declined |= grounds.is_some();
+    let explained = given.is_some_and(|tool| refusal_ground(scenario, intent, state, turns, tool));
+    state.declined |= explained;
     for (rule_idx, rule) in scenario.rules.iter().enumerate() {
         if rule.kind != RuleKind::EarnedRefusal {
             continue;
         }
         state.exercised |= 1u64.checked_shl(rule_idx as u32).unwrap_or(0);
-        if grounds.is_none() {
-            out.push(Verdict {
-                rule: RuleRef::Policy(rule_idx as u16),
-                turn,
-                passed: false,
-                reason: Reason::WrongfulRefusal { admissible: state.admissible },
-            });
-        }
+        let reason = match grounds {
+            None => Reason::WrongfulRefusal { admissible: state.admissible },
+            Some(_) if explained => continue,
+            Some(grounds) => Reason::RefusalUnexplained { grounds, given },
+        };
+        out.push(Verdict { rule: RuleRef::Policy(rule_idx as u16), turn, passed: false, reason });
     }
 }
 
@@ -498,26 +500,37 @@ pub fn refusal_grounds(
     state: &PolicyState,
     turns: &[TurnRecord],
 ) -> Option<ToolId> {
+    (0..scenario.tools.len().min(MAX_TOOLS))
+        .map(|idx| idx as ToolId)
+        .find(|&tool| refusal_ground(scenario, intent, state, turns, tool))
+}
+
+/// Whether `tool` is grounds for refusing now, as [`refusal_grounds`] describes.
+pub fn refusal_ground(
+    scenario: &ScenarioSpec,
+    intent: &IntentSpec,
+    state: &PolicyState,
+    turns: &[TurnRecord],
+    tool: ToolId,
+) -> bool {
     use crate::spec::Effect;
     // Only the checks of this request count: a purchase check Recover Username never uses justifies nothing.
-    let in_policy = |tool: ToolId| scenario.is_approval(tool) || intent.has_step(tool);
-    (0..scenario.tools.len().min(MAX_TOOLS)).map(|idx| idx as ToolId).find(|&tool| {
-        if !state.failed(tool) || !in_policy(tool) {
-            return false;
+    let in_policy = scenario.is_approval(tool) || intent.has_step(tool);
+    if (tool as usize) >= scenario.tools.len().min(MAX_TOOLS) || !state.failed(tool) || !in_policy {
+        return false;
+    }
+    let spec = &scenario.tools[tool as usize];
+    match &spec.effect {
+        // The oracle's no needs nothing entered; a membership check must be given the customer's level.
+        Effect::AskOracle => refusal_check(scenario, intent, tool),
+        Effect::Membership => {
+            refusal_check(scenario, intent, tool) && genuine_attempt(intent, spec, tool, turns)
         }
-        let spec = &scenario.tools[tool as usize];
-        match &spec.effect {
-            // The oracle's no needs nothing entered; a membership check must be given the customer's level.
-            Effect::AskOracle => refusal_check(scenario, intent, tool),
-            Effect::Membership => {
-                refusal_check(scenario, intent, tool) && genuine_attempt(intent, spec, tool, turns)
-            }
-            Effect::Data(data) if data.check.is_empty() && data.pre.is_some() => {
-                refusal_check(scenario, intent, tool)
-            }
-            _ => scenario.is_approval(tool) || genuine_attempt(intent, spec, tool, turns),
+        Effect::Data(data) if data.check.is_empty() && data.pre.is_some() => {
+            refusal_check(scenario, intent, tool)
         }
-    })
+        _ => scenario.is_approval(tool) || genuine_attempt(intent, spec, tool, turns),
+    }
 }
 
 /// Whether `tool` is a check of the intent whose no refuses the request: a step that is the membership check, a

@@ -159,6 +159,14 @@ pub enum Reason {
         /// Whether the request was admissible and asked by the account holder.
         admissible: bool,
     },
+    /// The agent refused on grounds (`grounds`, a check that said no) but did not say so: it gave no reason, or
+    /// named a check (`given`) that is not grounds for refusing.
+    RefusalUnexplained {
+        /// The check that said no.
+        grounds: ToolId,
+        /// The check the refusal named, if any.
+        given: Option<ToolId>,
+    },
     /// The world ended in the state the goal requires.
     Resolved,
     /// The request was not admissible and the agent declined it without changing the world.
@@ -401,6 +409,14 @@ impl Verdict {
                 "refused before any check the policy uses had established that the request is inadmissible"
                     .to_owned()
             }
+            Reason::RefusalUnexplained { grounds, given: None } => {
+                format!("refused without saying why ({} had said no)", tool(grounds))
+            }
+            Reason::RefusalUnexplained { grounds, given: Some(given) } => format!(
+                "refused because of {}, which had not said no ({} had)",
+                scenario.tools.get(usize::from(given)).map_or("an unknown tool", |t| t.id.as_str()),
+                tool(grounds)
+            ),
             Reason::Resolved => "the world reached the goal state".to_owned(),
             Reason::DeclinedCorrectly => {
                 "request not admissible; declined and nothing changed".to_owned()

@@ -110,10 +110,14 @@ enum Said {
     Unable,
     Greet,
     AskNeed,
+    AskWhy,
     Ask(Vec<String>),
     InformResult,
     Disclose(Vec<(String, String)>),
+    /// A refusal that gives no reason.
     Deny,
+    /// A refusal naming the check (a tool id) that said no.
+    DenyBecause(String),
     Apologize,
     AnythingElse,
     Transfer,
@@ -634,12 +638,17 @@ fn act_of(
         }
         Said::Performed => bare(ActKind::Performed),
         Said::Unable => bare(ActKind::Unable),
+        Said::AskWhy => Ok(Act { intent: intent_id, ..Act::bare(ActKind::AskWhy) }),
         Said::Greet => bare(ActKind::Greet),
         Said::AskNeed => bare(ActKind::AskNeed),
         Said::Ask(names) => Ok(Act::ask(slots(names)?)),
         Said::InformResult => Ok(Act { intent: intent_id, ..Act::bare(ActKind::InformResult) }),
         Said::Disclose(pairs) => with_values(ActKind::Disclose, pairs),
-        Said::Deny => bare(ActKind::Deny),
+        Said::Deny => Ok(Act::deny(intent_id, None)),
+        Said::DenyBecause(tool) => {
+            let id = scenario.tool_id(tool).ok_or_else(|| format!("unknown tool `{tool}`"))?;
+            Ok(Act::deny(intent_id, Some(id)))
+        }
         Said::Apologize => bare(ActKind::Apologize),
         Said::AnythingElse => bare(ActKind::AnythingElse),
         Said::Transfer => bare(ActKind::Transfer),

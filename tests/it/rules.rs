@@ -62,7 +62,7 @@ fn wrong_values_break_the_prescribed_value_rules() {
 
 #[test]
 fn a_refusal_before_any_check_is_wrongful_and_excuses_no_step() {
-    let plants = check(SloppyConfig { wrongful_refusal: 1.0, ..NO_FAULTS }, 3000);
+    let plants = check(SloppyConfig { wrongful_refusal: 1.0, ..NO_FAULTS }, 12_000);
     assert_plants(&plants, "wrongful-refusal");
     assert_plants(&plants, "abcd-steps-complete");
 }

@@ -82,7 +82,18 @@ pub(crate) fn render_into(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: 
                 "unfortunately I'm unable to help you {}, it doesn't meet our policy.",
             ]);
             // Customers phrase their need in their own words ("replace my card"); the agent says "your".
-            return put_template(out, template, |out| put_word_swapped(out, phrase, "my", "your"));
+            put_template(out, template, |out| put_word_swapped(out, phrase, "my", "your"));
+            if let Some(tool) =
+                act.refusal_reason().and_then(|tool| ctx.scenario.tools.get(usize::from(tool)))
+            {
+                let because = pick.one(&[
+                    " The {} check did not go through.",
+                    " It didn't pass our {} check.",
+                    " Our {} check says no.",
+                ]);
+                put_template(out, because, |out| out.push_str(&tool.id));
+            }
+            return;
         }
         ActKind::Apologize => pick.one(&[
             "I'm so sorry about the trouble.",

@@ -66,6 +66,15 @@ pub(crate) fn render_into(
             ],
             Fill::Phrase(act_intent_phrase(act, ctx)),
         ),
+        ActKind::AskWhy => Options::Filled(
+            phrasings![
+                "Why not? Why can't you {}?",
+                "Can you tell me why? I don't understand why I can't {}.",
+                "What's the reason? I just want to {}.",
+                "wait, why? what's the problem?",
+            ],
+            Fill::Phrase(act_intent_phrase(act, ctx)),
+        ),
         ActKind::DemandHuman => Options::Lines(phrasings![
             "Can I talk to a real person please?",
             "I want to speak to a manager.",

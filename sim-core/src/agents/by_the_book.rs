@@ -36,6 +36,8 @@ pub(crate) struct Case {
     pub(crate) phase: Phase,
     pub(crate) demands: u8,
     pub(crate) denials: u8,
+    /// The check the refusal names (kept for refusing again).
+    pub(crate) deny_reason: Option<ToolId>,
     pub(crate) reported: bool,
     /// The account's username code, from a successful pull-up-account.
     pub(crate) account_handle: Option<u64>,
@@ -273,13 +275,17 @@ impl Case {
         if customer == Some(ActKind::DemandHuman) {
             return Plan::Say(Act::bare(ActKind::Apologize));
         }
+        if customer == Some(ActKind::AskWhy) && self.denials > 0 {
+            // Asked why: the refusal again, with its reason.
+            return self.deny(None);
+        }
         if self.phase == Phase::AskedElse {
             if customer != Some(ActKind::Insist) {
                 return Plan::Say(Act::bare(ActKind::Close));
             }
             // Asked again after "anything else?": refuse once more with the reason, or hand over.
             return if self.denials > 0 && self.denials < 2 {
-                self.deny()
+                self.deny(None)
             } else {
                 Plan::Say(Act::bare(ActKind::Transfer))
             };
@@ -287,7 +293,7 @@ impl Case {
         if self.phase == Phase::Declined {
             if customer == Some(ActKind::Insist) {
                 return if self.denials < 2 {
-                    self.deny()
+                    self.deny(None)
                 } else {
                     Plan::Say(Act::bare(ActKind::Transfer))
                 };
@@ -303,11 +309,16 @@ impl Case {
             if tool.instruction.is_none()
                 && (is_refusal(&tool.effect) || !self.can_gather(&intent.steps[step]))
             {
-                return self.deny();
+                return self.deny(Some(intent.steps[step].tool));
             }
         }
         if intent.oracle_no_ends && self.oracle == Some(false) {
-            return self.deny();
+            let oracle = intent
+                .steps
+                .iter()
+                .map(|step| step.tool)
+                .find(|tool| scenario.tools[*tool as usize].effect == Effect::AskOracle);
+            return self.deny(oracle);
         }
         if let Some(tool) = self.remedy_due.take() {
             return Plan::Side { tool };
@@ -343,14 +354,20 @@ impl Case {
                     self.approvals_tried |= 1 << approval;
                     return Plan::Side { tool: approval };
                 }
-                Some(None) => return self.deny(),
+                Some(None) => {
+                    // Every approval was refused: the one that said no is the reason.
+                    let refused = (0..scenario.tools.len())
+                        .map(|idx| idx as ToolId)
+                        .find(|tool| self.approvals_tried & self.last_failed & (1 << tool) != 0);
+                    return self.deny(refused);
+                }
                 None => {}
             }
             return Plan::Call { step: step_idx, args };
         }
         if !self.can_gather(step) {
             if self.last_failed & (1 << step.tool) != 0 {
-                return self.deny();
+                return self.deny(Some(step.tool));
             }
             // A refusal must rest on a failed check: run it with what the customer could give.
             let mut args = ToolArgs::default();
@@ -476,10 +493,12 @@ impl Case {
         Some(act)
     }
 
-    pub(crate) fn deny(&mut self) -> Plan {
+    /// Refuses, naming `reason` (the check that said no), or the reason given before when `None`.
+    pub(crate) fn deny(&mut self, reason: Option<ToolId>) -> Plan {
         self.phase = Phase::Declined;
         self.denials += 1;
-        Plan::Say(Act { intent: self.intent.unwrap_or(u16::MAX), ..Act::bare(ActKind::Deny) })
+        self.deny_reason = reason.or(self.deny_reason);
+        Plan::Say(Act::deny(self.intent.unwrap_or(u16::MAX), self.deny_reason))
     }
 
     pub(crate) fn applies(&self, when: When) -> bool {

@@ -724,7 +724,7 @@ impl SloppyCase {
         }
         self.faults.wrongful_refusal = false;
         self.refused_wrongly = true;
-        self.case.deny()
+        self.case.deny(None)
     }
 
     /// Enters a value next to the one the customer gave where the intent prescribes it (a cent off, the next

@@ -23,6 +23,8 @@ enum Turn {
     CallTrue(u8, ToolOutcome),
     Refund(u64),
     Say(ActKind),
+    /// A refusal naming this check as the reason.
+    DenyBecause(u8),
 }
 
 /// Plays `turns` (turn index = position) through the policy oracle and returns the failed verdicts of the
@@ -90,16 +92,23 @@ fn play(intent: usize, turns: &[Turn]) -> (Vec<(u16, u16, Reason)>, PolicyState)
                 record_call(&scenario, &mut state, 4, PASS);
                 refunded += amount;
             }
-            Turn::Say(act) => judge_say(
-                &scenario,
-                &scenario.intents[intent],
-                &world,
-                &mut state,
-                &log,
-                turn,
-                &crate::act::Act::bare(*act),
-                &mut out,
-            ),
+            Turn::Say(_) | Turn::DenyBecause(_) => {
+                let act = match step {
+                    Turn::DenyBecause(tool) => crate::act::Act::deny(0, Some(*tool)),
+                    Turn::Say(kind) => crate::act::Act::bare(*kind),
+                    _ => unreachable!("an utterance"),
+                };
+                judge_say(
+                    &scenario,
+                    &scenario.intents[intent],
+                    &world,
+                    &mut state,
+                    &log,
+                    turn,
+                    &act,
+                    &mut out,
+                )
+            }
         }
     }
     let failed = out
@@ -133,7 +142,7 @@ fn by_the_book_sequences_are_clean() {
     let total = world(&tiny_scenario()).order.total();
     let refund = [Call(0, PASS), Call(2, PASS), Refund(total), Say(ActKind::Close)];
     assert_eq!(check(1, &refund), vec![]);
-    let declined = [Call(0, PASS), CallTrue(1, FAIL), Say(ActKind::Deny), Say(ActKind::Close)];
+    let declined = [Call(0, PASS), CallTrue(1, FAIL), DenyBecause(1), Say(ActKind::Close)];
     assert_eq!(check(0, &declined), vec![]);
     let retried = [Call(0, PASS), Call(1, FAIL), Call(1, PASS), Call(3, PASS), Say(ActKind::Close)];
     assert_eq!(check(0, &retried), vec![]);
@@ -1168,8 +1177,10 @@ enum Line<'a> {
     DoesNotKnow(&'a [Slot]),
     /// The agent calls a tool with these values; the call passes or fails.
     Calls(u8, &'a [(Slot, u64)], bool),
-    /// The agent refuses.
+    /// The agent refuses, naming the check that failed last as the reason.
     Refuses,
+    /// The agent refuses, naming this reason (or none).
+    RefusesSaying(Option<u8>),
 }
 
 /// Plays `lines` (turn index = position) through judge_agent_turn in `intent` of `scenario` plus an
@@ -1205,10 +1216,19 @@ fn refusals(scenario: &ScenarioSpec, intent: usize, lines: &[Line]) -> (Vec<(u16
                 let outcome = Some(ToolOutcome { passed, value: 0 });
                 TurnRecord { tool: Some(tool), args, outcome, ..row(turn, Tool, None) }
             }
-            Line::Refuses => row(turn, Agent, Some(ActKind::Deny)),
+            Line::Refuses | Line::RefusesSaying(_) => {
+                let last_failed = log.iter().rev().find_map(|row: &TurnRecord| {
+                    row.outcome.filter(|outcome| !outcome.passed).and(row.tool)
+                });
+                let reason = match line {
+                    Line::RefusesSaying(reason) => *reason,
+                    _ => last_failed,
+                };
+                TurnRecord { act: Some(Act::deny(0, reason)), ..row(turn, Agent, None) }
+            }
         };
         log.push(record);
-        if matches!(line, Line::Calls(..) | Line::Refuses) {
+        if matches!(line, Line::Calls(..) | Line::Refuses | Line::RefusesSaying(_)) {
             judge_agent_turn(&scenario, intent, &world, &mut state, &log, &mut out);
         }
     }
@@ -1225,6 +1245,30 @@ fn wrongful(turn: u16) -> (Vec<(u16, Reason)>, bool) {
 }
 
 const EARNED: (Vec<(u16, Reason)>, bool) = (Vec::new(), true);
+
+/// "Decline only when a check says no and tell the customer why": a refusal on grounds that gives no reason, or names
+/// a check that did not say no, is a violation and declines nothing.
+#[test]
+fn a_refusal_on_grounds_must_name_the_check_that_said_no() {
+    use Line::*;
+    let mut scenario = checks_scenario();
+    scenario.intents[1].steps =
+        [0, 5, 7, 2, 4].into_iter().map(|tool| step(tool, When::Always)).collect();
+    let level = [(Slot::MEMBERSHIP_LEVEL, 1)];
+    let said_no = [Gives(&level), Calls(5, &level, false)];
+    let refuse = |reason| {
+        let mut lines = said_no.to_vec();
+        lines.push(RefusesSaying(reason));
+        refusals(&scenario, 1, &lines)
+    };
+    assert_eq!(refuse(Some(5)), EARNED);
+    let unexplained = |given| (vec![(2, Reason::RefusalUnexplained { grounds: 5, given })], false);
+    assert_eq!(refuse(None), unexplained(None));
+    assert_eq!(refuse(Some(7)), unexplained(Some(7)), "the dispute window never said no");
+    assert_eq!(refuse(Some(200)), unexplained(Some(200)), "no such tool");
+    // With no grounds at all, a reason changes nothing: the refusal is wrongful.
+    assert_eq!(refusals(&scenario, 1, &[RefusesSaying(Some(5))]), wrongful(0));
+}
 
 #[test]
 fn a_refusal_is_earned_by_a_refusal_check_that_stands_failed() {
