@@ -119,6 +119,9 @@ pub struct SimArgs {
     /// Sloppy agent: P(call a write tool outside the intent's steps before the first step).
     #[arg(long, value_name = "P", help_heading = "Sloppy agent")]
     pub off_script: Option<f64>,
+    /// Sloppy agent: P(refuse on a check that said no without saying which).
+    #[arg(long, value_name = "P", help_heading = "Sloppy agent")]
+    pub unexplained_refusal: Option<f64>,
 }
 
 /// `rehearse run`.

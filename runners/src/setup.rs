@@ -110,6 +110,7 @@ fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
         sim.wrong_value,
         sim.wrongful_refusal,
         sim.off_script,
+        sim.unexplained_refusal,
     ];
     if sim.agent != "sloppy" {
         if rates.iter().any(Option::is_some) {
@@ -146,5 +147,6 @@ fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
         wrong_value: sim.wrong_value.unwrap_or(default.wrong_value),
         wrongful_refusal: sim.wrongful_refusal.unwrap_or(default.wrongful_refusal),
         off_script: sim.off_script.unwrap_or(default.off_script),
+        unexplained_refusal: sim.unexplained_refusal.unwrap_or(default.unexplained_refusal),
     }))
 }

@@ -48,13 +48,15 @@ pub enum Fault {
     WrongValue,
     /// Refused while no check had said no.
     WrongfulRefusal,
+    /// Refused on a check that said no, without saying which.
+    UnexplainedRefusal,
     /// Called a write tool that is not among the intent's steps.
     OffScriptWrite,
 }
 
 impl Fault {
     /// Every fault, in the order of the table files.
-    pub const ALL: [Fault; 16] = [
+    pub const ALL: [Fault; 17] = [
         Fault::SkippedVerification,
         Fault::SkippedStep,
         Fault::ClosedEarly,
@@ -70,6 +72,7 @@ impl Fault {
         Fault::IgnoredObjection,
         Fault::WrongValue,
         Fault::WrongfulRefusal,
+        Fault::UnexplainedRefusal,
         Fault::OffScriptWrite,
     ];
 
@@ -91,6 +94,7 @@ impl Fault {
             Fault::IgnoredObjection => "ignored-objection",
             Fault::WrongValue => "wrong-value",
             Fault::WrongfulRefusal => "wrongful-refusal",
+            Fault::UnexplainedRefusal => "unexplained-refusal",
             Fault::OffScriptWrite => "off-script-write",
         }
     }
@@ -126,6 +130,8 @@ pub struct SloppyConfig {
     pub wrongful_refusal: f64,
     /// Call a write tool outside the intent's steps before the first step.
     pub off_script: f64,
+    /// Refuse on a check that said no without saying which (once per episode).
+    pub unexplained_refusal: f64,
 }
 
 impl SloppyConfig {
@@ -144,6 +150,7 @@ impl SloppyConfig {
         wrong_value: 0.0,
         wrongful_refusal: 0.0,
         off_script: 0.0,
+        unexplained_refusal: 0.0,
     };
 }
 
@@ -163,6 +170,7 @@ impl Default for SloppyConfig {
             wrong_value: 0.3,
             wrongful_refusal: 0.1,
             off_script: 0.1,
+            unexplained_refusal: 0.3,
         }
     }
 }
@@ -182,6 +190,7 @@ struct Faults {
     wrong_value: bool,
     wrongful_refusal: bool,
     off_script: bool,
+    unexplained_refusal: bool,
     /// The step chosen to skip (when `skip_step`), picked once the intent is known.
     skip_target: Option<usize>,
     /// Calls after which to close early.
@@ -283,6 +292,7 @@ impl AgentUnderTest for Sloppy {
         faults.wrongful_refusal = rng.random_bool(config.wrongful_refusal);
         faults.off_script = rng.random_bool(config.off_script);
         faults.stray_pick = rng.random();
+        faults.unexplained_refusal = rng.random_bool(config.unexplained_refusal);
         let mut notes = std::mem::take(&mut self.cases[slot].notes);
         notes.clear();
         self.cases[slot] = SloppyCase {
@@ -343,6 +353,7 @@ impl AgentUnderTest for Sloppy {
             };
             sloppy.case.demands = demands;
             let plan = sloppy.maybe_refuse_wrongly(plan);
+            let plan = sloppy.maybe_leave_reason_out(plan);
             let plan = sloppy.maybe_off_script(scenario, self.writes, plan);
             let plan = sloppy.maybe_disclose_early(scenario, plan);
             let plan = sloppy.maybe_close_early(scenario, plan);
@@ -711,6 +722,17 @@ impl SloppyCase {
         };
         self.plant(Fault::PressedAfterNo);
         Plan::Say(super::by_the_book::offer_act(intent_id, offer.slot, value))
+    }
+
+    /// Refuses without naming the check that said no (the first grounded refusal only).
+    fn maybe_leave_reason_out(&mut self, plan: Plan) -> Plan {
+        let Plan::Say(act) = plan else { return plan };
+        if !self.faults.unexplained_refusal || act.refusal_reason().is_none() {
+            return plan;
+        }
+        self.faults.unexplained_refusal = false;
+        self.plant(Fault::UnexplainedRefusal);
+        Plan::Say(Act::deny(act.intent, None))
     }
 
     /// Refuses instead of the first call once the need is known, before any check said no.
