@@ -21,6 +21,8 @@ pub struct PolicyState {
     /// Whether the agent has declined the request at some turn with a check standing failed that justifies it (an
     /// unearned refusal does not count: it excuses no step and resolves nothing).
     pub declined: bool,
+    /// The check the first earned refusal named: steps after it in the intent are no longer due.
+    pub declined_by: Option<ToolId>,
     /// Whether the request was admissible (and asked by the account holder) when the episode started.
     pub admissible: bool,
     /// Rules that had occasion to apply in this episode (bit per rule index; rules past 64 are not tracked).
@@ -53,6 +55,7 @@ impl Default for PolicyState {
             last: [0; MAX_TOOLS],
             oracle: 0,
             declined: false,
+            declined_by: None,
             admissible: false,
             exercised: 0,
             succeeded: 0,
@@ -118,13 +121,19 @@ pub fn judge_call(
                 };
                 state.exercised |= exercised;
                 let this = &intent.steps[pos];
-                let missing = intent.steps[..pos].iter().find(|step| {
+                // After an earned refusal, the steps past the check that refused are no longer due.
+                let refused_at = state
+                    .declined_by
+                    .and_then(|check| intent.steps.iter().position(|step| step.tool == check));
+                let missing = intent.steps[..pos].iter().enumerate().find(|(idx, step)| {
                     !step.optional
                         && !step.any_order_with(this)
                         && state.applies(step.when)
                         && !state.called(step.tool)
                         && step.tool != tool
+                        && refused_at.is_none_or(|at| *idx < at)
                 });
+                let missing = missing.map(|(_, step)| step);
                 if let Some(step) = missing {
                     fail(Reason::StepSkipped { tool, missing: step.tool });
                 }
@@ -471,6 +480,9 @@ fn judge_refusal(
     let grounds = refusal_grounds(scenario, intent, state, turns);
     let explained = given.is_some_and(|tool| refusal_ground(scenario, intent, state, turns, tool));
     state.declined |= explained;
+    if explained && state.declined_by.is_none() {
+        state.declined_by = given;
+    }
     for (rule_idx, rule) in scenario.rules.iter().enumerate() {
         if rule.kind != RuleKind::EarnedRefusal {
             continue;

@@ -721,12 +721,13 @@ impl IntentSpec {
         self.steps.iter().any(|step| step.tool == tool)
     }
 
-    /// Whether a step depends on `tool`'s latest result (`Passed(tool)` or `Failed(tool)`): then `tool` is a
-    /// question whose answer picks the next step, not a check that refuses.
+    /// Whether a required step depends on `tool`'s latest result (`Passed(tool)` or `Failed(tool)`): then `tool` is
+    /// a question whose answer picks the next step, not a check that refuses. Optional steps on a failed check (a
+    /// refused customer escalated to a manager) leave it a check that refuses.
     pub fn branches_on(&self, tool: ToolId) -> bool {
-        self.steps
-            .iter()
-            .any(|step| matches!(step.when, When::Passed(t) | When::Failed(t) if t == tool))
+        self.steps.iter().any(|step| {
+            !step.optional && matches!(step.when, When::Passed(t) | When::Failed(t) if t == tool)
+        })
     }
 }
 

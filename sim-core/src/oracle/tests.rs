@@ -1186,8 +1186,22 @@ enum Line<'a> {
 /// Plays `lines` (turn index = position) through judge_agent_turn in `intent` of `scenario` plus an
 /// earned-refusal rule; returns that rule's failed verdicts (turn, reason) and whether a refusal was earned.
 fn refusals(scenario: &ScenarioSpec, intent: usize, lines: &[Line]) -> (Vec<(u16, Reason)>, bool) {
+    judged(scenario, intent, lines, RuleKind::EarnedRefusal)
+}
+
+/// Plays `lines` like [`refusals`] with the earned-refusal rule and `kind`; returns `kind`'s failed verdicts and
+/// whether a refusal was earned.
+fn judged(
+    scenario: &ScenarioSpec,
+    intent: usize,
+    lines: &[Line],
+    kind: RuleKind,
+) -> (Vec<(u16, Reason)>, bool) {
     let mut scenario = scenario.clone();
-    scenario.rules.push(rule("earned-refusal", RuleKind::EarnedRefusal));
+    if kind != RuleKind::EarnedRefusal {
+        scenario.rules.push(rule("earned-refusal", RuleKind::EarnedRefusal));
+    }
+    scenario.rules.push(rule("judged", kind));
     let earned = RuleRef::Policy(scenario.rules.len() as u16 - 1);
     let world = world(&scenario);
     let intent = &scenario.intents[intent];
@@ -1268,6 +1282,38 @@ fn a_refusal_on_grounds_must_name_the_check_that_said_no() {
     assert_eq!(refuse(Some(200)), unexplained(Some(200)), "no such tool");
     // With no grounds at all, a reason changes nothing: the refusal is wrongful.
     assert_eq!(refusals(&scenario, 1, &[RefusesSaying(Some(5))]), wrongful(0));
+}
+
+/// Manage Extension's Option B: after an earned refusal, the steps past the check that refused (the extension) are no
+/// longer due, so the optional escalation steps on the failed check break no order; without the refusal they do.
+#[test]
+fn steps_past_the_check_that_refused_are_no_longer_due() {
+    use Line::*;
+    let mut scenario = checks_scenario();
+    let optional_on_failure = Step { optional: true, ..step(2, When::Failed(5)) };
+    scenario.intents[1].steps = vec![
+        step(0, When::Always),
+        step(5, When::Always),
+        step(3, When::Always),
+        optional_on_failure,
+    ];
+    assert!(
+        !scenario.intents[1].branches_on(5),
+        "only an optional step depends on the membership check"
+    );
+    let level = [(Slot::MEMBERSHIP_LEVEL, 1)];
+    let name = [(Slot::FULL_NAME, 7)];
+    let start = [Gives(&name), Calls(0, &name, true), Gives(&level), Calls(5, &level, false)];
+    let escalated = |refused: bool| {
+        let mut lines = start.to_vec();
+        if refused {
+            lines.push(Refuses);
+        }
+        lines.push(Calls(2, &[], true));
+        judged(&scenario, 1, &lines, RuleKind::StepOrder)
+    };
+    assert_eq!(escalated(true), (vec![], true));
+    assert_eq!(escalated(false), (vec![(4, Reason::StepSkipped { tool: 2, missing: 3 })], false));
 }
 
 #[test]
