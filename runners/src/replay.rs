@@ -155,6 +155,9 @@ pub fn render(line: &TranscriptLine) -> String {
         for verdict in line.verdicts.iter().filter(|verdict| verdict.turn == message.turn) {
             let mark = if verdict.passed { "PASS" } else { "FAIL" };
             let _ = writeln!(out, "    {mark} {}: {}", verdict.rule, verdict.reason);
+            if let Some(cites) = &verdict.cites {
+                let _ = writeln!(out, "         policy: \"{cites}\"");
+            }
         }
     }
     out

@@ -83,6 +83,9 @@ pub struct VerdictLine {
     pub passed: bool,
     /// One-line reason.
     pub reason: String,
+    /// The sentence of the scenario's policy the rule enforces (failed policy verdicts of rules that cite one).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub cites: Option<String>,
 }
 
 /// Episode outcome.
@@ -177,6 +180,14 @@ pub fn transcript_line(
             turn: verdict.turn,
             passed: verdict.passed,
             reason: verdict.describe(scenario),
+            cites: match verdict.rule {
+                RuleRef::Policy(idx) if !verdict.passed => scenario
+                    .rules
+                    .get(usize::from(idx))
+                    .filter(|rule| !rule.cites.is_empty())
+                    .map(|rule| rule.cites.split_whitespace().collect::<Vec<_>>().join(" ")),
+                _ => None,
+            },
         })
         .collect();
     TranscriptLine {
