@@ -320,6 +320,10 @@ pub struct StepFile {
     /// order"); 0, the default, keeps the step in order.
     #[serde(default)]
     pub group: u8,
+    /// The fact the call reports for this request (`reports: due_in`): a passed call shows the agent that slot's
+    /// true value instead of the tool's own value.
+    #[serde(default)]
+    pub reports: Option<SlotName>,
 }
 
 /// A policy rule: `(id: "abcd-step-order", text: "…", kind: StepOrder)`.

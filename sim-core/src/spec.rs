@@ -298,6 +298,9 @@ pub struct Step {
     pub optional: bool,
     /// Steps with the same nonzero group may be taken in any order among themselves; 0 keeps the step in order.
     pub group: u8,
+    /// The fact this step's call reports for this request (a lookup shows the agent the field the request is about):
+    /// a passed call's value is the slot's true value; `None` reports the tool's own value.
+    pub reports: Option<crate::act::Slot>,
 }
 
 impl Step {

@@ -41,6 +41,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
         min_args: tools[idx as usize].min_args,
         optional: false,
         group: 0,
+        reports: None,
     };
     let intents = vec![
         IntentSpec {

@@ -396,7 +396,16 @@ impl WorldState {
             self.fields_before_call[..used].copy_from_slice(&self.fields[..used]);
         }
         if let Effect::Data(effect) = &spec.effect {
-            return self.apply_data(scenario, effect, args);
+            let outcome = self.apply_data(scenario, effect, args);
+            // The step of this request may report another fact than the tool's own value.
+            let reports =
+                intent.steps.iter().find(|step| step.tool == tool).and_then(|step| step.reports);
+            return match reports {
+                Some(slot) if outcome.passed => {
+                    ToolOutcome { value: self.truth(scenario, slot).unwrap_or(0), ..outcome }
+                }
+                _ => outcome,
+            };
         }
         let given = args.slots.len() as u8;
         if given < spec.min_args {

@@ -152,9 +152,23 @@ pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut Strin
                     put_slot(out, slot, value, slots);
                 });
             }
-            if passed && (data.value.is_some() || outcome.value != 0) {
-                out.push_str(", value ");
-                put_reported(out, data, outcome.value, ctx.scenario, slots);
+            // The step of the customer's request may report another fact than the tool's own value.
+            let step_reports = ctx
+                .intent_spec(ctx.intent.unwrap_or(u16::MAX))
+                .and_then(|intent| intent.steps.iter().find(|step| step.tool == tool))
+                .and_then(|step| step.reports);
+            match step_reports {
+                Some(slot) if passed => {
+                    out.push_str(", ");
+                    out.push_str(ctx.scenario.slot_name(slot));
+                    out.push(' ');
+                    put_slot(out, slot, outcome.value, slots);
+                }
+                _ if passed && (data.value.is_some() || outcome.value != 0) => {
+                    out.push_str(", value ");
+                    put_reported(out, data, outcome.value, ctx.scenario, slots);
+                }
+                _ => {}
             }
             return out.push('.');
         }

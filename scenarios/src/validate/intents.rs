@@ -8,7 +8,7 @@ use sim_core::spec::{
 
 use super::records::{Names, Reads};
 use super::{Issues, ToolIds, check_min_args, check_unique, slot_set};
-use crate::file::{EligibilityFile, IntentFile, OutcomeFile, StepFile, WhenFile};
+use crate::file::{EligibilityFile, IntentFile, OutcomeFile, SlotName, StepFile, WhenFile};
 use crate::path::FieldPath;
 
 /// Most steps an intent may have (agents keep one bit per step).
@@ -100,7 +100,7 @@ fn intent(
         names.declared(slot).is_some_and(|spec| spec.identity)
     };
     let answers =
-        super::records::answers(file, tools, tool_ids, names, &at.field("answers"), issues);
+        super::records::answers(file, &steps, tools, tool_ids, names, &at.field("answers"), issues);
     // What the customer brings: the non-identity values the steps take, except the facts they ask about.
     let goal_slots = steps
         .iter()
@@ -428,6 +428,18 @@ fn step(file: &StepFile, what: &str, ctx: &StepCtx, at: &FieldPath, issues: &mut
         (None, None) => (SlotSet::EMPTY, 0),
     };
     let min_args = file.min_args.unwrap_or(default_min);
+    let reports = file.reports.as_ref().and_then(|SlotName(name)| {
+        let slot = names.slot(name);
+        if slot.is_none() {
+            issues.push(at.field("reports"), format!("{what} reports unknown slot `{name}`"));
+        }
+        let data = tool.is_some_and(|tool| matches!(tool.effect, Effect::Data(_)));
+        if tool.is_some() && !data {
+            let at = at.field("reports");
+            issues.push(at, format!("{what}: only a data tool's step can report a slot"));
+        }
+        slot
+    });
     let step = Step {
         tool: tool_id.unwrap_or(0),
         when,
@@ -435,6 +447,7 @@ fn step(file: &StepFile, what: &str, ctx: &StepCtx, at: &FieldPath, issues: &mut
         min_args,
         optional: file.optional,
         group: file.group,
+        reports,
     };
     if file.args.is_none() && file.min_args.is_none() {
         // The tool's own args and min_args, checked with the tool.

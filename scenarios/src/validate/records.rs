@@ -581,9 +581,10 @@ pub(super) fn metrics(
 }
 
 /// An information intent's answers: declared slots, each reported by the named tool (its value reads the slot's
-/// field).
+/// field, or the intent's step with the tool `reports` the slot).
 pub(super) fn answers(
     file: &crate::file::IntentFile,
+    steps: &[sim_core::spec::Step],
     tools: &[sim_core::spec::ToolSpec],
     tool_ids: &super::ToolIds,
     names: &Names,
@@ -594,7 +595,16 @@ pub(super) fn answers(
     if file.answers.len() > max {
         issues.push(at.clone(), format!("an intent asks for at most {max} answers"));
     }
-    reported_slots(&file.answers, "answer", tools, tool_ids, names, at, issues)
+    let ctx = Reporters { tools, tool_ids, names, steps };
+    reported_slots(&file.answers, "answer", &ctx, at, issues)
+}
+
+/// What tells which tool reports which slot: the tools' values, and the steps that report a slot.
+struct Reporters<'a> {
+    tools: &'a [sim_core::spec::ToolSpec],
+    tool_ids: &'a super::ToolIds<'a>,
+    names: &'a Names,
+    steps: &'a [sim_core::spec::Step],
 }
 
 /// Declared slots paired with the tool that reports each, checked: the slot is declared, the tool exists and its
@@ -602,12 +612,11 @@ pub(super) fn answers(
 fn reported_slots(
     pairs: &[(crate::file::SlotName, String)],
     what: &str,
-    tools: &[sim_core::spec::ToolSpec],
-    tool_ids: &super::ToolIds,
-    names: &Names,
+    ctx: &Reporters,
     at: &FieldPath,
     issues: &mut Issues,
 ) -> Vec<(Slot, sim_core::spec::ToolId)> {
+    let Reporters { tools, tool_ids, names, steps } = *ctx;
     let mut out = Vec::new();
     for (idx, (SlotName(slot_name), tool_name)) in pairs.iter().enumerate() {
         let path = at.index(idx);
@@ -627,6 +636,8 @@ fn reported_slots(
             }
             _ => false,
         };
+        let reports =
+            reports || steps.iter().any(|step| step.tool == tool && step.reports == Some(slot));
         if !reports {
             issues.push(
                 path,
@@ -659,7 +670,8 @@ pub(super) fn claims(
             format!("intent `{}` has claims but no offer to state them with", file.id),
         );
     }
-    reported_slots(&file.claims, "claim", tools, tool_ids, names, at, issues)
+    let ctx = Reporters { tools, tool_ids, names, steps: &[] };
+    reported_slots(&file.claims, "claim", &ctx, at, issues)
 }
 
 /// Builds an offer: its slot must be declared (so an accepted value can be held) and its threshold a field.

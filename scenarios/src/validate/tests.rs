@@ -440,3 +440,16 @@ fn a_rule_cannot_cite_a_scenario_without_policy() {
         "t.ron:34:68: rule `refund-within-total` cites the policy, but the scenario has no `policy` text",
     );
 }
+
+#[test]
+fn a_step_reports_a_known_slot_and_only_from_a_data_tool() {
+    check(
+        &[(r#"(tool: "offer-refund")"#, r#"(tool: "offer-refund", reports: amount)"#)],
+        "t.ron:24:45: intent `refund` step 3: only a data tool's step can report a slot",
+    );
+    check(
+        &[(r#"(tool: "offer-refund")"#, r#"(tool: "offer-refund", reports: amonut)"#)],
+        "t.ron:24:45: intent `refund` step 3 reports unknown slot `amonut`\n\
+         t.ron:24:45: intent `refund` step 3: only a data tool's step can report a slot",
+    );
+}

@@ -801,7 +801,7 @@ fn rule(id: &str, kind: RuleKind) -> RuleSpec {
 
 /// A step that applies when `when` holds, taking no arguments of its own.
 fn step(tool: u8, when: When) -> Step {
-    Step { tool, when, args: SlotSet::EMPTY, min_args: 0, optional: false, group: 0 }
+    Step { tool, when, args: SlotSet::EMPTY, min_args: 0, optional: false, group: 0, reports: None }
 }
 
 /// tiny_scenario plus the checks that can refuse a request and the tools around them: 5 `membership`,
@@ -1314,6 +1314,20 @@ fn steps_past_the_check_that_refused_are_no_longer_due() {
     };
     assert_eq!(escalated(true), (vec![], true));
     assert_eq!(escalated(false), (vec![(4, Reason::StepSkipped { tool: 2, missing: 3 })], false));
+    // A refusal that names the wrong check earns nothing, and excuses no step.
+    let mut misnamed = start.to_vec();
+    misnamed.extend([RefusesSaying(Some(0)), Calls(2, &[], true)]);
+    assert_eq!(
+        judged(&scenario, 1, &misnamed, RuleKind::StepOrder),
+        (vec![(5, Reason::StepSkipped { tool: 2, missing: 3 })], false)
+    );
+    // A step before the check that refused is still due: the account was never looked up.
+    let unlooked = [Gives(&level), Calls(5, &level, false), Refuses, Calls(2, &[], true)];
+    let skipped = |turn, tool| (turn, Reason::StepSkipped { tool, missing: 0 });
+    assert_eq!(
+        judged(&scenario, 1, &unlooked, RuleKind::StepOrder),
+        (vec![skipped(1, 5), skipped(3, 2)], true)
+    );
 }
 
 #[test]
