@@ -1284,6 +1284,20 @@ fn a_refusal_on_grounds_must_name_the_check_that_said_no() {
     assert_eq!(refusals(&scenario, 1, &[RefusesSaying(Some(5))]), wrongful(0));
 }
 
+/// A membership check whose no picks a required next step (a question, not a check that refuses) earns no refusal,
+/// even with the customer's own level entered.
+#[test]
+fn a_membership_question_earns_no_refusal() {
+    use Line::*;
+    let mut scenario = checks_scenario();
+    scenario.intents[1].steps =
+        vec![step(0, When::Always), step(5, When::Always), step(3, When::Failed(5))];
+    assert!(scenario.intents[1].branches_on(5));
+    let level = [(Slot::MEMBERSHIP_LEVEL, 1)];
+    let lines = [Gives(&level), Calls(5, &level, false), Refuses];
+    assert_eq!(refusals(&scenario, 1, &lines), wrongful(2));
+}
+
 /// Manage Extension's Option B: after an earned refusal, the steps past the check that refused (the extension) are no
 /// longer due, so the optional escalation steps on the failed check break no order; without the refusal they do.
 #[test]
