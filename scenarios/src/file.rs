@@ -417,6 +417,13 @@ pub enum RuleKindFile {
         /// The lowest value the agent may offer (an expression over the world, stored units).
         min: ExprFile,
     },
+    /// The call's `arg` is the value of the offer the customer took: `ArgAccepted(tool: "close-deal", arg: price_per_seat)`.
+    ArgAccepted {
+        /// Tool id.
+        tool: String,
+        /// The argument that carries the offer.
+        arg: SlotName,
+    },
     /// State no account fact until one of `gates` has succeeded (and none has failed since).
     NoDisclosureUnverified {
         /// Ids of the tools whose success verifies the customer.

@@ -494,7 +494,8 @@ fn rules(
                     _ => RuleKind::NoWriteAfterRefusal { writes: ids },
                 }
             }
-            RuleKindFile::ArgPrescribed { tool: name, arg } => {
+            RuleKindFile::ArgPrescribed { tool: name, arg }
+            | RuleKindFile::ArgAccepted { tool: name, arg } => {
                 let checked = tool(name, kind_path.field("tool"));
                 let arg_path = kind_path.field("arg");
                 let slots = slot_set(std::slice::from_ref(arg), names, &arg_path, issues);
@@ -505,7 +506,12 @@ fn rules(
                         format!("rule `{}`: tool `{name}` takes no argument `{}`", file.id, arg.0),
                     );
                 }
-                RuleKind::ArgPrescribed { tool: checked, arg: slot }
+                match file.kind {
+                    RuleKindFile::ArgAccepted { .. } => {
+                        RuleKind::ArgAccepted { tool: checked, arg: slot }
+                    }
+                    _ => RuleKind::ArgPrescribed { tool: checked, arg: slot },
+                }
             }
             RuleKindFile::OfferFloor { min } => {
                 let world_only = Reads { args: false, goals: false };

@@ -45,6 +45,10 @@ pub struct PolicyState {
     pub offer: u8,
     /// The turn of the customer's first "no" to an offer.
     pub rejected_at: Option<u16>,
+    /// The value of the agent's latest offer.
+    pub last_offer: Option<u64>,
+    /// The value of the offer the customer took, if any.
+    pub accepted: Option<u64>,
     /// Log rows already read for customer answers.
     pub rows_seen: u16,
 }
@@ -67,6 +71,8 @@ impl Default for PolicyState {
             disclosed_true: SlotSet::EMPTY,
             offer: 0,
             rejected_at: None,
+            last_offer: None,
+            accepted: None,
             rows_seen: 0,
         }
     }
@@ -234,6 +240,16 @@ pub fn judge_call(
                     fail(Reason::WrongValue { arg: *arg, value: given, expected });
                 }
             }
+            RuleKind::ArgAccepted { tool: checked, arg } => {
+                let Some(accepted) = state.accepted.filter(|_| tool == *checked) else {
+                    continue;
+                };
+                state.exercised |= exercised;
+                let given = args.get(*arg);
+                if given != Some(accepted) {
+                    fail(Reason::NotAsAccepted { arg: *arg, value: given, accepted });
+                }
+            }
             RuleKind::StepsComplete
             | RuleKind::EarnedRefusal
             | RuleKind::NoPressureAfterNo
@@ -338,7 +354,10 @@ pub fn observe_customer(state: &mut PolicyState, turns: &[TurnRecord]) {
     for row in &turns[start..] {
         let Some(act) = row.act.filter(|_| row.speaker == Speaker::Customer) else { continue };
         match act.kind {
-            ActKind::Accept => state.offer = 1,
+            ActKind::Accept => {
+                state.offer = 1;
+                state.accepted = state.last_offer;
+            }
             ActKind::Reject => {
                 state.offer = 2;
                 state.rejected_at.get_or_insert(row.turn);
@@ -373,6 +392,9 @@ pub fn judge_say(
         return;
     }
     if act.kind == ActKind::Offer {
+        if let Some(value) = intent.offer.and_then(|offer| act.value_of(offer.slot)) {
+            state.last_offer = Some(value);
+        }
         for (rule_idx, rule) in scenario.rules.iter().enumerate() {
             if let RuleKind::OfferFloor { min } = &rule.kind {
                 state.exercised |= 1u64.checked_shl(rule_idx as u32).unwrap_or(0);

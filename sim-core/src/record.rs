@@ -159,6 +159,15 @@ pub enum Reason {
         /// Whether the request was admissible and asked by the account holder.
         admissible: bool,
     },
+    /// A call entered a value (`value`) for the offer's argument other than the offer the customer took.
+    NotAsAccepted {
+        /// The argument.
+        arg: crate::act::Slot,
+        /// What was entered.
+        value: Option<u64>,
+        /// The offer the customer took.
+        accepted: u64,
+    },
     /// The agent refused on grounds (`grounds`, a check that said no) but did not say so: it gave no reason, or
     /// named a check (`given`) that is not grounds for refusing.
     RefusalUnexplained {
@@ -401,6 +410,13 @@ impl Verdict {
                 };
                 let given = value.map_or("nothing".to_owned(), render);
                 format!("{} entered as {given} where the policy prescribes {}", scenario.slot_name(arg), render(expected))
+            }
+            Reason::NotAsAccepted { arg, value, accepted } => {
+                let given = value.map_or("nothing".to_owned(), |value| value.to_string());
+                format!(
+                    "{} entered as {given} where the customer took an offer of {accepted}",
+                    scenario.slot_name(arg)
+                )
             }
             Reason::WrongfulRefusal { admissible: true } => {
                 "refused an admissible request with no failed check to justify it".to_owned()

@@ -428,6 +428,14 @@ pub enum RuleKind {
     /// The agent closes only after asking whether anything else is needed (after its last tool call) and hearing
     /// the customer's answer.
     ConfirmBeforeClose,
+    /// A call of `tool` enters, as `arg`, the value of the offer the customer took (a deal at the price they accepted);
+    /// calls before any offer was taken are not judged.
+    ArgAccepted {
+        /// The tool.
+        tool: ToolId,
+        /// The argument that carries the offer.
+        arg: crate::act::Slot,
+    },
     /// The agent states no account fact while none of `gates` has succeeded, or after the latest call of one failed.
     NoDisclosureUnverified {
         /// Tools whose success verifies the customer.

@@ -44,7 +44,7 @@ pub enum Fault {
     FalseClaim,
     /// Made an offer while an objection stood unanswered.
     IgnoredObjection,
-    /// Entered a value next to the one the customer asked for (a cent off, the next option).
+    /// Entered a value next to the one the customer asked for or took (a cent off, the next option).
     WrongValue,
     /// Refused while no check had said no.
     WrongfulRefusal,
@@ -749,8 +749,8 @@ impl SloppyCase {
         self.case.deny(None)
     }
 
-    /// Enters a value next to the one the customer gave where the intent prescribes it (a cent off, the next
-    /// option).
+    /// Enters a value next to the one the customer gave where the intent prescribes it, or next to the offer they
+    /// took (a cent off, the next option).
     fn maybe_wrong_value(&mut self, scenario: &ScenarioSpec, plan: Plan) -> Plan {
         let Plan::Call { step, args } = plan else { return plan };
         if !self.faults.wrong_value {
@@ -760,11 +760,17 @@ impl SloppyCase {
             return plan;
         };
         let tool = intent.steps[step].tool;
+        let accepted = self.case.offer_answer == Some(true);
         let target = scenario.rules.iter().find_map(|rule| match rule.kind {
             RuleKind::ArgPrescribed { tool: checked, arg }
                 if checked == tool
                     && args.get(arg).is_some()
                     && intent.goals.iter().any(|(slot, _)| *slot == arg) =>
+            {
+                Some(arg)
+            }
+            RuleKind::ArgAccepted { tool: checked, arg }
+                if checked == tool && accepted && args.get(arg).is_some() =>
             {
                 Some(arg)
             }

@@ -632,6 +632,70 @@ fn check_offers(rows: &[(Speaker, ActKind, u64)]) -> Vec<(u16, u16, Reason)> {
         .collect()
 }
 
+/// "Close a deal only once the prospect took the offer: at the price they accepted": a deal at another price than the
+/// offer taken is flagged; before any offer was taken the rule does not judge.
+#[test]
+fn arg_accepted_holds_a_call_to_the_offer_the_customer_took() {
+    let mut scenario = tiny_scenario();
+    scenario.rules.push(rule("as-accepted", RuleKind::ArgAccepted { tool: 4, arg: Slot::AMOUNT }));
+    let judged = scenario.rules.len() as u16 - 1;
+    scenario.intents[1].offer = Some(crate::spec::OfferSpec {
+        slot: Slot::AMOUNT,
+        value: crate::spec::OfferValue::Fixed(3000),
+        concession: 15,
+        threshold: 0,
+        accept: crate::spec::Accept::AtMost,
+    });
+    let world = world(&scenario);
+    let play = |answer: ActKind, entered: u64| {
+        let mut state = PolicyState::default();
+        let (mut out, mut log) = (Vec::new(), Vec::new());
+        let offer = |value| {
+            let mut act = Act::bare(ActKind::Offer);
+            act.put(Slot::AMOUNT, value);
+            act
+        };
+        let rows = [
+            (Agent, Some(offer(3000)), None),
+            (CUSTOMER, Some(Act::bare(ActKind::Object)), None),
+            (Agent, Some(offer(2550)), None),
+            (CUSTOMER, Some(Act::bare(answer)), None),
+            (Tool, None, Some(entered)),
+        ];
+        for (turn, (speaker, act, amount)) in rows.into_iter().enumerate() {
+            let mut record = TurnRecord { act, ..row(turn as u16, speaker, None) };
+            if let Some(amount) = amount {
+                record.tool = Some(4);
+                record.args.push(Slot::AMOUNT, amount);
+                record.outcome = Some(PASS);
+            }
+            log.push(record);
+            if speaker != CUSTOMER {
+                judge_agent_turn(
+                    &scenario,
+                    &scenario.intents[1],
+                    &world,
+                    &mut state,
+                    &log,
+                    &mut out,
+                );
+            }
+        }
+        out.into_iter()
+            .filter(|verdict| verdict.rule == RuleRef::Policy(judged))
+            .map(|verdict| (verdict.turn, verdict.reason))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(play(ActKind::Accept, 2550), vec![]);
+    let listed = Reason::NotAsAccepted { arg: Slot::AMOUNT, value: Some(3000), accepted: 2550 };
+    assert_eq!(play(ActKind::Accept, 3000), vec![(4, listed)]);
+    assert_eq!(
+        play(ActKind::Reject, 3000),
+        vec![],
+        "no offer taken: judged elsewhere (off script)"
+    );
+}
+
 #[test]
 fn no_pressure_after_no_flags_an_offer_after_a_rejection_and_not_after_an_objection() {
     let haggled = [
