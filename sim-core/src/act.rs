@@ -463,6 +463,19 @@ impl Act {
         u8::try_from(self.values[0].checked_sub(1)?).ok()
     }
 
+    /// A customer's goodbye with their need unmet ("fine, I guess that's it"): a `ThankBye` carrying `values[0] = 1`,
+    /// with no slots; it ends the chat like any goodbye.
+    pub fn unhappy_bye() -> Act {
+        let mut act = Act::bare(ActKind::ThankBye);
+        act.values[0] = 1;
+        act
+    }
+
+    /// Whether a `ThankBye` is said with the need unmet.
+    pub fn is_unhappy_bye(&self) -> bool {
+        self.kind == ActKind::ThankBye && self.slots.is_empty() && self.values[0] == 1
+    }
+
     /// An agent refusal of `intent`, naming the check that said no (`reason`), or with no reason given; the tool is
     /// carried as `values[0] - 1`, with no slots.
     pub fn deny(intent: u16, reason: Option<crate::spec::ToolId>) -> Act {

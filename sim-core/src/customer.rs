@@ -460,7 +460,7 @@ impl Customer {
                     )
                 } else {
                     self.bump(mood.denial);
-                    (Act::bare(ActKind::ThankBye), "gives up, unsatisfied")
+                    (Act::unhappy_bye(), "gives up, unsatisfied")
                 }
             }
             ActKind::AnythingElse => (Act::bare(ActKind::ThankBye), "nothing else needed"),

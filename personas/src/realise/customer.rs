@@ -90,6 +90,12 @@ pub(crate) fn render_into(
             "I see.",
             "got it",
         ]),
+        ActKind::ThankBye if act.is_unhappy_bye() => Options::Lines(phrasings![
+            "No. I guess that's it then.",
+            "fine, whatever. bye.",
+            "No, that's all. Not what I hoped for, though.",
+            "nothing else. this didn't really help.",
+        ]),
         ActKind::ThankBye => Options::Lines(phrasings![
             "No, that's all, thanks for your help!",
             "That's it. Take care.",
