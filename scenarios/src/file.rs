@@ -490,6 +490,8 @@ pub enum OutcomeFile {
     AccountUpdated,
     Disclosed(DisclosableFile),
     Holds(ExprFile),
+    StepsTaken,
+    IfUnsatisfied(Box<OutcomeFile>),
 }
 
 /// An account fact the agent can state once the account is pulled up.
@@ -523,6 +525,7 @@ pub enum WhenFile {
     Failed(String),
     Accepted,
     Rejected,
+    Unsatisfied,
 }
 
 /// A slot written as a bare snake_case identifier (`full_name`); unknown names are reported by validation, not by the parser.
@@ -572,9 +575,11 @@ impl EffectFile {
 impl OutcomeFile {
     /// The native outcome, or `None` for `Holds` (built by validation).
     pub fn native(&self) -> Option<Outcome> {
-        Some(match *self {
+        Some(match self {
+            OutcomeFile::StepsTaken => Outcome::StepsTaken,
+            OutcomeFile::IfUnsatisfied(inner) => Outcome::IfUnsatisfied(Box::new(inner.native()?)),
             OutcomeFile::RefundedGoalAmount => Outcome::RefundedGoalAmount,
-            OutcomeFile::AccountFieldIsGoal(field) => Outcome::AccountFieldIsGoal(field.into()),
+            OutcomeFile::AccountFieldIsGoal(field) => Outcome::AccountFieldIsGoal((*field).into()),
             OutcomeFile::OrderOptionIsGoal => Outcome::OrderOptionIsGoal,
             OutcomeFile::PasswordReset => Outcome::PasswordReset,
             OutcomeFile::LinkSent => Outcome::LinkSent,

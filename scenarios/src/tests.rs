@@ -84,6 +84,7 @@ pub(crate) fn summary(scenario: &LoadedScenario) -> String {
                     When::Failed(tool) => format!(" if {} failed", spec.tools[tool as usize].id),
                     When::Accepted => " if accepted".to_owned(),
                     When::Rejected => " if rejected".to_owned(),
+                    When::Unsatisfied => " if unsatisfied".to_owned(),
                 };
                 format!("{tool}[{}]/{}{when}", slots(step.args), step.min_args)
             })

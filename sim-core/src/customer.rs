@@ -71,6 +71,11 @@ pub struct Customer {
     pub denials: u8,
     /// Whether they asked why a refusal gave no reason.
     pub asked_why: bool,
+    /// Whether the answer alone will not do: they will ask again until a step for an unsatisfied customer (a promo
+    /// code, a back-order) is taken; drawn from pushiness, only for intents with such steps.
+    pub wants_more: bool,
+    /// Whether a step for an unsatisfied customer was taken.
+    pub got_more: bool,
     /// Times they demanded a human.
     pub human_demands: u8,
     /// Frustration level at which they demand a human.
@@ -306,6 +311,8 @@ impl Customer {
                 concerns.held |= 1 << idx;
             }
         }
+        let pushes = intent.steps.iter().any(|step| step.when == crate::spec::When::Unsatisfied);
+        let wants_more = pushes && rng.random_bool(traits.pushiness.clamp(0.0, 1.0));
         Customer {
             persona: persona_idx,
             intent: intent_id,
@@ -317,6 +324,8 @@ impl Customer {
             frustration: persona.mood.initial,
             denials: 0,
             asked_why: false,
+            wants_more,
+            got_more: false,
             human_demands: 0,
             demand_human_at: persona.demand_human_at,
             abandon_at: persona.abandon_at,
@@ -354,11 +363,17 @@ impl Customer {
         self.denials > 0
             || !self.progressed
             || answers.iter().any(|(slot, _)| !self.heard.contains(*slot))
+            || (self.wants_more && !self.got_more)
     }
 
-    /// Hears that a tool call passed: it answers every held objection whose remedy it is.
+    /// Hears that a tool call passed: it answers every held objection whose remedy it is, and gives more to a customer
+    /// who wanted more than the answer when it is a step for an unsatisfied customer.
     pub fn tool_done(&mut self, scenario: &ScenarioSpec, tool: ToolId) {
         let Some(intent) = scenario.intents.get(usize::from(self.intent)) else { return };
+        self.got_more |= intent
+            .steps
+            .iter()
+            .any(|step| step.tool == tool && step.when == crate::spec::When::Unsatisfied);
         for (idx, objection) in
             intent.objections.iter().enumerate().take(crate::spec::MAX_OBJECTIONS)
         {
@@ -452,8 +467,10 @@ impl Customer {
             }
             ActKind::Apologize => (Act::bare(ActKind::Acknowledge), "accepts the apology"),
             ActKind::AnythingElse if self.unmet(scenario) => {
-                // Refused, or nothing done or told: ask again, or go away unhappy.
-                if rng.random_bool(self.traits.pushiness) {
+                // Refused, or nothing done or told: ask again, or go away unhappy. One who wants more than the
+                // answer keeps pushing.
+                let wants_more = self.wants_more && !self.got_more && self.denials == 0;
+                if wants_more || rng.random_bool(self.traits.pushiness) {
                     (
                         Act { intent: self.intent, ..Act::bare(ActKind::Insist) },
                         "asks again: their need is not met",

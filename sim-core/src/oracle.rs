@@ -49,6 +49,8 @@ pub struct PolicyState {
     pub last_offer: Option<u64>,
     /// The value of the offer the customer took, if any.
     pub accepted: Option<u64>,
+    /// Whether the customer asked again (insisted) at some turn: a step `when: Unsatisfied` now applies.
+    pub pushed: bool,
     /// Log rows already read for customer answers.
     pub rows_seen: u16,
 }
@@ -73,6 +75,7 @@ impl Default for PolicyState {
             rejected_at: None,
             last_offer: None,
             accepted: None,
+            pushed: false,
             rows_seen: 0,
         }
     }
@@ -96,6 +99,7 @@ impl PolicyState {
             When::Failed(tool) => self.failed(tool),
             When::Accepted => self.offer == 1,
             When::Rejected => self.offer == 2,
+            When::Unsatisfied => self.pushed,
         }
     }
 }
@@ -362,6 +366,7 @@ pub fn observe_customer(state: &mut PolicyState, turns: &[TurnRecord]) {
                 state.offer = 2;
                 state.rejected_at.get_or_insert(row.turn);
             }
+            ActKind::Insist => state.pushed = true,
             _ => {}
         }
     }
@@ -810,6 +815,15 @@ fn outcome_holds(
             goals: Some(&customer.knowledge.values),
             ..world.focused(scenario)
         }),
+        Outcome::StepsTaken => {
+            let intent = &scenario.intents[usize::from(customer.intent)];
+            intent.steps.iter().all(|step| {
+                step.optional || !policy.applies(step.when) || policy.last[step.tool as usize] == 1
+            })
+        }
+        Outcome::IfUnsatisfied(outcome) => {
+            !policy.pushed || outcome_holds(scenario, outcome, world, customer, policy)
+        }
     }
 }
 
@@ -868,6 +882,8 @@ fn changed_for(
         Outcome::Disclosed(slot) => policy.disclosed.contains(*slot),
         Outcome::TeamNotified => world.notifications > 0,
         Outcome::AccountUpdated => world.account_updates > 0,
+        Outcome::StepsTaken => false,
+        Outcome::IfUnsatisfied(outcome) => changed_for(scenario, outcome, world, policy),
         Outcome::Holds(condition) => {
             let read = scenario.cells_read(condition);
             let fields_changed = (0..crate::field::MAX_FIELDS).any(|idx| {

@@ -327,6 +327,9 @@ pub enum When {
     Accepted,
     /// Only if the customer turned the offer down.
     Rejected,
+    /// Only once the customer, having heard the answer, asked again (ABCD's "If they are still unhappy", "If the
+    /// customer keeps pushing").
+    Unsatisfied,
 }
 
 /// How a request is judged admissible from world facts.
@@ -369,6 +372,11 @@ pub enum Outcome {
     Disclosed(crate::act::Slot),
     /// This condition on the world and the customer's goal values holds.
     Holds(Expr),
+    /// Every step that applies was taken and its latest call passed (the procedure itself is what the customer came
+    /// for, such as an explanation after the checks).
+    StepsTaken,
+    /// This outcome, if the customer asked again after hearing the answer; otherwise nothing.
+    IfUnsatisfied(Box<Outcome>),
 }
 
 /// A policy rule the policy oracle checks.

@@ -143,6 +143,7 @@ fn intents_of(scenario: &ScenarioSpec) -> BTreeMap<String, Vec<Step>> {
                 When::Failed(id) => Some(Condition::Failed(tool(id))),
                 When::Accepted => Some(Condition::Accepted),
                 When::Rejected => Some(Condition::Rejected),
+                When::Unsatisfied => Some(Condition::Unsatisfied),
             },
         });
         (intent.id.clone(), steps.collect())

@@ -212,7 +212,11 @@ fn result(act: &Act, ctx: &RenderContext, pick: &mut Pick) -> &'static str {
             "I've let the team know and they'll follow up with you.",
             "The team has been notified.",
         ],
-        Some(Outcome::Holds(_)) | None => {
+        Some(Outcome::StepsTaken) => &[
+            "I've looked into it, and that is how it stands.",
+            "I've checked everything on my side.",
+        ],
+        Some(Outcome::Holds(_) | Outcome::IfUnsatisfied(_)) | None => {
             &["That's all taken care of.", "Everything is sorted on my end."]
         }
     };

@@ -134,6 +134,16 @@ fn intent(
                 names.focus_reads(&condition, &format!("intent `{name}`"), &at, issues);
                 Outcome::Holds(condition)
             }
+            OutcomeFile::IfUnsatisfied(inner) if inner.native().is_none() => {
+                let at = resolved_path.index(idx);
+                issues.push(
+                    at,
+                    format!(
+                        "intent `{name}`: IfUnsatisfied takes a native outcome, not a condition"
+                    ),
+                );
+                Outcome::StepsTaken
+            }
             native => native.native().expect("every other outcome is native"),
         })
         .collect::<Vec<_>>();
@@ -354,6 +364,12 @@ fn check_outcomes(
             }
             continue;
         }
+        let outcome = match outcome {
+            OutcomeFile::StepsTaken => continue,
+            OutcomeFile::IfUnsatisfied(inner) if inner.native().is_some() => &**inner,
+            OutcomeFile::IfUnsatisfied(_) => continue,
+            outcome => outcome,
+        };
         let (effect, slot) = needs(outcome);
         let reachable = known.iter().any(|(step_effect, args)| {
             **step_effect == effect && slot.is_none_or(|slot| args.contains(slot))
@@ -383,6 +399,7 @@ fn step(file: &StepFile, what: &str, ctx: &StepCtx, at: &FieldPath, issues: &mut
         WhenFile::Always => When::Always,
         WhenFile::Accepted => When::Accepted,
         WhenFile::Rejected => When::Rejected,
+        WhenFile::Unsatisfied => When::Unsatisfied,
         WhenFile::OracleYes | WhenFile::OracleNo => {
             if !oracle_asked_before {
                 issues.push(
@@ -481,7 +498,11 @@ fn needs(outcome: &OutcomeFile) -> (Effect, Option<Slot>) {
         OutcomeFile::TeamNotified => (Effect::NotifyTeam, None),
         OutcomeFile::AccountUpdated => (Effect::UpdateAccount, None),
         OutcomeFile::Disclosed(_) => (Effect::PullUpAccount, None),
-        OutcomeFile::Holds(_) => unreachable!("conditions are checked by the fields they read"),
+        OutcomeFile::Holds(_) | OutcomeFile::StepsTaken | OutcomeFile::IfUnsatisfied(_) => {
+            unreachable!(
+                "conditions are checked by the fields they read; the others need no particular tool"
+            )
+        }
     }
 }
 

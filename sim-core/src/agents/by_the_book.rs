@@ -38,6 +38,8 @@ pub(crate) struct Case {
     pub(crate) denials: u8,
     /// The check the refusal names (kept for refusing again).
     pub(crate) deny_reason: Option<ToolId>,
+    /// Whether the customer asked again (a step `when: Unsatisfied` now applies).
+    pub(crate) pushed: bool,
     pub(crate) reported: bool,
     /// The account's username code, from a successful pull-up-account.
     pub(crate) account_handle: Option<u64>,
@@ -191,6 +193,7 @@ impl Case {
                     if (act.intent as usize) < scenario.intents.len() =>
                 {
                     self.intent.get_or_insert(act.intent);
+                    self.pushed |= act.kind == ActKind::Insist;
                 }
                 ActKind::Inform => {
                     for (slot, value) in act.slots.iter().zip(act.values) {
@@ -278,6 +281,19 @@ impl Case {
         if customer == Some(ActKind::AskWhy) && self.denials > 0 {
             // Asked why: the refusal again, with its reason.
             return self.deny(None);
+        }
+        if self.phase == Phase::AskedElse && customer == Some(ActKind::Insist) && self.denials == 0
+        {
+            // Still unhappy after the answer: the steps for an unsatisfied customer now apply, if the intent has any.
+            let more = self.intent.map(|id| &scenario.intents[id as usize]).is_some_and(|intent| {
+                intent.steps.iter().enumerate().any(|(idx, step)| {
+                    step.when == When::Unsatisfied && !step.optional && self.done & (1 << idx) == 0
+                })
+            });
+            if more {
+                self.phase = Phase::Working;
+                self.reported = false;
+            }
         }
         if self.phase == Phase::AskedElse {
             if customer != Some(ActKind::Insist) {
@@ -510,6 +526,7 @@ impl Case {
             When::Failed(tool) => self.last_failed & (1 << tool) != 0,
             When::Accepted => self.offer_answer == Some(true),
             When::Rejected => self.offer_answer == Some(false),
+            When::Unsatisfied => self.pushed,
         }
     }
 

@@ -1896,6 +1896,38 @@ fn an_information_request_resolves_only_once_the_fact_was_told_truly() {
     assert_eq!(reason(&told(SlotSet::one(Slot::USERNAME))), Reason::Resolved);
 }
 
+/// "If the customer keeps pushing, offer them a discount using [Promo Code]": the code is due, and resolves the
+/// request, only for a customer who asked again; every other step must have been taken either way.
+#[test]
+fn an_outcome_for_an_unsatisfied_customer_is_required_only_once_they_pushed() {
+    let mut scenario = tiny_scenario();
+    scenario.intents[0].steps =
+        vec![step(0, When::Always), step(1, When::Always), step(3, When::Unsatisfied)];
+    scenario.intents[0].resolved =
+        vec![Outcome::StepsTaken, Outcome::IfUnsatisfied(Box::new(Outcome::AccountUpdated))];
+    let intent = &scenario.intents[0];
+    let mut rng = ChaCha8Rng::seed_from_u64(9);
+    let mut world = WorldState::generate(&scenario, &mut rng);
+    let customer = Customer::generate(&scenario, 0, &calm_persona(), 0, intent, &world, &mut rng);
+    let mut state = PolicyState::default();
+    let resolved = |world: &WorldState, state: &PolicyState| {
+        judge_resolution(&scenario, intent, world, &customer, state, 9).reason
+    };
+    record_call(&scenario, &mut state, 0, PASS);
+    assert_eq!(resolved(&world, &state), Reason::GoalNotReached, "verify-identity was never taken");
+    record_call(&scenario, &mut state, 1, ToolOutcome { passed: false, value: 0 });
+    assert_eq!(resolved(&world, &state), Reason::GoalNotReached, "its latest call failed");
+    record_call(&scenario, &mut state, 1, PASS);
+    assert_eq!(resolved(&world, &state), Reason::Resolved, "a content customer needs no update");
+    assert!(!state.applies(When::Unsatisfied));
+    state.pushed = true;
+    assert!(state.applies(When::Unsatisfied));
+    assert_eq!(resolved(&world, &state), Reason::GoalNotReached, "asked again: the update is due");
+    world.account_updates = 1;
+    record_call(&scenario, &mut state, 3, PASS);
+    assert_eq!(resolved(&world, &state), Reason::Resolved);
+}
+
 #[test]
 fn a_requirement_applies_only_where_the_guideline_has_the_prerequisite() {
     // Rule 4: update-account only after verify-identity. The address change (intent 0) verifies; the refund
