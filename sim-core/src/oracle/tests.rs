@@ -681,17 +681,19 @@ fn arg_accepted_holds_a_call_to_the_offer_the_customer_took() {
                 );
             }
         }
-        out.into_iter()
+        let failed = out
+            .into_iter()
             .filter(|verdict| verdict.rule == RuleRef::Policy(judged))
             .map(|verdict| (verdict.turn, verdict.reason))
-            .collect::<Vec<_>>()
+            .collect::<Vec<_>>();
+        (failed, state.exercised & (1 << judged) != 0)
     };
-    assert_eq!(play(ActKind::Accept, 2550), vec![]);
+    assert_eq!(play(ActKind::Accept, 2550), (vec![], true));
     let listed = Reason::NotAsAccepted { arg: Slot::AMOUNT, value: Some(3000), accepted: 2550 };
-    assert_eq!(play(ActKind::Accept, 3000), vec![(4, listed)]);
+    assert_eq!(play(ActKind::Accept, 3000), (vec![(4, listed)], true));
     assert_eq!(
         play(ActKind::Reject, 3000),
-        vec![],
+        (vec![], false),
         "no offer taken: judged elsewhere (off script)"
     );
 }
