@@ -216,9 +216,6 @@ struct SloppyCase {
     called_tools: u64,
     /// Tools whose latest call failed (bit per tool); what succeeded is in `case.succeeded`.
     latest_failed: u64,
-    /// Whether "anything else?" was asked since the last call, and answered.
-    asked_else: bool,
-    answered_else: bool,
     /// Customer requests for a human so far.
     human_demands: u8,
     /// Whether an objection was left unanswered (every later offer carries the fault).
@@ -316,18 +313,11 @@ impl AgentUnderTest for Sloppy {
                     sloppy.latest_failed |= 1 << tool;
                 }
             }
-            if let Some(act) = obs.customer {
-                // Only "nothing else, thanks" answers "anything else?" (asking again does not).
-                sloppy.answered_else = sloppy.asked_else
-                    && matches!(act.kind, ActKind::ThankBye | ActKind::Acknowledge);
-                if act.kind == ActKind::DemandHuman {
-                    sloppy.human_demands += 1;
-                    for ((demands, _), clock) in
-                        self.human_rules.iter().zip(&mut sloppy.human_clocks)
-                    {
-                        if sloppy.human_demands == *demands {
-                            clock.0 = Some(0);
-                        }
+            if obs.customer.is_some_and(|act| act.kind == ActKind::DemandHuman) {
+                sloppy.human_demands += 1;
+                for ((demands, _), clock) in self.human_rules.iter().zip(&mut sloppy.human_clocks) {
+                    if sloppy.human_demands == *demands {
+                        clock.0 = Some(0);
                     }
                 }
             }
@@ -363,17 +353,8 @@ impl AgentUnderTest for Sloppy {
             let plan = sloppy.maybe_undercut(scenario, plan);
             let plan = sloppy.maybe_overstate(scenario, plan);
             sloppy.log_carried_faults(scenario, &self.human_rules, self.writes, plan);
-            match plan {
-                Plan::Call { .. } | Plan::Side { .. } => {
-                    if matches!(plan, Plan::Call { .. }) {
-                        sloppy.calls += 1;
-                    }
-                    (sloppy.asked_else, sloppy.answered_else) = (false, false);
-                }
-                Plan::Say(act) if act.kind == ActKind::AnythingElse => {
-                    (sloppy.asked_else, sloppy.answered_else) = (true, false);
-                }
-                Plan::Say(_) => {}
+            if matches!(plan, Plan::Call { .. }) {
+                sloppy.calls += 1;
             }
             let action = sloppy.case.commit(scenario, plan);
             if let Action::Call { tool, .. } = action {
