@@ -193,3 +193,23 @@ fn a_rerun_replaces_stale_outputs_and_partials() {
     assert!(!names.contains(&"transcripts.jsonl".to_owned()), "stale transcripts kept: {names:?}");
     assert!(names.contains(&"summary.json".to_owned()));
 }
+
+#[test]
+fn policy_prints_the_system_prompt_and_each_rule_with_its_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = rehearse(dir.path(), &["policy", "--scenario", "bank-card-services"]);
+    assert_eq!(text.status.code(), Some(0), "{}", stderr(&text));
+    assert!(stdout(&text).contains("Never dispute more than what is left of the charge."));
+    let rules = rehearse(dir.path(), &["policy", "--scenario", "bank-card-services", "--rules"]);
+    let rules = stdout(&rules);
+    let block = rules.split("\ndispute-within-charge\n").nth(1).expect("the rule is listed");
+    assert!(
+        block
+            .lines()
+            .nth(1)
+            .unwrap()
+            .contains("\"Never dispute more than what is left of the charge.\"")
+    );
+    let missing = rehearse(dir.path(), &["policy", "--scenario", "no-such-scenario"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
