@@ -1898,6 +1898,23 @@ fn an_information_request_resolves_only_once_the_fact_was_told_truly() {
     assert_eq!(reason(&told(SlotSet::one(Slot::USERNAME))), Reason::Resolved);
 }
 
+/// A customer who asks again (insists) makes the steps for an unsatisfied customer apply; anything else does not.
+#[test]
+fn a_customer_who_asks_again_makes_the_unsatisfied_steps_apply() {
+    let pushed_after = |kind: ActKind| {
+        let mut state = PolicyState::default();
+        let log = [
+            row(0, Agent, Some(ActKind::InformResult)),
+            TurnRecord { act: Some(Act::bare(kind)), ..row(1, CUSTOMER, None) },
+        ];
+        observe_customer(&mut state, &log);
+        state.applies(When::Unsatisfied)
+    };
+    assert!(pushed_after(ActKind::Insist));
+    assert!(!pushed_after(ActKind::Acknowledge));
+    assert!(!pushed_after(ActKind::ThankBye));
+}
+
 /// "If the customer keeps pushing, offer them a discount using [Promo Code]": the code is due, and resolves the
 /// request, only for a customer who asked again; every other step must have been taken either way.
 #[test]
