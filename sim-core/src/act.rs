@@ -457,10 +457,13 @@ impl Act {
 
     /// Which of the intent's objections an `Object` act raises (`None` for the price, or another kind of act).
     pub fn objection(&self) -> Option<u8> {
-        if self.kind != ActKind::Object || !self.slots.is_empty() {
-            return None;
-        }
-        u8::try_from(self.values[0].checked_sub(1)?).ok()
+        u8::try_from(self.tag(ActKind::Object)?.checked_sub(1)?).ok()
+    }
+
+    /// The tag an act of `kind` carries in `values[0]` when it has no slots (an objection, a refusal's reason, an
+    /// unhappy goodbye); `None` for another kind of act or one with slots.
+    fn tag(&self, kind: ActKind) -> Option<u64> {
+        (self.kind == kind && self.slots.is_empty()).then_some(self.values[0])
     }
 
     /// A customer's goodbye with their need unmet ("fine, I guess that's it"): a `ThankBye` carrying `values[0] = 1`,
@@ -473,7 +476,7 @@ impl Act {
 
     /// Whether a `ThankBye` is said with the need unmet.
     pub fn is_unhappy_bye(&self) -> bool {
-        self.kind == ActKind::ThankBye && self.slots.is_empty() && self.values[0] == 1
+        self.tag(ActKind::ThankBye) == Some(1)
     }
 
     /// An agent refusal of `intent`, naming the check that said no (`reason`), or with no reason given; the tool is
@@ -486,10 +489,7 @@ impl Act {
 
     /// The check a `Deny` names as the reason (`None` when it gives none, or for another kind of act).
     pub fn refusal_reason(&self) -> Option<crate::spec::ToolId> {
-        if self.kind != ActKind::Deny || !self.slots.is_empty() {
-            return None;
-        }
-        u8::try_from(self.values[0].checked_sub(1)?).ok()
+        u8::try_from(self.tag(ActKind::Deny)?.checked_sub(1)?).ok()
     }
 
     /// Sets `slot = value`, keeping values in slot order (ignored when four other slots are already carried).

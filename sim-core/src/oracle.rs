@@ -90,12 +90,16 @@ impl PolicyState {
         self.last[tool as usize] == 2
     }
 
+    fn passed(&self, tool: ToolId) -> bool {
+        self.last[tool as usize] == 1
+    }
+
     fn applies(&self, when: When) -> bool {
         match when {
             When::Always => true,
             When::OracleYes => self.oracle == 1,
             When::OracleNo => self.oracle == 2,
-            When::Passed(tool) => self.last[tool as usize] == 1,
+            When::Passed(tool) => self.passed(tool),
             When::Failed(tool) => self.failed(tool),
             When::Accepted => self.offer == 1,
             When::Rejected => self.offer == 2,
@@ -491,10 +495,9 @@ pub fn judge_say(
     }
 }
 
-/// Judges a refusal: it is earned only when a check the policy uses stands failed (see [`refusal_grounds`]);
-/// an earned refusal is remembered, an unearned one is a violation of every `EarnedRefusal` rule.
 /// Judges a refusal: earned only on grounds (a check that said no, see [`refusal_grounds`]) that the refusal names
-/// as its reason; "tell the customer why" is part of the policy.
+/// as its reason ("tell the customer why" is part of the policy); an earned refusal is remembered, any other is a
+/// violation of every `EarnedRefusal` rule.
 fn judge_refusal(
     scenario: &ScenarioSpec,
     intent: &IntentSpec,
@@ -817,9 +820,10 @@ fn outcome_holds(
         }),
         Outcome::StepsTaken => {
             let intent = &scenario.intents[usize::from(customer.intent)];
-            intent.steps.iter().all(|step| {
-                step.optional || !policy.applies(step.when) || policy.last[step.tool as usize] == 1
-            })
+            intent
+                .steps
+                .iter()
+                .all(|step| step.optional || !policy.applies(step.when) || policy.passed(step.tool))
         }
         Outcome::IfUnsatisfied(outcome) => {
             !policy.pushed || outcome_holds(scenario, outcome, world, customer, policy)

@@ -31,6 +31,24 @@ pub struct TurnRecord {
     pub why: &'static str,
 }
 
+impl TurnRecord {
+    /// A turn by `speaker` with nothing said or called yet (no act, tool, text or mood); callers fill in what happened.
+    pub fn blank(turn: u16, speaker: Speaker) -> TurnRecord {
+        TurnRecord {
+            turn,
+            speaker,
+            act: None,
+            tool: None,
+            args: ToolArgs::default(),
+            outcome: None,
+            text: None,
+            text_seed: 0,
+            frustration: 0.0,
+            why: "",
+        }
+    }
+}
+
 /// Which check a verdict comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RuleRef {

@@ -737,7 +737,12 @@ pub fn slot_by_name(declared: &[SlotSpec], name: &str) -> Option<crate::act::Slo
 impl IntentSpec {
     /// Whether `tool` is one of the intent's steps.
     pub fn has_step(&self, tool: ToolId) -> bool {
-        self.steps.iter().any(|step| step.tool == tool)
+        self.step_with(tool).is_some()
+    }
+
+    /// The intent's (first) step that calls `tool`, if any.
+    pub fn step_with(&self, tool: ToolId) -> Option<&Step> {
+        self.steps.iter().find(|step| step.tool == tool)
     }
 
     /// Whether a required step depends on `tool`'s latest result (`Passed(tool)` or `Failed(tool)`): then `tool` is

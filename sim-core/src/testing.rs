@@ -211,3 +211,48 @@ pub fn rng_from_seed(seed: u64) -> rand_chacha::ChaCha8Rng {
 pub fn world_from_seed(scenario: &ScenarioSpec, seed: u64) -> crate::world::WorldState {
     crate::world::WorldState::generate(scenario, &mut rng_from_seed(seed))
 }
+
+/// What a fault must break, as a row of a fault table: rules one of which fails at the fault's turn (`caught_by`),
+/// rules that may fail at that turn as well (`also`), and rules that may fail at a later turn because of it (`later`).
+#[derive(Clone, Debug, Default)]
+pub struct FaultRow<'r> {
+    /// At least one of these fails at the fault's turn.
+    pub caught_by: Vec<&'r str>,
+    /// These may fail at the fault's turn as well.
+    pub also: Vec<&'r str>,
+    /// These may fail at a later turn.
+    pub later: Vec<&'r str>,
+}
+
+/// Holds one episode's failed policy verdicts `(rule, turn)` to the faults an agent planted `(fault, turn)`, by the
+/// rows `row` gives for each fault: every fault is caught at its turn by one of its `caught_by` rules, and every failed
+/// verdict is explained by a fault at its turn (`caught_by` or `also`) or before it (`later`).
+///
+/// Returns, for each failed verdict in order, the fault that explains it; or what disagrees.
+pub fn match_faults<'a, 'r>(
+    notes: &[(&'a str, u16)],
+    failed: &[(&'a str, u16)],
+    row: impl Fn(&str) -> FaultRow<'r>,
+) -> Result<Vec<&'a str>, String> {
+    for &(fault, turn) in notes {
+        let caught_by = row(fault).caught_by;
+        if !failed.iter().any(|(rule, t)| *t == turn && caught_by.contains(rule)) {
+            return Err(format!(
+                "`{fault}` planted at turn {turn} was caught by none of {caught_by:?}; failed: {failed:?}"
+            ));
+        }
+    }
+    failed
+        .iter()
+        .map(|&(rule, turn)| {
+            let because = notes.iter().find(|(fault, t)| {
+                let FaultRow { caught_by, also, later } = row(fault);
+                let now = *t == turn && (caught_by.contains(&rule) || also.contains(&rule));
+                now || (*t < turn && later.contains(&rule))
+            });
+            because.map(|(fault, _)| *fault).ok_or_else(|| {
+                format!("`{rule}` failed at turn {turn}, which no planted fault explains; planted: {notes:?}")
+            })
+        })
+        .collect()
+}

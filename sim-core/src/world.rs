@@ -398,8 +398,7 @@ impl WorldState {
         if let Effect::Data(effect) = &spec.effect {
             let outcome = self.apply_data(scenario, effect, args);
             // The step of this request may report another fact than the tool's own value.
-            let reports =
-                intent.steps.iter().find(|step| step.tool == tool).and_then(|step| step.reports);
+            let reports = intent.step_with(tool).and_then(|step| step.reports);
             return match reports {
                 Some(slot) if outcome.passed => {
                     ToolOutcome { value: self.truth(scenario, slot).unwrap_or(0), ..outcome }
@@ -425,9 +424,9 @@ impl WorldState {
             Effect::VerifyIdentity => {
                 // The request's own item list decides ("3 out of 7 of the items below"): other items count for
                 // nothing, however true.
-                let step = intent.steps.iter().find(|step| step.tool == tool);
-                let (items, needed) =
-                    step.map_or((spec.args, spec.min_args), |step| (step.args, step.min_args));
+                let (items, needed) = intent
+                    .step_with(tool)
+                    .map_or((spec.args, spec.min_args), |step| (step.args, step.min_args));
                 let counted =
                     args.slots.iter().filter(|slot| items.contains(*slot) && matches(self, *slot));
                 pass(counted.count() as u8 >= needed)

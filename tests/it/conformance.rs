@@ -464,16 +464,10 @@ fn play(scenario: &ScenarioSpec, persona: &PersonaSpec, case: &Case) -> Result<J
                     return Err(at(format!("{tool_name} was expected to {wanted} but {got}")));
                 }
                 TurnRecord {
-                    turn,
-                    speaker: Speaker::Tool,
-                    act: None,
                     tool: Some(tool),
                     args: tool_args,
                     outcome: Some(outcome),
-                    text: None,
-                    text_seed: 0,
-                    frustration: 0.0,
-                    why: "",
+                    ..TurnRecord::blank(turn, Speaker::Tool)
                 }
             }
         };
@@ -671,18 +665,7 @@ fn take_offer(intent: &IntentSpec, turns: &[TurnRecord], customer: &mut Customer
 }
 
 fn said_row(turn: u16, speaker: Speaker, act: Act) -> TurnRecord {
-    TurnRecord {
-        turn,
-        speaker,
-        act: Some(act),
-        tool: None,
-        args: ToolArgs::default(),
-        outcome: None,
-        text: None,
-        text_seed: 0,
-        frustration: 0.0,
-        why: "",
-    }
+    TurnRecord { act: Some(act), ..TurnRecord::blank(turn, speaker) }
 }
 
 fn slot_named(scenario: &ScenarioSpec, name: &str) -> Result<Slot, String> {

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 use sim_core::agents::{Fault, Sloppy, SloppyConfig};
 use sim_core::prelude::*;
+use sim_core::testing::{FaultRow, match_faults};
 
 /// What one fault must break, as a fault table row.
 #[derive(Debug, Deserialize)]
@@ -91,7 +92,9 @@ pub(crate) fn check_scenario(name: &str, config: SloppyConfig, episodes: u64) ->
             .map(|v| (v.rule.id(&scenario), v.turn))
             .collect();
         let row = |fault: &str| match &table[fault] {
-            Row::Breaks { caught_by, also, later, .. } => (caught_by, also, later),
+            Row::Breaks { caught_by, also, later, .. } => {
+                FaultRow { caught_by: names(caught_by), also: names(also), later: names(later) }
+            }
             Row::NotApplicable(why) => {
                 panic!(
                     "episode {}: planted `{fault}`, which the table calls not applicable: {why}",
@@ -99,34 +102,22 @@ pub(crate) fn check_scenario(name: &str, config: SloppyConfig, episodes: u64) ->
                 )
             }
         };
-        for &(fault, turn) in &notes {
-            let (caught_by, _, _) = row(fault);
-            let caught =
-                failed.iter().any(|(rule, t)| *t == turn && caught_by.iter().any(|r| r == rule));
-            assert!(
-                caught,
-                "episode {}: `{fault}` planted at turn {turn} was caught by none of {caught_by:?}; failed: {failed:?}",
-                record.episode
-            );
+        let because = match_faults(&notes, &failed, row)
+            .unwrap_or_else(|disagreement| panic!("episode {}: {disagreement}", record.episode));
+        for &(fault, _) in &notes {
             *plants.faults.entry(fault.to_owned()).or_insert(0) += 1;
         }
-        for &(rule, turn) in &failed {
-            let because = notes.iter().find(|(fault, t)| {
-                let (caught_by, also, later) = row(fault);
-                let now = *t == turn && caught_by.iter().chain(also).any(|r| r == rule);
-                now || (*t < turn && later.iter().any(|r| r == rule))
-            });
-            let Some((fault, _)) = because else {
-                panic!(
-                    "episode {}: `{rule}` failed at turn {turn}, which no planted fault explains; planted: {notes:?}",
-                    record.episode
-                )
-            };
+        for (&(rule, _), fault) in failed.iter().zip(because) {
             *plants.caught.entry(rule.to_owned()).or_insert(0) += 1;
-            plants.pairs.insert((fault.to_string(), rule.to_owned()));
+            plants.pairs.insert((fault.to_owned(), rule.to_owned()));
         }
     }
     plants
+}
+
+/// The rule ids of a table row, borrowed.
+fn names(rules: &[String]) -> Vec<&str> {
+    rules.iter().map(String::as_str).collect()
 }
 
 /// At least 20 failures of `rule` came from plants.

@@ -54,18 +54,7 @@ fn row(kind: ActKind, slots: &[(Slot, u64)], seed: u32) -> TurnRecord {
     }
     act.values = values;
     let speaker = if super::is_customer_act(kind) { Speaker::Customer } else { Speaker::Agent };
-    TurnRecord {
-        turn: 1,
-        speaker,
-        act: Some(act),
-        tool: None,
-        args: ToolArgs::default(),
-        outcome: None,
-        text: None,
-        text_seed: seed,
-        frustration: 0.0,
-        why: "",
-    }
+    TurnRecord { act: Some(act), text_seed: seed, ..TurnRecord::blank(1, speaker) }
 }
 
 /// A tool row calling `tool` of the tiny scenario with `args`.

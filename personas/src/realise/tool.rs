@@ -155,7 +155,7 @@ pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut Strin
             // The step of the customer's request may report another fact than the tool's own value.
             let step_reports = ctx
                 .intent_spec(ctx.intent.unwrap_or(u16::MAX))
-                .and_then(|intent| intent.steps.iter().find(|step| step.tool == tool))
+                .and_then(|intent| intent.step_with(tool))
                 .and_then(|step| step.reports);
             match step_reports {
                 Some(slot) if passed => {

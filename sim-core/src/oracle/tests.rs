@@ -289,16 +289,10 @@ fn requires_flags_a_call_before_its_prerequisite_succeeded() {
 
 fn row(turn: u16, speaker: Speaker, kind: Option<ActKind>) -> TurnRecord {
     TurnRecord {
-        turn,
-        speaker,
         act: kind.map(crate::act::Act::bare),
         tool: (speaker == Speaker::Tool).then_some(0),
-        args: ToolArgs::default(),
         outcome: (speaker == Speaker::Tool).then_some(PASS),
-        text: None,
-        text_seed: 0,
-        frustration: 0.0,
-        why: "",
+        ..TurnRecord::blank(turn, speaker)
     }
 }
 
@@ -915,6 +909,13 @@ fn checks_scenario() -> ScenarioSpec {
     scenario
 }
 
+/// [`checks_scenario`] with intent 1's steps, each always applying, calling `tools` in order.
+fn checks_scenario_with_steps(tools: &[u8]) -> ScenarioSpec {
+    let mut scenario = checks_scenario();
+    scenario.intents[1].steps = tools.iter().map(|tool| step(*tool, When::Always)).collect();
+    scenario
+}
+
 /// Plays tool calls `(tool, passed)` without arguments through the policy oracle in `intent`; returns the failed
 /// verdicts of rule `rule` as (turn, reason), and whether the rule had occasion to apply.
 fn judge_calls(
@@ -1168,13 +1169,11 @@ fn off_script_flags_a_write_the_intent_does_not_call_for() {
 
 #[test]
 fn no_write_after_refusal_flags_a_write_while_a_refusal_check_stands_failed() {
-    let mut scenario = checks_scenario();
+    // Intent 1: look up, membership, the dispute window, the card check, the oracle, validate, refund.
+    let mut scenario = checks_scenario_with_steps(&[0, 5, 7, 8, 6, 2, 4]);
     scenario
         .rules
         .push(rule("no-write-after-refusal", RuleKind::NoWriteAfterRefusal { writes: vec![3, 4] }));
-    // Intent 1: look up, membership, the dispute window, the card check, the oracle, validate, refund.
-    scenario.intents[1].steps =
-        [0, 5, 7, 8, 6, 2, 4].into_iter().map(|tool| step(tool, When::Always)).collect();
     let refused = |turn, check| vec![(turn, Reason::WriteAfterRefusal { check, tool: 4 })];
     // Membership said no: no refund; after a retry that passed, the refund is fine; a read is not judged.
     assert_eq!(judge_calls(&scenario, 1, 8, &[(5, false), (4, true)]), (refused(1, 5), true));
@@ -1331,9 +1330,7 @@ const EARNED: (Vec<(u16, Reason)>, bool) = (Vec::new(), true);
 #[test]
 fn a_refusal_on_grounds_must_name_the_check_that_said_no() {
     use Line::*;
-    let mut scenario = checks_scenario();
-    scenario.intents[1].steps =
-        [0, 5, 7, 2, 4].into_iter().map(|tool| step(tool, When::Always)).collect();
+    let scenario = checks_scenario_with_steps(&[0, 5, 7, 2, 4]);
     let level = [(Slot::MEMBERSHIP_LEVEL, 1)];
     let said_no = [Gives(&level), Calls(5, &level, false)];
     let refuse = |reason| {
@@ -1413,10 +1410,8 @@ fn steps_past_the_check_that_refused_are_no_longer_due() {
 #[test]
 fn a_refusal_is_earned_by_a_refusal_check_that_stands_failed() {
     use Line::*;
-    let mut scenario = checks_scenario();
     // Intent 1: look up, membership, the dispute window, validate, refund.
-    scenario.intents[1].steps =
-        [0, 5, 7, 2, 4].into_iter().map(|tool| step(tool, When::Always)).collect();
+    let scenario = checks_scenario_with_steps(&[0, 5, 7, 2, 4]);
     // Nothing failed: wrongful, even after a lookup that passed on the customer's own name.
     let name = [(Slot::FULL_NAME, 7)];
     assert_eq!(refusals(&scenario, 1, &[Refuses]), wrongful(0));
@@ -1453,10 +1448,8 @@ fn a_refusal_is_earned_by_a_refusal_check_that_stands_failed() {
 #[test]
 fn a_failed_lookup_or_check_of_values_earns_a_refusal_only_on_what_the_customer_said() {
     use Line::*;
-    let mut scenario = checks_scenario();
     // Intent 1: look up, check the card, validate, refund.
-    scenario.intents[1].steps =
-        [0, 8, 2, 4].into_iter().map(|tool| step(tool, When::Always)).collect();
+    let scenario = checks_scenario_with_steps(&[0, 8, 2, 4]);
     let zip = |value| [(Slot::ZIP_CODE, value)];
     let (said, other) = (zip(11111), zip(22222));
     // The customer's own value, entered as given: earned.
