@@ -246,6 +246,10 @@ pub struct IntentFile {
     /// worlds where it does not hold are drawn again, so the need a customer states is never already met.
     #[serde(default)]
     pub premise: Option<ExprFile>,
+    /// For a problem the customer can see go away (a site that works again): when it is gone. The customer says so
+    /// as soon as it holds; steps `when: Unfixed` apply until then; the outcome `Fixed` asks for it.
+    #[serde(default)]
+    pub fixed: Option<ExprFile>,
 }
 
 /// An objection: `(name: "security", phrase: "how do I know our data is safe with you?", rate: 0.3, remedy:
@@ -492,6 +496,9 @@ pub enum OutcomeFile {
     Holds(ExprFile),
     StepsTaken,
     IfUnsatisfied(Box<OutcomeFile>),
+    Fixed,
+    AnyOf(Vec<OutcomeFile>),
+    TurnedDown(ExprFile),
 }
 
 /// An account fact the agent can state once the account is pulled up.
@@ -514,7 +521,7 @@ pub enum AccountFieldFile {
 }
 
 /// Mirror of [`sim_core::spec::When`]; `Passed` and `Failed` name a tool by id.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[expect(missing_docs, reason = "each variant mirrors the sim-core When of the same name")]
 pub enum WhenFile {
     #[default]
@@ -526,6 +533,8 @@ pub enum WhenFile {
     Accepted,
     Rejected,
     Unsatisfied,
+    Holds(ExprFile),
+    Unfixed,
 }
 
 /// A slot written as a bare snake_case identifier (`full_name`); unknown names are reported by validation, not by the parser.
@@ -573,11 +582,13 @@ impl EffectFile {
 }
 
 impl OutcomeFile {
-    /// The native outcome, or `None` for `Holds` (built by validation).
+    /// The native outcome, or `None` for one with an expression in it (built by validation).
     pub fn native(&self) -> Option<Outcome> {
         Some(match self {
             OutcomeFile::StepsTaken => Outcome::StepsTaken,
+            OutcomeFile::Fixed => Outcome::Fixed,
             OutcomeFile::IfUnsatisfied(inner) => Outcome::IfUnsatisfied(Box::new(inner.native()?)),
+            OutcomeFile::AnyOf(_) | OutcomeFile::TurnedDown(_) => return None,
             OutcomeFile::RefundedGoalAmount => Outcome::RefundedGoalAmount,
             OutcomeFile::AccountFieldIsGoal(field) => Outcome::AccountFieldIsGoal((*field).into()),
             OutcomeFile::OrderOptionIsGoal => Outcome::OrderOptionIsGoal,

@@ -85,6 +85,8 @@ pub(crate) fn summary(scenario: &LoadedScenario) -> String {
                     When::Accepted => " if accepted".to_owned(),
                     When::Rejected => " if rejected".to_owned(),
                     When::Unsatisfied => " if unsatisfied".to_owned(),
+                    When::Holds(idx) => format!(" if {:?}", intent.conditions[usize::from(idx)]),
+                    When::Unfixed => " if unfixed".to_owned(),
                 };
                 format!("{tool}[{}]/{}{when}", slots(step.args), step.min_args)
             })

@@ -343,6 +343,8 @@ pub enum ActKind {
     Performed,
     /// The customer could not do what the agent asked.
     Unable,
+    /// The customer says their problem is gone (the site works again, or the order went through for them).
+    Works,
 }
 
 impl ActKind {
@@ -367,6 +369,7 @@ impl ActKind {
                 | ActKind::Object
                 | ActKind::Performed
                 | ActKind::Unable
+                | ActKind::Works
         )
     }
 
@@ -402,6 +405,7 @@ impl ActKind {
             ActKind::Object => "object",
             ActKind::Performed => "performed",
             ActKind::Unable => "unable",
+            ActKind::Works => "works",
         }
     }
 }

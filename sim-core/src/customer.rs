@@ -96,6 +96,8 @@ pub struct Customer {
     pub progressed: bool,
     /// Facts the agent has stated to them (the answers an information request is after).
     pub heard: SlotSet,
+    /// Whether they saw their problem go away (the intent's `fixed` condition came to hold).
+    pub fixed: bool,
 }
 
 /// The intent's objections a customer holds, one bit per objection index.
@@ -342,6 +344,7 @@ impl Customer {
             tool_waits: 0,
             progressed: false,
             heard: SlotSet::EMPTY,
+            fixed: false,
         }
     }
 
@@ -360,10 +363,15 @@ impl Customer {
     fn unmet(&self, scenario: &ScenarioSpec) -> bool {
         let answers =
             scenario.intents.get(usize::from(self.intent)).map_or(&[][..], |i| &i.answers);
+        let unfixed = scenario
+            .intents
+            .get(usize::from(self.intent))
+            .is_some_and(|intent| intent.fixed.is_some() && !self.fixed);
         self.denials > 0
             || !self.progressed
             || answers.iter().any(|(slot, _)| !self.heard.contains(*slot))
             || (self.wants_more && !self.got_more)
+            || unfixed
     }
 
     /// Hears that a tool call passed: it answers every held objection whose remedy it is, and gives more to a customer
@@ -649,6 +657,15 @@ impl Customer {
             self.bump(persona.mood.irrelevant);
             (Act::bare(ActKind::Unable), "could not do what the agent asked")
         }
+    }
+
+    /// Their problem went away with the agent's latest tool call (the site works, the order went through): they say
+    /// so; it is progress.
+    pub fn works(&mut self, persona: &PersonaSpec) -> (Act, &'static str) {
+        self.fixed = true;
+        self.progressed = true;
+        self.bump(persona.mood.progress);
+        (Act::bare(ActKind::Works), "their problem is gone")
     }
 
     /// Time passes while the agent works a tool; the customer may run out of patience.

@@ -94,11 +94,13 @@ pub enum Builtin {
     Refunded,
     /// The order's pending change: 0 for none, else the order option's index + 1.
     OrderChange,
+    /// Purchases the agent made for the customer in this episode.
+    Purchases,
 }
 
 impl Builtin {
     /// Every built-in fact with its name in files and messages.
-    pub const ALL: [(Builtin, &'static str); 7] = [
+    pub const ALL: [(Builtin, &'static str); 8] = [
         (Builtin::MembershipLevel, "MembershipLevel"),
         (Builtin::ShippingStatus, "ShippingStatus"),
         (Builtin::OracleYes, "OracleYes"),
@@ -106,6 +108,7 @@ impl Builtin {
         (Builtin::OrderTotal, "OrderTotal"),
         (Builtin::Refunded, "Refunded"),
         (Builtin::OrderChange, "OrderChange"),
+        (Builtin::Purchases, "Purchases"),
     ];
 
     /// The native tool effect that changes this fact in an episode, if any.
@@ -113,6 +116,7 @@ impl Builtin {
         match self {
             Builtin::Refunded => Some(crate::spec::Effect::Refund),
             Builtin::OrderChange => Some(crate::spec::Effect::UpdateOrder),
+            Builtin::Purchases => Some(crate::spec::Effect::MakePurchase),
             _ => None,
         }
     }

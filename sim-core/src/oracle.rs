@@ -51,6 +51,13 @@ pub struct PolicyState {
     pub accepted: Option<u64>,
     /// Whether the customer asked again (insisted) at some turn: a step `when: Unsatisfied` now applies.
     pub pushed: bool,
+    /// Whether the customer objected to the price of an offer (a haggle, not one of the intent's concerns).
+    pub haggled: bool,
+    /// The offer the customer's first clear no answered, if they had not objected to the price before it.
+    pub turned_down: Option<u64>,
+    /// Whether the intent's `fixed` condition held on the world after the latest tool call (steps `when: Unfixed`
+    /// no longer apply).
+    pub fixed: bool,
     /// Log rows already read for customer answers.
     pub rows_seen: u16,
 }
@@ -76,6 +83,9 @@ impl Default for PolicyState {
             last_offer: None,
             accepted: None,
             pushed: false,
+            haggled: false,
+            turned_down: None,
+            fixed: false,
             rows_seen: 0,
         }
     }
@@ -94,8 +104,14 @@ impl PolicyState {
         self.last[tool as usize] == 1
     }
 
-    fn applies(&self, when: When) -> bool {
+    /// Whether a step `when` applies, reading the intent's world conditions on `env`.
+    fn applies(&self, intent: &IntentSpec, when: When, env: &WorldEnv) -> bool {
         match when {
+            When::Holds(idx) => intent
+                .conditions
+                .get(usize::from(idx))
+                .is_some_and(|condition| condition.holds(env)),
+            When::Unfixed => !self.fixed,
             When::Always => true,
             When::OracleYes => self.oracle == 1,
             When::OracleNo => self.oracle == 2,
@@ -121,6 +137,8 @@ pub fn judge_call(
     args: &ToolArgs,
     out: &mut Vec<Verdict>,
 ) {
+    // Step conditions on the world are read as it was before this call.
+    let before = world.env(scenario, &world.fields_before_call, world.selected);
     for (rule_idx, rule) in scenario.rules.iter().enumerate() {
         let rule_ref = RuleRef::Policy(rule_idx as u16);
         let mut fail = |reason| out.push(Verdict { rule: rule_ref, turn, passed: false, reason });
@@ -142,7 +160,7 @@ pub fn judge_call(
                 let missing = intent.steps[..pos].iter().enumerate().find(|(idx, step)| {
                     !step.optional
                         && !step.any_order_with(this)
-                        && state.applies(step.when)
+                        && state.applies(intent, step.when, &before)
                         && !state.called(step.tool)
                         && step.tool != tool
                         && refused_at.is_none_or(|at| *idx < at)
@@ -193,7 +211,6 @@ pub fn judge_call(
                 if tool != *dependent {
                     continue;
                 }
-                let before = world.env(scenario, &world.fields_before_call, world.selected);
                 if when.as_ref().is_some_and(|when| !when.holds(&before)) {
                     continue;
                 }
@@ -212,8 +229,10 @@ pub fn judge_call(
                     continue;
                 }
                 state.exercised |= exercised;
-                let step =
-                    intent.steps.iter().any(|step| step.tool == tool && state.applies(step.when));
+                let step = intent
+                    .steps
+                    .iter()
+                    .any(|step| step.tool == tool && state.applies(intent, step.when, &before));
                 if !step && !side_tool(scenario, intent, tool) {
                     fail(Reason::OffScript { tool });
                 }
@@ -305,6 +324,9 @@ pub fn judge_agent_turn(
                 out,
             );
             record_call(scenario, state, tool, outcome);
+            if let Some(fixed) = &intent.fixed {
+                state.fixed = fixed.holds(&world.focused(scenario));
+            }
         }
     } else if let Some(act) = row.act {
         judge_say(scenario, intent, world, state, turns, row.turn, &act, out);
@@ -368,8 +390,12 @@ pub fn observe_customer(state: &mut PolicyState, turns: &[TurnRecord]) {
             }
             ActKind::Reject => {
                 state.offer = 2;
+                if state.rejected_at.is_none() && !state.haggled {
+                    state.turned_down = state.last_offer;
+                }
                 state.rejected_at.get_or_insert(row.turn);
             }
+            ActKind::Object if act.objection().is_none() => state.haggled = true,
             ActKind::Insist => state.pushed = true,
             _ => {}
         }
@@ -480,10 +506,10 @@ pub fn judge_say(
         if intent.oracle_no_ends && state.oracle == 2 {
             continue;
         }
-        let missing = intent
-            .steps
-            .iter()
-            .find(|step| !step.optional && state.applies(step.when) && !state.called(step.tool));
+        let now = world.focused(scenario);
+        let missing = intent.steps.iter().find(|step| {
+            !step.optional && state.applies(intent, step.when, &now) && !state.called(step.tool)
+        });
         if let Some(step) = missing {
             out.push(Verdict {
                 rule: RuleRef::Policy(rule_idx as u16),
@@ -820,14 +846,26 @@ fn outcome_holds(
         }),
         Outcome::StepsTaken => {
             let intent = &scenario.intents[usize::from(customer.intent)];
-            intent
-                .steps
-                .iter()
-                .all(|step| step.optional || !policy.applies(step.when) || policy.passed(step.tool))
+            let now = world.focused(scenario);
+            intent.steps.iter().all(|step| {
+                step.optional
+                    || !policy.applies(intent, step.when, &now)
+                    || policy.passed(step.tool)
+            })
         }
         Outcome::IfUnsatisfied(outcome) => {
             !policy.pushed || outcome_holds(scenario, outcome, world, customer, policy)
         }
+        Outcome::Fixed => scenario.intents[usize::from(customer.intent)]
+            .fixed
+            .as_ref()
+            .is_some_and(|fixed| fixed.holds(&world.focused(scenario))),
+        Outcome::AnyOf(outcomes) => {
+            outcomes.iter().any(|outcome| outcome_holds(scenario, outcome, world, customer, policy))
+        }
+        Outcome::TurnedDown(most) => policy
+            .turned_down
+            .is_some_and(|offer| offer <= most.eval(&world.focused(scenario)).max(0) as u64),
     }
 }
 
@@ -886,8 +924,12 @@ fn changed_for(
         Outcome::Disclosed(slot) => policy.disclosed.contains(*slot),
         Outcome::TeamNotified => world.notifications > 0,
         Outcome::AccountUpdated => world.account_updates > 0,
-        Outcome::StepsTaken => false,
+        Outcome::StepsTaken | Outcome::TurnedDown(_) => false,
         Outcome::IfUnsatisfied(outcome) => changed_for(scenario, outcome, world, policy),
+        Outcome::AnyOf(outcomes) => {
+            outcomes.iter().any(|outcome| changed_for(scenario, outcome, world, policy))
+        }
+        Outcome::Fixed => world.purchases > 0,
         Outcome::Holds(condition) => {
             let read = scenario.cells_read(condition);
             let fields_changed = (0..crate::field::MAX_FIELDS).any(|idx| {

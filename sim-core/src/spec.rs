@@ -225,6 +225,12 @@ pub struct IntentSpec {
     /// What must be true of the world for a customer to come with this need; the engine draws the world again
     /// (at most [`MAX_PREMISE_DRAWS`] times) until it holds.
     pub premise: Option<Expr>,
+    /// World conditions steps depend on (`When::Holds(n)` reads `conditions[n]`; files write the expression inline).
+    pub conditions: Vec<Expr>,
+    /// For a problem the customer can see go away (a site that works again): the condition on the world under which
+    /// it is gone. The customer says so as soon as it holds, steps `when: Unfixed` apply only until then, and the
+    /// outcome `Fixed` asks for it.
+    pub fixed: Option<Expr>,
 }
 
 /// How many worlds the engine draws for an intent's premise before it keeps the last one.
@@ -310,7 +316,7 @@ impl Step {
     }
 }
 
-/// The condition under which a step applies, read from earlier tool results.
+/// The condition under which a step applies, read from earlier tool results, the customer's answers or the world.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum When {
     /// Always.
@@ -330,6 +336,12 @@ pub enum When {
     /// Only once the customer, having heard the answer, asked again (ABCD's "If they are still unhappy", "If the
     /// customer keeps pushing").
     Unsatisfied,
+    /// Only while the intent's condition `conditions[n]` holds on the world (ABCD's "If Bronze or Guest members").
+    /// The oracle reads the world; an agent that cannot see it may take the step anyway (a check in doubt).
+    Holds(u8),
+    /// Only while the customer's problem is not gone (the intent's `fixed` condition does not hold): Troubleshoot
+    /// Site's options, "If nothing works, just apologize and end the conversation".
+    Unfixed,
 }
 
 /// How a request is judged admissible from world facts.
@@ -377,6 +389,15 @@ pub enum Outcome {
     StepsTaken,
     /// This outcome, if the customer asked again after hearing the answer; otherwise nothing.
     IfUnsatisfied(Box<Outcome>),
+    /// The customer's problem is gone: the intent's `fixed` condition holds.
+    Fixed,
+    /// At least one of these outcomes.
+    AnyOf(Vec<Outcome>),
+    /// The customer turned an offer down with a clear no, without objecting to the price first, when the offer was at
+    /// most this value (an expression over the world, e.g. the list price): a no the policy says to respect ("Once
+    /// the prospect says no, stop selling"), not one the agent provoked by asking too much or could have answered
+    /// with a concession.
+    TurnedDown(Expr),
 }
 
 /// A policy rule the policy oracle checks.

@@ -60,6 +60,8 @@ pub fn tiny_scenario() -> ScenarioSpec {
             goals: Vec::new(),
             answers: Vec::new(),
             premise: None,
+            conditions: Vec::new(),
+            fixed: None,
         },
         IntentSpec {
             id: "refund_initiate".to_owned(),
@@ -77,6 +79,8 @@ pub fn tiny_scenario() -> ScenarioSpec {
             goals: Vec::new(),
             answers: Vec::new(),
             premise: None,
+            conditions: Vec::new(),
+            fixed: None,
         },
     ];
     let rule = |id: &str, kind| RuleSpec {

@@ -191,6 +191,7 @@ impl crate::expr::Env for WorldEnv<'_> {
             Builtin::OrderTotal => world.order.total(),
             Builtin::Refunded => world.order.refunded,
             Builtin::OrderChange => world.order.option,
+            Builtin::Purchases => u64::from(world.purchases),
         }
     }
 }

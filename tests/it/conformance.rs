@@ -108,6 +108,7 @@ enum Said {
     Concern(String),
     Performed,
     Unable,
+    Works,
     Greet,
     AskNeed,
     AskWhy,
@@ -632,6 +633,7 @@ fn act_of(
         }
         Said::Performed => bare(ActKind::Performed),
         Said::Unable => bare(ActKind::Unable),
+        Said::Works => bare(ActKind::Works),
         Said::AskWhy => Ok(Act { intent: intent_id, ..Act::bare(ActKind::AskWhy) }),
         Said::Greet => bare(ActKind::Greet),
         Said::AskNeed => bare(ActKind::AskNeed),

@@ -212,11 +212,14 @@ fn result(act: &Act, ctx: &RenderContext, pick: &mut Pick) -> &'static str {
             "I've let the team know and they'll follow up with you.",
             "The team has been notified.",
         ],
-        Some(Outcome::StepsTaken) => &[
+        Some(Outcome::StepsTaken | Outcome::TurnedDown(_)) => &[
             "I've looked into it, and that is how it stands.",
             "I've checked everything on my side.",
         ],
-        Some(Outcome::Holds(_) | Outcome::IfUnsatisfied(_)) | None => {
+        Some(Outcome::Fixed) => {
+            &["Glad that's working for you now.", "Good, the site should behave from here on."]
+        }
+        Some(Outcome::Holds(_) | Outcome::IfUnsatisfied(_) | Outcome::AnyOf(_)) | None => {
             &["That's all taken care of.", "Everything is sorted on my end."]
         }
     };

@@ -149,6 +149,12 @@ pub(crate) fn render_into(
             "hmm, I can't find it",
             "I'm not sure how to do that, sorry.",
         ]),
+        ActKind::Works => Options::Lines(phrasings![
+            "oh, that worked! it's fine now",
+            "It works now, thank you.",
+            "ok that did it",
+            "Great, that sorted it out.",
+        ]),
         ActKind::Nudge => Options::Lines(phrasings![
             "hello? are you still there?",
             "anyone there?",

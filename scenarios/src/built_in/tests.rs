@@ -104,11 +104,11 @@ status_due_amount: pull-up-account[full_name account_id]/1, verify-identity[full
 status_due_date: pull-up-account[full_name account_id]/1, verify-identity[full_name account_id order_id]/3, subscription-status[]/0, send-link[]/0, enter-details[payment_amount]/1 goal[payment_amount]
 manage_pay_bill: pull-up-account[full_name account_id]/1, verify-identity[full_name account_id order_id]/3, subscription-status[]/0, enter-details[payment_amount]/1, update-account[full_name account_id]/1 goal[payment_amount]
 manage_extension: pull-up-account[full_name account_id]/1, verify-identity[full_name account_id order_id]/3, membership[membership_level]/1, update-account[full_name account_id]/1, enter-details[phone]/1 if membership failed, notify-team[]/0 if membership failed goal[]
-manage_dispute_bill: pull-up-account[full_name account_id]/1, verify-identity[full_name account_id order_id]/3, membership[membership_level]/1, ask-the-oracle[]/0, offer-refund[amount]/1 goal[amount]
-credit_card: try-again[]/0, log-out-in[]/0, enter-details[product]/1, make-purchase[product]/1 goal[product]
-shopping_cart: try-again[]/0, log-out-in[]/0, enter-details[product]/1, make-purchase[product]/1 goal[product]
-search_results: try-again[]/0, log-out-in[]/0, make-purchase[product]/1, instructions[]/0, notify-team[]/0 goal[product]
-slow_speed: try-again[]/0, log-out-in[]/0, make-purchase[product]/1, instructions[]/0, notify-team[]/0 goal[product]
+manage_dispute_bill: pull-up-account[full_name account_id]/1, verify-identity[full_name account_id order_id]/3, membership[membership_level]/1, ask-the-oracle[]/0 if Le(Builtin(MembershipLevel), Const(1)), offer-refund[amount]/1 goal[amount]
+credit_card: try-again[]/0 if unfixed, log-out-in[]/0 if unfixed, enter-details[product]/1 if unfixed, make-purchase[product]/1 if unfixed goal[product]
+shopping_cart: try-again[]/0 if unfixed, log-out-in[]/0 if unfixed, enter-details[product]/1 if unfixed, make-purchase[product]/1 if unfixed goal[product]
+search_results: try-again[]/0 if unfixed, log-out-in[]/0 if unfixed, make-purchase[product]/1 if unfixed, instructions[]/0 if unfixed, notify-team[]/0 if unfixed goal[product]
+slow_speed: try-again[]/0 if unfixed, log-out-in[]/0 if unfixed, make-purchase[product]/1 if unfixed, instructions[]/0 if unfixed, notify-team[]/0 if unfixed goal[product]
 personas: [("calm", 0.4), ("impatient", 0.25), ("confused", 0.2), ("social-engineer", 0.15)]"#;
     assert_eq!(summary(&scenario), expect);
 }

@@ -181,6 +181,8 @@ pub enum ExprFile {
     Refunded,
     /// The built-in order's pending change: 0 for none, else the order option's index + 1.
     OrderChange,
+    /// Purchases the agent made for the customer so far (make-purchase).
+    Purchases,
     /// Sum.
     Add(Box<ExprFile>, Box<ExprFile>),
     /// Difference.

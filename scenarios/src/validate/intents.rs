@@ -75,11 +75,35 @@ fn intent(
     // The effect and args of each step whose tool exists, for the outcome checks.
     let mut known = Vec::with_capacity(file.steps.len());
     let mut asks_oracle = false;
+    let mut conditions = Vec::new();
     for (idx, step_file) in file.steps.iter().enumerate() {
         let what = format!("intent `{name}` step {}", idx + 1);
+        let at = steps_path.index(idx);
+        let when = match &step_file.when {
+            WhenFile::Holds(condition) => {
+                let at = at.field("when");
+                let world_only = Reads { args: false, goals: false };
+                let condition =
+                    names.expr(condition, ExprType::Bool, world_only, None, &at, issues);
+                names.focus_reads(&condition, &format!("intent `{name}`"), &at, issues);
+                conditions.push(condition);
+                Some(When::Holds(u8::try_from(conditions.len() - 1).unwrap_or(u8::MAX)))
+            }
+            WhenFile::Unfixed => {
+                if file.fixed.is_none() {
+                    let at = at.field("when");
+                    issues.push(at, format!("{what} applies while the problem is not fixed, but intent `{name}` says nothing of when it is (`fixed:`)"));
+                }
+                Some(When::Unfixed)
+            }
+            _ => None,
+        };
         let ctx =
             StepCtx { oracle_asked_before: asks_oracle, earlier: &steps, tools, tool_ids, names };
-        let step = step(step_file, &what, &ctx, &steps_path.index(idx), issues);
+        let mut step = step(step_file, &what, &ctx, &at, issues);
+        if let Some(when) = when {
+            step.when = when;
+        }
         let tool = tool_ids.get(&step_file.tool).map(|id| &tools[usize::from(id)]);
         if let Some(tool) = tool {
             asks_oracle |= tool.effect == Effect::AskOracle;
@@ -126,25 +150,9 @@ fn intent(
         .resolved
         .iter()
         .enumerate()
-        .map(|(idx, outcome)| match outcome {
-            OutcomeFile::Holds(condition) => {
-                let at = resolved_path.index(idx);
-                let condition =
-                    names.expr(condition, ExprType::Bool, with_goals, None, &at, issues);
-                names.focus_reads(&condition, &format!("intent `{name}`"), &at, issues);
-                Outcome::Holds(condition)
-            }
-            OutcomeFile::IfUnsatisfied(inner) if inner.native().is_none() => {
-                let at = resolved_path.index(idx);
-                issues.push(
-                    at,
-                    format!(
-                        "intent `{name}`: IfUnsatisfied takes a native outcome, not a condition"
-                    ),
-                );
-                Outcome::StepsTaken
-            }
-            native => native.native().expect("every other outcome is native"),
+        .map(|(idx, outcome)| {
+            let at = resolved_path.index(idx);
+            resolved_outcome(outcome, file, names, with_goals, &at, issues)
         })
         .collect::<Vec<_>>();
     let spec = IntentSpec {
@@ -166,6 +174,13 @@ fn intent(
         answers,
         premise: file.premise.as_ref().map(|condition| {
             let at = at.field("premise");
+            let condition = names.expr(condition, ExprType::Bool, world_only, None, &at, issues);
+            names.focus_reads(&condition, &format!("intent `{name}`"), &at, issues);
+            condition
+        }),
+        conditions,
+        fixed: file.fixed.as_ref().map(|condition| {
+            let at = at.field("fixed");
             let condition = names.expr(condition, ExprType::Bool, world_only, None, &at, issues);
             names.focus_reads(&condition, &format!("intent `{name}`"), &at, issues);
             condition
@@ -192,6 +207,58 @@ fn intent(
         check_outcomes(file, &spec, &known, asks_oracle, names, at, issues);
     }
     spec
+}
+
+/// Builds one resolved outcome, with the expressions in it checked.
+fn resolved_outcome(
+    outcome: &OutcomeFile,
+    file: &IntentFile,
+    names: &Names,
+    reads: Reads,
+    at: &FieldPath,
+    issues: &mut Issues,
+) -> Outcome {
+    let name = &file.id;
+    match outcome {
+        OutcomeFile::Holds(condition) => {
+            let condition = names.expr(condition, ExprType::Bool, reads, None, at, issues);
+            names.focus_reads(&condition, &format!("intent `{name}`"), at, issues);
+            Outcome::Holds(condition)
+        }
+        OutcomeFile::TurnedDown(most) => {
+            let world_only = Reads { args: false, goals: false };
+            let most = names.expr(most, ExprType::Number, world_only, None, at, issues);
+            names.focus_reads(&most, &format!("intent `{name}`"), at, issues);
+            if file.offer.is_none() {
+                issues.push(
+                    at.clone(),
+                    format!("intent `{name}`: TurnedDown needs an offer to turn down"),
+                );
+            }
+            Outcome::TurnedDown(most)
+        }
+        OutcomeFile::AnyOf(outcomes) => Outcome::AnyOf(
+            outcomes
+                .iter()
+                .enumerate()
+                .map(|(idx, inner)| {
+                    resolved_outcome(inner, file, names, reads, &at.index(idx), issues)
+                })
+                .collect(),
+        ),
+        OutcomeFile::Fixed if file.fixed.is_none() => {
+            issues.push(at.clone(), format!("intent `{name}`: Fixed needs `fixed:`, the condition under which the problem is gone"));
+            Outcome::Fixed
+        }
+        OutcomeFile::IfUnsatisfied(inner) if inner.native().is_none() => {
+            issues.push(
+                at.clone(),
+                format!("intent `{name}`: IfUnsatisfied takes a native outcome, not a condition"),
+            );
+            Outcome::StepsTaken
+        }
+        native => native.native().expect("every other outcome is native"),
+    }
 }
 
 /// What a step is checked against.
@@ -336,54 +403,9 @@ fn check_outcomes(
         issues.push(resolved_path.clone(), format!("intent `{name}` has no resolved outcomes"));
     }
     for (idx, outcome) in file.resolved.iter().enumerate() {
-        if let Outcome::Holds(condition) = &spec.resolved[idx] {
-            let layout = &names.layout;
-            let reads = layout.widen(condition.fields_read(), condition.lists_read());
-            let changes_builtin = condition.builtins_read().iter().any(|fact| {
-                fact.changed_by()
-                    .is_some_and(|needed| known.iter().any(|(effect, _)| **effect == needed))
-            });
-            let sets = changes_builtin
-                || known.iter().any(|(effect, _)| match effect {
-                    Effect::Data(data) => {
-                        let added =
-                            data.add.as_ref().map_or(0, |add| layout.widen(0, 1 << add.list));
-                        let set = data
-                            .set
-                            .iter()
-                            .fold(0, |cells, (field, _)| cells | layout.widen(1u64 << field, 0));
-                        reads & (set | added) != 0
-                    }
-                    _ => false,
-                });
-            if !sets {
-                issues.push(
-                    resolved_path.index(idx),
-                    format!("intent `{name}` cannot reach its resolved condition: no step's tool sets a field it reads, adds a record it counts, or changes a built-in fact it reads"),
-                );
-            }
-            continue;
-        }
-        let outcome = match outcome {
-            OutcomeFile::StepsTaken => continue,
-            OutcomeFile::IfUnsatisfied(inner) if inner.native().is_some() => &**inner,
-            OutcomeFile::IfUnsatisfied(_) => continue,
-            outcome => outcome,
-        };
-        let (effect, slot) = needs(outcome);
-        let reachable = known.iter().any(|(step_effect, args)| {
-            **step_effect == effect && slot.is_none_or(|slot| args.contains(slot))
-        });
-        if !reachable {
-            let with = slot
-                .map(|slot| format!(" and arg `{}`", slot.standard_name().unwrap_or("?")))
-                .unwrap_or_default();
-            issues.push(
-                resolved_path.index(idx),
-                format!(
-                    "intent `{name}` cannot reach {outcome:?}: no step calls a tool with effect {effect:?}{with}"
-                ),
-            );
+        if let Some(problem) = unreachable(outcome, &spec.resolved[idx], spec, known, names) {
+            issues
+                .push(resolved_path.index(idx), format!("intent `{name}` cannot reach {problem}"));
         }
     }
 }
@@ -400,6 +422,8 @@ fn step(file: &StepFile, what: &str, ctx: &StepCtx, at: &FieldPath, issues: &mut
         WhenFile::Accepted => When::Accepted,
         WhenFile::Rejected => When::Rejected,
         WhenFile::Unsatisfied => When::Unsatisfied,
+        // Built by the caller, which keeps the intent's conditions.
+        WhenFile::Holds(_) | WhenFile::Unfixed => When::Always,
         WhenFile::OracleYes | WhenFile::OracleNo => {
             if !oracle_asked_before {
                 issues.push(
@@ -485,6 +509,68 @@ fn step(file: &StepFile, what: &str, ctx: &StepCtx, at: &FieldPath, issues: &mut
     step
 }
 
+/// Why no step of the intent can bring `outcome` about, if none can.
+fn unreachable(
+    file: &OutcomeFile,
+    outcome: &Outcome,
+    spec: &IntentSpec,
+    known: &[(&Effect, SlotSet)],
+    names: &Names,
+) -> Option<String> {
+    let condition = match (file, outcome) {
+        (_, Outcome::Holds(condition)) => condition,
+        (OutcomeFile::Fixed, _) => spec.fixed.as_ref()?,
+        (OutcomeFile::AnyOf(files), Outcome::AnyOf(outcomes)) => {
+            let mut why = Vec::new();
+            for (file, outcome) in files.iter().zip(outcomes) {
+                why.push(unreachable(file, outcome, spec, known, names)?);
+            }
+            return Some(format!("any of its AnyOf outcomes: {}", why.join("; ")));
+        }
+        (
+            OutcomeFile::StepsTaken | OutcomeFile::TurnedDown(_) | OutcomeFile::IfUnsatisfied(_),
+            _,
+        ) => {
+            let inner = match file {
+                OutcomeFile::IfUnsatisfied(inner) if inner.native().is_some() => inner,
+                _ => return None,
+            };
+            return unreachable(inner, &inner.native()?, spec, known, names);
+        }
+        (file, _) => {
+            let (effect, slot) = needs(file);
+            let reachable = known.iter().any(|(step_effect, args)| {
+                **step_effect == effect && slot.is_none_or(|slot| args.contains(slot))
+            });
+            if reachable {
+                return None;
+            }
+            let with = slot
+                .map(|slot| format!(" and arg `{}`", slot.standard_name().unwrap_or("?")))
+                .unwrap_or_default();
+            return Some(format!("{file:?}: no step calls a tool with effect {effect:?}{with}"));
+        }
+    };
+    let layout = &names.layout;
+    let reads = layout.widen(condition.fields_read(), condition.lists_read());
+    let changes_builtin = condition.builtins_read().iter().any(|fact| {
+        fact.changed_by().is_some_and(|needed| known.iter().any(|(effect, _)| **effect == needed))
+    });
+    let sets = changes_builtin
+        || known.iter().any(|(effect, _)| match effect {
+            Effect::Data(data) => {
+                let added = data.add.as_ref().map_or(0, |add| layout.widen(0, 1 << add.list));
+                let set = data
+                    .set
+                    .iter()
+                    .fold(0, |cells, (field, _)| cells | layout.widen(1u64 << field, 0));
+                reads & (set | added) != 0
+            }
+            _ => false,
+        });
+    (!sets).then(|| "its resolved condition: no step's tool sets a field it reads, adds a record it counts, or changes a built-in fact it reads".to_owned())
+}
+
 /// The tool effect, and the argument it must be given, that can bring `outcome` about.
 fn needs(outcome: &OutcomeFile) -> (Effect, Option<Slot>) {
     match outcome {
@@ -498,7 +584,12 @@ fn needs(outcome: &OutcomeFile) -> (Effect, Option<Slot>) {
         OutcomeFile::TeamNotified => (Effect::NotifyTeam, None),
         OutcomeFile::AccountUpdated => (Effect::UpdateAccount, None),
         OutcomeFile::Disclosed(_) => (Effect::PullUpAccount, None),
-        OutcomeFile::Holds(_) | OutcomeFile::StepsTaken | OutcomeFile::IfUnsatisfied(_) => {
+        OutcomeFile::Holds(_)
+        | OutcomeFile::StepsTaken
+        | OutcomeFile::IfUnsatisfied(_)
+        | OutcomeFile::Fixed
+        | OutcomeFile::AnyOf(_)
+        | OutcomeFile::TurnedDown(_) => {
             unreachable!(
                 "conditions are checked by the fields they read; the others need no particular tool"
             )

@@ -441,6 +441,7 @@ impl Names {
             ExprFile::OrderTotal => Expr::Builtin(Builtin::OrderTotal),
             ExprFile::Refunded => Expr::Builtin(Builtin::Refunded),
             ExprFile::OrderChange => Expr::Builtin(Builtin::OrderChange),
+            ExprFile::Purchases => Expr::Builtin(Builtin::Purchases),
             ExprFile::Not(inner) => Expr::Not(Box::new(self.convert(inner, target, at, issues))),
             ExprFile::If(cond, then, other) => Expr::If(
                 Box::new(self.convert(cond, target, at, issues)),

@@ -63,6 +63,8 @@ pub(crate) struct Case {
     pub(crate) remedy_due: Option<ToolId>,
     /// The value each tool last reported (a quoted price), by tool.
     pub(crate) tool_values: ToolValues,
+    /// Whether the customer said their problem is gone (steps `when: Unfixed` no longer apply).
+    pub(crate) fixed: bool,
 }
 
 /// The value each tool last reported, by tool.
@@ -205,6 +207,7 @@ impl Case {
                 ActKind::DontKnow => self.unknown = SlotSet(self.unknown.0 | act.slots.0),
                 ActKind::DemandHuman => self.demands += 1,
                 ActKind::Accept => self.offer_answer = Some(true),
+                ActKind::Works => self.fixed = true,
                 ActKind::Reject => self.offer_answer = Some(false),
                 ActKind::Object => {
                     let intent = self.intent.and_then(|id| scenario.intents.get(usize::from(id)));
@@ -527,6 +530,9 @@ impl Case {
             When::Accepted => self.offer_answer == Some(true),
             When::Rejected => self.offer_answer == Some(false),
             When::Unsatisfied => self.pushed,
+            // The world is not the agent's to see: a step on a world condition is taken (a check in doubt).
+            When::Holds(_) => true,
+            When::Unfixed => !self.fixed,
         }
     }
 

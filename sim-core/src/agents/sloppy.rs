@@ -12,7 +12,7 @@ use rand_chacha::ChaCha8Rng;
 use super::by_the_book::{CallFeedback, Case, Phase, Plan};
 use crate::act::{Act, ActKind, Slot};
 use crate::agent::{Action, AgentNote, AgentUnderTest, EpisodeStart, Observation};
-use crate::spec::{Effect, IntentSpec, RuleKind, ScenarioSpec, ToolId};
+use crate::spec::{Effect, IntentSpec, RuleKind, ScenarioSpec, ToolId, When};
 
 /// A fault the sloppy agent plants. Its name is what the agent logs, at the turn of the action that carries it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -521,7 +521,8 @@ impl SloppyCase {
         let priced = intent
             .offer
             .is_some_and(|offer| offer.value == crate::spec::OfferValue::FromTool(this.tool));
-        if this.optional || this.group != 0 || !alone || priced {
+        let conditional = matches!(this.when, When::Holds(_) | When::Unfixed);
+        if this.optional || this.group != 0 || !alone || priced || conditional {
             return false;
         }
         let verification = matches!(effect, Effect::VerifyIdentity | Effect::ValidatePurchase);

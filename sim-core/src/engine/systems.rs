@@ -255,10 +255,11 @@ pub(super) fn customer_reacts(
         &mut Exchange,
         &mut EventLog,
         &mut SimCustomer,
+        &EpisodeWorld,
     )>,
 ) {
     let max_turns = spec.scenario.max_turns;
-    for (mut meta, mut rng, mut exchange, mut log, mut customer) in &mut slots {
+    for (mut meta, mut rng, mut exchange, mut log, mut customer, world) in &mut slots {
         if !meta.acted {
             continue;
         }
@@ -287,8 +288,16 @@ pub(super) fn customer_reacts(
                 }
                 let instruction =
                     spec.scenario.tools.get(tool as usize).is_some_and(|t| t.instruction.is_some());
+                // A problem the customer can see go away: they say so as soon as it has.
+                let intent = &spec.scenario.intents[customer.now.intent as usize];
+                let fixed = !customer.now.fixed
+                    && intent
+                        .fixed
+                        .as_ref()
+                        .is_some_and(|fixed| fixed.holds(&world.0.focused(&spec.scenario)));
                 match exchange.tool_result {
                     _ if out_of_turns => None,
+                    Some(_) if fixed => Some(customer.now.works(persona)),
                     Some((_, outcome)) if instruction => {
                         Some(customer.now.report(outcome.passed, persona, turn))
                     }

@@ -1901,7 +1901,9 @@ fn a_customer_who_asks_again_makes_the_unsatisfied_steps_apply() {
             TurnRecord { act: Some(Act::bare(kind)), ..row(1, CUSTOMER, None) },
         ];
         observe_customer(&mut state, &log);
-        state.applies(When::Unsatisfied)
+        let scenario = tiny_scenario();
+        let world = WorldState::generate(&scenario, &mut ChaCha8Rng::seed_from_u64(1));
+        state.applies(&scenario.intents[0], When::Unsatisfied, &world.focused(&scenario))
     };
     assert!(pushed_after(ActKind::Insist));
     assert!(!pushed_after(ActKind::Acknowledge));
@@ -1931,9 +1933,9 @@ fn an_outcome_for_an_unsatisfied_customer_is_required_only_once_they_pushed() {
     assert_eq!(resolved(&world, &state), Reason::GoalNotReached, "its latest call failed");
     record_call(&scenario, &mut state, 1, PASS);
     assert_eq!(resolved(&world, &state), Reason::Resolved, "a content customer needs no update");
-    assert!(!state.applies(When::Unsatisfied));
+    assert!(!state.applies(intent, When::Unsatisfied, &world.focused(&scenario)));
     state.pushed = true;
-    assert!(state.applies(When::Unsatisfied));
+    assert!(state.applies(intent, When::Unsatisfied, &world.focused(&scenario)));
     assert_eq!(resolved(&world, &state), Reason::GoalNotReached, "asked again: the update is due");
     world.account_updates = 1;
     record_call(&scenario, &mut state, 3, PASS);
