@@ -303,7 +303,7 @@ pub fn judge_agent_turn(
     out: &mut Vec<Verdict>,
 ) {
     let row = turns.last().expect("the agent's turn was logged");
-    observe_customer(state, turns);
+    observe_customer(intent, state, turns);
     if let (Some(tool), Some(outcome)) = (row.tool, row.outcome) {
         if (tool as usize) < scenario.tools.len() {
             // The world already holds this call's refund; the limit is judged on what came before it.
@@ -379,9 +379,9 @@ fn objections_in_log(intent: &IntentSpec, turns: &[TurnRecord]) -> (bool, Option
 }
 
 /// Reads the customer's answers to offers from log rows not seen yet (call before judging each agent turn).
-pub fn observe_customer(state: &mut PolicyState, turns: &[TurnRecord]) {
+pub fn observe_customer(intent: &IntentSpec, state: &mut PolicyState, turns: &[TurnRecord]) {
     let start = usize::from(state.rows_seen).min(turns.len());
-    for row in &turns[start..] {
+    for (idx, row) in turns.iter().enumerate().skip(start) {
         let Some(act) = row.act.filter(|_| row.speaker == Speaker::Customer) else { continue };
         match act.kind {
             ActKind::Accept => {
@@ -390,7 +390,9 @@ pub fn observe_customer(state: &mut PolicyState, turns: &[TurnRecord]) {
             }
             ActKind::Reject => {
                 state.offer = 2;
-                if state.rejected_at.is_none() && !state.haggled {
+                // A no over a concern left unanswered is one the agent provoked, not one to respect.
+                let open = objections_in_log(intent, &turns[..=idx]).1.is_some();
+                if state.rejected_at.is_none() && !state.haggled && !open {
                     state.turned_down = state.last_offer;
                 }
                 state.rejected_at.get_or_insert(row.turn);

@@ -480,6 +480,7 @@ fn play(scenario: &ScenarioSpec, persona: &PersonaSpec, case: &Case) -> Result<J
         }
     }
     let last_turn = turns.last().map_or(0, |row| row.turn);
+    oracle::observe_customer(intent, &mut policy, &turns);
     let resolution =
         oracle::judge_resolution(scenario, intent, &world, &customer, &policy, last_turn);
     let mut violations: Vec<(String, u16, String)> = verdicts

@@ -359,6 +359,8 @@ pub(super) fn end_episodes(
         let last_turn = meta.turn.saturating_sub(1);
         let out = &mut collected.out;
         let intent = &scenario.intents[customer.now.intent as usize];
+        // The customer's last words (a no, then leaving) count even when no agent turn followed them.
+        oracle::observe_customer(intent, &mut judgement.policy, &log.turns);
         let resolution = oracle::judge_resolution(
             scenario,
             intent,

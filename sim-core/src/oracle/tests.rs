@@ -605,7 +605,7 @@ fn check_offers(rows: &[(Speaker, ActKind, u64)]) -> Vec<(u16, u16, Reason)> {
         act.values[0] = *value;
         log.push(TurnRecord { act: Some(act), ..row(turn, *speaker, Some(*kind)) });
         if *speaker == Agent {
-            observe_customer(&mut state, &log);
+            observe_customer(&scenario.intents[0], &mut state, &log);
             judge_say(
                 &scenario,
                 &scenario.intents[1],
@@ -968,7 +968,7 @@ fn close_after(scenario: &ScenarioSpec, events: &[Event]) -> Vec<Reason> {
             Event::Answered(kind) => log.push(row(turn, CUSTOMER, Some(kind))),
         }
     }
-    observe_customer(&mut state, &log);
+    observe_customer(&scenario.intents[0], &mut state, &log);
     let close = Act::bare(ActKind::Close);
     let turn = log.len() as u16;
     let mut out = Vec::new();
@@ -1900,8 +1900,8 @@ fn a_customer_who_asks_again_makes_the_unsatisfied_steps_apply() {
             row(0, Agent, Some(ActKind::InformResult)),
             TurnRecord { act: Some(Act::bare(kind)), ..row(1, CUSTOMER, None) },
         ];
-        observe_customer(&mut state, &log);
         let scenario = tiny_scenario();
+        observe_customer(&scenario.intents[0], &mut state, &log);
         let world = WorldState::generate(&scenario, &mut ChaCha8Rng::seed_from_u64(1));
         state.applies(&scenario.intents[0], When::Unsatisfied, &world.focused(&scenario))
     };
