@@ -81,12 +81,7 @@ fn intent(
         let at = steps_path.index(idx);
         let when = match &step_file.when {
             WhenFile::Holds(condition) => {
-                let at = at.field("when");
-                let world_only = Reads { args: false, goals: false };
-                let condition =
-                    names.expr(condition, ExprType::Bool, world_only, None, &at, issues);
-                names.focus_reads(&condition, &format!("intent `{name}`"), &at, issues);
-                conditions.push(condition);
+                conditions.push(world_condition(condition, name, names, &at.field("when"), issues));
                 Some(When::Holds(u8::try_from(conditions.len() - 1).unwrap_or(u8::MAX)))
             }
             WhenFile::Unfixed => {
@@ -131,18 +126,18 @@ fn intent(
         .flat_map(|step: &Step| step.args.iter())
         .filter(|slot| !answers.iter().any(|(answer, _)| answer == slot))
         .fold(SlotSet::EMPTY, |set, slot| if is_identity(slot) { set } else { set.with(slot) });
-    let world_only = Reads { args: false, goals: false };
     let eligibility = match &file.eligibility {
         EligibilityFile::Always => Eligibility::Always,
         EligibilityFile::ReturnWindow => Eligibility::ReturnWindow,
         EligibilityFile::OracleOrMember => Eligibility::OracleOrMember,
         EligibilityFile::OracleYes => Eligibility::OracleYes,
-        EligibilityFile::Holds(condition) => {
-            let at = at.field("eligibility");
-            let condition = names.expr(condition, ExprType::Bool, world_only, None, &at, issues);
-            names.focus_reads(&condition, &format!("intent `{name}`"), &at, issues);
-            Eligibility::Holds(condition)
-        }
+        EligibilityFile::Holds(condition) => Eligibility::Holds(world_condition(
+            condition,
+            name,
+            names,
+            &at.field("eligibility"),
+            issues,
+        )),
     };
     let resolved_path = at.field("resolved");
     let with_goals = Reads { args: false, goals: true };
@@ -172,19 +167,15 @@ fn intent(
         objections: objections(file, tools, tool_ids, &at.field("objections"), issues),
         goals: world_goals(file, goal_slots, names, &at.field("goals"), issues),
         answers,
-        premise: file.premise.as_ref().map(|condition| {
-            let at = at.field("premise");
-            let condition = names.expr(condition, ExprType::Bool, world_only, None, &at, issues);
-            names.focus_reads(&condition, &format!("intent `{name}`"), &at, issues);
-            condition
-        }),
+        premise: file
+            .premise
+            .as_ref()
+            .map(|condition| world_condition(condition, name, names, &at.field("premise"), issues)),
         conditions,
-        fixed: file.fixed.as_ref().map(|condition| {
-            let at = at.field("fixed");
-            let condition = names.expr(condition, ExprType::Bool, world_only, None, &at, issues);
-            names.focus_reads(&condition, &format!("intent `{name}`"), &at, issues);
-            condition
-        }),
+        fixed: file
+            .fixed
+            .as_ref()
+            .map(|condition| world_condition(condition, name, names, &at.field("fixed"), issues)),
     };
     let conditioned =
         spec.steps.iter().any(|step| matches!(step.when, When::Accepted | When::Rejected));
@@ -207,6 +198,20 @@ fn intent(
         check_outcomes(file, &spec, &known, asks_oracle, names, at, issues);
     }
     spec
+}
+
+/// A condition on the world alone (a premise, a step's `Holds`, when a problem is fixed), checked.
+fn world_condition(
+    condition: &crate::file::ExprFile,
+    intent: &str,
+    names: &Names,
+    at: &FieldPath,
+    issues: &mut Issues,
+) -> sim_core::expr::Expr {
+    let world_only = Reads { args: false, goals: false };
+    let condition = names.expr(condition, ExprType::Bool, world_only, None, at, issues);
+    names.focus_reads(&condition, &format!("intent `{intent}`"), at, issues);
+    condition
 }
 
 /// Builds one resolved outcome, with the expressions in it checked.
