@@ -129,7 +129,12 @@ pub fn list_built_in() -> Vec<(String, String)> {
     load_all_built_in().into_iter().map(|spec| (spec.id, spec.description)).collect()
 }
 
-/// Loads a built-in persona by id from the embedded copy.
+/// The embedded RON text of a built-in persona.
+pub fn built_in_source(id: &str) -> Option<&'static str> {
+    BUILT_IN.iter().find(|(name, _)| *name == id).map(|(_, source)| *source)
+}
+
+/// Loads a built-in persona from the embedded text; errors name it `personas/data/<id>.ron`.
 pub fn load_built_in(id: &str) -> Result<PersonaSpec, LoadError> {
     let Some((_, source)) = BUILT_IN.iter().find(|(name, _)| *name == id) else {
         let known = BUILT_IN.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ");

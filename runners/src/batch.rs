@@ -27,6 +27,14 @@ impl AgentChoice {
         }
     }
 
+    /// The agent's configuration as JSON: its name, and the sloppy agent's fault probabilities.
+    pub fn config_json(&self) -> serde_json::Value {
+        match self {
+            AgentChoice::BuiltIn(name) => serde_json::json!({"agent": name}),
+            AgentChoice::Sloppy(config) => serde_json::json!({"agent": "sloppy", "faults": config}),
+        }
+    }
+
     /// Builds a fresh agent for one engine.
     pub fn build(&self, scenario: &Arc<ScenarioSpec>) -> Result<Box<dyn AgentUnderTest>> {
         match self {
@@ -60,14 +68,14 @@ pub struct SimPlan {
     pub slots: usize,
     /// Episodes per shard (the unit of work and of output row groups).
     pub shard_size: u64,
+    /// The inputs' content hashes.
+    pub pinned: Vec<crate::inputs::Pinned>,
 }
 
-/// The shards of a plan.
-pub fn shards(plan: &SimPlan) -> Vec<Range<u64>> {
-    let size = plan.shard_size.max(1);
-    (0..plan.episodes.div_ceil(size))
-        .map(|idx| idx * size..((idx + 1) * size).min(plan.episodes))
-        .collect()
+/// The shards of a plan, produced as they are needed: a run of 10^12 episodes holds no more of them than one of 10^6.
+pub fn shards(plan: &SimPlan) -> impl Iterator<Item = Range<u64>> + use<> {
+    let (size, episodes) = (plan.shard_size.max(1), plan.episodes);
+    (0..episodes.div_ceil(size)).map(move |idx| idx * size..((idx + 1) * size).min(episodes))
 }
 
 /// Simulates every shard, maps each through `process` on the worker that ran it, and hands results to `sink` in
@@ -85,7 +93,7 @@ where
         .context("cannot start worker threads")?;
     // One engine per worker thread, built on first use and reused for every shard that worker runs.
     let engines: Vec<Mutex<Option<Engine>>> = (0..threads).map(|_| Mutex::new(None)).collect();
-    let all_shards = shards(plan);
+    let mut all_shards = shards(plan);
     let wave_len = threads * 4;
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<T>>(1);
     std::thread::scope(|scope| -> Result<()> {
@@ -95,8 +103,12 @@ where
             }
             Ok(())
         });
-        let simulate = || -> Result<()> {
-            for wave in all_shards.chunks(wave_len) {
+        let mut simulate = || -> Result<()> {
+            loop {
+                let wave: Vec<Range<u64>> = all_shards.by_ref().take(wave_len).collect();
+                if wave.is_empty() {
+                    break;
+                }
                 let results: Result<Vec<T>> = pool.install(|| {
                     wave.par_iter()
                         .map(|range| {
@@ -149,8 +161,9 @@ mod tests {
             threads: 2,
             slots: 8,
             shard_size: 1000,
+            pinned: Vec::new(),
         };
-        let ranges = shards(&plan);
+        let ranges: Vec<_> = shards(&plan).collect();
         assert_eq!(ranges.len(), 11);
         assert_eq!(ranges.last().unwrap(), &(10_000..10_001));
         let mut seen = Vec::new();

@@ -93,15 +93,20 @@ pub fn baseline(plan: &SimPlan, repeat: u32) -> Measurement {
     }
 }
 
+/// The most repetitions of one measurement.
+pub const MAX_REPEAT: u64 = 100;
+
 /// `rehearse bench`: for the scenario named (or every built-in one with `--scenario all`), the baseline and the
 /// engine on 1 and all threads, printed as a table.
 pub fn run(args: &crate::cli::BenchArgs) -> Result<()> {
+    use crate::stdout::print;
     let scenarios: Vec<String> = if args.sim.scenario == "all" {
         sim_scenarios::list_built_in().into_iter().map(|(id, _)| id).collect()
     } else {
         vec![args.sim.scenario.clone()]
     };
-    println!("{} episodes per measurement, best of {}", args.episodes, args.repeat);
+    crate::setup::check_count("--repeat", u64::from(args.repeat), MAX_REPEAT)?;
+    print(&format!("{} episodes per measurement, best of {}\n", args.episodes, args.repeat))?;
     for scenario in scenarios {
         let sim = crate::cli::SimArgs { scenario, ..args.sim.clone() };
         let plan = crate::setup::plan(&sim, args.episodes)?;
@@ -109,18 +114,20 @@ pub fn run(args: &crate::cli::BenchArgs) -> Result<()> {
         let base = baseline(&plan, args.repeat);
         let one = engine(&plan, 1, args.repeat)?;
         let many = engine(&plan, all, args.repeat)?;
+        let mut table = String::new();
         for m in [&base, &one, &many] {
-            println!(
-                "{:<45} threads {:>2}  {:>12.0} episodes/s  {:>13.0} turns/s",
+            table.push_str(&format!(
+                "{:<45} threads {:>2}  {:>12.0} episodes/s  {:>13.0} turns/s\n",
                 m.name, m.threads, m.episodes_per_second, m.turns_per_second
-            );
+            ));
         }
-        println!(
-            "engine/baseline (1 thread): {:.3}   scaling {} threads / 1 thread: {:.2}x\n",
+        table.push_str(&format!(
+            "engine/baseline (1 thread): {:.3}   scaling {} threads / 1 thread: {:.2}x\n\n",
             one.episodes_per_second / base.episodes_per_second,
             all,
             many.episodes_per_second / one.episodes_per_second
-        );
+        ));
+        print(&table)?;
     }
     Ok(())
 }

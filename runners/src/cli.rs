@@ -187,6 +187,9 @@ pub struct ReplayArgs {
     /// Episode index.
     #[arg(long)]
     pub episode: u64,
+    /// Re-simulate even if an input changed since the run (the episode shown may not be the one that ran).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `rehearse bench`.

@@ -2,15 +2,18 @@
 //!
 //! Only this crate knows about clap, rayon, polars and output formats; sim-core stays pure.
 
-pub mod atomic;
 pub mod batch;
 pub mod bench;
 pub mod cli;
+pub mod inputs;
+pub mod interrupt;
 pub mod lint;
 pub mod list;
 pub mod output;
 pub mod policy;
 pub mod replay;
 pub mod run;
+pub mod run_dir;
 pub mod setup;
+pub mod stdout;
 pub mod summary;

@@ -5,12 +5,31 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Parser;
 use sim_runners::cli::{Cli, Command};
+use sim_runners::interrupt::{Interrupt, Interrupted};
+use sim_runners::stdout::{ClosedStdout, print};
 use sim_runners::{bench, lint, list, policy, replay, run, setup};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let out = match &cli.command {
+        Command::Run(args) => Some(args.out.clone()),
+        _ => None,
+    };
     match dispatch(cli) {
         Ok(code) => code,
+        Err(err) if err.downcast_ref::<ClosedStdout>().is_some() => ExitCode::SUCCESS,
+        Err(err) if err.downcast_ref::<Interrupted>().is_some() => {
+            let interrupted = err.downcast_ref::<Interrupted>().expect("checked above");
+            let kept = match &out {
+                Some(out) if out.join("summary.json").exists() => {
+                    format!("; {} still holds the previous complete run", out.display())
+                }
+                Some(out) => format!("; nothing was written to {}", out.display()),
+                None => String::new(),
+            };
+            eprintln!("{interrupted}: stopped, partial output removed{kept}");
+            ExitCode::from(interrupted.exit_code())
+        }
         Err(err) => {
             eprintln!("error: {err}");
             for cause in err.chain().skip(1) {
@@ -24,27 +43,31 @@ fn main() -> ExitCode {
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Run(args) => {
+            if let Some(every) = args.sample_every {
+                setup::check_count("--sample-every", every, args.episodes.max(1))?;
+            }
             let plan = setup::plan(&args.sim, args.episodes)?;
-            let report = run::run(&args, &plan)?;
+            let interrupt = Interrupt::install()?;
+            let report = run::run(&args, &plan, &interrupt)?;
             if args.fail_on_violation && report.stats.total.with_violation > 0 {
                 return Ok(ExitCode::from(1));
             }
         }
         Command::Replay(args) => {
-            let (line, source) = replay::find_or_resimulate(&args.out, args.episode)?;
+            let (line, source) = replay::find_or_resimulate(&args.out, args.episode, args.force)?;
             if source == replay::Source::Resimulated {
-                println!(
-                    "(not in transcripts.jsonl: re-simulated from the inputs in summary.json)"
-                );
+                print(
+                    "(not in transcripts.jsonl: re-simulated from the inputs in summary.json)\n",
+                )?;
             }
-            print!("{}", replay::render(&line));
+            print(&replay::render(&line))?;
         }
         Command::Bench(args) => bench::run(&args)?,
-        Command::List => print!("{}", list::render()),
-        Command::Policy(args) => print!("{}", policy::render(&args)?),
+        Command::List => print(&list::render())?,
+        Command::Policy(args) => print(&policy::render(&args)?)?,
         Command::Lint(args) => {
             let report = lint::lint(&args.paths);
-            print!("{report}");
+            print(&report.to_string())?;
             if !report.is_clean() {
                 return Ok(ExitCode::from(2));
             }

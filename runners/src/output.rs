@@ -1,4 +1,5 @@
-//! Run outputs: episodes.parquet, turns.parquet, transcripts.jsonl and summary.json, each written atomically.
+//! Run outputs: episodes.parquet, turns.parquet, transcripts.jsonl, summary.json and manifest.json, written into a
+//! run's staging folder ([`crate::run_dir`]), which becomes the output folder in one step once all are complete.
 //!
 //! Workers turn each finished shard into [`ShardProducts`] (columns, JSON lines, stats); a single writer appends
 //! them in episode order as row groups, so memory stays bounded however many episodes a run has.
@@ -8,7 +9,7 @@ mod text;
 mod transcript;
 
 use std::fs::File;
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -19,7 +20,6 @@ use sim_core::prelude::*;
 pub use text::ShardTexts;
 pub use transcript::{TranscriptLine, transcript_line};
 
-use crate::atomic::{AtomicFile, PendingPath};
 use crate::summary::Stats;
 
 /// Which episodes get a line in transcripts.jsonl.
@@ -90,24 +90,24 @@ pub fn shard_products(ctx: &OutputContext, out: &ShardOutput) -> Result<ShardPro
     Ok(ShardProducts { stats, episodes, turns, transcripts })
 }
 
-/// The open output files of a run.
+/// The open output files of a run, in its staging folder.
 pub struct Outputs {
     dir: PathBuf,
     episodes: ParquetSink,
     turns: ParquetSink,
-    transcripts: Option<AtomicFile>,
+    transcripts: Option<BufWriter<File>>,
 }
 
 struct ParquetSink {
-    pending: PendingPath,
+    path: PathBuf,
     writer: Option<polars::io::parquet::write::BatchedWriter<File>>,
     file: Option<File>,
 }
 
 impl ParquetSink {
     fn create(path: &Path) -> Result<ParquetSink> {
-        let (pending, file) = PendingPath::create(path)?;
-        Ok(ParquetSink { pending, writer: None, file: Some(file) })
+        let file = create(path)?;
+        Ok(ParquetSink { path: path.to_owned(), writer: None, file: Some(file) })
     }
 
     fn write(&mut self, frame: &DataFrame) -> Result<()> {
@@ -133,23 +133,22 @@ impl ParquetSink {
         let writer = self.writer.take().expect("writer exists");
         writer.finish().context("cannot finish parquet file")?;
         drop(writer);
-        self.pending.commit()
+        sync(&self.path)
     }
 }
 
 impl Outputs {
-    /// Creates the output directory and starts every file.
+    /// Starts every file in `dir`, the run's (empty) staging folder.
     pub fn create(dir: &Path, transcripts: TranscriptMode) -> Result<Outputs> {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create output directory {}", dir.display()))?;
-        remove_stale_partials(dir)?;
         Ok(Outputs {
             dir: dir.to_owned(),
             episodes: ParquetSink::create(&dir.join("episodes.parquet"))?,
             turns: ParquetSink::create(&dir.join("turns.parquet"))?,
             transcripts: match transcripts {
                 TranscriptMode::None => None,
-                _ => Some(AtomicFile::create(&dir.join("transcripts.jsonl"))?),
+                _ => {
+                    Some(BufWriter::with_capacity(1 << 20, create(&dir.join("transcripts.jsonl"))?))
+                }
             },
         })
     }
@@ -159,60 +158,79 @@ impl Outputs {
         self.episodes.write(&products.episodes)?;
         self.turns.write(&products.turns)?;
         if let Some(file) = self.transcripts.as_mut() {
-            file.writer()
-                .write_all(&products.transcripts)
-                .context("cannot write transcripts.jsonl")?;
+            file.write_all(&products.transcripts).context("cannot write transcripts.jsonl")?;
         }
         Ok(())
     }
 
-    /// Finishes every file and writes summary.json; only now do the files appear under their names.
-    ///
-    /// summary.json marks a complete run: it is removed first and written last, so a crash while the other files
-    /// are renamed into place never leaves a summary next to a mix of old and new files.
-    pub fn finish(self, ctx: &OutputContext, summary: &serde_json::Value) -> Result<()> {
-        let summary_path = self.dir.join("summary.json");
-        remove_if_present(&summary_path)?;
-        if self.transcripts.is_none() {
-            // A transcripts.jsonl left by an earlier run would not describe this one.
-            remove_if_present(&self.dir.join("transcripts.jsonl"))?;
-        }
+    /// Finishes and syncs every file, writes summary.json, and last manifest.json: each file's size and SHA-256,
+    /// beside `manifest` (the run's episode count and inputs).
+    pub fn finish(
+        self,
+        ctx: &OutputContext,
+        summary: &serde_json::Value,
+        mut manifest: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<()> {
         let empty = ShardOutput::default();
         self.episodes.finish(columns::episodes_frame(ctx, &empty)?)?;
         self.turns.finish(columns::turns_frame(ctx, &empty, &ShardTexts::default())?)?;
-        if let Some(file) = self.transcripts {
-            file.commit()?;
+        if let Some(writer) = self.transcripts {
+            let file = writer.into_inner().map_err(|err| err.into_error())?;
+            file.sync_all().context("cannot sync transcripts.jsonl")?;
         }
-        let json = serde_json::to_vec_pretty(summary)?;
-        crate::atomic::write_all(&summary_path, &json)
+        write_synced(&self.dir.join("summary.json"), &serde_json::to_vec_pretty(summary)?)?;
+        let mut files = Vec::new();
+        for name in crate::run_dir::OUTPUT_NAMES {
+            let path = self.dir.join(name);
+            if path.exists() {
+                files.push(file_entry(&path, name)?);
+            }
+        }
+        manifest.insert("files".into(), serde_json::Value::Array(files));
+        write_synced(
+            &self.dir.join("manifest.json"),
+            &serde_json::to_vec_pretty(&serde_json::Value::Object(manifest))?,
+        )
     }
 }
 
-/// The files a run writes.
-const OUTPUT_NAMES: [&str; 4] =
-    ["episodes.parquet", "turns.parquet", "transcripts.jsonl", "summary.json"];
-
-/// Removes `.NAME.PID.partial` files an interrupted earlier run left behind.
-fn remove_stale_partials(dir: &Path) -> Result<()> {
-    let entries =
-        std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
-    for entry in entries {
-        let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
-        let name = entry.file_name();
-        let Some(name) = name.to_str() else { continue };
-        let stale = name.ends_with(".partial")
-            && OUTPUT_NAMES.iter().any(|output| name.starts_with(&format!(".{output}.")));
-        if stale {
-            remove_if_present(&entry.path())?;
-        }
-    }
-    Ok(())
+fn create(path: &Path) -> Result<File> {
+    File::create(path).with_context(|| format!("cannot create {}", path.display()))
 }
 
-fn remove_if_present(path: &Path) -> Result<()> {
-    match std::fs::remove_file(path) {
-        Ok(()) => Ok(()),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(err) => Err(err).with_context(|| format!("cannot remove {}", path.display())),
+fn sync(path: &Path) -> Result<()> {
+    File::open(path)
+        .and_then(|file| file.sync_all())
+        .with_context(|| format!("cannot sync {}", path.display()))
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut file = create(path)?;
+    file.write_all(bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    file.sync_all().with_context(|| format!("cannot sync {}", path.display()))
+}
+
+/// A file's name, size and SHA-256 for the manifest.
+fn file_entry(path: &Path, name: &str) -> Result<serde_json::Value> {
+    let mut file = File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    use sha2::Digest as _;
+    use std::io::Read as _;
+    let mut hasher = sha2::Sha256::new();
+    let mut buffer = vec![0; 1 << 20];
+    let mut bytes = 0u64;
+    loop {
+        let read =
+            file.read(&mut buffer).with_context(|| format!("cannot read {}", path.display()))?;
+        if read == 0 {
+            break;
+        }
+        hasher.update(&buffer[..read]);
+        bytes += read as u64;
     }
+    Ok(serde_json::json!({"name": name, "bytes": bytes, "sha256": hex(&hasher.finalize())}))
+}
+
+/// Lower-case hex of a digest.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }

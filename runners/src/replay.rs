@@ -23,14 +23,21 @@ pub enum Source {
 
 /// Finds one episode in `dir/transcripts.jsonl`, or re-simulates it from `dir/summary.json` when the run kept
 /// only a sample of transcripts (runs are deterministic, so the re-simulated episode is the one that ran).
-pub fn find_or_resimulate(dir: &Path, episode: u64) -> Result<(TranscriptLine, Source)> {
+///
+/// Re-simulating refuses when an input (scenario, persona, agent configuration) changed since the run, naming it,
+/// unless `force`: then it warns on standard error and re-simulates with the inputs as they are now.
+pub fn find_or_resimulate(
+    dir: &Path,
+    episode: u64,
+    force: bool,
+) -> Result<(TranscriptLine, Source)> {
     if !dir.join("transcripts.jsonl").exists() && dir.join("summary.json").exists() {
-        return Ok((resimulate(dir, episode)?, Source::Resimulated));
+        return Ok((resimulate(dir, episode, force)?, Source::Resimulated));
     }
     match find(dir, episode) {
         Ok(line) => Ok((line, Source::Recorded)),
         Err(err) if err.downcast_ref::<NotRecorded>().is_some() => {
-            Ok((resimulate(dir, episode)?, Source::Resimulated))
+            Ok((resimulate(dir, episode, force)?, Source::Resimulated))
         }
         Err(err) => Err(err),
     }
@@ -44,7 +51,7 @@ pub struct NotRecorded {
     path: String,
 }
 
-fn resimulate(dir: &Path, episode: u64) -> Result<TranscriptLine> {
+fn resimulate(dir: &Path, episode: u64, force: bool) -> Result<TranscriptLine> {
     let path = dir.join("summary.json");
     let text = std::fs::read_to_string(&path)
         .map_err(|err| BadInput(format!("cannot read {}: {err}", path.display())))?;
@@ -61,6 +68,32 @@ fn resimulate(dir: &Path, episode: u64) -> Result<TranscriptLine> {
         format!("{} has no usable `inputs` to re-simulate from", path.display())
     })?;
     let plan = crate::setup::plan(&SimArgs { threads: Some(1), slots: 1, ..sim }, episodes)?;
+    let recorded = crate::inputs::from_json(&summary["input_hashes"]).ok_or_else(|| {
+        BadInput(format!(
+            "{} records no input hashes (a run of an older rehearse): cannot tell whether its inputs changed; \
+             re-run it",
+            path.display()
+        ))
+    });
+    let changes = match recorded {
+        Ok(recorded) => crate::inputs::changed(&recorded, &plan.pinned),
+        Err(_) if force => vec!["the run records no input hashes".to_owned()],
+        Err(err) => return Err(err.into()),
+    };
+    if !changes.is_empty() {
+        if !force {
+            bail!(BadInput(format!(
+                "cannot re-simulate episode {episode} of {}: {}; the episode would not be the one that ran. Re-run, \
+                 or pass --force to re-simulate with the inputs as they are now",
+                dir.display(),
+                changes.join("; ")
+            )));
+        }
+        eprintln!(
+            "WARNING: re-simulating with changed inputs ({}); this is NOT necessarily the episode that ran",
+            changes.join("; ")
+        );
+    }
     let agent = plan.agent.build(&plan.scenario)?;
     let mut engine = Engine::new(
         plan.scenario.clone(),

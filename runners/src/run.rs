@@ -1,4 +1,5 @@
-//! `rehearse run`: simulate, write every output atomically, print the summary table.
+//! `rehearse run`: simulate into a staging folder, publish the complete set of outputs in one step, print the summary
+//! table.
 
 use std::time::Instant;
 
@@ -7,8 +8,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
 use crate::batch::{self, SimPlan};
-use crate::cli::{RunArgs, SimArgs, TranscriptChoice};
+use crate::cli::{RunArgs, TranscriptChoice};
+use crate::interrupt::Interrupt;
 use crate::output::{OutputContext, Outputs, ShardProducts, TranscriptMode, shard_products};
+use crate::run_dir::RunDir;
 use crate::summary::{self, Stats};
 
 /// What a finished run reports.
@@ -33,16 +36,17 @@ pub fn transcript_mode(args: &RunArgs) -> TranscriptMode {
     }
 }
 
-/// Runs the plan and writes outputs to `args.out`.
-pub fn run(args: &RunArgs, plan: &SimPlan) -> Result<RunReport> {
+/// Runs the plan and writes outputs to `args.out`; a signal in `interrupt` stops it with nothing published.
+pub fn run(args: &RunArgs, plan: &SimPlan, interrupt: &Interrupt) -> Result<RunReport> {
     let started = Instant::now();
+    let run_dir = RunDir::open(&args.out)?;
     let mode = transcript_mode(args);
     let ctx = OutputContext {
         scenario: plan.scenario.clone(),
         personas: plan.personas.clone(),
         transcripts: mode,
     };
-    let mut outputs = Outputs::create(&args.out, mode)?;
+    let mut outputs = Outputs::create(run_dir.staging(), mode)?;
     let progress = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(plan.episodes) };
     progress.set_style(
         ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {human_pos}/{human_len} episodes ({per_sec}, eta {eta})")
@@ -53,6 +57,7 @@ pub fn run(args: &RunArgs, plan: &SimPlan) -> Result<RunReport> {
         plan,
         |out| shard_products(&ctx, out),
         |wave: Vec<Result<ShardProducts>>| {
+            interrupt.check()?;
             for products in wave {
                 let products = products?;
                 outputs.write(&products)?;
@@ -63,14 +68,16 @@ pub fn run(args: &RunArgs, plan: &SimPlan) -> Result<RunReport> {
         },
     )?;
     progress.finish_and_clear();
+    interrupt.check()?;
     let seconds = started.elapsed().as_secs_f64();
     let summary = json!({
         "rehearse_version": env!("CARGO_PKG_VERSION"),
-        "inputs": recorded_inputs(&args.sim),
+        "inputs": crate::setup::recorded_inputs(&args.sim),
+        "input_hashes": crate::inputs::to_json(&plan.pinned),
         "config": {
             "scenario": plan.scenario.id,
             "agent": plan.agent.name(),
-            "agent_config": format!("{:?}", plan.agent),
+            "agent_config": plan.agent.config_json(),
             "personas": plan.personas.iter().map(|p| json!({"id": p.id, "weight": p.weight})).collect::<Vec<_>>(),
             "episodes": plan.episodes,
             "seed": plan.seed,
@@ -105,24 +112,18 @@ pub fn run(args: &RunArgs, plan: &SimPlan) -> Result<RunReport> {
         },
         "timing": {"wall_seconds": seconds, "episodes_per_second": plan.episodes as f64 / seconds.max(1e-9)},
     });
-    outputs.finish(&ctx, &summary)?;
+    let mut manifest = serde_json::Map::new();
+    manifest.insert("rehearse_version".into(), json!(env!("CARGO_PKG_VERSION")));
+    manifest.insert("episodes".into(), json!(stats.total.episodes));
+    manifest.insert("seed".into(), json!(plan.seed));
+    manifest.insert("inputs".into(), summary["inputs"].clone());
+    manifest.insert("input_hashes".into(), summary["input_hashes"].clone());
+    outputs.finish(&ctx, &summary, manifest)?;
+    run_dir.publish()?;
     if !args.quiet {
-        print!("{}", summary::table(&stats, Some(plan.episodes as f64 / seconds.max(1e-9))));
-        println!("\noutputs in {}", args.out.display());
+        let rate = Some(plan.episodes as f64 / seconds.max(1e-9));
+        crate::stdout::print(&summary::table(&stats, rate, &args.out))?;
+        crate::stdout::print(&format!("\noutputs in {}\n", args.out.display()))?;
     }
     Ok(RunReport { stats, seconds })
-}
-
-/// The simulation flags as recorded for `replay`: file paths made absolute so the run can be re-simulated
-/// from another directory.
-fn recorded_inputs(sim: &SimArgs) -> SimArgs {
-    let absolute = |arg: &String| match std::fs::canonicalize(arg) {
-        Ok(path) if crate::setup::looks_like_path(arg) => path.display().to_string(),
-        _ => arg.clone(),
-    };
-    SimArgs {
-        scenario: absolute(&sim.scenario),
-        personas: sim.personas.iter().map(absolute).collect(),
-        ..sim.clone()
-    }
 }

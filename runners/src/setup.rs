@@ -60,19 +60,66 @@ pub fn load_personas(args: &[String], mix: &[(String, f64)]) -> Result<Vec<Perso
     args.iter().map(|arg| load_persona(arg)).collect()
 }
 
+/// The most episodes one run may have (shards are produced lazily, so this bounds time, not memory).
+pub const MAX_EPISODES: u64 = 1_000_000_000_000;
+/// The most concurrent episodes in one worker's World.
+pub const MAX_SLOTS: usize = 65_536;
+/// Memory one slot may take at most (its episode's world, customer and turn log), measured with
+/// `/usr/bin/time -v rehearse run --slots 65536` and rounded up.
+pub const BYTES_PER_SLOT: u64 = 16 * 1024;
+/// Worker threads per core at most: more only adds overhead.
+pub const THREADS_PER_CORE: usize = 4;
+
+/// Checks a count flag against `1..=max`, naming the flag and the limit.
+pub fn check_count(flag: &str, value: u64, max: u64) -> Result<()> {
+    if value == 0 {
+        bail!(BadInput(format!("{flag} must be at least 1")));
+    }
+    if value > max {
+        bail!(BadInput(format!("{flag} {value} is more than the limit of {max}")));
+    }
+    Ok(())
+}
+
+/// The machine's available memory in bytes (`MemAvailable` of /proc/meminfo), if it can be read.
+fn available_memory() -> Option<u64> {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = meminfo.lines().find(|line| line.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Checks every size before work starts: episodes, threads and slots, the slots of all workers against memory.
+fn check_sizes(sim: &SimArgs, episodes: u64) -> Result<usize> {
+    check_count("--episodes", episodes, MAX_EPISODES)?;
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let threads = sim.threads.unwrap_or(cores);
+    check_count("--threads", threads as u64, (cores * THREADS_PER_CORE) as u64)?;
+    check_count("--slots", sim.slots as u64, MAX_SLOTS as u64)?;
+    if let Some(available) = available_memory() {
+        let needed = (sim.slots as u64) * (threads as u64) * BYTES_PER_SLOT;
+        if needed > available / 2 {
+            bail!(BadInput(format!(
+                "--slots {} on {threads} threads needs about {} MiB, more than half of the {} MiB this machine has \
+                 available; use at most --slots {}",
+                sim.slots,
+                needed >> 20,
+                available >> 20,
+                (available / 2 / BYTES_PER_SLOT / threads as u64).max(1)
+            )));
+        }
+    }
+    Ok(threads)
+}
+
 /// Builds the simulation plan from flags.
 pub fn plan(sim: &SimArgs, episodes: u64) -> Result<SimPlan> {
+    let threads = check_sizes(sim, episodes)?;
+    let sim = &recorded_inputs(sim);
     let (scenario, mix) = load_scenario(&sim.scenario)?;
     let personas = load_personas(&sim.personas, &mix)?;
     let agent = agent_choice(sim)?;
-    if sim.slots == 0 {
-        bail!(BadInput("--slots must be at least 1".into()));
-    }
-    let threads = match sim.threads {
-        Some(0) => bail!(BadInput("--threads must be at least 1".into())),
-        Some(threads) => threads,
-        None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-    };
+    let pinned = crate::inputs::pin(sim, &mix, &agent)?;
     let scenario = Arc::new(scenario);
     let personas: Arc<[PersonaSpec]> = personas.into();
     // Check that the engine accepts this combination before any output is created.
@@ -92,7 +139,22 @@ pub fn plan(sim: &SimArgs, episodes: u64) -> Result<SimPlan> {
         threads,
         slots: sim.slots,
         shard_size: 4096,
+        pinned,
     })
+}
+
+/// The simulation flags as recorded for `replay`: file paths made absolute so the run can be re-simulated
+/// from another directory.
+pub fn recorded_inputs(sim: &SimArgs) -> SimArgs {
+    let absolute = |arg: &String| match std::fs::canonicalize(arg) {
+        Ok(path) if looks_like_path(arg) => path.display().to_string(),
+        _ => arg.clone(),
+    };
+    SimArgs {
+        scenario: absolute(&sim.scenario),
+        personas: sim.personas.iter().map(absolute).collect(),
+        ..sim.clone()
+    }
 }
 
 fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {

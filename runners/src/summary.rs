@@ -282,7 +282,7 @@ impl Stats {
 }
 
 /// Renders the end-of-run table.
-pub fn table(stats: &Stats, episodes_per_second: Option<f64>) -> String {
+pub fn table(stats: &Stats, episodes_per_second: Option<f64>, out_dir: &std::path::Path) -> String {
     let total = &stats.total;
     let pct = |count| format!("{:.1}%", 100.0 * total.rate(count));
     let mut rows: Vec<(String, String)> = vec![
@@ -322,7 +322,10 @@ pub fn table(stats: &Stats, episodes_per_second: Option<f64>) -> String {
         out.push_str(&format!("{name:<width$}  {value}\n"));
     }
     if !stats.worst.is_empty() {
-        out.push_str("\nworst episodes (read them with `rehearse replay --episode N`):\n");
+        out.push_str(&format!(
+            "\nworst episodes (read them with `rehearse replay --out {} --episode N`):\n",
+            out_dir.display()
+        ));
         for worst in &stats.worst {
             let first = match &worst.first_violation {
                 Some((rule, turn)) => format!(", first: {rule} at turn {turn}"),
@@ -387,7 +390,7 @@ mod tests {
         let cell = &stats.coverage["manage_change_address"]["calm"];
         assert_eq!(cell.episodes, 300);
         assert_eq!(cell.rules_exercised["abcd-step-order"], 300);
-        let table = table(&stats, None);
+        let table = table(&stats, None, std::path::Path::new("runs/x"));
         let line = table.lines().find(|line| line.starts_with("rules never exercised")).unwrap();
         assert!(line.ends_with(" human-on-second-request, refund-within-total"), "{line}");
     }

@@ -55,12 +55,16 @@ fn fail_on_violation_exits_one_for_the_sloppy_agent() {
 fn malformed_scenario_exits_two_naming_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("broken.ron");
-    std::fs::write(&path, "Scenario(\n    description: \"x\",\n    max_turns: ,\n)\n").unwrap();
+    std::fs::write(
+        &path,
+        "Scenario(\n    id: \"x\",\n    description: \"x\",\n    max_turns: ,\n)\n",
+    )
+    .unwrap();
     let run =
         rehearse(dir.path(), &["run", "--scenario", path.to_str().unwrap(), "--episodes", "10"]);
     assert_eq!(run.status.code(), Some(2));
     let err = stderr(&run);
-    assert!(err.contains("broken.ron:3:"), "{err}");
+    assert!(err.contains("broken.ron:4:"), "{err}");
 }
 
 #[test]

@@ -36,6 +36,11 @@ pub fn list_built_in() -> Vec<(String, String)> {
     list
 }
 
+/// The embedded RON text of a built-in scenario.
+pub fn built_in_source(id: &str) -> Option<&'static str> {
+    BUILT_IN.iter().find(|(built_in, _)| *built_in == id).map(|(_, source)| *source)
+}
+
 /// Loads a built-in scenario from the embedded text; errors name it `scenarios/data/<id>.ron`.
 pub fn load_built_in(id: &str) -> Result<LoadedScenario, LoadError> {
     let Some((_, source)) = BUILT_IN.iter().find(|(built_in, _)| *built_in == id) else {

@@ -14,12 +14,6 @@ pub enum LoadError {
         /// The IO error (displayed here, not chained as a source, so it is not printed twice).
         error: std::io::Error,
     },
-    /// The file name has no usable stem to serve as the scenario id.
-    #[error("cannot take a scenario id from the file name of {}", path.display())]
-    BadFileName {
-        /// The file.
-        path: PathBuf,
-    },
     /// The text is not RON, or not a RON scenario (syntax error, wrong type, unknown or missing field).
     #[error("{}:{}:{}: {code}", path.display(), position.line, position.column)]
     Syntax {
@@ -78,9 +72,7 @@ impl LoadError {
             LoadError::Invalid { problems, .. } => problems
                 .first()
                 .map(|problem| Position { line: problem.line, column: problem.column }),
-            LoadError::Io { .. }
-            | LoadError::BadFileName { .. }
-            | LoadError::UnknownBuiltIn { .. } => None,
+            LoadError::Io { .. } | LoadError::UnknownBuiltIn { .. } => None,
         }
     }
 }

@@ -14,13 +14,17 @@ pub use records::{
     SlotFile,
 };
 
-/// A whole scenario file: `Scenario(description: …, max_turns: …, world: …, personas: …, tools: …, intents: …, rules: …)`.
+/// A whole scenario file: `Scenario(id: …, description: …, max_turns: …, world: …, personas: …, tools: …, intents: …,
+/// rules: …)`.
 ///
-/// The scenario id is not written in the file: it is the file stem. Optional fields are written bare
+/// Optional fields are written bare
 /// (`min_args: 3`, not `Some(3)`): the loader enables ron's `implicit_some`.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename = "Scenario", deny_unknown_fields)]
 pub struct ScenarioFile {
+    /// The scenario's id (lower-case letters, digits, `-` and `_`): names it in outputs and, with the run seed, seeds
+    /// every episode's random stream, so renaming or moving the file changes no episode.
+    pub id: String,
     /// One-line description.
     pub description: String,
     /// The policy as the text an agent would be given (its system prompt); rules cite its sentences with `cites`.

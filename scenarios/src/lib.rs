@@ -32,7 +32,7 @@ use std::path::Path;
 
 use sim_core::spec::ScenarioSpec;
 
-pub use built_in::{BUILT_IN, built_in_dir, list_built_in, load_built_in};
+pub use built_in::{BUILT_IN, built_in_dir, built_in_source, list_built_in, load_built_in};
 pub use error::{LoadError, Position, Problem};
 pub use file::{
     AcceptFile, AccountFieldFile, AddFile, CountFile, DataEffectFile, EffectFile, EligibilityFile,
@@ -55,7 +55,7 @@ pub struct LoadedScenario {
     pub persona_mix: Vec<(String, f64)>,
 }
 
-/// Reads, parses and validates the scenario file at `path`; the scenario id is the file stem.
+/// Reads, parses and validates the scenario file at `path`.
 pub fn load_scenario(path: impl AsRef<Path>) -> Result<LoadedScenario, LoadError> {
     let path = path.as_ref();
     let source = std::fs::read_to_string(path)
@@ -63,14 +63,9 @@ pub fn load_scenario(path: impl AsRef<Path>) -> Result<LoadedScenario, LoadError
     parse_scenario(&source, path)
 }
 
-/// Parses and validates scenario RON text; `path_for_messages` names the file in errors and gives the id (its stem).
+/// Parses and validates scenario RON text; `path_for_messages` names the file in errors.
 pub fn parse_scenario(source: &str, path_for_messages: &Path) -> Result<LoadedScenario, LoadError> {
     let path = path_for_messages;
-    let id = path
-        .file_stem()
-        .and_then(|stem| stem.to_str())
-        .filter(|stem| !stem.is_empty())
-        .ok_or_else(|| LoadError::BadFileName { path: path.to_owned() })?;
     // `Data(pre: …)` rather than `Data(Data(pre: …))` for effects written as data.
     let extensions = ron::extensions::Extensions::IMPLICIT_SOME
         | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES;
@@ -80,7 +75,7 @@ pub fn parse_scenario(source: &str, path_for_messages: &Path) -> Result<LoadedSc
         position: error_position(source, &err.span),
         code: err.code,
     })?;
-    let spec = file.to_spec(id).map_err(|issues| LoadError::Invalid {
+    let spec = file.to_spec().map_err(|issues| LoadError::Invalid {
         path: path.to_owned(),
         problems: locate(source, issues),
     })?;

@@ -10,7 +10,7 @@ use sim_core::spec::When;
 use super::*;
 
 /// A small valid scenario; tests edit it. Line numbers in expectations refer to this text after the edits.
-pub(crate) const MINI: &str = r#"Scenario(
+pub(crate) const MINI: &str = r#"Scenario(id: "mini",
     description: "two intents",
     max_turns: 60,
     world: (
@@ -190,13 +190,19 @@ fn empty_file_is_a_syntax_error() {
 }
 
 #[test]
-fn id_is_the_file_stem() {
-    let id = |path: &str| match parse_scenario(MINI, Path::new(path)) {
-        Ok(scenario) => scenario.spec.id,
-        Err(err) => err.to_string(),
-    };
-    assert_eq!(id("some/dir/my-scenario.ron"), "my-scenario");
-    assert_eq!(id("/"), "cannot take a scenario id from the file name of /");
+fn id_is_declared_in_the_file_not_taken_from_its_name() {
+    let id = |path: &str| parse_scenario(MINI, Path::new(path)).map(|scenario| scenario.spec.id);
+    assert_eq!(id("some/dir/my-scenario.ron").unwrap(), "mini");
+    assert_eq!(id("/").unwrap(), "mini");
+    let bad = MINI.replacen(r#"id: "mini""#, r#"id: "My Scenario""#, 1);
+    let err = parse_scenario(&bad, Path::new("x.ron")).err().map(|err| err.to_string());
+    assert!(
+        err.as_deref().is_some_and(|msg| msg.contains("x.ron:1:14") && msg.contains("lower-case")),
+        "{err:?}"
+    );
+    let missing = MINI.replacen(r#"id: "mini","#, "", 1);
+    let err = parse_scenario(&missing, Path::new("x.ron")).err().map(|err| err.to_string());
+    assert!(err.as_deref().is_some_and(|msg| msg.contains("id")), "{err:?}");
 }
 
 #[test]

@@ -38,9 +38,23 @@ impl ScenarioFile {
     /// Defaults: a tool's `min_args` is its number of args; a step takes its tool's args and `min_args` unless it
     /// overrides `args`, in which case `min_args` is the number of override args (for a `VerifyIdentity` tool, the
     /// tool's `min_args` capped to that number). An intent's `goal_slots` are its steps' args that are not identity facts.
-    pub fn to_spec(&self, id: &str) -> Result<ScenarioSpec, Vec<Issue>> {
+    pub fn to_spec(&self) -> Result<ScenarioSpec, Vec<Issue>> {
         let mut issues = Issues::default();
         let root = FieldPath::root();
+        let id_ok = !self.id.is_empty()
+            && self
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        if !id_ok {
+            issues.push(
+                root.field("id"),
+                format!(
+                    "id {:?} must be lower-case letters, digits, `-` and `_` (e.g. \"my-refunds\")",
+                    self.id
+                ),
+            );
+        }
         if self.max_turns < MIN_TURNS {
             issues.push(
                 root.field("max_turns"),
@@ -69,7 +83,7 @@ impl ScenarioFile {
             return Err(issues.0);
         }
         Ok(ScenarioSpec {
-            id: id.to_owned(),
+            id: self.id.clone(),
             description: self.description.clone(),
             policy: self.policy.clone(),
             tools,

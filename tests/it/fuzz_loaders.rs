@@ -106,7 +106,7 @@ fn scenario_positions(
             prop_assert!(!problems.is_empty(), "Invalid without problems");
             Ok(problems.iter().map(|problem| (problem.line, problem.column)).collect())
         }
-        LoadError::Io { .. } | LoadError::BadFileName { .. } | LoadError::UnknownBuiltIn { .. } => {
+        LoadError::Io { .. } | LoadError::UnknownBuiltIn { .. } => {
             Err(TestCaseError::fail(format!("error without a position: {err}")))
         }
     }

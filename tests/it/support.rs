@@ -33,7 +33,8 @@ pub fn run_into(out: &Path, args: &[&str]) {
 
 fn run_args(args: &RunArgs) {
     let plan = sim_runners::setup::plan(&args.sim, args.episodes).expect("valid plan");
-    sim_runners::run::run(args, &plan).expect("run succeeds");
+    let interrupt = sim_runners::interrupt::Interrupt::unwatched();
+    sim_runners::run::run(args, &plan, &interrupt).expect("run succeeds");
 }
 
 /// A by-the-book run of a built-in scenario, checked to break no rule; returns the output and the personas.

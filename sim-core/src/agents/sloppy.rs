@@ -102,6 +102,7 @@ impl Fault {
 
 /// Probabilities of each planted fault, per episode.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SloppyConfig {
     /// Skip a verify-identity or validate-purchase step.
     pub skip_verification: f64,
