@@ -106,17 +106,21 @@ pub fn parse_persona(source: &str, path: &Path) -> Result<PersonaSpec, LoadError
         message: err.code.to_string(),
     })?;
     file.id = stem;
-    PersonaSpec::try_from(file).map_err(|problems| {
-        let mut problems: Vec<Located> = problems
-            .into_iter()
-            .map(|problem| {
-                let (line, col) = locate::locate(source, &problem.at);
-                Located { line, col, problem }
-            })
-            .collect();
-        problems.sort_by_key(|located| (located.line, located.col));
-        LoadError::Invalid { path: path.to_owned(), problems }
-    })
+    PersonaSpec::try_from(file).map_err(|problems| invalid(source, path, problems))
+}
+
+/// Problems with a persona file, located in `source` (also for checks made outside this crate, such as whether
+/// the persona fits a scenario).
+pub fn invalid(source: &str, path: &Path, problems: Vec<Problem>) -> LoadError {
+    let mut problems: Vec<Located> = problems
+        .into_iter()
+        .map(|problem| {
+            let (line, col) = locate::locate(source, &problem.at);
+            Located { line, col, problem }
+        })
+        .collect();
+    problems.sort_by_key(|located| (located.line, located.col));
+    LoadError::Invalid { path: path.to_owned(), problems }
 }
 
 /// The folder holding the built-in persona files (in the source tree).

@@ -24,14 +24,16 @@ Examples:
   rehearse bench --scenario all                    engine throughput of every built-in scenario, 1 and all threads
   rehearse list                                    built-in scenarios, personas and agents
   rehearse lint my-scenarios/                      check every scenario and persona .ron file in a folder
+  rehearse show retail-support > mine.ron          a built-in scenario (or persona) to start your own from
 
 Exit codes: 0 the run completed; 1 --fail-on-violation was given and some episode broke a policy rule; 2 bad input or an error.";
 
 const LINT_EXAMPLES: &str = "\
 Examples:
-  rehearse lint                                    the built-in scenario and persona folders
+  rehearse lint                                    the built-in scenarios and personas embedded in the binary
   rehearse lint my-scenarios/                      every .ron file under my-scenarios/, recursively
   rehearse lint my-scenarios/refunds.ron personas/picky.ron
+  rehearse lint --scenario my-scenarios/refunds.ron personas/picky.ron   the persona also fits that scenario
 
 A file starting with `Scenario(` is checked as a scenario, one starting with `Persona(` as a persona.
 
@@ -54,6 +56,8 @@ pub enum Command {
     /// `--rules` each rule the oracles check and the policy sentence it enforces.
     #[command(after_help = POLICY_EXAMPLES)]
     Policy(PolicyArgs),
+    /// Print a built-in scenario or persona as RON, to start your own from: `rehearse show retail-support > mine.ron`.
+    Show(ShowArgs),
     /// Check scenario and persona files and list every problem with its line and column.
     #[command(after_help = LINT_EXAMPLES)]
     Lint(LintArgs),
@@ -206,12 +210,23 @@ pub struct BenchArgs {
     pub repeat: u32,
 }
 
+/// `rehearse show`.
+#[derive(Debug, Clone, Args)]
+pub struct ShowArgs {
+    /// A built-in scenario or persona id (see `rehearse list`).
+    pub name: String,
+}
+
 /// `rehearse lint`.
 #[derive(Debug, Clone, Args)]
 pub struct LintArgs {
     /// Files or folders to check; a folder means every `*.ron` file in it, recursively. Default: the built-ins.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Also check that every persona can be run with this scenario (a built-in id or a .ron path): it must hold at
+    /// least one of the scenario's intents.
+    #[arg(long)]
+    pub scenario: Option<String>,
 }
 
 #[cfg(test)]

@@ -15,5 +15,6 @@ pub mod replay;
 pub mod run;
 pub mod run_dir;
 pub mod setup;
+pub mod show;
 pub mod stdout;
 pub mod summary;

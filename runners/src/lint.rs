@@ -24,7 +24,7 @@ pub struct Entry {
 pub enum Verdict {
     /// A valid scenario.
     Scenario {
-        /// Scenario id (the file stem).
+        /// Scenario id (declared in the file).
         id: String,
         /// Number of customer intents.
         n_intents: usize,
@@ -72,11 +72,13 @@ pub struct Found {
 }
 
 /// Checks every path: a file whatever its name, a directory as every `*.ron` file inside it (recursively, sorted).
-/// With no paths, checks the built-in scenario and persona folders.
+/// With no paths, checks the built-in scenarios and personas embedded in the binary.
 pub fn lint(paths: &[PathBuf]) -> Report {
-    let paths = if paths.is_empty() { built_in_dirs() } else { paths.to_vec() };
+    if paths.is_empty() {
+        return lint_built_ins();
+    }
     let mut entries = Vec::new();
-    for path in &paths {
+    for path in paths {
         match std::fs::metadata(path) {
             Err(err) => entries.push(problem(path, cannot_read(path, &err))),
             Ok(meta) if meta.is_dir() => {
@@ -100,16 +102,60 @@ pub fn lint(paths: &[PathBuf]) -> Report {
     Report { entries }
 }
 
-/// The built-in scenario and persona folders, relative to the current directory when they are below it.
-pub fn built_in_dirs() -> Vec<PathBuf> {
-    let cwd = std::env::current_dir().ok();
-    [sim_scenarios::built_in_dir(), sim_personas::built_in_dir()]
+/// Marks every valid persona of `report` that can hold none of `scenario`'s intents (`rehearse lint --scenario S`),
+/// at the persona's `intents` field.
+pub fn against_scenario(report: Report, scenario: &sim_core::spec::ScenarioSpec) -> Report {
+    let entries = report
+        .entries
         .into_iter()
-        .map(|dir| match cwd.as_deref().and_then(|cwd| dir.strip_prefix(cwd).ok()) {
-            Some(relative) if !relative.as_os_str().is_empty() => relative.to_owned(),
-            _ => dir,
+        .map(|entry| {
+            let Verdict::Persona { id } = &entry.verdict else { return entry };
+            // A file, or a built-in embedded in the binary (`rehearse lint --scenario S` with no path).
+            let source = match std::fs::read_to_string(&entry.path) {
+                Ok(source) => source,
+                Err(_) => match sim_personas::built_in_source(id) {
+                    Some(source) => source.to_owned(),
+                    None => return entry,
+                },
+            };
+            let Ok(persona) = sim_personas::parse_persona(&source, &entry.path) else { return entry };
+            if crate::setup::compatible(&persona, scenario) {
+                return entry;
+            }
+            let problem = sim_personas::Problem {
+                field: "intents".into(),
+                at: vec!["intents"],
+                message: format!(
+                    "can hold none of the intents of scenario `{}` ({}); a run of both would be refused",
+                    scenario.id,
+                    crate::setup::its_intents(&persona)
+                ),
+            };
+            let err = sim_personas::invalid(&source, &entry.path, vec![problem]);
+            Entry { verdict: Verdict::Problems(lines(&err)), path: entry.path }
         })
-        .collect()
+        .collect();
+    Report { entries }
+}
+
+/// The built-in scenarios and personas as embedded in the binary (named as their files in the source tree), so
+/// `rehearse lint` checks what `rehearse run` would load wherever it runs.
+pub fn lint_built_ins() -> Report {
+    let scenarios = sim_scenarios::BUILT_IN.iter().map(|(id, source)| ("scenarios", *id, *source));
+    let personas = sim_personas::list_built_in().into_iter().filter_map(|(id, _)| {
+        let source = sim_personas::built_in_source(&id)?;
+        Some(("personas", id, source))
+    });
+    let mut entries: Vec<Entry> = scenarios
+        .map(|(dir, id, source)| (dir, id.to_owned(), source))
+        .chain(personas)
+        .map(|(dir, id, source)| {
+            let path = Path::new(dir).join("data").join(format!("{id}.ron"));
+            Entry { verdict: check_source(source, &path), path }
+        })
+        .collect();
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    Report { entries }
 }
 
 /// Every `*.ron` file under `dir`, recursively, sorted by path. Symlinks to files are followed; symlinks to
@@ -146,6 +192,12 @@ pub fn check_file(path: &Path) -> Entry {
 pub fn check_source(source: &str, path: &Path) -> Verdict {
     match detect_kind(source) {
         Ok(Kind::Scenario) => match sim_scenarios::parse_scenario(source, path) {
+            Ok(loaded)
+                if !crate::setup::mix_issues(&loaded.persona_mix, &loaded.spec).is_empty() =>
+            {
+                let issues = crate::setup::mix_issues(&loaded.persona_mix, &loaded.spec);
+                Verdict::Problems(lines(&sim_scenarios::invalid(source, path, issues)))
+            }
             Ok(loaded) => Verdict::Scenario {
                 id: loaded.spec.id,
                 n_intents: loaded.spec.intents.len(),

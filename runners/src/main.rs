@@ -7,7 +7,7 @@ use clap::Parser;
 use sim_runners::cli::{Cli, Command};
 use sim_runners::interrupt::{Interrupt, Interrupted};
 use sim_runners::stdout::{ClosedStdout, print};
-use sim_runners::{bench, lint, list, policy, replay, run, setup};
+use sim_runners::{bench, lint, list, policy, replay, run, setup, show};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -64,9 +64,13 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Bench(args) => bench::run(&args)?,
         Command::List => print(&list::render())?,
+        Command::Show(args) => print(show::source(&args.name)?)?,
         Command::Policy(args) => print(&policy::render(&args)?)?,
         Command::Lint(args) => {
-            let report = lint::lint(&args.paths);
+            let mut report = lint::lint(&args.paths);
+            if let Some(scenario) = &args.scenario {
+                report = lint::against_scenario(report, &setup::load_scenario(scenario)?.0);
+            }
             print(&report.to_string())?;
             if !report.is_clean() {
                 return Ok(ExitCode::from(2));

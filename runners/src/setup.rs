@@ -20,14 +20,34 @@ pub fn looks_like_path(arg: &str) -> bool {
     arg.ends_with(".ron") || arg.contains('/') || arg.contains(std::path::MAIN_SEPARATOR)
 }
 
-/// Loads a scenario by built-in id or path; returns it with its default persona mix.
+/// Loads a scenario by built-in id or path; returns it with its default persona mix, every persona of which loads
+/// and can hold one of its intents (problems named with the file, line and column of the mix entry).
 pub fn load_scenario(arg: &str) -> Result<(ScenarioSpec, Vec<(String, f64)>)> {
-    let loaded = if looks_like_path(arg) {
-        sim_scenarios::load_scenario(Path::new(arg))
+    let (source, path) = if looks_like_path(arg) {
+        let source = std::fs::read_to_string(arg)
+            .map_err(|err| BadInput(format!("cannot read {arg}: {err}")))?;
+        (std::borrow::Cow::Owned(source), std::path::PathBuf::from(arg))
     } else {
-        sim_scenarios::load_built_in(arg)
+        let Some(source) = sim_scenarios::built_in_source(arg) else {
+            let err = sim_scenarios::load_built_in(arg).err().map(|err| err.to_string());
+            bail!(BadInput(err.unwrap_or_else(|| format!("no built-in scenario `{arg}`"))));
+        };
+        (std::borrow::Cow::Borrowed(source), Path::new("scenarios/data").join(format!("{arg}.ron")))
     };
-    let loaded = loaded.map_err(|err| BadInput(err.to_string()))?;
+    let loaded =
+        sim_scenarios::parse_scenario(&source, &path).map_err(|err| BadInput(err.to_string()))?;
+    check_mix(&source, &path, loaded)
+}
+
+fn check_mix(
+    source: &str,
+    path: &Path,
+    loaded: sim_scenarios::LoadedScenario,
+) -> Result<(ScenarioSpec, Vec<(String, f64)>)> {
+    let issues = mix_issues(&loaded.persona_mix, &loaded.spec);
+    if !issues.is_empty() {
+        bail!(BadInput(sim_scenarios::invalid(source, path, issues).to_string()));
+    }
     Ok((loaded.spec, loaded.persona_mix))
 }
 
@@ -39,6 +59,42 @@ pub fn load_persona(arg: &str) -> Result<PersonaSpec> {
         sim_personas::load_built_in(arg)
     };
     Ok(loaded.map_err(|err| BadInput(err.to_string()))?)
+}
+
+/// Whether `persona` can hold one of the scenario's intents (a persona without an intent list holds them all).
+pub fn compatible(persona: &PersonaSpec, scenario: &ScenarioSpec) -> bool {
+    persona.intents.is_empty()
+        || scenario.intents.iter().any(|intent| persona.intents.contains(&intent.id))
+}
+
+/// A persona's intent list, shortened for a message.
+pub fn its_intents(persona: &PersonaSpec) -> String {
+    match persona.intents.as_slice() {
+        [only] => format!("its only intent is `{only}`"),
+        [first, rest @ ..] => format!("its {} intents are `{first}` and others", rest.len() + 1),
+        [] => "it has no intent list".to_owned(),
+    }
+}
+
+/// What is wrong with a scenario's default persona mix, at each entry: a persona that does not load (an unknown
+/// built-in, a missing file) or that holds none of the scenario's intents.
+pub fn mix_issues(mix: &[(String, f64)], scenario: &ScenarioSpec) -> Vec<sim_scenarios::Issue> {
+    let at = |idx: usize| sim_scenarios::FieldPath::root().field("personas").index(idx).index(0);
+    let mut issues = Vec::new();
+    for (idx, (id, _)) in mix.iter().enumerate() {
+        match load_persona(id) {
+            Err(err) => issues.push(sim_scenarios::Issue { at: at(idx), message: format!("persona mix: {err}") }),
+            Ok(persona) if !compatible(&persona, scenario) => issues.push(sim_scenarios::Issue {
+                at: at(idx),
+                message: format!(
+                    "persona `{id}` can hold none of this scenario's intents ({}); remove it from the mix",
+                    its_intents(&persona)
+                ),
+            }),
+            Ok(_) => {}
+        }
+    }
+    issues
 }
 
 /// Loads the personas named on the command line, or the scenario's mix when none are named.

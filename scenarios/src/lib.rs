@@ -82,6 +82,12 @@ pub fn parse_scenario(source: &str, path_for_messages: &Path) -> Result<LoadedSc
     Ok(LoadedScenario { spec, persona_mix: file.personas })
 }
 
+/// Problems found outside this crate (a persona the mix names that does not exist), located in `source` like the
+/// loader's own: `path:line:col: message` each.
+pub fn invalid(source: &str, path: &Path, issues: Vec<Issue>) -> LoadError {
+    LoadError::Invalid { path: path.to_owned(), problems: locate(source, issues) }
+}
+
 /// Where a ron error starts: the span's start, moved past whitespace towards its end (ron's spans of type errors
 /// start before the whitespace in front of the offending value).
 fn error_position(source: &str, span: &ron::error::Span) -> Position {

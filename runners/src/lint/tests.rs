@@ -136,10 +136,22 @@ FAIL missing.ron
 }
 
 #[test]
-fn built_in_dirs_are_clean() {
+fn with_no_paths_the_embedded_built_ins_are_checked_wherever_the_binary_runs() {
     let report = lint(&[]);
     assert!(report.is_clean(), "{report}");
+    assert_eq!(
+        report.entries.len(),
+        sim_scenarios::BUILT_IN.len() + sim_personas::list_built_in().len()
+    );
     assert!(report.to_string().contains("scenario retail-support: "), "{report}");
+    assert!(report.to_string().contains("personas/data/calm.ron"), "{report}");
+}
+
+#[test]
+fn the_built_in_folders_in_the_source_tree_hold_what_is_embedded() {
+    let report = lint(&[sim_scenarios::built_in_dir(), sim_personas::built_in_dir()]);
+    assert!(report.is_clean(), "{report}");
+    assert_eq!(report.entries.len(), lint(&[]).entries.len());
 }
 
 #[test]
@@ -148,4 +160,83 @@ fn directory_without_ron_files_is_a_problem() {
     let report = lint(&[dir.path().to_owned()]);
     assert_eq!(report.n_with_problems(), 1, "{report}");
     assert!(report.to_string().contains("no .ron files"), "{report}");
+}
+
+/// A small valid scenario whose default persona mix is `mix` (RON list entries).
+fn tiny_with_mix(mix: &str) -> String {
+    format!(
+        r#"Scenario(
+    id: "tiny-refunds",
+    description: "x",
+    max_turns: 20,
+    personas: [{mix}],
+    tools: [
+        (id: "pull-up-account", effect: PullUpAccount),
+        (id: "offer-refund", effect: Refund, args: [amount]),
+    ],
+    intents: [
+        (id: "my_refund", flow: "f", phrase: "get a refund", weight: 1.0,
+         steps: [(tool: "pull-up-account"), (tool: "offer-refund")], resolved: [RefundedGoalAmount]),
+    ],
+    rules: [],
+)
+"#
+    )
+}
+
+fn problems(verdict: super::Verdict) -> Vec<String> {
+    match verdict {
+        super::Verdict::Problems(lines) => lines,
+        other => panic!("expected problems, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_mix_naming_an_unknown_persona_or_one_that_fits_no_intent_is_reported_at_its_entry() {
+    let path = Path::new("tiny.ron");
+    assert!(matches!(
+        check_source(&tiny_with_mix(r#"("calm", 1.0)"#), path),
+        super::Verdict::Scenario { .. }
+    ));
+    // The scenario guide's first example names social-engineer, whose intents are retail, bank and retention ones.
+    let lines =
+        problems(check_source(&tiny_with_mix(r#"("calm", 0.5), ("social-engineer", 0.5)"#), path));
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with("tiny.ron:5:32: persona `social-engineer` can hold none"),
+        "{lines:?}"
+    );
+    let lines = problems(check_source(&tiny_with_mix(r#"("calm", 0.5), ("nobody", 0.5)"#), path));
+    assert!(
+        lines[0].starts_with("tiny.ron:5:32: persona mix: no built-in persona `nobody`"),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn lint_against_a_scenario_reports_a_persona_that_fits_none_of_its_intents_at_its_intents() {
+    let dir = tempfile::tempdir().unwrap();
+    let persona = dir.path().join("social-engineer.ron");
+    std::fs::write(&persona, sim_personas::built_in_source("social-engineer").unwrap()).unwrap();
+    let calm = dir.path().join("calm.ron");
+    std::fs::write(&calm, sim_personas::built_in_source("calm").unwrap()).unwrap();
+    let scenario =
+        sim_scenarios::parse_scenario(&tiny_with_mix(r#"("calm", 1.0)"#), Path::new("t.ron"))
+            .unwrap();
+    let report = super::against_scenario(lint(&[persona.clone(), calm]), &scenario.spec);
+    assert_eq!(report.n_with_problems(), 1, "{report}");
+    let text = report.to_string();
+    let intents_line = sim_personas::built_in_source("social-engineer")
+        .unwrap()
+        .lines()
+        .position(|line| line.trim_start().starts_with("intents:"))
+        .unwrap()
+        + 1;
+    let expect = format!(
+        "{}:{intents_line}:5: intents: can hold none of the intents of scenario `tiny-refunds`",
+        persona.display()
+    );
+    assert!(text.contains(&expect), "{text}");
+    let retail = sim_scenarios::load_built_in("retail-support").unwrap();
+    assert!(super::against_scenario(lint(&[persona]), &retail.spec).is_clean());
 }

@@ -1953,3 +1953,96 @@ fn a_requirement_applies_only_where_the_guideline_has_the_prerequisite() {
     assert_eq!(check(0, &[Call(0, PASS), Call(3, PASS)]), expected);
     assert_eq!(check(1, &[Call(0, PASS), Call(3, PASS)]), vec![]);
 }
+
+/// The sales guideline's clear no: "If the prospect declines an offer at or under the list price without raising a
+/// concern, thank them and close." Only the first no counts, and only when it came without haggling over the price
+/// and without a concern left unanswered.
+#[test]
+fn a_clear_no_is_the_first_one_with_no_haggling_and_no_open_concern() {
+    let mut scenario = tiny_scenario();
+    scenario.intents[0].objections = vec![crate::spec::ObjectionSpec {
+        name: "a".into(),
+        phrase: "a".into(),
+        rate: 1.0,
+        remedy: 2,
+    }];
+    let intent = &scenario.intents[0];
+    let said = |turn: u16, act: Act| TurnRecord { act: Some(act), ..row(turn, CUSTOMER, None) };
+    let offer = |turn: u16| row(turn, Agent, Some(ActKind::Offer));
+    let turned_down = |log: &[TurnRecord]| {
+        let mut state = PolicyState { last_offer: Some(2000), ..PolicyState::default() };
+        observe_customer(intent, &mut state, log);
+        state.turned_down
+    };
+    let no = Act::bare(ActKind::Reject);
+    assert_eq!(turned_down(&[offer(0), said(1, no)]), Some(2000), "a plain no");
+    let haggle = Act::bare(ActKind::Object);
+    assert_eq!(
+        turned_down(&[offer(0), said(1, haggle), offer(2), said(3, no)]),
+        None,
+        "after haggling"
+    );
+    let concern = Act::object(Some(0));
+    assert_eq!(
+        turned_down(&[offer(0), said(1, concern), offer(2), said(3, no)]),
+        None,
+        "concern open"
+    );
+    let remedy = TurnRecord { tool: Some(2), outcome: Some(PASS), ..row(2, Speaker::Tool, None) };
+    let answered = [offer(0), said(1, concern), remedy, offer(3), said(4, no)];
+    assert_eq!(turned_down(&answered), Some(2000), "a concern answered is not a haggle");
+    // A second no, to a later offer, does not replace the first.
+    let mut state = PolicyState { last_offer: Some(2000), ..PolicyState::default() };
+    let mut log = vec![offer(0), said(1, no)];
+    observe_customer(intent, &mut state, &log);
+    state.last_offer = Some(1500);
+    log.extend([offer(2), said(3, no)]);
+    observe_customer(intent, &mut state, &log);
+    assert_eq!(state.turned_down, Some(2000));
+}
+
+/// `TurnedDown(max)` resolves only a no to an offer at or under `max` (the list price).
+#[test]
+fn a_turned_down_outcome_holds_only_for_an_offer_within_its_bound() {
+    let mut scenario = tiny_scenario();
+    scenario.intents[0].resolved = vec![Outcome::TurnedDown(crate::expr::Expr::Const(2500))];
+    let intent = &scenario.intents[0];
+    let mut rng = ChaCha8Rng::seed_from_u64(4);
+    let world = WorldState::generate(&scenario, &mut rng);
+    let customer = Customer::generate(&scenario, 0, &calm_persona(), 0, intent, &world, &mut rng);
+    let reason = |turned_down| {
+        let policy = PolicyState { turned_down, ..PolicyState::default() };
+        judge_resolution(&scenario, intent, &world, &customer, &policy, 9).reason
+    };
+    assert_eq!(reason(None), Reason::GoalNotReached);
+    assert_eq!(reason(Some(2400)), Reason::Resolved);
+    assert_eq!(reason(Some(2500)), Reason::Resolved, "at the bound");
+    assert_eq!(reason(Some(2600)), Reason::GoalNotReached, "above the bound");
+}
+
+/// Troubleshoot Site: "If nothing works, just apologize and end the conversation": the options apply only while the
+/// problem persists (`Unfixed`), and for an impostor any purchase made for them is a wrongful grant of `Fixed`.
+#[test]
+fn unfixed_steps_apply_only_while_the_problem_persists_and_a_purchase_is_a_fix_granted() {
+    use crate::expr::{Builtin, Expr};
+    let mut scenario = tiny_scenario();
+    scenario.intents[0].fixed =
+        Some(Expr::Gt(Box::new(Expr::Builtin(Builtin::Purchases)), Box::new(Expr::Const(0))));
+    scenario.intents[0].resolved = vec![Outcome::Fixed];
+    let intent = &scenario.intents[0];
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let mut world = WorldState::generate(&scenario, &mut rng);
+    let env_state = |fixed| PolicyState { fixed, ..PolicyState::default() };
+    assert!(env_state(false).applies(intent, When::Unfixed, &world.focused(&scenario)));
+    assert!(!env_state(true).applies(intent, When::Unfixed, &world.focused(&scenario)));
+    let persona = PersonaSpec { impostor: true, ..calm_persona() };
+    let impostor = Customer::generate(&scenario, 0, &persona, 0, intent, &world, &mut rng);
+    let declined = PolicyState { declined: true, ..PolicyState::default() };
+    let reason = |world: &WorldState, policy: &PolicyState| {
+        judge_resolution(&scenario, intent, world, &impostor, policy, 9).reason
+    };
+    assert_eq!(reason(&world, &PolicyState::default()), Reason::NeverDeclined);
+    assert_eq!(reason(&world, &declined), Reason::DeclinedCorrectly);
+    world.purchases = 1;
+    assert_eq!(reason(&world, &declined), Reason::GrantedWrongly);
+}
