@@ -29,7 +29,7 @@ pub struct Tally {
     /// Sum of final frustration.
     pub frustration: f64,
     /// Sums of the scenario's metrics, in the order of [`Stats::metrics`].
-    pub metrics: [i64; sim_core::spec::MAX_METRICS],
+    pub metrics: [i128; sim_core::spec::MAX_METRICS],
 }
 
 /// A metric the scenario declares.
@@ -124,7 +124,7 @@ impl Tally {
         self.csat += u64::from(record.csat);
         self.frustration += record.final_frustration;
         for (sum, value) in self.metrics.iter_mut().zip(record.metrics) {
-            *sum += value;
+            *sum += i128::from(value);
         }
     }
 

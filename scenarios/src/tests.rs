@@ -210,3 +210,68 @@ fn missing_file_is_an_io_error_naming_it() {
     let err = load_scenario("no/such/scenario.ron").err().map(|err| err.to_string());
     assert!(err.is_some_and(|msg| msg.starts_with("cannot read no/such/scenario.ron: ")));
 }
+
+/// A built-in scenario with one piece of text replaced (which must occur), loaded as `x.ron`: its problems as
+/// `line:col: message`, or empty when it loads.
+fn edited(id: &str, from: &str, to: &str) -> Vec<String> {
+    let source = built_in_source(id).unwrap();
+    assert!(source.contains(from), "{from:?} is not in {id}");
+    match parse_scenario(&source.replacen(from, to, 1), Path::new("x.ron")) {
+        Ok(_) => Vec::new(),
+        Err(err) => err.to_string().lines().map(|line| line.replace("x.ron:", "")).collect(),
+    }
+}
+
+/// The line (from 1) of the first occurrence of `text` in built-in scenario `id`.
+fn line_of(id: &str, text: &str) -> usize {
+    built_in_source(id).unwrap().lines().position(|line| line.contains(text)).unwrap() + 1
+}
+
+/// What `run` got wrong and lint let through: each is now a problem at its value.
+#[test]
+fn a_number_set_to_an_enum_field_is_rejected_at_the_value() {
+    let from = r#"set: [("card.status", Label("blocked"))]"#;
+    let problems = edited("bank-card-services", from, r#"set: [("card.status", Const(7))]"#);
+    let line = line_of("bank-card-services", from);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].starts_with(&format!("{line}:")), "{problems:?}");
+    assert!(problems[0].contains("`card.status` is an Enum: set it with a label"), "{problems:?}");
+}
+
+#[test]
+fn money_beyond_a_billion_dollars_is_rejected_in_generators_and_constants() {
+    let from = "OfferFloor(min: Dollars(24.0))";
+    let problems = edited("inbound-sales", from, "OfferFloor(min: Dollars(1e300))");
+    let line = line_of("inbound-sales", from);
+    assert_eq!(
+        problems,
+        [format!("{line}:35: Dollars(1e300) is beyond ±1e9, the range of a Money value")]
+    );
+    let from = r#"(name: "list_price", ty: Money, gen: Fixed(30.0))"#;
+    let problems =
+        edited("inbound-sales", from, r#"(name: "list_price", ty: Money, gen: Fixed(1e300))"#);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].ends_with("the value is 1e300; at most 1e9 fits its type"), "{problems:?}");
+    let from = "gen: LogNormal(mu: 3.37, sigma: 0.18, min: 15.0, max: 60.0)";
+    let problems = edited(
+        "inbound-sales",
+        from,
+        "gen: LogNormal(mu: 3.37, sigma: 0.18, min: 15.0, max: 6e12)",
+    );
+    assert!(problems.iter().any(|problem| problem.contains("max is 6e12")), "{problems:?}");
+    assert!(edited("inbound-sales", from, from).is_empty());
+}
+
+/// "the loader rejects a condition that reads no field any step's tool sets": a field of a list that another field
+/// of the same list is set by a step no longer counts.
+#[test]
+fn a_goal_reading_a_list_field_no_step_sets_is_rejected_though_a_step_sets_another_field_of_that_list()
+ {
+    let from = r#"resolved: [Holds(Ge(Field("card.replacements"), Const(1)))]"#;
+    let problems =
+        edited("bank-card-services", from, r#"resolved: [Holds(Is("card.status", "blocked"))]"#);
+    let line = line_of("bank-card-services", from);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].starts_with(&format!("{line}:")), "{problems:?}");
+    assert!(problems[0].contains("cannot reach its resolved condition"), "{problems:?}");
+}

@@ -367,11 +367,25 @@ fn field_sets(
     for (idx, (field, value)) in files.iter().enumerate() {
         let path = at.index(idx);
         let Some(id) = names.field_id(field, &path, issues) else { continue };
-        let want = if names.fields[usize::from(id)].ty.is_bool() {
-            ExprType::Bool
-        } else {
-            ExprType::Number
-        };
+        let ty = &names.fields[usize::from(id)].ty;
+        let want = if ty.is_bool() { ExprType::Bool } else { ExprType::Number };
+        if let (
+            sim_core::field::FieldType::Enum(labels),
+            crate::file::ExprFile::Const(_) | crate::file::ExprFile::Dollars(_),
+        ) = (ty, value)
+        {
+            issues.push(
+                path.index(1),
+                format!(
+                    "field `{field}` is an Enum: set it with a label, Label(\"{}\") or one of {:?}, not a number",
+                    labels.first().map_or("", String::as_str),
+                    labels
+                ),
+            );
+            // Still a set of the field, so the intent's reachability is judged as if it were right.
+            set.push((id, Expr::Const(0)));
+            continue;
+        }
         set.push((id, names.expr(value, want, reads, Some(id), &path, issues)));
     }
     set

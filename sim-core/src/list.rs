@@ -135,6 +135,31 @@ impl Layout {
         }
     }
 
+    /// Adds to a one-bit-per-cell mask, for each list field in it, the cells of that field's other instances (and
+    /// nothing of the list's other fields).
+    pub fn instances(&self, cells: u64) -> u64 {
+        let mut widened = cells;
+        for cell in 0..MAX_FIELDS.min(64) {
+            if cells & (1 << cell) == 0 {
+                continue;
+            }
+            if let Some(list) = self.list_of(cell as FieldId) {
+                for instance in 0..usize::from(self.capacity(list)) {
+                    widened |= 1u64.checked_shl((cell + instance) as u32).unwrap_or(0);
+                }
+            }
+        }
+        widened
+    }
+
+    /// The lists with a field in a one-bit-per-cell mask, one bit per [`ListId`].
+    pub fn lists_in(&self, cells: u64) -> u8 {
+        (0..MAX_FIELDS.min(64))
+            .filter(|cell| cells & (1 << cell) != 0)
+            .filter_map(|cell| self.list_of(cell as FieldId))
+            .fold(0, |lists, list| lists | 1u8.checked_shl(u32::from(list)).unwrap_or(0))
+    }
+
     /// Adds to a one-bit-per-cell mask every cell of each list with a field in it, or whose bit is set in `lists`.
     pub fn widen(&self, cells: u64, lists: u8) -> u64 {
         let mut widened = cells;

@@ -557,19 +557,21 @@ fn unreachable(
         }
     };
     let layout = &names.layout;
-    let reads = layout.widen(condition.fields_read(), condition.lists_read());
+    // Every instance of each field read, and the lists read as a whole (Count, Sum, At) or through a field.
+    let fields = layout.instances(condition.fields_read());
+    let lists = condition.lists_read() | layout.lists_in(condition.fields_read());
     let changes_builtin = condition.builtins_read().iter().any(|fact| {
         fact.changed_by().is_some_and(|needed| known.iter().any(|(effect, _)| **effect == needed))
     });
     let sets = changes_builtin
         || known.iter().any(|(effect, _)| match effect {
             Effect::Data(data) => {
-                let added = data.add.as_ref().map_or(0, |add| layout.widen(0, 1 << add.list));
+                let added = data.add.as_ref().is_some_and(|add| lists & (1 << add.list) != 0);
                 let set = data
                     .set
                     .iter()
-                    .fold(0, |cells, (field, _)| cells | layout.widen(1u64 << field, 0));
-                reads & (set | added) != 0
+                    .fold(0, |cells, (field, _)| cells | layout.instances(1u64 << field));
+                fields & set != 0 || added
             }
             _ => false,
         });

@@ -404,7 +404,16 @@ impl Names {
         };
         match file {
             ExprFile::Const(value) => Expr::Const(*value),
-            ExprFile::Dollars(dollars) => Expr::Const((dollars * 100.0).round() as i64),
+            ExprFile::Dollars(dollars) => {
+                if !dollars.is_finite() || dollars.abs() > MAX_DOLLARS {
+                    issues.push(
+                        at.clone(),
+                        format!("Dollars({dollars:e}) is beyond ±{MAX_DOLLARS:e}, the range of a Money value"),
+                    );
+                    return Expr::Const(0);
+                }
+                Expr::Const((dollars * 100.0).round() as i64)
+            }
             ExprFile::True => Expr::Eq(Box::new(Expr::Const(0)), Box::new(Expr::Const(0))),
             ExprFile::False => Expr::Ne(Box::new(Expr::Const(0)), Box::new(Expr::Const(0))),
             ExprFile::Field(name) => Expr::Field(self.field_id(name, at, issues).unwrap_or(0)),
@@ -754,7 +763,13 @@ impl Names {
     }
 }
 
-/// Converts a generator to stored units (cents for money), reporting negative or fractional values.
+/// The largest value a Money field or a `Dollars` constant may hold: a billion dollars, so that sums over a run of
+/// any size stay exact.
+pub const MAX_DOLLARS: f64 = 1e9;
+/// The largest value a number field may hold.
+pub const MAX_NUMBER: f64 = 1e12;
+
+/// Converts a generator to stored units (cents for money), reporting negative, too large or fractional values.
 fn generator(
     file: &GenFile,
     ty: &FieldType,
@@ -763,16 +778,33 @@ fn generator(
     issues: &mut Issues,
 ) -> Gen {
     let scale = if *ty == FieldType::Money { 100.0 } else { 1.0 };
-    let mut whole = |value: f64, what: &str| -> u64 {
-        let scaled = value * scale;
-        if !scaled.is_finite() || scaled < 0.0 {
+    let max = if *ty == FieldType::Money { MAX_DOLLARS } else { MAX_NUMBER };
+    let mut in_range = |value: f64, what: &str| -> bool {
+        if !value.is_finite() || value < 0.0 {
             issues.push(
                 at.clone(),
                 format!("field `{name}`: {what} is {value}; it must be finite and not negative"),
             );
+            return false;
+        }
+        if value > max {
+            issues.push(
+                at.clone(),
+                format!("field `{name}`: {what} is {value:e}; at most {max:e} fits its type"),
+            );
+            return false;
+        }
+        true
+    };
+    if let GenFile::Normal { min, max, .. } | GenFile::LogNormal { min, max, .. } = file {
+        in_range(*min, "min");
+        in_range(*max, "max");
+    }
+    let mut whole = |value: f64, what: &str| -> u64 {
+        if !in_range(value, what) {
             return 0;
         }
-        scaled.round() as u64
+        (value * scale).round() as u64
     };
     match file {
         GenFile::Fixed(value) => Gen::Fixed(whole(*value, "the value")),
