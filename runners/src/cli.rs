@@ -149,6 +149,9 @@ pub struct RunArgs {
     /// Exit with code 1 if any episode broke a policy rule.
     #[arg(long)]
     pub fail_on_violation: bool,
+    /// Also print the per-persona and per-intent tables (always in summary.json).
+    #[arg(long)]
+    pub breakdown: bool,
     /// No progress bar and no table.
     #[arg(long, short)]
     pub quiet: bool,

@@ -122,7 +122,12 @@ pub fn run(args: &RunArgs, plan: &SimPlan, interrupt: &Interrupt) -> Result<RunR
     run_dir.publish()?;
     if !args.quiet {
         let rate = Some(plan.episodes as f64 / seconds.max(1e-9));
-        crate::stdout::print(&summary::table(&stats, rate, &args.out))?;
+        let options = summary::TableOptions {
+            episodes_per_second: rate,
+            out_dir: &args.out,
+            breakdown: args.breakdown,
+        };
+        crate::stdout::print(&summary::table(&stats, options))?;
         crate::stdout::print(&format!("\noutputs in {}\n", args.out.display()))?;
     }
     Ok(RunReport { stats, seconds })

@@ -281,50 +281,87 @@ impl Stats {
     }
 }
 
-/// Renders the end-of-run table.
-pub fn table(stats: &Stats, episodes_per_second: Option<f64>, out_dir: &std::path::Path) -> String {
+/// How the end-of-run table is laid out.
+#[derive(Clone, Copy, Debug)]
+pub struct TableOptions<'a> {
+    /// Throughput of the run, when known.
+    pub episodes_per_second: Option<f64>,
+    /// The run's output folder, for the replay hint.
+    pub out_dir: &'a std::path::Path,
+    /// Include the per-persona and per-intent tables (always in summary.json).
+    pub breakdown: bool,
+}
+
+/// The headline numbers on one line: printed first and last so they never scroll away.
+pub fn headline(stats: &Stats, episodes_per_second: Option<f64>) -> String {
+    let total = &stats.total;
+    let pct = |count| format!("{:.1}%", 100.0 * total.rate(count));
+    let mut line = format!(
+        "{} episodes: success {} · resolved {} · with a violation {} · abandoned {} · CSAT {:.2}",
+        total.episodes,
+        pct(total.success),
+        pct(total.resolved),
+        pct(total.with_violation),
+        pct(total.abandoned),
+        total.mean_csat()
+    );
+    if let Some(rate) = episodes_per_second {
+        line.push_str(&format!(" · {rate:.0} episodes/s"));
+    }
+    line
+}
+
+/// Renders the end-of-run table: the headline, the rates, each rule's violations out of the episodes it applied
+/// to, the worst episodes, and the headline again.
+pub fn table(stats: &Stats, options: TableOptions) -> String {
     let total = &stats.total;
     let pct = |count| format!("{:.1}%", 100.0 * total.rate(count));
     let mut rows: Vec<(String, String)> = vec![
         ("episodes".into(), total.episodes.to_string()),
-        ("success rate (resolved, no violation)".into(), pct(total.success)),
-        ("resolution rate".into(), pct(total.resolved)),
-        ("policy-violation rate".into(), pct(total.with_violation)),
+        ("success (resolved, no violation)".into(), pct(total.success)),
+        ("resolution".into(), pct(total.resolved)),
+        ("episodes with a policy violation".into(), pct(total.with_violation)),
+        ("abandonment".into(), pct(total.abandoned)),
+        ("escalation".into(), pct(total.escalated)),
+        ("CSAT (1-5)".into(), format!("{:.2}", total.mean_csat())),
+        ("agent failures".into(), format!("{} ({})", total.agent_failed, pct(total.agent_failed))),
+        ("mean turns".into(), format!("{:.1}", total.mean_turns())),
     ];
-    for (rule, tally) in &stats.rules {
-        let counts =
-            format!("{} violations, exercised in {} episodes", tally.violations, tally.exercised);
-        rows.push((format!("  {rule}"), format!("{} ({counts})", pct(tally.episodes))));
-    }
-    let never = stats.never_exercised();
-    let never = if never.is_empty() { "none".to_owned() } else { never.join(", ") };
-    rows.push(("rules never exercised".into(), never));
-    rows.push(("abandonment".into(), pct(total.abandoned)));
-    rows.push(("escalation".into(), pct(total.escalated)));
-    rows.push((
-        "agent failures".into(),
-        format!("{} ({})", total.agent_failed, pct(total.agent_failed)),
-    ));
-    rows.push(("mean turns".into(), format!("{:.1}", total.mean_turns())));
-    rows.push(("CSAT (1-5)".into(), format!("{:.2}", total.mean_csat())));
     for (idx, metric) in stats.metrics.iter().enumerate() {
         let mean = total.mean_metric(idx);
         let shown =
             if metric.money { format!("${:.2}", mean / 100.0) } else { format!("{mean:.2}") };
         rows.push((format!("{} (mean)", metric.name), shown));
     }
-    if let Some(rate) = episodes_per_second {
+    if let Some(rate) = options.episodes_per_second {
         rows.push(("episodes/s".into(), format!("{rate:.0}")));
     }
-    let width = rows.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
-    let mut out = String::new();
-    for (name, value) in rows {
-        out.push_str(&format!("{name:<width$}  {value}\n"));
-    }
+    let mut out = headline(stats, options.episodes_per_second) + "\n\n";
+    out.push_str(&aligned(&rows));
+    let rules: Vec<(String, String)> = stats
+        .rules
+        .iter()
+        .map(|(rule, tally)| {
+            let share = if tally.exercised == 0 {
+                "-".to_owned()
+            } else {
+                format!("{:.1}%", 100.0 * tally.episodes as f64 / tally.exercised as f64)
+            };
+            (
+                format!("  {rule}"),
+                format!("{:>6} of {:>8} episodes  {share:>6}", tally.episodes, tally.exercised),
+            )
+        })
+        .collect();
+    out.push_str("\nrules: episodes with a violation of the rule, of the episodes it applied to\n");
+    out.push_str(&aligned(&rules));
+    let never = stats.never_exercised();
+    let never = if never.is_empty() { "none".to_owned() } else { never.join(", ") };
+    out.push_str(&format!("rules never exercised: {never}\n"));
     if !stats.worst.is_empty() {
         out.push_str(&format!(
             "\nworst episodes (read them with `rehearse replay --out {} --episode N`):\n",
-            out_dir.display()
+            options.out_dir.display()
         ));
         for worst in &stats.worst {
             let first = match &worst.first_violation {
@@ -341,9 +378,26 @@ pub fn table(stats: &Stats, episodes_per_second: Option<f64>, out_dir: &std::pat
             ));
         }
     }
-    out.push_str(&breakdown("persona", &stats.personas));
-    out.push_str(&breakdown("intent", &stats.intents));
+    if options.breakdown {
+        out.push_str(&breakdown("persona", &stats.personas));
+        out.push_str(&breakdown("intent", &stats.intents));
+    } else {
+        out.push_str(&format!(
+            "\nper persona ({}) and per intent ({}): `--breakdown`, or by_persona and by_intent in summary.json\n",
+            stats.personas.len(),
+            stats.intents.len()
+        ));
+    }
+    out.push('\n');
+    out.push_str(&headline(stats, options.episodes_per_second));
+    out.push('\n');
     out
+}
+
+/// `name  value` rows with the values aligned.
+fn aligned(rows: &[(String, String)]) -> String {
+    let width = rows.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    rows.iter().map(|(name, value)| format!("{name:<width$}  {value}\n")).collect()
 }
 
 fn breakdown(title: &str, groups: &BTreeMap<String, Tally>) -> String {
@@ -390,8 +444,24 @@ mod tests {
         let cell = &stats.coverage["manage_change_address"]["calm"];
         assert_eq!(cell.episodes, 300);
         assert_eq!(cell.rules_exercised["abcd-step-order"], 300);
-        let table = table(&stats, None, std::path::Path::new("runs/x"));
+        let options = TableOptions {
+            episodes_per_second: None,
+            out_dir: std::path::Path::new("runs/x"),
+            breakdown: false,
+        };
+        let table = table(&stats, options);
         let line = table.lines().find(|line| line.starts_with("rules never exercised")).unwrap();
         assert!(line.ends_with(" human-on-second-request, refund-within-total"), "{line}");
+        // The headline comes first and last; each rule says what its count is out of.
+        let lines: Vec<&str> = table.lines().collect();
+        assert!(lines[0].starts_with("300 episodes: success "), "{table}");
+        assert_eq!(lines[0], *lines.last().unwrap());
+        let order =
+            lines.iter().find(|line| line.trim_start().starts_with("abcd-step-order")).unwrap();
+        assert!(order.contains("of      300 episodes"), "{order}");
+        assert!(
+            !table.contains("manage_change_address  "),
+            "the intent table is behind --breakdown"
+        );
     }
 }
