@@ -60,6 +60,20 @@ pub struct OutputContext {
     pub personas: Arc<[PersonaSpec]>,
     /// Transcript selection.
     pub transcripts: TranscriptMode,
+    /// How episodes start, to show each transcript's world beside what its customer believes.
+    pub starts: Arc<EpisodeStarts>,
+}
+
+impl OutputContext {
+    /// The context of a run of `scenario` with `personas`.
+    pub fn new(
+        scenario: Arc<ScenarioSpec>,
+        personas: Arc<[PersonaSpec]>,
+        transcripts: TranscriptMode,
+    ) -> Result<OutputContext> {
+        let starts = Arc::new(EpisodeStarts::new(scenario.clone(), personas.clone())?);
+        Ok(OutputContext { scenario, personas, transcripts, starts })
+    }
 }
 
 /// One shard, ready to write.

@@ -103,11 +103,7 @@ fn resimulate(dir: &Path, episode: u64, force: bool) -> Result<TranscriptLine> {
     )?;
     engine.set_text_renderer(std::sync::Arc::new(sim_personas::realise::Realiser));
     let out = engine.run(plan.seed, episode..episode + 1);
-    let ctx = OutputContext {
-        scenario: plan.scenario,
-        personas: plan.personas,
-        transcripts: TranscriptMode::All,
-    };
+    let ctx = OutputContext::new(plan.scenario, plan.personas, TranscriptMode::All)?;
     let texts = ShardTexts::render(&ctx, &out);
     Ok(transcript_line(&ctx, &out, &texts, &out.episodes[0]))
 }
@@ -151,9 +147,22 @@ pub fn render(line: &TranscriptLine) -> String {
         if customer.impostor { "IMPOSTOR (not the account holder)" } else { "account holder" }
     );
     let _ = writeln!(out, "  traits: {}", traits.join(", "));
-    let knows: Vec<String> =
-        customer.knowledge.iter().map(|(slot, value)| format!("{slot}={value}")).collect();
+    let knows: Vec<String> = customer
+        .knowledge
+        .iter()
+        .map(|(slot, value)| match customer.world.get(slot) {
+            Some(truth) if truth != value => {
+                format!("{slot}={value} (WRONG: the world has {truth})")
+            }
+            _ => format!("{slot}={value}"),
+        })
+        .collect();
     let _ = writeln!(out, "  believes: {}", knows.join(", "));
+    if !customer.world.is_empty() {
+        let world: Vec<String> =
+            customer.world.iter().map(|(name, value)| format!("{name}={value}")).collect();
+        let _ = writeln!(out, "  world: {}", world.join(", "));
+    }
     let outcome = &line.outcome;
     let _ = writeln!(
         out,

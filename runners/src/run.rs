@@ -41,11 +41,7 @@ pub fn run(args: &RunArgs, plan: &SimPlan, interrupt: &Interrupt) -> Result<RunR
     let started = Instant::now();
     let run_dir = RunDir::open(&args.out)?;
     let mode = transcript_mode(args);
-    let ctx = OutputContext {
-        scenario: plan.scenario.clone(),
-        personas: plan.personas.clone(),
-        transcripts: mode,
-    };
+    let ctx = OutputContext::new(plan.scenario.clone(), plan.personas.clone(), mode)?;
     let mut outputs = Outputs::create(run_dir.staging(), mode)?;
     let progress = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(plan.episodes) };
     progress.set_style(

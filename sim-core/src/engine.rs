@@ -141,6 +141,80 @@ struct RunSpec {
     run_seed: u64,
 }
 
+impl RunSpec {
+    /// Checks the scenario and personas against each other and precomputes the draws of each episode's start.
+    fn new(
+        scenario: Arc<ScenarioSpec>,
+        personas: Arc<[PersonaSpec]>,
+    ) -> Result<RunSpec, BuildError> {
+        if personas.is_empty() {
+            return Err(BuildError::NoPersonas);
+        }
+        if scenario.tools.len() > oracle::MAX_TOOLS {
+            return Err(BuildError::TooManyTools(scenario.tools.len()));
+        }
+        let mut persona_intents = Vec::with_capacity(personas.len());
+        for persona in personas.iter() {
+            let mut ids = Vec::new();
+            let mut weights = Vec::new();
+            for (idx, intent) in scenario.intents.iter().enumerate() {
+                if persona.intents.is_empty() || persona.intents.contains(&intent.id) {
+                    ids.push(idx as IntentId);
+                    weights.push(intent.weight);
+                }
+            }
+            if ids.is_empty() {
+                return Err(BuildError::PersonaHasNoIntent {
+                    persona: persona.id.clone(),
+                    scenario: scenario.id.clone(),
+                });
+            }
+            persona_intents.push((ids, weights));
+        }
+        let persona_weights = personas.iter().map(|persona| persona.weight).collect();
+        Ok(RunSpec {
+            scenario_key: scenario_key(&scenario.id),
+            scenario,
+            personas,
+            persona_weights,
+            persona_intents,
+            run_seed: 0,
+        })
+    }
+}
+
+/// How episodes start, outside an engine: the world an episode began in, drawn from its seed exactly as
+/// [`Engine::run`] draws it, so a replay can show the world's true values beside what the customer believes.
+pub struct EpisodeStarts {
+    spec: RunSpec,
+}
+
+impl std::fmt::Debug for EpisodeStarts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EpisodeStarts")
+            .field("scenario", &self.spec.scenario.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EpisodeStarts {
+    /// For a scenario and the run's personas (checked as [`Engine::new`] checks them).
+    pub fn new(
+        scenario: Arc<ScenarioSpec>,
+        personas: Arc<[PersonaSpec]>,
+    ) -> Result<EpisodeStarts, BuildError> {
+        Ok(EpisodeStarts { spec: RunSpec::new(scenario, personas)? })
+    }
+
+    /// The world of the episode with this seed as it was when the customer opened.
+    pub fn world(&self, seed: u64) -> WorldState {
+        let mut world = WorldState::default();
+        let mut rng = episode_rng(seed);
+        systems::draw_start(&self.spec, &mut rng, &mut world);
+        world
+    }
+}
+
 /// Episodes still to start.
 #[derive(Resource, Default)]
 struct EpisodeQueue {
@@ -196,43 +270,11 @@ impl Engine {
         agent: Box<dyn AgentUnderTest>,
         config: EngineConfig,
     ) -> Result<Engine, BuildError> {
-        if personas.is_empty() {
-            return Err(BuildError::NoPersonas);
-        }
         if config.slots == 0 {
             return Err(BuildError::NoSlots);
         }
-        if scenario.tools.len() > oracle::MAX_TOOLS {
-            return Err(BuildError::TooManyTools(scenario.tools.len()));
-        }
-        let mut persona_intents = Vec::with_capacity(personas.len());
-        for persona in personas.iter() {
-            let mut ids = Vec::new();
-            let mut weights = Vec::new();
-            for (idx, intent) in scenario.intents.iter().enumerate() {
-                if persona.intents.is_empty() || persona.intents.contains(&intent.id) {
-                    ids.push(idx as IntentId);
-                    weights.push(intent.weight);
-                }
-            }
-            if ids.is_empty() {
-                return Err(BuildError::PersonaHasNoIntent {
-                    persona: persona.id.clone(),
-                    scenario: scenario.id.clone(),
-                });
-            }
-            persona_intents.push((ids, weights));
-        }
-        let persona_weights = personas.iter().map(|persona| persona.weight).collect();
         let mut world = World::new();
-        world.insert_resource(RunSpec {
-            scenario_key: scenario_key(&scenario.id),
-            scenario,
-            personas,
-            persona_weights,
-            persona_intents,
-            run_seed: 0,
-        });
+        world.insert_resource(RunSpec::new(scenario, personas)?);
         world.insert_resource(EpisodeQueue::default());
         world.insert_resource(AgentBox(agent));
         world.insert_resource(ActBuffer::default());

@@ -57,7 +57,7 @@ pub mod world;
 pub mod prelude {
     pub use crate::act::{Act, ActKind, Slot, SlotSet, Speaker};
     pub use crate::agent::{Action, AgentNote, AgentUnderTest, EpisodeStart, Observation};
-    pub use crate::engine::{Engine, EngineConfig};
+    pub use crate::engine::{Engine, EngineConfig, EpisodeStarts};
     pub use crate::error::BuildError;
     pub use crate::record::{EndReason, EpisodeRecord, RuleRef, ShardOutput, TurnRecord, Verdict};
     pub use crate::spec::{PersonaSpec, ScenarioSpec};

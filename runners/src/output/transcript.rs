@@ -43,6 +43,10 @@ pub struct HiddenCustomer {
     pub traits: BTreeMap<String, f64>,
     /// Believed slot values (rendered); wrong or invented ones differ from the account.
     pub knowledge: BTreeMap<String, String>,
+    /// The world's true values when the customer opened: every slot the world holds, and each declared field (of
+    /// a list, the instance the request is about), rendered as the customer would say them.
+    #[serde(default)]
+    pub world: BTreeMap<String, String>,
     /// Starting frustration.
     pub frustration: f64,
 }
@@ -111,6 +115,38 @@ pub struct OutcomeLine {
     pub csat: u8,
 }
 
+/// The declared field cells an intent's policy reads or its steps change: its premise, eligibility, conditions,
+/// goals, resolution and fix, and its data tools' pre-conditions, values and sets.
+fn fields_about(scenario: &ScenarioSpec, intent: &sim_core::spec::IntentSpec) -> u64 {
+    use sim_core::spec::{Effect, Eligibility, Outcome};
+    fn outcome_exprs<'a>(outcome: &'a Outcome, out: &mut Vec<&'a sim_core::expr::Expr>) {
+        match outcome {
+            Outcome::Holds(expr) | Outcome::TurnedDown(expr) => out.push(expr),
+            Outcome::IfUnsatisfied(inner) => outcome_exprs(inner, out),
+            Outcome::AnyOf(all) => all.iter().for_each(|inner| outcome_exprs(inner, out)),
+            _ => {}
+        }
+    }
+    let mut exprs: Vec<&sim_core::expr::Expr> = intent.conditions.iter().collect();
+    exprs.extend(intent.premise.iter().chain(&intent.fixed));
+    exprs.extend(intent.goals.iter().map(|(_, expr)| expr));
+    if let Eligibility::Holds(expr) = &intent.eligibility {
+        exprs.push(expr);
+    }
+    intent.resolved.iter().for_each(|outcome| outcome_exprs(outcome, &mut exprs));
+    let mut cells = 0;
+    for step in &intent.steps {
+        if let Effect::Data(data) = &scenario.tools[usize::from(step.tool)].effect {
+            exprs.extend(data.pre.iter().chain(&data.value));
+            cells |= data
+                .set
+                .iter()
+                .fold(0, |cells, (field, _)| cells | scenario.layout.instances(1 << field));
+        }
+    }
+    exprs.iter().fold(cells, |cells, expr| cells | scenario.cells_read(expr))
+}
+
 /// Builds the transcript line of one episode.
 pub fn transcript_line(
     ctx: &OutputContext,
@@ -147,6 +183,35 @@ pub fn transcript_line(
             )
         })
         .collect();
+    let world = ctx.starts.world(record.seed);
+    // The slots this episode is about: what the customer holds, wants, or the intent's tools take.
+    let relevant = intent
+        .steps
+        .iter()
+        .fold(SlotSet(customer.knowledge.known.0 | intent.goal_slots.0), |slots, step| {
+            SlotSet(slots.0 | scenario.tools[usize::from(step.tool)].args.0)
+        });
+    let mut truth: BTreeMap<String, String> = relevant
+        .iter()
+        .filter_map(|slot| {
+            let value = match scenario.declared_slot(slot) {
+                Some(declared) => world.value(scenario, declared.field),
+                None => world.true_value(slot)?,
+            };
+            let name = sim_core::spec::slot_name_in(&scenario.slots, slot)?;
+            Some((name.to_owned(), sim_personas::realise::render_value(scenario, slot, value)))
+        })
+        .collect();
+    let about = fields_about(scenario, intent);
+    for (id, field) in scenario.fields.iter().enumerate() {
+        let first = field.instance.is_none_or(|instance| instance.index == 0);
+        if !first || about & 1u64.checked_shl(id as u32).unwrap_or(0) == 0 {
+            continue;
+        }
+        let mut shown = String::new();
+        field.ty.render(world.value(scenario, id as sim_core::field::FieldId), &mut shown);
+        truth.insert(field.name.clone(), shown);
+    }
     let messages = record
         .turns
         .clone()
@@ -200,6 +265,7 @@ pub fn transcript_line(
             impostor: customer.impostor,
             traits,
             knowledge,
+            world: truth,
             frustration: customer.frustration,
         },
         messages,

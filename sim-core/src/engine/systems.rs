@@ -5,6 +5,45 @@ use rand::Rng;
 
 use super::*;
 
+/// The first draws of an episode's stream: its persona and intent, a world where the intent's premise holds, and the
+/// customer (whose willingness to pay, for an offer, settles into the world). Returns the persona's index and the
+/// customer.
+pub(super) fn draw_start(
+    spec: &RunSpec,
+    rng: &mut ChaCha8Rng,
+    world: &mut WorldState,
+) -> (usize, Customer) {
+    let persona_idx = weighted_index(&spec.persona_weights, rng);
+    let persona = &spec.personas[persona_idx];
+    let (intent_ids, intent_weights) = &spec.persona_intents[persona_idx];
+    let intent_id = intent_ids[weighted_index(intent_weights, rng)];
+    let intent = &spec.scenario.intents[intent_id as usize];
+    world.regenerate(&spec.scenario, rng);
+    if let Some(premise) = &intent.premise {
+        // The customer's need is real: draw again until the world gives them a reason to call.
+        for _ in 1..crate::spec::MAX_PREMISE_DRAWS {
+            if premise.holds(&world.focused(&spec.scenario)) {
+                break;
+            }
+            world.regenerate(&spec.scenario, rng);
+        }
+    }
+    let customer = Customer::generate(
+        &spec.scenario,
+        persona_idx as u16,
+        persona,
+        intent_id,
+        intent,
+        world,
+        rng,
+    );
+    if let (Some(offer), Some(terms)) = (intent.offer, customer.offer) {
+        // The persona's willingness to pay moved the threshold: the world holds the customer's true one.
+        world.settle_field(&spec.scenario, offer.threshold, terms.threshold);
+    }
+    (persona_idx, customer)
+}
+
 /// Resets a slot for a new episode and logs the customer's opening turn.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn start_episode(
@@ -21,34 +60,10 @@ pub(super) fn start_episode(
     let seed = episode_seed(spec.run_seed, spec.scenario_key, episode);
     rng.0 = episode_rng(seed);
     let rng = &mut rng.0;
-    let persona_idx = weighted_index(&spec.persona_weights, rng);
+    let (persona_idx, mut customer) = draw_start(spec, rng, &mut world.0);
     let persona = &spec.personas[persona_idx];
-    let (intent_ids, intent_weights) = &spec.persona_intents[persona_idx];
-    let intent_id = intent_ids[weighted_index(intent_weights, rng)];
+    let intent_id = customer.intent;
     let intent = &spec.scenario.intents[intent_id as usize];
-    world.0.regenerate(&spec.scenario, rng);
-    if let Some(premise) = &intent.premise {
-        // The customer's need is real: draw again until the world gives them a reason to call.
-        for _ in 1..crate::spec::MAX_PREMISE_DRAWS {
-            if premise.holds(&world.0.focused(&spec.scenario)) {
-                break;
-            }
-            world.0.regenerate(&spec.scenario, rng);
-        }
-    }
-    let mut customer = Customer::generate(
-        &spec.scenario,
-        persona_idx as u16,
-        persona,
-        intent_id,
-        intent,
-        &world.0,
-        rng,
-    );
-    if let (Some(offer), Some(terms)) = (intent.offer, customer.offer) {
-        // The persona's willingness to pay moved the threshold: the world holds the customer's true one.
-        world.0.settle_field(&spec.scenario, offer.threshold, terms.threshold);
-    }
     let at_start = customer.clone();
     let agent_seed = rng.random::<u64>();
     let opening = customer.open(persona, rng);
