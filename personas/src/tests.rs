@@ -486,3 +486,16 @@ fn objection_rates_load_and_bad_ones_are_reported_together() {
         assert!(got.contains(expected), "{got}");
     }
 }
+
+/// `[(DemandHuman, Fixed(0.5))]` used to demand a human every time: a draw past the chances fell on the last
+/// response. A row must now end with `Rest`, so every response is drawn at its stated chance.
+#[test]
+fn a_reaction_row_must_end_with_rest() {
+    let source = include_str!("../data/calm.ron").replacen(
+        "    mood: (",
+        "    reactions: [(on: Deny, respond: [(DemandHuman, Fixed(0.5))])],\n    mood: (",
+        1,
+    );
+    let err = parse_persona(&source, Path::new("p/calm.ron")).unwrap_err().to_string();
+    assert!(err.contains("row 0 (on Deny): the last response must take the Rest"), "{err}");
+}

@@ -174,6 +174,14 @@ pub fn plan(sim: &SimArgs, episodes: u64) -> Result<SimPlan> {
     let sim = &recorded_inputs(sim);
     let (scenario, mix) = load_scenario(&sim.scenario)?;
     let personas = load_personas(&sim.personas, &mix)?;
+    if personas.iter().all(|persona| persona.weight <= 0.0) {
+        let named: Vec<String> =
+            personas.iter().map(|persona| format!("{} {}", persona.id, persona.weight)).collect();
+        bail!(BadInput(format!(
+            "the personas' weights ({}) add up to 0: no episode could pick one; give at least one a positive weight",
+            named.join(", ")
+        )));
+    }
     let agent = agent_choice(sim)?;
     let pinned = crate::inputs::pin(sim, &mix, &agent)?;
     let scenario = Arc::new(scenario);

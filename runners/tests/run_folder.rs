@@ -282,6 +282,13 @@ fn every_absurd_size_is_refused_within_a_second_naming_the_flag() {
         assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
         assert!(stderr(&output).contains(expected), "{args:?}: {}", stderr(&output));
     }
+    // Personas whose weights add up to 0: every episode would silently be the last persona's.
+    let calm = sim_personas::built_in_source("calm").unwrap();
+    std::fs::write(dir.path().join("nobody.ron"), calm.replacen("weight: 1.0", "weight: 0.0", 1))
+        .unwrap();
+    let zero = rehearse(dir.path(), &["run", "--persona", "nobody.ron", "--episodes", "10"]);
+    assert_eq!(zero.status.code(), Some(2), "{}", stderr(&zero));
+    assert!(stderr(&zero).contains("add up to 0"), "{}", stderr(&zero));
     assert!(!dir.path().join("runs").exists(), "a refused run created its output folder");
 }
 

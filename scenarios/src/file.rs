@@ -41,7 +41,8 @@ pub struct ScenarioFile {
     /// Slots the scenario declares, backed by its own fields.
     #[serde(default)]
     pub slots: Vec<SlotFile>,
-    /// Default persona mix: (persona id, weight) pairs, e.g. `("calm", 0.4)`; empty means "all personas alike".
+    /// Default persona mix: (persona id, weight) pairs, e.g. `("calm", 0.4)`; empty means a run must name its
+    /// personas with `--persona`.
     #[serde(default)]
     pub personas: Vec<(String, f64)>,
     /// Tools (ABCD buttons) the agent may call; at most 64.

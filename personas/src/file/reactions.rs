@@ -111,6 +111,13 @@ pub fn problems(idx: usize, row: &ReactionFile) -> Vec<String> {
             _ => {}
         }
     }
+    let has_rest = row.respond.iter().any(|(_, chance)| matches!(chance, ChanceFile::Rest));
+    if !row.respond.is_empty() && !has_rest {
+        // Otherwise a draw past the chances would still pick the last response, whatever its stated chance.
+        out.push(format!(
+            "{label}: the last response must take the Rest, e.g. (Acknowledge, Rest)"
+        ));
+    }
     if fixed_total > 1.0 + 1e-9 {
         out.push(format!("{label}: fixed chances add up to {fixed_total}, more than 1"));
     }
