@@ -382,7 +382,7 @@ fn objections_in_log(intent: &IntentSpec, turns: &[TurnRecord]) -> (bool, Option
 pub fn observe_customer(intent: &IntentSpec, state: &mut PolicyState, turns: &[TurnRecord]) {
     let start = usize::from(state.rows_seen).min(turns.len());
     for (idx, row) in turns.iter().enumerate().skip(start) {
-        let Some(act) = row.act.filter(|_| row.speaker == Speaker::Customer) else { continue };
+        let (Speaker::Customer, Some(act)) = (row.speaker, &row.act) else { continue };
         match act.kind {
             ActKind::Accept => {
                 state.offer = 1;
@@ -584,9 +584,11 @@ pub fn refusal_ground(
     tool: ToolId,
 ) -> bool {
     use crate::spec::Effect;
+    if (tool as usize) >= scenario.tools.len().min(MAX_TOOLS) || !state.failed(tool) {
+        return false;
+    }
     // Only the checks of this request count: a purchase check Recover Username never uses justifies nothing.
-    let in_policy = scenario.is_approval(tool) || intent.has_step(tool);
-    if (tool as usize) >= scenario.tools.len().min(MAX_TOOLS) || !state.failed(tool) || !in_policy {
+    if !(intent.has_step(tool) || scenario.is_approval(tool)) {
         return false;
     }
     let spec = &scenario.tools[tool as usize];

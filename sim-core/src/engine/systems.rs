@@ -7,7 +7,8 @@ use super::*;
 
 /// The first draws of an episode's stream: its persona and intent, a world where the intent's premise holds, and the
 /// customer (whose willingness to pay, for an offer, settles into the world). Returns the persona's index and the
-/// customer.
+/// customer. Inlined so the customer is built in place in the episode's slot, not copied out.
+#[inline(always)]
 pub(super) fn draw_start(
     spec: &RunSpec,
     rng: &mut ChaCha8Rng,
