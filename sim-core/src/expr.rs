@@ -376,7 +376,14 @@ impl Expr {
         reads
     }
 
-    /// The built-in facts the expression reads.
+    /// Whether the expression reads any built-in fact (of the account, the order or the oracle).
+    pub fn reads_builtins(&self) -> bool {
+        let mut any = false;
+        self.visit(&mut |expr| any |= matches!(expr, Expr::Builtin(_)));
+        any
+    }
+
+    /// The built-in facts the expression reads, in the order met.
     pub fn builtins_read(&self) -> Vec<Builtin> {
         let mut read = Vec::new();
         self.visit(&mut |expr| {

@@ -230,11 +230,11 @@ impl WorldState {
             purchases,
             notifications,
             account_updates,
-            fields,
-            original_fields,
-            fields_before_call,
-            focus,
-            selected,
+            fields: _,
+            original_fields: _,
+            fields_before_call: _,
+            focus: _,
+            selected: _,
         } = self;
         *original = account.clone();
         *now = account;
@@ -244,14 +244,27 @@ impl WorldState {
         *password_reset = false;
         (*links_sent, *promos_issued, *purchases, *notifications, *account_updates) =
             (0, 0, 0, 0, 0);
-        *focus = [0; MAX_LISTS];
+        self.redraw_fields(scenario, rng);
+    }
+
+    /// Draws the scenario's own fields and lists again, keeping the built-in account and order: for a premise that
+    /// reads only those fields, redrawing them alone until it holds gives the same distribution as redrawing the
+    /// whole world, for less work.
+    pub fn redraw_fields(&mut self, scenario: &ScenarioSpec, rng: &mut ChaCha8Rng) {
+        self.focus = [0; MAX_LISTS];
         let used = scenario.fields.len().min(crate::field::MAX_FIELDS);
         if used > 0 {
-            crate::field::generate(&scenario.fields, &scenario.lists, rng, fields, focus);
+            crate::field::generate(
+                &scenario.fields,
+                &scenario.lists,
+                rng,
+                &mut self.fields,
+                &mut self.focus,
+            );
         }
-        *selected = *focus;
-        original_fields[..used].copy_from_slice(&fields[..used]);
-        fields_before_call[..used].copy_from_slice(&fields[..used]);
+        self.selected = self.focus;
+        self.original_fields[..used].copy_from_slice(&self.fields[..used]);
+        self.fields_before_call[..used].copy_from_slice(&self.fields[..used]);
     }
 
     /// The world as an expression environment over `fields` (current, original or before the call), with

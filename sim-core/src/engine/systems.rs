@@ -21,12 +21,18 @@ pub(super) fn draw_start(
     let intent = &spec.scenario.intents[intent_id as usize];
     world.regenerate(&spec.scenario, rng);
     if let Some(premise) = &intent.premise {
-        // The customer's need is real: draw again until the world gives them a reason to call.
+        // The customer's need is real: draw again until the world gives them a reason to call (only the scenario's
+        // own fields when the premise reads nothing else).
+        let fields_only = !premise.reads_builtins();
         for _ in 1..crate::spec::MAX_PREMISE_DRAWS {
             if premise.holds(&world.focused(&spec.scenario)) {
                 break;
             }
-            world.regenerate(&spec.scenario, rng);
+            if fields_only {
+                world.redraw_fields(&spec.scenario, rng);
+            } else {
+                world.regenerate(&spec.scenario, rng);
+            }
         }
     }
     let customer = Customer::generate(
