@@ -536,7 +536,10 @@ fn judge_refusal(
     out: &mut Vec<Verdict>,
 ) {
     let grounds = refusal_grounds(scenario, intent, state, turns);
-    let explained = given.is_some_and(|tool| refusal_ground(scenario, intent, state, turns, tool));
+    // The first ground found needs no second look.
+    let explained = given.is_some_and(|tool| {
+        grounds == Some(tool) || refusal_ground(scenario, intent, state, turns, tool)
+    });
     state.declined |= explained;
     if explained && state.declined_by.is_none() {
         state.declined_by = given;
