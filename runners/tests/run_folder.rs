@@ -335,3 +335,29 @@ fn a_closed_stdout_ends_the_run_quietly() {
         assert!(!stderr(&output).contains("panicked"), "{args:?}: {}", stderr(&output));
     }
 }
+
+/// The docs' path for a new user: `rehearse show retail-support > mine.ron`, give it its own id, edit, lint, run.
+#[test]
+fn a_new_user_goes_from_show_to_a_run_of_an_edited_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let shown = rehearse(dir.path(), &["show", "retail-support"]);
+    assert!(shown.status.success(), "{}", stderr(&shown));
+    let text = String::from_utf8(shown.stdout).unwrap();
+    let edited = text.replacen(r#"id: "retail-support""#, r#"id: "my-retail""#, 1).replacen(
+        "max_turns: ",
+        "max_turns: 4",
+        1,
+    );
+    assert_ne!(edited, text, "the id and the turn limit were edited");
+    std::fs::write(dir.path().join("mine.ron"), edited).unwrap();
+    let lint = rehearse(dir.path(), &["lint", "mine.ron"]);
+    assert!(lint.status.success(), "{}", String::from_utf8_lossy(&lint.stdout));
+    assert!(String::from_utf8_lossy(&lint.stdout).contains("scenario my-retail"));
+    let run = rehearse(
+        dir.path(),
+        &["run", "--scenario", "mine.ron", "--episodes", "300", "--out", "runs/mine", "--quiet"],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    let summary = json(&dir.path().join("runs/mine/summary.json"));
+    assert_eq!(summary["config"]["scenario"], "my-retail");
+}
