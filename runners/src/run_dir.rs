@@ -81,7 +81,8 @@ impl RunDir {
             // A file system without the exchange (some network and overlay mounts): move the old run aside, then
             // the new one in. A kill between the two renames leaves no folder at `out`, never a mix.
             Err(err) if err == rustix::io::Errno::INVAL || err == rustix::io::Errno::NOSYS => {
-                let aside = self.staging.with_extension("old");
+                // `.NAME.staging.PID.old`, which the next run removes if this one dies before the end.
+                let aside = PathBuf::from(format!("{}.old", self.staging.display()));
                 std::fs::rename(&self.out, &aside)
                     .with_context(|| format!("cannot move {} aside", self.out.display()))?;
                 std::fs::rename(&self.staging, &self.out).with_context(|| {
@@ -279,10 +280,13 @@ mod tests {
         let dead = parent.path().join(".demo.staging.999999999");
         std::fs::create_dir_all(&dead).unwrap();
         write(&dead, "episodes.parquet", "half");
+        let aside = parent.path().join(".demo.staging.999999999.old");
+        std::fs::create_dir_all(&aside).unwrap();
         let other = parent.path().join(".demo2.staging.12");
         std::fs::create_dir_all(&other).unwrap();
         let run = RunDir::open(&out).unwrap();
         assert!(!dead.exists());
+        assert!(!aside.exists(), "a moved-aside old run was left");
         assert!(other.exists(), "another folder's staging was removed");
         drop(run);
     }
