@@ -26,7 +26,8 @@ Examples:
   rehearse lint my-scenarios/                      check every scenario and persona .ron file in a folder
   rehearse show retail-support > mine.ron          a built-in scenario (or persona) to start your own from
 
-Exit codes: 0 the run completed; 1 --fail-on-violation was given and some episode broke a policy rule; 2 bad input or an error.";
+Exit codes: 0 the run completed; 1 --fail-on-violation was given and some episode broke a policy rule; 2 bad input or an
+error (also: another run holds the --out folder); 130 / 143 stopped by SIGINT / SIGTERM, partial output removed.";
 
 const LINT_EXAMPLES: &str = "\
 Examples:
