@@ -102,9 +102,10 @@ impl RunDir {
         if let Some(parent) = self.out.parent() {
             sync_dir(parent)?;
         }
-        // The staging path now holds the previous run.
-        std::fs::remove_dir_all(&self.staging)
-            .with_context(|| format!("cannot remove the previous run {}", self.staging.display()))
+        // The staging path now holds the previous run. The new one is published whatever happens here: a previous
+        // run that cannot be removed now is a stale staging folder the next run into `out` removes.
+        let _ = std::fs::remove_dir_all(&self.staging);
+        Ok(())
     }
 }
 
