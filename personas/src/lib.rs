@@ -77,6 +77,11 @@ const BUILT_IN: [(&str, &str); 4] = [
 pub fn load_persona(path: &Path) -> Result<PersonaSpec, LoadError> {
     let bytes =
         std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_owned(), source })?;
+    parse_persona_bytes(bytes, path)
+}
+
+/// As [`parse_persona`], for the bytes of a file: invalid UTF-8 is a problem at its line and column.
+pub fn parse_persona_bytes(bytes: Vec<u8>, path: &Path) -> Result<PersonaSpec, LoadError> {
     let source = match String::from_utf8(bytes) {
         Ok(source) => source,
         Err(err) => {

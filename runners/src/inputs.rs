@@ -1,14 +1,12 @@
 //! What a run was made from, pinned by content: the SHA-256 of the scenario, each persona (the file, or the
 //! embedded text of a built-in) and the agent's configuration, so `replay` can refuse inputs that changed since.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde_json::{Value, json};
 use sha2::Digest as _;
 
 use crate::batch::AgentChoice;
-use crate::cli::SimArgs;
 use crate::output::hex;
-use crate::setup::looks_like_path;
 
 /// One input's name as given, and its content's SHA-256.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,31 +23,17 @@ impl Pinned {
     fn to_json(&self) -> Value {
         json!({"role": self.role, "source": self.arg, "sha256": self.sha256})
     }
-}
 
-/// The content hashes of every input `sim` names; personas are the ones named, else the scenario's mix.
-pub fn pin(sim: &SimArgs, mix: &[(String, f64)], agent: &AgentChoice) -> Result<Vec<Pinned>> {
-    let mut pinned = vec![Pinned {
-        role: "scenario",
-        arg: sim.scenario.clone(),
-        sha256: sha256_of_input(&sim.scenario, sim_scenarios::built_in_source)?,
-    }];
-    let personas: Vec<String> = if sim.personas.is_empty() {
-        mix.iter().map(|(id, _)| id.clone()).collect()
-    } else {
-        sim.personas.clone()
-    };
-    for persona in personas {
-        let sha256 = sha256_of_input(&persona, sim_personas::built_in_source)?;
-        pinned.push(Pinned { role: "persona", arg: persona, sha256 });
+    /// The hash of an input's content, exactly as it was loaded.
+    pub fn of(role: &'static str, arg: &str, content: &[u8]) -> Pinned {
+        Pinned { role, arg: arg.to_owned(), sha256: hex(&sha2::Sha256::digest(content)) }
     }
-    let config = serde_json::to_vec(&agent.config_json())?;
-    pinned.push(Pinned {
-        role: "agent",
-        arg: agent.name().to_owned(),
-        sha256: hex(&sha2::Sha256::digest(&config)),
-    });
-    Ok(pinned)
+
+    /// The hash of the agent's configuration (its JSON).
+    pub fn agent(agent: &AgentChoice) -> Result<Pinned> {
+        let config = serde_json::to_vec(&agent.config_json())?;
+        Ok(Pinned::of("agent", agent.name(), &config))
+    }
 }
 
 /// The hashes as recorded in summary.json and manifest.json.
@@ -86,13 +70,4 @@ pub fn changed(recorded: &[(String, String, String)], now: &[Pinned]) -> Vec<Str
         }
     }
     changes
-}
-
-fn sha256_of_input(arg: &str, built_in: fn(&str) -> Option<&'static str>) -> Result<String> {
-    let bytes = if looks_like_path(arg) {
-        std::fs::read(arg).with_context(|| format!("cannot read {arg}"))?
-    } else {
-        built_in(arg).with_context(|| format!("`{arg}` is not a built-in"))?.as_bytes().to_vec()
-    };
-    Ok(hex(&sha2::Sha256::digest(&bytes)))
 }

@@ -192,18 +192,19 @@ pub fn check_file(path: &Path) -> Entry {
 pub fn check_source(source: &str, path: &Path) -> Verdict {
     match detect_kind(source) {
         Ok(Kind::Scenario) => match sim_scenarios::parse_scenario(source, path) {
-            Ok(loaded)
-                if !crate::setup::mix_issues(&loaded.persona_mix, &loaded.spec).is_empty() =>
-            {
+            Ok(loaded) => {
                 let issues = crate::setup::mix_issues(&loaded.persona_mix, &loaded.spec);
-                Verdict::Problems(lines(&sim_scenarios::invalid(source, path, issues)))
+                if issues.is_empty() {
+                    Verdict::Scenario {
+                        id: loaded.spec.id,
+                        n_intents: loaded.spec.intents.len(),
+                        n_tools: loaded.spec.tools.len(),
+                        n_rules: loaded.spec.rules.len(),
+                    }
+                } else {
+                    Verdict::Problems(lines(&sim_scenarios::invalid(source, path, issues)))
+                }
             }
-            Ok(loaded) => Verdict::Scenario {
-                id: loaded.spec.id,
-                n_intents: loaded.spec.intents.len(),
-                n_tools: loaded.spec.tools.len(),
-                n_rules: loaded.spec.rules.len(),
-            },
             Err(err) => Verdict::Problems(lines(&err)),
         },
         Ok(Kind::Persona) => match sim_personas::parse_persona(source, path) {

@@ -9,6 +9,7 @@ use sim_core::prelude::*;
 
 use crate::batch::{AgentChoice, SimPlan};
 use crate::cli::SimArgs;
+use crate::inputs::Pinned;
 
 /// Input the user got wrong: reported with exit code 2.
 #[derive(Debug, thiserror::Error)]
@@ -20,12 +21,21 @@ pub fn looks_like_path(arg: &str) -> bool {
     arg.ends_with(".ron") || arg.contains('/') || arg.contains(std::path::MAIN_SEPARATOR)
 }
 
+/// A scenario's default persona mix: (persona id or path, weight).
+pub type PersonaMix = Vec<(String, f64)>;
+
 /// Loads a scenario by built-in id or path; returns it with its default persona mix, every persona of which loads
 /// and can hold one of its intents (problems named with the file, line and column of the mix entry).
-pub fn load_scenario(arg: &str) -> Result<(ScenarioSpec, Vec<(String, f64)>)> {
+pub fn load_scenario(arg: &str) -> Result<(ScenarioSpec, PersonaMix)> {
+    load_scenario_pinned(arg).map(|(spec, mix, _)| (spec, mix))
+}
+
+/// As [`load_scenario`], with the hash of the text it loaded (read once: what is hashed is what runs).
+pub fn load_scenario_pinned(arg: &str) -> Result<(ScenarioSpec, PersonaMix, Pinned)> {
     let (source, path) = if looks_like_path(arg) {
-        let source = std::fs::read_to_string(arg)
-            .map_err(|err| BadInput(format!("cannot read {arg}: {err}")))?;
+        let source = String::from_utf8(read_input(arg)?).map_err(|_| {
+            BadInput(format!("cannot read {arg}: stream did not contain valid UTF-8"))
+        })?;
         (std::borrow::Cow::Owned(source), std::path::PathBuf::from(arg))
     } else {
         let Some(source) = sim_scenarios::built_in_source(arg) else {
@@ -34,16 +44,22 @@ pub fn load_scenario(arg: &str) -> Result<(ScenarioSpec, Vec<(String, f64)>)> {
         };
         (std::borrow::Cow::Borrowed(source), Path::new("scenarios/data").join(format!("{arg}.ron")))
     };
+    let pinned = Pinned::of("scenario", arg, source.as_bytes());
     let loaded =
         sim_scenarios::parse_scenario(&source, &path).map_err(|err| BadInput(err.to_string()))?;
-    check_mix(&source, &path, loaded)
+    let (spec, mix) = check_mix(&source, &path, loaded)?;
+    Ok((spec, mix, pinned))
+}
+
+fn read_input(arg: &str) -> Result<Vec<u8>> {
+    Ok(std::fs::read(arg).map_err(|err| BadInput(format!("cannot read {arg}: {err}")))?)
 }
 
 fn check_mix(
     source: &str,
     path: &Path,
     loaded: sim_scenarios::LoadedScenario,
-) -> Result<(ScenarioSpec, Vec<(String, f64)>)> {
+) -> Result<(ScenarioSpec, PersonaMix)> {
     let issues = mix_issues(&loaded.persona_mix, &loaded.spec);
     if !issues.is_empty() {
         bail!(BadInput(sim_scenarios::invalid(source, path, issues).to_string()));
@@ -53,12 +69,23 @@ fn check_mix(
 
 /// Loads one persona by built-in id or path.
 pub fn load_persona(arg: &str) -> Result<PersonaSpec> {
-    let loaded = if looks_like_path(arg) {
-        sim_personas::load_persona(Path::new(arg))
-    } else {
-        sim_personas::load_built_in(arg)
-    };
-    Ok(loaded.map_err(|err| BadInput(err.to_string()))?)
+    load_persona_pinned(arg).map(|(persona, _)| persona)
+}
+
+/// As [`load_persona`], with the hash of the text it loaded.
+fn load_persona_pinned(arg: &str) -> Result<(PersonaSpec, Pinned)> {
+    let bad = |err: sim_personas::LoadError| BadInput(err.to_string());
+    if !looks_like_path(arg) {
+        let persona = sim_personas::load_built_in(arg).map_err(bad)?;
+        let source =
+            sim_personas::built_in_source(arg).expect("a built-in that loads has a source");
+        return Ok((persona, Pinned::of("persona", arg, source.as_bytes())));
+    }
+    let path = Path::new(arg);
+    let bytes = std::fs::read(path)
+        .map_err(|source| bad(sim_personas::LoadError::Io { path: path.to_owned(), source }))?;
+    let pinned = Pinned::of("persona", arg, &bytes);
+    Ok((sim_personas::parse_persona_bytes(bytes, path).map_err(bad)?, pinned))
 }
 
 /// Whether `persona` can hold one of the scenario's intents (a persona without an intent list holds them all).
@@ -99,6 +126,14 @@ pub fn mix_issues(mix: &[(String, f64)], scenario: &ScenarioSpec) -> Vec<sim_sce
 
 /// Loads the personas named on the command line, or the scenario's mix when none are named.
 pub fn load_personas(args: &[String], mix: &[(String, f64)]) -> Result<Vec<PersonaSpec>> {
+    Ok(load_personas_pinned(args, mix)?.into_iter().map(|(persona, _)| persona).collect())
+}
+
+/// As [`load_personas`], each with the hash of the text it loaded.
+fn load_personas_pinned(
+    args: &[String],
+    mix: &[(String, f64)],
+) -> Result<Vec<(PersonaSpec, Pinned)>> {
     if args.is_empty() {
         if mix.is_empty() {
             bail!(BadInput("the scenario names no default persona mix; pass --persona".into()));
@@ -106,14 +141,14 @@ pub fn load_personas(args: &[String], mix: &[(String, f64)]) -> Result<Vec<Perso
         return mix
             .iter()
             .map(|(id, weight)| {
-                let mut persona = load_persona(id)
+                let (mut persona, pinned) = load_persona_pinned(id)
                     .with_context(|| format!("persona `{id}` of the scenario's mix"))?;
                 persona.weight = *weight;
-                Ok(persona)
+                Ok((persona, pinned))
             })
             .collect();
     }
-    args.iter().map(|arg| load_persona(arg)).collect()
+    args.iter().map(|arg| load_persona_pinned(arg)).collect()
 }
 
 /// The most episodes one run may have (shards are produced lazily, so this bounds time, not memory).
@@ -172,8 +207,9 @@ fn check_sizes(sim: &SimArgs, episodes: u64) -> Result<usize> {
 pub fn plan(sim: &SimArgs, episodes: u64) -> Result<SimPlan> {
     let threads = check_sizes(sim, episodes)?;
     let sim = &recorded_inputs(sim);
-    let (scenario, mix) = load_scenario(&sim.scenario)?;
-    let personas = load_personas(&sim.personas, &mix)?;
+    let (scenario, mix, scenario_pin) = load_scenario_pinned(&sim.scenario)?;
+    let (personas, persona_pins): (Vec<PersonaSpec>, Vec<Pinned>) =
+        load_personas_pinned(&sim.personas, &mix)?.into_iter().unzip();
     if personas.iter().all(|persona| persona.weight <= 0.0) {
         let named: Vec<String> =
             personas.iter().map(|persona| format!("{} {}", persona.id, persona.weight)).collect();
@@ -183,7 +219,9 @@ pub fn plan(sim: &SimArgs, episodes: u64) -> Result<SimPlan> {
         )));
     }
     let agent = agent_choice(sim)?;
-    let pinned = crate::inputs::pin(sim, &mix, &agent)?;
+    let mut pinned = vec![scenario_pin];
+    pinned.extend(persona_pins);
+    pinned.push(Pinned::agent(&agent)?);
     let scenario = Arc::new(scenario);
     let personas: Arc<[PersonaSpec]> = personas.into();
     // Check that the engine accepts this combination before any output is created.
