@@ -200,6 +200,11 @@ pub fn render(line: &TranscriptLine) -> String {
             if let Some(cites) = &verdict.cites {
                 let _ = writeln!(out, "         policy: \"{cites}\"");
             }
+            if !verdict.reads.is_empty() {
+                let facts: Vec<String> =
+                    verdict.reads.iter().map(|(name, value)| format!("{name}={value}")).collect();
+                let _ = writeln!(out, "         read: {}", facts.join(", "));
+            }
         }
     }
     out

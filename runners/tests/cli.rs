@@ -217,3 +217,37 @@ fn policy_prints_the_system_prompt_and_each_rule_with_its_sentence() {
     let missing = rehearse(dir.path(), &["policy", "--scenario", "no-such-scenario"]);
     assert_eq!(missing.status.code(), Some(2));
 }
+
+/// Each verdict in transcripts.jsonl names the world facts it read, with their values when it was given. A return's
+/// resolution reads the window ("membership decides the return window": the level and the days since purchase)
+/// and the order's change; the level matches the world shown for the customer, and in a resolved return the change
+/// the agent made is there (the tool calls were applied again up to the verdict).
+#[test]
+fn verdicts_show_the_world_facts_they_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = rehearse(
+        dir.path(),
+        &["run", "--scenario", "retail-support", "--episodes", "5000", "--quiet"],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let text = std::fs::read_to_string(dir.path().join("runs/demo/transcripts.jsonl")).unwrap();
+    let (mut returns, mut resolved) = (0, 0);
+    for line in text.lines() {
+        let line: serde_json::Value = serde_json::from_str(line).unwrap();
+        if line["subflow"] != "return_size" {
+            continue;
+        }
+        returns += 1;
+        let verdicts = line["verdicts"].as_array().unwrap();
+        let resolution = verdicts.iter().find(|verdict| verdict["rule"] == "resolution").unwrap();
+        let reads = resolution["reads"].as_object().unwrap();
+        let keys: Vec<&str> = reads.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["DaysSincePurchase", "MembershipLevel", "OrderChange"], "{resolution}");
+        assert_eq!(reads["MembershipLevel"], line["customer"]["world"]["membership_level"]);
+        if resolution["passed"] == true && line["outcome"]["admissible"] == true {
+            resolved += 1;
+            assert_ne!(reads["OrderChange"], "none", "{resolution}");
+        }
+    }
+    assert!(returns > 50 && resolved > 20, "{returns} returns, {resolved} resolved");
+}

@@ -381,7 +381,7 @@ impl Customer {
         self.got_more |= intent
             .steps
             .iter()
-            .any(|step| step.tool == tool && step.when == crate::spec::When::Unsatisfied);
+            .any(|step| step.tool == tool && matches!(step.when, crate::spec::When::Unsatisfied));
         for (idx, objection) in
             intent.objections.iter().enumerate().take(crate::spec::MAX_OBJECTIONS)
         {

@@ -121,6 +121,31 @@ impl Builtin {
         }
     }
 
+    /// Writes a value of this fact as a person reads it ("silver", "in transit", "$12.50").
+    pub fn render(self, value: u64, out: &mut String) {
+        use std::fmt::Write as _;
+        let label = |labels: &[&str]| labels.get(value as usize).map(|label| label.to_string());
+        let shown = match self {
+            Builtin::MembershipLevel => label(&["guest", "bronze", "silver", "gold"]),
+            Builtin::ShippingStatus => {
+                label(&["order received", "in transit", "out for delivery", "delivered"])
+            }
+            Builtin::OracleYes => label(&["no", "yes"]),
+            Builtin::OrderTotal | Builtin::Refunded => {
+                Some(format!("${}.{:02}", value / 100, value % 100))
+            }
+            Builtin::OrderChange if value == 0 => Some("none".to_owned()),
+            Builtin::OrderChange => Some(format!("option {}", value - 1)),
+            Builtin::DaysSincePurchase | Builtin::Purchases => None,
+        };
+        match shown {
+            Some(shown) => out.push_str(&shown),
+            None => {
+                let _ = write!(out, "{value}");
+            }
+        }
+    }
+
     /// The fact's name.
     pub fn name(self) -> &'static str {
         Builtin::ALL.iter().find(|(fact, _)| *fact == self).map_or("?", |(_, name)| name)

@@ -90,6 +90,10 @@ pub struct VerdictLine {
     /// The sentence of the scenario's policy the rule enforces (failed policy verdicts of rules that cite one).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub cites: Option<String>,
+    /// The world facts the verdict read, with their values when it was given (before the tool call it judges; at
+    /// the end for the resolution verdict), rendered as the customer would say them.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    pub reads: BTreeMap<String, String>,
 }
 
 /// Episode outcome.
@@ -145,6 +149,49 @@ fn fields_about(scenario: &ScenarioSpec, intent: &sim_core::spec::IntentSpec) ->
         }
     }
     exprs.iter().fold(cells, |cells, expr| cells | scenario.cells_read(expr))
+}
+
+/// The world facts `verdict` read, rendered, with their values when it was given: the episode's start world with
+/// the tool calls before the verdict's turn applied again (all of them for the resolution verdict). Only passed
+/// calls are applied: a call that fails changes nothing.
+fn facts_at(
+    scenario: &ScenarioSpec,
+    intent: &sim_core::spec::IntentSpec,
+    start: &sim_core::world::WorldState,
+    rows: &[TurnRecord],
+    verdict: &Verdict,
+) -> BTreeMap<String, String> {
+    use sim_core::expr::Env as _;
+    let read = sim_core::oracle::facts_read(scenario, intent, verdict.rule);
+    if read.is_empty() {
+        return BTreeMap::new();
+    }
+    let mut world = start.clone();
+    let before = |row: &&TurnRecord| verdict.rule == RuleRef::Resolution || row.turn < verdict.turn;
+    for row in rows.iter().take_while(before) {
+        if let (Some(tool), Some(outcome)) = (row.tool, row.outcome)
+            && outcome.passed
+            && usize::from(tool) < scenario.tools.len()
+        {
+            world.apply(scenario, intent, tool, &row.args);
+        }
+    }
+    let mut facts = BTreeMap::new();
+    for (id, field) in scenario.fields.iter().enumerate() {
+        let first = field.instance.is_none_or(|instance| instance.index == 0);
+        if first && read.cells & 1u64.checked_shl(id as u32).unwrap_or(0) != 0 {
+            let mut shown = String::new();
+            field.ty.render(world.value(scenario, id as sim_core::field::FieldId), &mut shown);
+            facts.insert(field.name.clone(), shown);
+        }
+    }
+    let env = world.focused(scenario);
+    for (builtin, name) in read.builtins() {
+        let mut shown = String::new();
+        builtin.render(env.builtin(builtin), &mut shown);
+        facts.insert(name.to_owned(), shown);
+    }
+    facts
 }
 
 /// Builds the transcript line of one episode.
@@ -237,10 +284,12 @@ pub fn transcript_line(
             }
         })
         .collect();
+    let rows = out.turns_of(record);
     let verdicts = out
         .verdicts_of(record)
         .iter()
         .map(|verdict| VerdictLine {
+            reads: facts_at(scenario, intent, &world, rows, verdict),
             rule: verdict.rule.id(scenario).to_owned(),
             turn: verdict.turn,
             passed: verdict.passed,

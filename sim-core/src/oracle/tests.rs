@@ -2046,3 +2046,41 @@ fn unfixed_steps_apply_only_while_the_problem_persists_and_a_purchase_is_a_fix_g
     world.purchases = 1;
     assert_eq!(reason(&world, &declined), Reason::GrantedWrongly);
 }
+
+/// A verdict names the world facts it read: a return's resolution reads ABCD's window ("Gold members get unlimited
+/// returns", guests: "return possible within the last 30 days": the membership level and the days since purchase)
+/// and the amount refunded;
+/// the refund limit reads the order total and what was refunded before; a limit written as an expression reads what
+/// the expression reads; confirming before closing reads the log only.
+#[test]
+fn verdicts_name_the_world_facts_they_read() {
+    use crate::expr::{Builtin, Expr};
+    let names = |read: FactsRead| read.builtins().map(|(_, name)| name).collect::<Vec<_>>();
+    let mut scenario = tiny_scenario();
+    scenario.intents[1].eligibility = crate::spec::Eligibility::ReturnWindow;
+    scenario.rules.push(crate::spec::RuleSpec {
+        id: "refund-limit".to_owned(),
+        text: String::new(),
+        cites: String::new(),
+        kind: RuleKind::ArgLimit {
+            tool: 4,
+            arg: Slot::AMOUNT,
+            max: Expr::Builtin(Builtin::ShippingStatus),
+            unless_after: Vec::new(),
+        },
+    });
+    let refund = &scenario.intents[1];
+    assert_eq!(
+        names(facts_read(&scenario, refund, RuleRef::Resolution)),
+        ["MembershipLevel", "DaysSincePurchase", "Refunded"]
+    );
+    assert_eq!(
+        names(facts_read(&scenario, refund, RuleRef::Policy(2))),
+        ["OrderTotal", "Refunded"]
+    );
+    assert_eq!(names(facts_read(&scenario, refund, RuleRef::Policy(7))), ["ShippingStatus"]);
+    assert!(facts_read(&scenario, refund, RuleRef::Policy(5)).is_empty());
+    assert!(facts_read(&scenario, refund, RuleRef::Abandoned).is_empty());
+    // The address change is always admissible and resolved by the account field: no built-in fact is read.
+    assert!(facts_read(&scenario, &scenario.intents[0], RuleRef::Resolution).is_empty());
+}
