@@ -49,6 +49,7 @@ mod agent;
 mod customer;
 mod phrases;
 mod pools;
+mod read;
 mod sink;
 mod style;
 #[cfg(test)]
@@ -62,6 +63,7 @@ use sim_core::record::{TurnRecord, membership_name};
 use sim_core::spec::{AccountField, IntentId, IntentSpec, Outcome, ScenarioSpec, SlotSpec};
 
 use pools::entry;
+pub use read::{is_unmatched, parse_value, read_value, unmatched};
 use sink::{Sink, put_list, put_lowercase, put_owned, put_uint};
 
 /// What the realiser needs beyond the row itself.
@@ -171,6 +173,37 @@ pub fn render_value(scenario: &ScenarioSpec, slot: Slot, value: u64) -> String {
 /// Appends a slot value to `out`, exactly as [`render_value`] renders it.
 pub fn render_value_into(scenario: &ScenarioSpec, slot: Slot, value: u64, out: &mut String) {
     put_slot(out, slot, value, SlotCtx { scenario, field: None });
+}
+
+/// How an agent names a slot, with its determiner: "your full name", "the last four digits of the card".
+pub fn slot_phrase(scenario: &ScenarioSpec, slot: Slot) -> String {
+    match slot_noun(slot, SlotCtx { scenario, field: None }) {
+        ("", noun) => noun.to_owned(),
+        (determiner, noun) => format!("{determiner} {noun}"),
+    }
+}
+
+/// Every value a slot can take, rendered, when they are a short closed list (an `Enum` field's labels, membership
+/// levels, payment and refund methods, ABCD's order options, reasons and products); `None` for open values.
+pub fn slot_choices(scenario: &ScenarioSpec, slot: Slot) -> Option<Vec<String>> {
+    let owned = |labels: &[&str]| Some(labels.iter().map(|label| (*label).to_owned()).collect());
+    if let Some((_, ty)) = (SlotCtx { scenario, field: None }).declared(slot) {
+        return match ty {
+            FieldType::Enum(labels) => Some(labels.clone()),
+            _ => None,
+        };
+    }
+    match slot {
+        Slot::MEMBERSHIP_LEVEL => {
+            Some((0..4).map(|level| membership_name(level).to_owned()).collect())
+        }
+        Slot::PAYMENT_METHOD => owned(&pools::PAYMENT_METHODS),
+        Slot::REFUND_METHOD => owned(&pools::REFUND_METHODS),
+        Slot::ORDER_OPTION => owned(&pools::ORDER_OPTIONS),
+        Slot::REASON => owned(&pools::REASONS),
+        Slot::PRODUCT => owned(&pools::PRODUCTS),
+        _ => None,
+    }
 }
 
 /// A `new_value` code rendered as the account field it replaces; `None` guesses from the code's range.

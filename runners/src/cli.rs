@@ -57,6 +57,10 @@ pub enum Command {
     /// `--rules` each rule the oracles check and the policy sentence it enforces.
     #[command(after_help = POLICY_EXAMPLES)]
     Policy(PolicyArgs),
+    /// Print a scenario's tools as chat-completions function schemas (a JSON array): the `tools` an agent outside
+    /// rehearse is given beside the policy text (`rehearse policy`).
+    #[command(after_help = TOOLS_EXAMPLES)]
+    Tools(ToolsArgs),
     /// Print a built-in scenario or persona as RON, to start your own from: `rehearse show retail-support > mine.ron`.
     Show(ShowArgs),
     /// Check scenario and persona files and list every problem with its line and column.
@@ -181,6 +185,18 @@ pub struct PolicyArgs {
     #[arg(long)]
     pub rules: bool,
 }
+
+/// `rehearse tools`.
+#[derive(Debug, Clone, Args)]
+pub struct ToolsArgs {
+    /// Scenario: a built-in id or a path to a .ron file.
+    #[arg(long, default_value = "retail-support")]
+    pub scenario: String,
+}
+
+const TOOLS_EXAMPLES: &str = "Examples:
+  rehearse tools --scenario retail-support > tools.json
+  rehearse tools --scenario my-scenarios/refunds.ron | jq '.[].function.name'";
 
 const POLICY_EXAMPLES: &str = "Examples:
   rehearse policy --scenario retail-support > system-prompt.md

@@ -2,6 +2,7 @@
 //!
 //! Only this crate knows about clap, rayon, polars and output formats; sim-core stays pure.
 
+pub mod agent_io;
 pub mod batch;
 pub mod bench;
 pub mod cli;

@@ -66,6 +66,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::List => print(&list::render())?,
         Command::Show(args) => print(show::source(&args.name)?)?,
         Command::Policy(args) => print(&policy::render(&args)?)?,
+        Command::Tools(args) => {
+            let (scenario, _) = setup::load_scenario(&args.scenario)?;
+            let schemas = sim_runners::agent_io::schema::tool_schemas(&scenario);
+            print(&format!("{}\n", serde_json::to_string_pretty(&schemas)?))?;
+        }
         Command::Lint(args) => {
             let mut report = lint::lint(&args.paths);
             if let Some(scenario) = &args.scenario {

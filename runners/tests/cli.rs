@@ -251,3 +251,22 @@ fn verdicts_show_the_world_facts_they_read() {
     }
     assert!(returns > 50 && resolved > 20, "{returns} returns, {resolved} resolved");
 }
+
+/// `rehearse tools` prints the scenario's tools as a JSON array of function schemas; an unknown scenario is bad
+/// input (exit 2).
+#[test]
+fn tools_prints_function_schemas() {
+    let dir = tempfile::tempdir().unwrap();
+    let tools = rehearse(dir.path(), &["tools", "--scenario", "bank-card-services"]);
+    assert_eq!(tools.status.code(), Some(0), "{}", stderr(&tools));
+    let schemas: serde_json::Value = serde_json::from_slice(&tools.stdout).unwrap();
+    let names: Vec<&str> = schemas
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|tool| tool["function"]["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"verify-identity") && names.contains(&"file-dispute"), "{names:?}");
+    let unknown = rehearse(dir.path(), &["tools", "--scenario", "no-such-scenario"]);
+    assert_eq!(unknown.status.code(), Some(2), "{}", stderr(&unknown));
+}

@@ -309,6 +309,61 @@ impl FieldType {
         };
     }
 
+    /// Reads a value written as [`FieldType::render`] writes it, or as a person would type it: case, spaces and
+    /// thousands separators aside ("$1,250.5", "1250.50" and "$1250.50" are one amount; "#2" and "2" one reference;
+    /// "48 days" and "48" one number of days); `None` for text that is no value of the type.
+    pub fn parse(&self, text: &str) -> Option<u64> {
+        let text = text.trim().to_lowercase();
+        let number = |text: &str| -> Option<u64> {
+            let digits: String = text.chars().filter(|c| !matches!(c, ',' | ' ' | '_')).collect();
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            digits.parse().ok()
+        };
+        match self {
+            FieldType::Int => number(&text),
+            FieldType::Money => {
+                let amount = text.strip_prefix('$').unwrap_or(&text).trim();
+                let amount = amount.strip_suffix("dollars").unwrap_or(amount).trim();
+                let (whole, cents) = amount.split_once('.').unwrap_or((amount, ""));
+                let whole = if whole.is_empty() { 0 } else { number(whole)? };
+                let cents = match cents.len() {
+                    0 => 0,
+                    1 => number(cents)? * 10,
+                    2 => number(cents)?,
+                    _ => return None,
+                };
+                whole.checked_mul(100)?.checked_add(cents)
+            }
+            FieldType::Percent => {
+                let value = text.strip_suffix('%').or_else(|| text.strip_suffix("percent"));
+                number(value.unwrap_or(&text).trim()).filter(|value| *value <= 100)
+            }
+            FieldType::Bool => match text.as_str() {
+                "yes" | "y" | "true" => Some(1),
+                "no" | "n" | "false" => Some(0),
+                _ => None,
+            },
+            FieldType::Digits(width) => {
+                let digits: String = text.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+                let fits = !digits.is_empty() && digits.len() <= usize::from(*width);
+                number(&digits).filter(|_| fits)
+            }
+            FieldType::Enum(labels) => labels
+                .iter()
+                .position(|label| label.trim().to_lowercase() == text)
+                .map(|idx| idx as u64),
+            FieldType::Days => {
+                let value = text.strip_suffix("days").or_else(|| text.strip_suffix("day"));
+                number(value.unwrap_or(&text).trim())
+            }
+            FieldType::Ref(_) => {
+                number(text.strip_prefix('#').unwrap_or(&text).trim())?.checked_sub(1)
+            }
+        }
+    }
+
     /// The type's name in problem sentences.
     fn kind(&self) -> &'static str {
         match self {

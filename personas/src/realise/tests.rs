@@ -1042,3 +1042,75 @@ fn a_tool_with_its_own_text_fills_its_arguments_and_value() {
     let failed = tool_row(0, &[(Slot::FULL_NAME, 5005)], false);
     assert_eq!(render(&failed, &ctx), "Nobody called Crystal Minh.");
 }
+
+/// Every built-in slot reads back the code it renders: by parsing where the rendering names one code, and by the
+/// candidate it matches where it does not (a username keeps only the first name's initial); case, spacing and
+/// punctuation aside. A text that is no value reads as an unmatched code, never as a world value.
+#[test]
+fn values_read_back_as_the_codes_they_render() {
+    use super::{is_unmatched, parse_value, read_value};
+    use rand::{Rng, SeedableRng};
+    let scenario = sim_core::testing::tiny_scenario();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+    let name = |rng: &mut rand_chacha::ChaCha8Rng| {
+        rng.random_range(0..48) * 1000 + rng.random_range(0..48)
+    };
+    for _ in 0..300 {
+        let street = rng.random_range(100..10_000) * 100 + rng.random_range(0..32);
+        let values = [
+            (Slot::FULL_NAME, name(&mut rng), true),
+            (Slot::ACCOUNT_ID, rng.random_range(0..36u64.pow(10)), true),
+            (Slot::USERNAME, name(&mut rng) * 1000 + rng.random_range(100..1000), false),
+            (Slot::EMAIL, name(&mut rng) * 1000 + rng.random_range(100..1000), false),
+            (Slot::PHONE, rng.random_range(2_000_000_000..10_000_000_000), true),
+            (Slot::ZIP_CODE, rng.random_range(10_000..100_000), true),
+            (Slot::ORDER_ID, rng.random_range(1_000_000_000..10_000_000_000), true),
+            (Slot::PIN_NUMBER, rng.random_range(1000..10_000), true),
+            (Slot::SECURITY_ANSWER, rng.random_range(0..5), true),
+            (Slot::MEMBERSHIP_LEVEL, rng.random_range(0..4), true),
+            (Slot::STREET_ADDRESS, street, true),
+            (
+                Slot::FULL_ADDRESS,
+                sim_core::world::full_address(
+                    street,
+                    rng.random_range(0..24),
+                    rng.random_range(10_000..100_000),
+                ),
+                true,
+            ),
+            (Slot::PAYMENT_METHOD, rng.random_range(0..3), true),
+            (Slot::AMOUNT, rng.random_range(0..1_000_000), true),
+            (Slot::REASON, rng.random_range(0..10), true),
+            (Slot::PRODUCT, rng.random_range(0..16), true),
+            (Slot::REFUND_METHOD, rng.random_range(0..4), true),
+            (Slot::ORDER_OPTION, rng.random_range(0..8), true),
+            (Slot::DAYS, rng.random_range(0..400), true),
+        ];
+        for (slot, code, parses) in values {
+            let text = render_value(&scenario, slot, code);
+            let shouted = format!(" {} ", text.to_uppercase());
+            if parses {
+                assert_eq!(parse_value(&scenario, slot, &text), Some(code), "{slot:?} {text}");
+                assert_eq!(read_value(&scenario, slot, &shouted, &[]), code, "{slot:?} {text}");
+            } else {
+                assert_eq!(parse_value(&scenario, slot, &text), None, "{slot:?} {text}");
+            }
+            assert_eq!(
+                read_value(&scenario, slot, &shouted, &[code + 1, code]),
+                code,
+                "{slot:?} {text}"
+            );
+            let wrong = read_value(&scenario, slot, "not a value at all", &[code]);
+            assert!(is_unmatched(wrong) && wrong != code, "{slot:?}");
+        }
+    }
+    // Typed the way people type them.
+    assert_eq!(parse_value(&scenario, Slot::PHONE, "+1 680.976.9368"), Some(6_809_769_368));
+    assert_eq!(parse_value(&scenario, Slot::PHONE, "680 976 936"), None);
+    assert_eq!(parse_value(&scenario, Slot::AMOUNT, "$1,250"), Some(125_000));
+    assert_eq!(parse_value(&scenario, Slot::FULL_NAME, "Matthew"), None);
+    assert_eq!(
+        parse_value(&scenario, Slot::ACCOUNT_ID, "xodjs2k7bb"),
+        parse_value(&scenario, Slot::ACCOUNT_ID, "XODJS2K7BB")
+    );
+}

@@ -319,3 +319,59 @@ fn render_examples() {
     FieldType::Money.render(250, &mut out);
     assert_eq!(out, "total: $2.50");
 }
+
+/// Every type reads back what it renders, and reads what a person would type for the same value.
+#[test]
+fn parse_reads_what_render_writes_and_what_people_type() {
+    let types = [
+        FieldType::Int,
+        FieldType::Money,
+        FieldType::Percent,
+        FieldType::Bool,
+        FieldType::Digits(4),
+        labels(&["basic", "premium", "family plan"]),
+        FieldType::Days,
+        FieldType::Ref(0),
+    ];
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    for ty in &types {
+        let max = match ty {
+            FieldType::Bool => 1,
+            FieldType::Percent => 100,
+            FieldType::Digits(_) => 9999,
+            FieldType::Enum(labels) => labels.len() as u64 - 1,
+            _ => 10_000_000,
+        };
+        for value in (0..200).map(|_| rng.random_range(0..=max)).chain([0, max]) {
+            let mut text = String::new();
+            ty.render(value, &mut text);
+            assert_eq!(ty.parse(&text), Some(value), "{ty:?} {text}");
+            assert_eq!(
+                ty.parse(&format!("  {}  ", text.to_uppercase())),
+                Some(value),
+                "{ty:?} {text}"
+            );
+        }
+    }
+    let typed = [
+        (FieldType::Money, "1,250.5", Some(125_050)),
+        (FieldType::Money, "$77", Some(7700)),
+        (FieldType::Money, "77 dollars", Some(7700)),
+        (FieldType::Money, "$7.125", None),
+        (FieldType::Money, "seventy", None),
+        (FieldType::Percent, "20 percent", Some(20)),
+        (FieldType::Percent, "120%", None),
+        (FieldType::Digits(4), "12345", None),
+        (FieldType::Digits(4), "0042", Some(42)),
+        (FieldType::Days, "1 day", Some(1)),
+        (FieldType::Ref(0), "#0", None),
+        (FieldType::Ref(0), "3", Some(2)),
+        (FieldType::Bool, "maybe", None),
+        (labels(&["basic", "premium"]), "gold", None),
+        (FieldType::Int, "", None),
+        (FieldType::Int, "-3", None),
+    ];
+    for (ty, text, expected) in typed {
+        assert_eq!(ty.parse(text), expected, "{ty:?} {text:?}");
+    }
+}

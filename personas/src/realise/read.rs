@@ -1,0 +1,111 @@
+//! Values an agent writes, read back into slot codes: the inverse of the realiser's renderings.
+//!
+//! A value is read against what it may stand for first (the world's true value, what the customer said): a text
+//! that renders the same as a candidate, case, spacing and punctuation aside, is that candidate. This settles the
+//! renderings that name no single code (a username keeps only the first name's initial). Otherwise the text is
+//! parsed by the slot's type; a text that is no value of it reads as [`unmatched`], a code no world value equals.
+
+use sim_core::act::Slot;
+use sim_core::field::FieldType;
+use sim_core::spec::ScenarioSpec;
+
+use super::{SlotCtx, membership_name, pools, render_value};
+
+/// Reads `text`, written for `slot`, as a code: a candidate it renders as, else its parse, else [`unmatched`].
+pub fn read_value(scenario: &ScenarioSpec, slot: Slot, text: &str, candidates: &[u64]) -> u64 {
+    let wanted = normalized(text);
+    let candidate =
+        candidates.iter().find(|code| normalized(&render_value(scenario, slot, **code)) == wanted);
+    match candidate {
+        Some(code) => *code,
+        None => parse_value(scenario, slot, text).unwrap_or_else(|| unmatched(text)),
+    }
+}
+
+/// The code a text that reads as no value becomes: the high bit set (no generated value has it) and a hash of the
+/// text, so two different unreadable texts stay different.
+pub fn unmatched(text: &str) -> u64 {
+    let hash = normalized(text).bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3)
+    });
+    (1 << 63) | (hash >> 1)
+}
+
+/// Whether `code` is one [`unmatched`] made.
+pub fn is_unmatched(code: u64) -> bool {
+    code >> 63 == 1
+}
+
+/// Parses `text` as a value of `slot` by the slot's type, where its rendering names one code; `None` otherwise
+/// (text that is no value of the slot, a username or email, which only a candidate settles, and `new_value`, whose
+/// type depends on the request).
+pub fn parse_value(scenario: &ScenarioSpec, slot: Slot, text: &str) -> Option<u64> {
+    if let Some((_, ty)) = (SlotCtx { scenario, field: None }).declared(slot) {
+        return ty.parse(text);
+    }
+    let text = text.trim().to_lowercase();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    match slot {
+        Slot::FULL_NAME => match words.as_slice() {
+            [first, last] => {
+                Some(index(&pools::FIRST_NAMES, first)? * 1000 + index(&pools::LAST_NAMES, last)?)
+            }
+            _ => None,
+        },
+        Slot::ACCOUNT_ID => {
+            let code = text.trim();
+            (code.len() == 10).then_some(())?;
+            code.chars().try_fold(0u64, |value, c| Some(value * 36 + u64::from(c.to_digit(36)?)))
+        }
+        Slot::PHONE => {
+            let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+            let digits = match digits.len() {
+                11 if digits.starts_with('1') => &digits[1..],
+                10 => &digits[..],
+                _ => return None,
+            };
+            let ok = text.chars().all(|c| c.is_ascii_digit() || " ()-.+".contains(c));
+            digits.parse().ok().filter(|_| ok)
+        }
+        Slot::ZIP_CODE => FieldType::Digits(5).parse(&text),
+        Slot::ORDER_ID => FieldType::Digits(10).parse(&text),
+        Slot::PIN_NUMBER => FieldType::Digits(4).parse(&text),
+        Slot::SECURITY_ANSWER => index(&pools::SECURITY_ANSWERS, &text),
+        Slot::MEMBERSHIP_LEVEL => (0..4).find(|level| membership_name(*level) == text),
+        Slot::STREET_ADDRESS => street(&text),
+        Slot::FULL_ADDRESS => {
+            // "8206 river rd, richmond, va 17846": the city's entry holds its state.
+            let (street_text, rest) = text.split_once(',')?;
+            let (city_text, zip) = rest.trim().rsplit_once(' ')?;
+            let city = index(&pools::CITIES, city_text)?;
+            let zip = FieldType::Digits(5).parse(zip)?;
+            Some(sim_core::world::full_address(street(street_text)?, city, zip))
+        }
+        Slot::PAYMENT_METHOD => index(&pools::PAYMENT_METHODS, &text),
+        Slot::AMOUNT => FieldType::Money.parse(&text),
+        Slot::REASON => index(&pools::REASONS, &text),
+        Slot::PRODUCT => index(&pools::PRODUCTS, &text),
+        Slot::REFUND_METHOD => index(&pools::REFUND_METHODS, &text),
+        Slot::ORDER_OPTION => index(&pools::ORDER_OPTIONS, &text),
+        Slot::DAYS => FieldType::Days.parse(&text),
+        Slot::USERNAME | Slot::EMAIL | Slot::NEW_VALUE => None,
+        _ => FieldType::Int.parse(&text),
+    }
+}
+
+/// "8206 river rd" as its code: the house number × 100 + the street's index.
+fn street(text: &str) -> Option<u64> {
+    let (number, name) = text.trim().split_once(' ')?;
+    Some(FieldType::Int.parse(number)?.checked_mul(100)? + index(&pools::STREETS, name)?)
+}
+
+/// The index of `text` in a pool, case and outer spaces aside.
+fn index(pool: &[&str], text: &str) -> Option<u64> {
+    let text = text.trim();
+    pool.iter().position(|entry| entry.eq_ignore_ascii_case(text)).map(|idx| idx as u64)
+}
+
+/// Lower-case letters and digits only: "(680) 976-9368" and "6809769368" are one text.
+fn normalized(text: &str) -> String {
+    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}

@@ -1,0 +1,4 @@
+//! What an agent outside rehearse is given and how its replies are read (see PROTOCOL.md): the scenario's tools as
+//! chat-completions function schemas.
+
+pub mod schema;
