@@ -462,7 +462,8 @@ impl Pick {
     }
 }
 
-/// The surface realiser as the engine's text renderer, for agents that read customer text.
+/// The surface realiser as the engine's text renderer (for agents that read customer text) and text reader (for
+/// agents that write tool arguments as text).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Realiser;
 
@@ -475,5 +476,17 @@ impl sim_core::agent::TextRenderer for Realiser {
         out: &mut String,
     ) {
         render_into(row, &RenderContext::for_customer(scenario, customer), out);
+    }
+}
+
+impl sim_core::agent::TextReader for Realiser {
+    fn read_value(
+        &self,
+        scenario: &ScenarioSpec,
+        slot: Slot,
+        text: &str,
+        candidates: &[u64],
+    ) -> u64 {
+        read_value(scenario, slot, text, candidates)
     }
 }

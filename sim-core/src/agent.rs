@@ -2,7 +2,7 @@
 //!
 //! No ECS types cross this boundary, so adapters (stdio, HTTP) can live in other crates.
 
-use crate::act::Act;
+use crate::act::{Act, Slot};
 use crate::spec::{ScenarioSpec, ToolId};
 use crate::world::{ToolArgs, ToolOutcome};
 
@@ -41,6 +41,15 @@ pub enum Action {
         tool: ToolId,
         /// Its arguments.
         args: ToolArgs,
+    },
+    /// Call a tool by name with its arguments written as text, as an agent outside rehearse does: the engine reads
+    /// the name and each value (see [`crate::named`]); a tool or argument the scenario lacks is a protocol error
+    /// that ends the episode as `agent_failed`, the reply quoted in the reason.
+    CallNamed {
+        /// The tool's id, as `rehearse tools` names it.
+        tool: String,
+        /// Argument names (the scenario's slot names) with their values as written.
+        args: Vec<(String, String)>,
     },
     /// The agent could not act for this episode (it crashed, timed out, or answered off-protocol); the episode
     /// ends as `agent_failed` and the run goes on.
@@ -108,6 +117,20 @@ pub trait TextRenderer: Send + Sync {
         row: &crate::record::TurnRecord,
         out: &mut String,
     );
+}
+
+/// Reads values an agent wrote as text back into slot codes (implemented by the persona crate's realiser).
+pub trait TextReader: Send + Sync {
+    /// The code `text`, written for `slot`, stands for. `candidates` are codes it may stand for (the world's true
+    /// value, what the customer said of the slot); a text that is no value must read as a code no world value
+    /// equals, so a wrong entry fails its check.
+    fn read_value(
+        &self,
+        scenario: &ScenarioSpec,
+        slot: Slot,
+        text: &str,
+        candidates: &[u64],
+    ) -> u64;
 }
 
 /// Builds a fresh agent for one engine shard.

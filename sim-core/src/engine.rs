@@ -18,7 +18,7 @@ use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor
 use rand_chacha::ChaCha8Rng;
 
 use crate::act::{Act, ActKind, Speaker};
-use crate::agent::{Action, AgentUnderTest, EpisodeStart, Observation, TextRenderer};
+use crate::agent::{Action, AgentUnderTest, EpisodeStart, Observation, TextReader, TextRenderer};
 use crate::customer::Customer;
 use crate::error::BuildError;
 use crate::oracle::{self, PolicyState};
@@ -244,6 +244,10 @@ struct AgentBox(Box<dyn AgentUnderTest>);
 #[derive(Resource, Default)]
 struct TextResource(Option<Arc<dyn TextRenderer>>);
 
+/// The reader of values written as text, for agents that call tools by name, if one was given.
+#[derive(Resource, Default)]
+struct ReaderResource(Option<Arc<dyn TextReader>>);
+
 /// Reused buffers for the agent's batch.
 #[derive(Resource, Default)]
 struct ActBuffer {
@@ -279,6 +283,7 @@ impl Engine {
         world.insert_resource(AgentBox(agent));
         world.insert_resource(ActBuffer::default());
         world.insert_resource(TextResource::default());
+        world.insert_resource(ReaderResource::default());
         world.insert_resource(Collected::default());
         for slot in 0..config.slots {
             world.spawn((
@@ -328,6 +333,12 @@ impl Engine {
     /// Gives the engine a text renderer, used only for agents whose `wants_text` is true.
     pub fn set_text_renderer(&mut self, renderer: Arc<dyn TextRenderer>) {
         self.world.resource_mut::<TextResource>().0 = Some(renderer);
+    }
+
+    /// Gives the engine a reader of values written as text, used for tool calls by name ([`Action::CallNamed`]);
+    /// without one such a call ends its episode as `agent_failed`.
+    pub fn set_text_reader(&mut self, reader: Arc<dyn TextReader>) {
+        self.world.resource_mut::<ReaderResource>().0 = Some(reader);
     }
 
     /// Runs `episodes` of the run seeded by `run_seed` and returns their records in episode order.

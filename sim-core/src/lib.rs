@@ -45,6 +45,7 @@ pub mod error;
 pub mod expr;
 pub mod field;
 pub mod list;
+pub mod named;
 pub mod oracle;
 pub mod record;
 pub mod rng;

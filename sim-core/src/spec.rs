@@ -777,6 +777,16 @@ impl IntentSpec {
 }
 
 impl ScenarioSpec {
+    /// Every slot a call of `tool` may give: the tool's own arguments and those of every intent's step with it (a
+    /// step may record more than the tool declares: ABCD's reason for a return, where a customer heard of a promo).
+    pub fn tool_takes(&self, tool: ToolId) -> crate::act::SlotSet {
+        let own =
+            self.tools.get(usize::from(tool)).map_or(crate::act::SlotSet::EMPTY, |spec| spec.args);
+        let steps =
+            self.intents.iter().flat_map(|intent| &intent.steps).filter(|step| step.tool == tool);
+        steps.fold(own, |all, step| crate::act::SlotSet(all.0 | step.args.0))
+    }
+
     /// Whether `tool` is an approval some `ArgLimit` rule accepts instead of the limit.
     pub fn is_approval(&self, tool: ToolId) -> bool {
         self.rules.iter().any(|rule| {

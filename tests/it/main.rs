@@ -10,6 +10,7 @@ mod determinism;
 mod faults;
 mod fuzz_loaders;
 mod golden;
+mod named_calls;
 mod properties;
 mod retention;
 mod rules;

@@ -14,11 +14,12 @@ pub fn tool_schemas(scenario: &ScenarioSpec) -> Vec<Value> {
     scenario.tools.iter().map(|tool| tool_schema(scenario, tool)).collect()
 }
 
-/// One tool's schema.
+/// One tool's schema: its arguments are every slot the tool or an intent's step with it takes.
 pub fn tool_schema(scenario: &ScenarioSpec, tool: &ToolSpec) -> Value {
+    let id = scenario.tool_id(&tool.id).unwrap_or_default();
     let mut properties = serde_json::Map::new();
     let mut names = Vec::new();
-    for slot in tool.args.iter() {
+    for slot in scenario.tool_takes(id).iter() {
         let name = scenario.slot_name(slot).to_owned();
         // The agent's "your full name" is the customer's in a tool's description.
         let phrase = slot_phrase(scenario, slot);
@@ -36,7 +37,9 @@ pub fn tool_schema(scenario: &ScenarioSpec, tool: &ToolSpec) -> Value {
         properties.insert(name.clone(), property);
         names.push(name);
     }
-    let every = usize::from(tool.min_args) >= names.len();
+    // Only the tool's own arguments can all be required: a step's extra ones belong to some requests only.
+    let every = usize::from(tool.min_args) >= tool.args.len() as usize
+        && tool.args.len() as usize == names.len();
     let required: Vec<&String> = if every { names.iter().collect() } else { Vec::new() };
     let mut description = describe(tool);
     if !every && tool.min_args > 0 {

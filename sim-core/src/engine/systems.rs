@@ -165,6 +165,7 @@ pub(super) fn agent_acts(
 
 pub(super) fn apply_agent_turns(
     spec: Res<RunSpec>,
+    reader: Res<ReaderResource>,
     mut slots: Query<(
         &mut EpisodeMeta,
         &mut EpisodeRng,
@@ -182,7 +183,19 @@ pub(super) fn apply_agent_turns(
         let turn = meta.turn;
         let frustration = customer.now.frustration as f32;
         let text_seed = rng.0.random();
-        let pending = exchange.pending.take();
+        // A call by name is read into a typed call here, once; it is that call the turn and the customer see.
+        let pending = match exchange.pending.take() {
+            Some(Action::CallNamed { tool, args }) => Some(match reader.0.as_deref() {
+                Some(reader) => {
+                    crate::named::read_call(scenario, &world.0, &log.turns, reader, &tool, &args)
+                        .unwrap_or_else(|reason| Action::Fail { reason })
+                }
+                None => Action::Fail {
+                    reason: format!("the engine has no text reader for the call `{tool}` by name"),
+                },
+            }),
+            other => other,
+        };
         let row = match pending.as_ref() {
             Some(Action::Call { tool, args }) => {
                 let intent = &scenario.intents[customer.now.intent as usize];
@@ -239,6 +252,7 @@ pub(super) fn apply_agent_turns(
                     why: "",
                 }
             }
+            Some(Action::CallNamed { .. }) => unreachable!("calls by name were read above"),
             None => unreachable!("every acting episode has a pending action"),
         };
         exchange.pending = pending;
@@ -326,7 +340,7 @@ pub(super) fn customer_reacts(
                     _ => customer.now.wait(persona, turn),
                 }
             }
-            Some(Action::Fail { .. }) | None => None,
+            Some(Action::Fail { .. } | Action::CallNamed { .. }) | None => None,
         };
         if let Some((act, why)) = reaction {
             if act.kind == ActKind::Leave {

@@ -1,0 +1,88 @@
+//! Calls by name: found by id, arguments by slot name, values read against the world and what the customer said;
+//! everything else a protocol error naming the reply.
+
+use std::sync::Mutex;
+
+use super::*;
+use crate::act::{Act, ActKind, Slot};
+use crate::testing::tiny_scenario;
+
+/// Reads "N" as N and records the candidates it was given.
+#[derive(Default)]
+struct Numbers(Mutex<Vec<(Slot, Vec<u64>)>>);
+
+impl TextReader for Numbers {
+    fn read_value(&self, _: &ScenarioSpec, slot: Slot, text: &str, candidates: &[u64]) -> u64 {
+        self.0.lock().unwrap().push((slot, candidates.to_vec()));
+        text.parse().unwrap_or(u64::MAX)
+    }
+}
+
+fn args(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(name, value)| ((*name).to_owned(), (*value).to_owned())).collect()
+}
+
+fn customer_says(turn: u16, slot: Slot, value: u64) -> TurnRecord {
+    let mut act = Act::bare(ActKind::Inform);
+    act.slots = act.slots.with(slot);
+    act.values[0] = value;
+    TurnRecord { act: Some(act), ..TurnRecord::blank(turn, Speaker::Customer) }
+}
+
+/// tiny_scenario's tool 1 is verify-identity (zip, phone, email, order id): a call by name reads each value with
+/// the world's true value and every value the customer stated for that slot as candidates.
+#[test]
+fn a_named_call_reads_each_value_against_the_world_and_the_customer() {
+    let scenario = tiny_scenario();
+    let world = WorldState::default();
+    let turns =
+        [customer_says(0, Slot::ZIP_CODE, 12_345), customer_says(2, Slot::ZIP_CODE, 54_321)];
+    let reader = Numbers::default();
+    let call = read_call(
+        &scenario,
+        &world,
+        &turns,
+        &reader,
+        "verify-identity",
+        &args(&[("zip_code", "777"), ("phone", "5")]),
+    );
+    let mut expected = ToolArgs::default();
+    expected.push(Slot::ZIP_CODE, 777);
+    expected.push(Slot::PHONE, 5);
+    assert_eq!(call, Ok(Action::Call { tool: 1, args: expected }));
+    let seen = reader.0.lock().unwrap().clone();
+    let truth_zip = world.account.zip;
+    let truth_phone = world.account.phone;
+    assert_eq!(
+        seen,
+        [(Slot::ZIP_CODE, vec![truth_zip, 12_345, 54_321]), (Slot::PHONE, vec![truth_phone])]
+    );
+}
+
+/// An unknown tool, an argument the tool does not take (or no slot at all), an argument given twice and more
+/// arguments than a call holds are protocol errors that quote the call.
+#[test]
+fn what_cannot_be_read_is_a_protocol_error_quoting_the_call() {
+    let scenario = tiny_scenario();
+    let world = WorldState::default();
+    let reader = Numbers::default();
+    let read = |tool: &str, pairs: &[(&str, &str)]| {
+        read_call(&scenario, &world, &[], &reader, tool, &args(pairs)).unwrap_err()
+    };
+    let unknown = read("refund-everything", &[("amount", "5")]);
+    assert!(
+        unknown.contains("no tool `refund-everything`") && unknown.contains("amount=\"5\""),
+        "{unknown}"
+    );
+    let not_taken = read("verify-identity", &[("amount", "5")]);
+    assert!(not_taken.contains("`verify-identity` takes no argument `amount`"), "{not_taken}");
+    let no_slot = read("verify-identity", &[("shoe_size", "5")]);
+    assert!(no_slot.contains("takes no argument `shoe_size`"), "{no_slot}");
+    let twice = read("verify-identity", &[("zip_code", "5"), ("zip_code", "6")]);
+    assert!(twice.contains("`zip_code` given twice"), "{twice}");
+    let many = read(
+        "verify-identity",
+        &[("zip_code", "1"), ("phone", "2"), ("email", "3"), ("order_id", "4"), ("zip_code", "5")],
+    );
+    assert!(many.contains("5 arguments given; a call holds at most 4"), "{many}");
+}
