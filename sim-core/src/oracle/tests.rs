@@ -2084,3 +2084,96 @@ fn verdicts_name_the_world_facts_they_read() {
     // The address change is always admissible and resolved by the account field: no built-in fact is read.
     assert!(facts_read(&scenario, &scenario.intents[0], RuleRef::Resolution).is_empty());
 }
+
+/// Each rule kind and outcome reads its own expressions, and nothing else: every expression below reads a
+/// different built-in fact, so the facts a verdict names show which were read.
+#[test]
+fn each_rule_kind_reads_its_own_expressions() {
+    use crate::expr::{Builtin, Expr};
+    use crate::spec::{DataEffect, Effect, Eligibility, Outcome, RuleSpec, ToolSpec};
+    let fact = |builtin| Expr::Builtin(builtin);
+    let names = |read: FactsRead| read.builtins().map(|(_, name)| name).collect::<Vec<_>>();
+    let mut scenario = tiny_scenario();
+    scenario.tools.push(ToolSpec {
+        id: "window".to_owned(),
+        args: SlotSet::EMPTY,
+        min_args: 0,
+        effect: Effect::Data(DataEffect {
+            check: Vec::new(),
+            check_min: 0,
+            pre: Some(fact(Builtin::DaysSincePurchase)),
+            set: Vec::new(),
+            value: None,
+            add: None,
+        }),
+        instruction: None,
+        says: None,
+    });
+    let intent = &mut scenario.intents[1];
+    intent.conditions = vec![fact(Builtin::ShippingStatus)];
+    intent.steps[1].when = When::Holds(0);
+    intent.steps.push(Step { tool: 5, ..intent.steps[0] });
+    intent.fixed = Some(fact(Builtin::Purchases));
+    intent.eligibility = Eligibility::Holds(fact(Builtin::MembershipLevel));
+    intent.goals = vec![(Slot::AMOUNT, fact(Builtin::OrderTotal))];
+    intent.resolved = vec![Outcome::AnyOf(vec![
+        Outcome::IfUnsatisfied(Box::new(Outcome::OrderOptionIsGoal)),
+        Outcome::Holds(fact(Builtin::OracleYes)),
+    ])];
+    let rule = |id: &str, kind| RuleSpec {
+        id: id.to_owned(),
+        text: String::new(),
+        cites: String::new(),
+        kind,
+    };
+    scenario.rules = vec![
+        rule("order", RuleKind::StepOrder),
+        rule("refusal", RuleKind::EarnedRefusal),
+        rule("prescribed", RuleKind::ArgPrescribed { tool: 4, arg: Slot::AMOUNT }),
+        rule("floor", RuleKind::OfferFloor { min: fact(Builtin::Refunded) }),
+        rule(
+            "requires",
+            RuleKind::Requires { tool: 4, after: vec![2], when: Some(fact(Builtin::OrderChange)) },
+        ),
+        rule("requires-always", RuleKind::Requires { tool: 4, after: vec![2], when: None }),
+        rule("gate", RuleKind::GateRespected { gates: vec![1], guarded: vec![4] }),
+    ];
+    let intent = &scenario.intents[1];
+    let read = |rule| names(facts_read(&scenario, intent, rule));
+    assert_eq!(read(RuleRef::Policy(0)), ["ShippingStatus"]);
+    assert_eq!(read(RuleRef::Policy(1)), ["MembershipLevel", "DaysSincePurchase"]);
+    assert_eq!(read(RuleRef::Policy(2)), ["OrderTotal"]);
+    assert_eq!(read(RuleRef::Policy(3)), ["Refunded"]);
+    assert_eq!(read(RuleRef::Policy(4)), ["OrderChange"]);
+    assert!(read(RuleRef::Policy(5)).is_empty());
+    assert!(read(RuleRef::Policy(6)).is_empty());
+    assert!(read(RuleRef::Policy(99)).is_empty());
+    assert_eq!(read(RuleRef::Resolution), ["MembershipLevel", "OracleYes", "OrderChange"]);
+    // A step that applies only until the problem is fixed reads the fix; the fix outcome reads it too.
+    let mut scenario = scenario.clone();
+    scenario.intents[1].steps[2].when = When::Unfixed;
+    scenario.intents[1].resolved = vec![Outcome::Fixed, Outcome::Purchased];
+    let intent = &scenario.intents[1];
+    assert_eq!(
+        names(facts_read(&scenario, intent, RuleRef::Policy(0))),
+        ["ShippingStatus", "Purchases"]
+    );
+    assert_eq!(
+        names(facts_read(&scenario, intent, RuleRef::Resolution)),
+        ["MembershipLevel", "Purchases"]
+    );
+    // The built-in eligibility rules name the facts they compare.
+    scenario.intents[1].eligibility = Eligibility::OracleOrMember;
+    scenario.intents[1].resolved = vec![Outcome::StepsTaken];
+    let intent = &scenario.intents[1];
+    assert_eq!(
+        names(facts_read(&scenario, intent, RuleRef::Resolution)),
+        ["MembershipLevel", "ShippingStatus", "OracleYes", "Purchases"]
+    );
+    scenario.intents[1].eligibility = Eligibility::OracleYes;
+    scenario.intents[1].resolved = Vec::new();
+    assert_eq!(
+        names(facts_read(&scenario, &scenario.intents[1], RuleRef::Resolution)),
+        ["OracleYes"]
+    );
+}
