@@ -348,6 +348,27 @@ pub enum ActKind {
 }
 
 impl ActKind {
+    /// The acts an agent says, in declaration order.
+    pub const AGENT: [ActKind; 12] = [
+        ActKind::Greet,
+        ActKind::AskNeed,
+        ActKind::Ask,
+        ActKind::InformResult,
+        ActKind::Disclose,
+        ActKind::Deny,
+        ActKind::Apologize,
+        ActKind::AnythingElse,
+        ActKind::Transfer,
+        ActKind::Close,
+        ActKind::Filler,
+        ActKind::Offer,
+    ];
+
+    /// The agent act with this [`name`](ActKind::name).
+    pub fn agent_act(name: &str) -> Option<ActKind> {
+        ActKind::AGENT.into_iter().find(|kind| kind.name() == name)
+    }
+
     /// Whether the customer (rather than the agent) says acts of this kind.
     pub fn by_customer(self) -> bool {
         matches!(

@@ -51,6 +51,9 @@ pub enum Action {
         /// Argument names (the scenario's slot names) with their values as written.
         args: Vec<(String, String)>,
     },
+    /// Say something with the act, its slots and its reason named as text, as an agent outside rehearse does: read
+    /// like [`Action::CallNamed`] (see [`crate::named`]).
+    SayNamed(Box<crate::named::NamedSay>),
     /// The agent could not act for this episode (it crashed, timed out, or answered off-protocol); the episode
     /// ends as `agent_failed` and the run goes on.
     Fail {

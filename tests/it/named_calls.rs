@@ -1,14 +1,15 @@
-//! Tool calls by name with values written as text read back into the very calls a built-in agent makes: by-the-book
-//! speaking through names and rendered values runs the same episodes as by-the-book itself, on every built-in
-//! scenario; values nobody said and the world does not hold fail their checks.
+//! Tool calls and utterances by name with values written as text read back into the very actions a built-in agent
+//! takes: by-the-book speaking only through names and rendered values runs the same episodes as by-the-book itself,
+//! on every built-in scenario; values nobody said and the world does not hold fail their checks.
 
 use std::sync::Arc;
 
+use sim_core::named::NamedSay;
 use sim_core::prelude::*;
 use sim_personas::realise::{Realiser, render_value};
 
-/// By-the-book, its tool calls rewritten as calls by name with every value rendered as text (or, with `garble`,
-/// replaced by text that is no value).
+/// By-the-book, its tool calls and utterances rewritten by name with every value rendered as text (a call's values,
+/// with `garble`, replaced by text that is no value).
 struct Named {
     inner: Box<dyn AgentUnderTest>,
     scenario: Arc<ScenarioSpec>,
@@ -26,6 +27,32 @@ impl AgentUnderTest for Named {
         let start = out.len();
         self.inner.act(batch, out);
         for action in &mut out[start..] {
+            if let Action::Say { act, text } = action {
+                let scenario = &*self.scenario;
+                let slots = act
+                    .slots
+                    .iter()
+                    .map(|slot| {
+                        let value =
+                            act.value_of(slot).map(|value| render_value(scenario, slot, value));
+                        (scenario.slot_name(slot).to_owned(), value)
+                    })
+                    .collect();
+                let say = NamedSay {
+                    act: act.kind.name().to_owned(),
+                    slots,
+                    reason: act
+                        .refusal_reason()
+                        .map(|tool| scenario.tools[usize::from(tool)].id.clone()),
+                    intent: scenario
+                        .intents
+                        .get(usize::from(act.intent))
+                        .map(|intent| intent.id.clone()),
+                    text: text.clone(),
+                };
+                *action = Action::SayNamed(Box::new(say));
+                continue;
+            }
             if let Action::Call { tool, args } = action {
                 let scenario = &*self.scenario;
                 let args = args
@@ -61,7 +88,7 @@ fn run(name: &str, garble: Option<bool>) -> ShardOutput {
 }
 
 #[test]
-fn calls_by_name_with_text_values_run_the_same_episodes() {
+fn actions_by_name_with_text_values_run_the_same_episodes() {
     for (name, _) in sim_scenarios::list_built_in() {
         let typed = run(&name, None);
         let named = run(&name, Some(false));

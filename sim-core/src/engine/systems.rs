@@ -194,6 +194,18 @@ pub(super) fn apply_agent_turns(
                     reason: format!("the engine has no text reader for the call `{tool}` by name"),
                 },
             }),
+            Some(Action::SayNamed(say)) => Some(match reader.0.as_deref() {
+                Some(reader) => {
+                    crate::named::read_say(scenario, &world.0, &log.turns, reader, &say)
+                        .unwrap_or_else(|reason| Action::Fail { reason })
+                }
+                None => Action::Fail {
+                    reason: format!(
+                        "the engine has no text reader for the act `{}` by name",
+                        say.act
+                    ),
+                },
+            }),
             other => other,
         };
         let row = match pending.as_ref() {
@@ -252,7 +264,9 @@ pub(super) fn apply_agent_turns(
                     why: "",
                 }
             }
-            Some(Action::CallNamed { .. }) => unreachable!("calls by name were read above"),
+            Some(Action::CallNamed { .. } | Action::SayNamed(_)) => {
+                unreachable!("actions by name were read above")
+            }
             None => unreachable!("every acting episode has a pending action"),
         };
         exchange.pending = pending;
@@ -340,7 +354,9 @@ pub(super) fn customer_reacts(
                     _ => customer.now.wait(persona, turn),
                 }
             }
-            Some(Action::Fail { .. } | Action::CallNamed { .. }) | None => None,
+            Some(Action::Fail { .. } | Action::CallNamed { .. } | Action::SayNamed(_)) | None => {
+                None
+            }
         };
         if let Some((act, why)) = reaction {
             if act.kind == ActKind::Leave {

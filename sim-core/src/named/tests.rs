@@ -4,7 +4,7 @@
 use std::sync::Mutex;
 
 use super::*;
-use crate::act::{Act, ActKind, Slot};
+use crate::act::{Act, ActKind, Slot, SlotSet};
 use crate::testing::tiny_scenario;
 
 /// Reads "N" as N and records the candidates it was given.
@@ -85,4 +85,52 @@ fn what_cannot_be_read_is_a_protocol_error_quoting_the_call() {
         &[("zip_code", "1"), ("phone", "2"), ("email", "3"), ("order_id", "4"), ("zip_code", "5")],
     );
     assert!(many.contains("5 arguments given; a call holds at most 4"), "{many}");
+}
+
+/// An utterance by name: the act, asked slots, stated values read against the world and the customer, a refusal's
+/// reason by tool id and the request by intent id; what cannot be read is a protocol error.
+#[test]
+fn an_utterance_by_name_reads_into_the_act() {
+    let scenario = tiny_scenario();
+    let world = WorldState::default();
+    let reader = Numbers::default();
+    let say = |act: &str,
+               slots: &[(&str, Option<&str>)],
+               reason: Option<&str>,
+               intent: Option<&str>| NamedSay {
+        act: act.to_owned(),
+        slots: slots
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), value.map(str::to_owned)))
+            .collect(),
+        reason: reason.map(str::to_owned),
+        intent: intent.map(str::to_owned),
+        text: Some("words".to_owned()),
+    };
+    let read = |say: NamedSay| read_say(&scenario, &world, &[], &reader, &say);
+    let ask = read(say("ask", &[("zip_code", None), ("phone", None)], None, None));
+    let asked = Act::ask(SlotSet::EMPTY.with(Slot::ZIP_CODE).with(Slot::PHONE));
+    assert_eq!(ask, Ok(Action::Say { act: asked, text: Some("words".to_owned()) }));
+    let disclose = read(say("disclose", &[("username", Some("42"))], None, None)).unwrap();
+    let Action::Say { act, .. } = disclose else { panic!("{disclose:?}") };
+    assert_eq!((act.kind, act.value_of(Slot::USERNAME)), (ActKind::Disclose, Some(42)));
+    let deny = read(say("deny", &[], Some("verify-identity"), Some("refund_initiate"))).unwrap();
+    let Action::Say { act, .. } = deny else { panic!("{deny:?}") };
+    assert_eq!(act, Act::deny(1, Some(1)));
+    let problems = [
+        (say("shrug", &[], None, None), "no agent act is named `shrug`"),
+        (say("state_need", &[], None, None), "no agent act is named `state_need`"),
+        (say("ask", &[("shoe_size", None)], None, None), "no slot `shoe_size`"),
+        (
+            say("ask", &[("zip_code", None), ("zip_code", None)], None, None),
+            "`zip_code` given twice",
+        ),
+        (say("close", &[], Some("verify-identity"), None), "no tool a refusal can name"),
+        (say("deny", &[], Some("nothing"), None), "no tool a refusal can name"),
+        (say("inform_result", &[], None, Some("fly_to_mars")), "no intent `fly_to_mars`"),
+    ];
+    for (say, problem) in problems {
+        let err = read(say).unwrap_err();
+        assert!(err.starts_with("protocol error: ") && err.contains(problem), "{err}");
+    }
 }
