@@ -12,6 +12,34 @@ use crate::record::TurnRecord;
 use crate::spec::ScenarioSpec;
 use crate::world::{ToolArgs, WorldState};
 
+/// Whether `action` names its tool or act as text ([`Action::CallNamed`], [`Action::SayNamed`]).
+#[inline]
+pub fn is_named(action: &Action) -> bool {
+    matches!(action, Action::CallNamed { .. } | Action::SayNamed(_))
+}
+
+/// Reads an action by name into the typed action, or [`Action::Fail`] with the protocol error; other actions, and
+/// any when there is no reader, are returned as they are or as a failure saying so.
+pub fn read_named(
+    scenario: &ScenarioSpec,
+    world: &WorldState,
+    turns: &[TurnRecord],
+    reader: Option<&dyn TextReader>,
+    action: &Action,
+) -> Action {
+    let read = match (action, reader) {
+        (Action::CallNamed { tool, args }, Some(reader)) => {
+            read_call(scenario, world, turns, reader, tool, args)
+        }
+        (Action::SayNamed(say), Some(reader)) => read_say(scenario, world, turns, reader, say),
+        (Action::CallNamed { .. } | Action::SayNamed(_), None) => {
+            Err("the engine was given no text reader for actions by name".to_owned())
+        }
+        (other, _) => Ok(other.clone()),
+    };
+    read.unwrap_or_else(|reason| Action::Fail { reason })
+}
+
 /// Reads a call by name into [`Action::Call`], or the protocol error's reason (for [`Action::Fail`]).
 pub fn read_call(
     scenario: &ScenarioSpec,

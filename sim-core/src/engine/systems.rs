@@ -183,31 +183,19 @@ pub(super) fn apply_agent_turns(
         let turn = meta.turn;
         let frustration = customer.now.frustration as f32;
         let text_seed = rng.0.random();
-        // A call by name is read into a typed call here, once; it is that call the turn and the customer see.
-        let pending = match exchange.pending.take() {
-            Some(Action::CallNamed { tool, args }) => Some(match reader.0.as_deref() {
-                Some(reader) => {
-                    crate::named::read_call(scenario, &world.0, &log.turns, reader, &tool, &args)
-                        .unwrap_or_else(|reason| Action::Fail { reason })
-                }
-                None => Action::Fail {
-                    reason: format!("the engine has no text reader for the call `{tool}` by name"),
-                },
-            }),
-            Some(Action::SayNamed(say)) => Some(match reader.0.as_deref() {
-                Some(reader) => {
-                    crate::named::read_say(scenario, &world.0, &log.turns, reader, &say)
-                        .unwrap_or_else(|reason| Action::Fail { reason })
-                }
-                None => Action::Fail {
-                    reason: format!(
-                        "the engine has no text reader for the act `{}` by name",
-                        say.act
-                    ),
-                },
-            }),
-            other => other,
-        };
+        // An action by name is read into the typed action here, once: that is what the turn and the customer see.
+        let named = exchange.pending.as_ref().filter(|action| crate::named::is_named(action));
+        if let Some(named) = named {
+            let typed = crate::named::read_named(
+                scenario,
+                &world.0,
+                &log.turns,
+                reader.0.as_deref(),
+                named,
+            );
+            exchange.pending = Some(typed);
+        }
+        let pending = exchange.pending.take();
         let row = match pending.as_ref() {
             Some(Action::Call { tool, args }) => {
                 let intent = &scenario.intents[customer.now.intent as usize];
