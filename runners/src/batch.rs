@@ -16,6 +16,13 @@ pub enum AgentChoice {
     BuiltIn(String),
     /// The sloppy agent with explicit fault probabilities.
     Sloppy(SloppyConfig),
+    /// A command speaking the stdio protocol (`--agent cmd:COMMAND`), one process per worker.
+    Command {
+        /// The shell command.
+        command: String,
+        /// How long a batch's reply may take, in seconds.
+        timeout: f64,
+    },
 }
 
 impl AgentChoice {
@@ -24,6 +31,7 @@ impl AgentChoice {
         match self {
             AgentChoice::BuiltIn(name) => name,
             AgentChoice::Sloppy(_) => "sloppy",
+            AgentChoice::Command { command, .. } => command,
         }
     }
 
@@ -32,6 +40,9 @@ impl AgentChoice {
         match self {
             AgentChoice::BuiltIn(name) => serde_json::json!({"agent": name}),
             AgentChoice::Sloppy(config) => serde_json::json!({"agent": "sloppy", "faults": config}),
+            AgentChoice::Command { command, timeout } => {
+                serde_json::json!({"agent": "cmd", "command": command, "timeout_s": timeout})
+            }
         }
     }
 
@@ -44,6 +55,12 @@ impl AgentChoice {
             }),
             AgentChoice::Sloppy(config) => {
                 Ok(Box::new(agents::Sloppy::new(scenario.clone(), *config)))
+            }
+            AgentChoice::Command { command, timeout } => {
+                let timeout = std::time::Duration::from_secs_f64(*timeout);
+                crate::agent_io::stdio::StdioAgent::start(command, scenario.clone(), timeout)
+                    .map(|agent| Box::new(agent) as Box<dyn AgentUnderTest>)
+                    .map_err(|err| crate::setup::BadInput(err).into())
             }
         }
     }
@@ -124,6 +141,7 @@ where
                                     config,
                                 )?;
                                 engine.set_text_renderer(Arc::new(sim_personas::realise::Realiser));
+                                engine.set_text_reader(Arc::new(sim_personas::realise::Realiser));
                                 *slot = Some(engine);
                             }
                             let engine = slot.as_mut().expect("engine was just built");

@@ -74,9 +74,15 @@ pub struct SimArgs {
     /// Scenario: a built-in id or a path to a .ron file.
     #[arg(long, default_value = "retail-support")]
     pub scenario: String,
-    /// Agent under test: by-the-book, sloppy, random, or one built to cheat (deny-all, close-now, claim-done, tool-spam).
+    /// Agent under test: by-the-book, sloppy, random, or one built to cheat (deny-all, close-now, claim-done, tool-spam);
+    /// or `cmd:COMMAND`, a program speaking the stdio protocol of PROTOCOL.md (one process per worker thread).
     #[arg(long, default_value = "by-the-book")]
     pub agent: String,
+    /// Seconds a `cmd:` agent may take to answer one batch; past it the batch's episodes end as agent_failed and
+    /// the process is started again.
+    #[arg(long, default_value_t = 30.0)]
+    #[serde(default = "default_agent_timeout")]
+    pub agent_timeout: f64,
     /// Persona: a built-in id or a path to a .ron file; repeat for a mix. Default: the scenario's weighted mix.
     #[arg(long = "persona", value_name = "PERSONA")]
     pub personas: Vec<String>,
@@ -247,6 +253,11 @@ pub struct LintArgs {
     /// least one of the scenario's intents.
     #[arg(long)]
     pub scenario: Option<String>,
+}
+
+/// `--agent-timeout`'s default, also for runs recorded before the flag existed.
+fn default_agent_timeout() -> f64 {
+    30.0
 }
 
 #[cfg(test)]

@@ -102,6 +102,7 @@ fn resimulate(dir: &Path, episode: u64, force: bool) -> Result<TranscriptLine> {
         EngineConfig { slots: 1 },
     )?;
     engine.set_text_renderer(std::sync::Arc::new(sim_personas::realise::Realiser));
+    engine.set_text_reader(std::sync::Arc::new(sim_personas::realise::Realiser));
     let out = engine.run(plan.seed, episode..episode + 1);
     let ctx = OutputContext::new(plan.scenario, plan.personas, TranscriptMode::All)?;
     let texts = ShardTexts::render(&ctx, &out);

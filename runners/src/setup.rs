@@ -276,6 +276,26 @@ fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
         sim.off_script,
         sim.unexplained_refusal,
     ];
+    if let Some(command) = sim.agent.strip_prefix("cmd:") {
+        if rates.iter().any(Option::is_some) {
+            bail!(BadInput("the fault-rate flags only apply to --agent sloppy".into()));
+        }
+        if command.trim().is_empty() {
+            bail!(BadInput(
+                "--agent cmd: needs a command, e.g. --agent 'cmd:python3 my_agent.py'".into()
+            ));
+        }
+        if !(sim.agent_timeout > 0.0 && sim.agent_timeout <= 3600.0) {
+            bail!(BadInput(format!(
+                "--agent-timeout {} is out of range: give seconds in (0, 3600]",
+                sim.agent_timeout
+            )));
+        }
+        return Ok(AgentChoice::Command {
+            command: command.to_owned(),
+            timeout: sim.agent_timeout,
+        });
+    }
     if sim.agent != "sloppy" {
         if rates.iter().any(Option::is_some) {
             bail!(BadInput("the fault-rate flags only apply to --agent sloppy".into()));

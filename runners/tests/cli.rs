@@ -270,3 +270,102 @@ fn tools_prints_function_schemas() {
     let unknown = rehearse(dir.path(), &["tools", "--scenario", "no-such-scenario"]);
     assert_eq!(unknown.status.code(), Some(2), "{}", stderr(&unknown));
 }
+
+/// Whether `python3` runs here (the stdio examples are Python); tests that need it say so and pass when it does not.
+fn python3() -> bool {
+    let found =
+        Command::new("python3").arg("--version").output().is_ok_and(|out| out.status.success());
+    if !found {
+        eprintln!("python3 not found: skipping a stdio agent test");
+    }
+    found
+}
+
+fn summary(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join("runs/demo/summary.json")).unwrap()).unwrap()
+}
+
+/// An agent outside rehearse over stdio (examples/agents/refuse.py refuses at once, then closes) is judged like a
+/// built-in one: no success, every refusal of an admissible request wrongful, its own words in the transcripts.
+#[test]
+fn a_stdio_agent_that_refuses_everything_earns_nothing() {
+    if !python3() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/agents/refuse.py");
+    let agent = format!("cmd:python3 {script}");
+    let run = rehearse(dir.path(), &["run", "--agent", &agent, "--episodes", "600", "--quiet"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let table = &summary(dir.path())["table"];
+    assert_eq!(
+        (table["episodes"].as_u64(), table["success_rate"].as_f64()),
+        (Some(600), Some(0.0))
+    );
+    assert_eq!(table["agent_failures"], 0);
+    assert!(
+        table["violations_by_rule"]["wrongful-refusal"]["violations"].as_u64() > Some(400),
+        "{table}"
+    );
+    let transcripts =
+        std::fs::read_to_string(dir.path().join("runs/demo/transcripts.jsonl")).unwrap();
+    assert!(transcripts.contains("I'm sorry, I can't help with that."));
+}
+
+/// An agent process that dies mid-run: the batch it was answering ends as agent_failed with the reason, the process
+/// is started again, and every episode is written.
+#[test]
+fn a_stdio_agent_that_crashes_loses_no_episode() {
+    if !python3() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // Answers the greeting and two batches (asking for the need), then exits.
+    let script = dir.path().join("crash.py");
+    std::fs::write(
+        &script,
+        "import json, sys\n\
+         for n, line in enumerate(sys.stdin):\n\
+         \x20   m = json.loads(line)\n\
+         \x20   if m['type'] == 'hello':\n\
+         \x20       print(json.dumps({'type': 'hello', 'protocol': 1}), flush=True)\n\
+         \x20   elif n > 2:\n\
+         \x20       sys.exit(3)\n\
+         \x20   else:\n\
+         \x20       print(json.dumps({'type': 'actions', 'actions': [{'act': 'ask_need'} for _ in m['batch']]}), flush=True)\n",
+    )
+    .unwrap();
+    let agent = format!("cmd:python3 {}", script.display());
+    let run = rehearse(
+        dir.path(),
+        &["run", "--agent", &agent, "--episodes", "300", "--threads", "1", "--quiet"],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let table = &summary(dir.path())["table"];
+    assert_eq!(table["episodes"], 300);
+    assert!(table["agent_failures"].as_f64() > Some(0.5), "{table}");
+    let transcripts =
+        std::fs::read_to_string(dir.path().join("runs/demo/transcripts.jsonl")).unwrap();
+    assert!(
+        transcripts.contains("the agent process ended (exit status: 3)"),
+        "no crash reason recorded"
+    );
+}
+
+/// A command that does not speak the protocol is bad input, found before any output: exit 2, the command named.
+#[test]
+fn a_command_that_does_not_greet_is_refused_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let run =
+        rehearse(dir.path(), &["run", "--agent", "cmd:read line; echo hello", "--episodes", "10"]);
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    let err = stderr(&run);
+    assert!(
+        err.contains("`read line; echo hello` answered the greeting with `hello`, not JSON"),
+        "{err}"
+    );
+    let gone = rehearse(dir.path(), &["run", "--agent", "cmd:exit 0", "--episodes", "10"]);
+    assert_eq!(gone.status.code(), Some(2), "{}", stderr(&gone));
+    assert!(stderr(&gone).contains("`exit 0` did not answer the greeting"), "{}", stderr(&gone));
+    assert!(!dir.path().join("runs/demo").exists());
+}

@@ -22,6 +22,8 @@ pub struct Observation {
     pub customer_text: Option<String>,
     /// The result of the agent's previous tool call, if its last action was a call.
     pub tool_result: Option<(ToolId, ToolOutcome)>,
+    /// That result as the tool's text, for agents that read text (`None` for act-level agents).
+    pub tool_text: Option<String>,
 }
 
 /// What the agent does on its turn.

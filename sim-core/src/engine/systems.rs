@@ -126,21 +126,24 @@ pub(super) fn agent_acts(
             continue;
         }
         let said = exchange.customer.take();
-        let customer_text = match (renderer, said, log.turns.last()) {
-            (Some(renderer), Some(_), Some(row)) if row.speaker == Speaker::Customer => {
-                let mut text = String::new();
-                renderer.render(&spec.scenario, &customer.now, row, &mut text);
-                Some(text)
-            }
-            _ => None,
+        let tool_result = exchange.tool_result.take();
+        // The tool's row is the agent's last action: last, or just before the customer's report on it.
+        let render = |speaker: Speaker| {
+            let row = log.turns.iter().rev().take(2).find(|row| row.speaker == speaker)?;
+            let mut text = String::new();
+            renderer?.render(&spec.scenario, &customer.now, row, &mut text);
+            Some(text)
         };
+        let customer_text = said.and_then(|_| render(Speaker::Customer));
+        let tool_text = tool_result.and_then(|_| render(Speaker::Tool));
         buffer.observations.push(Observation {
             slot: meta.slot,
             episode: meta.episode,
             turn: meta.turn,
             customer: said,
             customer_text,
-            tool_result: exchange.tool_result.take(),
+            tool_result,
+            tool_text,
         });
     }
     if buffer.observations.is_empty() {

@@ -1,0 +1,311 @@
+//! Agents outside rehearse over standard input and output: one process per engine, JSON Lines (PROTOCOL.md).
+//!
+//! Each engine worker starts the command once (`sh -c COMMAND`), greets it with the scenario's policy and tools, then
+//! sends every tick's batch of observations as one line and reads one line of actions back. A reply that cannot be
+//! read fails the episodes it was for, quoting it; a process that dies or does not answer within the timeout fails
+//! the episodes of that batch and is started again for the next one. The run goes on either way.
+
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use sim_core::named::NamedSay;
+use sim_core::prelude::*;
+
+/// The protocol version this side speaks.
+pub const PROTOCOL: u64 = 1;
+
+/// Longest piece of a bad reply quoted in a failure.
+const QUOTED: usize = 300;
+
+/// An agent process speaking the stdio protocol.
+pub struct StdioAgent {
+    command: String,
+    hello: String,
+    scenario: Arc<ScenarioSpec>,
+    timeout: Duration,
+    process: Option<Process>,
+    /// Episode per slot.
+    episodes: Vec<u64>,
+    /// Episodes ended since the last batch was sent.
+    ended: Vec<u64>,
+}
+
+struct Process {
+    child: Child,
+    stdin: BufWriter<ChildStdin>,
+    lines: Mutex<Receiver<std::io::Result<String>>>,
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl StdioAgent {
+    /// Starts `command` and greets it; an error when it cannot be started or does not answer the greeting.
+    pub fn start(
+        command: &str,
+        scenario: Arc<ScenarioSpec>,
+        timeout: Duration,
+    ) -> Result<StdioAgent, String> {
+        let hello = json!({
+            "type": "hello",
+            "protocol": PROTOCOL,
+            "scenario": scenario.id,
+            "policy": scenario.policy,
+            "tools": super::schema::tool_schemas(&scenario),
+            "acts": ActKind::AGENT.iter().map(|kind| kind.name()).collect::<Vec<_>>(),
+            "intents": scenario.intents.iter().map(|intent| &intent.id).collect::<Vec<_>>(),
+        })
+        .to_string();
+        let mut agent = StdioAgent {
+            command: command.to_owned(),
+            hello,
+            scenario,
+            timeout,
+            process: None,
+            episodes: Vec::new(),
+            ended: Vec::new(),
+        };
+        agent.process = Some(agent.spawn()?);
+        Ok(agent)
+    }
+
+    /// Starts the process and exchanges greetings.
+    fn spawn(&self) -> Result<Process, String> {
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg(&self.command)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|err| format!("cannot start `{}`: {err}", self.command))?;
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let stdin = BufWriter::new(child.stdin.take().expect("stdin is piped"));
+        let (send, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut process = Process { child, stdin, lines: Mutex::new(lines) };
+        let reply = exchange(&mut process, &self.hello, self.timeout)
+            .map_err(|err| format!("`{}` did not answer the greeting: {err}", self.command))?;
+        let hello: Value = serde_json::from_str(&reply).map_err(|_| {
+            format!("`{}` answered the greeting with {}, not JSON", self.command, quote(&reply))
+        })?;
+        if hello["type"] != "hello" || hello["protocol"] != PROTOCOL {
+            return Err(format!(
+                "`{}` answered the greeting with {}; expected {{\"type\": \"hello\", \"protocol\": {PROTOCOL}}}",
+                self.command,
+                quote(&reply)
+            ));
+        }
+        Ok(process)
+    }
+
+    /// The batch as one line.
+    fn message(&mut self, batch: &[Observation]) -> String {
+        let scenario = &*self.scenario;
+        let observations: Vec<Value> = batch
+            .iter()
+            .map(|obs| {
+                let tool_result = obs.tool_result.map(|(tool, outcome)| {
+                    json!({
+                        "name": scenario.tools.get(usize::from(tool)).map_or("?", |spec| spec.id.as_str()),
+                        "passed": outcome.passed,
+                        "text": obs.tool_text,
+                    })
+                });
+                json!({
+                    "episode": obs.episode,
+                    "turn": obs.turn,
+                    "customer": obs.customer_text,
+                    "tool_result": tool_result,
+                })
+            })
+            .collect();
+        let ended = std::mem::take(&mut self.ended);
+        json!({"type": "turns", "ended": ended, "batch": observations}).to_string()
+    }
+}
+
+/// Writes one line and reads one back within `timeout`.
+fn exchange(process: &mut Process, line: &str, timeout: Duration) -> Result<String, String> {
+    let sent = writeln!(process.stdin, "{line}").and_then(|()| process.stdin.flush());
+    if let Err(err) = sent {
+        return Err(ended(process, &format!("writing to it failed ({err})")));
+    }
+    let lines = process.lines.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner());
+    match lines.recv_timeout(timeout) {
+        Ok(Ok(line)) => Ok(line),
+        Ok(Err(err)) => Err(format!("reading its output failed ({err})")),
+        Err(RecvTimeoutError::Timeout) => {
+            Err(format!("no reply within {} s", timeout.as_secs_f64()))
+        }
+        Err(RecvTimeoutError::Disconnected) => Err(ended(process, "it closed its output")),
+    }
+}
+
+/// Why a process stopped answering: `what`, and its exit status if it has one.
+fn ended(process: &mut Process, what: &str) -> String {
+    std::thread::sleep(Duration::from_millis(20));
+    match process.child.try_wait() {
+        Ok(Some(status)) => format!("the agent process ended ({status}): {what}"),
+        _ => format!("the agent process stopped answering: {what}"),
+    }
+}
+
+/// A reply, shortened for a message.
+fn quote(reply: &str) -> String {
+    let cut: String = reply.chars().take(QUOTED).collect();
+    if cut.len() < reply.len() { format!("`{cut}…`") } else { format!("`{cut}`") }
+}
+
+/// Reads one action of a reply.
+pub fn parse_action(value: &Value) -> Result<Action, String> {
+    let text_of = |value: &Value| match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        Value::Bool(flag) => Some(flag.to_string()),
+        _ => None,
+    };
+    let object = value.as_object().ok_or("an action is a JSON object")?;
+    if let Some(tool) = object.get("call") {
+        let tool = tool.as_str().ok_or("`call` names a tool: a string")?.to_owned();
+        let mut args = Vec::new();
+        match object.get("arguments") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(given)) => {
+                for (name, value) in given {
+                    let text = text_of(value)
+                        .ok_or_else(|| format!("argument `{name}` is not a string or a number"))?;
+                    args.push((name.clone(), text));
+                }
+            }
+            Some(_) => return Err("`arguments` is an object of argument names and values".into()),
+        }
+        return Ok(Action::CallNamed { tool, args });
+    }
+    if let Some(reason) = object.get("fail") {
+        return Ok(Action::Fail { reason: text_of(reason).unwrap_or_else(|| reason.to_string()) });
+    }
+    if !object.contains_key("say") && !object.contains_key("act") {
+        return Err("an action has `say` (with `act`), `call` or `fail`".into());
+    }
+    let act = object
+        .get("act")
+        .and_then(Value::as_str)
+        .ok_or("an utterance needs its `act` (protocol 1 does not tag free text)")?
+        .to_owned();
+    let mut slots = Vec::new();
+    match object.get("slots") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(given)) => {
+            for (name, value) in given {
+                let stated = match value {
+                    Value::Null => None,
+                    other => Some(text_of(other).ok_or_else(|| {
+                        format!("slot `{name}` is not null, a string or a number")
+                    })?),
+                };
+                slots.push((name.clone(), stated));
+            }
+        }
+        Some(_) => {
+            return Err("`slots` is an object of slot names and values (null when asked)".into());
+        }
+    }
+    let string = |key: &str| object.get(key).and_then(Value::as_str).map(str::to_owned);
+    let say = NamedSay {
+        act,
+        slots,
+        reason: string("reason"),
+        intent: string("intent"),
+        text: string("say"),
+    };
+    Ok(Action::SayNamed(Box::new(say)))
+}
+
+impl AgentUnderTest for StdioAgent {
+    fn name(&self) -> &str {
+        &self.command
+    }
+
+    fn wants_text(&self) -> bool {
+        true
+    }
+
+    fn begin(&mut self, start: EpisodeStart) {
+        let slot = start.slot as usize;
+        if self.episodes.len() <= slot {
+            self.episodes.resize(slot + 1, 0);
+        }
+        self.episodes[slot] = start.episode;
+    }
+
+    fn finish(&mut self, slot: u32) -> Vec<AgentNote> {
+        if let Some(episode) = self.episodes.get(slot as usize) {
+            self.ended.push(*episode);
+        }
+        Vec::new()
+    }
+
+    fn act(&mut self, batch: &[Observation], out: &mut Vec<Action>) {
+        let fail_all = |out: &mut Vec<Action>, reason: String| {
+            out.extend(batch.iter().map(|_| Action::Fail { reason: reason.clone() }));
+        };
+        let message = self.message(batch);
+        let process = match self.process.take() {
+            Some(process) => Ok(process),
+            None => self.spawn(),
+        };
+        let mut process = match process {
+            Ok(process) => process,
+            Err(err) => return fail_all(out, err),
+        };
+        let reply = match exchange(&mut process, &message, self.timeout) {
+            Ok(reply) => reply,
+            // The process is dropped (killed); the next batch starts a fresh one.
+            Err(err) => return fail_all(out, err),
+        };
+        self.process = Some(process);
+        let parsed: Result<Vec<Value>, String> = serde_json::from_str::<Value>(&reply)
+            .map_err(|_| "not JSON".to_owned())
+            .and_then(|value| match (value.get("type"), value.get("actions")) {
+                (Some(kind), Some(Value::Array(actions))) if kind == "actions" => {
+                    Ok(actions.clone())
+                }
+                _ => Err("not {\"type\": \"actions\", \"actions\": [...]}".to_owned()),
+            })
+            .and_then(|actions| match actions.len() == batch.len() {
+                true => Ok(actions),
+                false => Err(format!("{} actions for {} observations", actions.len(), batch.len())),
+            });
+        match parsed {
+            Ok(actions) => out.extend(actions.iter().map(|value| {
+                parse_action(value).unwrap_or_else(|problem| Action::Fail {
+                    reason: format!(
+                        "protocol error: {problem} (the action was {})",
+                        quote(&value.to_string())
+                    ),
+                })
+            })),
+            Err(problem) => {
+                fail_all(out, format!("protocol error: reply {problem}: {}", quote(&reply)))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
