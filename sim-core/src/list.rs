@@ -15,7 +15,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::field::{FieldId, MAX_FIELDS};
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 /// Index of a list in [`ScenarioSpec::lists`](crate::spec::ScenarioSpec::lists).
 pub type ListId = u8;

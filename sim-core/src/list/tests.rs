@@ -38,7 +38,7 @@ fn cells(name: &str, ty: FieldType, generator: Gen, list: ListId, n: u8) -> Vec<
 }
 
 /// tiny_scenario with 1–3 cards and up to 2 disputes (none at the start).
-fn scenario() -> ScenarioSpec {
+pub(crate) fn scenario() -> ScenarioSpec {
     let mut scenario = crate::testing::tiny_scenario();
     let status = FieldType::Enum(vec!["active".into(), "blocked".into()]);
     let mut fields = vec![cell("card.count", FieldType::Int, Gen::Fixed(0), None)];

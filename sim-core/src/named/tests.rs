@@ -134,3 +134,39 @@ fn an_utterance_by_name_reads_into_the_act() {
         assert!(err.starts_with("protocol error: ") && err.contains(problem), "{err}");
     }
 }
+
+/// Named actions are told from typed ones; four values fit a call and an act, five do not.
+#[test]
+fn named_actions_are_recognised_and_four_values_fit() {
+    assert!(is_named(&Action::CallNamed { tool: "x".to_owned(), args: Vec::new() }));
+    assert!(is_named(&Action::SayNamed(Box::default())));
+    assert!(!is_named(&Action::Call { tool: 0, args: ToolArgs::default() }));
+    assert!(!is_named(&Action::Fail { reason: String::new() }));
+    let scenario = tiny_scenario();
+    let world = WorldState::default();
+    let reader = Numbers::default();
+    let four = args(&[("zip_code", "1"), ("phone", "2"), ("email", "3"), ("order_id", "4")]);
+    assert!(read_call(&scenario, &world, &[], &reader, "verify-identity", &four).is_ok());
+    let slots = |names: &[&str]| names.iter().map(|name| ((*name).to_owned(), None)).collect();
+    let ask = |names: &[&str]| NamedSay {
+        act: "ask".to_owned(),
+        slots: slots(names),
+        ..NamedSay::default()
+    };
+    let fits = ask(&["zip_code", "phone", "email", "order_id"]);
+    assert!(read_say(&scenario, &world, &[], &reader, &fits).is_ok());
+    let over = ask(&["zip_code", "phone", "email", "order_id", "pin_number"]);
+    let err = read_say(&scenario, &world, &[], &reader, &over).unwrap_err();
+    assert!(err.contains("5 slots given; an act holds at most 4"), "{err}");
+    // With no reader, a named action fails its episode and says why; a typed one passes through.
+    let named = Action::CallNamed { tool: "verify-identity".to_owned(), args: Vec::new() };
+    let failed = read_named(&scenario, &world, &[], None, &named);
+    assert!(
+        matches!(&failed, Action::Fail { reason } if reason.contains("no text reader")),
+        "{failed:?}"
+    );
+    let typed = Action::Call { tool: 1, args: ToolArgs::default() };
+    assert_eq!(read_named(&scenario, &world, &[], None, &typed), typed);
+    let read = read_named(&scenario, &world, &[], Some(&reader), &named);
+    assert_eq!(read, Action::Call { tool: 1, args: ToolArgs::default() });
+}

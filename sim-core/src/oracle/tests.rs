@@ -2177,3 +2177,25 @@ fn each_rule_kind_reads_its_own_expressions() {
         ["OracleYes"]
     );
 }
+
+/// Declared fields are named by the fields an expression reads, not by every cell of their list: a count of disputes
+/// over some amount reads the dispute count and amounts, not which card each dispute is on (the list test scenario:
+/// cells 0 card.count, 1 card.last4, 4 card.status, 7 dispute.count, 8 dispute.card, 10 dispute.amount).
+#[test]
+fn fields_read_are_the_fields_named_and_the_lists_counted() {
+    use crate::expr::Expr;
+    let mut scenario = crate::list::tests::scenario();
+    let amount_over = Expr::Gt(Box::new(Expr::Field(10)), Box::new(Expr::Const(0)));
+    let disputes = Expr::Count(1, Some(Box::new(amount_over)));
+    scenario.intents[1].eligibility = crate::spec::Eligibility::Holds(Expr::And(
+        Box::new(Expr::Eq(Box::new(Expr::Field(4)), Box::new(Expr::Const(0)))),
+        Box::new(Expr::Eq(Box::new(disputes), Box::new(Expr::Const(0)))),
+    ));
+    scenario.intents[1].resolved = Vec::new();
+    let read = facts_read(&scenario, &scenario.intents[1], RuleRef::Resolution);
+    assert_eq!(read.cells, (1 << 4) | (1 << 7) | (1 << 10), "{:b}", read.cells);
+    assert_eq!(read.builtins, 0);
+    assert!(!read.is_empty());
+    let only_builtin = FactsRead { cells: 0, builtins: 1 };
+    assert!(!only_builtin.is_empty() && FactsRead::default().is_empty());
+}
