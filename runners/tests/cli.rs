@@ -310,6 +310,27 @@ fn a_stdio_agent_that_refuses_everything_earns_nothing() {
     let transcripts =
         std::fs::read_to_string(dir.path().join("runs/demo/transcripts.jsonl")).unwrap();
     assert!(transcripts.contains("I'm sorry, I can't help with that."));
+    // An agent that answers each episode alike gives the same outputs on one thread (one process) as on two.
+    let one = rehearse(
+        dir.path(),
+        &[
+            "run",
+            "--agent",
+            &agent,
+            "--episodes",
+            "600",
+            "--threads",
+            "1",
+            "--out",
+            "one",
+            "--quiet",
+        ],
+    );
+    assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
+    for name in ["episodes.parquet", "turns.parquet", "transcripts.jsonl"] {
+        let two = std::fs::read(dir.path().join("runs/demo").join(name)).unwrap();
+        assert!(two == std::fs::read(dir.path().join("one").join(name)).unwrap(), "{name} differs");
+    }
 }
 
 /// An agent process that dies mid-run: the batch it was answering ends as agent_failed with the reason, the process
