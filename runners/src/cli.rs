@@ -20,6 +20,8 @@ Examples:
   rehearse run --persona calm --persona confused --seed 42 --threads 2
   rehearse run --scenario subscription-retention   retention offers; also bank-card-services, inbound-sales, telecom-troubleshooting
   rehearse run --scenario my-domain.ron            your own scenario file (see docs/scenario-language.md)
+  rehearse run --agent 'cmd:python3 my_agent.py'  your own agent as a program speaking PROTOCOL.md over stdio
+  rehearse tools --scenario retail-support         the tools to give your agent, as function-calling schemas
   rehearse replay --out runs/demo --episode 42     one transcript with hidden state and verdicts
   rehearse bench --scenario all                    engine throughput of every built-in scenario, 1 and all threads
   rehearse list                                    built-in scenarios, personas and agents
