@@ -285,16 +285,33 @@ fn summary(dir: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(dir.join("runs/demo/summary.json")).unwrap()).unwrap()
 }
 
-/// An agent outside rehearse over stdio (examples/agents/refuse.py refuses at once, then closes) is judged like a
-/// built-in one: no success, every refusal of an admissible request wrongful, its own words in the transcripts.
+/// An agent outside rehearse over stdio is judged like a built-in one. The cheats of examples/agents/cheat.py earn
+/// nothing (at most 1% success, the bound for the built-in cheats): refusing at once makes every refusal of an
+/// admissible request wrongful, and the agent's own words are in the transcripts.
 #[test]
-fn a_stdio_agent_that_refuses_everything_earns_nothing() {
+fn stdio_agents_built_to_cheat_earn_nothing() {
     if !python3() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/agents/refuse.py");
-    let agent = format!("cmd:python3 {script}");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/agents/cheat.py");
+    for mode in ["claim-done", "close-now"] {
+        let agent = format!("cmd:python3 {script} {mode}");
+        let out = format!("runs/{mode}");
+        let run = rehearse(
+            dir.path(),
+            &["run", "--agent", &agent, "--episodes", "600", "--out", &out, "--quiet"],
+        );
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+        let summary: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(dir.path().join(&out).join("summary.json")).unwrap(),
+        )
+        .unwrap();
+        let table = &summary["table"];
+        assert!(table["success_rate"].as_f64() <= Some(0.01), "{mode}: {table}");
+        assert_eq!(table["agent_failures"], 0, "{mode}");
+    }
+    let agent = format!("cmd:python3 {script} refuse");
     let run = rehearse(dir.path(), &["run", "--agent", &agent, "--episodes", "600", "--quiet"]);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     let table = &summary(dir.path())["table"];
