@@ -2196,6 +2196,12 @@ fn fields_read_are_the_fields_named_and_the_lists_counted() {
     assert_eq!(read.cells, (1 << 4) | (1 << 7) | (1 << 10), "{:b}", read.cells);
     assert_eq!(read.builtins, 0);
     assert!(!read.is_empty());
+    // A list the scenario does not declare (an expression no loader would pass) names no cell.
+    scenario.intents[1].eligibility = crate::spec::Eligibility::Holds(Expr::Eq(
+        Box::new(Expr::Count(2, None)),
+        Box::new(Expr::Const(0)),
+    ));
+    assert_eq!(facts_read(&scenario, &scenario.intents[1], RuleRef::Resolution).cells, 0);
     let only_builtin = FactsRead { cells: 0, builtins: 1 };
     assert!(!only_builtin.is_empty() && FactsRead::default().is_empty());
 }
