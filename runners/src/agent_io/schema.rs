@@ -6,17 +6,17 @@
 //! (three of five identity facts) says how many in its description and requires none.
 
 use serde_json::{Value, json};
-use sim_core::spec::{Effect, ScenarioSpec, ToolSpec};
+use sim_core::spec::{Effect, ScenarioSpec, ToolId, ToolSpec};
 use sim_personas::realise::{slot_choices, slot_phrase};
 
 /// Every tool of `scenario`, in its order, as `{"type": "function", "function": {...}}` objects.
 pub fn tool_schemas(scenario: &ScenarioSpec) -> Vec<Value> {
-    scenario.tools.iter().map(|tool| tool_schema(scenario, tool)).collect()
+    (0..scenario.tools.len()).map(|id| tool_schema(scenario, id as ToolId)).collect()
 }
 
 /// One tool's schema: its arguments are every slot the tool or an intent's step with it takes.
-pub fn tool_schema(scenario: &ScenarioSpec, tool: &ToolSpec) -> Value {
-    let id = scenario.tool_id(&tool.id).unwrap_or_default();
+pub fn tool_schema(scenario: &ScenarioSpec, id: ToolId) -> Value {
+    let tool = &scenario.tools[usize::from(id)];
     let mut properties = serde_json::Map::new();
     let mut names = Vec::new();
     for slot in scenario.tool_takes(id).iter() {

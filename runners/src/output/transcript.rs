@@ -151,6 +151,24 @@ fn fields_about(scenario: &ScenarioSpec, intent: &sim_core::spec::IntentSpec) ->
     exprs.iter().fold(cells, |cells, expr| cells | scenario.cells_read(expr))
 }
 
+/// Adds each declared field whose (first) cell is in `cells`, by name, with its value in `world` (of a list field,
+/// the instance the request is about), rendered.
+fn show_fields(
+    scenario: &ScenarioSpec,
+    world: &sim_core::world::WorldState,
+    cells: u64,
+    out: &mut BTreeMap<String, String>,
+) {
+    for (id, field) in scenario.fields.iter().enumerate() {
+        let first = field.instance.is_none_or(|instance| instance.index == 0);
+        if first && cells & 1u64.checked_shl(id as u32).unwrap_or(0) != 0 {
+            let mut shown = String::new();
+            field.ty.render(world.value(scenario, id as sim_core::field::FieldId), &mut shown);
+            out.insert(field.name.clone(), shown);
+        }
+    }
+}
+
 /// The world facts `verdict` read, rendered, with their values when it was given: the episode's start world with
 /// the tool calls before the verdict's turn applied again (all of them for the resolution verdict). Only passed
 /// calls are applied: a call that fails changes nothing.
@@ -177,14 +195,7 @@ fn facts_at(
         }
     }
     let mut facts = BTreeMap::new();
-    for (id, field) in scenario.fields.iter().enumerate() {
-        let first = field.instance.is_none_or(|instance| instance.index == 0);
-        if first && read.cells & 1u64.checked_shl(id as u32).unwrap_or(0) != 0 {
-            let mut shown = String::new();
-            field.ty.render(world.value(scenario, id as sim_core::field::FieldId), &mut shown);
-            facts.insert(field.name.clone(), shown);
-        }
-    }
+    show_fields(scenario, &world, read.cells, &mut facts);
     let env = world.focused(scenario);
     for (builtin, name) in read.builtins() {
         let mut shown = String::new();
@@ -249,16 +260,7 @@ pub fn transcript_line(
             Some((name.to_owned(), sim_personas::realise::render_value(scenario, slot, value)))
         })
         .collect();
-    let about = fields_about(scenario, intent);
-    for (id, field) in scenario.fields.iter().enumerate() {
-        let first = field.instance.is_none_or(|instance| instance.index == 0);
-        if !first || about & 1u64.checked_shl(id as u32).unwrap_or(0) == 0 {
-            continue;
-        }
-        let mut shown = String::new();
-        field.ty.render(world.value(scenario, id as sim_core::field::FieldId), &mut shown);
-        truth.insert(field.name.clone(), shown);
-    }
+    show_fields(scenario, &world, fields_about(scenario, intent), &mut truth);
     let messages = record
         .turns
         .clone()
