@@ -52,6 +52,7 @@ mod pools;
 mod read;
 mod sink;
 mod style;
+mod tag;
 #[cfg(test)]
 mod tests;
 mod tool;
@@ -65,6 +66,7 @@ use sim_core::spec::{AccountField, IntentId, IntentSpec, Outcome, ScenarioSpec, 
 use pools::entry;
 pub use read::{is_unmatched, parse_value, read_value, unmatched};
 use sink::{Sink, put_list, put_lowercase, put_owned, put_uint};
+pub use tag::tag;
 
 /// What the realiser needs beyond the row itself.
 #[derive(Clone, Copy, Debug)]
@@ -488,5 +490,16 @@ impl sim_core::agent::TextReader for Realiser {
         candidates: &[u64],
     ) -> u64 {
         read_value(scenario, slot, text, candidates)
+    }
+
+    fn tag(
+        &self,
+        scenario: &ScenarioSpec,
+        world: &sim_core::world::WorldState,
+        turns: &[TurnRecord],
+        intent: u16,
+        text: &str,
+    ) -> sim_core::tagging::Tagging {
+        tag::tag(scenario, world, turns, intent, text)
     }
 }

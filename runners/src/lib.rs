@@ -19,3 +19,4 @@ pub mod setup;
 pub mod show;
 pub mod stdout;
 pub mod summary;
+pub mod tagger_eval;

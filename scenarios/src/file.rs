@@ -58,6 +58,61 @@ pub struct ScenarioFile {
     /// built-in lines about an order or an account.
     #[serde(default)]
     pub vague_openings: Vec<String>,
+    /// How the agent's free text is read into acts: phrases and words put before the default English tagger's
+    /// (`scenarios/tagger/english.ron`), which every scenario extends.
+    #[serde(default)]
+    pub tagger: TaggerFile,
+}
+
+/// An act tagger, or a scenario's additions to the default one: `(threshold: 0.5, acts: [(act: "deny", confidence:
+/// 0.9, phrases: ["can't approve"])], slot_words: [(slot: zip_code, words: ["postal code"])])`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename = "Tagger", deny_unknown_fields)]
+pub struct TaggerFile {
+    /// Below this confidence a message is unclear; a scenario that leaves it out keeps the default's.
+    #[serde(default)]
+    pub threshold: Option<f32>,
+    /// Phrases per act, in order of precedence: the first act with a phrase the message contains wins.
+    #[serde(default)]
+    pub acts: Vec<ActPhrasesFile>,
+    /// Words naming a slot (a declared slot is also named by its noun without its determiner).
+    #[serde(default)]
+    pub slot_words: Vec<SlotWordsFile>,
+    /// Words naming a tool, as a refusal's reason (a tool is also named by its id, with spaces for dashes).
+    #[serde(default)]
+    pub tool_words: Vec<ToolWordsFile>,
+}
+
+/// Phrases that mark an agent act.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename = "Act", deny_unknown_fields)]
+pub struct ActPhrasesFile {
+    /// The agent act's name (`greet`, `ask`, `deny`…).
+    pub act: String,
+    /// How sure a match makes the tagger, in (0, 1].
+    pub confidence: f32,
+    /// Lower-case phrases, matched at word boundaries.
+    pub phrases: Vec<String>,
+}
+
+/// Words that name a slot.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename = "Slot", deny_unknown_fields)]
+pub struct SlotWordsFile {
+    /// The slot.
+    pub slot: SlotName,
+    /// Lower-case words or phrases.
+    pub words: Vec<String>,
+}
+
+/// Words that name a tool.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename = "Tool", deny_unknown_fields)]
+pub struct ToolWordsFile {
+    /// The tool's id.
+    pub tool: String,
+    /// Lower-case words or phrases.
+    pub words: Vec<String>,
 }
 
 /// A measure of an episode's outcome, evaluated on its final world.

@@ -42,7 +42,7 @@ pub use file::{
     WorldFile,
 };
 pub use path::{FieldPath, Segment};
-pub use validate::{Issue, MAX_ITEMS, MAX_STEPS, MIN_TURNS};
+pub use validate::{DEFAULT_TAGGER, Issue, MAX_ITEMS, MAX_STEPS, MIN_TURNS};
 
 use crate::outline::{Outline, offset_at, position_at};
 

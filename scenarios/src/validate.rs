@@ -2,6 +2,7 @@
 
 mod intents;
 mod records;
+mod tagger;
 mod world;
 
 use std::collections::BTreeMap;
@@ -18,6 +19,7 @@ use crate::path::FieldPath;
 
 pub use intents::MAX_STEPS;
 use records::{Names, Reads};
+pub use tagger::DEFAULT_TAGGER;
 pub use world::MAX_ITEMS;
 
 /// Fewest turns a scenario may allow per episode (greeting, need, one call, close).
@@ -73,6 +75,9 @@ impl ScenarioFile {
             rules(&self.rules, &tools, &tool_ids, &names, &root.field("rules"), &mut issues);
         cited_sentences(&self.rules, &self.policy, &root.field("rules"), &mut issues);
         let metrics = records::metrics(&self.metrics, &names, &root.field("metrics"), &mut issues);
+        let tagger_at = root.field("tagger");
+        let tagger =
+            tagger::tagger(&self.tagger, &tools, &tool_ids, &names, &tagger_at, &mut issues);
         for (idx, line) in self.vague_openings.iter().enumerate() {
             if line.trim().is_empty() {
                 let at = root.field("vague_openings").index(idx);
@@ -97,6 +102,7 @@ impl ScenarioFile {
             lists: names.lists,
             layout: names.layout,
             vague_openings: self.vague_openings.clone(),
+            tagger,
         })
     }
 }

@@ -345,6 +345,9 @@ pub enum ActKind {
     Unable,
     /// The customer says their problem is gone (the site works again, or the order went through for them).
     Works,
+    /// The customer did not understand the agent's message and asks what they mean (free text the tagger could
+    /// not read with confidence).
+    Clarify,
 }
 
 impl ActKind {
@@ -391,6 +394,7 @@ impl ActKind {
                 | ActKind::Performed
                 | ActKind::Unable
                 | ActKind::Works
+                | ActKind::Clarify
         )
     }
 
@@ -427,6 +431,7 @@ impl ActKind {
             ActKind::Performed => "performed",
             ActKind::Unable => "unable",
             ActKind::Works => "works",
+            ActKind::Clarify => "clarify",
         }
     }
 }

@@ -56,6 +56,12 @@ pub enum Action {
     /// Say something with the act, its slots and its reason named as text, as an agent outside rehearse does: read
     /// like [`Action::CallNamed`] (see [`crate::named`]).
     SayNamed(Box<crate::named::NamedSay>),
+    /// Say something in free text only: the scenario's tagger reads the act from the words (see
+    /// [`crate::tagging`]); what it read is recorded on the turn.
+    SayText {
+        /// The agent's words.
+        text: String,
+    },
     /// The agent could not act for this episode (it crashed, timed out, or answered off-protocol); the episode
     /// ends as `agent_failed` and the run goes on.
     Fail {
@@ -136,6 +142,17 @@ pub trait TextReader: Send + Sync {
         text: &str,
         candidates: &[u64],
     ) -> u64;
+
+    /// Reads the act of free text the agent wrote on a turn of an episode whose customer came with `intent`
+    /// (`turns` are the episode's turns so far, `world` its world now).
+    fn tag(
+        &self,
+        scenario: &ScenarioSpec,
+        world: &crate::world::WorldState,
+        turns: &[crate::record::TurnRecord],
+        intent: u16,
+        text: &str,
+    ) -> crate::tagging::Tagging;
 }
 
 /// Builds a fresh agent for one engine shard.

@@ -634,6 +634,14 @@ impl Customer {
         (act, why)
     }
 
+    /// The agent wrote something the tagger could not read with confidence: the customer asks what they mean,
+    /// annoyed as by a turn that does not help, and may run out of patience or ask for a human as after any turn.
+    pub fn unclear(&mut self, persona: &PersonaSpec, turn: u16) -> (Act, &'static str) {
+        self.bump(persona.mood.irrelevant);
+        let filler = Act::bare(ActKind::Filler);
+        self.settle(&filler, Act::bare(ActKind::Clarify), "agent's message was unclear", turn)
+    }
+
     /// P(managing an action on their own device when asked): cooperative and not muddled.
     pub fn compliance(&self) -> f64 {
         (self.traits.cooperativeness * (1.0 - self.traits.recall_error)).clamp(0.0, 1.0)

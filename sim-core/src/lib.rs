@@ -17,7 +17,8 @@
 //! - [`field`]: typed fields a scenario declares for its own world records, and the generators that draw them.
 //! - [`expr`]: a small typed expression language over those fields, tool arguments and goals.
 //! - [`customer`]: the simulated customer: hidden goal and knowledge, traits, mood, reaction model.
-//! - [`agent`]: the plain-data boundary to the agent under test; [`agents`] holds the built-in ones.
+//! - [`agent`]: the plain-data boundary to the agent under test; [`agents`] holds the built-in ones; [`named`] and
+//!   [`tagging`] read what agents outside rehearse write (tools and acts by name, free text).
 //! - [`oracle`]: policy, resolution and experience checks, each verdict with a rule and a turn.
 //! - [`engine`]: the World, the systems and their order.
 //! - [`record`]: what a finished episode leaves behind.
@@ -50,6 +51,7 @@ pub mod oracle;
 pub mod record;
 pub mod rng;
 pub mod spec;
+pub mod tagging;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod world;

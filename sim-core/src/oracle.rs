@@ -342,6 +342,11 @@ pub fn judge_agent_turn(
         }
     } else if let Some(act) = row.act {
         judge_say(scenario, intent, world, state, turns, row.turn, &act, out);
+        // Account facts written in free text are disclosed whatever act the tagger read in it.
+        let stated = row.tagged.as_ref().map(|tagged| &tagged.stated);
+        if let Some(stated) = stated.filter(|stated| !stated.slots.is_empty()) {
+            judge_disclosure(scenario, world, state, row.turn, stated, out);
+        }
     }
     judge_obligations(scenario, state, turns, out);
 }

@@ -29,6 +29,8 @@ pub struct TurnRecord {
     pub frustration: f32,
     /// Why the customer chose this act (the rule of the reaction model that fired); empty for the agent.
     pub why: &'static str,
+    /// For an agent's free text, what the tagger read in it (the act above is what the turn did).
+    pub tagged: Option<Box<crate::tagging::Tagging>>,
 }
 
 impl TurnRecord {
@@ -45,6 +47,7 @@ impl TurnRecord {
             text_seed: 0,
             frustration: 0.0,
             why: "",
+            tagged: None,
         }
     }
 }

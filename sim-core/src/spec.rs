@@ -47,6 +47,8 @@ pub struct ScenarioSpec {
     /// How a customer of this domain opens without saying what they need ("hi, I have a question about my card");
     /// empty uses the realiser's built-in retail lines.
     pub vague_openings: Vec<String>,
+    /// How the agent's free text is read into acts (the scenario's phrases before the default English ones).
+    pub tagger: crate::tagging::TaggerSpec,
 }
 
 /// The most metrics a scenario may declare.

@@ -8,6 +8,7 @@ mod conformance;
 mod data_lint;
 mod determinism;
 mod faults;
+mod free_text;
 mod fuzz_loaders;
 mod golden;
 mod named_calls;

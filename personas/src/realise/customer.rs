@@ -155,6 +155,12 @@ pub(crate) fn render_into(
             "ok that did it",
             "Great, that sorted it out.",
         ]),
+        ActKind::Clarify => Options::Lines(phrasings![
+            "sorry, what do you mean?",
+            "I'm not sure I follow. What do you mean?",
+            "huh? what do you mean by that?",
+            "Sorry, I don't understand. Can you say that again?",
+        ]),
         ActKind::Nudge => Options::Lines(phrasings![
             "hello? are you still there?",
             "anyone there?",

@@ -106,6 +106,6 @@ fn index(pool: &[&str], text: &str) -> Option<u64> {
 }
 
 /// Lower-case letters and digits only: "(680) 976-9368" and "6809769368" are one text.
-fn normalized(text: &str) -> String {
+pub(super) fn normalized(text: &str) -> String {
     text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }

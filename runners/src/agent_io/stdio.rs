@@ -200,13 +200,17 @@ pub fn parse_action(value: &Value) -> Result<Action, String> {
         return Ok(Action::Fail { reason: text_of(reason).unwrap_or_else(|| reason.to_string()) });
     }
     if !object.contains_key("say") && !object.contains_key("act") {
-        return Err("an action has `say` (with `act`), `call` or `fail`".into());
+        return Err("an action has `say`, `call` or `fail`".into());
     }
-    let act = object
-        .get("act")
-        .and_then(Value::as_str)
-        .ok_or("an utterance needs its `act` (protocol 1 does not tag free text)")?
-        .to_owned();
+    let Some(act) = object.get("act") else {
+        // Free text alone: the scenario's tagger reads the act.
+        let text = object
+            .get("say")
+            .and_then(Value::as_str)
+            .ok_or("`say` is the agent's text: a string")?;
+        return Ok(Action::SayText { text: text.to_owned() });
+    };
+    let act = act.as_str().ok_or("`act` names an agent act: a string")?.to_owned();
     let mut slots = Vec::new();
     match object.get("slots") {
         None | Some(Value::Null) => {}

@@ -74,6 +74,67 @@ pub struct Message {
     /// Why the customer chose the act (customer messages).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub why: Option<String>,
+    /// What the tagger read in the agent's free text (agent messages written as text alone).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub tagged: Option<TaggedLine>,
+}
+
+/// What the tagger read in an agent's free text, for auditing the verdicts on its turn.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaggedLine {
+    /// The act read.
+    pub act: String,
+    /// Its slots: `name` when asked, `name=value` when stated.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub slots: Vec<String>,
+    /// For a refusal, the tool named as its reason.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reason: Option<String>,
+    /// How sure the tagger was.
+    pub confidence: f32,
+    /// The phrase that fired.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub phrase: Option<String>,
+    /// Whether the confidence reached the threshold (otherwise the turn did nothing but puzzle the customer).
+    pub clear: bool,
+    /// Protected account facts the text states by their true value, each judged as disclosed: `name=value`.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub stated: Vec<String>,
+}
+
+impl TaggedLine {
+    /// The line for `tagging` in `scenario`.
+    pub fn new(scenario: &ScenarioSpec, tagging: &sim_core::tagging::Tagging) -> TaggedLine {
+        let slots = |act: &Act, values: bool| -> Vec<String> {
+            act.slots
+                .iter()
+                .map(|slot| {
+                    let name = sim_core::spec::slot_name_in(&scenario.slots, slot).unwrap_or("?");
+                    match act.value_of(slot).filter(|_| values) {
+                        Some(value) => {
+                            let shown = sim_personas::realise::render_value(scenario, slot, value);
+                            format!("{name}={shown}")
+                        }
+                        None => name.to_owned(),
+                    }
+                })
+                .collect()
+        };
+        let act = &tagging.act;
+        let carries_values = matches!(act.kind, ActKind::Disclose | ActKind::Offer);
+        TaggedLine {
+            act: act.kind.name().to_owned(),
+            slots: slots(act, carries_values),
+            reason: act
+                .refusal_reason()
+                .and_then(|tool| scenario.tools.get(usize::from(tool)))
+                .map(|tool| tool.id.clone()),
+            confidence: tagging.confidence,
+            phrase: tagging.phrase(&scenario.tagger).map(str::to_owned),
+            clear: tagging.clear,
+            stated: slots(&tagging.stated, true),
+        }
+    }
 }
 
 /// A verdict.
@@ -283,6 +344,7 @@ pub fn transcript_line(
                 arguments: row.tool.map(|_| arguments_json(scenario, &row.args)),
                 frustration: row.frustration,
                 why: (!row.why.is_empty()).then(|| row.why.to_owned()),
+                tagged: row.tagged.as_deref().map(|tagging| TaggedLine::new(scenario, tagging)),
             }
         })
         .collect();

@@ -100,6 +100,7 @@ pub(super) fn start_episode(
         } else {
             "opens vaguely"
         },
+        tagged: None,
     });
     judgement.policy = PolicyState {
         admissible: crate::oracle::should_grant(&spec.scenario, intent, &world.0, &customer),
@@ -198,6 +199,24 @@ pub(super) fn apply_agent_turns(
             );
             exchange.pending = Some(typed);
         }
+        // Free text is read by the scenario's tagger: what it read goes on the turn, and the act the turn does
+        // (nothing but a filler when the message was unclear) is what the customer and the oracles see.
+        let mut tagged = None;
+        if let Some(Action::SayText { text }) = exchange.pending.as_ref() {
+            let action = match reader.0.as_deref() {
+                Some(reader) => {
+                    let intent = customer.now.intent;
+                    let tagging = reader.tag(scenario, &world.0, &log.turns, intent, text);
+                    let act = if tagging.clear { tagging.act } else { Act::bare(ActKind::Filler) };
+                    tagged = Some(Box::new(tagging));
+                    Action::Say { act, text: Some(text.clone()) }
+                }
+                None => Action::Fail {
+                    reason: "the engine was given no text reader for free text".to_owned(),
+                },
+            };
+            exchange.pending = Some(action);
+        }
         let pending = exchange.pending.take();
         let row = match pending.as_ref() {
             Some(Action::Call { tool, args }) => {
@@ -226,6 +245,7 @@ pub(super) fn apply_agent_turns(
                     text_seed,
                     frustration,
                     why: "",
+                    tagged: None,
                 }
             }
             Some(Action::Say { act, text }) => TurnRecord {
@@ -239,6 +259,7 @@ pub(super) fn apply_agent_turns(
                 text_seed,
                 frustration,
                 why: "",
+                tagged,
             },
             Some(Action::Fail { reason }) => {
                 meta.end = Some(EndReason::AgentFailed);
@@ -253,10 +274,11 @@ pub(super) fn apply_agent_turns(
                     text_seed,
                     frustration,
                     why: "",
+                    tagged: None,
                 }
             }
-            Some(Action::CallNamed { .. } | Action::SayNamed(_)) => {
-                unreachable!("actions by name were read above")
+            Some(Action::CallNamed { .. } | Action::SayNamed(_) | Action::SayText { .. }) => {
+                unreachable!("actions by name and free text were read above")
             }
             None => unreachable!("every acting episode has a pending action"),
         };
@@ -316,8 +338,15 @@ pub(super) fn customer_reacts(
                     ActKind::Transfer => meta.end = Some(EndReason::Escalated),
                     _ => {}
                 }
+                let unclear = log
+                    .turns
+                    .last()
+                    .and_then(|row| row.tagged.as_ref())
+                    .is_some_and(|tag| !tag.clear);
                 if meta.end.is_some() || out_of_turns {
                     None
+                } else if unclear {
+                    Some(customer.now.unclear(persona, turn))
                 } else {
                     Some(customer.now.react(&act, &spec.scenario, persona, turn, &mut rng.0))
                 }
@@ -345,9 +374,13 @@ pub(super) fn customer_reacts(
                     _ => customer.now.wait(persona, turn),
                 }
             }
-            Some(Action::Fail { .. } | Action::CallNamed { .. } | Action::SayNamed(_)) | None => {
-                None
-            }
+            Some(
+                Action::Fail { .. }
+                | Action::CallNamed { .. }
+                | Action::SayNamed(_)
+                | Action::SayText { .. },
+            )
+            | None => None,
         };
         if let Some((act, why)) = reaction {
             if act.kind == ActKind::Leave {
@@ -365,6 +398,7 @@ pub(super) fn customer_reacts(
                 text_seed: rng.0.random(),
                 frustration: customer.now.frustration as f32,
                 why,
+                tagged: None,
             });
             meta.turn += 1;
         }

@@ -5,6 +5,7 @@ use std::sync::Mutex;
 
 use super::*;
 use crate::act::{Act, ActKind, Slot, SlotSet};
+use crate::tagging::Tagging;
 use crate::testing::tiny_scenario;
 
 /// Reads "N" as N and records the candidates it was given.
@@ -15,6 +16,10 @@ impl TextReader for Numbers {
     fn read_value(&self, _: &ScenarioSpec, slot: Slot, text: &str, candidates: &[u64]) -> u64 {
         self.0.lock().unwrap().push((slot, candidates.to_vec()));
         text.parse().unwrap_or(u64::MAX)
+    }
+
+    fn tag(&self, _: &ScenarioSpec, _: &WorldState, _: &[TurnRecord], _: u16, _: &str) -> Tagging {
+        Tagging::nothing()
     }
 }
 

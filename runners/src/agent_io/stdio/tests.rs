@@ -38,6 +38,10 @@ fn calls_utterances_and_failures_read_into_actions() {
         (Some("membership"), Some("return_size"), None)
     );
     assert_eq!(
+        parse_action(&json!({"say": "All done!"})),
+        Ok(Action::SayText { text: "All done!".to_owned() })
+    );
+    assert_eq!(
         parse_action(&json!({"fail": "out of tokens"})),
         Ok(Action::Fail { reason: "out of tokens".to_owned() })
     );
@@ -47,8 +51,9 @@ fn calls_utterances_and_failures_read_into_actions() {
 fn what_is_no_action_is_named() {
     let problems = [
         (json!("close"), "a JSON object"),
-        (json!({"think": "hmm"}), "`say` (with `act`), `call` or `fail`"),
-        (json!({"say": "All done!"}), "needs its `act`"),
+        (json!({"think": "hmm"}), "`say`, `call` or `fail`"),
+        (json!({"say": 3}), "`say` is the agent's text"),
+        (json!({"say": "Done", "act": 3}), "`act` names an agent act"),
         (json!({"call": 3}), "`call` names a tool"),
         (json!({"call": "x", "arguments": [1]}), "`arguments` is an object"),
         (json!({"call": "x", "arguments": {"a": {"b": 1}}}), "argument `a` is not"),
