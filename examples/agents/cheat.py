@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Agents built to cheat, over rehearse's stdio protocol (PROTOCOL.md). rehearse must give none of them success.
+"""Agents built to cheat, over rehearse's stdio protocol (PROTOCOL.md), writing free text only (no act: the scenario's
+tagger reads it). rehearse must give none of them success.
 
     python3 cheat.py refuse       refuses every request at once, then closes (each admissible refusal is wrongful)
     python3 cheat.py claim-done   says the request is done without calling a tool, then closes
@@ -13,9 +14,9 @@ import json
 import sys
 
 FIRST = {
-    "refuse": {"act": "deny", "say": "I'm sorry, I can't help with that."},
-    "claim-done": {"act": "inform_result", "say": "All done, everything is sorted on my end."},
-    "close-now": {"act": "close", "say": "Thanks for reaching out, goodbye."},
+    "refuse": {"say": "I'm sorry, I can't help with that."},
+    "claim-done": {"say": "All done, everything is sorted on my end."},
+    "close-now": {"say": "Thanks for reaching out, goodbye."},
 }
 
 
@@ -34,7 +35,7 @@ def main():
             actions = []
             for observation in message["batch"]:
                 if observation["episode"] in spoken:
-                    actions.append({"act": "close", "say": "Goodbye."})
+                    actions.append({"say": "Goodbye."})
                 else:
                     spoken.add(observation["episode"])
                     actions.append(FIRST[mode])

@@ -63,6 +63,10 @@ pub enum Command {
     /// rehearse is given beside the policy text (`rehearse policy`).
     #[command(after_help = TOOLS_EXAMPLES)]
     Tools(ToolsArgs),
+    /// Measure the act tagger: precision and recall per act on agent messages whose act is known (every scenario's
+    /// agent acts written as text, and STAR's labelled wizard messages)
+    #[command(name = "tagger-eval", after_help = TAGGER_EVAL_EXAMPLES)]
+    TaggerEval(TaggerEvalArgs),
     /// Print a built-in scenario or persona as RON, to start your own from: `rehearse show retail-support > mine.ron`.
     Show(ShowArgs),
     /// Check scenario and persona files and list every problem with its line and column.
@@ -201,6 +205,32 @@ pub struct ToolsArgs {
     #[arg(long, default_value = "retail-support")]
     pub scenario: String,
 }
+
+/// `rehearse tagger-eval`.
+#[derive(Debug, Clone, Args)]
+pub struct TaggerEvalArgs {
+    /// Scenarios whose agent acts are written as text and read back (repeat; default: every built-in one).
+    #[arg(long)]
+    pub scenario: Vec<String>,
+    /// Episodes of by-the-book per scenario whose messages are scored.
+    #[arg(long, default_value_t = 2000)]
+    pub episodes: u64,
+    /// STAR's folder (dialogues.jsonl.gz); its wizard messages are read by `--star-scenario`'s tagger. Default:
+    /// ../shared/data/star when it exists.
+    #[arg(long)]
+    pub star: Option<PathBuf>,
+    /// The scenario whose tagger reads STAR's messages.
+    #[arg(long, default_value = "retail-support")]
+    pub star_scenario: String,
+    /// Also write the scores as JSON to this file.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+}
+
+const TAGGER_EVAL_EXAMPLES: &str = "Examples:
+  rehearse tagger-eval
+  rehearse tagger-eval --scenario retail-support --episodes 500 --star ../shared/data/star --json tagger.json
+  rehearse tagger-eval --scenario my-scenarios/refunds.ron";
 
 const TOOLS_EXAMPLES: &str = "Examples:
   rehearse tools --scenario retail-support > tools.json

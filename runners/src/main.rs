@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Parser;
 use sim_runners::cli::{Cli, Command};
 use sim_runners::interrupt::{Interrupt, Interrupted};
@@ -70,6 +70,15 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             let (scenario, _) = setup::load_scenario(&args.scenario)?;
             let schemas = sim_runners::agent_io::schema::tool_schemas(&scenario);
             print(&format!("{}\n", serde_json::to_string_pretty(&schemas)?))?;
+        }
+        Command::TaggerEval(args) => {
+            let scores = sim_runners::tagger_eval::evaluate(&args)?;
+            print(&sim_runners::tagger_eval::table(&scores))?;
+            if let Some(path) = &args.json {
+                let json = serde_json::to_string_pretty(&scores)?;
+                std::fs::write(path, json + "\n")
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
         }
         Command::Lint(args) => {
             let mut report = lint::lint(&args.paths);

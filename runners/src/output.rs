@@ -18,7 +18,7 @@ use polars::prelude::{DataFrame, ParquetCompression, ParquetWriter};
 use sim_core::prelude::*;
 
 pub use text::ShardTexts;
-pub use transcript::{TranscriptLine, transcript_line};
+pub use transcript::{TaggedLine, TranscriptLine, transcript_line};
 
 use crate::summary::Stats;
 

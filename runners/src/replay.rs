@@ -192,6 +192,9 @@ pub fn render(line: &TranscriptLine) -> String {
         if let Some(why) = &message.why {
             let _ = writeln!(out, "    · frustration {:.2}: {why}", message.frustration);
         }
+        if let Some(tagged) = &message.tagged {
+            let _ = writeln!(out, "    · tagged: {}", tagged_summary(tagged));
+        }
         for note in line.agent_notes.iter().filter(|note| note.turn == message.turn) {
             let _ = writeln!(out, "    NOTE the agent planted {}", note.fault);
         }
@@ -209,4 +212,26 @@ pub fn render(line: &TranscriptLine) -> String {
         }
     }
     out
+}
+
+/// What the tagger read in a free-text message, on one line: `deny(reason membership) 0.85 by "can't help you"`,
+/// `UNCLEAR (0.00, no phrase matched)`, and any protected fact the text stated.
+fn tagged_summary(tagged: &crate::output::TaggedLine) -> String {
+    let mut line = if tagged.clear { String::new() } else { "UNCLEAR, best guess ".to_owned() };
+    line.push_str(&tagged.act);
+    let mut inner = tagged.slots.clone();
+    if let Some(reason) = &tagged.reason {
+        inner.push(format!("reason {reason}"));
+    }
+    if !inner.is_empty() {
+        line.push_str(&format!("({})", inner.join(", ")));
+    }
+    match &tagged.phrase {
+        Some(phrase) => line.push_str(&format!(" {:.2} by \"{phrase}\"", tagged.confidence)),
+        None => line.push_str(&format!(" {:.2}, no phrase matched", tagged.confidence)),
+    }
+    if !tagged.stated.is_empty() {
+        line.push_str(&format!("; states {}", tagged.stated.join(", ")));
+    }
+    line
 }

@@ -3,11 +3,69 @@
 //! messages with their action labels mapped to rehearse's acts.
 
 pub mod renderings;
+pub mod star;
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
 
+use anyhow::{Context, Result};
 use serde::Serialize;
 use sim_core::act::ActKind;
+
+use crate::cli::TaggerEvalArgs;
+use crate::setup;
+
+/// Where STAR is looked for when `--star` is not given: the shared data folder beside the repository.
+const STAR_DEFAULT: &str = "../shared/data/star";
+
+/// Scores every source `args` names: each scenario's rendered acts (pooled over scenarios too), then STAR.
+pub fn evaluate(args: &TaggerEvalArgs) -> Result<Vec<SourceScore>> {
+    let scenarios = if args.scenario.is_empty() {
+        sim_scenarios::list_built_in().into_iter().map(|(id, _)| id).collect()
+    } else {
+        args.scenario.clone()
+    };
+    let mut scores = Vec::new();
+    let mut pooled = Vec::new();
+    for name in &scenarios {
+        let (scenario, mix) = setup::load_scenario(name)?;
+        let personas = setup::load_personas(&[], &mix)?;
+        let scenario = Arc::new(scenario);
+        let agent = sim_core::agents::built_in("by-the-book", &scenario).context("by-the-book")?;
+        let (tagged, _) =
+            renderings::run_text_only(scenario.clone(), personas.into(), agent, 7, args.episodes)?;
+        let pairs: Vec<(ActKind, Option<ActKind>)> =
+            tagged.iter().map(|t| (t.meant.kind, t.read.map(|act| act.kind))).collect();
+        pooled.extend_from_slice(&pairs);
+        scores.push(score(&format!("{} (by-the-book written as text)", scenario.id), pairs));
+    }
+    if scenarios.len() > 1 {
+        scores.push(score("every scenario (by-the-book written as text)", pooled));
+    }
+    let star_dir = args.star.clone().or_else(|| {
+        let default = PathBuf::from(STAR_DEFAULT);
+        default.join("dialogues.jsonl.gz").exists().then_some(default)
+    });
+    if let Some(dir) = star_dir {
+        let (scenario, _) = setup::load_scenario(&args.star_scenario)?;
+        let found = star::star_samples(&dir)
+            .with_context(|| format!("reading STAR from {}", dir.display()))?;
+        let world = sim_core::world::WorldState::default();
+        let pairs = found.samples.iter().map(|sample| {
+            let tagging = sim_personas::realise::tag(&scenario, &world, &[], 0, &sample.text);
+            (sample.act, tagging.clear.then_some(tagging.act.kind))
+        });
+        let source = format!(
+            "STAR wizard messages ({} with an act; {} whose label maps to none; read by {}'s tagger)",
+            found.samples.len(),
+            found.unmapped,
+            scenario.id
+        );
+        scores.push(score(&source, pairs));
+    }
+    Ok(scores)
+}
 
 /// Precision and recall of one act.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -327,6 +327,8 @@ fn stdio_agents_built_to_cheat_earn_nothing() {
     let transcripts =
         std::fs::read_to_string(dir.path().join("runs/demo/transcripts.jsonl")).unwrap();
     assert!(transcripts.contains("I'm sorry, I can't help with that."));
+    // The cheat writes text alone: the tagger read its refusal, and the turn says so.
+    assert!(transcripts.contains(r#""tagged":{"act":"deny","#), "no tagged refusal");
     // An agent that answers each episode alike gives the same outputs on one thread (one process) as on two.
     let one = rehearse(
         dir.path(),
@@ -406,4 +408,29 @@ fn a_command_that_does_not_greet_is_refused_before_the_run() {
     assert_eq!(gone.status.code(), Some(2), "{}", stderr(&gone));
     assert!(stderr(&gone).contains("`exit 0` did not answer the greeting"), "{}", stderr(&gone));
     assert!(!dir.path().join("runs/demo").exists());
+}
+
+/// `rehearse tagger-eval` scores the tagger on a scenario's acts written as text, and writes the scores as JSON.
+#[test]
+fn tagger_eval_scores_each_act() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "tagger-eval",
+        "--scenario",
+        "telecom-troubleshooting",
+        "--episodes",
+        "60",
+        "--json",
+        "scores.json",
+    ];
+    let run = rehearse(dir.path(), &args);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let table = String::from_utf8(run.stdout).unwrap();
+    assert!(table.contains("telecom-troubleshooting (by-the-book written as text)"), "{table}");
+    assert!(table.contains("precision"), "{table}");
+    let scores: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("scores.json")).unwrap()).unwrap();
+    let acts = scores[0]["acts"].as_array().unwrap();
+    let close = acts.iter().find(|act| act["act"] == "close").unwrap();
+    assert_eq!(close["recall"], 1.0, "{close}");
 }
