@@ -12,15 +12,33 @@ use sim_core::spec::ScenarioSpec;
 use super::{SlotCtx, membership_name, pools, render_value};
 
 /// Reads `text`, written for `slot`, as a code: a candidate it renders as, else its parse, else [`unmatched`].
+///
+/// A new value (`new_value`) is written as the account field it changes, which the value alone does not say: it
+/// reads as a candidate it renders like as any of them, else as the first of them it parses as.
 pub fn read_value(scenario: &ScenarioSpec, slot: Slot, text: &str, candidates: &[u64]) -> u64 {
     let wanted = normalized(text);
-    let candidate =
-        candidates.iter().find(|code| normalized(&render_value(scenario, slot, **code)) == wanted);
+    let written_as: &[Slot] = if slot == Slot::NEW_VALUE { &NEW_VALUE_AS } else { &[] };
+    let renders_as = |code: u64| {
+        let as_itself = normalized(&render_value(scenario, slot, code)) == wanted;
+        as_itself
+            || written_as
+                .iter()
+                .any(|field| normalized(&render_value(scenario, *field, code)) == wanted)
+    };
+    let candidate = candidates.iter().find(|code| renders_as(**code));
+    let parsed = || {
+        let as_field = || written_as.iter().find_map(|field| parse_value(scenario, *field, text));
+        parse_value(scenario, slot, text).or_else(as_field)
+    };
     match candidate {
         Some(code) => *code,
-        None => parse_value(scenario, slot, text).unwrap_or_else(|| unmatched(text)),
+        None => parsed().unwrap_or_else(|| unmatched(text)),
     }
 }
+
+/// The slots a new value is written as: the account fields an update changes (an address is its street).
+const NEW_VALUE_AS: [Slot; 4] =
+    [Slot::STREET_ADDRESS, Slot::FULL_NAME, Slot::PHONE, Slot::PAYMENT_METHOD];
 
 /// The code a text that reads as no value becomes: the high bit set (no generated value has it) and a hash of the
 /// text, so two different unreadable texts stay different.

@@ -1104,6 +1104,15 @@ fn values_read_back_as_the_codes_they_render() {
             assert!(is_unmatched(wrong) && wrong != code, "{slot:?}");
         }
     }
+    // A new value is written as the field it changes, whatever the code alone would render as: the payment method
+    // "debit card" is code 1, which alone renders as a name; so is a street address with a round house number.
+    let (debit, street) = (1, 46_000 + 12);
+    assert_ne!(render_value(&scenario, Slot::NEW_VALUE, debit), "debit card");
+    assert_eq!(read_value(&scenario, Slot::NEW_VALUE, "Debit card", &[debit]), debit);
+    let written = render_value(&scenario, Slot::STREET_ADDRESS, street);
+    assert_eq!(read_value(&scenario, Slot::NEW_VALUE, &written, &[7, street]), street);
+    assert_eq!(read_value(&scenario, Slot::NEW_VALUE, "paypal", &[]), 2);
+    assert!(is_unmatched(read_value(&scenario, Slot::NEW_VALUE, "a purple cow", &[debit])));
     // Typed the way people type them.
     assert_eq!(parse_value(&scenario, Slot::PHONE, "+1 680.976.9368"), Some(6_809_769_368));
     assert_eq!(parse_value(&scenario, Slot::PHONE, "680 976 936"), None);
