@@ -93,9 +93,9 @@ fn slots_in(
     let mut taken = vec![false; message.len()];
     let mut candidates = Vec::new();
     for (slot, word) in &scenario.tagger.slot_words {
-        for (start, _) in message.match_indices(word.as_str()) {
+        for start in words_at(message, word) {
             let end = start + word.len();
-            if !at_word_boundaries(message, start, end) || taken[start..end].iter().any(|t| *t) {
+            if taken[start..end].iter().any(|t| *t) {
                 continue;
             }
             taken[start..end].iter_mut().for_each(|t| *t = true);
@@ -226,12 +226,8 @@ impl Written {
 fn reason_named(scenario: &ScenarioSpec, message: &str) -> Option<sim_core::spec::ToolId> {
     let mut named = None;
     for (tool, word) in &scenario.tagger.tool_words {
-        for (start, _) in message.match_indices(word.as_str()) {
-            let end = start + word.len();
-            if !at_word_boundaries(message, start, end) {
-                continue;
-            }
-            let as_check = message[end..].starts_with(" check");
+        for start in words_at(message, word) {
+            let as_check = message[start + word.len()..].starts_with(" check");
             let better = match named {
                 None => true,
                 Some((_, was_check, was_at)) => (as_check, start) > (was_check, was_at),
@@ -246,9 +242,15 @@ fn reason_named(scenario: &ScenarioSpec, message: &str) -> Option<sim_core::spec
 
 /// Whether `phrase` occurs in `message` at word boundaries.
 fn contains_words(message: &str, phrase: &str) -> bool {
+    words_at(message, phrase).next().is_some()
+}
+
+/// Where `phrase` occurs in `message` at word boundaries.
+fn words_at<'a>(message: &'a str, phrase: &'a str) -> impl Iterator<Item = usize> + 'a {
     message
         .match_indices(phrase)
-        .any(|(start, _)| at_word_boundaries(message, start, start + phrase.len()))
+        .map(|(start, _)| start)
+        .filter(move |start| at_word_boundaries(message, *start, start + phrase.len()))
 }
 
 /// Whether `message[start..end]` neither starts nor ends inside a word.

@@ -109,28 +109,32 @@ fn add(
     }
     for (idx, entry) in source.slot_words.iter().enumerate() {
         let entry_at = at.field("slot_words").index(idx);
-        let Some(slot) = names.slot(&entry.slot.0) else {
-            report(entry_at.field("slot"), format!("unknown slot `{}`", entry.slot.0));
-            continue;
-        };
-        for (word_idx, word) in entry.words.iter().enumerate() {
-            match phrase_problem(word) {
-                Some(problem) => report(entry_at.field("words").index(word_idx), problem),
-                None => spec.slot_words.push((slot, word.clone())),
-            }
+        match names.slot(&entry.slot.0) {
+            Some(slot) => add_words(&mut spec.slot_words, slot, &entry.words, &entry_at, report),
+            None => report(entry_at.field("slot"), format!("unknown slot `{}`", entry.slot.0)),
         }
     }
     for (idx, entry) in source.tool_words.iter().enumerate() {
         let entry_at = at.field("tool_words").index(idx);
-        let Some(tool) = tool_ids.get(&entry.tool) else {
-            report(entry_at.field("tool"), format!("unknown tool `{}`", entry.tool));
-            continue;
-        };
-        for (word_idx, word) in entry.words.iter().enumerate() {
-            match phrase_problem(word) {
-                Some(problem) => report(entry_at.field("words").index(word_idx), problem),
-                None => spec.tool_words.push((tool, word.clone())),
-            }
+        match tool_ids.get(&entry.tool) {
+            Some(tool) => add_words(&mut spec.tool_words, tool, &entry.words, &entry_at, report),
+            None => report(entry_at.field("tool"), format!("unknown tool `{}`", entry.tool)),
+        }
+    }
+}
+
+/// Adds each word naming `id` to `out`, reporting a malformed one at its path under `at`.
+fn add_words<T: Copy>(
+    out: &mut Vec<(T, String)>,
+    id: T,
+    words: &[String],
+    at: &FieldPath,
+    report: &mut dyn FnMut(FieldPath, String),
+) {
+    for (idx, word) in words.iter().enumerate() {
+        match phrase_problem(word) {
+            Some(problem) => report(at.field("words").index(idx), problem),
+            None => out.push((id, word.clone())),
         }
     }
 }

@@ -2,6 +2,8 @@
 //!
 //! Every test edits the small valid scenario [`MINI`](crate::tests::MINI) through [`check`].
 
+use sim_core::act::{ActKind, Slot};
+
 use crate::tests::check;
 
 const OK: &str = "refund: pull-up-account[full_name account_id]/1, verify-identity[email phone zip_code order_id]/3, offer-refund[amount]/1 goal[amount]
@@ -452,4 +454,42 @@ fn a_step_reports_a_known_slot_and_only_from_a_data_tool() {
         "t.ron:24:45: intent `refund` step 3 reports unknown slot `amonut`\n\
          t.ron:24:45: intent `refund` step 3: only a data tool's step can report a slot",
     );
+}
+
+/// A scenario's tagger section goes before the default one; each problem in it is reported with its place.
+#[test]
+fn a_tagger_section_extends_the_default_and_each_problem_is_reported() {
+    let with = |tagger: &str| {
+        let scenario = crate::tests::MINI.replacen(
+            "    personas: [",
+            &format!("    tagger: {tagger},\n    personas: ["),
+            1,
+        );
+        crate::parse_scenario(&scenario, std::path::Path::new("t.ron"))
+            .map(|loaded| loaded.spec.tagger)
+    };
+    let tagger = with(
+        r#"(threshold: 0.6, acts: [(act: "deny", confidence: 0.9, phrases: ["no way"])], slot_words: [(slot: zip_code, words: ["postcode area"])])"#,
+    )
+    .unwrap();
+    assert_eq!(tagger.threshold, 0.6);
+    assert_eq!((tagger.acts[0].act, tagger.acts[0].phrases[0].as_str()), (ActKind::Deny, "no way"));
+    assert!(tagger.acts.len() > 1, "the default's acts follow");
+    assert!(tagger.slot_words.contains(&(Slot::ZIP_CODE, "postcode area".to_owned())));
+    assert!(tagger.slot_words.contains(&(Slot::ZIP_CODE, "zip code".to_owned())));
+    let err = with(
+        r#"(acts: [(act: "smile", confidence: 1.5, phrases: ["Hello"])], slot_words: [(slot: shoe_size, words: [""])], tool_words: [(tool: "nope", words: ["x"])])"#,
+    )
+    .map_err(|err| err.to_string())
+    .unwrap_err();
+    for problem in [
+        "`smile` is no agent act",
+        "confidence is 1.5",
+        "must be lower case",
+        "unknown slot `shoe_size`",
+        "unknown tool `nope`",
+    ] {
+        assert!(err.contains(problem), "{problem}: {err}");
+    }
+    assert!(err.contains("t.ron:12:"), "{err}");
 }
