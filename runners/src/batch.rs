@@ -7,6 +7,8 @@ use std::sync::{Arc, Mutex};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use sim_core::agents::{self, SloppyConfig};
+
+use crate::agent_io::record::{Playback, Recorder, Replies};
 use sim_core::prelude::*;
 
 /// Which agent to run.
@@ -23,6 +25,12 @@ pub enum AgentChoice {
         /// How long a batch's reply may take, in seconds.
         timeout: f64,
     },
+    /// An OpenAI-compatible chat-completions API (`--agent openai:URL --model NAME`).
+    Chat(crate::agent_io::chat::Endpoint),
+    /// A recorded agent played back (`--replay DIR`): named and configured as the agent that was recorded.
+    Replay(Arc<Replies>),
+    /// An agent whose replies are recorded (`run --record DIR`).
+    Recorded(Box<AgentChoice>, Arc<Recorder>),
 }
 
 impl AgentChoice {
@@ -32,6 +40,9 @@ impl AgentChoice {
             AgentChoice::BuiltIn(name) => name,
             AgentChoice::Sloppy(_) => "sloppy",
             AgentChoice::Command { command, .. } => command,
+            AgentChoice::Chat(endpoint) => &endpoint.base,
+            AgentChoice::Replay(replies) => &replies.name,
+            AgentChoice::Recorded(inner, _) => inner.name(),
         }
     }
 
@@ -43,6 +54,16 @@ impl AgentChoice {
             AgentChoice::Command { command, timeout } => {
                 serde_json::json!({"agent": "cmd", "command": command, "timeout_s": timeout})
             }
+            AgentChoice::Chat(endpoint) => serde_json::json!({
+                "agent": "openai",
+                "base_url": endpoint.base,
+                "model": endpoint.model,
+                "timeout_s": endpoint.timeout.as_secs_f64(),
+                "workers": endpoint.workers,
+                "system_prompt_sha256": endpoint.system.as_deref().map(crate::inputs::sha256_hex),
+            }),
+            AgentChoice::Replay(replies) => replies.agent.clone(),
+            AgentChoice::Recorded(inner, _) => inner.config_json(),
         }
     }
 
@@ -62,6 +83,11 @@ impl AgentChoice {
                     .map(|agent| Box::new(agent) as Box<dyn AgentUnderTest>)
                     .map_err(|err| crate::setup::BadInput(err).into())
             }
+            AgentChoice::Chat(endpoint) => {
+                Ok(Box::new(crate::agent_io::chat::ChatAgent::start(endpoint.clone(), scenario)))
+            }
+            AgentChoice::Replay(replies) => Ok(Box::new(Playback::new(replies.clone()))),
+            AgentChoice::Recorded(inner, recorder) => Ok(recorder.wrap(inner.build(scenario)?)),
         }
     }
 }

@@ -21,6 +21,10 @@ Examples:
   rehearse run --scenario subscription-retention   retention offers; also bank-card-services, inbound-sales, telecom-troubleshooting
   rehearse run --scenario my-domain.ron            your own scenario file (see docs/scenario-language.md)
   rehearse run --agent 'cmd:python3 my_agent.py'  your own agent as a program speaking PROTOCOL.md over stdio
+  rehearse run --agent openai:http://127.0.0.1:8080/v1 --model smollm2 --episodes 200
+                                                   an LLM behind an OpenAI-compatible chat-completions server
+  rehearse run --agent 'cmd:python3 my_agent.py' --record rec --out runs/a
+  rehearse run --replay rec --out runs/b           the same run again from the recorded replies, without the agent
   rehearse tools --scenario retail-support         the tools to give your agent, as function-calling schemas
   rehearse replay --out runs/demo --episode 42     one transcript with hidden state and verdicts
   rehearse bench --scenario all                    engine throughput of every built-in scenario, 1 and all threads
@@ -53,6 +57,10 @@ pub enum Command {
     /// Measure engine throughput (episodes/s, turns/s) on 1 and all threads; writes no files; `--scenario all`
     /// measures every built-in scenario.
     Bench(BenchArgs),
+    /// Compare two agents on the same sampled customers: per metric the paired difference with a bootstrap 95%
+    /// CI, the episodes whose verdict flipped, pass^k per intent; writes compare.json.
+    #[command(after_help = COMPARE_EXAMPLES)]
+    Compare(CompareArgs),
     /// List the built-in scenarios, personas and agents.
     List,
     /// Print a scenario's policy: the text an agent under test would be given as its system prompt, or with
@@ -81,14 +89,36 @@ pub struct SimArgs {
     #[arg(long, default_value = "retail-support")]
     pub scenario: String,
     /// Agent under test: by-the-book, sloppy, random, or one built to cheat (deny-all, close-now, claim-done, tool-spam);
-    /// or `cmd:COMMAND`, a program speaking the stdio protocol of PROTOCOL.md (one process per worker thread).
+    /// `cmd:COMMAND`, a program speaking the stdio protocol of PROTOCOL.md (one process per worker thread); or
+    /// `openai:URL`, an OpenAI-compatible chat-completions API at base URL (e.g. http://127.0.0.1:8080/v1), with
+    /// --model.
     #[arg(long, default_value = "by-the-book")]
     pub agent: String,
-    /// Seconds a `cmd:` agent may take to answer one batch; past it the batch's episodes end as agent_failed and
-    /// the process is started again.
+    /// The model an `openai:` agent is asked for (the request's `model`).
+    #[arg(long, value_name = "NAME")]
+    #[serde(default)]
+    pub model: Option<String>,
+    /// Seconds an outside agent may take for one turn (`openai:`: one episode's answer, retries included; `cmd:` one
+    /// batch's reply); past it the episode ends as agent_failed (a `cmd:` process is started again) and the run
+    /// goes on.
     #[arg(long, default_value_t = 30.0)]
     #[serde(default = "default_agent_timeout")]
     pub agent_timeout: f64,
+    /// The system message an `openai:` agent is given, from a file, in place of the scenario's policy text (e.g. a
+    /// shortened policy for a model with a small context window).
+    #[arg(long, value_name = "FILE")]
+    #[serde(default)]
+    pub system_prompt: Option<PathBuf>,
+    /// Play back the agent replies recorded with `run --record DIR` instead of running the agent: the outputs are
+    /// those of the recorded run, and a turn whose observation changed is reported as a divergence.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["agent", "model"])]
+    #[serde(skip)]
+    pub replay: Option<PathBuf>,
+    /// Requests an `openai:` agent has in flight at once, per worker thread (each over its own keep-alive
+    /// connection).
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    #[serde(default = "default_agent_workers")]
+    pub agent_workers: usize,
     /// Persona: a built-in id or a path to a .ron file; repeat for a mix. Default: the scenario's weighted mix.
     #[arg(long = "persona", value_name = "PERSONA")]
     pub personas: Vec<String>,
@@ -163,6 +193,10 @@ pub struct RunArgs {
     /// With `--transcripts failing`, also keep every N-th episode (default: about 1,000 in all).
     #[arg(long, value_name = "N")]
     pub sample_every: Option<u64>,
+    /// Record every agent reply into DIR (replies.jsonl, keyed by episode, turn and a hash of what the agent was
+    /// shown), for `--replay DIR`.
+    #[arg(long, value_name = "DIR")]
+    pub record: Option<PathBuf>,
     /// Exit with code 1 if any episode broke a policy rule.
     #[arg(long)]
     pub fail_on_violation: bool,
@@ -173,6 +207,48 @@ pub struct RunArgs {
     #[arg(long, short)]
     pub quiet: bool,
 }
+
+/// `rehearse compare`.
+#[derive(Debug, Clone, Args)]
+pub struct CompareArgs {
+    /// An agent (as for `run --agent`); give exactly two, A then B.
+    #[arg(long = "agent", value_name = "AGENT", required = true)]
+    pub agents: Vec<String>,
+    /// Scenario: a built-in id or a path to a .ron file.
+    #[arg(long, default_value = "retail-support")]
+    pub scenario: String,
+    /// Persona: a built-in id or a path; repeat for a mix. Default: the scenario's weighted mix.
+    #[arg(long = "persona", value_name = "PERSONA")]
+    pub personas: Vec<String>,
+    /// Episodes per agent (the same episodes for both).
+    #[arg(long, default_value_t = 10_000)]
+    pub episodes: u64,
+    /// Run seed: episode i of both agents meets the same customer.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// For `openai:` agents: the model.
+    #[arg(long, value_name = "NAME")]
+    pub model: Option<String>,
+    /// Seconds an outside agent may take for one turn.
+    #[arg(long, default_value_t = 30.0)]
+    pub agent_timeout: f64,
+    /// Requests an `openai:` agent has in flight at once, per worker thread.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub agent_workers: usize,
+    /// Bootstrap resamples for the confidence intervals.
+    #[arg(long, default_value_t = 2000)]
+    pub resamples: u64,
+    /// Folder for compare.json.
+    #[arg(long, default_value = "runs/compare")]
+    pub out: PathBuf,
+}
+
+const COMPARE_EXAMPLES: &str = "Examples:
+  rehearse compare --agent by-the-book --agent sloppy --episodes 20000
+  rehearse compare --agent 'cmd:python3 v1.py' --agent 'cmd:python3 v2.py' --episodes 2000 --out runs/v1-v2";
 
 /// Transcript selection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -290,6 +366,11 @@ pub struct LintArgs {
 /// `--agent-timeout`'s default, also for runs recorded before the flag existed.
 fn default_agent_timeout() -> f64 {
     30.0
+}
+
+/// `--agent-workers`' default, also for runs recorded before the flag existed.
+fn default_agent_workers() -> usize {
+    8
 }
 
 #[cfg(test)]

@@ -36,6 +36,11 @@ impl Pinned {
     }
 }
 
+/// The SHA-256 of `text`, in hex.
+pub fn sha256_hex(text: &str) -> String {
+    hex(&sha2::Sha256::digest(text.as_bytes()))
+}
+
 /// The hashes as recorded in summary.json and manifest.json.
 pub fn to_json(pinned: &[Pinned]) -> Value {
     Value::Array(pinned.iter().map(Pinned::to_json).collect())

@@ -6,6 +6,7 @@ pub mod agent_io;
 pub mod batch;
 pub mod bench;
 pub mod cli;
+pub mod compare;
 pub mod inputs;
 pub mod interrupt;
 pub mod lint;

@@ -1,9 +1,12 @@
 //! The `rehearse` binary: parse flags, run the command, map the outcome to an exit code.
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::Parser;
+use sim_runners::agent_io::record::Recorder;
+use sim_runners::batch::AgentChoice;
 use sim_runners::cli::{Cli, Command};
 use sim_runners::interrupt::{Interrupt, Interrupted};
 use sim_runners::stdout::{ClosedStdout, print};
@@ -46,9 +49,30 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             if let Some(every) = args.sample_every {
                 setup::check_count("--sample-every", every, args.episodes.max(1))?;
             }
-            let plan = setup::plan(&args.sim, args.episodes)?;
+            let mut args = args;
+            args.sim = setup::with_recorded_agent(&args.sim)?;
+            let mut plan = setup::plan(&args.sim, args.episodes)?;
+            let recorder = args.record.as_ref().map(|_| Arc::new(Recorder::default()));
+            if let Some(recorder) = &recorder {
+                plan.agent = AgentChoice::Recorded(Box::new(plan.agent.clone()), recorder.clone());
+            }
             let interrupt = Interrupt::install()?;
             let report = run::run(&args, &plan, &interrupt)?;
+            if let (Some(dir), Some(recorder)) = (&args.record, &recorder) {
+                recorder.write(dir, &plan.agent.config_json(), &setup::agent_flags(&args.sim))?;
+                if !args.quiet {
+                    print(&format!("agent replies recorded in {}\n", dir.display()))?;
+                }
+            }
+            if let AgentChoice::Replay(replies) = &plan.agent
+                && let (diverged @ 1.., Some((episode, turn))) = replies.divergences()
+            {
+                eprintln!(
+                    "replay: {diverged} turns diverged from the recording (first: episode {episode}, turn \
+                     {turn}); those episodes end as agent_failed"
+                );
+                return Ok(ExitCode::from(3));
+            }
             if args.fail_on_violation && report.stats.total.with_violation > 0 {
                 return Ok(ExitCode::from(1));
             }
@@ -63,6 +87,18 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             print(&replay::render(&line))?;
         }
         Command::Bench(args) => bench::run(&args)?,
+        Command::Compare(args) => {
+            let comparison = sim_runners::compare::compare(&args)?;
+            print(&sim_runners::compare::table(&comparison))?;
+            std::fs::create_dir_all(&args.out)
+                .with_context(|| format!("creating {}", args.out.display()))?;
+            let path = args.out.join("compare.json");
+            let staged = args.out.join(".compare.json.partial");
+            std::fs::write(&staged, serde_json::to_string_pretty(&comparison)? + "\n")
+                .and_then(|()| std::fs::rename(&staged, &path))
+                .with_context(|| format!("writing {}", path.display()))?;
+            print(&format!("\ncompare.json in {}\n", args.out.display()))?;
+        }
         Command::List => print(&list::render())?,
         Command::Show(args) => print(show::source(&args.name)?)?,
         Command::Policy(args) => print(&policy::render(&args)?)?,

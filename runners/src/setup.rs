@@ -1,12 +1,13 @@
 //! Resolving what the user named (built-in ids or file paths) into loaded, validated specs and a simulation plan.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use sim_core::agents::SloppyConfig;
 use sim_core::prelude::*;
 
+use crate::agent_io::record::{self, Replies};
 use crate::batch::{AgentChoice, SimPlan};
 use crate::cli::SimArgs;
 use crate::inputs::Pinned;
@@ -245,6 +246,39 @@ pub fn plan(sim: &SimArgs, episodes: u64) -> Result<SimPlan> {
     })
 }
 
+/// The agent flags a recording keeps, so a run played back from it records the same inputs as the recorded run.
+pub fn agent_flags(sim: &SimArgs) -> serde_json::Value {
+    serde_json::json!({
+        "agent": sim.agent,
+        "model": sim.model,
+        "agent_timeout": sim.agent_timeout,
+        "agent_workers": sim.agent_workers,
+        "system_prompt": sim.system_prompt,
+    })
+}
+
+/// `sim` with `--replay DIR`'s recorded agent flags in place of its own (unchanged without `--replay`).
+pub fn with_recorded_agent(sim: &SimArgs) -> Result<SimArgs> {
+    let Some(dir) = &sim.replay else { return Ok(sim.clone()) };
+    let path = dir.join(record::RECORDING);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|err| BadInput(format!("--replay: cannot read {}: {err}", path.display())))?;
+    let about: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|err| BadInput(format!("--replay: {}: {err}", path.display())))?;
+    let flags = &about["flags"];
+    let Some(agent) = flags["agent"].as_str() else {
+        bail!(BadInput(format!("--replay: {} names no agent (`flags.agent`)", path.display())));
+    };
+    Ok(SimArgs {
+        agent: agent.to_owned(),
+        model: flags["model"].as_str().map(str::to_owned),
+        agent_timeout: flags["agent_timeout"].as_f64().unwrap_or(sim.agent_timeout),
+        agent_workers: flags["agent_workers"].as_u64().map_or(sim.agent_workers, |n| n as usize),
+        system_prompt: flags["system_prompt"].as_str().map(PathBuf::from),
+        ..sim.clone()
+    })
+}
+
 /// The simulation flags as recorded for `replay`: file paths made absolute so the run can be re-simulated
 /// from another directory.
 pub fn recorded_inputs(sim: &SimArgs) -> SimArgs {
@@ -276,6 +310,49 @@ fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
         sim.off_script,
         sim.unexplained_refusal,
     ];
+    if let Some(dir) = &sim.replay {
+        let replies = Replies::load(dir).map_err(|err| BadInput(format!("--replay: {err}")))?;
+        return Ok(AgentChoice::Replay(Arc::new(replies)));
+    }
+    let outside = sim.agent.starts_with("cmd:") || sim.agent.starts_with("openai:");
+    if outside && !(sim.agent_timeout > 0.0 && sim.agent_timeout <= 3600.0) {
+        bail!(BadInput(format!(
+            "--agent-timeout {} is out of range: give seconds in (0, 3600]",
+            sim.agent_timeout
+        )));
+    }
+    let chat_only = sim.model.is_some() || sim.system_prompt.is_some();
+    if chat_only && !sim.agent.starts_with("openai:") && sim.replay.is_none() {
+        bail!(BadInput("--model and --system-prompt only apply to --agent openai:URL".into()));
+    }
+    if let Some(base) = sim.agent.strip_prefix("openai:") {
+        if rates.iter().any(Option::is_some) {
+            bail!(BadInput("the fault-rate flags only apply to --agent sloppy".into()));
+        }
+        if !base.starts_with("http://") {
+            bail!(BadInput(format!(
+                "--agent openai: needs the API's base URL over plain HTTP, e.g. \
+                 --agent openai:http://127.0.0.1:8080/v1 (got `{base}`)"
+            )));
+        }
+        let Some(model) = sim.model.clone() else {
+            bail!(BadInput("--agent openai:URL needs --model NAME, the model to ask for".into()));
+        };
+        check_count("--agent-workers", sim.agent_workers as u64, 1024)?;
+        let system = match &sim.system_prompt {
+            Some(path) => Some(std::fs::read_to_string(path).map_err(|err| {
+                BadInput(format!("--system-prompt: cannot read {}: {err}", path.display()))
+            })?),
+            None => None,
+        };
+        return Ok(AgentChoice::Chat(crate::agent_io::chat::Endpoint {
+            base: base.to_owned(),
+            model,
+            timeout: std::time::Duration::from_secs_f64(sim.agent_timeout),
+            workers: sim.agent_workers,
+            system,
+        }));
+    }
     if let Some(command) = sim.agent.strip_prefix("cmd:") {
         if rates.iter().any(Option::is_some) {
             bail!(BadInput("the fault-rate flags only apply to --agent sloppy".into()));
@@ -284,12 +361,6 @@ fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
             bail!(BadInput(
                 "--agent cmd: needs a command, e.g. --agent 'cmd:python3 my_agent.py'".into()
             ));
-        }
-        if !(sim.agent_timeout > 0.0 && sim.agent_timeout <= 3600.0) {
-            bail!(BadInput(format!(
-                "--agent-timeout {} is out of range: give seconds in (0, 3600]",
-                sim.agent_timeout
-            )));
         }
         return Ok(AgentChoice::Command {
             command: command.to_owned(),

@@ -471,3 +471,120 @@ fn the_text_only_python_agent_agrees_with_by_the_book() {
     assert!(transcripts.contains(r#""clear":true"#));
     assert!(!transcripts.contains(r#""clear":false"#), "a message the tagger could not read");
 }
+
+/// Every file of a run but summary.json (whose timing differs) and manifest.json (which lists summary.json's
+/// checksum), with its bytes.
+fn run_files(out: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(out)
+        .unwrap()
+        .map(|entry| entry.unwrap())
+        .map(|entry| (entry.file_name().into_string().unwrap(), entry.path()))
+        .filter(|(name, _)| {
+            !matches!(name.as_str(), "summary.json" | "manifest.json" | ".rehearse.lock")
+        })
+        .map(|(name, path)| (name, std::fs::read(path).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+/// A text agent's run recorded, then played back without it: the same files byte for byte (summary.json's timing
+/// aside, and its inputs name the recorded agent). A recording whose observation was tampered with reports the
+/// divergence at that episode and turn, and the run exits 3.
+#[test]
+fn a_recorded_run_replays_byte_for_byte_and_reports_divergence_at_its_turn() {
+    if !python3() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/agents/text_agent.py");
+    let agent = format!("cmd:python3 {script}");
+    let common = ["--episodes", "150", "--quiet", "--threads", "2"];
+    let record =
+        [&["run", "--agent", &agent, "--record", "rec", "--out", "runs/a"][..], &common].concat();
+    let run = rehearse(dir.path(), &record);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let replay = [&["run", "--replay", "rec", "--out", "runs/b"][..], &common].concat();
+    let run = rehearse(dir.path(), &replay);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let (a, b) = (run_files(&dir.path().join("runs/a")), run_files(&dir.path().join("runs/b")));
+    assert_eq!(a.len(), 3, "{:?}", a.iter().map(|file| &file.0).collect::<Vec<_>>());
+    for ((name, x), (_, y)) in a.iter().zip(&b) {
+        assert!(x == y, "{name} differs after replay");
+    }
+    let (sa, sb) = (summary_of(&dir.path().join("runs/a")), summary_of(&dir.path().join("runs/b")));
+    assert_eq!(sa["inputs"], sb["inputs"]);
+    assert_eq!(sa["input_hashes"], sb["input_hashes"]);
+    assert_eq!(sa["table"], sb["table"]);
+    let manifest = |out: &str| {
+        let path = dir.path().join(out).join("manifest.json");
+        let mut manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        let files = manifest["files"].as_array_mut().unwrap();
+        files.retain(|file| file["name"] != "summary.json");
+        manifest
+    };
+    assert_eq!(manifest("runs/a"), manifest("runs/b"));
+    // Tamper with what episode 17 was shown at its fourth agent turn.
+    let replies = dir.path().join("rec/replies.jsonl");
+    let text = std::fs::read_to_string(&replies).unwrap();
+    let mut seen = 0;
+    let mut target = None;
+    let tampered: Vec<String> = text
+        .lines()
+        .map(|line| {
+            let mut value: serde_json::Value = serde_json::from_str(line).unwrap();
+            if value["episode"] == 17 {
+                seen += 1;
+                if seen == 4 {
+                    target = Some(value["turn"].as_u64().unwrap());
+                    value["observation"] = "0000000000000000".into();
+                }
+            }
+            value.to_string()
+        })
+        .collect();
+    std::fs::write(&replies, tampered.join("\n") + "\n").unwrap();
+    let run = rehearse(
+        dir.path(),
+        &[&["run", "--replay", "rec", "--out", "runs/c"][..], &common].concat(),
+    );
+    assert_eq!(run.status.code(), Some(3), "{}", stderr(&run));
+    let turn = target.unwrap();
+    let expected = format!("1 turns diverged from the recording (first: episode 17, turn {turn})");
+    assert!(stderr(&run).contains(&expected), "{}", stderr(&run));
+    let transcripts = std::fs::read_to_string(dir.path().join("runs/c/transcripts.jsonl")).unwrap();
+    assert!(
+        transcripts.contains("replay diverged: the agent was shown something else at this turn")
+    );
+}
+
+fn summary_of(out: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap()
+}
+
+/// `compare` of by-the-book against sloppy: the violation difference's interval excludes 0; an agent against
+/// itself flips nothing. compare.json holds the same figures.
+#[test]
+fn compare_finds_the_sloppy_agents_violations_and_nothing_between_equals() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["compare", "--agent", "by-the-book", "--agent", "sloppy", "--episodes", "1500"];
+    let run = rehearse(dir.path(), &[&args[..], &["--out", "cmp"]].concat());
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let violation =
+        stdout(&run).lines().find(|line| line.starts_with("violation")).unwrap().to_owned();
+    assert!(violation.ends_with("(excludes 0)"), "{violation}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("cmp/compare.json")).unwrap())
+            .unwrap();
+    let violation = &json["metrics"][2];
+    assert_eq!(violation["metric"], "violation");
+    assert!(violation["ci95"][0].as_f64().unwrap() > 0.0, "{violation}");
+    assert!(!json["b_lost"].as_array().unwrap().is_empty());
+    let same =
+        ["compare", "--agent", "by-the-book", "--agent", "by-the-book", "--episodes", "1500"];
+    let run = rehearse(dir.path(), &[&same[..], &["--out", "same"]].concat());
+    assert!(stdout(&run).contains("success flipped on 0 episodes"), "{}", stdout(&run));
+    let one = rehearse(dir.path(), &["compare", "--agent", "by-the-book", "--episodes", "10"]);
+    assert_eq!(one.status.code(), Some(2), "{}", stderr(&one));
+}

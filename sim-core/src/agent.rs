@@ -68,6 +68,10 @@ pub enum Action {
         /// What went wrong, for the transcript.
         reason: String,
     },
+    /// The agent has not decided yet (its answer is still on its way): the episode is parked, nothing happens in it
+    /// this tick, and the same observation comes again next tick while other episodes advance. An agent must not
+    /// answer `Wait` for a whole batch without having waited for something first, or the engine spins.
+    Wait,
 }
 
 /// A note an agent keeps about its own behaviour: a fault it planted on purpose, at the turn of the action that

@@ -158,11 +158,20 @@ pub(super) fn agent_acts(
         agent.0.name()
     );
     let mut actions = buffer.actions.drain(..);
+    let mut observations = buffer.observations.iter();
     for (mut meta, mut exchange, _, _) in &mut slots {
         if !meta.active || meta.end.is_some() {
             continue;
         }
-        exchange.pending = actions.next();
+        let action = actions.next();
+        let seen = observations.next().expect("one observation per acting slot");
+        if let Some(Action::Wait) = action {
+            // Parked: what the agent has not answered yet is shown again next tick.
+            exchange.customer = seen.customer;
+            exchange.tool_result = seen.tool_result;
+            continue;
+        }
+        exchange.pending = action;
         meta.acted = true;
     }
 }
@@ -280,6 +289,7 @@ pub(super) fn apply_agent_turns(
             Some(Action::CallNamed { .. } | Action::SayNamed(_) | Action::SayText { .. }) => {
                 unreachable!("actions by name and free text were read above")
             }
+            Some(Action::Wait) => unreachable!("a parked episode does not act"),
             None => unreachable!("every acting episode has a pending action"),
         };
         exchange.pending = pending;
@@ -378,7 +388,8 @@ pub(super) fn customer_reacts(
                 Action::Fail { .. }
                 | Action::CallNamed { .. }
                 | Action::SayNamed(_)
-                | Action::SayText { .. },
+                | Action::SayText { .. }
+                | Action::Wait,
             )
             | None => None,
         };

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use super::*;
+use crate::AgentNote;
 use crate::record::RuleRef;
 use crate::testing::{calm_persona, tiny_scenario};
 
@@ -158,5 +159,78 @@ fn a_reaction_table_replaces_the_built_in_reaction_where_it_matches() {
             .count();
         assert_eq!(informs, 0);
         assert!(out.turns_of(record).iter().any(|row| row.why == "persona reaction table"));
+    }
+}
+
+/// Answers `Wait` for a while before each of the wrapped agent's actions, the wait depending on episode and turn,
+/// as an agent behind a network would.
+struct Slow {
+    inner: Box<dyn AgentUnderTest>,
+    /// Ticks each slot has waited for its current turn.
+    waited: Vec<u32>,
+}
+
+impl AgentUnderTest for Slow {
+    fn name(&self) -> &str {
+        "slow"
+    }
+    fn begin(&mut self, start: EpisodeStart) {
+        self.waited.resize(self.waited.len().max(start.slot as usize + 1), 0);
+        self.inner.begin(start);
+    }
+    fn act(&mut self, batch: &[Observation], out: &mut Vec<Action>) {
+        // Ask the wrapped agent only for the observations whose wait is over, once each.
+        let ready: Vec<Observation> = batch
+            .iter()
+            .filter(|obs| {
+                let due = ((obs.episode * 7 + u64::from(obs.turn) * 3) % 4) as u32;
+                self.waited[obs.slot as usize] >= due
+            })
+            .cloned()
+            .collect();
+        let mut decided = Vec::new();
+        self.inner.act(&ready, &mut decided);
+        let mut decided = ready.iter().map(|obs| obs.slot).zip(decided);
+        let mut next = decided.next();
+        for obs in batch {
+            let waited = &mut self.waited[obs.slot as usize];
+            match next.take_if(|(slot, _)| *slot == obs.slot) {
+                Some((_, action)) => {
+                    *waited = 0;
+                    out.push(action);
+                    next = decided.next();
+                }
+                None => {
+                    *waited += 1;
+                    out.push(Action::Wait);
+                }
+            }
+        }
+    }
+    fn finish(&mut self, slot: u32) -> Vec<AgentNote> {
+        self.inner.finish(slot)
+    }
+}
+
+#[test]
+fn parked_episodes_end_exactly_as_if_the_agent_had_answered_at_once() {
+    let scenario = Arc::new(tiny_scenario());
+    let personas: Arc<[PersonaSpec]> = vec![calm_persona()].into();
+    for agent in ["by-the-book", "sloppy"] {
+        let prompt = crate::agents::built_in(agent, &scenario).unwrap();
+        let slow = Box::new(Slow {
+            inner: crate::agents::built_in(agent, &scenario).unwrap(),
+            waited: Vec::new(),
+        });
+        let config = EngineConfig { slots: 16 };
+        let mut at_once = Engine::new(scenario.clone(), personas.clone(), prompt, config).unwrap();
+        let mut parked = Engine::new(scenario.clone(), personas.clone(), slow, config).unwrap();
+        let (a, b) = (at_once.run(5, 0..400), parked.run(5, 0..400));
+        assert_eq!(a.episodes.len(), b.episodes.len());
+        for (x, y) in a.episodes.iter().zip(&b.episodes) {
+            assert_eq!((x.episode, x.success(), x.end), (y.episode, y.success(), y.end), "{agent}");
+            assert_eq!(a.turns_of(x), b.turns_of(y), "{agent}, episode {}", x.episode);
+            assert_eq!(a.verdicts_of(x), b.verdicts_of(y), "{agent}, episode {}", x.episode);
+        }
     }
 }

@@ -1,0 +1,427 @@
+//! Agents behind an OpenAI-compatible chat-completions endpoint (`--agent openai:URL --model NAME`).
+//!
+//! Each episode is one conversation: the system message is the scenario's policy, the customer's words are user
+//! messages, tool results are tool messages answering the assistant's `tool_calls`. Every episode awaiting the agent
+//! whose conversation has no request in flight gets one, sent by a pool of HTTP worker threads over keep-alive
+//! connections; an episode whose answer has not come is parked ([`Action::Wait`]) while the others advance, and one
+//! that waits past the timeout ends as `agent_failed`. 429 and 5xx answers and broken connections are retried with
+//! backoff until the timeout. An assistant message is read as its text (said first, read by the scenario's tagger)
+//! and then each of its tool calls, one per turn; what the customer says meanwhile is added after the tool results,
+//! the order the chat-completions API requires.
+
+use std::collections::VecDeque;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use sim_core::prelude::*;
+
+/// Longest piece of a bad reply quoted in a failure.
+const QUOTED: usize = 300;
+/// Longest wait between two tries of one request.
+const MAX_BACKOFF: Duration = Duration::from_secs(8);
+
+/// Where the agent is and how to talk to it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Endpoint {
+    /// The API's base URL, e.g. `http://127.0.0.1:8080/v1`; requests go to `{base}/chat/completions`.
+    pub base: String,
+    /// The `model` of every request.
+    pub model: String,
+    /// How long one turn's answer may take, retries included.
+    pub timeout: Duration,
+    /// Requests in flight at once per engine thread.
+    pub workers: usize,
+    /// The system message, when not the scenario's policy text (`--system-prompt FILE`).
+    pub system: Option<String>,
+}
+
+/// One request for a worker thread.
+struct Job {
+    slot: u32,
+    generation: u64,
+    body: String,
+    deadline: Instant,
+}
+
+/// A worker's answer to a job: the response body, or why there is none.
+struct Answer {
+    slot: u32,
+    generation: u64,
+    body: Result<String, String>,
+}
+
+/// One episode's conversation.
+#[derive(Default)]
+struct Conversation {
+    /// Bumped when an episode starts in the slot or a request is given up, so late answers are dropped.
+    generation: u64,
+    messages: Vec<Value>,
+    /// The turn whose observation was last added to `messages` (observations of a parked turn come again).
+    recorded: Option<u16>,
+    /// When the request in flight was sent.
+    asked: Option<Instant>,
+    /// The last assistant message's actions not yet taken.
+    queued: VecDeque<Action>,
+    /// Tool call ids whose results have not come yet, in order.
+    calls: VecDeque<String>,
+    /// Customer messages heard while tool results were outstanding.
+    held: Vec<String>,
+    /// Tool calls made so far, for ids the server left out.
+    made: u32,
+    /// The per-episode seed sent with each request.
+    seed: u64,
+}
+
+/// An agent at a chat-completions endpoint.
+pub struct ChatAgent {
+    name: String,
+    endpoint: Endpoint,
+    system: Value,
+    tools: Value,
+    conversations: Vec<Conversation>,
+    jobs: Option<Sender<Job>>,
+    answers: Mutex<Receiver<Answer>>,
+}
+
+impl ChatAgent {
+    /// Starts the worker threads for `scenario`'s episodes.
+    pub fn start(endpoint: Endpoint, scenario: &ScenarioSpec) -> ChatAgent {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let (answered, answers) = mpsc::channel::<Answer>();
+        let queue = Arc::new(Mutex::new(queue));
+        let http: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_idle_connections(endpoint.workers.max(1) * 2)
+            .max_idle_connections_per_host(endpoint.workers.max(1) * 2)
+            .build()
+            .into();
+        let url = format!("{}/chat/completions", endpoint.base.trim_end_matches('/'));
+        let key = std::env::var("OPENAI_API_KEY").ok().filter(|key| !key.is_empty());
+        for _ in 0..endpoint.workers.max(1) {
+            let (queue, answered, http, url, key) =
+                (queue.clone(), answered.clone(), http.clone(), url.clone(), key.clone());
+            std::thread::spawn(move || {
+                loop {
+                    let job = match queue.lock() {
+                        Ok(queue) => queue.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(job) = job else { return };
+                    let body = post(&http, &url, key.as_deref(), &job.body, job.deadline);
+                    let answer = Answer { slot: job.slot, generation: job.generation, body };
+                    if answered.send(answer).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        ChatAgent {
+            name: format!("openai:{} ({})", endpoint.base, endpoint.model),
+            system: json!({
+                "role": "system",
+                "content": endpoint.system.as_deref().unwrap_or(&scenario.policy),
+            }),
+            tools: Value::Array(super::schema::tool_schemas(scenario)),
+            endpoint,
+            conversations: Vec::new(),
+            jobs: Some(jobs),
+            answers: Mutex::new(answers),
+        }
+    }
+
+    /// Adds what the episode's agent has not seen yet to its conversation.
+    fn record(&mut self, obs: &Observation) {
+        let conversation = &mut self.conversations[obs.slot as usize];
+        if conversation.recorded == Some(obs.turn) {
+            return;
+        }
+        conversation.recorded = Some(obs.turn);
+        if obs.tool_result.is_some() {
+            let id = conversation.calls.pop_front().unwrap_or_else(|| "call_0".to_owned());
+            let content = obs.tool_text.clone().unwrap_or_default();
+            conversation
+                .messages
+                .push(json!({"role": "tool", "tool_call_id": id, "content": content}));
+        }
+        if let Some(text) = &obs.customer_text {
+            conversation.held.push(text.clone());
+        }
+        if conversation.calls.is_empty() {
+            for text in conversation.held.drain(..) {
+                conversation.messages.push(json!({"role": "user", "content": text}));
+            }
+        }
+    }
+
+    /// Sends the episode's conversation so far.
+    fn ask(&mut self, slot: u32) {
+        let conversation = &mut self.conversations[slot as usize];
+        let mut messages = Vec::with_capacity(conversation.messages.len() + 1);
+        messages.push(self.system.clone());
+        messages.extend(conversation.messages.iter().cloned());
+        let body = json!({
+            "model": self.endpoint.model,
+            "messages": messages,
+            "tools": self.tools,
+            "tool_choice": "auto",
+            "temperature": 0.0,
+            "seed": conversation.seed,
+        })
+        .to_string();
+        let now = Instant::now();
+        conversation.asked = Some(now);
+        let job = Job {
+            slot,
+            generation: conversation.generation,
+            body,
+            deadline: now + self.endpoint.timeout,
+        };
+        if let Some(jobs) = &self.jobs {
+            // A send fails only when every worker is gone; the episode then times out.
+            let _ = jobs.send(job);
+        }
+    }
+
+    /// Takes an answer: the assistant message's actions are queued, or the episode fails with what went wrong.
+    fn take(&mut self, answer: Answer) {
+        let Some(conversation) = self.conversations.get_mut(answer.slot as usize) else { return };
+        if conversation.generation != answer.generation || conversation.asked.is_none() {
+            return;
+        }
+        conversation.asked = None;
+        let read = answer.body.and_then(|body| read_reply(&body, conversation));
+        match read {
+            Ok(actions) => conversation.queued.extend(actions),
+            Err(reason) => conversation.queued.push_back(Action::Fail { reason }),
+        }
+    }
+
+    /// Takes every answer that has come.
+    fn take_answers(&mut self) {
+        loop {
+            let answers = self.answers.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let Ok(answer) = answers.try_recv() else { return };
+            self.take(answer);
+        }
+    }
+
+    /// Waits until one of `batch`'s episodes has an answer or a deadline passes.
+    fn wait_for_any(&mut self, batch: &[Observation]) {
+        let ready = |agent: &ChatAgent| {
+            batch.iter().any(|obs| agent.conversations[obs.slot as usize].asked.is_none())
+        };
+        while !ready(self) {
+            let first_deadline = batch
+                .iter()
+                .filter_map(|obs| self.conversations[obs.slot as usize].asked)
+                .min()
+                .map(|asked| asked + self.endpoint.timeout);
+            let Some(deadline) = first_deadline else { return };
+            let left = deadline.saturating_duration_since(Instant::now());
+            let answers = self.answers.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner());
+            match answers.recv_timeout(left) {
+                Ok(answer) => self.take(answer),
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return,
+            }
+        }
+    }
+}
+
+/// Posts `body` until it gets an answer that is not worth retrying or `deadline` passes.
+fn post(
+    http: &ureq::Agent,
+    url: &str,
+    key: Option<&str>,
+    body: &str,
+    deadline: Instant,
+) -> Result<String, String> {
+    let mut backoff = Duration::from_millis(250);
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(format!("no answer from {url} within --agent-timeout ({tries} tries)"));
+        }
+        let mut request = http
+            .post(url)
+            .config()
+            .timeout_global(Some(left))
+            .build()
+            .header("content-type", "application/json");
+        if let Some(key) = key {
+            request = request.header("authorization", format!("Bearer {key}"));
+        }
+        let (retry, why, wait) = match request.send(body) {
+            Ok(mut response) => {
+                let status = response.status().as_u16();
+                let retry_after = response
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|value| value.to_str().ok())
+                    .and_then(|value| value.trim().parse::<f64>().ok())
+                    .map(|seconds| Duration::from_secs_f64(seconds.clamp(0.0, 60.0)));
+                let text = response.body_mut().read_to_string().unwrap_or_default();
+                if status == 200 {
+                    return Ok(text);
+                }
+                let why = format!("HTTP {status} from {url}: {}", quote(&text));
+                (status == 429 || status >= 500, why, retry_after)
+            }
+            Err(err) => (true, format!("cannot reach {url}: {err}"), None),
+        };
+        if !retry {
+            return Err(why);
+        }
+        let pause = wait.unwrap_or(backoff).min(MAX_BACKOFF);
+        if Instant::now() + pause >= deadline {
+            return Err(format!("{why} (gave up after {tries} tries: --agent-timeout)"));
+        }
+        std::thread::sleep(pause);
+        backoff = (backoff * 2).min(MAX_BACKOFF);
+    }
+}
+
+/// Reads a chat-completions response into actions (the text first, then each tool call) and adds the assistant
+/// message to the conversation; a response with no message is a protocol error quoting it.
+fn read_reply(body: &str, conversation: &mut Conversation) -> Result<Vec<Action>, String> {
+    let error = |problem: &str| format!("protocol error: {problem}: {}", quote(body));
+    let value: Value = serde_json::from_str(body).map_err(|_| error("the response is not JSON"))?;
+    let message = value
+        .pointer("/choices/0/message")
+        .and_then(Value::as_object)
+        .ok_or_else(|| error("the response has no choices[0].message"))?;
+    let content = match message.get("content") {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(text)) => text.clone(),
+        Some(_) => return Err(error("the message's content is not text")),
+    };
+    let mut actions = Vec::new();
+    let mut calls = Vec::new();
+    let listed = match message.get("tool_calls") {
+        None | Some(Value::Null) => &[][..],
+        Some(Value::Array(calls)) => calls.as_slice(),
+        Some(_) => return Err(error("the message's tool_calls is not a list")),
+    };
+    let wrote = !content.trim().is_empty();
+    if wrote || listed.is_empty() {
+        actions.push(Action::SayText { text: content.trim().to_owned() });
+    }
+    for call in listed {
+        let function = call.get("function").ok_or_else(|| error("a tool call has no function"))?;
+        let name = function.get("name").and_then(Value::as_str).unwrap_or_default();
+        let arguments = match function.get("arguments") {
+            None | Some(Value::Null) => json!({}),
+            Some(Value::String(text)) if text.trim().is_empty() => json!({}),
+            Some(Value::String(text)) => serde_json::from_str(text).map_err(|_| {
+                error(&format!("tool call `{name}` has arguments that are not JSON"))
+            })?,
+            Some(other) => other.clone(),
+        };
+        let action = super::stdio::parse_action(&json!({"call": name, "arguments": arguments}))
+            .map_err(|problem| error(&format!("tool call `{name}`: {problem}")))?;
+        conversation.made += 1;
+        let id = call
+            .get("id")
+            .and_then(Value::as_str)
+            .map_or_else(|| format!("call_{}", conversation.made), str::to_owned);
+        calls.push(json!({
+            "id": id,
+            "type": "function",
+            "function": {"name": name, "arguments": arguments.to_string()},
+        }));
+        conversation.calls.push_back(id);
+        actions.push(action);
+    }
+    let mut assistant = json!({"role": "assistant", "content": content});
+    if !calls.is_empty() {
+        assistant["tool_calls"] = Value::Array(calls);
+    }
+    conversation.messages.push(assistant);
+    Ok(actions)
+}
+
+/// A reply, shortened for a message.
+fn quote(reply: &str) -> String {
+    let cut: String = reply.chars().take(QUOTED).collect();
+    if cut.len() < reply.len() { format!("`{cut}…`") } else { format!("`{cut}`") }
+}
+
+impl AgentUnderTest for ChatAgent {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn wants_text(&self) -> bool {
+        true
+    }
+
+    fn begin(&mut self, start: EpisodeStart) {
+        let slot = start.slot as usize;
+        if self.conversations.len() <= slot {
+            self.conversations.resize_with(slot + 1, Conversation::default);
+        }
+        let conversation = &mut self.conversations[slot];
+        let generation = conversation.generation + 1;
+        *conversation =
+            Conversation { generation, seed: start.agent_seed, ..Conversation::default() };
+    }
+
+    fn act(&mut self, batch: &[Observation], out: &mut Vec<Action>) {
+        for obs in batch {
+            let conversation = &self.conversations[obs.slot as usize];
+            if conversation.asked.is_some() {
+                continue;
+            }
+            self.record(obs);
+            if self.conversations[obs.slot as usize].queued.is_empty() {
+                self.ask(obs.slot);
+            }
+        }
+        self.take_answers();
+        self.wait_for_any(batch);
+        self.take_answers();
+        let timeout = self.endpoint.timeout;
+        for obs in batch {
+            let conversation = &mut self.conversations[obs.slot as usize];
+            let action = match conversation.asked {
+                Some(asked) if asked.elapsed() >= timeout => {
+                    conversation.asked = None;
+                    conversation.generation += 1;
+                    Action::Fail {
+                        reason: format!(
+                            "no answer within {} s (--agent-timeout)",
+                            timeout.as_secs_f64()
+                        ),
+                    }
+                }
+                Some(_) => Action::Wait,
+                None => conversation.queued.pop_front().unwrap_or_else(|| Action::Fail {
+                    reason: "the agent's answer held no action".to_owned(),
+                }),
+            };
+            out.push(action);
+        }
+    }
+
+    fn finish(&mut self, slot: u32) -> Vec<AgentNote> {
+        if let Some(conversation) = self.conversations.get_mut(slot as usize) {
+            conversation.generation += 1;
+            conversation.messages = Vec::new();
+            conversation.queued.clear();
+        }
+        Vec::new()
+    }
+}
+
+impl Drop for ChatAgent {
+    fn drop(&mut self) {
+        // Closing the job queue ends the workers once their requests are done.
+        self.jobs = None;
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,202 @@
+//! The chat-completions agent against a scripted server on loopback: conversations in the order the API requires,
+//! retries after 503, answers that come late parked without changing any episode, one past the timeout failed.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::*;
+
+/// What the server saw.
+#[derive(Default)]
+struct Seen {
+    requests: AtomicUsize,
+    connections: AtomicUsize,
+    unavailable: AtomicUsize,
+    out_of_order: AtomicUsize,
+}
+
+/// Serves `/v1/chat/completions` as a scripted agent: look the account up (with no arguments, so it fails), ask if
+/// there is anything else, say goodbye. Every 5th request is answered 503 first; a request whose seed is a multiple
+/// of 3 waits 40 ms, one whose seed is a multiple of 12 waits past the client's timeout.
+fn serve(seen: Arc<Seen>, slow: Duration) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { return };
+            seen.connections.fetch_add(1, Ordering::SeqCst);
+            let seen = seen.clone();
+            std::thread::spawn(move || connection(stream, &seen, slow));
+        }
+    });
+    format!("http://{address}/v1")
+}
+
+fn connection(stream: TcpStream, seen: &Seen, slow: Duration) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut stream = stream;
+    loop {
+        let mut length = 0;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            if line == "\r\n" {
+                break;
+            }
+            if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = value.trim().parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+        let request: Value = serde_json::from_slice(&body).unwrap();
+        let count = seen.requests.fetch_add(1, Ordering::SeqCst) + 1;
+        let (status, reply) = if count.is_multiple_of(5) {
+            seen.unavailable.fetch_add(1, Ordering::SeqCst);
+            (503, json!({"error": {"message": "busy"}}))
+        } else {
+            (200, answer(&request, seen, slow))
+        };
+        let reply = reply.to_string();
+        let head = format!(
+            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            reply.len()
+        );
+        if stream
+            .write_all(head.as_bytes())
+            .and_then(|()| stream.write_all(reply.as_bytes()))
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// The scripted agent's next message, after checking that every tool call was answered right after it.
+fn answer(request: &Value, seen: &Seen, slow: Duration) -> Value {
+    let messages = request["messages"].as_array().unwrap();
+    assert_eq!(messages[0]["role"], "system");
+    for (idx, message) in messages.iter().enumerate() {
+        for (offset, call) in message["tool_calls"].as_array().into_iter().flatten().enumerate() {
+            let answered = messages.get(idx + 1 + offset);
+            if answered.is_none_or(|next| next["tool_call_id"] != call["id"]) {
+                seen.out_of_order.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    }
+    let seed = request["seed"].as_u64().unwrap();
+    if seed.is_multiple_of(12) {
+        std::thread::sleep(slow);
+    } else if seed.is_multiple_of(3) {
+        std::thread::sleep(Duration::from_millis(40));
+    }
+    let spoken = messages.iter().filter(|message| message["role"] == "assistant").count();
+    let message = match spoken {
+        0 => json!({"role": "assistant", "content": "Let me look you up.", "tool_calls": [
+            {"id": "abc", "type": "function", "function": {"name": "pull-up-account", "arguments": "{}"}}
+        ]}),
+        1 => json!({"role": "assistant", "content": "Is there anything else I can help you with?"}),
+        _ => json!({"role": "assistant", "content": "Thank you for contacting us, goodbye!"}),
+    };
+    json!({"choices": [{"index": 0, "message": message, "finish_reason": "stop"}]})
+}
+
+fn run(base: &str, timeout: Duration) -> ShardOutput {
+    let scenario = Arc::new(sim_scenarios::load_built_in("retail-support").unwrap().spec);
+    let personas: Arc<[PersonaSpec]> = vec![sim_personas::load_built_in("calm").unwrap()].into();
+    let endpoint = Endpoint {
+        base: base.to_owned(),
+        model: "scripted".to_owned(),
+        timeout,
+        workers: 8,
+        system: None,
+    };
+    let agent = Box::new(ChatAgent::start(endpoint, &scenario));
+    let mut engine = Engine::new(scenario, personas, agent, EngineConfig { slots: 16 }).unwrap();
+    engine.set_text_renderer(Arc::new(sim_personas::realise::Realiser));
+    engine.set_text_reader(Arc::new(sim_personas::realise::Realiser));
+    engine.run(11, 0..48)
+}
+
+#[test]
+fn conversations_reach_the_server_in_order_and_late_answers_change_nothing() {
+    let seen = Arc::new(Seen::default());
+    let timeout = Duration::from_millis(1500);
+    let base = serve(seen.clone(), Duration::from_secs(2));
+    let first = run(&base, timeout);
+    let timed_out: Vec<u64> = first
+        .episodes
+        .iter()
+        .filter(|ep| ep.end == EndReason::AgentFailed)
+        .map(|ep| ep.episode)
+        .collect();
+    let ends: Vec<_> = first.episodes.iter().map(|ep| ep.end).collect();
+    assert!(
+        !timed_out.is_empty(),
+        "no seed was slow; the test checks nothing about the timeout: {ends:?}"
+    );
+    for ep in &first.episodes {
+        let turns = first.turns_of(ep);
+        let texts: Vec<&str> = turns.iter().filter_map(|row| row.text.as_deref()).collect();
+        if timed_out.contains(&ep.episode) {
+            let last = texts.last().unwrap();
+            assert!(last.contains("--agent-timeout"), "episode {}: {last}", ep.episode);
+            continue;
+        }
+        // The text came first, then the call, then the closing words (unless the customer left before).
+        assert_eq!(texts.first(), Some(&"Let me look you up."), "episode {}", ep.episode);
+        let call = turns.iter().position(|row| row.speaker == Speaker::Tool);
+        assert!(call.is_some(), "episode {}: no tool call in {turns:?}", ep.episode);
+        let tagged = turns.iter().filter_map(|row| row.tagged.as_ref()).count();
+        assert!(tagged >= 2, "episode {}: the assistant's text was not tagged", ep.episode);
+    }
+    assert_eq!(seen.out_of_order.load(Ordering::SeqCst), 0, "a tool call went unanswered");
+    assert!(seen.unavailable.load(Ordering::SeqCst) > 0);
+    let (requests, connections) =
+        (seen.requests.load(Ordering::SeqCst), seen.connections.load(Ordering::SeqCst));
+    assert!(connections * 4 < requests, "{connections} connections for {requests} requests");
+    // Timing decides which episodes are parked when; it must decide nothing else.
+    let again = run(&base, timeout);
+    for (a, b) in first.episodes.iter().zip(&again.episodes) {
+        assert_eq!(first.turns_of(a), again.turns_of(b), "episode {}", a.episode);
+    }
+}
+
+#[test]
+fn what_is_not_an_assistant_message_fails_the_episode_quoting_it() {
+    let mut conversation = Conversation::default();
+    let problems = [
+        ("<html>", "not JSON"),
+        (r#"{"error": "nope"}"#, "no choices[0].message"),
+        (r#"{"choices": [{"message": {"content": 3}}]}"#, "content is not text"),
+        (
+            r#"{"choices": [{"message": {"tool_calls": [{"function": {"name": "x", "arguments": "{oops"}}]}}]}"#,
+            "arguments that are not JSON",
+        ),
+    ];
+    for (body, expected) in problems {
+        let err = read_reply(body, &mut conversation).unwrap_err();
+        assert!(err.starts_with("protocol error") && err.contains(expected), "{body}: {err}");
+        assert!(err.contains(&body[..4]), "{err} does not quote the reply");
+    }
+    let both = r#"{"choices": [{"message": {"content": " On it. ", "tool_calls": [
+        {"function": {"name": "verify-identity", "arguments": "{\"zip_code\": 94107}"}}]}}]}"#;
+    let actions = read_reply(both, &mut conversation).unwrap();
+    assert_eq!(
+        actions,
+        vec![
+            Action::SayText { text: "On it.".to_owned() },
+            Action::CallNamed {
+                tool: "verify-identity".to_owned(),
+                args: vec![("zip_code".to_owned(), "94107".to_owned())],
+            },
+        ]
+    );
+    assert_eq!(conversation.calls, ["call_1"]);
+    let empty = read_reply(r#"{"choices": [{"message": {"content": null}}]}"#, &mut conversation);
+    assert_eq!(empty, Ok(vec![Action::SayText { text: String::new() }]));
+}
