@@ -24,6 +24,8 @@ pub enum AgentChoice {
         command: String,
         /// How long a batch's reply may take, in seconds.
         timeout: f64,
+        /// Processes per engine worker (`--agent-workers`).
+        workers: usize,
     },
     /// An OpenAI-compatible chat-completions API (`--agent openai:URL --model NAME`).
     Chat(crate::agent_io::chat::Endpoint),
@@ -51,9 +53,12 @@ impl AgentChoice {
         match self {
             AgentChoice::BuiltIn(name) => serde_json::json!({"agent": name}),
             AgentChoice::Sloppy(config) => serde_json::json!({"agent": "sloppy", "faults": config}),
-            AgentChoice::Command { command, timeout } => {
-                serde_json::json!({"agent": "cmd", "command": command, "timeout_s": timeout})
-            }
+            AgentChoice::Command { command, timeout, workers } => serde_json::json!({
+                "agent": "cmd",
+                "command": command,
+                "timeout_s": timeout,
+                "workers": workers,
+            }),
             AgentChoice::Chat(endpoint) => serde_json::json!({
                 "agent": "openai",
                 "base_url": endpoint.base,
@@ -77,11 +82,16 @@ impl AgentChoice {
             AgentChoice::Sloppy(config) => {
                 Ok(Box::new(agents::Sloppy::new(scenario.clone(), *config)))
             }
-            AgentChoice::Command { command, timeout } => {
+            AgentChoice::Command { command, timeout, workers } => {
                 let timeout = std::time::Duration::from_secs_f64(*timeout);
-                crate::agent_io::stdio::StdioAgent::start(command, scenario.clone(), timeout)
-                    .map(|agent| Box::new(agent) as Box<dyn AgentUnderTest>)
-                    .map_err(|err| crate::setup::BadInput(err).into())
+                crate::agent_io::stdio::StdioAgent::start(
+                    command,
+                    scenario.clone(),
+                    timeout,
+                    *workers,
+                )
+                .map(|agent| Box::new(agent) as Box<dyn AgentUnderTest>)
+                .map_err(|err| crate::setup::BadInput(err).into())
             }
             AgentChoice::Chat(endpoint) => {
                 Ok(Box::new(crate::agent_io::chat::ChatAgent::start(endpoint.clone(), scenario)))

@@ -114,11 +114,11 @@ pub struct SimArgs {
     #[arg(long, value_name = "DIR", conflicts_with_all = ["agent", "model"])]
     #[serde(skip)]
     pub replay: Option<PathBuf>,
-    /// Requests an `openai:` agent has in flight at once, per worker thread (each over its own keep-alive
-    /// connection).
-    #[arg(long, value_name = "N", default_value_t = 8)]
-    #[serde(default = "default_agent_workers")]
-    pub agent_workers: usize,
+    /// Per worker thread: requests an `openai:` agent has in flight at once, each over its own keep-alive connection
+    /// (default 8); processes of a `cmd:` agent, thinking at the same time (default 1).
+    #[arg(long, value_name = "N")]
+    #[serde(default)]
+    pub agent_workers: Option<usize>,
     /// Persona: a built-in id or a path to a .ron file; repeat for a mix. Default: the scenario's weighted mix.
     #[arg(long = "persona", value_name = "PERSONA")]
     pub personas: Vec<String>,
@@ -235,9 +235,9 @@ pub struct CompareArgs {
     /// Seconds an outside agent may take for one turn.
     #[arg(long, default_value_t = 30.0)]
     pub agent_timeout: f64,
-    /// Requests an `openai:` agent has in flight at once, per worker thread.
-    #[arg(long, value_name = "N", default_value_t = 8)]
-    pub agent_workers: usize,
+    /// Requests in flight (`openai:`, default 8) or processes (`cmd:`, default 1) per worker thread.
+    #[arg(long, value_name = "N")]
+    pub agent_workers: Option<usize>,
     /// Bootstrap resamples for the confidence intervals.
     #[arg(long, default_value_t = 2000)]
     pub resamples: u64,
@@ -366,11 +366,6 @@ pub struct LintArgs {
 /// `--agent-timeout`'s default, also for runs recorded before the flag existed.
 fn default_agent_timeout() -> f64 {
     30.0
-}
-
-/// `--agent-workers`' default, also for runs recorded before the flag existed.
-fn default_agent_workers() -> usize {
-    8
 }
 
 #[cfg(test)]

@@ -273,7 +273,7 @@ pub fn with_recorded_agent(sim: &SimArgs) -> Result<SimArgs> {
         agent: agent.to_owned(),
         model: flags["model"].as_str().map(str::to_owned),
         agent_timeout: flags["agent_timeout"].as_f64().unwrap_or(sim.agent_timeout),
-        agent_workers: flags["agent_workers"].as_u64().map_or(sim.agent_workers, |n| n as usize),
+        agent_workers: flags["agent_workers"].as_u64().map(|n| n as usize),
         system_prompt: flags["system_prompt"].as_str().map(PathBuf::from),
         ..sim.clone()
     })
@@ -338,7 +338,8 @@ fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
         let Some(model) = sim.model.clone() else {
             bail!(BadInput("--agent openai:URL needs --model NAME, the model to ask for".into()));
         };
-        check_count("--agent-workers", sim.agent_workers as u64, 1024)?;
+        let workers = sim.agent_workers.unwrap_or(8);
+        check_count("--agent-workers", workers as u64, 1024)?;
         let system = match &sim.system_prompt {
             Some(path) => Some(std::fs::read_to_string(path).map_err(|err| {
                 BadInput(format!("--system-prompt: cannot read {}: {err}", path.display()))
@@ -349,7 +350,7 @@ fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
             base: base.to_owned(),
             model,
             timeout: std::time::Duration::from_secs_f64(sim.agent_timeout),
-            workers: sim.agent_workers,
+            workers,
             system,
         }));
     }
@@ -362,9 +363,12 @@ fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
                 "--agent cmd: needs a command, e.g. --agent 'cmd:python3 my_agent.py'".into()
             ));
         }
+        let workers = sim.agent_workers.unwrap_or(1);
+        check_count("--agent-workers", workers as u64, 64)?;
         return Ok(AgentChoice::Command {
             command: command.to_owned(),
             timeout: sim.agent_timeout,
+            workers,
         });
     }
     if sim.agent != "sloppy" {

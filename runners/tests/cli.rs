@@ -588,3 +588,55 @@ fn compare_finds_the_sloppy_agents_violations_and_nothing_between_equals() {
     let one = rehearse(dir.path(), &["compare", "--agent", "by-the-book", "--episodes", "10"]);
     assert_eq!(one.status.code(), Some(2), "{}", stderr(&one));
 }
+
+/// A real LLM over chat-completions, when one is served (examples/agents/local_llm/serve.sh, then
+/// `REHEARSE_LLM_URL=http://127.0.0.1:8088/v1 cargo test -p sim-runners --test cli -- local_llm`): 5 episodes end to
+/// end, each with its verdict and transcript, none failing for the transport's sake. Skipped (passes) without it.
+#[test]
+fn local_llm_smoke_test() {
+    let Ok(url) = std::env::var("REHEARSE_LLM_URL") else {
+        eprintln!("REHEARSE_LLM_URL not set: skipping the local LLM smoke test");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let prompt = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/agents/local_llm/retail-support-prompt.md"
+    );
+    let agent = format!("openai:{url}");
+    let args = ["run", "--agent", &agent, "--model", "smollm2", "--system-prompt", prompt];
+    let rest = ["--episodes", "5", "--threads", "1", "--agent-timeout", "120", "--quiet"];
+    let run = rehearse(dir.path(), &[&args[..], &rest].concat());
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert_eq!(summary(dir.path())["table"]["episodes"], 5);
+    let transcripts =
+        std::fs::read_to_string(dir.path().join("runs/demo/transcripts.jsonl")).unwrap();
+    assert_eq!(transcripts.lines().count(), 5);
+    for transport in ["cannot reach", "HTTP 4", "HTTP 5", "--agent-timeout"] {
+        assert!(!transcripts.contains(transport), "an episode failed in transport: {transport}");
+    }
+}
+
+/// `--agent-workers 3` starts three processes per worker thread and splits each batch between them, an episode
+/// always to the same one: the run is the one a single process gives.
+#[test]
+fn several_agent_processes_give_the_run_one_process_gives() {
+    if !python3() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/agents/text_agent.py");
+    let agent = format!("cmd:python3 {script}");
+    for (workers, out) in [("1", "runs/one"), ("3", "runs/three")] {
+        let args = ["run", "--agent", &agent, "--agent-workers", workers, "--threads", "1"];
+        let run = rehearse(
+            dir.path(),
+            &[&args[..], &["--episodes", "120", "--quiet", "--out", out]].concat(),
+        );
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    }
+    let read = |out: &str| std::fs::read(dir.path().join(out).join("transcripts.jsonl")).unwrap();
+    assert!(read("runs/one") == read("runs/three"), "the transcripts differ");
+    let config = &summary_of(&dir.path().join("runs/three"))["config"]["agent_config"];
+    assert_eq!(config["workers"], 3, "{config}");
+}

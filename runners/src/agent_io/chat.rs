@@ -2,9 +2,10 @@
 //!
 //! Each episode is one conversation: the system message is the scenario's policy, the customer's words are user
 //! messages, tool results are tool messages answering the assistant's `tool_calls`. Every episode awaiting the agent
-//! whose conversation has no request in flight gets one, sent by a pool of HTTP worker threads over keep-alive
-//! connections; an episode whose answer has not come is parked ([`Action::Wait`]) while the others advance, and one
-//! that waits past the timeout ends as `agent_failed`. 429 and 5xx answers and broken connections are retried with
+//! whose conversation has no request in flight gets one, sent by a pool of `--agent-workers` HTTP threads over
+//! keep-alive connections (requests beyond that wait their turn, and the timeout counts from the send); an episode
+//! whose answer has not come is parked ([`Action::Wait`]) while the others advance, and one whose answer takes longer
+//! than the timeout ends as `agent_failed`. 429 and 5xx answers and broken connections are retried with
 //! backoff until the timeout. An assistant message is read as its text (said first, read by the scenario's tagger)
 //! and then each of its tool calls, one per turn; what the customer says meanwhile is added after the tool results,
 //! the order the chat-completions API requires.
@@ -60,10 +61,12 @@ struct Conversation {
     messages: Vec<Value>,
     /// The turn whose observation was last added to `messages` (observations of a parked turn come again).
     recorded: Option<u16>,
-    /// When the request in flight was sent.
+    /// Whether a request is waiting for a free worker.
+    queued: bool,
+    /// When the request in flight was sent (the timeout counts from here, not from the wait for a worker).
     asked: Option<Instant>,
     /// The last assistant message's actions not yet taken.
-    queued: VecDeque<Action>,
+    actions: VecDeque<Action>,
     /// Tool call ids whose results have not come yet, in order.
     calls: VecDeque<String>,
     /// Customer messages heard while tool results were outstanding.
@@ -82,6 +85,10 @@ pub struct ChatAgent {
     tools: Value,
     conversations: Vec<Conversation>,
     jobs: Option<Sender<Job>>,
+    /// Requests waiting for a free worker, oldest first.
+    backlog: VecDeque<Job>,
+    /// Requests the workers hold.
+    in_flight: usize,
     answers: Mutex<Receiver<Answer>>,
 }
 
@@ -127,6 +134,8 @@ impl ChatAgent {
             endpoint,
             conversations: Vec::new(),
             jobs: Some(jobs),
+            backlog: VecDeque::new(),
+            in_flight: 0,
             answers: Mutex::new(answers),
         }
     }
@@ -155,7 +164,7 @@ impl ChatAgent {
         }
     }
 
-    /// Sends the episode's conversation so far.
+    /// Queues the episode's conversation so far for the next free worker.
     fn ask(&mut self, slot: u32) {
         let conversation = &mut self.conversations[slot as usize];
         let mut messages = Vec::with_capacity(conversation.messages.len() + 1);
@@ -170,22 +179,35 @@ impl ChatAgent {
             "seed": conversation.seed,
         })
         .to_string();
-        let now = Instant::now();
-        conversation.asked = Some(now);
-        let job = Job {
-            slot,
-            generation: conversation.generation,
-            body,
-            deadline: now + self.endpoint.timeout,
-        };
-        if let Some(jobs) = &self.jobs {
-            // A send fails only when every worker is gone; the episode then times out.
-            let _ = jobs.send(job);
+        conversation.queued = true;
+        let generation = conversation.generation;
+        let deadline = Instant::now(); // set when a worker takes it
+        self.backlog.push_back(Job { slot, generation, body, deadline });
+    }
+
+    /// Hands queued requests to the workers while some are free; each one's timeout starts now.
+    fn dispatch(&mut self) {
+        while self.in_flight < self.endpoint.workers.max(1) {
+            let Some(mut job) = self.backlog.pop_front() else { return };
+            let conversation = &mut self.conversations[job.slot as usize];
+            if conversation.generation != job.generation || !conversation.queued {
+                continue;
+            }
+            let now = Instant::now();
+            conversation.queued = false;
+            conversation.asked = Some(now);
+            job.deadline = now + self.endpoint.timeout;
+            if let Some(jobs) = &self.jobs {
+                // A send fails only when every worker is gone; the episode then times out.
+                let _ = jobs.send(job);
+            }
+            self.in_flight += 1;
         }
     }
 
     /// Takes an answer: the assistant message's actions are queued, or the episode fails with what went wrong.
     fn take(&mut self, answer: Answer) {
+        self.in_flight = self.in_flight.saturating_sub(1);
         let Some(conversation) = self.conversations.get_mut(answer.slot as usize) else { return };
         if conversation.generation != answer.generation || conversation.asked.is_none() {
             return;
@@ -193,8 +215,8 @@ impl ChatAgent {
         conversation.asked = None;
         let read = answer.body.and_then(|body| read_reply(&body, conversation));
         match read {
-            Ok(actions) => conversation.queued.extend(actions),
-            Err(reason) => conversation.queued.push_back(Action::Fail { reason }),
+            Ok(actions) => conversation.actions.extend(actions),
+            Err(reason) => conversation.actions.push_back(Action::Fail { reason }),
         }
     }
 
@@ -202,15 +224,19 @@ impl ChatAgent {
     fn take_answers(&mut self) {
         loop {
             let answers = self.answers.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner());
-            let Ok(answer) = answers.try_recv() else { return };
+            let Ok(answer) = answers.try_recv() else { break };
             self.take(answer);
         }
+        self.dispatch();
     }
 
     /// Waits until one of `batch`'s episodes has an answer or a deadline passes.
     fn wait_for_any(&mut self, batch: &[Observation]) {
         let ready = |agent: &ChatAgent| {
-            batch.iter().any(|obs| agent.conversations[obs.slot as usize].asked.is_none())
+            batch.iter().any(|obs| {
+                let conversation = &agent.conversations[obs.slot as usize];
+                conversation.asked.is_none() && !conversation.queued
+            })
         };
         while !ready(self) {
             let first_deadline = batch
@@ -222,7 +248,10 @@ impl ChatAgent {
             let left = deadline.saturating_duration_since(Instant::now());
             let answers = self.answers.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner());
             match answers.recv_timeout(left) {
-                Ok(answer) => self.take(answer),
+                Ok(answer) => {
+                    self.take(answer);
+                    self.dispatch();
+                }
                 Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return,
             }
         }
@@ -372,14 +401,15 @@ impl AgentUnderTest for ChatAgent {
     fn act(&mut self, batch: &[Observation], out: &mut Vec<Action>) {
         for obs in batch {
             let conversation = &self.conversations[obs.slot as usize];
-            if conversation.asked.is_some() {
+            if conversation.asked.is_some() || conversation.queued {
                 continue;
             }
             self.record(obs);
-            if self.conversations[obs.slot as usize].queued.is_empty() {
+            if self.conversations[obs.slot as usize].actions.is_empty() {
                 self.ask(obs.slot);
             }
         }
+        self.dispatch();
         self.take_answers();
         self.wait_for_any(batch);
         self.take_answers();
@@ -398,7 +428,8 @@ impl AgentUnderTest for ChatAgent {
                     }
                 }
                 Some(_) => Action::Wait,
-                None => conversation.queued.pop_front().unwrap_or_else(|| Action::Fail {
+                None if conversation.queued => Action::Wait,
+                None => conversation.actions.pop_front().unwrap_or_else(|| Action::Fail {
                     reason: "the agent's answer held no action".to_owned(),
                 }),
             };
@@ -410,7 +441,8 @@ impl AgentUnderTest for ChatAgent {
         if let Some(conversation) = self.conversations.get_mut(slot as usize) {
             conversation.generation += 1;
             conversation.messages = Vec::new();
-            conversation.queued.clear();
+            conversation.actions.clear();
+            conversation.queued = false;
         }
         Vec::new()
     }

@@ -1,9 +1,12 @@
-//! Agents outside rehearse over standard input and output: one process per engine, JSON Lines (PROTOCOL.md).
+//! Agents outside rehearse over standard input and output: `--agent-workers` processes per engine, JSON Lines
+//! (PROTOCOL.md).
 //!
-//! Each engine worker starts the command once (`sh -c COMMAND`), greets it with the scenario's policy and tools, then
-//! sends every tick's batch of observations as one line and reads one line of actions back. A reply that cannot be
-//! read fails the episodes it was for, quoting it; a process that dies or does not answer within the timeout fails
-//! the episodes of that batch and is started again for the next one. The run goes on either way.
+//! Each engine worker starts the command that many times (`sh -c COMMAND`), greets each process with the scenario's
+//! policy and tools, then each tick splits its batch of observations between them (an episode always goes to the
+//! same process: slot modulo the count), writes each its share as one line and reads one line of actions back from
+//! each, so the processes think at the same time. A reply that cannot be read fails the episodes it was for, quoting
+//! it; a process that dies or does not answer within the timeout fails the episodes of its share and is started
+//! again for the next one. The run goes on either way.
 
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -27,11 +30,12 @@ pub struct StdioAgent {
     hello: String,
     scenario: Arc<ScenarioSpec>,
     timeout: Duration,
-    process: Option<Process>,
+    /// The processes; `None` where one must be started again.
+    processes: Vec<Option<Process>>,
     /// Episode per slot.
     episodes: Vec<u64>,
-    /// Episodes ended since the last batch was sent.
-    ended: Vec<u64>,
+    /// Per process, its episodes ended since it was last sent a batch.
+    ended: Vec<Vec<u64>>,
 }
 
 struct Process {
@@ -48,11 +52,13 @@ impl Drop for Process {
 }
 
 impl StdioAgent {
-    /// Starts `command` and greets it; an error when it cannot be started or does not answer the greeting.
+    /// Starts `command` `workers` times and greets each; an error when one cannot be started or does not answer the
+    /// greeting.
     pub fn start(
         command: &str,
         scenario: Arc<ScenarioSpec>,
         timeout: Duration,
+        workers: usize,
     ) -> Result<StdioAgent, String> {
         let hello = json!({
             "type": "hello",
@@ -69,11 +75,14 @@ impl StdioAgent {
             hello,
             scenario,
             timeout,
-            process: None,
+            processes: Vec::new(),
             episodes: Vec::new(),
-            ended: Vec::new(),
+            ended: vec![Vec::new(); workers.max(1)],
         };
-        agent.process = Some(agent.spawn()?);
+        for _ in 0..workers.max(1) {
+            let process = agent.spawn()?;
+            agent.processes.push(Some(process));
+        }
         Ok(agent)
     }
 
@@ -113,8 +122,8 @@ impl StdioAgent {
         Ok(process)
     }
 
-    /// The batch as one line.
-    fn message(&mut self, batch: &[Observation]) -> String {
+    /// One process's share of the batch as one line, with the episodes it has seen end.
+    fn message(&mut self, worker: usize, batch: &[&Observation]) -> String {
         let scenario = &*self.scenario;
         let observations: Vec<Value> = batch
             .iter()
@@ -134,17 +143,25 @@ impl StdioAgent {
                 })
             })
             .collect();
-        let ended = std::mem::take(&mut self.ended);
+        let ended = std::mem::take(&mut self.ended[worker]);
         json!({"type": "turns", "ended": ended, "batch": observations}).to_string()
     }
 }
 
 /// Writes one line and reads one back within `timeout`.
 fn exchange(process: &mut Process, line: &str, timeout: Duration) -> Result<String, String> {
+    send(process, line)?;
+    receive(process, timeout)
+}
+
+/// Writes one line.
+fn send(process: &mut Process, line: &str) -> Result<(), String> {
     let sent = writeln!(process.stdin, "{line}").and_then(|()| process.stdin.flush());
-    if let Err(err) = sent {
-        return Err(ended(process, &format!("writing to it failed ({err})")));
-    }
+    sent.map_err(|err| ended(process, &format!("writing to it failed ({err})")))
+}
+
+/// Reads one line within `timeout`.
+fn receive(process: &mut Process, timeout: Duration) -> Result<String, String> {
     let lines = process.lines.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner());
     match lines.recv_timeout(timeout) {
         Ok(Ok(line)) => Ok(line),
@@ -259,54 +276,89 @@ impl AgentUnderTest for StdioAgent {
 
     fn finish(&mut self, slot: u32) -> Vec<AgentNote> {
         if let Some(episode) = self.episodes.get(slot as usize) {
-            self.ended.push(*episode);
+            let worker = slot as usize % self.ended.len();
+            self.ended[worker].push(*episode);
         }
         Vec::new()
     }
 
     fn act(&mut self, batch: &[Observation], out: &mut Vec<Action>) {
-        let fail_all = |out: &mut Vec<Action>, reason: String| {
-            out.extend(batch.iter().map(|_| Action::Fail { reason: reason.clone() }));
-        };
-        let message = self.message(batch);
-        let process = match self.process.take() {
-            Some(process) => Ok(process),
-            None => self.spawn(),
-        };
-        let mut process = match process {
-            Ok(process) => process,
-            Err(err) => return fail_all(out, err),
-        };
-        let reply = match exchange(&mut process, &message, self.timeout) {
-            Ok(reply) => reply,
-            // The process is dropped (killed); the next batch starts a fresh one.
-            Err(err) => return fail_all(out, err),
-        };
-        self.process = Some(process);
-        let parsed: Result<Vec<Value>, String> = serde_json::from_str::<Value>(&reply)
-            .map_err(|_| "not JSON".to_owned())
-            .and_then(|value| match (value.get("type"), value.get("actions")) {
-                (Some(kind), Some(Value::Array(actions))) if kind == "actions" => {
-                    Ok(actions.clone())
+        let workers = self.processes.len();
+        let start = out.len();
+        out.extend(batch.iter().map(|_| Action::Wait));
+        // Each process's share: the indices of its observations in the batch.
+        let mut shares: Vec<Vec<usize>> = vec![Vec::new(); workers];
+        for (idx, obs) in batch.iter().enumerate() {
+            shares[obs.slot as usize % workers].push(idx);
+        }
+        let mut failed: Vec<(usize, String)> = Vec::new();
+        let mut waiting = Vec::new();
+        for (worker, share) in shares.iter().enumerate().filter(|(_, share)| !share.is_empty()) {
+            let observations: Vec<&Observation> = share.iter().map(|&idx| &batch[idx]).collect();
+            let message = self.message(worker, &observations);
+            let process = match self.processes[worker].take() {
+                Some(process) => Ok(process),
+                None => self.spawn(),
+            };
+            // A process that cannot be started or written to is dropped (killed); the next batch starts a fresh one.
+            match process.and_then(|mut process| send(&mut process, &message).map(|()| process)) {
+                Ok(process) => {
+                    self.processes[worker] = Some(process);
+                    waiting.push(worker);
                 }
-                _ => Err("not {\"type\": \"actions\", \"actions\": [...]}".to_owned()),
-            })
-            .and_then(|actions| match actions.len() == batch.len() {
-                true => Ok(actions),
-                false => Err(format!("{} actions for {} observations", actions.len(), batch.len())),
-            });
-        match parsed {
-            Ok(actions) => out.extend(actions.iter().map(|value| {
+                Err(err) => failed.push((worker, err)),
+            }
+        }
+        let deadline = std::time::Instant::now() + self.timeout;
+        for worker in waiting {
+            let Some(mut process) = self.processes[worker].take() else { continue };
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match receive(&mut process, left) {
+                Ok(reply) => {
+                    self.processes[worker] = Some(process);
+                    let share = &shares[worker];
+                    for (idx, action) in share.iter().zip(read_reply(&reply, share.len())) {
+                        out[start + idx] = action;
+                    }
+                }
+                Err(err) => failed.push((worker, err)),
+            }
+        }
+        for (worker, reason) in failed {
+            for &idx in &shares[worker] {
+                out[start + idx] = Action::Fail { reason: reason.clone() };
+            }
+        }
+    }
+}
+
+/// Reads a reply line into `count` actions; a reply that cannot be read fails them all, quoting it.
+fn read_reply(reply: &str, count: usize) -> Vec<Action> {
+    let parsed: Result<Vec<Value>, String> = serde_json::from_str::<Value>(reply)
+        .map_err(|_| "not JSON".to_owned())
+        .and_then(|value| match (value.get("type"), value.get("actions")) {
+            (Some(kind), Some(Value::Array(actions))) if kind == "actions" => Ok(actions.clone()),
+            _ => Err("not {\"type\": \"actions\", \"actions\": [...]}".to_owned()),
+        })
+        .and_then(|actions| match actions.len() == count {
+            true => Ok(actions),
+            false => Err(format!("{} actions for {count} observations", actions.len())),
+        });
+    match parsed {
+        Ok(actions) => actions
+            .iter()
+            .map(|value| {
                 parse_action(value).unwrap_or_else(|problem| Action::Fail {
                     reason: format!(
                         "protocol error: {problem} (the action was {})",
                         quote(&value.to_string())
                     ),
                 })
-            })),
-            Err(problem) => {
-                fail_all(out, format!("protocol error: reply {problem}: {}", quote(&reply)))
-            }
+            })
+            .collect(),
+        Err(problem) => {
+            let reason = format!("protocol error: reply {problem}: {}", quote(reply));
+            vec![Action::Fail { reason }; count]
         }
     }
 }

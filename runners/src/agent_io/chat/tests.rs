@@ -14,11 +14,14 @@ struct Seen {
     connections: AtomicUsize,
     unavailable: AtomicUsize,
     out_of_order: AtomicUsize,
+    /// Request bodies answered 503 once already.
+    refused: Mutex<std::collections::HashSet<String>>,
 }
 
 /// Serves `/v1/chat/completions` as a scripted agent: look the account up (with no arguments, so it fails), ask if
-/// there is anything else, say goodbye. Every 5th request is answered 503 first; a request whose seed is a multiple
-/// of 3 waits 40 ms, one whose seed is a multiple of 12 waits past the client's timeout.
+/// there is anything else, say goodbye. The first request of an episode whose seed is 1 more than a multiple of 4 is
+/// answered 503 the first time it comes; a request whose seed is a multiple of 3 waits 40 ms, one whose seed is a
+/// multiple of 12 waits past the client's timeout.
 fn serve(seen: Arc<Seen>, slow: Duration) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
@@ -54,8 +57,11 @@ fn connection(stream: TcpStream, seen: &Seen, slow: Duration) {
         let mut body = vec![0; length];
         reader.read_exact(&mut body).unwrap();
         let request: Value = serde_json::from_slice(&body).unwrap();
-        let count = seen.requests.fetch_add(1, Ordering::SeqCst) + 1;
-        let (status, reply) = if count.is_multiple_of(5) {
+        seen.requests.fetch_add(1, Ordering::SeqCst);
+        let first = request["messages"].as_array().unwrap().len() == 2;
+        let unlucky = request["seed"].as_u64().unwrap() % 4 == 1;
+        let text = String::from_utf8(body).unwrap();
+        let (status, reply) = if first && unlucky && seen.refused.lock().unwrap().insert(text) {
             seen.unavailable.fetch_add(1, Ordering::SeqCst);
             (503, json!({"error": {"message": "busy"}}))
         } else {
