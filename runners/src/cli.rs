@@ -61,6 +61,10 @@ pub enum Command {
     /// CI, the episodes whose verdict flipped, pass^k per intent; writes compare.json.
     #[command(after_help = COMPARE_EXAMPLES)]
     Compare(CompareArgs),
+    /// Play one episode of a finished run up to a turn with the agent that ran it, then continue it with another
+    /// agent; prints the forked episode like `replay`.
+    #[command(after_help = FORK_EXAMPLES)]
+    Fork(ForkArgs),
     /// List the built-in scenarios, personas and agents.
     List,
     /// Print a scenario's policy: the text an agent under test would be given as its system prompt, or with
@@ -249,6 +253,44 @@ pub struct CompareArgs {
 const COMPARE_EXAMPLES: &str = "Examples:
   rehearse compare --agent by-the-book --agent sloppy --episodes 20000
   rehearse compare --agent 'cmd:python3 v1.py' --agent 'cmd:python3 v2.py' --episodes 2000 --out runs/v1-v2";
+
+/// `rehearse fork`.
+#[derive(Debug, Clone, Args)]
+pub struct ForkArgs {
+    /// The finished run's folder.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The episode to fork.
+    #[arg(long)]
+    pub episode: u64,
+    /// The turn (as `replay` numbers them) from which the other agent takes over: its first agent turn at or after.
+    #[arg(long)]
+    pub turn: u16,
+    /// The agent that continues (as for `run --agent`).
+    #[arg(long)]
+    pub agent: String,
+    /// Answer the turns before the fork from this recording of the run's agent (`run --record DIR`) instead of
+    /// running it again.
+    #[arg(long, value_name = "DIR")]
+    pub replay: Option<PathBuf>,
+    /// For an `openai:` agent: the model.
+    #[arg(long, value_name = "NAME")]
+    pub model: Option<String>,
+    /// Seconds an outside agent may take for one turn.
+    #[arg(long, default_value_t = 30.0)]
+    pub agent_timeout: f64,
+    /// Fork even if an input changed since the run (the episode may then not be the one that ran).
+    #[arg(long)]
+    pub force: bool,
+    /// Also write the forked episode's transcript line (transcripts.jsonl's format) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+}
+
+const FORK_EXAMPLES: &str = "Examples:
+  rehearse run --agent sloppy --episodes 1000 --out runs/sloppy
+  rehearse fork --out runs/sloppy --episode 42 --turn 5 --agent by-the-book
+  rehearse fork --out runs/llm --replay runs/llm-rec --episode 3 --turn 4 --agent 'cmd:python3 v2.py'";
 
 /// Transcript selection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -7,6 +7,7 @@ pub mod batch;
 pub mod bench;
 pub mod cli;
 pub mod compare;
+pub mod fork;
 pub mod inputs;
 pub mod interrupt;
 pub mod lint;

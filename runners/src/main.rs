@@ -99,6 +99,14 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 .with_context(|| format!("writing {}", path.display()))?;
             print(&format!("\ncompare.json in {}\n", args.out.display()))?;
         }
+        Command::Fork(args) => {
+            let line = sim_runners::fork::fork(&args)?;
+            print(&replay::render(&line))?;
+            if let Some(path) = &args.json {
+                std::fs::write(path, serde_json::to_string(&line)? + "\n")
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
+        }
         Command::List => print(&list::render())?,
         Command::Show(args) => print(show::source(&args.name)?)?,
         Command::Policy(args) => print(&policy::render(&args)?)?,

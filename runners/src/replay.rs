@@ -52,6 +52,14 @@ pub struct NotRecorded {
 }
 
 fn resimulate(dir: &Path, episode: u64, force: bool) -> Result<TranscriptLine> {
+    let plan = plan_of_run(dir, episode, force)?;
+    let agent = plan.agent.build(&plan.scenario)?;
+    simulate_one(&plan, agent, episode)
+}
+
+/// The plan of the run in `dir`, from the inputs its summary.json records, checked to reach `episode` and, unless
+/// `force`, to have inputs unchanged since the run (named when they changed).
+pub fn plan_of_run(dir: &Path, episode: u64, force: bool) -> Result<crate::batch::SimPlan> {
     let path = dir.join("summary.json");
     let text = std::fs::read_to_string(&path)
         .map_err(|err| BadInput(format!("cannot read {}: {err}", path.display())))?;
@@ -94,7 +102,15 @@ fn resimulate(dir: &Path, episode: u64, force: bool) -> Result<TranscriptLine> {
             changes.join("; ")
         );
     }
-    let agent = plan.agent.build(&plan.scenario)?;
+    Ok(plan)
+}
+
+/// Simulates one episode of `plan` with `agent` into its transcript.
+pub fn simulate_one(
+    plan: &crate::batch::SimPlan,
+    agent: Box<dyn AgentUnderTest>,
+    episode: u64,
+) -> Result<TranscriptLine> {
     let mut engine = Engine::new(
         plan.scenario.clone(),
         plan.personas.clone(),
@@ -104,7 +120,8 @@ fn resimulate(dir: &Path, episode: u64, force: bool) -> Result<TranscriptLine> {
     engine.set_text_renderer(std::sync::Arc::new(sim_personas::realise::Realiser));
     engine.set_text_reader(std::sync::Arc::new(sim_personas::realise::Realiser));
     let out = engine.run(plan.seed, episode..episode + 1);
-    let ctx = OutputContext::new(plan.scenario, plan.personas, TranscriptMode::All)?;
+    let ctx =
+        OutputContext::new(plan.scenario.clone(), plan.personas.clone(), TranscriptMode::All)?;
     let texts = ShardTexts::render(&ctx, &out);
     Ok(transcript_line(&ctx, &out, &texts, &out.episodes[0]))
 }

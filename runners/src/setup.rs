@@ -293,7 +293,8 @@ pub fn recorded_inputs(sim: &SimArgs) -> SimArgs {
     }
 }
 
-fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
+/// The agent the flags choose.
+pub fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
     let rates = [
         sim.skip_verification,
         sim.over_refund,

@@ -525,6 +525,23 @@ fn a_recorded_run_replays_byte_for_byte_and_reports_divergence_at_its_turn() {
         manifest
     };
     assert_eq!(manifest("runs/a"), manifest("runs/b"));
+    // Forked from the recording at turn 6: the text agent's past as it ran, by-the-book's future.
+    let args = ["fork", "--out", "runs/a", "--replay", "rec", "--episode", "17", "--turn", "6"];
+    let fork = rehearse(
+        dir.path(),
+        &[&args[..], &["--agent", "by-the-book", "--json", "f.json"]].concat(),
+    );
+    assert_eq!(fork.status.code(), Some(0), "{}", stderr(&fork));
+    let forked: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("f.json")).unwrap()).unwrap();
+    let transcripts = std::fs::read_to_string(dir.path().join("runs/a/transcripts.jsonl")).unwrap();
+    let original: serde_json::Value = transcripts
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .find(|line| line["episode"] == 17)
+        .unwrap();
+    assert_eq!(messages_before(&forked, 6), messages_before(&original, 6));
+    assert!(!stdout(&fork).contains("replay diverged"), "{}", stdout(&fork));
     // Tamper with what episode 17 was shown at its fourth agent turn.
     let replies = dir.path().join("rec/replies.jsonl");
     let text = std::fs::read_to_string(&replies).unwrap();
@@ -639,4 +656,54 @@ fn several_agent_processes_give_the_run_one_process_gives() {
     assert!(read("runs/one") == read("runs/three"), "the transcripts differ");
     let config = &summary_of(&dir.path().join("runs/three"))["config"]["agent_config"];
     assert_eq!(config["workers"], 3, "{config}");
+}
+
+/// The messages of a transcript line up to (not including) `turn`, and its outcome.
+fn messages_before(line: &serde_json::Value, turn: u64) -> Vec<serde_json::Value> {
+    let messages = line["messages"].as_array().unwrap();
+    messages.iter().filter(|m| m["turn"].as_u64().unwrap() < turn).cloned().collect()
+}
+
+/// `fork` replays an episode to a turn with the run's agent and continues with another: before the turn nothing
+/// changes; continued by the run's own agent the episode is the one that ran; continued by by-the-book from the
+/// sloppy agent's first fault on, it is not the same episode.
+#[test]
+fn fork_keeps_the_past_and_hands_over_at_the_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = rehearse(dir.path(), &["run", "--agent", "sloppy", "--episodes", "200", "--quiet"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let text = std::fs::read_to_string(dir.path().join("runs/demo/transcripts.jsonl")).unwrap();
+    let faulty: Vec<serde_json::Value> = text
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .filter(|line| line["outcome"]["success"] == false)
+        .filter(|line| line["agent_notes"].as_array().is_some_and(|notes| !notes.is_empty()))
+        .take(3)
+        .collect();
+    assert_eq!(faulty.len(), 3);
+    for original in faulty {
+        let episode = original["episode"].as_u64().unwrap().to_string();
+        let turn = original["agent_notes"][0]["turn"].as_u64().unwrap();
+        let fork = |agent: &str, file: &str| {
+            let args =
+                ["fork", "--out", "runs/demo", "--episode", &episode, "--turn", &turn.to_string()];
+            let run =
+                rehearse(dir.path(), &[&args[..], &["--agent", agent, "--json", file]].concat());
+            assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+            let line = std::fs::read_to_string(dir.path().join(file)).unwrap();
+            serde_json::from_str::<serde_json::Value>(&line).unwrap()
+        };
+        let same = fork("sloppy", "same.json");
+        assert_eq!(same["messages"], original["messages"], "episode {episode}");
+        let book = fork("by-the-book", "book.json");
+        assert_eq!(
+            messages_before(&book, turn),
+            messages_before(&original, turn),
+            "episode {episode}"
+        );
+        assert_ne!(
+            book["messages"], original["messages"],
+            "episode {episode}: the fork changed nothing"
+        );
+    }
 }

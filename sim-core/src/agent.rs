@@ -112,6 +112,15 @@ pub trait AgentUnderTest: Send + Sync {
     fn wants_text(&self) -> bool {
         false
     }
+    /// Another agent took this turn of the episode in `obs.slot` (`rehearse fork` plays an episode up to a turn
+    /// with the agent that ran it, then hands it over): take `action` as the answer to `obs`, as if it were this
+    /// agent's own. By default the agent is asked and its answer dropped, which keeps the state of an agent that
+    /// reads its state from what it is shown; an agent that keeps a conversation puts `action` in it instead.
+    fn adopt(&mut self, obs: &Observation, action: &Action) {
+        let _ = action;
+        let mut dropped = Vec::with_capacity(1);
+        self.act(std::slice::from_ref(obs), &mut dropped);
+    }
     /// The episode in `slot` ended; return notes about it.
     fn finish(&mut self, slot: u32) -> Vec<AgentNote> {
         let _ = slot;

@@ -437,6 +437,33 @@ impl AgentUnderTest for ChatAgent {
         }
     }
 
+    fn adopt(&mut self, obs: &Observation, action: &Action) {
+        self.record(obs);
+        let conversation = &mut self.conversations[obs.slot as usize];
+        let content = match action {
+            Action::SayText { text } => text.clone(),
+            Action::SayNamed(say) => say.text.clone().unwrap_or_default(),
+            Action::Say { text, .. } => text.clone().unwrap_or_default(),
+            _ => String::new(),
+        };
+        let mut assistant = json!({"role": "assistant", "content": content});
+        if let Action::CallNamed { tool, args } = action {
+            conversation.made += 1;
+            let id = format!("call_{}", conversation.made);
+            let arguments: serde_json::Map<String, Value> = args
+                .iter()
+                .map(|(name, value)| (name.clone(), Value::from(value.as_str())))
+                .collect();
+            assistant["tool_calls"] = json!([{
+                "id": id,
+                "type": "function",
+                "function": {"name": tool, "arguments": Value::Object(arguments).to_string()},
+            }]);
+            conversation.calls.push_back(id);
+        }
+        conversation.messages.push(assistant);
+    }
+
     fn finish(&mut self, slot: u32) -> Vec<AgentNote> {
         if let Some(conversation) = self.conversations.get_mut(slot as usize) {
             conversation.generation += 1;
