@@ -9,10 +9,17 @@ pub fn render() -> String {
     let agents: Vec<(String, String)> = sim_core::agents::BUILT_IN
         .iter()
         .map(|(id, description)| ((*id).to_owned(), (*description).to_owned()))
-        .chain([(
-            "cmd:COMMAND".to_owned(),
-            "your own agent: a program speaking the stdio protocol of PROTOCOL.md".to_owned(),
-        )])
+        .chain([
+            (
+                "cmd:COMMAND".to_owned(),
+                "your own agent: a program speaking the stdio protocol of PROTOCOL.md".to_owned(),
+            ),
+            (
+                "openai:URL".to_owned(),
+                "your own agent behind an OpenAI-compatible chat-completions API (with --model)"
+                    .to_owned(),
+            ),
+        ])
         .collect();
     let groups = [("scenarios", scenarios), ("personas", personas), ("agents", agents)];
     let width = groups.iter().flat_map(|(_, items)| items.iter().map(|(id, _)| id.len())).max();
