@@ -22,6 +22,9 @@ use sim_core::prelude::*;
 const QUOTED: usize = 300;
 /// Longest wait between two tries of one request.
 const MAX_BACKOFF: Duration = Duration::from_secs(8);
+/// Most tokens one answer may have: a turn of a support conversation, with room; a small model that rambles is cut
+/// off here rather than running to the end of its context.
+const MAX_TOKENS: u32 = 512;
 
 /// Where the agent is and how to talk to it.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -176,6 +179,7 @@ impl ChatAgent {
             "tools": self.tools,
             "tool_choice": "auto",
             "temperature": 0.0,
+            "max_tokens": MAX_TOKENS,
             "seed": conversation.seed,
         })
         .to_string();
