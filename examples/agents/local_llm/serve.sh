@@ -33,10 +33,13 @@ if curl -sf "http://127.0.0.1:$port/v1/models" >/dev/null 2>&1; then
     echo "a server already answers on 127.0.0.1:$port"
     exit 0
 fi
-# One sequence at a time on 2 cores; 8192 tokens of context hold a whole episode's conversation.
+# One sequence at a time on 2 cores. 6144 tokens of context hold the prompt and tools (~3,900 tokens) and a long
+# episode; fewer than the model's 8192 because the function-calling handler does not apply max_tokens to a tool
+# call's arguments, and a model that rambles there runs to the end of the context (4,213 tokens, 3 minutes with
+# 8192), holding up every other episode.
 nohup "$venv/bin/python" -m llama_cpp.server --model "$model" --model_alias smollm2 \
     --chat_format chatml-function-calling --host 127.0.0.1 --port "$port" \
-    --n_ctx 8192 --n_threads "$(nproc)" >"$log" 2>&1 &
+    --n_ctx 6144 --n_threads "$(nproc)" >"$log" 2>&1 &
 echo $! >"$pidfile"
 for _ in $(seq 1 120); do
     if curl -sf "http://127.0.0.1:$port/v1/models" >/dev/null 2>&1; then
