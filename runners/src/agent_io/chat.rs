@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use sim_core::prelude::*;
 
-/// Longest piece of a bad reply quoted in a failure.
-const QUOTED: usize = 300;
+use super::stdio::quote;
+
 /// Longest wait between two tries of one request.
 const MAX_BACKOFF: Duration = Duration::from_secs(8);
 /// Most tokens one answer may have: a turn of a support conversation, with room; a small model that rambles is cut
@@ -374,12 +374,6 @@ fn read_reply(body: &str, conversation: &mut Conversation) -> Result<Vec<Action>
     }
     conversation.messages.push(assistant);
     Ok(actions)
-}
-
-/// A reply, shortened for a message.
-fn quote(reply: &str) -> String {
-    let cut: String = reply.chars().take(QUOTED).collect();
-    if cut.len() < reply.len() { format!("`{cut}…`") } else { format!("`{cut}`") }
 }
 
 impl AgentUnderTest for ChatAgent {

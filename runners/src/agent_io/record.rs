@@ -50,7 +50,7 @@ pub enum RecordingError {
 pub fn observation_hash(obs: &Observation) -> String {
     let shown = json!([obs.turn, obs.customer, obs.customer_text, obs.tool_result, obs.tool_text]);
     let digest = Sha256::digest(shown.to_string().as_bytes());
-    digest[..8].iter().map(|byte| format!("{byte:02x}")).collect()
+    crate::output::hex(&digest[..8])
 }
 
 /// Replies gathered from every engine worker, written out in (episode, turn) order at the end of the run.

@@ -183,7 +183,7 @@ fn ended(process: &mut Process, what: &str) -> String {
 }
 
 /// A reply, shortened for a message.
-fn quote(reply: &str) -> String {
+pub(crate) fn quote(reply: &str) -> String {
     let cut: String = reply.chars().take(QUOTED).collect();
     if cut.len() < reply.len() { format!("`{cut}…`") } else { format!("`{cut}`") }
 }
