@@ -50,6 +50,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 setup::check_count("--sample-every", every, args.episodes.max(1))?;
             }
             let mut args = args;
+            setup::check_replay_run(&args.sim, args.episodes)?;
             args.sim = setup::with_recorded_agent(&args.sim)?;
             let mut plan = setup::plan(&args.sim, args.episodes)?;
             let recorder = args.record.as_ref().map(|_| Arc::new(Recorder::default()));
@@ -59,7 +60,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             let interrupt = Interrupt::install()?;
             let report = run::run(&args, &plan, &interrupt)?;
             if let (Some(dir), Some(recorder)) = (&args.record, &recorder) {
-                recorder.write(dir, &plan.agent.config_json(), &setup::agent_flags(&args.sim))?;
+                let flags = setup::agent_flags(&args.sim);
+                let run = setup::run_flags(&args.sim, args.episodes);
+                recorder.write(dir, &plan.agent.config_json(), &flags, &run)?;
                 if !args.quiet {
                     print(&format!("agent replies recorded in {}\n", dir.display()))?;
                 }

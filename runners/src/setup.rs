@@ -257,14 +257,63 @@ pub fn agent_flags(sim: &SimArgs) -> serde_json::Value {
     })
 }
 
+/// The run flags a recording keeps: a replay must simulate the same customers for its replies to fit.
+pub fn run_flags(sim: &SimArgs, episodes: u64) -> serde_json::Value {
+    let sim = recorded_inputs(sim);
+    serde_json::json!({
+        "scenario": sim.scenario,
+        "personas": sim.personas,
+        "seed": sim.seed,
+        "episodes": episodes,
+    })
+}
+
+/// Checks that a run with `--replay DIR` simulates what the recording was made on: the same scenario, personas
+/// and seed, and no more episodes. Every difference is named at once, with the flags that would match.
+pub fn check_replay_run(sim: &SimArgs, episodes: u64) -> Result<()> {
+    let Some(dir) = &sim.replay else { return Ok(()) };
+    let path = dir.join(record::RECORDING);
+    let about = read_recording(&path)?;
+    let recorded = &about["run"];
+    if recorded.is_null() {
+        return Ok(()); // made before recordings kept their run flags
+    }
+    let now = run_flags(sim, episodes);
+    let mut problems = Vec::new();
+    for flag in ["scenario", "personas", "seed"] {
+        if now[flag] != recorded[flag] {
+            problems.push(format!(
+                "--{flag}: this run has {}, the recording {}",
+                now[flag], recorded[flag]
+            ));
+        }
+    }
+    let most = recorded["episodes"].as_u64().unwrap_or(u64::MAX);
+    if episodes > most {
+        problems.push(format!("--episodes: this run has {episodes}, the recording only {most}"));
+    }
+    if !problems.is_empty() {
+        bail!(BadInput(format!(
+            "--replay: {} was recorded on another run; its replies would not fit:\n  {}",
+            path.display(),
+            problems.join("\n  ")
+        )));
+    }
+    Ok(())
+}
+
+fn read_recording(path: &Path) -> Result<serde_json::Value> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| BadInput(format!("--replay: cannot read {}: {err}", path.display())))?;
+    Ok(serde_json::from_str(&text)
+        .map_err(|err| BadInput(format!("--replay: {}: {err}", path.display())))?)
+}
+
 /// `sim` with `--replay DIR`'s recorded agent flags in place of its own (unchanged without `--replay`).
 pub fn with_recorded_agent(sim: &SimArgs) -> Result<SimArgs> {
     let Some(dir) = &sim.replay else { return Ok(sim.clone()) };
     let path = dir.join(record::RECORDING);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|err| BadInput(format!("--replay: cannot read {}: {err}", path.display())))?;
-    let about: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|err| BadInput(format!("--replay: {}: {err}", path.display())))?;
+    let about = read_recording(&path)?;
     let flags = &about["flags"];
     let Some(agent) = flags["agent"].as_str() else {
         bail!(BadInput(format!("--replay: {} names no agent (`flags.agent`)", path.display())));

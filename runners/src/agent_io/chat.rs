@@ -3,14 +3,15 @@
 //! Each episode is one conversation: the system message is the scenario's policy, the customer's words are user
 //! messages, tool results are tool messages answering the assistant's `tool_calls`. Every episode awaiting the agent
 //! whose conversation has no request in flight gets one, sent by a pool of `--agent-workers` HTTP threads over
-//! keep-alive connections (requests beyond that wait their turn, and the timeout counts from the send); an episode
+//! keep-alive connections (requests beyond that wait their turn, oldest episode first, and the timeout counts from the
+//! send); an episode
 //! whose answer has not come is parked ([`Action::Wait`]) while the others advance, and one whose answer takes longer
 //! than the timeout ends as `agent_failed`. 429 and 5xx answers and broken connections are retried with
 //! backoff until the timeout. An assistant message is read as its text (said first, read by the scenario's tagger)
 //! and then each of its tool calls, one per turn; what the customer says meanwhile is added after the tool results,
 //! the order the chat-completions API requires.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -78,6 +79,10 @@ struct Conversation {
     made: u32,
     /// The per-episode seed sent with each request.
     seed: u64,
+    /// When the episode began, counted in episodes begun: older episodes' requests go first.
+    order: u64,
+    /// Whether an episode is under way in the slot.
+    live: bool,
 }
 
 /// An agent at a chat-completions endpoint.
@@ -88,8 +93,10 @@ pub struct ChatAgent {
     tools: Value,
     conversations: Vec<Conversation>,
     jobs: Option<Sender<Job>>,
-    /// Requests waiting for a free worker, oldest first.
-    backlog: VecDeque<Job>,
+    /// Requests waiting for a free worker, by the order their episodes began.
+    backlog: BTreeMap<u64, Job>,
+    /// Episodes begun so far.
+    begun: u64,
     /// Requests the workers hold.
     in_flight: usize,
     answers: Mutex<Receiver<Answer>>,
@@ -137,7 +144,8 @@ impl ChatAgent {
             endpoint,
             conversations: Vec::new(),
             jobs: Some(jobs),
-            backlog: VecDeque::new(),
+            backlog: BTreeMap::new(),
+            begun: 0,
             in_flight: 0,
             answers: Mutex::new(answers),
         }
@@ -186,13 +194,27 @@ impl ChatAgent {
         conversation.queued = true;
         let generation = conversation.generation;
         let deadline = Instant::now(); // set when a worker takes it
-        self.backlog.push_back(Job { slot, generation, body, deadline });
+        self.backlog.insert(conversation.order, Job { slot, generation, body, deadline });
     }
 
-    /// Hands queued requests to the workers while some are free; each one's timeout starts now.
+    /// Hands queued requests to the workers while some are free, oldest episode first; each one's timeout starts
+    /// now. While an older episode is with the engine (its answer just came), its next request is about to be asked
+    /// and nothing younger is sent: each episode's requests then follow one another, so a server that keeps one
+    /// conversation's prompt cached (llama.cpp) does not evaluate the whole conversation again for every turn.
     fn dispatch(&mut self) {
         while self.in_flight < self.endpoint.workers.max(1) {
-            let Some(mut job) = self.backlog.pop_front() else { return };
+            let Some(entry) = self.backlog.first_entry() else { return };
+            let next = *entry.key();
+            let engine_has_older = self.conversations.iter().any(|conversation| {
+                conversation.live
+                    && conversation.order < next
+                    && !conversation.queued
+                    && conversation.asked.is_none()
+            });
+            if engine_has_older {
+                return;
+            }
+            let mut job = entry.remove();
             let conversation = &mut self.conversations[job.slot as usize];
             if conversation.generation != job.generation || !conversation.queued {
                 continue;
@@ -392,8 +414,14 @@ impl AgentUnderTest for ChatAgent {
         }
         let conversation = &mut self.conversations[slot];
         let generation = conversation.generation + 1;
-        *conversation =
-            Conversation { generation, seed: start.agent_seed, ..Conversation::default() };
+        *conversation = Conversation {
+            generation,
+            seed: start.agent_seed,
+            order: self.begun,
+            live: true,
+            ..Conversation::default()
+        };
+        self.begun += 1;
     }
 
     fn act(&mut self, batch: &[Observation], out: &mut Vec<Action>) {
@@ -468,6 +496,7 @@ impl AgentUnderTest for ChatAgent {
             conversation.messages = Vec::new();
             conversation.actions.clear();
             conversation.queued = false;
+            conversation.live = false;
         }
         Vec::new()
     }

@@ -2,7 +2,8 @@
 //!
 //! A recording is `DIR/replies.jsonl`, one line per agent turn in (episode, turn) order: the episode, the turn, the
 //! hash of what the agent was shown (the customer's act and text, the tool's result and text; not the slot, which
-//! depends on timing) and the action it took; and `DIR/recording.json`, the agent's name and configuration. Played
+//! depends on timing) and the action it took; and `DIR/recording.json`, the agent's name and configuration and the
+//! run's scenario, personas, seed and episode count (a replay on other customers is refused before it starts). Played
 //! back, each turn's action is looked up by (episode, turn): an observation whose hash differs is a divergence,
 //! reported at that turn (the episode ends as `agent_failed` with both hashes, and the run counts them).
 
@@ -66,8 +67,15 @@ impl Recorder {
     }
 
     /// Writes the recording into `dir` (created if missing), both files whole or not at all.
-    /// `agent` is the recorded agent's configuration, `flags` the flags that chose it ([`crate::setup::agent_flags`]).
-    pub fn write(&self, dir: &Path, agent: &Value, flags: &Value) -> Result<(), RecordingError> {
+    /// `agent` is the recorded agent's configuration, `flags` the flags that chose it ([`crate::setup::agent_flags`]),
+    /// `run` what it was run on ([`crate::setup::run_flags`]).
+    pub fn write(
+        &self,
+        dir: &Path,
+        agent: &Value,
+        flags: &Value,
+        run: &Value,
+    ) -> Result<(), RecordingError> {
         let io = |path: &Path| {
             let path = path.to_owned();
             move |source| RecordingError::Io { path, source }
@@ -79,7 +87,7 @@ impl Recorder {
             text.push_str(line);
             text.push('\n');
         }
-        let about = json!({"agent": agent, "flags": flags, "turns": replies.len()});
+        let about = json!({"agent": agent, "flags": flags, "run": run, "turns": replies.len()});
         for (name, body) in [(REPLIES, text), (RECORDING, format!("{about:#}\n"))] {
             let path = dir.join(name);
             let staged = dir.join(format!(".{name}.partial"));

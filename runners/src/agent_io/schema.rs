@@ -3,11 +3,17 @@
 //!
 //! Every argument is a string written as the customer would say it ("$12.50", "(680) 976-9368"); a closed list of
 //! values is an `enum`. A tool that needs every argument lists them all as `required`; one that needs some of them
-//! (three of five identity facts) says how many in its description and requires none.
+//! (three of five identity facts) says how many in its description and requires none. An open string is at most
+//! [`MAX_VALUE_CHARS`] long: a server that constrains tool arguments by the schema's grammar (llama.cpp does, and
+//! ignores `max_tokens` there) then cannot run one argument to the end of its context.
 
 use serde_json::{Value, json};
 use sim_core::spec::{Effect, ScenarioSpec, ToolId, ToolSpec};
 use sim_personas::realise::{slot_choices, slot_phrase};
+
+/// The longest value an argument may be: every value a customer of a built-in scenario says is shorter (the
+/// longest, retail-support's "whether it can go in the washer or is dry-clean only", has 52 characters).
+pub const MAX_VALUE_CHARS: u32 = 100;
 
 /// Every tool of `scenario`, in its order, as `{"type": "function", "function": {...}}` objects.
 pub fn tool_schemas(scenario: &ScenarioSpec) -> Vec<Value> {
@@ -31,8 +37,9 @@ pub fn tool_schema(scenario: &ScenarioSpec, id: ToolId) -> Value {
             "type": "string",
             "description": format!("{phrase}, written as the customer says it"),
         });
-        if let Some(choices) = slot_choices(scenario, slot) {
-            property["enum"] = json!(choices);
+        match slot_choices(scenario, slot) {
+            Some(choices) => property["enum"] = json!(choices),
+            None => property["maxLength"] = json!(MAX_VALUE_CHARS),
         }
         properties.insert(name.clone(), property);
         names.push(name);

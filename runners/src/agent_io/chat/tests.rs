@@ -14,6 +14,8 @@ struct Seen {
     connections: AtomicUsize,
     unavailable: AtomicUsize,
     out_of_order: AtomicUsize,
+    /// Each request's seed (its episode's), in the order requests came.
+    seeds: Mutex<Vec<u64>>,
     /// Request bodies answered 503 once already.
     refused: Mutex<std::collections::HashSet<String>>,
 }
@@ -58,6 +60,7 @@ fn connection(stream: TcpStream, seen: &Seen, slow: Duration) {
         reader.read_exact(&mut body).unwrap();
         let request: Value = serde_json::from_slice(&body).unwrap();
         seen.requests.fetch_add(1, Ordering::SeqCst);
+        seen.seeds.lock().unwrap().push(request["seed"].as_u64().unwrap());
         let first = request["messages"].as_array().unwrap().len() == 2;
         let unlucky = request["seed"].as_u64().unwrap() % 4 == 1;
         let text = String::from_utf8(body).unwrap();
@@ -111,14 +114,14 @@ fn answer(request: &Value, seen: &Seen, slow: Duration) -> Value {
     json!({"choices": [{"index": 0, "message": message, "finish_reason": "stop"}]})
 }
 
-fn run(base: &str, timeout: Duration) -> ShardOutput {
+fn run(base: &str, timeout: Duration, workers: usize) -> ShardOutput {
     let scenario = Arc::new(sim_scenarios::load_built_in("retail-support").unwrap().spec);
     let personas: Arc<[PersonaSpec]> = vec![sim_personas::load_built_in("calm").unwrap()].into();
     let endpoint = Endpoint {
         base: base.to_owned(),
         model: "scripted".to_owned(),
         timeout,
-        workers: 8,
+        workers,
         system: None,
     };
     let agent = Box::new(ChatAgent::start(endpoint, &scenario));
@@ -133,7 +136,7 @@ fn conversations_reach_the_server_in_order_and_late_answers_change_nothing() {
     let seen = Arc::new(Seen::default());
     let timeout = Duration::from_millis(1500);
     let base = serve(seen.clone(), Duration::from_secs(2));
-    let first = run(&base, timeout);
+    let first = run(&base, timeout, 8);
     let timed_out: Vec<u64> = first
         .episodes
         .iter()
@@ -166,10 +169,30 @@ fn conversations_reach_the_server_in_order_and_late_answers_change_nothing() {
         (seen.requests.load(Ordering::SeqCst), seen.connections.load(Ordering::SeqCst));
     assert!(connections * 4 < requests, "{connections} connections for {requests} requests");
     // Timing decides which episodes are parked when; it must decide nothing else.
-    let again = run(&base, timeout);
+    let again = run(&base, timeout, 8);
     for (a, b) in first.episodes.iter().zip(&again.episodes) {
         assert_eq!(first.turns_of(a), again.turns_of(b), "episode {}", a.episode);
     }
+}
+
+#[test]
+fn one_worker_sends_each_episodes_requests_one_after_another() {
+    let seen = Arc::new(Seen::default());
+    let base = serve(seen.clone(), Duration::from_millis(40));
+    let output = run(&base, Duration::from_secs(30), 1);
+    assert!(output.episodes.iter().all(|ep| ep.end != EndReason::AgentFailed));
+    let seeds = seen.seeds.lock().unwrap().clone();
+    let mut finished = std::collections::HashSet::new();
+    for pair in seeds.windows(2) {
+        if pair[0] != pair[1] {
+            assert!(
+                finished.insert(pair[0]),
+                "episode seed {} came back after others were sent: {seeds:?}",
+                pair[0]
+            );
+        }
+    }
+    assert!(finished.len() >= 40, "too few episodes reached the server: {seeds:?}");
 }
 
 #[test]

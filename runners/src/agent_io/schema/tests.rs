@@ -80,3 +80,25 @@ fn every_built_in_tool_has_a_valid_schema() {
         }
     }
 }
+
+/// Every value a tool argument of a built-in scenario can take, rendered as the customer says it, fits the schema's
+/// `maxLength` (a thousand values of each slot, and the largest codes).
+#[test]
+fn every_value_a_customer_says_fits_max_length() {
+    for (id, _) in sim_scenarios::list_built_in() {
+        let scenario = scenario(&id);
+        for tool in 0..scenario.tools.len() {
+            for slot in scenario.tool_takes(tool as ToolId).iter() {
+                let values = (0..1000).chain([u64::from(u32::MAX), u64::MAX / 2, u64::MAX]);
+                for value in values {
+                    let text = sim_personas::realise::render_value(&scenario, slot, value);
+                    assert!(
+                        text.chars().count() <= MAX_VALUE_CHARS as usize,
+                        "{id}: {} = {text:?}",
+                        scenario.slot_name(slot)
+                    );
+                }
+            }
+        }
+    }
+}
