@@ -379,12 +379,27 @@ pub fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
         if rates.iter().any(Option::is_some) {
             bail!(BadInput("the fault-rate flags only apply to --agent sloppy".into()));
         }
-        if !base.starts_with("http://") {
+        let urls: Vec<&str> = crate::agent_io::chat::base_urls(base).collect();
+        let is_url = |url: &&str| url.starts_with("http://") || url.starts_with("https://");
+        if urls.is_empty() || !urls.iter().all(is_url) {
             bail!(BadInput(format!(
-                "--agent openai: needs the API's base URL over plain HTTP, e.g. \
-                 --agent openai:http://127.0.0.1:8080/v1 (got `{base}`)"
+                "--agent openai: needs the API's base URL, e.g. --agent openai:http://127.0.0.1:8080/v1 \
+                 or openai:https://api.openai.com/v1, or several replicas' separated by commas (got `{base}`)"
             )));
         }
+        // HTTPS servers are checked against Mozilla's roots, or against the bundle SSL_CERT_FILE names.
+        let https = urls.iter().any(|url| url.starts_with("https://"));
+        let roots = match std::env::var_os("SSL_CERT_FILE").filter(|_| https) {
+            Some(file) => {
+                let read = std::fs::read(&file).map_err(|err| err.to_string());
+                let roots = read.and_then(|pem| crate::agent_io::chat::read_roots(&pem));
+                let roots = roots.map_err(|err| {
+                    BadInput(format!("SSL_CERT_FILE={}: {err}", file.to_string_lossy()))
+                })?;
+                Some(Arc::new(roots))
+            }
+            None => None,
+        };
         let Some(model) = sim.model.clone() else {
             bail!(BadInput("--agent openai:URL needs --model NAME, the model to ask for".into()));
         };
@@ -402,6 +417,7 @@ pub fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
             timeout: std::time::Duration::from_secs_f64(sim.agent_timeout),
             workers,
             system,
+            roots,
         }));
     }
     if let Some(command) = sim.agent.strip_prefix("cmd:") {

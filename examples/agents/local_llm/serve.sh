@@ -7,11 +7,16 @@
 #   rehearse run --agent openai:http://127.0.0.1:8088/v1 --model smollm2 --episodes 200 --out runs/smollm2
 #   bash examples/agents/local_llm/serve.sh stop       # stop the server
 #
-# Environment: REHEARSE_LLM_VENV (default ~/.cache/rehearse/llm-venv), REHEARSE_LLM_PORT (default 8088).
+# Environment: REHEARSE_LLM_VENV (default ~/.cache/rehearse/llm-venv), REHEARSE_LLM_PORT (default 8088),
+# REHEARSE_LLM_THREADS (default: every core). Two replicas of one thread each answer ~1.7 times as many requests as
+# one of two threads on 2 cores (decoding one sequence of a 135M model does not spread over cores):
+#   REHEARSE_LLM_THREADS=1 bash serve.sh; REHEARSE_LLM_THREADS=1 REHEARSE_LLM_PORT=8089 bash serve.sh
+#   rehearse run --agent openai:http://127.0.0.1:8088/v1,http://127.0.0.1:8089/v1 --agent-workers 1 ...
 set -euo pipefail
 
 venv="${REHEARSE_LLM_VENV:-$HOME/.cache/rehearse/llm-venv}"
 port="${REHEARSE_LLM_PORT:-8088}"
+threads="${REHEARSE_LLM_THREADS:-$(nproc)}"
 pidfile="$venv/server-$port.pid"
 log="$venv/server-$port.log"
 
@@ -39,7 +44,7 @@ fi
 # 8192), holding up every other episode.
 nohup "$venv/bin/python" -m llama_cpp.server --model "$model" --model_alias smollm2 \
     --chat_format chatml-function-calling --host 127.0.0.1 --port "$port" \
-    --n_ctx 6144 --n_threads "$(nproc)" >"$log" 2>&1 &
+    --n_ctx 6144 --n_threads "$threads" >"$log" 2>&1 &
 echo $! >"$pidfile"
 for _ in $(seq 1 120); do
     if curl -sf "http://127.0.0.1:$port/v1/models" >/dev/null 2>&1; then

@@ -3,13 +3,12 @@
 //! Each episode is one conversation: the system message is the scenario's policy, the customer's words are user
 //! messages, tool results are tool messages answering the assistant's `tool_calls`. Every episode awaiting the agent
 //! whose conversation has no request in flight gets one, sent by a pool of `--agent-workers` HTTP threads over
-//! keep-alive connections (requests beyond that wait their turn, oldest episode first, and the timeout counts from the
-//! send); an episode
-//! whose answer has not come is parked ([`Action::Wait`]) while the others advance, and one whose answer takes longer
-//! than the timeout ends as `agent_failed`. 429 and 5xx answers and broken connections are retried with
-//! backoff until the timeout. An assistant message is read as its text (said first, read by the scenario's tagger)
-//! and then each of its tool calls, one per turn; what the customer says meanwhile is added after the tool results,
-//! the order the chat-completions API requires.
+//! keep-alive connections, `http` or `https` (requests beyond that wait their turn, oldest episode first, and the
+//! timeout counts from the send); an episode whose answer has not come is parked ([`Action::Wait`]) while the others
+//! advance, and one whose answer takes longer than the timeout ends as `agent_failed`. 429 and 5xx answers and broken
+//! connections are retried with backoff until the timeout (an untrusted certificate is not). An assistant message is
+//! read as its text (said first, read by the scenario's tagger) and then each of its tool calls, one per turn; what
+//! the customer says meanwhile is added after the tool results, the order the chat-completions API requires.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -40,10 +39,31 @@ pub struct Endpoint {
     pub workers: usize,
     /// The system message, when not the scenario's policy text (`--system-prompt FILE`).
     pub system: Option<String>,
+    /// The root certificates (DER) an `https` server's must chain to, when not Mozilla's (`SSL_CERT_FILE`).
+    #[serde(skip)]
+    pub roots: Option<Arc<Vec<Vec<u8>>>>,
+}
+
+/// The certificates of a PEM file (a CA bundle such as `SSL_CERT_FILE` names), in DER; an error if it holds none.
+pub fn read_roots(pem: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    let mut roots = Vec::new();
+    for item in ureq::tls::parse_pem(pem) {
+        match item {
+            Ok(ureq::tls::PemItem::Certificate(cert)) => roots.push(cert.der().to_vec()),
+            Ok(_) => {}
+            Err(err) => return Err(err.to_string()),
+        }
+    }
+    if roots.is_empty() {
+        return Err("no PEM certificate in it".to_owned());
+    }
+    Ok(roots)
 }
 
 /// One request for a worker thread.
 struct Job {
+    /// The server (its index in the endpoint's URLs) whose workers send it.
+    server: usize,
     slot: u32,
     generation: u64,
     body: String,
@@ -52,6 +72,7 @@ struct Job {
 
 /// A worker's answer to a job: the response body, or why there is none.
 struct Answer {
+    server: usize,
     slot: u32,
     generation: u64,
     body: Result<String, String>,
@@ -81,6 +102,8 @@ struct Conversation {
     seed: u64,
     /// When the episode began, counted in episodes begun: older episodes' requests go first.
     order: u64,
+    /// The server the episode talks to (the same one throughout, so its prompt stays cached there).
+    server: usize,
     /// Whether an episode is under way in the slot.
     live: bool,
 }
@@ -92,47 +115,68 @@ pub struct ChatAgent {
     system: Value,
     tools: Value,
     conversations: Vec<Conversation>,
-    jobs: Option<Sender<Job>>,
-    /// Requests waiting for a free worker, by the order their episodes began.
-    backlog: BTreeMap<u64, Job>,
+    servers: Vec<Server>,
     /// Episodes begun so far.
     begun: u64,
-    /// Requests the workers hold.
-    in_flight: usize,
     answers: Mutex<Receiver<Answer>>,
 }
 
+/// One of the endpoint's URLs and its workers.
+struct Server {
+    jobs: Option<Sender<Job>>,
+    /// Requests waiting for a free worker, by the order their episodes began.
+    backlog: BTreeMap<u64, Job>,
+    /// Requests the workers hold.
+    in_flight: usize,
+}
+
+/// The base URLs `base` lists (`URL[,URL...]`: replicas of one model, each episode kept on one of them).
+pub fn base_urls(base: &str) -> impl Iterator<Item = &str> {
+    base.split(',').map(str::trim).filter(|url| !url.is_empty())
+}
+
 impl ChatAgent {
-    /// Starts the worker threads for `scenario`'s episodes.
+    /// Starts the worker threads for `scenario`'s episodes: `--agent-workers` for each of the endpoint's URLs.
     pub fn start(endpoint: Endpoint, scenario: &ScenarioSpec) -> ChatAgent {
-        let (jobs, queue) = mpsc::channel::<Job>();
         let (answered, answers) = mpsc::channel::<Answer>();
-        let queue = Arc::new(Mutex::new(queue));
+        let roots = match &endpoint.roots {
+            Some(roots) => ureq::tls::RootCerts::Specific(Arc::new(
+                roots.iter().map(|der| ureq::tls::Certificate::from_der(der).to_owned()).collect(),
+            )),
+            None => ureq::tls::RootCerts::WebPki,
+        };
         let http: ureq::Agent = ureq::Agent::config_builder()
+            .tls_config(ureq::tls::TlsConfig::builder().root_certs(roots).build())
             .http_status_as_error(false)
             .max_idle_connections(endpoint.workers.max(1) * 2)
             .max_idle_connections_per_host(endpoint.workers.max(1) * 2)
             .build()
             .into();
-        let url = format!("{}/chat/completions", endpoint.base.trim_end_matches('/'));
         let key = std::env::var("OPENAI_API_KEY").ok().filter(|key| !key.is_empty());
-        for _ in 0..endpoint.workers.max(1) {
-            let (queue, answered, http, url, key) =
-                (queue.clone(), answered.clone(), http.clone(), url.clone(), key.clone());
-            std::thread::spawn(move || {
-                loop {
-                    let job = match queue.lock() {
-                        Ok(queue) => queue.recv(),
-                        Err(_) => return,
-                    };
-                    let Ok(job) = job else { return };
-                    let body = post(&http, &url, key.as_deref(), &job.body, job.deadline);
-                    let answer = Answer { slot: job.slot, generation: job.generation, body };
-                    if answered.send(answer).is_err() {
-                        return;
+        let mut servers = Vec::new();
+        for base in base_urls(&endpoint.base) {
+            let (jobs, queue) = mpsc::channel::<Job>();
+            let queue = Arc::new(Mutex::new(queue));
+            let url = format!("{}/chat/completions", base.trim_end_matches('/'));
+            for _ in 0..endpoint.workers.max(1) {
+                let (queue, answered, http, url, key) =
+                    (queue.clone(), answered.clone(), http.clone(), url.clone(), key.clone());
+                std::thread::spawn(move || {
+                    loop {
+                        let job = match queue.lock() {
+                            Ok(queue) => queue.recv(),
+                            Err(_) => return,
+                        };
+                        let Ok(job) = job else { return };
+                        let body = post(&http, &url, key.as_deref(), &job.body, job.deadline);
+                        let (server, slot, generation) = (job.server, job.slot, job.generation);
+                        if answered.send(Answer { server, slot, generation, body }).is_err() {
+                            return;
+                        }
                     }
-                }
-            });
+                });
+            }
+            servers.push(Server { jobs: Some(jobs), backlog: BTreeMap::new(), in_flight: 0 });
         }
         ChatAgent {
             name: format!("openai:{} ({})", endpoint.base, endpoint.model),
@@ -143,10 +187,8 @@ impl ChatAgent {
             tools: Value::Array(super::schema::tool_schemas(scenario)),
             endpoint,
             conversations: Vec::new(),
-            jobs: Some(jobs),
-            backlog: BTreeMap::new(),
+            servers,
             begun: 0,
-            in_flight: 0,
             answers: Mutex::new(answers),
         }
     }
@@ -194,7 +236,9 @@ impl ChatAgent {
         conversation.queued = true;
         let generation = conversation.generation;
         let deadline = Instant::now(); // set when a worker takes it
-        self.backlog.insert(conversation.order, Job { slot, generation, body, deadline });
+        let server = conversation.server;
+        let job = Job { server, slot, generation, body, deadline };
+        self.servers[server].backlog.insert(conversation.order, job);
     }
 
     /// Hands queued requests to the workers while some are free, oldest episode first; each one's timeout starts
@@ -202,11 +246,20 @@ impl ChatAgent {
     /// and nothing younger is sent: each episode's requests then follow one another, so a server that keeps one
     /// conversation's prompt cached (llama.cpp) does not evaluate the whole conversation again for every turn.
     fn dispatch(&mut self) {
-        while self.in_flight < self.endpoint.workers.max(1) {
-            let Some(entry) = self.backlog.first_entry() else { return };
+        for server in 0..self.servers.len() {
+            self.dispatch_to(server);
+        }
+    }
+
+    /// [`Self::dispatch`] for one server's requests.
+    fn dispatch_to(&mut self, server: usize) {
+        let this = &mut self.servers[server];
+        while this.in_flight < self.endpoint.workers.max(1) {
+            let Some(entry) = this.backlog.first_entry() else { return };
             let next = *entry.key();
             let engine_has_older = self.conversations.iter().any(|conversation| {
                 conversation.live
+                    && conversation.server == server
                     && conversation.order < next
                     && !conversation.queued
                     && conversation.asked.is_none()
@@ -223,17 +276,18 @@ impl ChatAgent {
             conversation.queued = false;
             conversation.asked = Some(now);
             job.deadline = now + self.endpoint.timeout;
-            if let Some(jobs) = &self.jobs {
+            if let Some(jobs) = &this.jobs {
                 // A send fails only when every worker is gone; the episode then times out.
                 let _ = jobs.send(job);
             }
-            self.in_flight += 1;
+            this.in_flight += 1;
         }
     }
 
     /// Takes an answer: the assistant message's actions are queued, or the episode fails with what went wrong.
     fn take(&mut self, answer: Answer) {
-        self.in_flight = self.in_flight.saturating_sub(1);
+        let server = &mut self.servers[answer.server];
+        server.in_flight = server.in_flight.saturating_sub(1);
         let Some(conversation) = self.conversations.get_mut(answer.slot as usize) else { return };
         if conversation.generation != answer.generation || conversation.asked.is_none() {
             return;
@@ -325,7 +379,7 @@ fn post(
                 let why = format!("HTTP {status} from {url}: {}", quote(&text));
                 (status == 429 || status >= 500, why, retry_after)
             }
-            Err(err) => (true, format!("cannot reach {url}: {err}"), None),
+            Err(err) => (!is_lasting(&err), format!("cannot reach {url}: {err}"), None),
         };
         if !retry {
             return Err(why);
@@ -336,6 +390,16 @@ fn post(
         }
         std::thread::sleep(pause);
         backoff = (backoff * 2).min(MAX_BACKOFF);
+    }
+}
+
+/// Whether a failed request would fail again however often it is tried: a bad URL, or a TLS handshake that failed
+/// (a certificate not trusted: rustls reports it as invalid data), unlike a refused or dropped connection.
+fn is_lasting(err: &ureq::Error) -> bool {
+    match err {
+        ureq::Error::BadUri(_) | ureq::Error::Tls(_) | ureq::Error::Rustls(_) => true,
+        ureq::Error::Io(io) => io.kind() == std::io::ErrorKind::InvalidData,
+        _ => false,
     }
 }
 
@@ -418,6 +482,7 @@ impl AgentUnderTest for ChatAgent {
             generation,
             seed: start.agent_seed,
             order: self.begun,
+            server: (self.begun % self.servers.len() as u64) as usize,
             live: true,
             ..Conversation::default()
         };
@@ -505,7 +570,9 @@ impl AgentUnderTest for ChatAgent {
 impl Drop for ChatAgent {
     fn drop(&mut self) {
         // Closing the job queue ends the workers once their requests are done.
-        self.jobs = None;
+        for server in &mut self.servers {
+            server.jobs = None;
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! retries after 503, answers that come late parked without changing any episode, one past the timeout failed.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::*;
@@ -25,22 +25,33 @@ struct Seen {
 /// answered 503 the first time it comes; a request whose seed is a multiple of 3 waits 40 ms, one whose seed is a
 /// multiple of 12 waits past the client's timeout.
 fn serve(seen: Arc<Seen>, slow: Duration) -> String {
+    serve_over(seen, slow, None)
+}
+
+/// [`serve`] over TLS when given a rustls configuration (`https://` URLs).
+fn serve_over(seen: Arc<Seen>, slow: Duration, tls: Option<Arc<rustls::ServerConfig>>) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
+    let scheme = if tls.is_some() { "https" } else { "http" };
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(stream) = stream else { return };
             seen.connections.fetch_add(1, Ordering::SeqCst);
-            let seen = seen.clone();
-            std::thread::spawn(move || connection(stream, &seen, slow));
+            let (seen, tls) = (seen.clone(), tls.clone());
+            std::thread::spawn(move || match tls {
+                Some(config) => {
+                    let Ok(server) = rustls::ServerConnection::new(config) else { return };
+                    connection(rustls::StreamOwned::new(server, stream), &seen, slow);
+                }
+                None => connection(stream, &seen, slow),
+            });
         }
     });
-    format!("http://{address}/v1")
+    format!("{scheme}://{address}/v1")
 }
 
-fn connection(stream: TcpStream, seen: &Seen, slow: Duration) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut stream = stream;
+fn connection(stream: impl Read + Write, seen: &Seen, slow: Duration) {
+    let mut reader = BufReader::new(stream);
     loop {
         let mut length = 0;
         let mut line = String::new();
@@ -75,9 +86,11 @@ fn connection(stream: TcpStream, seen: &Seen, slow: Duration) {
             "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
             reply.len()
         );
+        let stream = reader.get_mut();
         if stream
             .write_all(head.as_bytes())
             .and_then(|()| stream.write_all(reply.as_bytes()))
+            .and_then(|()| stream.flush())
             .is_err()
         {
             return;
@@ -115,6 +128,16 @@ fn answer(request: &Value, seen: &Seen, slow: Duration) -> Value {
 }
 
 fn run(base: &str, timeout: Duration, workers: usize) -> ShardOutput {
+    run_trusting(base, timeout, workers, None)
+}
+
+/// [`run`] with `roots` as the root certificates of `https` servers (Mozilla's when `None`).
+fn run_trusting(
+    base: &str,
+    timeout: Duration,
+    workers: usize,
+    roots: Option<Vec<Vec<u8>>>,
+) -> ShardOutput {
     let scenario = Arc::new(sim_scenarios::load_built_in("retail-support").unwrap().spec);
     let personas: Arc<[PersonaSpec]> = vec![sim_personas::load_built_in("calm").unwrap()].into();
     let endpoint = Endpoint {
@@ -123,6 +146,7 @@ fn run(base: &str, timeout: Duration, workers: usize) -> ShardOutput {
         timeout,
         workers,
         system: None,
+        roots: roots.map(Arc::new),
     };
     let agent = Box::new(ChatAgent::start(endpoint, &scenario));
     let mut engine = Engine::new(scenario, personas, agent, EngineConfig { slots: 16 }).unwrap();
@@ -195,6 +219,26 @@ fn one_worker_sends_each_episodes_requests_one_after_another() {
     assert!(finished.len() >= 40, "too few episodes reached the server: {seeds:?}");
 }
 
+/// `openai:URL1,URL2`: replicas of one model. Each episode keeps to one of them (its prompt stays cached there), both
+/// get episodes, and on each one an episode's requests still follow one another.
+#[test]
+fn episodes_keep_to_one_replica_and_replicas_share_the_work() {
+    let (one, two) = (Arc::new(Seen::default()), Arc::new(Seen::default()));
+    let bases = [serve(one.clone(), Duration::ZERO), serve(two.clone(), Duration::ZERO)];
+    let output = run(&bases.join(","), Duration::from_secs(30), 1);
+    assert!(output.episodes.iter().all(|ep| ep.end != EndReason::AgentFailed));
+    let seeds = |seen: &Seen| seen.seeds.lock().unwrap().clone();
+    let (a, b) = (seeds(&one), seeds(&two));
+    assert!(a.len() > 40 && b.len() > 40, "{} and {} requests", a.len(), b.len());
+    assert!(a.iter().all(|seed| !b.contains(seed)), "an episode talked to both replicas");
+    for seeds in [a, b] {
+        let mut finished = std::collections::HashSet::new();
+        for pair in seeds.windows(2) {
+            assert!(pair[0] == pair[1] || finished.insert(pair[0]), "interleaved: {seeds:?}");
+        }
+    }
+}
+
 #[test]
 fn what_is_not_an_assistant_message_fails_the_episode_quoting_it() {
     let mut conversation = Conversation::default();
@@ -228,4 +272,45 @@ fn what_is_not_an_assistant_message_fails_the_episode_quoting_it() {
     assert_eq!(conversation.calls, ["call_1"]);
     let empty = read_reply(r#"{"choices": [{"message": {"content": null}}]}"#, &mut conversation);
     assert_eq!(empty, Ok(vec![Action::SayText { text: String::new() }]));
+}
+
+/// HTTPS: a server whose certificate chains to the test CA (`tests/fixtures/tls`, made with openssl for 127.0.0.1,
+/// valid until 2126) answers every episode as over HTTP once that CA is the root (as `SSL_CERT_FILE` makes it); with
+/// Mozilla's roots its certificate is refused at once, and every episode fails saying why.
+#[test]
+fn https_servers_are_trusted_only_through_the_given_roots() {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls");
+    let chain = vec![CertificateDer::from_pem_file(format!("{fixtures}/server.pem")).unwrap()];
+    let key = PrivateKeyDer::from_pem_file(format!("{fixtures}/server.key")).unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .unwrap();
+    let seen = Arc::new(Seen::default());
+    let base = serve_over(seen.clone(), Duration::from_millis(40), Some(Arc::new(config)));
+    assert!(base.starts_with("https://"));
+    let ca = read_roots(&std::fs::read(format!("{fixtures}/ca.pem")).unwrap()).unwrap();
+    let trusted = run_trusting(&base, Duration::from_secs(30), 8, Some(ca));
+    assert!(trusted.episodes.iter().all(|ep| ep.end != EndReason::AgentFailed));
+    assert!(seen.requests.load(Ordering::SeqCst) >= trusted.episodes.len());
+    let answered = seen.requests.load(Ordering::SeqCst);
+    let refused = run_trusting(&base, Duration::from_secs(30), 8, None);
+    assert_eq!(seen.requests.load(Ordering::SeqCst), answered, "a request got through");
+    for ep in &refused.episodes {
+        assert_eq!(ep.end, EndReason::AgentFailed, "episode {}", ep.episode);
+        let turns = refused.turns_of(ep);
+        let last = turns.iter().rev().find_map(|row| row.text.as_deref()).unwrap();
+        assert!(last.contains("UnknownIssuer"), "episode {}: {last}", ep.episode);
+        assert!(!last.contains("gave up after"), "episode {}: retried: {last}", ep.episode);
+    }
+}
+
+#[test]
+fn a_file_without_certificates_is_no_bundle() {
+    assert!(read_roots(b"not a certificate").unwrap_err().contains("no PEM certificate"));
 }
