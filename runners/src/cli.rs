@@ -31,6 +31,8 @@ Examples:
   rehearse list                                    built-in scenarios, personas and agents
   rehearse lint my-scenarios/                      check every scenario and persona .ron file in a folder
   rehearse show retail-support > mine.ron          a built-in scenario (or persona) to start your own from
+  rehearse transcripts convert --from star ../shared/data/star star.jsonl
+                                                   a corpus's real conversations in one transcript format
 
 Exit codes: 0 the run completed; 1 --fail-on-violation was given and some episode broke a policy rule; 2 bad input or an
 error (also: another run holds the --out folder); 130 / 143 stopped by SIGINT / SIGTERM, partial output removed.";
@@ -79,6 +81,9 @@ pub enum Command {
     /// agent acts written as text, and STAR's labelled wizard messages)
     #[command(name = "tagger-eval", after_help = TAGGER_EVAL_EXAMPLES)]
     TaggerEval(TaggerEvalArgs),
+    /// Real conversations from public corpora in one JSON Lines transcript format (calibration-data/README.md).
+    #[command(subcommand)]
+    Transcripts(TranscriptsCommand),
     /// Print a built-in scenario or persona as RON, to start your own from: `rehearse show retail-support > mine.ron`.
     Show(ShowArgs),
     /// Check scenario and persona files and list every problem with its line and column.
@@ -345,6 +350,37 @@ pub struct TaggerEvalArgs {
     #[arg(long)]
     pub json: Option<PathBuf>,
 }
+
+/// `rehearse transcripts …`.
+#[derive(Debug, Subcommand)]
+pub enum TranscriptsCommand {
+    /// Convert a corpus's own files into the transcript format: one conversation per line. Every row that cannot be
+    /// used whole is reported with its file and line (or dialogue id) and counted; OUT is written whole or not at all.
+    #[command(after_help = TRANSCRIPTS_CONVERT_EXAMPLES)]
+    Convert(ConvertArgs),
+}
+
+/// `rehearse transcripts convert`.
+#[derive(Debug, Clone, Args)]
+pub struct ConvertArgs {
+    /// The corpus the input is in.
+    #[arg(long, value_enum)]
+    pub from: crate::transcripts::Corpus,
+    /// The corpus's file, or the folder holding it (as in ../shared/data/<corpus>).
+    #[arg(value_name = "IN")]
+    pub input: PathBuf,
+    /// The transcript file to write (JSON Lines).
+    #[arg(value_name = "OUT.jsonl")]
+    pub out: PathBuf,
+}
+
+const TRANSCRIPTS_CONVERT_EXAMPLES: &str = "Examples:
+  rehearse transcripts convert --from star ../shared/data/star star.jsonl
+  rehearse transcripts convert --from multidogo ../shared/data/multidogo/customer_turns_turn_level.jsonl.gz multidogo.jsonl
+  rehearse transcripts convert --from persuasionforgood ../shared/data/persuasionforgood p4g.jsonl
+
+Exit codes: 0 conversations were written (rejected rows are listed on stderr and counted on stdout); 2 the input
+cannot be read, holds no conversation, or OUT cannot be written (OUT is then left as it was).";
 
 const TAGGER_EVAL_EXAMPLES: &str = "Examples:
   rehearse tagger-eval

@@ -22,3 +22,4 @@ pub mod show;
 pub mod stdout;
 pub mod summary;
 pub mod tagger_eval;
+pub mod transcripts;

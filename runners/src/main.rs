@@ -7,10 +7,10 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use sim_runners::agent_io::record::Recorder;
 use sim_runners::batch::AgentChoice;
-use sim_runners::cli::{Cli, Command};
+use sim_runners::cli::{Cli, Command, TranscriptsCommand};
 use sim_runners::interrupt::{Interrupt, Interrupted};
 use sim_runners::stdout::{ClosedStdout, print};
-use sim_runners::{bench, lint, list, policy, replay, run, setup, show};
+use sim_runners::{bench, lint, list, policy, replay, run, setup, show, transcripts};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -126,6 +126,23 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 std::fs::write(path, json + "\n")
                     .with_context(|| format!("writing {}", path.display()))?;
             }
+        }
+        Command::Transcripts(TranscriptsCommand::Convert(args)) => {
+            let converted = transcripts::convert(args.from, &args.input)?;
+            for rejected in &converted.rejected {
+                eprintln!("{}: {rejected}", rejected.dropped);
+            }
+            if converted.conversations.is_empty() {
+                anyhow::bail!(
+                    "{}: no conversation read as {} ({} rows rejected); {} left as it was",
+                    args.input.display(),
+                    args.from.name(),
+                    converted.rejected.len(),
+                    args.out.display()
+                );
+            }
+            transcripts::write_jsonl(&args.out, &converted.conversations)?;
+            print(&converted.summary(&args.out))?;
         }
         Command::Lint(args) => {
             let mut report = lint::lint(&args.paths);

@@ -714,3 +714,40 @@ fn fork_keeps_the_past_and_hands_over_at_the_turn() {
         );
     }
 }
+
+#[test]
+fn transcripts_convert_writes_the_file_whole_and_reports_rejected_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/../calibration-data/fixtures/star");
+    let convert =
+        rehearse(dir.path(), &["transcripts", "convert", "--from", "star", fixture, "star.jsonl"]);
+    assert_eq!(convert.status.code(), Some(0), "{}", stderr(&convert));
+    let out = stdout(&convert);
+    assert!(out.starts_with("wrote 3 conversations, 11 turns to star.jsonl\n"), "{out}");
+    assert!(out.contains("rejected 2 conversations, 0 rows; kept 1 without a label"), "{out}");
+    let err = stderr(&convert);
+    assert!(err.contains("dialogues.jsonl:3: not a dialogue of the corpus's format"), "{err}");
+    assert!(err.contains("dialogues.jsonl:4: event without a field it needs"), "{err}");
+    let written = std::fs::read_to_string(dir.path().join("star.jsonl")).unwrap();
+    assert_eq!(written.lines().count(), 3);
+    let names: Vec<_> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, ["star.jsonl"], "no partial file is left");
+
+    let missing = rehearse(
+        dir.path(),
+        &["transcripts", "convert", "--from", "casino", "nowhere.jsonl", "casino.jsonl"],
+    );
+    assert_eq!(missing.status.code(), Some(2), "{}", stderr(&missing));
+    assert!(stderr(&missing).contains("nowhere.jsonl: cannot open"), "{}", stderr(&missing));
+    let wrong_corpus =
+        rehearse(dir.path(), &["transcripts", "convert", "--from", "nosuch", fixture, "x.jsonl"]);
+    assert_eq!(wrong_corpus.status.code(), Some(2));
+    let not_casino = rehearse(
+        dir.path(),
+        &["transcripts", "convert", "--from", "casino", "star.jsonl", "c.jsonl"],
+    );
+    assert_eq!(not_casino.status.code(), Some(2), "{}", stderr(&not_casino));
+    assert!(stderr(&not_casino).contains("no conversation read as casino (3 rows rejected)"));
+    assert!(!dir.path().join("casino.jsonl").exists() && !dir.path().join("c.jsonl").exists());
+}

@@ -1,7 +1,8 @@
 //! STAR's wizard messages as labelled agent messages for `rehearse tagger-eval`.
 //!
 //! In STAR (shared/data/star, see its README) a wizard mostly sends a template reply picked from the task's flow
-//! chart: a `pick_suggestion` event with the template's ActionLabel and the Text sent. The embedded
+//! chart: a `pick_suggestion` event with the template's ActionLabel and the Text sent, read by the transcript
+//! adapter (`transcripts::star`) as an agent turn whose act is the label. The embedded
 //! `runners/data/star-wizard-acts.ron` maps every label to a rehearse agent act, or to `None` with a reason (a trivia
 //! question, a flow-chart node). Wizard free-text `utter` events have no label and are skipped; so are messages
 //! whose label maps to `None` (counted) and labels missing from the mapping (listed).
@@ -11,14 +12,13 @@ mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::fs::File;
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use flate2::read::MultiGzDecoder;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use sim_core::act::ActKind;
+
+use crate::transcripts::{self, Dropped, Speaker, TranscriptError};
 
 /// One agent message with the act a human gave it.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,46 +45,12 @@ pub struct StarSamples {
 /// The corpus or the mapping could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum StarError {
-    /// The dialogues file could not be opened.
-    #[error("{}: cannot open STAR dialogues: {source}", path.display())]
-    Open {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// A line could not be read (or ungzipped).
-    #[error("{}:{line}: cannot read: {source}", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The dialogue's line, from 1.
-        line: usize,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// A line is not a STAR dialogue in JSON.
-    #[error("{}:{line}: not a STAR dialogue: {source}", path.display())]
-    Json {
-        /// The file.
-        path: PathBuf,
-        /// The dialogue's line, from 1.
-        line: usize,
-        /// Why.
-        source: serde_json::Error,
-    },
-    /// A wizard `pick_suggestion` event lacks its label or its text.
-    #[error("{}:{line}: event {event_idx}: wizard pick_suggestion without {missing}", path.display())]
-    Event {
-        /// The file.
-        path: PathBuf,
-        /// The dialogue's line, from 1.
-        line: usize,
-        /// The event's index in the dialogue's Events, from 0.
-        event_idx: usize,
-        /// The missing field: `ActionLabel` or `Text`.
-        missing: &'static str,
-    },
+    /// The dialogues file could not be opened or read.
+    #[error("cannot read STAR dialogues: {0}")]
+    Transcripts(#[from] TranscriptError),
+    /// A dialogue the STAR adapter rejected (not JSON, an event without its text or label): its file, line and why.
+    #[error("{0}")]
+    Rejected(String),
     /// The mapping file is not valid: syntax, a duplicate label, a name that is no agent act or an empty reason.
     #[error("{MAPPING_PATH}:{line}:{col}: {message}")]
     Mapping {
@@ -97,48 +63,29 @@ pub enum StarError {
     },
 }
 
-/// Reads `dir/dialogues.jsonl.gz` and labels the wizard's picked templates with the mapping's acts.
+/// Reads `dir/dialogues.jsonl.gz` and labels the wizard's picked templates with the mapping's acts; the first
+/// dialogue the STAR adapter rejects is an error.
 pub fn star_samples(dir: &Path) -> Result<StarSamples, StarError> {
     let mapping = parse_mapping(MAPPING)?;
-    let path = dir.join("dialogues.jsonl.gz");
-    let file =
-        File::open(&path).map_err(|source| StarError::Open { path: path.clone(), source })?;
-    let reader = BufReader::new(MultiGzDecoder::new(BufReader::new(file)));
+    let converted = transcripts::star::convert(&dir.join("dialogues.jsonl.gz"))?;
+    if let Some(rejected) = converted.rejected.iter().find(|r| r.dropped == Dropped::Conversation) {
+        return Err(StarError::Rejected(rejected.to_string()));
+    }
     let mut samples = Vec::new();
     let mut unmapped = 0;
     let mut unknown_labels = BTreeSet::new();
-    for (line_idx, line) in reader.lines().enumerate() {
-        let line_no = line_idx + 1;
-        let line =
-            line.map_err(|source| StarError::Read { path: path.clone(), line: line_no, source })?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let dialogue: Dialogue = serde_json::from_str(&line).map_err(|source| StarError::Json {
-            path: path.clone(),
-            line: line_no,
-            source,
-        })?;
-        for (event_idx, event) in dialogue.events.into_iter().enumerate() {
-            if event.agent != "Wizard" || event.action != "pick_suggestion" {
-                continue;
-            }
-            let missing = |missing| StarError::Event {
-                path: path.clone(),
-                line: line_no,
-                event_idx,
-                missing,
-            };
-            let label = event.action_label.ok_or_else(|| missing("ActionLabel"))?;
-            let text = event.text.ok_or_else(|| missing("Text"))?;
-            match mapping.get(&label) {
-                Some(Some(act)) => {
-                    samples.push(Labelled { text, act: *act, label: format!("star:{label}") })
-                }
-                Some(None) => unmapped += 1,
-                None => {
-                    unknown_labels.insert(label);
-                }
+    let turns = converted.conversations.into_iter().flat_map(|conversation| conversation.turns);
+    for turn in turns.filter(|turn| turn.speaker == Speaker::Agent) {
+        let Some(label) = turn.act else { continue };
+        match mapping.get(&label) {
+            Some(Some(act)) => samples.push(Labelled {
+                text: turn.text,
+                act: *act,
+                label: format!("star:{label}"),
+            }),
+            Some(None) => unmapped += 1,
+            None => {
+                unknown_labels.insert(label);
             }
         }
     }
@@ -159,23 +106,6 @@ fn parse_mapping(source: &str) -> Result<BTreeMap<String, Option<ActKind>>, Star
         message: err.code.to_string(),
     })?;
     Ok(mapping.0)
-}
-
-/// A STAR dialogue: only what labelling reads.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Dialogue {
-    events: Vec<Event>,
-}
-
-/// One event of a dialogue: only what labelling reads.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct Event {
-    agent: String,
-    action: String,
-    action_label: Option<String>,
-    text: Option<String>,
 }
 
 /// The mapping file: a RON map from label to [`Entry`], each label once.

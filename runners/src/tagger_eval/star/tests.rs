@@ -126,7 +126,7 @@ fn blank_lines_and_dialogues_without_wizard_picks_give_nothing() {
 fn bad_json_names_its_line() {
     check(
         &[dialogue(1, &[]), "{\"Events\": [".to_owned()],
-        "error: $DIR/dialogues.jsonl.gz:2: not a STAR dialogue: EOF while parsing a list at line 1 column 12",
+        "error: $DIR/dialogues.jsonl.gz:2: not a dialogue of the corpus's format: EOF while parsing a list at line 1 column 12",
     );
 }
 
@@ -134,7 +134,7 @@ fn bad_json_names_its_line() {
 fn event_without_agent_names_its_line() {
     check(
         &[dialogue(1, &[json!({ "Action": "utter", "Text": "hi" })])],
-        "error: $DIR/dialogues.jsonl.gz:1: not a STAR dialogue: missing field `Agent` at line 1 column 56",
+        "error: $DIR/dialogues.jsonl.gz:1: not a dialogue of the corpus's format: missing field `Agent` at line 1 column 56",
     );
 }
 
@@ -144,7 +144,7 @@ fn pick_without_text_names_line_and_event() {
         json!({ "Agent": "Wizard", "Action": "pick_suggestion", "ActionLabel": "hello" });
     check(
         &[dialogue(1, &[]), dialogue(2, &[utter("User", "hi"), pick_no_text])],
-        "error: $DIR/dialogues.jsonl.gz:2: event 1: wizard pick_suggestion without Text",
+        "error: $DIR/dialogues.jsonl.gz:2: event without a field it needs: event 1: Wizard pick_suggestion without Text",
     );
 }
 
@@ -153,7 +153,7 @@ fn pick_without_label_names_line_and_event() {
     let pick_no_label = json!({ "Agent": "Wizard", "Action": "pick_suggestion", "Text": "Hello" });
     check(
         &[dialogue(1, &[pick_no_label])],
-        "error: $DIR/dialogues.jsonl.gz:1: event 0: wizard pick_suggestion without ActionLabel",
+        "error: $DIR/dialogues.jsonl.gz:1: event without a field it needs: event 0: Wizard pick_suggestion without ActionLabel",
     );
 }
 
@@ -162,15 +162,18 @@ fn missing_file_names_it() {
     let dir = tempfile::tempdir().unwrap();
     check_dir(
         dir.path(),
-        "error: $DIR/dialogues.jsonl.gz: cannot open STAR dialogues: No such file or directory (os error 2)",
+        "error: cannot read STAR dialogues: $DIR/dialogues.jsonl.gz: cannot open: No such file or directory (os error 2)",
     );
 }
 
 #[test]
-fn not_gzip_names_the_line() {
+fn plain_text_under_a_gzip_name_is_read_as_text() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("dialogues.jsonl.gz"), "{\"Events\": []}\n").unwrap();
-    check_dir(dir.path(), "error: $DIR/dialogues.jsonl.gz:1: cannot read: invalid gzip header");
+    check_dir(
+        dir.path(),
+        "error: $DIR/dialogues.jsonl.gz:1: not a dialogue of the corpus's format: missing field `DialogueID` at line 1 column 14",
+    );
 }
 
 #[test]

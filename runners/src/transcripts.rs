@@ -1,0 +1,357 @@
+//! Real conversations from public corpora in one JSON Lines format (`calibration-data/README.md` documents it):
+//! the format's serde types, its reader and writer, the report of rows a conversion rejected, and `rehearse
+//! transcripts convert`, with one adapter per corpus of `../shared/data` in `transcripts/`.
+
+pub mod abcd;
+pub mod casino;
+pub mod dealornodeal;
+pub mod multidogo;
+pub mod persuasionforgood;
+pub mod star;
+
+mod read;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+pub use read::{input_file, lines};
+
+/// The corpora `rehearse transcripts convert --from` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Corpus {
+    /// STAR: `dialogues.jsonl(.gz)`, one dialogue per line.
+    Star,
+    /// MultiDoGO: `customer_turns_turn_level.jsonl(.gz)`, customer turns only.
+    Multidogo,
+    /// ABCD: a JSON file of dialogues (`abcd_sample.json`, or the full corpus's splits).
+    Abcd,
+    /// PersuasionForGood: the folder of `full_dialog.csv(.gz)` and `full_info.csv(.gz)`.
+    Persuasionforgood,
+    /// CaSiNo: `casino_train_valid.jsonl(.gz)`, one dialogue per line.
+    Casino,
+    /// Deal or No Deal: `dialogues.jsonl(.gz)`, one dialogue per line.
+    Dealornodeal,
+}
+
+/// One conversation: a line of the format.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Conversation {
+    /// The corpus's own id for it.
+    pub id: String,
+    /// The corpus it came from (`star`, `multidogo`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corpus: Option<String>,
+    /// The service domain, where the corpus labels it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// What the customer came for, where the corpus labels it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intent: Option<String>,
+    /// How it ended (`completed`, `abandoned`, `donated`, `agreed`, …), where the corpus labels it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    /// The customer's traits and survey answers, by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub traits: BTreeMap<String, Trait>,
+    /// The turns in order.
+    pub turns: Vec<Turn>,
+}
+
+/// A trait's value: a number or a word.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Trait {
+    /// A score, an amount, an age.
+    Number(f64),
+    /// A category.
+    Text(String),
+}
+
+/// Who speaks a turn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Speaker {
+    /// The customer (user, persuadee, the negotiator the corpus README names).
+    Customer,
+    /// The agent (wizard, persuader, the other negotiator).
+    Agent,
+    /// Something the system showed a participant (STAR's instructions to the user).
+    System,
+    /// A tool or knowledge base answering an agent's action.
+    Tool,
+}
+
+/// One turn.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Turn {
+    /// Who speaks.
+    pub speaker: Speaker,
+    /// What was said or shown; empty for an action without text, or a turn the corpus does not give the text of.
+    pub text: String,
+    /// The corpus's label for the turn (an intent, a wizard action label, a strategy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub act: Option<String>,
+    /// The action taken (an API, a button, a deal move), by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// The action's arguments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arguments: Option<Map<String, Value>>,
+    /// The slot values the turn gives, by slot type (MultiDoGO's token labels).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub slots: BTreeMap<String, String>,
+    /// When, in Unix seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<i64>,
+}
+
+/// What a conversion produced: the conversations and every row it could not use whole.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Converted {
+    /// The conversations, in file order.
+    pub conversations: Vec<Conversation>,
+    /// The rows rejected or kept without a label, in file order.
+    pub rejected: Vec<Rejected>,
+}
+
+/// A row a conversion could not use whole.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rejected {
+    /// The file.
+    pub file: PathBuf,
+    /// Where in it.
+    pub place: Place,
+    /// What was left out.
+    pub dropped: Dropped,
+    /// Why, in a few words: the group it is counted in.
+    pub reason: &'static str,
+    /// The details: the parser's message, the value read.
+    pub detail: String,
+}
+
+/// Where a rejected row is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Place {
+    /// A line, from 1.
+    Line(usize),
+    /// A dialogue of a file that is one JSON value, by id.
+    Dialogue(String),
+}
+
+/// What a rejection left out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Dropped {
+    /// The whole conversation.
+    Conversation,
+    /// A row of a conversation (a CSV row); the rest of the conversation is kept.
+    Row,
+    /// A label; the conversation is kept without it.
+    Label,
+}
+
+/// A corpus or transcript file could not be read, or the output could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum TranscriptError {
+    /// The file or folder could not be opened.
+    #[error("{}: cannot open: {source}", path.display())]
+    Open {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Reading (or ungzipping) failed part way.
+    #[error("{}:{line}: cannot read: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The line being read, from 1.
+        line: usize,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file as a whole is not in the corpus's format (not one JSON value, a CSV header without a column).
+    #[error("{}: {message}", path.display())]
+    Format {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// The output could not be written.
+    #[error("{}: cannot write: {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Converts the corpus at `input` (its file, or the folder holding it) with the adapter for `corpus`.
+pub fn convert(corpus: Corpus, input: &Path) -> Result<Converted, TranscriptError> {
+    match corpus {
+        Corpus::Star => star::convert(input),
+        Corpus::Multidogo => multidogo::convert(input),
+        Corpus::Abcd => abcd::convert(input),
+        Corpus::Persuasionforgood => persuasionforgood::convert(input),
+        Corpus::Casino => casino::convert(input),
+        Corpus::Dealornodeal => dealornodeal::convert(input),
+    }
+}
+
+/// Reads a transcript file of this format; a line that is not a conversation is rejected with its number.
+pub fn read_jsonl(path: &Path) -> Result<Converted, TranscriptError> {
+    read::json_lines(path, |conversation: Conversation, _| Ok(conversation))
+}
+
+/// Writes `conversations` to `path`, one per line, whole or not at all: into a hidden file beside it, then renamed.
+pub fn write_jsonl(path: &Path, conversations: &[Conversation]) -> Result<(), TranscriptError> {
+    let mut text = String::new();
+    for conversation in conversations {
+        text += &serde_json::to_string(conversation).expect("a conversation serializes");
+        text.push('\n');
+    }
+    let write_err = |path: &Path| {
+        let path = path.to_owned();
+        move |source| TranscriptError::Write { path, source }
+    };
+    let name = path.file_name().map_or_else(|| "out".into(), |name| name.to_string_lossy());
+    let staged = path.with_file_name(format!(".{name}.partial"));
+    let written = std::fs::File::create(&staged).and_then(|mut file| {
+        file.write_all(text.as_bytes())?;
+        file.sync_all()
+    });
+    if let Err(source) = written {
+        let _ = std::fs::remove_file(&staged);
+        return Err(write_err(&staged)(source));
+    }
+    std::fs::rename(&staged, path).map_err(|source| {
+        let _ = std::fs::remove_file(&staged);
+        write_err(path)(source)
+    })
+}
+
+impl Corpus {
+    /// The name `--from` takes and the `corpus` field holds.
+    pub fn name(self) -> &'static str {
+        match self {
+            Corpus::Star => "star",
+            Corpus::Multidogo => "multidogo",
+            Corpus::Abcd => "abcd",
+            Corpus::Persuasionforgood => "persuasionforgood",
+            Corpus::Casino => "casino",
+            Corpus::Dealornodeal => "dealornodeal",
+        }
+    }
+}
+
+impl Conversation {
+    /// A conversation of `corpus` with no labels yet.
+    pub fn new(corpus: Corpus, id: String, turns: Vec<Turn>) -> Conversation {
+        Conversation {
+            id,
+            corpus: Some(corpus.name().to_owned()),
+            domain: None,
+            intent: None,
+            outcome: None,
+            traits: BTreeMap::new(),
+            turns,
+        }
+    }
+}
+
+impl Turn {
+    /// A turn of text with no labels.
+    pub fn said(speaker: Speaker, text: impl Into<String>) -> Turn {
+        Turn {
+            speaker,
+            text: text.into(),
+            act: None,
+            action: None,
+            arguments: None,
+            slots: BTreeMap::new(),
+            timestamp: None,
+        }
+    }
+}
+
+impl Converted {
+    /// Turns over every conversation.
+    pub fn n_turns(&self) -> usize {
+        self.conversations.iter().map(|conversation| conversation.turns.len()).sum()
+    }
+
+    /// What was written and what was rejected, grouped by what was left out and why, with the first place of each.
+    pub fn summary(&self, out: &Path) -> String {
+        use std::fmt::Write as _;
+        let mut text = format!(
+            "wrote {} conversations, {} turns to {}\n",
+            self.conversations.len(),
+            self.n_turns(),
+            out.display()
+        );
+        let mut groups: BTreeMap<(Dropped, &str), (usize, &Rejected)> = BTreeMap::new();
+        for rejected in &self.rejected {
+            groups.entry((rejected.dropped, rejected.reason)).or_insert((0, rejected)).0 += 1;
+        }
+        let count = |dropped| self.rejected.iter().filter(|r| r.dropped == dropped).count();
+        let _ = writeln!(
+            text,
+            "rejected {} conversations, {} rows; kept {} without a label",
+            count(Dropped::Conversation),
+            count(Dropped::Row),
+            count(Dropped::Label)
+        );
+        for ((dropped, reason), (n, first)) in groups {
+            let _ = writeln!(text, "  {n} × {dropped}: {reason} (first at {})", first.location());
+        }
+        text
+    }
+}
+
+impl Rejected {
+    /// The file and line (or dialogue), with the details: `file:12 (turn 3)`.
+    pub fn location(&self) -> String {
+        let mut location = match &self.place {
+            Place::Line(line) => format!("{}:{line}", self.file.display()),
+            Place::Dialogue(id) => format!("{}: dialogue {id}", self.file.display()),
+        };
+        if !self.detail.is_empty() {
+            location += &format!(" ({})", self.detail);
+        }
+        location
+    }
+}
+
+impl fmt::Display for Rejected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.place {
+            Place::Line(line) => write!(f, "{}:{line}", self.file.display())?,
+            Place::Dialogue(id) => write!(f, "{}: dialogue {id}", self.file.display())?,
+        }
+        write!(f, ": {}", self.reason)?;
+        if !self.detail.is_empty() {
+            write!(f, ": {}", self.detail)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Dropped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Dropped::Conversation => "conversation rejected",
+            Dropped::Row => "row rejected",
+            Dropped::Label => "label dropped",
+        })
+    }
+}

@@ -1,0 +1,309 @@
+//! Tests of the transcript format and of every adapter: each corpus's hand-written fixture converted and compared,
+//! line by line, with what is written here by hand (its rejected rows with their line numbers included), and the
+//! real corpus in ../shared/data counted against its README when it is there; the format's reader and writer.
+
+use std::path::{Path, PathBuf};
+
+use super::*;
+
+/// Where the hand-written fixtures are: `calibration-data/fixtures/<corpus>/`.
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../calibration-data/fixtures");
+
+/// Where the real corpora sit in a checkout: shared/ beside the repository.
+const SHARED_DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data");
+
+/// Converts `fixture` (under `calibration-data/fixtures/`) with `corpus`'s adapter and compares the rendering:
+/// per conversation `id labels traits`, then `  speaker @time [act] action=… {arguments} slots={…} "text"` per
+/// turn, then each rejection with the fixture's path as `$FIXTURE`.
+fn check(corpus: Corpus, fixture: &str, expect: &str) {
+    let path = Path::new(FIXTURES).join(fixture);
+    let converted = convert(corpus, &path).unwrap_or_else(|err| panic!("{err}"));
+    let mut actual = render(&converted);
+    if !path.is_dir() {
+        actual = actual.replace(&path.display().to_string(), "$FIXTURE");
+    }
+    let actual = actual.replace(FIXTURES, "$FIXTURES");
+    assert_eq!(actual.trim(), expect.trim(), "\n{actual}");
+}
+
+/// Converts the real corpus in `../shared/data/<folder>` and checks it gives `n_dialogues` (the README's count)
+/// as conversations plus `n_rejected` rejected ones; skips when the folder is absent.
+fn check_real(corpus: Corpus, folder: &str, n_dialogues: usize, n_rejected: usize) {
+    let dir = PathBuf::from(SHARED_DATA).join(folder);
+    if !dir.is_dir() {
+        eprintln!("skipped: {} is absent", dir.display());
+        return;
+    }
+    let converted = convert(corpus, &dir).unwrap_or_else(|err| panic!("{err}"));
+    let rejected: Vec<&Rejected> =
+        converted.rejected.iter().filter(|r| r.dropped == Dropped::Conversation).collect();
+    eprintln!("{}", converted.summary(Path::new("-")));
+    assert_eq!(rejected.len(), n_rejected, "{rejected:#?}");
+    assert_eq!(converted.conversations.len() + rejected.len(), n_dialogues);
+}
+
+fn render(converted: &Converted) -> String {
+    let mut out = String::new();
+    for conversation in &converted.conversations {
+        out += &conversation.id;
+        let labels = [
+            ("corpus", &conversation.corpus),
+            ("domain", &conversation.domain),
+            ("intent", &conversation.intent),
+            ("outcome", &conversation.outcome),
+        ];
+        for (name, value) in labels {
+            if let Some(value) = value {
+                out += &format!(" {name}={value}");
+            }
+        }
+        if !conversation.traits.is_empty() {
+            out += &format!(" traits={}", serde_json::to_string(&conversation.traits).unwrap());
+        }
+        out.push('\n');
+        for turn in &conversation.turns {
+            out += "  ";
+            out += &serde_json::to_string(&turn.speaker).unwrap().replace('"', "");
+            if let Some(time) = turn.timestamp {
+                out += &format!(" @{time}");
+            }
+            if let Some(act) = &turn.act {
+                out += &format!(" [{act}]");
+            }
+            if let Some(action) = &turn.action {
+                out += &format!(" action={action}");
+            }
+            if let Some(arguments) = &turn.arguments {
+                out += &format!(" {}", serde_json::to_string(arguments).unwrap());
+            }
+            if !turn.slots.is_empty() {
+                out += &format!(" slots={}", serde_json::to_string(&turn.slots).unwrap());
+            }
+            out += &format!(" {:?}\n", turn.text);
+        }
+    }
+    for rejected in &converted.rejected {
+        out += &format!("{}: {rejected}\n", rejected.dropped);
+    }
+    out
+}
+
+#[test]
+fn written_transcripts_read_back_the_same_and_bad_lines_are_rejected_by_number() {
+    let converted =
+        convert(Corpus::Star, &Path::new(FIXTURES).join("star/dialogues.jsonl")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("star.jsonl");
+    write_jsonl(&out, &converted.conversations).unwrap();
+    let names: Vec<_> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, ["star.jsonl"], "no staged file is left");
+    let mut text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with(r#"{"id":"1","corpus":"star","domain":"weather","#), "{text}");
+    text += "{\"id\": \"x\", \"turns\": [{\"speaker\": \"robot\", \"text\": \"\"}]}\n";
+    std::fs::write(&out, text).unwrap();
+    let read = read_jsonl(&out).unwrap();
+    assert_eq!(read.conversations, converted.conversations);
+    assert_eq!(read.rejected.len(), 1);
+    assert_eq!(read.rejected[0].place, Place::Line(4));
+}
+
+#[test]
+fn a_missing_input_is_an_error_naming_it() {
+    let err = convert(Corpus::Casino, Path::new("/nonexistent/casino.jsonl")).unwrap_err();
+    assert!(err.to_string().starts_with("/nonexistent/casino.jsonl: cannot open: "), "{err}");
+}
+
+#[test]
+fn csv_fields_may_be_quoted_over_lines_and_bad_rows_name_their_line() {
+    let rows = read::csv_rows("a,b\n1,\"x, \"\"y\"\"\nz\"\n2,x\"y\n3,\"open\n");
+    let expect: read::CsvRows = vec![
+        (1, Ok(vec!["a".into(), "b".into()])),
+        (2, Ok(vec!["1".into(), "x, \"y\"\nz".into()])),
+        (4, Err("stray quote in field 2".into())),
+        (5, Err("a quoted field is not closed before the end of the file".into())),
+    ];
+    assert_eq!(rows, expect);
+}
+
+#[test]
+fn star_fixture() {
+    check(
+        Corpus::Star,
+        "star/dialogues.jsonl",
+        r#"
+1 corpus=star domain=weather intent=weather outcome=completed
+  customer @1600000000 "Is it going to rain in Lisbon tomorrow?"
+  agent @1600000010 [hello] "Hello, how can I help?"
+  system @1600000011 "Ask for the weather on Friday instead. [instruction 1 of 2]"
+  agent @1600000015 action=weather {"City":"\"Lisbon\"","Day":"\"Friday\""} ""
+  tool @1600000016 action=weather "{\"item\":{\"City\":\"Lisbon\",\"Forecast\":\"sunny\"},\"total_items\":1}"
+  agent @1600000020 [weather_inform_forecast] "It will be sunny all day on Friday in Lisbon."
+  customer @1600000030 "Actually friday. thanks!"
+  agent @1600000035 "You're welcome, bye."
+2 corpus=star domain=bank+hotel intent=bank_balance+hotel_book outcome=abandoned
+  customer "hi, what's my balance"
+  agent [ask_name] "Please provide your name."
+5 corpus=star domain=ride intent=ride_book
+  customer "I need a cab"
+conversation rejected: $FIXTURE:3: not a dialogue of the corpus's format: EOF while parsing a list at line 1 column 50
+conversation rejected: $FIXTURE:4: event without a field it needs: event 0: Wizard pick_suggestion without ActionLabel
+label dropped: $FIXTURE:5: unknown CompletionLevel: Finished
+"#,
+    );
+}
+
+/// 5,302 dialogues in the README; none rejected (336 have no message: early disconnects, kept).
+#[test]
+fn star_real_corpus() {
+    check_real(Corpus::Star, "star", 5302, 0);
+}
+
+#[test]
+fn multidogo_fixture() {
+    check(
+        Corpus::Multidogo,
+        "multidogo/customer_turns_turn_level.jsonl",
+        r#"
+a1 corpus=multidogo domain=airline intent=changeseatassignment
+  customer [openinggreeting] "hey there"
+  agent ""
+  customer [changeseatassignment] "can i move to a window seat"
+  agent ""
+  customer [contentonly] slots={"booking_confirmation_number":"kq 77","name":"ana"} "ana conf kq 77"
+  customer [contentonly] "ok"
+  agent ""
+  customer [thankyou<div>closinggreeting] "thx bye"
+f2 corpus=multidogo domain=fastfood intent=orderdrinkintent
+  agent ""
+  customer [orderdrinkintent] slots={"food_item":"cola, lemonade","quantity":"two"} "two cola and lemonade"
+  customer [contentonly] "hmm"
+m4 corpus=multidogo domain=media intent=startserviceintent
+  agent ""
+  customer [startserviceintent] "start service"
+  agent ""
+  customer [contentonly] "tv plan"
+conversation rejected: $FIXTURE:3: turn numbers do not increase: turn 1 after turn 2
+label dropped: $FIXTURE:4: slot labels do not match the utterance's words: turn 3: 2 words, 1 labels
+conversation rejected: $FIXTURE:5: not a dialogue of the corpus's format: missing field `intent` at line 1 column 142
+"#,
+    );
+}
+
+/// 11,313 conversations in the README; none rejected (456 turns keep no slots: their label count differs).
+#[test]
+fn multidogo_real_corpus() {
+    check_real(Corpus::Multidogo, "multidogo", 11_313, 0);
+}
+
+#[test]
+fn abcd_fixture() {
+    check(
+        Corpus::Abcd,
+        "abcd/abcd_sample.json",
+        r#"
+101 corpus=abcd domain=shipping_issue intent=status_delivery_time traits={"member_level":"gold"}
+  agent "Hello, what can I do for you today?"
+  customer "where is my parcel? it's been a week"
+  agent "Let me look it up, may I have your full name?"
+  customer "Tom Ruiz"
+  tool action=pull-up-account {"values":["tom ruiz"]} "Account has been pulled up for Tom Ruiz."
+  agent "It ships tomorrow."
+102 corpus=abcd domain=account_access intent=recover_password
+  customer "I forgot my password"
+  tool "Password has been reset."
+label dropped: $FIXTURE: dialogue 102: action turn without its button in delexed: turn 1
+conversation rejected: $FIXTURE: dialogue 103: unknown speaker: turn 1: "supervisor"
+conversation rejected: $FIXTURE: dialogue #3: not a dialogue of the corpus's format: invalid length 1, expected a tuple of size 2
+"#,
+    );
+}
+
+/// The 3 sample dialogues in the README; none rejected.
+#[test]
+fn abcd_real_corpus() {
+    check_real(Corpus::Abcd, "abcd", 3, 0);
+}
+
+#[test]
+fn persuasionforgood_fixture() {
+    check(
+        Corpus::Persuasionforgood,
+        "persuasionforgood",
+        r#"
+20200101-000001_1_live corpus=persuasionforgood domain=donation outcome=donated traits={"age":41.0,"agreeable":4.2,"donation":0.5,"extrovert":3.0,"ideology":"Moderate","sex":"Female"}
+  agent [greeting] "Hi! Have you heard of Save the Children?"
+  customer [greeting,ask-org-info] "Hello. No, what do they do?"
+  agent [donation-information] "They help kids in need, with food and schooling, all over the world."
+  customer [positive-reaction-to-donation] "That sounds good, I could give fifty cents."
+20200101-000002_2_live corpus=persuasionforgood domain=donation outcome=not_donated traits={"agreeable":3.4,"donation":0.0,"extrovert":2.6,"ideology":"Liberal","sex":"Male"}
+  agent "Would you give part of your pay to a children's charity?"
+  customer "Not today, sorry."
+20200101-000004_4_live corpus=persuasionforgood domain=donation
+  agent "Hello there"
+row rejected: $FIXTURES/persuasionforgood/full_info.csv:7: unreadable row: 3 fields: 20200101-000004_4_live,user_8,1
+row rejected: $FIXTURES/persuasionforgood/full_dialog.csv:6: wrong number of fields: 4 fields, the header has 5
+conversation rejected: $FIXTURES/persuasionforgood/full_dialog.csv:9: Turn is not a whole number: dialogue 20200101-000003_3_live: "one"
+label dropped: $FIXTURES/persuasionforgood/full_info.csv: dialogue 20200101-000004_4_live: no persuadee row in the survey
+"#,
+    );
+}
+
+/// 829 dialogues in the README; none rejected.
+#[test]
+fn persuasionforgood_real_corpus() {
+    check_real(Corpus::Persuasionforgood, "persuasionforgood", 829, 0);
+}
+
+#[test]
+fn casino_fixture() {
+    check(
+        Corpus::Casino,
+        "casino/casino_train_valid.jsonl",
+        r#"
+7 corpus=casino domain=campsite outcome=agreed traits={"age":29.0,"agreeableness":5.5,"conscientiousness":6.0,"education":"master's degree","emotional-stability":4.0,"ethnicity":"asian american","extraversion":3.5,"gender":"female","openness-to-experiences":5.0,"opponent_likeness":"Slightly like","points_scored":19.0,"priority_high":"Water","priority_low":"Firewood","priority_medium":"Food","reason_high":"We hike a lot in the heat.","reason_low":"The site has a fire pit with wood.","reason_medium":"My kids eat a lot.","satisfaction":"Slightly satisfied","svo":"prosocial"}
+  customer [small-talk] "Hi neighbour! Ready for the weekend? 🙂"
+  agent [small-talk,elicit-pref] "Yes! What do you need most?"
+  customer [self-need] "Water, we hike a lot in the heat."
+  agent "I'd take all the firewood then."
+  agent action=submit_deal {"issue2theyget":{"Firewood":"0","Food":"1","Water":"3"},"issue2youget":{"Firewood":"3","Food":"2","Water":"0"}} ""
+  customer action=accept_deal ""
+8 corpus=casino domain=campsite outcome=walked_away
+  agent "I need everything."
+  customer action=walk_away ""
+label dropped: $FIXTURE:1: utterance without its annotation: turn 3
+label dropped: $FIXTURE:2: no participant_info for the customer: mturk_agent_1
+conversation rejected: $FIXTURE:3: unknown participant: turn 1: "mturk_agent_3"
+"#,
+    );
+}
+
+/// 930 dialogues in the README; none rejected.
+#[test]
+fn casino_real_corpus() {
+    check_real(Corpus::Casino, "casino", 930, 0);
+}
+
+#[test]
+fn dealornodeal_fixture() {
+    check(
+        Corpus::Dealornodeal,
+        "dealornodeal/dialogues.jsonl",
+        r#"
+dnd-00010 corpus=dealornodeal domain=item split outcome=agreed traits={"ball_count":1.0,"ball_value":4.0,"book_count":2.0,"book_value":1.0,"hat_count":2.0,"hat_value":2.0,"reward":6.0}
+  customer "can i have the ball and a hat ?"
+  agent "ok if i get both books"
+  customer "deal ."
+dnd-00012 corpus=dealornodeal domain=item split outcome=no_agreement traits={"ball_count":3.0,"ball_value":0.0,"book_count":1.0,"book_value":10.0,"hat_count":1.0,"hat_value":0.0}
+  agent "i want the book ."
+  customer "no , the book is mine"
+conversation rejected: $FIXTURE:3: not a dialogue of the corpus's format: invalid type: null, expected a sequence at line 1 column 85
+"#,
+    );
+}
+
+/// 5,773 dialogues in the README; none rejected.
+#[test]
+fn dealornodeal_real_corpus() {
+    check_real(Corpus::Dealornodeal, "dealornodeal", 5773, 0);
+}
