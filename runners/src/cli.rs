@@ -100,7 +100,7 @@ pub struct SimArgs {
     /// Agent under test: by-the-book, sloppy, random, or one built to cheat (deny-all, close-now, claim-done, tool-spam);
     /// `cmd:COMMAND`, a program speaking the stdio protocol of PROTOCOL.md (one process per worker thread); or
     /// `openai:URL`, an OpenAI-compatible chat-completions API at base URL (e.g. http://127.0.0.1:8080/v1 or
-    /// https://api.openai.com/v1; HTTPS trusts Mozilla's roots, or the bundle SSL_CERT_FILE names), with --model;
+    /// `https://api.openai.com/v1`; HTTPS trusts Mozilla's roots, or the bundle SSL_CERT_FILE names), with --model;
     /// `openai:URL1,URL2` spreads episodes over replicas of one model.
     #[arg(long, default_value = "by-the-book")]
     pub agent: String,
@@ -366,7 +366,7 @@ pub struct ConvertArgs {
     /// The corpus the input is in.
     #[arg(long, value_enum)]
     pub from: crate::transcripts::Corpus,
-    /// The corpus's file, or the folder holding it (as in ../shared/data/<corpus>).
+    /// The corpus's file, or the folder holding it (as in `../shared/data/CORPUS`).
     #[arg(value_name = "IN")]
     pub input: PathBuf,
     /// The transcript file to write (JSON Lines).

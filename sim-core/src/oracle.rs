@@ -642,10 +642,11 @@ fn refusal_check(scenario: &ScenarioSpec, intent: &IntentSpec, tool: ToolId) -> 
     }
 }
 
-/// Whether `tool` may be called outside the intent's steps: an approval a limit asks for, or the remedy of one of
-/// the intent's objections.
+/// Whether `tool` may be called outside the intent's steps: an approval a limit asks for in an intent with the
+/// limited tool, or the remedy of one of the intent's objections.
 fn side_tool(scenario: &ScenarioSpec, intent: &IntentSpec, tool: ToolId) -> bool {
-    scenario.is_approval(tool) || intent.objections.iter().any(|objection| objection.remedy == tool)
+    scenario.approves_in(intent, tool)
+        || intent.objections.iter().any(|objection| objection.remedy == tool)
 }
 
 /// Whether the latest call of `tool` entered only values the customer stated before it, and either `min_args` of

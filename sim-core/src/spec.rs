@@ -789,6 +789,15 @@ impl ScenarioSpec {
         steps.fold(own, |all, step| crate::act::SlotSet(all.0 | step.args.0))
     }
 
+    /// Whether `tool` is an approval some `ArgLimit` rule accepts for a tool that `intent` has a step with ("The one
+    /// exception is `notify-team` to approve a refund over $200": an approval where nothing can need it is not one).
+    pub fn approves_in(&self, intent: &IntentSpec, tool: ToolId) -> bool {
+        self.rules.iter().any(|rule| {
+            matches!(&rule.kind, RuleKind::ArgLimit { tool: limited, unless_after, .. }
+                if unless_after.contains(&tool) && intent.has_step(*limited))
+        })
+    }
+
     /// Whether `tool` is an approval some `ArgLimit` rule accepts instead of the limit.
     pub fn is_approval(&self, tool: ToolId) -> bool {
         self.rules.iter().any(|rule| {

@@ -1156,8 +1156,11 @@ fn off_script_flags_a_write_the_intent_does_not_call_for() {
     // The approval a limit asks for, and the remedy of one of the intent's objections: allowed.
     assert_eq!(judge_calls(&scenario, 1, 8, &[(9, true)]), (vec![], true));
     assert_eq!(judge_calls(&scenario, 1, 8, &[(10, true)]), (vec![], true));
-    // The remedy of another intent's objection is not.
+    // The remedy of another intent's objection is not, nor the approval where the intent has nothing it approves:
+    // "The one exception is `notify-team` to approve a refund over $200" (intent 0 refunds nothing).
     assert_eq!(judge_calls(&scenario, 0, 8, &[(10, true)]), (off(0, 10), true));
+    assert!(!scenario.intents[0].has_step(4) && scenario.intents[1].has_step(4));
+    assert_eq!(judge_calls(&scenario, 0, 8, &[(9, true)]), (off(0, 9), true));
     // A step applies only while its condition holds: update the account only once verification passed.
     scenario.intents[0].steps[2].when = When::Passed(1);
     assert_eq!(judge_calls(&scenario, 0, 8, &[(0, true), (1, true), (3, true)]), (vec![], true));
