@@ -96,9 +96,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             std::fs::create_dir_all(&args.out)
                 .with_context(|| format!("creating {}", args.out.display()))?;
             let path = args.out.join("compare.json");
-            let staged = args.out.join(".compare.json.partial");
-            std::fs::write(&staged, serde_json::to_string_pretty(&comparison)? + "\n")
-                .and_then(|()| std::fs::rename(&staged, &path))
+            let json = serde_json::to_string_pretty(&comparison)? + "\n";
+            sim_runners::output::write_whole(&path, json.as_bytes())
                 .with_context(|| format!("writing {}", path.display()))?;
             print(&format!("\ncompare.json in {}\n", args.out.display()))?;
         }
@@ -106,7 +105,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             let line = sim_runners::fork::fork(&args)?;
             print(&replay::render(&line))?;
             if let Some(path) = &args.json {
-                std::fs::write(path, serde_json::to_string(&line)? + "\n")
+                let json = serde_json::to_string(&line)? + "\n";
+                sim_runners::output::write_whole(path, json.as_bytes())
                     .with_context(|| format!("writing {}", path.display()))?;
             }
         }

@@ -244,6 +244,20 @@ fn file_entry(path: &Path, name: &str) -> Result<serde_json::Value> {
     Ok(serde_json::json!({"name": name, "bytes": bytes, "sha256": hex(&hasher.finalize())}))
 }
 
+/// Writes `bytes` to `path` whole or not at all: into `.NAME.partial` beside it, synced, then renamed over it (a
+/// failed write leaves `path` as it was and removes the partial file).
+pub fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path.file_name().map_or_else(|| "out".into(), |name| name.to_string_lossy());
+    let staged = path.with_file_name(format!(".{name}.partial"));
+    let written = File::create(&staged)
+        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
+        .and_then(|()| std::fs::rename(&staged, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&staged);
+    }
+    written
+}
+
 /// Lower-case hex of a digest.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()

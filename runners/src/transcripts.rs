@@ -16,7 +16,6 @@ mod tests;
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -220,24 +219,8 @@ pub fn write_jsonl(path: &Path, conversations: &[Conversation]) -> Result<(), Tr
         text += &serde_json::to_string(conversation).expect("a conversation serializes");
         text.push('\n');
     }
-    let write_err = |path: &Path| {
-        let path = path.to_owned();
-        move |source| TranscriptError::Write { path, source }
-    };
-    let name = path.file_name().map_or_else(|| "out".into(), |name| name.to_string_lossy());
-    let staged = path.with_file_name(format!(".{name}.partial"));
-    let written = std::fs::File::create(&staged).and_then(|mut file| {
-        file.write_all(text.as_bytes())?;
-        file.sync_all()
-    });
-    if let Err(source) = written {
-        let _ = std::fs::remove_file(&staged);
-        return Err(write_err(&staged)(source));
-    }
-    std::fs::rename(&staged, path).map_err(|source| {
-        let _ = std::fs::remove_file(&staged);
-        write_err(path)(source)
-    })
+    crate::output::write_whole(path, text.as_bytes())
+        .map_err(|source| TranscriptError::Write { path: path.to_owned(), source })
 }
 
 impl Corpus {

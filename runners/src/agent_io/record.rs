@@ -8,7 +8,7 @@
 //! reported at that turn (the episode ends as `agent_failed` with both hashes, and the run counts them).
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -90,10 +90,7 @@ impl Recorder {
         let about = json!({"agent": agent, "flags": flags, "run": run, "turns": replies.len()});
         for (name, body) in [(REPLIES, text), (RECORDING, format!("{about:#}\n"))] {
             let path = dir.join(name);
-            let staged = dir.join(format!(".{name}.partial"));
-            let mut file = std::fs::File::create(&staged).map_err(io(&staged))?;
-            file.write_all(body.as_bytes()).and_then(|()| file.sync_all()).map_err(io(&staged))?;
-            std::fs::rename(&staged, &path).map_err(io(&path))?;
+            crate::output::write_whole(&path, body.as_bytes()).map_err(io(&path))?;
         }
         Ok(())
     }
