@@ -384,7 +384,7 @@ pub fn agent_choice(sim: &SimArgs) -> Result<AgentChoice> {
         if urls.is_empty() || !urls.iter().all(is_url) {
             bail!(BadInput(format!(
                 "--agent openai: needs the API's base URL, e.g. --agent openai:http://127.0.0.1:8080/v1 \
-                 or openai:https://api.openai.com/v1, or several replicas' separated by commas (got `{base}`)"
+                 or openai:https://api.openai.com/v1, or several replicas' URLs separated by commas (got `{base}`)"
             )));
         }
         // HTTPS servers are checked against Mozilla's roots, or against the bundle SSL_CERT_FILE names.
