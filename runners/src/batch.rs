@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use sim_core::agents::{self, SloppyConfig};
 
-use crate::agent_io::record::{Playback, Recorder, Replies};
+use crate::agent_io::record::{Playback, Recorder, Replies, Resumed};
 use sim_core::prelude::*;
 
 /// Which agent to run.
@@ -33,6 +33,11 @@ pub enum AgentChoice {
     Replay(Arc<Replies>),
     /// An agent whose replies are recorded (`run --record DIR`).
     Recorded(Box<AgentChoice>, Arc<Recorder>),
+    /// An agent that answers only the turns a recording does not hold (`run --record DIR --resume`).
+    Resumed(Box<AgentChoice>, Arc<Replies>),
+    /// An agent whose finished episodes move a progress bar one by one (a slow agent's run shows its progress
+    /// before a shard of 4,096 episodes is done).
+    Counted(Box<AgentChoice>, indicatif::ProgressBar),
 }
 
 impl AgentChoice {
@@ -44,7 +49,9 @@ impl AgentChoice {
             AgentChoice::Command { command, .. } => command,
             AgentChoice::Chat(endpoint) => &endpoint.base,
             AgentChoice::Replay(replies) => &replies.name,
-            AgentChoice::Recorded(inner, _) => inner.name(),
+            AgentChoice::Recorded(inner, _)
+            | AgentChoice::Resumed(inner, _)
+            | AgentChoice::Counted(inner, _) => inner.name(),
         }
     }
 
@@ -68,7 +75,9 @@ impl AgentChoice {
                 "system_prompt_sha256": endpoint.system.as_deref().map(crate::inputs::sha256_hex),
             }),
             AgentChoice::Replay(replies) => replies.agent.clone(),
-            AgentChoice::Recorded(inner, _) => inner.config_json(),
+            AgentChoice::Recorded(inner, _)
+            | AgentChoice::Resumed(inner, _)
+            | AgentChoice::Counted(inner, _) => inner.config_json(),
         }
     }
 
@@ -98,7 +107,58 @@ impl AgentChoice {
             }
             AgentChoice::Replay(replies) => Ok(Box::new(Playback::new(replies.clone()))),
             AgentChoice::Recorded(inner, recorder) => Ok(recorder.wrap(inner.build(scenario)?)),
+            AgentChoice::Resumed(inner, replies) => {
+                Ok(Box::new(Resumed::new(inner.build(scenario)?, replies.clone())))
+            }
+            AgentChoice::Counted(inner, progress) => {
+                Ok(Box::new(Counting { inner: inner.build(scenario)?, progress: progress.clone() }))
+            }
         }
+    }
+
+    /// Whether the agent runs outside rehearse (a program or a chat-completions API), where one episode can take
+    /// seconds.
+    pub fn is_outside(&self) -> bool {
+        match self {
+            AgentChoice::Command { .. } | AgentChoice::Chat(_) => true,
+            AgentChoice::Recorded(inner, _)
+            | AgentChoice::Resumed(inner, _)
+            | AgentChoice::Counted(inner, _) => inner.is_outside(),
+            AgentChoice::BuiltIn(_) | AgentChoice::Sloppy(_) | AgentChoice::Replay(_) => false,
+        }
+    }
+}
+
+/// An agent that moves a progress bar each time one of its episodes ends.
+struct Counting {
+    inner: Box<dyn AgentUnderTest>,
+    progress: indicatif::ProgressBar,
+}
+
+impl AgentUnderTest for Counting {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+
+    fn wants_text(&self) -> bool {
+        self.inner.wants_text()
+    }
+
+    fn begin(&mut self, start: EpisodeStart) {
+        self.inner.begin(start);
+    }
+
+    fn act(&mut self, batch: &[Observation], out: &mut Vec<Action>) {
+        self.inner.act(batch, out);
+    }
+
+    fn adopt(&mut self, obs: &Observation, action: &Action) {
+        self.inner.adopt(obs, action);
+    }
+
+    fn finish(&mut self, slot: u32) -> Vec<AgentNote> {
+        self.progress.inc(1);
+        self.inner.finish(slot)
     }
 }
 

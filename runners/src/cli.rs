@@ -207,6 +207,11 @@ pub struct RunArgs {
     /// shown), for `--replay DIR`.
     #[arg(long, value_name = "DIR")]
     pub record: Option<PathBuf>,
+    /// With --record DIR: continue the run recorded (perhaps unfinished) in DIR. Turns it holds are answered from it
+    /// and given to the agent as its own; the agent answers the rest; the outputs are those of one uninterrupted run.
+    /// The scenario, personas, seed and agent must be the recording's; --episodes may be more.
+    #[arg(long, requires = "record", conflicts_with = "replay")]
+    pub resume: bool,
     /// Exit with code 1 if any episode broke a policy rule.
     #[arg(long)]
     pub fail_on_violation: bool,

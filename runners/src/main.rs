@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use sim_runners::agent_io::record::Recorder;
+use sim_runners::agent_io::record::{REPLIES, Recorder};
 use sim_runners::batch::AgentChoice;
 use sim_runners::cli::{Cli, Command, TranscriptsCommand};
 use sim_runners::interrupt::{Interrupt, Interrupted};
@@ -14,9 +14,9 @@ use sim_runners::{bench, lint, list, policy, replay, run, setup, show, transcrip
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let out = match &cli.command {
-        Command::Run(args) => Some(args.out.clone()),
-        _ => None,
+    let (out, record) = match &cli.command {
+        Command::Run(args) => (Some(args.out.clone()), args.record.clone()),
+        _ => (None, None),
     };
     match dispatch(cli) {
         Ok(code) => code,
@@ -31,6 +31,12 @@ fn main() -> ExitCode {
                 None => String::new(),
             };
             eprintln!("{interrupted}: stopped, partial output removed{kept}");
+            if let Some(dir) = record.filter(|dir| dir.join(REPLIES).exists()) {
+                eprintln!(
+                    "the agent replies so far are kept in {}; run again with --resume to go on from them",
+                    dir.display()
+                );
+            }
             ExitCode::from(interrupted.exit_code())
         }
         Err(err) => {
@@ -53,18 +59,38 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             setup::check_replay_run(&args.sim, args.episodes)?;
             args.sim = setup::with_recorded_agent(&args.sim)?;
             let mut plan = setup::plan(&args.sim, args.episodes)?;
-            let recorder = args.record.as_ref().map(|_| Arc::new(Recorder::default()));
-            if let Some(recorder) = &recorder {
+            let mut recording = None;
+            if let Some(dir) = &args.record {
+                let about = serde_json::json!({
+                    "agent": plan.agent.config_json(),
+                    "flags": setup::agent_flags(&args.sim),
+                    "run": setup::run_flags(&args.sim, args.episodes),
+                });
+                let resumed = match args.resume {
+                    true => setup::resumed_replies(&args.sim, dir)?.map(Arc::new),
+                    false => None,
+                };
+                let recorder = Recorder::start(dir, &about, resumed.as_deref(), args.episodes)?;
+                let recorder = Arc::new(recorder);
+                if let Some(replies) = &resumed {
+                    plan.agent =
+                        AgentChoice::Resumed(Box::new(plan.agent.clone()), replies.clone());
+                }
                 plan.agent = AgentChoice::Recorded(Box::new(plan.agent.clone()), recorder.clone());
+                recording = Some((dir, about, recorder, resumed));
             }
             let interrupt = Interrupt::install()?;
             let report = run::run(&args, &plan, &interrupt)?;
-            if let (Some(dir), Some(recorder)) = (&args.record, &recorder) {
-                let flags = setup::agent_flags(&args.sim);
-                let run = setup::run_flags(&args.sim, args.episodes);
-                recorder.write(dir, &plan.agent.config_json(), &flags, &run)?;
+            if let Some((dir, about, recorder, resumed)) = recording {
+                recorder.finish(&about)?;
                 if !args.quiet {
-                    print(&format!("agent replies recorded in {}\n", dir.display()))?;
+                    let from = resumed.map_or(String::new(), |replies| {
+                        format!(
+                            " ({} turns answered from the recording resumed)",
+                            replies.answered()
+                        )
+                    });
+                    print(&format!("agent replies recorded in {}{from}\n", dir.display()))?;
                 }
             }
             if let AgentChoice::Replay(replies) = &plan.agent

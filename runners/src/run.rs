@@ -7,7 +7,7 @@ use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
-use crate::batch::{self, SimPlan};
+use crate::batch::{self, AgentChoice, SimPlan};
 use crate::cli::{RunArgs, TranscriptChoice};
 use crate::interrupt::Interrupt;
 use crate::output::{OutputContext, Outputs, ShardProducts, TranscriptMode, shard_products};
@@ -48,6 +48,18 @@ pub fn run(args: &RunArgs, plan: &SimPlan, interrupt: &Interrupt) -> Result<RunR
         ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {human_pos}/{human_len} episodes ({per_sec}, eta {eta})")
             .expect("valid template"),
     );
+    // A slow agent's episodes move the bar as each ends; otherwise it moves as each shard is written.
+    let counted;
+    let plan = match plan.agent.is_outside() && !args.quiet {
+        true => {
+            progress.enable_steady_tick(std::time::Duration::from_millis(500));
+            let agent = AgentChoice::Counted(Box::new(plan.agent.clone()), progress.clone());
+            counted = SimPlan { agent, ..plan.clone() };
+            &counted
+        }
+        false => plan,
+    };
+    let mut written = 0;
     let mut stats = Stats::new(&plan.scenario);
     batch::run(
         plan,
@@ -58,7 +70,8 @@ pub fn run(args: &RunArgs, plan: &SimPlan, interrupt: &Interrupt) -> Result<RunR
                 let products = products?;
                 outputs.write(&products)?;
                 stats.merge(&products.stats);
-                progress.inc(products.stats.total.episodes);
+                written += products.stats.total.episodes;
+                progress.set_position(progress.position().max(written));
             }
             Ok(())
         },

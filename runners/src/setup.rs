@@ -273,21 +273,13 @@ pub fn run_flags(sim: &SimArgs, episodes: u64) -> serde_json::Value {
 pub fn check_replay_run(sim: &SimArgs, episodes: u64) -> Result<()> {
     let Some(dir) = &sim.replay else { return Ok(()) };
     let path = dir.join(record::RECORDING);
-    let about = read_recording(&path)?;
+    let about = read_recording("--replay", &path)?;
     let recorded = &about["run"];
     if recorded.is_null() {
         return Ok(()); // made before recordings kept their run flags
     }
-    let now = run_flags(sim, episodes);
-    let mut problems = Vec::new();
-    for flag in ["scenario", "personas", "seed"] {
-        if now[flag] != recorded[flag] {
-            problems.push(format!(
-                "--{flag}: this run has {}, the recording {}",
-                now[flag], recorded[flag]
-            ));
-        }
-    }
+    let mut problems =
+        differences(&run_flags(sim, episodes), recorded, &["scenario", "personas", "seed"]);
     let most = recorded["episodes"].as_u64().unwrap_or(u64::MAX);
     if episodes > most {
         problems.push(format!("--episodes: this run has {episodes}, the recording only {most}"));
@@ -302,18 +294,66 @@ pub fn check_replay_run(sim: &SimArgs, episodes: u64) -> Result<()> {
     Ok(())
 }
 
-fn read_recording(path: &Path) -> Result<serde_json::Value> {
+/// The replies `run --record DIR --resume` continues from, once it is checked that they were recorded on this run:
+/// the same scenario, personas and seed, and the same agent, model and system prompt (every difference named at
+/// once). A folder without a recording yet starts one: there is nothing to resume.
+pub fn resumed_replies(sim: &SimArgs, dir: &Path) -> Result<Option<Replies>> {
+    let path = dir.join(record::RECORDING);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let about = read_recording("--resume", &path)?;
+    let mut problems =
+        differences(&run_flags(sim, 0), &about["run"], &["scenario", "personas", "seed"]);
+    problems.extend(differences(
+        &agent_flags(sim),
+        &about["flags"],
+        &["agent", "model", "system_prompt"],
+    ));
+    if !problems.is_empty() {
+        bail!(BadInput(format!(
+            "--resume: {} is the recording of another run; it cannot be continued with this one:\n  {}",
+            path.display(),
+            problems.join("\n  ")
+        )));
+    }
+    let replies = Replies::load(dir).map_err(|err| BadInput(format!("--resume: {err}")))?;
+    Ok(Some(replies))
+}
+
+/// The flags among `names` whose values differ between this run (`now`) and a recording, as `--flag: …` lines.
+fn differences(
+    now: &serde_json::Value,
+    recorded: &serde_json::Value,
+    names: &[&str],
+) -> Vec<String> {
+    let flag = |name: &str| name.replace('_', "-");
+    names
+        .iter()
+        .filter(|name| now[**name] != recorded[**name])
+        .map(|name| {
+            format!(
+                "--{}: this run has {}, the recording {}",
+                flag(name),
+                now[*name],
+                recorded[*name]
+            )
+        })
+        .collect()
+}
+
+fn read_recording(flag: &str, path: &Path) -> Result<serde_json::Value> {
     let text = std::fs::read_to_string(path)
-        .map_err(|err| BadInput(format!("--replay: cannot read {}: {err}", path.display())))?;
+        .map_err(|err| BadInput(format!("{flag}: cannot read {}: {err}", path.display())))?;
     Ok(serde_json::from_str(&text)
-        .map_err(|err| BadInput(format!("--replay: {}: {err}", path.display())))?)
+        .map_err(|err| BadInput(format!("{flag}: {}: {err}", path.display())))?)
 }
 
 /// `sim` with `--replay DIR`'s recorded agent flags in place of its own (unchanged without `--replay`).
 pub fn with_recorded_agent(sim: &SimArgs) -> Result<SimArgs> {
     let Some(dir) = &sim.replay else { return Ok(sim.clone()) };
     let path = dir.join(record::RECORDING);
-    let about = read_recording(&path)?;
+    let about = read_recording("--replay", &path)?;
     let flags = &about["flags"];
     let Some(agent) = flags["agent"].as_str() else {
         bail!(BadInput(format!("--replay: {} names no agent (`flags.agent`)", path.display())));

@@ -583,6 +583,77 @@ fn a_recorded_run_replays_byte_for_byte_and_reports_divergence_at_its_turn() {
     );
 }
 
+/// A recorded run cut short as a killed run leaves it (some episodes' replies, one episode's only in part, the last
+/// line half written, the recording marked incomplete) and resumed with `--resume`: the outputs and the recording
+/// are those of the uninterrupted run, and only the missing turns were asked. Resuming on other customers is refused.
+#[test]
+fn a_run_resumed_from_a_cut_recording_ends_as_the_uninterrupted_run() {
+    if !python3() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/agents/text_agent.py");
+    let agent = format!("cmd:python3 {script}");
+    let common =
+        ["run", "--agent", &agent, "--record", "rec", "--episodes", "120", "--threads", "2"];
+    let run = rehearse(dir.path(), &[&common[..], &["--out", "runs/a", "--quiet"]].concat());
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let replies = dir.path().join("rec/replies.jsonl");
+    let whole = std::fs::read_to_string(&replies).unwrap();
+    let lines: Vec<&str> = whole.lines().collect();
+    let episode =
+        |line: &str| serde_json::from_str::<serde_json::Value>(line).unwrap()["episode"].clone();
+    // Cut inside an episode, and half of the next line written.
+    let mut cut = lines.len() / 3;
+    while episode(lines[cut - 1]) != episode(lines[cut]) {
+        cut += 1;
+    }
+    let next = lines[cut];
+    std::fs::write(&replies, lines[..cut].join("\n") + "\n" + &next[..next.len() / 2]).unwrap();
+    let about = dir.path().join("rec/recording.json");
+    let mut recording: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&about).unwrap()).unwrap();
+    recording["complete"] = false.into();
+    std::fs::write(&about, recording.to_string()).unwrap();
+
+    let resume = [&common[..], &["--resume", "--out", "runs/b"]].concat();
+    let run = rehearse(dir.path(), &resume);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let expected = format!("({cut} turns answered from the recording resumed)");
+    assert!(stdout(&run).contains(&expected), "{}", stdout(&run));
+    let (a, b) = (run_files(&dir.path().join("runs/a")), run_files(&dir.path().join("runs/b")));
+    assert_eq!(a.len(), 3);
+    for ((name, x), (_, y)) in a.iter().zip(&b) {
+        assert!(x == y, "{name} differs after resuming");
+    }
+    assert!(
+        std::fs::read_to_string(&replies).unwrap() == whole,
+        "the recording differs after resuming"
+    );
+    let recording: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&about).unwrap()).unwrap();
+    assert_eq!(recording["complete"], true);
+    assert_eq!(recording["turns"], lines.len());
+
+    let other = [
+        "run",
+        "--agent",
+        "by-the-book",
+        "--record",
+        "rec",
+        "--resume",
+        "--seed",
+        "8",
+        "--out",
+        "runs/x",
+    ];
+    let run = rehearse(dir.path(), &other);
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    assert!(stderr(&run).contains("--seed: this run has 8, the recording 7"), "{}", stderr(&run));
+    assert!(stderr(&run).contains("--agent: this run has \"by-the-book\""), "{}", stderr(&run));
+    assert!(!dir.path().join("runs/x").exists());
+}
+
 fn summary_of(out: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap()
 }
