@@ -84,6 +84,11 @@ pub enum Command {
     /// Real conversations from public corpora in one JSON Lines transcript format (calibration-data/README.md).
     #[command(subcommand)]
     Transcripts(TranscriptsCommand),
+    /// Score how much simulated conversations look like real ones, feature by feature (words per message, act
+    /// given the agent's act, outcome, …): each feature's score against the ceiling of real against real; writes
+    /// realism.json.
+    #[command(after_help = REALISM_EXAMPLES)]
+    Realism(RealismArgs),
     /// Print a built-in scenario or persona as RON, to start your own from: `rehearse show retail-support > mine.ron`.
     Show(ShowArgs),
     /// Check scenario and persona files and list every problem with its line and column.
@@ -378,6 +383,32 @@ pub struct ConvertArgs {
     #[arg(value_name = "OUT.jsonl")]
     pub out: PathBuf,
 }
+
+/// `rehearse realism`.
+#[derive(Debug, Clone, Args)]
+pub struct RealismArgs {
+    /// The real conversations: a transcript file (`rehearse transcripts convert`), ideally held out from any fit.
+    #[arg(long, value_name = "FILE")]
+    pub real: PathBuf,
+    /// The simulated conversations: a run folder (its transcripts.jsonl), or a transcript file.
+    #[arg(long, value_name = "RUN_DIR|FILE")]
+    pub sim: PathBuf,
+    /// Folder for realism.json (created if missing).
+    #[arg(long, default_value = "runs/realism")]
+    pub out: PathBuf,
+}
+
+const REALISM_EXAMPLES: &str = "Examples:
+  rehearse transcripts convert --from multidogo ../shared/data/multidogo multidogo.jsonl
+  rehearse run --episodes 2000 --out runs/demo
+  rehearse realism --real multidogo.jsonl --sim runs/demo --out runs/realism
+
+A feature's score is exp(mean log-likelihood) of the real values under the simulated histogram (a pseudocount of
+0.1 in every bin), in (0, 1]; its ceiling is the same score of half the real conversations against the other half.
+A feature one side has no values of (acts, where a corpus has no labels) is shown as – and left out of the overall
+score.
+
+Exit codes: 0 the report was written; 2 an input cannot be read or holds no conversation.";
 
 const TRANSCRIPTS_CONVERT_EXAMPLES: &str = "Examples:
   rehearse transcripts convert --from star ../shared/data/star star.jsonl

@@ -14,6 +14,7 @@ pub mod lint;
 pub mod list;
 pub mod output;
 pub mod policy;
+pub mod realism;
 pub mod replay;
 pub mod run;
 pub mod run_dir;

@@ -119,13 +119,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Compare(args) => {
             let comparison = sim_runners::compare::compare(&args)?;
             print(&sim_runners::compare::table(&comparison))?;
-            std::fs::create_dir_all(&args.out)
-                .with_context(|| format!("creating {}", args.out.display()))?;
-            let path = args.out.join("compare.json");
-            let json = serde_json::to_string_pretty(&comparison)? + "\n";
-            sim_runners::output::write_whole(&path, json.as_bytes())
-                .with_context(|| format!("writing {}", path.display()))?;
-            print(&format!("\ncompare.json in {}\n", args.out.display()))?;
+            write_json(&args.out, "compare.json", &comparison)?;
         }
         Command::Fork(args) => {
             let line = sim_runners::fork::fork(&args)?;
@@ -170,6 +164,22 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             transcripts::write_jsonl(&args.out, &converted.conversations)?;
             print(&converted.summary(&args.out))?;
         }
+        Command::Realism(args) => {
+            let read = |path: &std::path::Path| -> Result<Vec<transcripts::Conversation>> {
+                let converted = transcripts::read_any(path)?;
+                if !converted.rejected.is_empty() {
+                    eprintln!("{}: {} rows not read", path.display(), converted.rejected.len());
+                }
+                if converted.conversations.is_empty() {
+                    anyhow::bail!(setup::BadInput(format!("{}: no conversation", path.display())));
+                }
+                Ok(converted.conversations)
+            };
+            let (real, sim) = (read(&args.real)?, read(&args.sim)?);
+            let report = sim_runners::realism::closed_loop(&real, &sim);
+            print(&sim_runners::realism::table(&report))?;
+            write_json(&args.out, "realism.json", &report)?;
+        }
         Command::Lint(args) => {
             let mut report = lint::lint(&args.paths);
             if let Some(scenario) = &args.scenario {
@@ -182,4 +192,16 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `value` as pretty JSON to `dir/name` (the folder created if missing, the file whole or not at all) and
+/// says where.
+fn write_json(dir: &std::path::Path, name: &str, value: &impl serde::Serialize) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let path = dir.join(name);
+    let json = serde_json::to_string_pretty(value)? + "\n";
+    sim_runners::output::write_whole(&path, json.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
+    print(&format!("\n{name} in {}\n", dir.display()))?;
+    Ok(())
 }

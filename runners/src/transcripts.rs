@@ -7,6 +7,7 @@ pub mod casino;
 pub mod dealornodeal;
 pub mod multidogo;
 pub mod persuasionforgood;
+pub mod rehearse;
 pub mod star;
 
 mod read;
@@ -16,6 +17,7 @@ mod tests;
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -38,6 +40,9 @@ pub enum Corpus {
     Casino,
     /// Deal or No Deal: `dialogues.jsonl(.gz)`, one dialogue per line.
     Dealornodeal,
+    /// A rehearse run: its folder or `transcripts.jsonl`, one episode per line (simulated conversations, for
+    /// comparing with real ones).
+    Rehearse,
 }
 
 /// One conversation: a line of the format.
@@ -204,12 +209,30 @@ pub fn convert(corpus: Corpus, input: &Path) -> Result<Converted, TranscriptErro
         Corpus::Persuasionforgood => persuasionforgood::convert(input),
         Corpus::Casino => casino::convert(input),
         Corpus::Dealornodeal => dealornodeal::convert(input),
+        Corpus::Rehearse => rehearse::convert(input),
     }
 }
 
 /// Reads a transcript file of this format; a line that is not a conversation is rejected with its number.
 pub fn read_jsonl(path: &Path) -> Result<Converted, TranscriptError> {
     read::json_lines(path, |conversation: Conversation, _| Ok(conversation))
+}
+
+/// Reads conversations from `path`: a rehearse run (its folder, or a `transcripts.jsonl` of episodes) through the
+/// `rehearse` adapter, any other file as a transcript file of this format.
+pub fn read_any(path: &Path) -> Result<Converted, TranscriptError> {
+    if path.is_dir() {
+        return rehearse::convert(path);
+    }
+    let mut first = String::new();
+    read::open(path)?.read_line(&mut first).map_err(|source| TranscriptError::Read {
+        path: path.to_owned(),
+        line: 1,
+        source,
+    })?;
+    let episode = serde_json::from_str::<Map<String, Value>>(&first)
+        .is_ok_and(|line| line.contains_key("episode") && line.contains_key("messages"));
+    if episode { rehearse::convert(path) } else { read_jsonl(path) }
 }
 
 /// Writes `conversations` to `path`, one per line, whole or not at all: into a hidden file beside it, then renamed.
@@ -233,6 +256,7 @@ impl Corpus {
             Corpus::Persuasionforgood => "persuasionforgood",
             Corpus::Casino => "casino",
             Corpus::Dealornodeal => "dealornodeal",
+            Corpus::Rehearse => "rehearse",
         }
     }
 }

@@ -822,3 +822,34 @@ fn transcripts_convert_writes_the_file_whole_and_reports_rejected_rows() {
     assert!(stderr(&not_casino).contains("no conversation read as casino (3 rows rejected)"));
     assert!(!dir.path().join("casino.jsonl").exists() && !dir.path().join("c.jsonl").exists());
 }
+
+/// `realism` of a run against a transcript file: the table, and realism.json with the overall score and ceiling
+/// and every feature's figures; an input that cannot be read or holds no conversation exits 2.
+#[test]
+fn realism_writes_its_report_and_refuses_empty_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = rehearse(dir.path(), &["run", "--episodes", "300", "--out", "sim", "--quiet"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let real = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../calibration-data/fixtures/rehearse/transcripts.jsonl"
+    );
+    let run = rehearse(dir.path(), &["realism", "--real", real, "--sim", "sim", "--out", "r"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(stdout(&run).contains("customer_act_given_agent_act"), "{}", stdout(&run));
+    assert!(stderr(&run).contains("1 rows not read"), "{}", stderr(&run));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("r/realism.json")).unwrap()).unwrap();
+    assert!(report["score"].as_f64().unwrap() > 0.0 && report["ceiling"].is_number(), "{report}");
+    let features = report["features"].as_array().unwrap();
+    assert_eq!(features.len(), 9);
+    for key in ["name", "score", "ceiling", "ks", "wasserstein", "bins"] {
+        assert!(features.iter().all(|f| f.get(key).is_some()), "{key}");
+    }
+    std::fs::write(dir.path().join("empty.jsonl"), "").unwrap();
+    for real in ["empty.jsonl", "missing.jsonl"] {
+        let run = rehearse(dir.path(), &["realism", "--real", real, "--sim", "sim", "--out", "x"]);
+        assert_eq!(run.status.code(), Some(2), "{real}: {}", stderr(&run));
+        assert!(!dir.path().join("x").exists());
+    }
+}

@@ -273,7 +273,8 @@ impl Problem {
 }
 
 /// Opens `path`, through a gzip decoder when it starts with gzip's magic bytes.
-fn open(path: &Path) -> Result<Box<dyn BufRead>, TranscriptError> {
+/// Opens `path` for reading, ungzipped when its first bytes say it is gzipped.
+pub(crate) fn open(path: &Path) -> Result<Box<dyn BufRead>, TranscriptError> {
     let open_err = |source| TranscriptError::Open { path: path.to_owned(), source };
     let mut reader = BufReader::new(File::open(path).map_err(open_err)?);
     let head = reader.fill_buf().map_err(open_err)?;

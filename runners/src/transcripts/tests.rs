@@ -307,3 +307,26 @@ conversation rejected: $FIXTURE:3: not a dialogue of the corpus's format: invali
 fn dealornodeal_real_corpus() {
     check_real(Corpus::Dealornodeal, "dealornodeal", 5773, 0);
 }
+
+/// A rehearse run's transcripts: free text keeps the act the tagger read, a tool message is the agent's call then
+/// the tool's answer, a closed episode is `completed`, the persona joins the traits.
+#[test]
+fn rehearse_fixture() {
+    check(
+        Corpus::Rehearse,
+        "rehearse/transcripts.jsonl",
+        r#"
+0 corpus=rehearse domain=order_issue intent=status_delivery_time outcome=completed traits={"patience":20.0,"persona":"calm","verbosity":3.5}
+  customer [greet] "hi"
+  agent [ask_need] "hello, what can I do for you?"
+  customer [state_need] "where is my parcel"
+  agent action=pull-up-account {"full_name":"Ana Diaz"} ""
+  tool "Account has been pulled up for Ana Diaz."
+  agent [inform] "It arrives Monday."
+1 corpus=rehearse domain=account_access intent=reset_2fa outcome=abandoned traits={"patience":4.0,"persona":"impatient"}
+  customer [state_need] "reset my 2fa now"
+  agent [refuse] "I cannot help with that."
+conversation rejected: $FIXTURE:3: not a dialogue of the corpus's format: invalid type: null, expected a sequence at line 1 column 195
+"#,
+    );
+}
