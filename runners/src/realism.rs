@@ -9,6 +9,7 @@
 //! real as the real data itself would reach. The overall score and ceiling are the features' weighted means, over
 //! the features both sides have.
 
+pub mod classifier;
 pub mod features;
 pub mod score;
 
@@ -69,6 +70,11 @@ pub struct Report {
     pub sim_conversations: usize,
     /// Every feature, in report order.
     pub features: Vec<FeatureScore>,
+    /// The cross-validated AUC of a classifier telling simulated customer messages from real ones
+    /// (`classifier.rs`): 0.5 when it cannot, 1 when every message gives itself away.
+    pub classifier_auc: Option<f64>,
+    /// The customer messages it used from each side.
+    pub classifier_messages: usize,
 }
 
 /// Scores the simulated conversations `sim` against the real ones `real`.
@@ -98,7 +104,13 @@ pub fn closed_loop(real: &[Conversation], sim: &[Conversation]) -> Report {
             scored.iter().map(|f| f.weight * pick(f).unwrap_or(0.0)).sum::<f64>() / weights
         })
     };
+    let (classifier_auc, classifier_messages) = match classifier::two_sample_auc(real, sim) {
+        Some((auc, messages)) => (Some(auc), messages),
+        None => (None, 0),
+    };
     Report {
+        classifier_auc,
+        classifier_messages,
         score: mean(|f| f.score),
         ceiling: mean(|f| f.ceiling),
         real_conversations: real.len(),
@@ -199,6 +211,14 @@ pub fn table(report: &Report) -> String {
         }
         out += "\n";
     }
+    out += &match report.classifier_auc {
+        Some(auc) => format!(
+            "\nclassifier AUC, simulated against real customer messages: {auc:.3} ({} messages a side; 0.5: \
+             indistinguishable)\n",
+            report.classifier_messages
+        ),
+        None => "\nclassifier AUC: – (too few customer messages)\n".to_owned(),
+    };
     out += "\nscore: exp(mean log-likelihood) of the real values under the simulated histogram (pseudocount 0.1 a bin);\n";
     out += "ceiling: the same, of half the real conversations against the other half; – where a side has no values\n";
     out

@@ -843,6 +843,7 @@ fn realism_writes_its_report_and_refuses_empty_inputs() {
     assert!(report["score"].as_f64().unwrap() > 0.0 && report["ceiling"].is_number(), "{report}");
     let features = report["features"].as_array().unwrap();
     assert_eq!(features.len(), 9);
+    assert!(report.get("classifier_auc").is_some(), "{report}");
     for key in ["name", "score", "ceiling", "ks", "wasserstein", "bins"] {
         assert!(features.iter().all(|f| f.get(key).is_some()), "{key}");
     }

@@ -199,3 +199,52 @@ fn a_feature_one_side_lacks_is_left_out() {
     let text = table(&report);
     assert!(text.lines().any(|line| line.starts_with("outcome") && line.contains('–')), "{text}");
 }
+
+/// Positives 0.35 and 0.8 against negatives 0.1 and 0.4: three of the four pairs are ordered, AUC 3/4; a tie
+/// counts half.
+#[test]
+fn auc_by_hand() {
+    assert_eq!(classifier::auc(&[0.35, 0.8], &[0.1, 0.4]), Some(0.75));
+    assert_eq!(classifier::auc(&[0.5], &[0.5]), Some(0.5));
+    assert_eq!(classifier::auc(&[0.9, 0.7], &[0.1, 0.2, 0.3]), Some(1.0));
+    assert_eq!(classifier::auc(&[], &[0.1]), None);
+}
+
+/// Conversations of customer messages of 1–8 words drawn from `vocabulary`.
+fn chatter(seed: u64, n: usize, vocabulary: &[&str]) -> Vec<crate::transcripts::Conversation> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    (0..n)
+        .map(|idx| {
+            let turns = (0..4)
+                .map(|_| {
+                    let words: Vec<&str> = (0..rng.random_range(1..=8))
+                        .map(|_| vocabulary[rng.random_range(0..vocabulary.len())])
+                        .collect();
+                    Turn::said(Speaker::Customer, words.join(" "))
+                })
+                .collect();
+            crate::transcripts::Conversation::new(Corpus::Rehearse, idx.to_string(), turns)
+        })
+        .collect()
+}
+
+const WORDS_A: &[&str] =
+    &["hi", "my", "order", "is", "late", "can", "you", "check", "it", "thanks", "ok", "the"];
+const WORDS_B: &[&str] = &["wrt", "zyx", "quvw", "pst", "nrtz", "qq", "vvx", "szt", "rrp", "wyz"];
+
+/// Messages drawn from one vocabulary cannot be told apart (AUC within 0.05 of 0.5); from two vocabularies with no
+/// letter in common they always can.
+#[test]
+fn the_classifier_tells_apart_only_what_differs() {
+    let (same, n) =
+        classifier::two_sample_auc(&chatter(1, 1500, WORDS_A), &chatter(2, 1500, WORDS_A)).unwrap();
+    assert_eq!(n, 6000);
+    assert!((same - 0.5).abs() < 0.05, "{same}");
+    let (apart, _) =
+        classifier::two_sample_auc(&chatter(1, 1500, WORDS_A), &chatter(2, 1500, WORDS_B)).unwrap();
+    assert!(apart > 0.99, "{apart}");
+    assert_eq!(
+        classifier::two_sample_auc(&chatter(1, 1, WORDS_A), &chatter(2, 1500, WORDS_A)),
+        None
+    );
+}
