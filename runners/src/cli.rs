@@ -85,8 +85,8 @@ pub enum Command {
     #[command(subcommand)]
     Transcripts(TranscriptsCommand),
     /// Score how much simulated conversations look like real ones, feature by feature (words per message, act
-    /// given the agent's act, outcome, …): each feature's score against the ceiling of real against real; writes
-    /// realism.json.
+    /// given the agent's act, outcome, …): each feature's score against the ceiling of real against real, and a
+    /// classifier's AUC on customer messages; writes realism.json and realism.html.
     #[command(after_help = REALISM_EXAMPLES)]
     Realism(RealismArgs),
     /// Print a built-in scenario or persona as RON, to start your own from: `rehearse show retail-support > mine.ron`.
@@ -393,7 +393,7 @@ pub struct RealismArgs {
     /// The simulated conversations: a run folder (its transcripts.jsonl), or a transcript file.
     #[arg(long, value_name = "RUN_DIR|FILE")]
     pub sim: PathBuf,
-    /// Folder for realism.json (created if missing).
+    /// Folder for realism.json and realism.html (created if missing).
     #[arg(long, default_value = "runs/realism")]
     pub out: PathBuf,
 }

@@ -179,6 +179,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             let report = sim_runners::realism::closed_loop(&real, &sim);
             print(&sim_runners::realism::table(&report))?;
             write_json(&args.out, "realism.json", &report)?;
+            let page = sim_runners::realism::html::page(&report);
+            let path = args.out.join("realism.html");
+            sim_runners::output::write_whole(&path, page.as_bytes())
+                .with_context(|| format!("writing {}", path.display()))?;
+            print(&format!("realism.html in {}\n", args.out.display()))?;
         }
         Command::Lint(args) => {
             let mut report = lint::lint(&args.paths);

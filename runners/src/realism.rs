@@ -11,6 +11,7 @@
 
 pub mod classifier;
 pub mod features;
+pub mod html;
 pub mod score;
 
 #[cfg(test)]

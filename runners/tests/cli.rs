@@ -844,6 +844,8 @@ fn realism_writes_its_report_and_refuses_empty_inputs() {
     let features = report["features"].as_array().unwrap();
     assert_eq!(features.len(), 9);
     assert!(report.get("classifier_auc").is_some(), "{report}");
+    let page = std::fs::read_to_string(dir.path().join("r/realism.html")).unwrap();
+    assert_eq!(page.matches("<svg").count(), 9);
     for key in ["name", "score", "ceiling", "ks", "wasserstein", "bins"] {
         assert!(features.iter().all(|f| f.get(key).is_some()), "{key}");
     }

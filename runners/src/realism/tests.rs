@@ -248,3 +248,21 @@ fn the_classifier_tells_apart_only_what_differs() {
         None
     );
 }
+
+/// The page has the overall figures, the table, and one chart per feature (a feature without values says so).
+#[test]
+fn the_page_draws_a_chart_per_feature() {
+    let mut real = synthetic(1, 200, 0.0);
+    for conversation in &mut real {
+        conversation.outcome = None;
+    }
+    let report = closed_loop(&real, &synthetic(2, 200, 0.0));
+    let page = html::page(&report);
+    assert_eq!(page.matches("<svg").count(), features::FEATURES.len(), "one chart each");
+    assert!(page.contains("classifier AUC"));
+    for feature in features::FEATURES {
+        assert!(page.contains(&format!("<h2 id=\"{}\">", feature.name)), "{}", feature.name);
+    }
+    assert!(!page.contains("chart not drawn"));
+    assert!(page.contains(">simulated<") || page.contains("simulated\n"), "legend");
+}

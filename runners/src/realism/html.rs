@@ -1,0 +1,139 @@
+//! `realism.html`: the report as a page to look at, offline: the overall figures, then per feature its score and
+//! ceiling and a chart of the share of real and of simulated values in each bin (for a conditional feature, all
+//! contexts together), drawn as inline SVG with plotters.
+
+use plotters::prelude::*;
+
+use super::{BinShare, FeatureScore, Report};
+
+/// Bins shown per chart; the rest are summed into `(other)`.
+const MOST_BINS: usize = 24;
+
+/// The page.
+pub fn page(report: &Report) -> String {
+    let figure = |value: Option<f64>| value.map_or_else(|| "–".to_owned(), |v| format!("{v:.3}"));
+    let mut html = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>rehearse realism</title>\n\
+         <style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}\
+         table{border-collapse:collapse}td,th{padding:2px 10px;text-align:right}td:first-child,th:first-child{text-align:left}\
+         tr:nth-child(even){background:#f4f4f4}.chart{margin:1em 0 2em}</style></head><body>\n",
+    );
+    html += "<h1>Realism: simulated customers against real ones</h1>\n";
+    html += &format!(
+        "<p>{} real conversations, {} simulated. Overall score {} against a ceiling of {}; classifier AUC {} \
+         (0.5: simulated messages cannot be told from real ones).</p>\n",
+        report.real_conversations,
+        report.sim_conversations,
+        figure(report.score),
+        figure(report.ceiling),
+        figure(report.classifier_auc),
+    );
+    html += "<table><tr><th>feature</th><th>score</th><th>ceiling</th><th>KS</th><th>W1</th><th>n real</th><th>n sim</th></tr>\n";
+    for f in &report.features {
+        html += &format!(
+            "<tr><td><a href=\"#{0}\">{0}</a></td><td>{1}</td><td>{2}</td><td>{3}</td><td>{4}</td><td>{5}</td><td>{6}</td></tr>\n",
+            f.name,
+            figure(f.score),
+            figure(f.ceiling),
+            figure(f.ks),
+            figure(f.wasserstein),
+            f.n_real,
+            f.n_sim
+        );
+    }
+    html += "</table>\n<p>Score: exp(mean log-likelihood) of the real values under the simulated histogram (0.1 added \
+             to every bin); ceiling: the same, of half the real conversations against the other half.</p>\n";
+    for f in &report.features {
+        html += &format!(
+            "<h2 id=\"{}\">{}</h2>\n<p>{}: score {}, ceiling {}.</p>\n<div class=\"chart\">{}</div>\n",
+            f.name,
+            f.name,
+            f.about,
+            figure(f.score),
+            figure(f.ceiling),
+            chart(f)
+        );
+    }
+    html += "</body></html>\n";
+    html
+}
+
+/// The bins to show: all of them, or the `MOST_BINS − 1` with the largest share on either side and `(other)`.
+fn shown(bins: &[BinShare]) -> Vec<BinShare> {
+    if bins.len() <= MOST_BINS {
+        return bins.to_vec();
+    }
+    let mut order: Vec<&BinShare> = bins.iter().collect();
+    order.sort_by(|a, b| b.real.max(b.sim).total_cmp(&a.real.max(a.sim)));
+    let (kept, rest) = order.split_at(MOST_BINS - 1);
+    let mut out: Vec<BinShare> = kept.iter().map(|bin| (*bin).clone()).collect();
+    out.push(BinShare {
+        bin: "(other)".to_owned(),
+        real: rest.iter().map(|bin| bin.real).sum(),
+        sim: rest.iter().map(|bin| bin.sim).sum(),
+    });
+    out
+}
+
+/// A feature's chart as an SVG element: one row per bin, the first on top; real shares as wide blue bars,
+/// simulated as narrower orange ones over them; a side without values is left out.
+fn chart(feature: &FeatureScore) -> String {
+    let bins = shown(&feature.bins);
+    if bins.is_empty() {
+        return "<p>(no values)</p>".to_owned();
+    }
+    let n = bins.len();
+    let top = bins.iter().map(|bin| bin.real.max(bin.sim)).fold(0.0, f64::max).max(0.01) * 1.1;
+    let row = |idx: usize| n - 1 - idx;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (760, 22 * n as u32 + 70)).into_drawing_area();
+        let drawn = (|| -> Result<(), Box<dyn std::error::Error + '_>> {
+            root.fill(&WHITE)?;
+            let mut chart = ChartBuilder::on(&root)
+                .margin(10)
+                .x_label_area_size(35)
+                .y_label_area_size(190)
+                .build_cartesian_2d(0.0..top, (0..n).into_segmented())?;
+            chart
+                .configure_mesh()
+                .disable_y_mesh()
+                .y_labels(n)
+                .y_label_formatter(&|y| match y {
+                    SegmentValue::CenterOf(at) if *at < n => bins[row(*at)].bin.clone(),
+                    _ => String::new(),
+                })
+                .x_desc("share of values")
+                .draw()?;
+            let real = bins.iter().enumerate().map(|(idx, bin)| (row(idx), bin.real));
+            let sim = bins.iter().enumerate().map(|(idx, bin)| (row(idx), bin.sim));
+            let orange = RGBColor(230, 120, 20);
+            if feature.n_real > 0 {
+                let style = BLUE.mix(0.45).filled();
+                chart
+                    .draw_series(Histogram::horizontal(&chart).margin(2).style(style).data(real))?
+                    .label("real")
+                    .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], style));
+            }
+            if feature.n_sim > 0 {
+                let style = orange.mix(0.8).filled();
+                chart
+                    .draw_series(Histogram::horizontal(&chart).margin(7).style(style).data(sim))?
+                    .label("simulated")
+                    .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], style));
+            }
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::LowerRight)
+                .background_style(WHITE.mix(0.8))
+                .border_style(BLACK)
+                .draw()?;
+            root.present()?;
+            Ok(())
+        })();
+        if let Err(err) = drawn {
+            return format!("<p>(chart not drawn: {err})</p>");
+        }
+    }
+    svg
+}
