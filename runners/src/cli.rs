@@ -368,6 +368,10 @@ pub enum TranscriptsCommand {
     /// used whole is reported with its file and line (or dialogue id) and counted; OUT is written whole or not at all.
     #[command(after_help = TRANSCRIPTS_CONVERT_EXAMPLES)]
     Convert(ConvertArgs),
+    /// Split a transcript file into a training and a held-out file by conversation id: each conversation's side
+    /// depends only on its id (a hash), so the split is the same whatever the file's order or size.
+    #[command(after_help = TRANSCRIPTS_SPLIT_EXAMPLES)]
+    Split(SplitArgs),
 }
 
 /// `rehearse transcripts convert`.
@@ -409,6 +413,30 @@ A feature one side has no values of (acts, where a corpus has no labels) is show
 score.
 
 Exit codes: 0 the report was written; 2 an input cannot be read or holds no conversation.";
+
+/// `rehearse transcripts split`.
+#[derive(Debug, Clone, Args)]
+pub struct SplitArgs {
+    /// The transcript file to split.
+    #[arg(value_name = "IN.jsonl")]
+    pub input: PathBuf,
+    /// Where the training conversations go.
+    #[arg(long, value_name = "FILE")]
+    pub train: PathBuf,
+    /// Where the held-out conversations go.
+    #[arg(long, value_name = "FILE")]
+    pub held_out: PathBuf,
+    /// The share of conversations held out, in (0, 1).
+    #[arg(long, default_value_t = 0.2)]
+    pub fraction: f64,
+}
+
+const TRANSCRIPTS_SPLIT_EXAMPLES: &str = "Examples:
+  rehearse transcripts split star.jsonl --train star-train.jsonl --held-out star-heldout.jsonl
+  rehearse transcripts split multidogo.jsonl --fraction 0.1 --train md-train.jsonl --held-out md-heldout.jsonl
+
+A conversation is held out when the first 8 bytes of SHA-256(\"rehearse-split:\" + its corpus + \":\" + its id), read
+as a number, fall below the fraction of 2^64.";
 
 const TRANSCRIPTS_CONVERT_EXAMPLES: &str = "Examples:
   rehearse transcripts convert --from star ../shared/data/star star.jsonl

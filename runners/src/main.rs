@@ -164,6 +164,39 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             transcripts::write_jsonl(&args.out, &converted.conversations)?;
             print(&converted.summary(&args.out))?;
         }
+        Command::Transcripts(TranscriptsCommand::Split(args)) => {
+            if !(args.fraction > 0.0 && args.fraction < 1.0) {
+                anyhow::bail!(setup::BadInput(format!(
+                    "--fraction {}: give a share of conversations between 0 and 1",
+                    args.fraction
+                )));
+            }
+            let converted = transcripts::read_jsonl(&args.input)?;
+            for rejected in &converted.rejected {
+                eprintln!("{}: {rejected}", rejected.dropped);
+            }
+            let (held_out, train): (Vec<_>, Vec<_>) = converted
+                .conversations
+                .into_iter()
+                .partition(|conversation| transcripts::held_out(conversation, args.fraction));
+            if train.is_empty() || held_out.is_empty() {
+                anyhow::bail!(setup::BadInput(format!(
+                    "{}: {} conversations for training and {} held out; both need some",
+                    args.input.display(),
+                    train.len(),
+                    held_out.len()
+                )));
+            }
+            transcripts::write_jsonl(&args.train, &train)?;
+            transcripts::write_jsonl(&args.held_out, &held_out)?;
+            print(&format!(
+                "{} conversations to {}, {} held out to {}\n",
+                train.len(),
+                args.train.display(),
+                held_out.len(),
+                args.held_out.display()
+            ))?;
+        }
         Command::Realism(args) => {
             let read = |path: &std::path::Path| -> Result<Vec<transcripts::Conversation>> {
                 let converted = transcripts::read_any(path)?;

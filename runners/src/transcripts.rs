@@ -235,6 +235,21 @@ pub fn read_any(path: &Path) -> Result<Converted, TranscriptError> {
     if episode { rehearse::convert(path) } else { read_jsonl(path) }
 }
 
+/// Whether `conversation` is among the `fraction` held out: the first 8 bytes of SHA-256("rehearse-split:" +
+/// corpus + ":" + id), big-endian, below `fraction` × 2^64. It depends on nothing but the conversation's corpus and
+/// id, so a conversation stays on its side whatever else the file holds.
+pub fn held_out(conversation: &Conversation, fraction: f64) -> bool {
+    use sha2::{Digest, Sha256};
+    let key = format!(
+        "rehearse-split:{}:{}",
+        conversation.corpus.as_deref().unwrap_or(""),
+        conversation.id
+    );
+    let digest = Sha256::digest(key.as_bytes());
+    let head = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
+    (head as f64) < fraction * 2f64.powi(64)
+}
+
 /// Writes `conversations` to `path`, one per line, whole or not at all: into a hidden file beside it, then renamed.
 pub fn write_jsonl(path: &Path, conversations: &[Conversation]) -> Result<(), TranscriptError> {
     let mut text = String::new();

@@ -824,9 +824,10 @@ fn transcripts_convert_writes_the_file_whole_and_reports_rejected_rows() {
 }
 
 /// `realism` of a run against a transcript file: the table, and realism.json with the overall score and ceiling
-/// and every feature's figures; an input that cannot be read or holds no conversation exits 2.
+/// and every feature's figures; an input that cannot be read or holds no conversation exits 2. The run converted
+/// to a transcript file and split by id: disjoint sides, the same split every time.
 #[test]
-fn realism_writes_its_report_and_refuses_empty_inputs() {
+fn realism_writes_its_report_and_refuses_empty_inputs_and_a_run_splits_by_id() {
     let dir = tempfile::tempdir().unwrap();
     let run = rehearse(dir.path(), &["run", "--episodes", "300", "--out", "sim", "--quiet"]);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
@@ -849,6 +850,30 @@ fn realism_writes_its_report_and_refuses_empty_inputs() {
     for key in ["name", "score", "ceiling", "ks", "wasserstein", "bins"] {
         assert!(features.iter().all(|f| f.get(key).is_some()), "{key}");
     }
+    // The run as a transcript file, split by conversation id: every conversation on one side, the same split again.
+    let run =
+        rehearse(dir.path(), &["transcripts", "convert", "--from", "rehearse", "sim", "sim.jsonl"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let split =
+        ["transcripts", "split", "sim.jsonl", "--train", "t.jsonl", "--held-out", "h.jsonl"];
+    let run = rehearse(dir.path(), &split);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let ids = |name: &str| -> Vec<String> {
+        std::fs::read_to_string(dir.path().join(name))
+            .unwrap()
+            .lines()
+            .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["id"].to_string())
+            .collect()
+    };
+    let (train, held) = (ids("t.jsonl"), ids("h.jsonl"));
+    assert_eq!(train.len() + held.len(), 300);
+    assert!((30..=90).contains(&held.len()), "{} held out", held.len());
+    assert!(train.iter().all(|id| !held.contains(id)));
+    let first = std::fs::read(dir.path().join("h.jsonl")).unwrap();
+    assert_eq!(rehearse(dir.path(), &split).status.code(), Some(0));
+    assert_eq!(std::fs::read(dir.path().join("h.jsonl")).unwrap(), first);
+    let bad = rehearse(dir.path(), &[&split[..], &["--fraction", "1.5"]].concat());
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
     std::fs::write(dir.path().join("empty.jsonl"), "").unwrap();
     for real in ["empty.jsonl", "missing.jsonl"] {
         let run = rehearse(dir.path(), &["realism", "--real", real, "--sim", "sim", "--out", "x"]);

@@ -330,3 +330,21 @@ conversation rejected: $FIXTURE:3: not a dialogue of the corpus's format: invali
 "#,
     );
 }
+
+/// The split depends only on corpus and id: a conversation keeps its side alone or among others, the share held
+/// out is near the fraction, and another corpus's conversation of the same id may fall elsewhere.
+#[test]
+fn the_held_out_side_depends_only_on_corpus_and_id() {
+    let conversation =
+        |corpus: Corpus, id: usize| Conversation::new(corpus, id.to_string(), Vec::new());
+    let held: Vec<bool> =
+        (0..10_000).map(|id| held_out(&conversation(Corpus::Star, id), 0.2)).collect();
+    let share = held.iter().filter(|held| **held).count() as f64 / held.len() as f64;
+    assert!((share - 0.2).abs() < 0.015, "{share}");
+    assert!((0..10_000).all(|id| held_out(&conversation(Corpus::Star, id), 0.2) == held[id]));
+    let other =
+        (0..10_000).filter(|id| held_out(&conversation(Corpus::Multidogo, *id), 0.2) != held[*id]);
+    assert!(other.count() > 1000, "the corpus is part of the key");
+    // A larger fraction holds out a superset.
+    assert!((0..10_000).all(|id| !held[id] || held_out(&conversation(Corpus::Star, id), 0.5)));
+}
