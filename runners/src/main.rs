@@ -213,10 +213,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             print(&sim_runners::realism::table(&report))?;
             write_json(&args.out, "realism.json", &report)?;
             let page = sim_runners::realism::html::page(&report);
-            let path = args.out.join("realism.html");
-            sim_runners::output::write_whole(&path, page.as_bytes())
-                .with_context(|| format!("writing {}", path.display()))?;
-            print(&format!("realism.html in {}\n", args.out.display()))?;
+            write_file(&args.out, "realism.html", page.as_bytes())?;
         }
         Command::Lint(args) => {
             let mut report = lint::lint(&args.paths);
@@ -232,13 +229,17 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes `value` as pretty JSON to `dir/name` (the folder created if missing, the file whole or not at all) and
-/// says where.
+/// Writes `value` as pretty JSON to `dir/name` ([`write_file`]).
 fn write_json(dir: &std::path::Path, name: &str, value: &impl serde::Serialize) -> Result<()> {
+    let json = serde_json::to_string_pretty(value)? + "\n";
+    write_file(dir, name, json.as_bytes())
+}
+
+/// Writes `bytes` to `dir/name` (the folder created if missing, the file whole or not at all) and says where.
+fn write_file(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let path = dir.join(name);
-    let json = serde_json::to_string_pretty(value)? + "\n";
-    sim_runners::output::write_whole(&path, json.as_bytes())
+    sim_runners::output::write_whole(&path, bytes)
         .with_context(|| format!("writing {}", path.display()))?;
     print(&format!("\n{name} in {}\n", dir.display()))?;
     Ok(())

@@ -80,14 +80,9 @@ pub struct Report {
 
 /// Scores the simulated conversations `sim` against the real ones `real`.
 pub fn closed_loop(real: &[Conversation], sim: &[Conversation]) -> Report {
-    let (halves_a, halves_b): (Vec<_>, Vec<_>) =
-        real.iter().cloned().enumerate().partition(|(idx, _)| idx % 2 == 0);
-    let strip = |half: Vec<(usize, Conversation)>| -> Vec<Conversation> {
-        half.into_iter().map(|(_, conversation)| conversation).collect()
-    };
-    let (half_a, half_b) = (strip(halves_a), strip(halves_b));
     let (real_samples, sim_samples) = (features::extract(real), features::extract(sim));
-    let (a_samples, b_samples) = (features::extract(&half_a), features::extract(&half_b));
+    let a_samples = features::extract(real.iter().step_by(2));
+    let b_samples = features::extract(real.iter().skip(1).step_by(2));
     let features: Vec<FeatureScore> = FEATURES
         .iter()
         .map(|feature| {

@@ -240,11 +240,13 @@ fn in_context(conversation: &Conversation) -> Vec<(Option<String>, &Turn)> {
 }
 
 /// Every feature's samples over `conversations`, by feature name.
-pub fn extract(conversations: &[Conversation]) -> BTreeMap<&'static str, Vec<Sample>> {
+pub fn extract<'a>(
+    conversations: impl IntoIterator<Item = &'a Conversation> + Clone,
+) -> BTreeMap<&'static str, Vec<Sample>> {
     let mut all = BTreeMap::new();
     for feature in FEATURES {
         let mut samples = Vec::new();
-        for conversation in conversations {
+        for conversation in conversations.clone() {
             (feature.read)(conversation, &mut samples);
         }
         all.insert(feature.name, samples);
