@@ -434,8 +434,8 @@ fn read_reply(body: &str, conversation: &mut Conversation) -> Result<Vec<Action>
         let arguments = match function.get("arguments") {
             None | Some(Value::Null) => json!({}),
             Some(Value::String(text)) if text.trim().is_empty() => json!({}),
-            Some(Value::String(text)) => serde_json::from_str(text).map_err(|_| {
-                error(&format!("tool call `{name}` has arguments that are not JSON"))
+            Some(Value::String(text)) => serde_json::from_str(text).map_err(|problem| {
+                format!("protocol error: tool call `{name}` has arguments that are not JSON ({problem}): {}", quote(text))
             })?,
             Some(other) => other.clone(),
         };

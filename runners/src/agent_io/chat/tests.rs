@@ -243,18 +243,20 @@ fn episodes_keep_to_one_replica_and_replicas_share_the_work() {
 fn what_is_not_an_assistant_message_fails_the_episode_quoting_it() {
     let mut conversation = Conversation::default();
     let problems = [
-        ("<html>", "not JSON"),
-        (r#"{"error": "nope"}"#, "no choices[0].message"),
-        (r#"{"choices": [{"message": {"content": 3}}]}"#, "content is not text"),
+        ("<html>", "not JSON", "`<html>`"),
+        (r#"{"error": "nope"}"#, "no choices[0].message", r#"`{"error""#),
+        (r#"{"choices": [{"message": {"content": 3}}]}"#, "content is not text", r#"`{"choices""#),
+        // the arguments themselves are quoted, with where the JSON breaks, however long the response around them
         (
             r#"{"choices": [{"message": {"tool_calls": [{"function": {"name": "x", "arguments": "{oops"}}]}}]}"#,
-            "arguments that are not JSON",
+            "arguments that are not JSON (key must be a string at line 1 column 2)",
+            "`{oops`",
         ),
     ];
-    for (body, expected) in problems {
+    for (body, expected, quoted) in problems {
         let err = read_reply(body, &mut conversation).unwrap_err();
         assert!(err.starts_with("protocol error") && err.contains(expected), "{body}: {err}");
-        assert!(err.contains(&body[..4]), "{err} does not quote the reply");
+        assert!(err.contains(quoted), "{err} does not quote {quoted}");
     }
     let both = r#"{"choices": [{"message": {"content": " On it. ", "tool_calls": [
         {"function": {"name": "verify-identity", "arguments": "{\"zip_code\": 94107}"}}]}}]}"#;
