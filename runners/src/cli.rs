@@ -89,6 +89,11 @@ pub enum Command {
     /// classifier's AUC on customer messages; writes realism.json and realism.html.
     #[command(after_help = REALISM_EXAMPLES)]
     Realism(RealismArgs),
+    /// Fit the customer model to real conversations: P(the customer's next act, and its length, given the agent's
+    /// last act and the customer's own history), with context variables chosen by held-out likelihood; writes a
+    /// fitted persona file (RON) with its source, sample sizes and fit statistics.
+    #[command(after_help = CALIBRATE_EXAMPLES)]
+    Calibrate(CalibrateArgs),
     /// Print a built-in scenario or persona as RON, to start your own from: `rehearse show retail-support > mine.ron`.
     Show(ShowArgs),
     /// Check scenario and persona files and list every problem with its line and column.
@@ -394,18 +399,52 @@ pub struct RealismArgs {
     /// The real conversations: a transcript file (`rehearse transcripts convert`), ideally held out from any fit.
     #[arg(long, value_name = "FILE")]
     pub real: PathBuf,
-    /// The simulated conversations: a run folder (its transcripts.jsonl), or a transcript file.
-    #[arg(long, value_name = "RUN_DIR|FILE")]
-    pub sim: PathBuf,
+    /// Closed loop: the simulated conversations, a run folder (its transcripts.jsonl) or a transcript file.
+    #[arg(long, value_name = "RUN_DIR|FILE", required_unless_present = "persona")]
+    pub sim: Option<PathBuf>,
+    /// Open loop: a fitted persona file (`rehearse calibrate`); each real customer move is scored under it given the
+    /// real conversation so far, in nats per move, beside the unigram baseline.
+    #[arg(long, value_name = "FILE", conflicts_with = "sim", requires = "open_loop")]
+    pub persona: Option<PathBuf>,
+    /// Score in open loop (with --persona).
+    #[arg(long, requires = "persona")]
+    pub open_loop: bool,
     /// Folder for realism.json and realism.html (created if missing).
     #[arg(long, default_value = "runs/realism")]
     pub out: PathBuf,
 }
 
+/// `rehearse calibrate`.
+#[derive(Debug, Clone, Args)]
+pub struct CalibrateArgs {
+    /// The real conversations to fit on: a transcript file (`rehearse transcripts convert`, `transcripts split`).
+    #[arg(long, value_name = "FILE")]
+    pub transcripts: PathBuf,
+    /// The fitted persona file to write (RON), e.g. calibration-data/fitted/multidogo.ron.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+const CALIBRATE_EXAMPLES: &str = "Examples:
+  rehearse transcripts convert --from multidogo ../shared/data/multidogo multidogo.jsonl
+  rehearse transcripts split multidogo.jsonl --train train.jsonl --held-out held-out.jsonl
+  rehearse calibrate --transcripts train.jsonl --out calibration-data/fitted/multidogo.ron
+  rehearse realism --real held-out.jsonl --persona calibration-data/fitted/multidogo.ron --open-loop --out runs/open
+
+A fifth of the conversations (by a hash of corpus and id) validates the choice of context variables and of the
+smoothing; the tables are then counted from all of them. Every row of the file records its sample size.
+
+Exit codes: 0 the file was written; 2 the transcripts cannot be read or give no customer move.";
+
 const REALISM_EXAMPLES: &str = "Examples:
   rehearse transcripts convert --from multidogo ../shared/data/multidogo multidogo.jsonl
   rehearse run --episodes 2000 --out runs/demo
   rehearse realism --real multidogo.jsonl --sim runs/demo --out runs/realism
+  rehearse realism --real held-out.jsonl --persona calibration-data/fitted/multidogo.ron --open-loop
+
+Open loop (--persona FILE --open-loop): each real conversation's agent turns are replayed to the fitted customer
+model, and what the real customer did next (act, or the end; length given the act) is scored in nats per move,
+beside the unigram the model backs off to.
 
 A feature's score is exp(mean log-likelihood) of the real values under the simulated histogram (a pseudocount of
 0.1 in every bin), in (0, 1]; its ceiling is the same score of half the real conversations against the other half.

@@ -5,6 +5,7 @@
 pub mod agent_io;
 pub mod batch;
 pub mod bench;
+pub mod calibrate;
 pub mod cli;
 pub mod compare;
 pub mod fork;

@@ -10,7 +10,7 @@ use sim_runners::batch::AgentChoice;
 use sim_runners::cli::{Cli, Command, TranscriptsCommand};
 use sim_runners::interrupt::{Interrupt, Interrupted};
 use sim_runners::stdout::{ClosedStdout, print};
-use sim_runners::{bench, lint, list, policy, replay, run, setup, show, transcripts};
+use sim_runners::{bench, calibrate, lint, list, policy, replay, run, setup, show, transcripts};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -208,12 +208,59 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 }
                 Ok(converted.conversations)
             };
-            let (real, sim) = (read(&args.real)?, read(&args.sim)?);
-            let report = sim_runners::realism::closed_loop(&real, &sim);
-            print(&sim_runners::realism::table(&report))?;
-            write_json(&args.out, "realism.json", &report)?;
-            let page = sim_runners::realism::html::page(&report);
-            write_file(&args.out, "realism.html", page.as_bytes())?;
+            let real = read(&args.real)?;
+            match (&args.sim, &args.persona) {
+                (Some(sim), _) => {
+                    let report = sim_runners::realism::closed_loop(&real, &read(sim)?);
+                    print(&sim_runners::realism::table(&report))?;
+                    write_json(&args.out, "realism.json", &report)?;
+                    let page = sim_runners::realism::html::page(&report);
+                    write_file(&args.out, "realism.html", page.as_bytes())?;
+                }
+                (None, Some(persona)) => {
+                    let persona = calibrate::load(persona)
+                        .map_err(|error| setup::BadInput(error.to_string()))?;
+                    let report = sim_runners::realism::open_loop::open_loop(&persona, &real);
+                    print(&sim_runners::realism::open_loop::table(&report))?;
+                    write_json(&args.out, "realism.json", &report)?;
+                }
+                (None, None) => unreachable!("clap requires --sim or --persona"),
+            }
+        }
+        Command::Calibrate(args) => {
+            let converted = transcripts::read_any(&args.transcripts)?;
+            if !converted.rejected.is_empty() {
+                eprintln!(
+                    "{}: {} rows not read",
+                    args.transcripts.display(),
+                    converted.rejected.len()
+                );
+            }
+            let bytes = std::fs::read(&args.transcripts)
+                .with_context(|| format!("reading {}", args.transcripts.display()))?;
+            let name = args.out.file_stem().map_or("fitted".into(), |stem| stem.to_string_lossy());
+            let command = format!(
+                "rehearse calibrate --transcripts {} --out {}",
+                args.transcripts.display(),
+                args.out.display()
+            );
+            let given = args.transcripts.display().to_string();
+            let fitted =
+                calibrate::calibrate(&name, &converted.conversations, (&given, &bytes), &command);
+            if fitted.model.factors.is_empty() {
+                anyhow::bail!(setup::BadInput(format!(
+                    "{}: no customer move to fit ({} conversations)",
+                    args.transcripts.display(),
+                    converted.conversations.len()
+                )));
+            }
+            if let Some(dir) = args.out.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+            sim_runners::output::write_whole(&args.out, calibrate::to_ron(&fitted).as_bytes())
+                .with_context(|| format!("writing {}", args.out.display()))?;
+            print(&calibrate::summary(&fitted, &args.out))?;
         }
         Command::Lint(args) => {
             let mut report = lint::lint(&args.paths);

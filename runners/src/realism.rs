@@ -12,6 +12,7 @@
 pub mod classifier;
 pub mod features;
 pub mod html;
+pub mod open_loop;
 pub mod score;
 
 #[cfg(test)]

@@ -235,16 +235,19 @@ pub fn read_any(path: &Path) -> Result<Converted, TranscriptError> {
     if episode { rehearse::convert(path) } else { read_jsonl(path) }
 }
 
-/// Whether `conversation` is among the `fraction` held out: the first 8 bytes of SHA-256("rehearse-split:" +
-/// corpus + ":" + id), big-endian, below `fraction` × 2^64. It depends on nothing but the conversation's corpus and
-/// id, so a conversation stays on its side whatever else the file holds.
+/// Whether `conversation` is among the `fraction` held out: [`in_fraction`] with the salt `rehearse-split`. It
+/// depends on nothing but the conversation's corpus and id, so a conversation stays on its side whatever else the
+/// file holds.
 pub fn held_out(conversation: &Conversation, fraction: f64) -> bool {
+    in_fraction(conversation, "rehearse-split", fraction)
+}
+
+/// Whether the first 8 bytes of SHA-256(salt + ":" + corpus + ":" + id), big-endian, are below `fraction` × 2^64:
+/// a split of conversations by their identity alone, a different one for each salt.
+pub fn in_fraction(conversation: &Conversation, salt: &str, fraction: f64) -> bool {
     use sha2::{Digest, Sha256};
-    let key = format!(
-        "rehearse-split:{}:{}",
-        conversation.corpus.as_deref().unwrap_or(""),
-        conversation.id
-    );
+    let key =
+        format!("{salt}:{}:{}", conversation.corpus.as_deref().unwrap_or(""), conversation.id);
     let digest = Sha256::digest(key.as_bytes());
     let head = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
     (head as f64) < fraction * 2f64.powi(64)

@@ -17,6 +17,7 @@
 //! - [`field`]: typed fields a scenario declares for its own world records, and the generators that draw them.
 //! - [`expr`]: a small typed expression language over those fields, tool arguments and goals.
 //! - [`customer`]: the simulated customer: hidden goal and knowledge, traits, mood, reaction model.
+//! - [`moves`]: the customer's next move as a model that both samples and scores, and its fitting to real moves.
 //! - [`agent`]: the plain-data boundary to the agent under test; [`agents`] holds the built-in ones; [`named`] and
 //!   [`tagging`] read what agents outside rehearse write (tools and acts by name, free text).
 //! - [`oracle`]: policy, resolution and experience checks, each verdict with a rule and a turn.
@@ -46,6 +47,7 @@ pub mod error;
 pub mod expr;
 pub mod field;
 pub mod list;
+pub mod moves;
 pub mod named;
 pub mod oracle;
 pub mod record;

@@ -1,0 +1,111 @@
+//! Open-loop realism: each real conversation's agent turns are replayed to a fitted customer model, and what the
+//! real customer did next is scored under the model, in nats per customer move (mean −ln P), beside the unigram
+//! baseline the model backs off to, fitted on the same training data.
+//!
+//! The moves are read by `calibrate::observe`, the code path the fit used. Per factor the figure is the mean over
+//! its observations (for `act`, every customer message and each conversation's end); `nats_per_turn` adds the
+//! factors' figures, the nats of a whole move.
+
+use serde::Serialize;
+use sim_core::moves::{Factor, Observation, nats};
+
+use crate::calibrate::FittedPersona;
+use crate::calibrate::observe::{self, Moves};
+use crate::transcripts::Conversation;
+
+/// The open-loop report.
+#[derive(Clone, Debug, Serialize)]
+pub struct OpenLoop {
+    /// The fitted persona scored.
+    pub persona: String,
+    /// The transcripts it was fitted on.
+    pub fitted_on: String,
+    /// Real conversations read.
+    pub real_conversations: usize,
+    /// Their customer messages.
+    pub customer_turns: usize,
+    /// The factors' nats added up: a whole move.
+    pub nats_per_turn: f64,
+    /// The same of the unigram baselines.
+    pub baseline_nats_per_turn: f64,
+    /// Each factor the model has and the real conversations give observations of.
+    pub factors: Vec<FactorNats>,
+}
+
+/// One factor's open-loop figures.
+#[derive(Clone, Debug, Serialize)]
+pub struct FactorNats {
+    /// The factor.
+    pub factor: String,
+    /// What it is given.
+    pub given: Vec<String>,
+    /// Real observations scored.
+    pub observations: usize,
+    /// Mean −ln P(what the real customer did) under the model.
+    pub nats_per_turn: f64,
+    /// The same under the unigram.
+    pub baseline_nats_per_turn: f64,
+}
+
+/// Scores `real` under `persona`'s model.
+pub fn open_loop(persona: &FittedPersona, real: &[Conversation]) -> OpenLoop {
+    let moves = observe::observe_all(real);
+    let mut factors = Vec::new();
+    for factor in &persona.model.factors {
+        let observations = observations_of(&moves, factor);
+        if observations.is_empty() {
+            continue;
+        }
+        factors.push(FactorNats {
+            factor: factor.name.clone(),
+            given: factor.given.clone(),
+            observations: observations.len(),
+            nats_per_turn: nats(factor, observations),
+            baseline_nats_per_turn: nats(&factor.unigram(), observations),
+        });
+    }
+    OpenLoop {
+        persona: persona.name.clone(),
+        fitted_on: persona.source.transcripts.clone(),
+        real_conversations: real.len(),
+        customer_turns: moves.customer_turns,
+        nats_per_turn: factors.iter().map(|factor| factor.nats_per_turn).sum(),
+        baseline_nats_per_turn: factors.iter().map(|factor| factor.baseline_nats_per_turn).sum(),
+        factors,
+    }
+}
+
+fn observations_of<'a>(moves: &'a Moves, factor: &Factor) -> &'a [Observation] {
+    match factor.name.as_str() {
+        "act" => &moves.act,
+        "length" => &moves.length,
+        _ => &[],
+    }
+}
+
+/// The report as a table.
+pub fn table(report: &OpenLoop) -> String {
+    let mut out = format!(
+        "open loop: {} real conversations, {} customer messages, under {} (fitted on {})\n\n",
+        report.real_conversations, report.customer_turns, report.persona, report.fitted_on
+    );
+    out += &format!(
+        "{:<8} {:>12} {:>10} {:>10}  given\n",
+        "factor", "observations", "nats/turn", "unigram"
+    );
+    for factor in &report.factors {
+        out += &format!(
+            "{:<8} {:>12} {:>10.3} {:>10.3}  {}\n",
+            factor.factor,
+            factor.observations,
+            factor.nats_per_turn,
+            factor.baseline_nats_per_turn,
+            factor.given.join(", ")
+        );
+    }
+    out += &format!(
+        "{:<8} {:>12} {:>10.3} {:>10.3}\n",
+        "move", "", report.nats_per_turn, report.baseline_nats_per_turn
+    );
+    out
+}
