@@ -8,7 +8,7 @@
 //! longest prefix seen to shorter ones by Dirichlet smoothing (each level is the level below it plus `concentration`
 //! × the number of outcomes pseudo-observations), and the unigram is smoothed by `pseudocount` per outcome, so no
 //! move ever has probability 0. Every row records its sample size. The tables are plain counts a reader can check
-//! against the transcripts they came from; [`fit`] counts them and chooses the variables and concentration by
+//! against the transcripts they came from; [`mod@fit`] counts them and chooses the variables and concentration by
 //! held-out likelihood.
 //!
 //! Nothing here draws from anywhere but the stream it is given, so a simulated customer that samples from a model
