@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Writes the fitted persona files of this folder again from the real corpora, and scores each open loop on the
-# conversations its fit held out. Run from the repository root:
+# Writes the files of this folder again from the real corpora: the customer-act tagger (trained on MultiDoGO) and
+# the fitted customer models of MultiDoGO and STAR, and scores each open loop on the conversations its fit held
+# out. Run from the repository root:
 #   bash calibration-data/fitted/fit.sh            # the corpora in ../shared/data, a release build of rehearse
 #   DATA=/elsewhere REHEARSE=rehearse bash calibration-data/fitted/fit.sh
 # Intermediate files (each corpus converted, its training and held-out halves, the open-loop reports) go to
@@ -13,18 +14,30 @@ if [[ -z "${REHEARSE:-}" ]]; then
     cargo build --release --locked -p sim-runners --bin rehearse
     REHEARSE="${CARGO_TARGET_DIR:-target}/release/rehearse"
 fi
+for corpus in multidogo star; do
+    if [[ ! -d "$DATA/$corpus" ]]; then
+        echo "$DATA/$corpus is not there: set DATA to the folder that holds multidogo/ and star/" >&2
+        exit 2
+    fi
+done
 work=runs/calibration
 mkdir -p "$work"
 
-for corpus in star multidogo; do
-    if [[ ! -d "$DATA/$corpus" ]]; then
-        echo "skipping $corpus: $DATA/$corpus is not there" >&2
-        continue
-    fi
-    "$REHEARSE" transcripts convert --from "$corpus" "$DATA/$corpus" "$work/$corpus.jsonl" 2>"$work/$corpus-convert.log"
-    "$REHEARSE" transcripts split "$work/$corpus.jsonl" \
-        --train "$work/$corpus-train.jsonl" --held-out "$work/$corpus-held-out.jsonl"
-    "$REHEARSE" calibrate --transcripts "$work/$corpus-train.jsonl" --out "calibration-data/fitted/$corpus.ron"
-    "$REHEARSE" realism --real "$work/$corpus-held-out.jsonl" --persona "calibration-data/fitted/$corpus.ron" \
-        --open-loop --out "$work/$corpus-open-loop"
-done
+acts=calibration-data/fitted/customer-acts.ron
+split() {
+    "$REHEARSE" transcripts convert --from "$1" "$DATA/$1" "$work/$1.jsonl" 2>"$work/$1-convert.log"
+    "$REHEARSE" transcripts split "$work/$1.jsonl" --train "$work/$1-train.jsonl" --held-out "$work/$1-held-out.jsonl"
+}
+fit() {
+    "$REHEARSE" calibrate --transcripts "$work/$1-train.jsonl" "${@:2}" --out "calibration-data/fitted/$1.ron"
+    "$REHEARSE" realism --real "$work/$1-held-out.jsonl" "${@:2}" --persona "calibration-data/fitted/$1.ron" \
+        --open-loop --out "$work/$1-open-loop"
+}
+
+# MultiDoGO: its customer turns carry acts; the customer-act tagger learns them, and the model is fitted to them
+split multidogo
+"$REHEARSE" customer-acts --train "$work/multidogo-train.jsonl" --held-out "$work/multidogo-held-out.jsonl" --out "$acts"
+fit multidogo
+# STAR: its customer turns carry no act; the tagger reads them, on both sides
+split star
+fit star --acts "$acts"

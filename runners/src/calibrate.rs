@@ -7,6 +7,7 @@
 //! (path, SHA-256, counts), the command that regenerates it, the model with every row's sample size, and per factor
 //! the selection path with its validation nats beside the unigram's.
 
+pub mod act_tagger;
 pub mod observe;
 
 #[cfg(test)]
@@ -193,16 +194,21 @@ pub fn summary(persona: &FittedPersona, out: &Path) -> String {
     text + &format!("\nwritten to {}\n", out.display())
 }
 
-/// Reads a fitted persona file.
-pub fn load(path: &Path) -> Result<FittedPersona, CalibrateError> {
+/// Reads a RON file of this module's (a fitted persona, a tagger), a syntax error named by line and column.
+fn read_ron<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, CalibrateError> {
     let text = std::fs::read_to_string(path)
         .map_err(|source| CalibrateError::Read { path: path.to_owned(), source })?;
-    let persona: FittedPersona = ron::from_str(&text).map_err(|error| CalibrateError::Syntax {
+    ron::from_str(&text).map_err(|error| CalibrateError::Syntax {
         path: path.to_owned(),
         line: error.span.start.line,
         column: error.span.start.col,
         message: error.code.to_string(),
-    })?;
+    })
+}
+
+/// Reads a fitted persona file.
+pub fn load(path: &Path) -> Result<FittedPersona, CalibrateError> {
+    let persona: FittedPersona = read_ron(path)?;
     let problems = persona.model.problems();
     if problems.is_empty() {
         Ok(persona)

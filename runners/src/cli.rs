@@ -94,6 +94,11 @@ pub enum Command {
     /// fitted persona file (RON) with its source, sample sizes and fit statistics.
     #[command(after_help = CALIBRATE_EXAMPLES)]
     Calibrate(CalibrateArgs),
+    /// Train the customer-act tagger on labelled customer messages (MultiDoGO's), report its precision and recall
+    /// per act on held-out ones, and write it (RON), for `--acts` of calibrate and realism: it reads the act of
+    /// customer messages that have none (STAR's, rehearse's own).
+    #[command(after_help = CUSTOMER_ACTS_EXAMPLES)]
+    CustomerActs(CustomerActsArgs),
     /// Print a built-in scenario or persona as RON, to start your own from: `rehearse show retail-support > mine.ron`.
     Show(ShowArgs),
     /// Check scenario and persona files and list every problem with its line and column.
@@ -409,6 +414,10 @@ pub struct RealismArgs {
     /// Score in open loop (with --persona).
     #[arg(long, requires = "persona")]
     pub open_loop: bool,
+    /// A customer-act tagger file (`rehearse customer-acts`): customer messages without an act, real and simulated
+    /// alike, get the one it reads.
+    #[arg(long, value_name = "FILE")]
+    pub acts: Option<PathBuf>,
     /// Folder for realism.json and realism.html (created if missing).
     #[arg(long, default_value = "runs/realism")]
     pub out: PathBuf,
@@ -420,10 +429,38 @@ pub struct CalibrateArgs {
     /// The real conversations to fit on: a transcript file (`rehearse transcripts convert`, `transcripts split`).
     #[arg(long, value_name = "FILE")]
     pub transcripts: PathBuf,
+    /// A customer-act tagger file (`rehearse customer-acts`): customer messages without an act get the one it reads.
+    #[arg(long, value_name = "FILE")]
+    pub acts: Option<PathBuf>,
     /// The fitted persona file to write (RON), e.g. calibration-data/fitted/multidogo.ron.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
 }
+
+/// `rehearse customer-acts`.
+#[derive(Debug, Clone, Args)]
+pub struct CustomerActsArgs {
+    /// The labelled conversations to train on: a transcript file whose customer turns carry acts.
+    #[arg(long, value_name = "FILE")]
+    pub train: PathBuf,
+    /// Labelled conversations held out from training, to report precision and recall per act on.
+    #[arg(long, value_name = "FILE")]
+    pub held_out: PathBuf,
+    /// The tagger file to write (RON), e.g. calibration-data/fitted/customer-acts.ron.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+const CUSTOMER_ACTS_EXAMPLES: &str = "Examples:
+  rehearse transcripts convert --from multidogo ../shared/data/multidogo multidogo.jsonl
+  rehearse transcripts split multidogo.jsonl --train train.jsonl --held-out held-out.jsonl
+  rehearse customer-acts --train train.jsonl --held-out held-out.jsonl --out calibration-data/fitted/customer-acts.ron
+  rehearse calibrate --transcripts star-train.jsonl --acts calibration-data/fitted/customer-acts.ron --out star.ron
+
+A naive Bayes over a message's words, word pairs and length: every count is in the file. MultiDoGO's intents are read
+as its seven generic acts and `goal` (any domain intent).
+
+Exit codes: 0 the file was written; 2 the transcripts cannot be read or hold no labelled customer message.";
 
 const CALIBRATE_EXAMPLES: &str = "Examples:
   rehearse transcripts convert --from multidogo ../shared/data/multidogo multidogo.jsonl

@@ -208,10 +208,13 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 }
                 Ok(converted.conversations)
             };
-            let real = read(&args.real)?;
+            let mut real = read(&args.real)?;
+            tag_acts(args.acts.as_deref(), &mut real, &args.real)?;
             match (&args.sim, &args.persona) {
                 (Some(sim), _) => {
-                    let report = sim_runners::realism::closed_loop(&real, &read(sim)?);
+                    let mut simulated = read(sim)?;
+                    tag_acts(args.acts.as_deref(), &mut simulated, sim)?;
+                    let report = sim_runners::realism::closed_loop(&real, &simulated);
                     print(&sim_runners::realism::table(&report))?;
                     write_json(&args.out, "realism.json", &report)?;
                     let page = sim_runners::realism::html::page(&report);
@@ -228,7 +231,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Calibrate(args) => {
-            let converted = transcripts::read_any(&args.transcripts)?;
+            let mut converted = transcripts::read_any(&args.transcripts)?;
+            tag_acts(args.acts.as_deref(), &mut converted.conversations, &args.transcripts)?;
             if !converted.rejected.is_empty() {
                 eprintln!(
                     "{}: {} rows not read",
@@ -239,9 +243,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             let bytes = std::fs::read(&args.transcripts)
                 .with_context(|| format!("reading {}", args.transcripts.display()))?;
             let name = args.out.file_stem().map_or("fitted".into(), |stem| stem.to_string_lossy());
+            let acts = args.acts.as_ref().map(|acts| format!(" --acts {}", acts.display()));
             let command = format!(
-                "rehearse calibrate --transcripts {} --out {}",
+                "rehearse calibrate --transcripts {}{} --out {}",
                 args.transcripts.display(),
+                acts.unwrap_or_default(),
                 args.out.display()
             );
             let given = args.transcripts.display().to_string();
@@ -262,6 +268,53 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 .with_context(|| format!("writing {}", args.out.display()))?;
             print(&calibrate::summary(&fitted, &args.out))?;
         }
+        Command::CustomerActs(args) => {
+            let read = |path: &std::path::Path| -> Result<Vec<transcripts::Conversation>> {
+                let converted = transcripts::read_any(path)?;
+                if calibrate::act_tagger::labelled(&converted.conversations).is_empty() {
+                    anyhow::bail!(setup::BadInput(format!(
+                        "{}: no customer message with an act ({} conversations)",
+                        path.display(),
+                        converted.conversations.len()
+                    )));
+                }
+                Ok(converted.conversations)
+            };
+            let (train, held_out) = (read(&args.train)?, read(&args.held_out)?);
+            let bytes = std::fs::read(&args.train)
+                .with_context(|| format!("reading {}", args.train.display()))?;
+            let command = format!(
+                "rehearse customer-acts --train {} --held-out {} --out {}",
+                args.train.display(),
+                args.held_out.display(),
+                args.out.display()
+            );
+            let (given, held) =
+                (args.train.display().to_string(), args.held_out.display().to_string());
+            let file = calibrate::act_tagger::train_file(
+                &train,
+                (&given, &bytes),
+                (&held, &held_out),
+                &command,
+            );
+            if let Some(dir) = args.out.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+            sim_runners::output::write_whole(
+                &args.out,
+                calibrate::act_tagger::to_ron(&file).as_bytes(),
+            )
+            .with_context(|| format!("writing {}", args.out.display()))?;
+            print(&format!(
+                "trained on {} labelled customer messages of {}; on {}:\n{}\nwritten to {}\n",
+                file.source.customer_turns,
+                args.train.display(),
+                args.held_out.display(),
+                calibrate::act_tagger::table(&file.evaluation),
+                args.out.display()
+            ))?;
+        }
         Command::Lint(args) => {
             let mut report = lint::lint(&args.paths);
             if let Some(scenario) = &args.scenario {
@@ -274,6 +327,25 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// With a tagger file, gives the customer messages of `conversations` (read from `from`) that have no act the one
+/// the tagger reads, and says how many on standard error.
+fn tag_acts(
+    tagger: Option<&std::path::Path>,
+    conversations: &mut [transcripts::Conversation],
+    from: &std::path::Path,
+) -> Result<()> {
+    let Some(path) = tagger else { return Ok(()) };
+    let file =
+        calibrate::act_tagger::load(path).map_err(|error| setup::BadInput(error.to_string()))?;
+    let tagged = calibrate::act_tagger::tag_unlabelled(&file.tagger, conversations);
+    eprintln!(
+        "{}: {tagged} customer messages without an act read by {}",
+        from.display(),
+        path.display()
+    );
+    Ok(())
 }
 
 /// Writes `value` as pretty JSON to `dir/name` ([`write_file`]).

@@ -30,6 +30,10 @@ pub struct OpenLoop {
     pub baseline_nats_per_turn: f64,
     /// Each factor the model has and the real conversations give observations of.
     pub factors: Vec<FactorNats>,
+    /// With both factors: the length bucket predicted without knowing the message's act, the act summed out
+    /// (P(length | context) = Σ over acts other than the end of P(act | context) × P(length | context, act),
+    /// renormalised: the customer did write a message); comparable with a model that has no act.
+    pub length_act_unknown: Option<FactorNats>,
 }
 
 /// One factor's open-loop figures.
@@ -64,6 +68,16 @@ pub fn open_loop(persona: &FittedPersona, real: &[Conversation]) -> OpenLoop {
             baseline_nats_per_turn: nats(&factor.unigram(), observations),
         });
     }
+    let length_act_unknown = match (persona.model.factor("act"), persona.model.factor("length")) {
+        (Some(act), Some(length)) if !moves.length.is_empty() => Some(FactorNats {
+            factor: "length (act unknown)".to_owned(),
+            given: length.given.iter().filter(|variable| *variable != "act").cloned().collect(),
+            observations: moves.length.len(),
+            nats_per_turn: act_unknown_nats(act, length, &moves.length),
+            baseline_nats_per_turn: nats(&length.unigram(), &moves.length),
+        }),
+        _ => None,
+    };
     OpenLoop {
         persona: persona.name.clone(),
         fitted_on: persona.source.transcripts.clone(),
@@ -72,7 +86,28 @@ pub fn open_loop(persona: &FittedPersona, real: &[Conversation]) -> OpenLoop {
         nats_per_turn: factors.iter().map(|factor| factor.nats_per_turn).sum(),
         baseline_nats_per_turn: factors.iter().map(|factor| factor.baseline_nats_per_turn).sum(),
         factors,
+        length_act_unknown,
     }
+}
+
+/// Mean −ln P(length | context) with the act summed out (see [`OpenLoop::length_act_unknown`]).
+fn act_unknown_nats(act: &Factor, length: &Factor, observations: &[Observation]) -> f64 {
+    let mut total = 0.0;
+    for observation in observations {
+        let mut context = observation.context.clone();
+        context.remove("act");
+        let acts = act.distribution(&context);
+        let (mut mass, mut written) = (0.0, 0.0);
+        for (p, outcome) in
+            acts.iter().zip(&act.outcomes).filter(|(_, outcome)| *outcome != observe::END)
+        {
+            context.insert("act".to_owned(), outcome.clone());
+            mass += p * length.probability(&context, &observation.outcome);
+            written += p;
+        }
+        total -= (mass / written).ln();
+    }
+    total / observations.len() as f64
 }
 
 fn observations_of<'a>(moves: &'a Moves, factor: &Factor) -> &'a [Observation] {
@@ -107,5 +142,11 @@ pub fn table(report: &OpenLoop) -> String {
         "{:<8} {:>12} {:>10.3} {:>10.3}\n",
         "move", "", report.nats_per_turn, report.baseline_nats_per_turn
     );
+    if let Some(factor) = &report.length_act_unknown {
+        out += &format!(
+            "\nthe length without its act (the act summed out): {:.3} nats/turn, unigram {:.3}, over {} messages\n",
+            factor.nats_per_turn, factor.baseline_nats_per_turn, factor.observations
+        );
+    }
     out
 }
