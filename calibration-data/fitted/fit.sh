@@ -41,3 +41,9 @@ fit multidogo
 # STAR: its customer turns carry no act; the tagger reads them, on both sides
 split star
 fit star --acts "$acts"
+# STAR, counterfactual: fitted on some tasks, scored on tasks the fit never saw (not shipped; the figures are in
+# calibration-data/README.md)
+"$REHEARSE" transcripts split "$work/star.jsonl" --by intent --train "$work/star-seen.jsonl" --held-out "$work/star-unseen.jsonl"
+"$REHEARSE" calibrate --transcripts "$work/star-seen.jsonl" --acts "$acts" --out "$work/star-seen.ron"
+"$REHEARSE" realism --real "$work/star-unseen.jsonl" --acts "$acts" --persona "$work/star-seen.ron" --open-loop \
+    --out "$work/star-unseen-open-loop"

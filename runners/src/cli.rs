@@ -502,17 +502,23 @@ pub struct SplitArgs {
     /// Where the held-out conversations go.
     #[arg(long, value_name = "FILE")]
     pub held_out: PathBuf,
-    /// The share of conversations held out, in (0, 1).
+    /// The share held out, in (0, 1): of conversations, or with --by intent|domain of intents or domains.
     #[arg(long, default_value_t = 0.2)]
     pub fraction: f64,
+    /// What is held out together: each conversation on its own, or whole intents (STAR's tasks) or domains, so the
+    /// training side never sees what is scored (a counterfactual split).
+    #[arg(long, value_enum, default_value = "id")]
+    pub by: crate::transcripts::SplitBy,
 }
 
 const TRANSCRIPTS_SPLIT_EXAMPLES: &str = "Examples:
   rehearse transcripts split star.jsonl --train star-train.jsonl --held-out star-heldout.jsonl
   rehearse transcripts split multidogo.jsonl --fraction 0.1 --train md-train.jsonl --held-out md-heldout.jsonl
+  rehearse transcripts split star.jsonl --by intent --train seen-tasks.jsonl --held-out unseen-tasks.jsonl
 
 A conversation is held out when the first 8 bytes of SHA-256(\"rehearse-split:\" + its corpus + \":\" + its id), read
-as a number, fall below the fraction of 2^64.";
+as a number, fall below the fraction of 2^64. With --by intent (or domain) the same hash is taken of each intent's
+name, and a conversation is held out when any of its intents (joined by +) is.";
 
 const TRANSCRIPTS_CONVERT_EXAMPLES: &str = "Examples:
   rehearse transcripts convert --from star ../shared/data/star star.jsonl

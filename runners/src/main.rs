@@ -175,10 +175,10 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             for rejected in &converted.rejected {
                 eprintln!("{}: {rejected}", rejected.dropped);
             }
-            let (held_out, train): (Vec<_>, Vec<_>) = converted
-                .conversations
-                .into_iter()
-                .partition(|conversation| transcripts::held_out(conversation, args.fraction));
+            let (held_out, train): (Vec<_>, Vec<_>) =
+                converted.conversations.into_iter().partition(|conversation| {
+                    transcripts::held_out_by(conversation, args.by, args.fraction)
+                });
             if train.is_empty() || held_out.is_empty() {
                 anyhow::bail!(setup::BadInput(format!(
                     "{}: {} conversations for training and {} held out; both need some",
@@ -196,6 +196,10 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 held_out.len(),
                 args.held_out.display()
             ))?;
+            if args.by != transcripts::SplitBy::Id {
+                let unseen = transcripts::unseen(&train, &held_out, args.by);
+                print(&format!("held out, never in training: {}\n", unseen.join(", ")))?;
+            }
         }
         Command::Realism(args) => {
             let read = |path: &std::path::Path| -> Result<Vec<transcripts::Conversation>> {

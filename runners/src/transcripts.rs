@@ -242,12 +242,61 @@ pub fn held_out(conversation: &Conversation, fraction: f64) -> bool {
     in_fraction(conversation, "rehearse-split", fraction)
 }
 
+/// What a split holds out together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SplitBy {
+    /// Conversations, each on its own.
+    Id,
+    /// Intents (STAR's tasks): a conversation is held out when any of its intents (joined by `+`) is, so the
+    /// training side never sees a held-out intent (a counterfactual split).
+    Intent,
+    /// Domains, the same way.
+    Domain,
+}
+
+/// Whether `conversation` is held out of a split by `by`: for [`SplitBy::Id`] [`held_out`]; otherwise whether any
+/// of its intents (or domains), joined by `+`, is among the `fraction` of them held out, each by the hash of
+/// `rehearse-split:` + corpus + `:` + its name (a conversation without one: the name `(none)`).
+pub fn held_out_by(conversation: &Conversation, by: SplitBy, fraction: f64) -> bool {
+    let labels = match by {
+        SplitBy::Id => return held_out(conversation, fraction),
+        SplitBy::Intent => conversation.intent.as_deref(),
+        SplitBy::Domain => conversation.domain.as_deref(),
+    };
+    let corpus = conversation.corpus.as_deref().unwrap_or("");
+    labels
+        .unwrap_or("(none)")
+        .split('+')
+        .any(|name| below(&format!("rehearse-split:{corpus}:{name}"), fraction))
+}
+
+/// The intents (or domains) of `held_out` that no conversation of `train` has, sorted.
+pub fn unseen(train: &[Conversation], held_out: &[Conversation], by: SplitBy) -> Vec<String> {
+    let names = |side: &[Conversation]| -> std::collections::BTreeSet<String> {
+        let label = |conversation: &Conversation| match by {
+            SplitBy::Domain => conversation.domain.clone(),
+            _ => conversation.intent.clone(),
+        };
+        let labels = side
+            .iter()
+            .map(|conversation| label(conversation).unwrap_or_else(|| "(none)".to_owned()));
+        labels.flat_map(|joined| joined.split('+').map(str::to_owned).collect::<Vec<_>>()).collect()
+    };
+    names(held_out).difference(&names(train)).cloned().collect()
+}
+
 /// Whether the first 8 bytes of SHA-256(salt + ":" + corpus + ":" + id), big-endian, are below `fraction` × 2^64:
 /// a split of conversations by their identity alone, a different one for each salt.
 pub fn in_fraction(conversation: &Conversation, salt: &str, fraction: f64) -> bool {
+    below(
+        &format!("{salt}:{}:{}", conversation.corpus.as_deref().unwrap_or(""), conversation.id),
+        fraction,
+    )
+}
+
+/// Whether the first 8 bytes of SHA-256(`key`), big-endian, are below `fraction` × 2^64.
+fn below(key: &str, fraction: f64) -> bool {
     use sha2::{Digest, Sha256};
-    let key =
-        format!("{salt}:{}:{}", conversation.corpus.as_deref().unwrap_or(""), conversation.id);
     let digest = Sha256::digest(key.as_bytes());
     let head = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
     (head as f64) < fraction * 2f64.powi(64)

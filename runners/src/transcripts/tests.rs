@@ -348,3 +348,50 @@ fn the_held_out_side_depends_only_on_corpus_and_id() {
     // A larger fraction holds out a superset.
     assert!((0..10_000).all(|id| !held[id] || held_out(&conversation(Corpus::Star, id), 0.5)));
 }
+
+/// A split by intent holds out whole intents: a conversation of several intents (joined by `+`) is held out when
+/// any of them is, so no held-out intent reaches training; a split by id is the split above.
+#[test]
+fn a_split_by_intent_keeps_every_held_out_intent_out_of_training() {
+    let with_intent = |id: usize, intent: &str| Conversation {
+        intent: Some(intent.to_owned()),
+        ..Conversation::new(Corpus::Star, id.to_string(), Vec::new())
+    };
+    let tasks: Vec<String> = (0..40).map(|task| format!("task_{task}")).collect();
+    let held_tasks: Vec<&String> = tasks
+        .iter()
+        .filter(|task| held_out_by(&with_intent(0, task), SplitBy::Intent, 0.25))
+        .collect();
+    assert!((5..=15).contains(&held_tasks.len()), "{held_tasks:?}");
+    let mut conversations: Vec<Conversation> =
+        (0..400).map(|id| with_intent(id, &tasks[id % 40])).collect();
+    conversations.extend(
+        (0..40).map(|id| with_intent(400 + id, &format!("{}+{}", tasks[id], tasks[(id + 1) % 40]))),
+    );
+    let (held, train): (Vec<Conversation>, Vec<Conversation>) = conversations
+        .iter()
+        .cloned()
+        .partition(|conversation| held_out_by(conversation, SplitBy::Intent, 0.25));
+    for conversation in &train {
+        for task in conversation.intent.as_deref().unwrap().split('+') {
+            assert!(!held_tasks.iter().any(|held| *held == task), "{task} in training");
+        }
+    }
+    // each held-out task alone is held out, and so is every pair that has one
+    let pairs_held = held
+        .iter()
+        .filter(|conversation| conversation.intent.as_deref().unwrap().contains('+'))
+        .count();
+    let expected_pairs = (0..40)
+        .filter(|id| {
+            held_tasks.contains(&&tasks[*id]) || held_tasks.contains(&&tasks[(id + 1) % 40])
+        })
+        .count();
+    assert_eq!(pairs_held, expected_pairs);
+    let mut names: Vec<String> = held_tasks.into_iter().cloned().collect();
+    names.sort();
+    assert_eq!(unseen(&train, &held, SplitBy::Intent), names);
+    for conversation in &conversations {
+        assert_eq!(held_out_by(conversation, SplitBy::Id, 0.2), held_out(conversation, 0.2));
+    }
+}
