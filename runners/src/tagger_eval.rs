@@ -78,10 +78,10 @@ pub struct ActScore {
     pub predicted: usize,
     /// Messages both labelled and read as it.
     pub correct: usize,
-    /// correct / predicted (1 when nothing was predicted).
-    pub precision: f64,
-    /// correct / support (1 when nothing was labelled).
-    pub recall: f64,
+    /// correct / predicted (`None`, shown as `-`, when nothing was read as it).
+    pub precision: Option<f64>,
+    /// correct / support (`None`, shown as `-`, when nothing was labelled with it).
+    pub recall: Option<f64>,
 }
 
 /// The scores on one source of labelled messages.
@@ -137,8 +137,8 @@ pub fn score(
                 support,
                 predicted,
                 correct,
-                precision: ratio(correct, predicted),
-                recall: ratio(correct, support),
+                precision: (predicted > 0).then(|| ratio(correct, predicted)),
+                recall: (support > 0).then(|| ratio(correct, support)),
             }
         })
         .collect();
@@ -180,15 +180,18 @@ pub fn table(scores: &[SourceScore]) -> String {
             "  {:<14} {:>8} {:>9} {:>10} {:>7}",
             "act", "labelled", "read as", "precision", "recall"
         );
+        let percent = |share: Option<f64>| {
+            share.map_or_else(|| "-".to_owned(), |share| format!("{:.1}%", 100.0 * share))
+        };
         for act in &source.acts {
             let _ = writeln!(
                 out,
-                "  {:<14} {:>8} {:>9} {:>9.1}% {:>6.1}%",
+                "  {:<14} {:>8} {:>9} {:>10} {:>7}",
                 act.act,
                 act.support,
                 act.predicted,
-                act.precision * 100.0,
-                act.recall * 100.0
+                percent(act.precision),
+                percent(act.recall)
             );
         }
         if !source.confusions.is_empty() {
