@@ -414,8 +414,8 @@ pub struct RealismArgs {
     /// Score in open loop (with --persona).
     #[arg(long, requires = "persona")]
     pub open_loop: bool,
-    /// A customer-act tagger file (`rehearse customer-acts`): customer messages without an act, real and simulated
-    /// alike, get the one it reads.
+    /// A customer-act tagger file (`rehearse customer-acts`): every customer message's act, real and simulated alike,
+    /// in the tagger's terms (a label it knows is kept; any other message, labelled or not, gets its reading).
     #[arg(long, value_name = "FILE")]
     pub acts: Option<PathBuf>,
     /// Folder for realism.json and realism.html (created if missing).
@@ -429,7 +429,8 @@ pub struct CalibrateArgs {
     /// The real conversations to fit on: a transcript file (`rehearse transcripts convert`, `transcripts split`).
     #[arg(long, value_name = "FILE")]
     pub transcripts: PathBuf,
-    /// A customer-act tagger file (`rehearse customer-acts`): customer messages without an act get the one it reads.
+    /// A customer-act tagger file (`rehearse customer-acts`): every customer message's act in the tagger's terms (a
+    /// label it knows is kept; any other message, labelled or not, gets its reading).
     #[arg(long, value_name = "FILE")]
     pub acts: Option<PathBuf>,
     /// The fitted persona file to write (RON), e.g. calibration-data/fitted/multidogo.ron.

@@ -333,8 +333,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// With a tagger file, gives the customer messages of `conversations` (read from `from`) that have no act the one
-/// the tagger reads, and says how many on standard error.
+/// With a tagger file, puts the customer acts of `conversations` (read from `from`) in the tagger's terms
+/// (`act_tagger::tag`), and says how many messages it read on standard error.
 fn tag_acts(
     tagger: Option<&std::path::Path>,
     conversations: &mut [transcripts::Conversation],
@@ -343,9 +343,9 @@ fn tag_acts(
     let Some(path) = tagger else { return Ok(()) };
     let file =
         calibrate::act_tagger::load(path).map_err(|error| setup::BadInput(error.to_string()))?;
-    let tagged = calibrate::act_tagger::tag_unlabelled(&file.tagger, conversations);
+    let tagged = calibrate::act_tagger::tag(&file.tagger, conversations);
     eprintln!(
-        "{}: {tagged} customer messages without an act read by {}",
+        "{}: {tagged} customer messages without an act the tagger knows, read by {}",
         from.display(),
         path.display()
     );

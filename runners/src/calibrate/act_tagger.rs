@@ -299,16 +299,26 @@ pub fn table(evaluation: &Evaluation) -> String {
     out
 }
 
-/// Gives every customer turn without an act the tagger's reading; returns how many it tagged.
-pub fn tag_unlabelled(
-    tagger: &ActTagger,
-    conversations: &mut [crate::transcripts::Conversation],
-) -> usize {
+/// Puts every customer turn's act in the tagger's terms, so that corpora and runs labelled differently compare:
+/// a label that reads (by `observe::customer_act`, which maps MultiDoGO's intents) as one of the tagger's acts is
+/// kept as that act; any other customer turn (no label, or a label of another set, such as rehearse's own
+/// `state_need`) gets the tagger's reading. Returns how many turns were read by the tagger.
+pub fn tag(tagger: &ActTagger, conversations: &mut [crate::transcripts::Conversation]) -> usize {
     let mut tagged = 0;
-    for turn in conversations.iter_mut().flat_map(|conversation| &mut conversation.turns) {
-        if turn.speaker == crate::transcripts::Speaker::Customer && turn.act.is_none() {
-            turn.act = Some(tagger.tag(&turn.text).act);
-            tagged += 1;
+    for conversation in conversations.iter_mut() {
+        for index in 0..conversation.turns.len() {
+            let turn = &conversation.turns[index];
+            if turn.speaker != crate::transcripts::Speaker::Customer {
+                continue;
+            }
+            let act = match super::observe::customer_act(conversation, turn) {
+                Some(act) if tagger.acts.contains(&act) => act,
+                _ => {
+                    tagged += 1;
+                    tagger.tag(&turn.text).act
+                }
+            };
+            conversation.turns[index].act = Some(act);
         }
     }
     tagged

@@ -248,7 +248,7 @@ fn the_shipped_files_keep_the_issues_figures_on_held_out_real_conversations() {
             .into_iter()
             .filter(|conversation| crate::transcripts::held_out(conversation, 0.2))
             .collect();
-        act_tagger::tag_unlabelled(&tagger, &mut held_out);
+        act_tagger::tag(&tagger, &mut held_out);
         let persona = load(&folder.join(format!("{name}.ron"))).unwrap();
         let report = crate::realism::open_loop::open_loop(&persona, &held_out);
         let act = report.factors.iter().find(|factor| factor.factor == "act").unwrap();

@@ -104,18 +104,48 @@ fn the_word_rates_are_recovered_and_fresh_messages_read_right() {
     assert!((evaluation.majority_accuracy - 0.75).abs() < 1e-12);
 }
 
+/// Labels the tagger knows stay; MultiDoGO's intents are read as its acts; a label of another set (rehearse's
+/// `state_need`) and a missing one are read by the tagger; agent turns are left alone.
 #[test]
-fn only_customer_messages_without_an_act_are_tagged() {
-    let turns = vec![
-        Turn::said(Speaker::Agent, "hi"),
-        Turn { act: Some("contentonly".to_owned()), ..Turn::said(Speaker::Customer, "hi") },
-        Turn::said(Speaker::Customer, "yes"),
+fn customer_acts_are_put_in_the_taggers_terms() {
+    let turns = |acts: [Option<&str>; 3]| {
+        let texts = ["hi", "hi", "yes"];
+        let speakers = [Speaker::Agent, Speaker::Customer, Speaker::Customer];
+        (0..3)
+            .map(|index| Turn {
+                act: acts[index].map(str::to_owned),
+                ..Turn::said(speakers[index], texts[index])
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut conversations = vec![
+        Conversation::new(Corpus::Star, "s".to_owned(), turns([None, Some("confirmation"), None])),
+        Conversation::new(
+            Corpus::Rehearse,
+            "r".to_owned(),
+            turns([Some("greet"), Some("state_need"), None]),
+        ),
+        Conversation::new(
+            Corpus::Multidogo,
+            "m".to_owned(),
+            turns([None, Some("openinggreeting"), Some("bookflight")]),
+        ),
     ];
-    let mut conversations = vec![Conversation::new(Corpus::Star, "s".to_owned(), turns)];
-    assert_eq!(tag_unlabelled(&three(), &mut conversations), 1);
-    let acts: Vec<Option<&str>> =
-        conversations[0].turns.iter().map(|turn| turn.act.as_deref()).collect();
-    assert_eq!(acts, [None, Some("contentonly"), Some("confirmation")]);
+    // read by the tagger: STAR's unlabelled "yes", rehearse's two, MultiDoGO's goal
+    assert_eq!(tag(&three(), &mut conversations), 4);
+    let acts: Vec<Vec<Option<&str>>> = conversations
+        .iter()
+        .map(|conversation| conversation.turns.iter().map(|turn| turn.act.as_deref()).collect())
+        .collect();
+    assert_eq!(
+        acts,
+        [
+            [None, Some("confirmation"), Some("confirmation")],
+            [Some("greet"), Some("openinggreeting"), Some("confirmation")],
+            // "bookflight" is a domain goal: `goal`, which this tagger does not know, so it reads "yes"
+            [None, Some("openinggreeting"), Some("confirmation")],
+        ]
+    );
 }
 
 #[test]
