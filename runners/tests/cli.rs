@@ -881,3 +881,85 @@ fn realism_writes_its_report_and_refuses_empty_inputs_and_a_run_splits_by_id() {
         assert!(!dir.path().join("x").exists());
     }
 }
+
+/// The calibration pipeline end to end without ../shared: a run's conversations as transcripts, split, a
+/// customer-act tagger trained on one side and scored on the other, the customer model fitted (acts read through
+/// the tagger) and scored open loop below its unigram; a split by intent lists what it held out; inputs with
+/// nothing to learn exit 2.
+#[test]
+fn calibration_runs_end_to_end_on_a_runs_transcripts() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = |args: &[&str]| {
+        let run = rehearse(dir.path(), args);
+        assert_eq!(run.status.code(), Some(0), "{args:?}: {}", stderr(&run));
+        stdout(&run)
+    };
+    ok(&["run", "--episodes", "400", "--out", "sim", "--quiet"]);
+    ok(&["transcripts", "convert", "--from", "rehearse", "sim", "sim.jsonl"]);
+    ok(&[
+        "transcripts",
+        "split",
+        "sim.jsonl",
+        "--fraction",
+        "0.3",
+        "--train",
+        "t.jsonl",
+        "--held-out",
+        "h.jsonl",
+    ]);
+    let table =
+        ok(&["customer-acts", "--train", "t.jsonl", "--held-out", "h.jsonl", "--out", "acts.ron"]);
+    assert!(table.contains("precision") && table.contains("state_need"), "{table}");
+    ok(&["calibrate", "--transcripts", "t.jsonl", "--acts", "acts.ron", "--out", "fitted/sim.ron"]);
+    let fitted = std::fs::read_to_string(dir.path().join("fitted/sim.ron")).unwrap();
+    assert!(
+        fitted.contains("// Regenerate: rehearse calibrate --transcripts t.jsonl --acts acts.ron"),
+        "{fitted}"
+    );
+    let open = [
+        "realism",
+        "--real",
+        "h.jsonl",
+        "--persona",
+        "fitted/sim.ron",
+        "--open-loop",
+        "--acts",
+        "acts.ron",
+    ];
+    ok(&[&open[..], &["--out", "ol"]].concat());
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("ol/realism.json")).unwrap())
+            .unwrap();
+    let (nats, baseline) = (
+        report["nats_per_turn"].as_f64().unwrap(),
+        report["baseline_nats_per_turn"].as_f64().unwrap(),
+    );
+    assert!(nats < baseline, "{report}");
+    assert!(report["length_act_unknown"]["nats_per_turn"].is_number(), "{report}");
+    let by_intent = [
+        "transcripts",
+        "split",
+        "sim.jsonl",
+        "--by",
+        "intent",
+        "--train",
+        "a.jsonl",
+        "--held-out",
+        "b.jsonl",
+    ];
+    assert!(ok(&by_intent).contains("held out, never in training: "));
+
+    let star = concat!(env!("CARGO_MANIFEST_DIR"), "/../calibration-data/fixtures/star");
+    ok(&["transcripts", "convert", "--from", "star", star, "star.jsonl"]);
+    std::fs::write(dir.path().join("empty.jsonl"), "").unwrap();
+    let nothing = [
+        vec!["customer-acts", "--train", "star.jsonl", "--held-out", "h.jsonl", "--out", "x.ron"],
+        vec!["calibrate", "--transcripts", "empty.jsonl", "--out", "x.ron"],
+        vec!["calibrate", "--transcripts", "t.jsonl", "--acts", "fitted/sim.ron", "--out", "x.ron"],
+    ];
+    for args in nothing {
+        let run = rehearse(dir.path(), &args);
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {}", stderr(&run));
+        assert!(!dir.path().join("x.ron").exists());
+    }
+}
