@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Writes the files of this folder again from the real corpora: the customer-act tagger (trained on MultiDoGO) and
-# the fitted customer models of MultiDoGO and STAR, and scores each open loop on the conversations its fit held
+# the fitted customer models of MultiDoGO, STAR and PersuasionForGood, and scores each open loop on the conversations its fit held
 # out. Run from the repository root:
 #   bash calibration-data/fitted/fit.sh            # the corpora in ../shared/data, a release build of rehearse
 #   DATA=/elsewhere REHEARSE=rehearse bash calibration-data/fitted/fit.sh
@@ -14,7 +14,7 @@ if [[ -z "${REHEARSE:-}" ]]; then
     cargo build --release --locked -p sim-runners --bin rehearse
     REHEARSE="${CARGO_TARGET_DIR:-target}/release/rehearse"
 fi
-for corpus in multidogo star; do
+for corpus in multidogo star persuasionforgood; do
     if [[ ! -d "$DATA/$corpus" ]]; then
         echo "$DATA/$corpus is not there: set DATA to the folder that holds multidogo/ and star/" >&2
         exit 2
@@ -41,6 +41,10 @@ fit multidogo
 # STAR: its customer turns carry no act; the tagger reads them, on both sides
 split star
 fit star --acts "$acts"
+# PersuasionForGood (sales): the persuadee's own act labels where annotated, the survey's traits and the donation
+# (the willingness to give: the share above 0, and the amount given) as distributions
+split persuasionforgood
+fit persuasionforgood
 # STAR, counterfactual: fitted on some tasks, scored on tasks the fit never saw (not shipped; the figures are in
 # calibration-data/README.md)
 "$REHEARSE" transcripts split "$work/star.jsonl" --by intent --train "$work/star-seen.jsonl" --held-out "$work/star-unseen.jsonl"

@@ -9,6 +9,7 @@
 
 pub mod act_tagger;
 pub mod observe;
+pub mod traits;
 
 #[cfg(test)]
 mod tests;
@@ -40,6 +41,10 @@ pub struct FittedPersona {
     pub model: MoveModel,
     /// How each factor was chosen and how well it predicts.
     pub fit: Vec<FactorFit>,
+    /// Who the customers are and how their conversations ended (numeric traits as distributions, categorical
+    /// traits and outcomes as counts), where the transcripts label them.
+    #[serde(default)]
+    pub traits: traits::Traits,
 }
 
 /// Where a fitted persona came from.
@@ -89,6 +94,7 @@ pub fn calibrate(
         conversations.iter().partition(|conversation| {
             transcripts::in_fraction(conversation, "rehearse-calibrate", VALIDATION)
         });
+    let traits = traits::fit(&train, &validation);
     let (train, validation) = (observe::observe_all(train), observe::observe_all(validation));
     let mut model = MoveModel { factors: Vec::new() };
     let mut fit = Vec::new();
@@ -139,6 +145,7 @@ pub fn calibrate(
         },
         model,
         fit,
+        traits,
     }
 }
 
@@ -190,6 +197,10 @@ pub fn summary(persona: &FittedPersona, out: &Path) -> String {
             factor.given.join(", "),
             fit.selection.concentration
         );
+    }
+    let traits = traits::summary(&persona.traits);
+    if !traits.is_empty() {
+        text += &format!("\n{traits}");
     }
     text + &format!("\nwritten to {}\n", out.display())
 }

@@ -90,8 +90,9 @@ pub enum Command {
     #[command(after_help = REALISM_EXAMPLES)]
     Realism(RealismArgs),
     /// Fit the customer model to real conversations: P(the customer's next act, and its length, given the agent's
-    /// last act and the customer's own history), with context variables chosen by held-out likelihood; writes a
-    /// fitted persona file (RON) with its source, sample sizes and fit statistics.
+    /// last act and the customer's own history), with context variables chosen by held-out likelihood, and the
+    /// customers' labelled traits and outcomes (distributions and counts); writes a fitted persona file (RON) with
+    /// its source, sample sizes and fit statistics.
     #[command(after_help = CALIBRATE_EXAMPLES)]
     Calibrate(CalibrateArgs),
     /// Train the customer-act tagger on labelled customer messages (MultiDoGO's), report its precision and recall

@@ -195,11 +195,12 @@ fn a_file_that_is_not_a_fitted_persona_names_line_and_column() {
 /// The fitted persona files shipped in `calibration-data/fitted/` load, hold together, say how to write them again,
 /// count every observation in their unigram, and predict each factor on the conversations their fit validated on
 /// well below its unigram (the held-out figures are in calibration-data/README.md and the test below); both have
-/// an act factor given what the agent did (STAR's customer acts read by the shipped tagger).
+/// an act factor given what the agent did (STAR's customer acts read by the shipped tagger); PersuasionForGood's
+/// also carries the persuadees' traits and what they gave.
 #[test]
 fn the_shipped_fitted_personas_load_and_keep_their_figures() {
     let folder = Path::new(FIXTURES).join("../fitted");
-    for corpus in ["star", "multidogo"] {
+    for corpus in ["star", "multidogo", "persuasionforgood"] {
         let persona =
             load(&folder.join(format!("{corpus}.ron"))).unwrap_or_else(|err| panic!("{err}"));
         let command =
@@ -225,6 +226,13 @@ fn the_shipped_fitted_personas_load_and_keep_their_figures() {
                 .any(|variable| variable == "agent_act")
         );
     }
+    // PersuasionForGood's willingness to give: 51% of persuadees gave (the README's 53.6% counts the entry errors
+    // above the $2 task payment, which the adapter leaves out), never more than $2
+    let sales = load(&folder.join("persuasionforgood.ron")).unwrap();
+    let donation = sales.traits.numeric.iter().find(|numeric| numeric.name == "donation").unwrap();
+    let gave = donation.share_above_zero().unwrap();
+    assert!((0.45..0.6).contains(&gave) && donation.high <= 2.0, "{donation:?}");
+    assert!(sales.traits.numeric.iter().any(|numeric| numeric.name == "extrovert"));
 }
 
 /// The shipped files on the conversations `transcripts split` holds out of the real corpora, when ../shared/data

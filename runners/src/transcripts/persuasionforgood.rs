@@ -6,7 +6,8 @@
 //! The act of a turn of an annotated dialogue is its sentences' labels (`er_label_*` for the persuader, `ee_label_*`
 //! for the persuadee), each once, in order, joined by `,`. Traits: the persuadee's survey answers (columns ending in
 //! `.x`, without it; numbers as numbers, empty answers left out) and `donation`, what they gave (B6, dollars);
-//! outcome: `donated` when B6 > 0, else `not_donated`; domain: `donation`.
+//! outcome: `donated` when B6 > 0, else `not_donated`; a B6 above the $2 task payment is an entry error, reported
+//! and left out with the outcome; domain: `donation`.
 //! A row whose Turn or role cannot be read rejects its dialogue (reported at that row's line); a row that is not CSV
 //! or lacks columns is rejected alone; a dialogue without a persuadee survey row is kept without traits and reported.
 
@@ -159,6 +160,10 @@ fn read_acts(table: &CsvTable, rejected: &mut Vec<Rejected>) -> Result<Acts, Tra
     Ok(acts)
 }
 
+/// The most a persuadee could give: their task payment. The corpus README: "over $2: 4.0% (up to $700, likely
+/// entry errors; cap before use)".
+const MAX_DONATION: f64 = 2.0;
+
 /// Each dialogue's persuadee traits from the survey: its `.x` answers and `donation` (B6).
 fn read_persuadees(
     table: &CsvTable,
@@ -189,6 +194,16 @@ fn read_persuadees(
                 continue;
             }
             let value = value.parse().map_or_else(|_| Trait::Text(value.to_owned()), Trait::Number);
+            if name == "donation" && matches!(value, Trait::Number(given) if given > MAX_DONATION) {
+                rejected.push(Rejected {
+                    file: table.path.clone(),
+                    place: Place::Line(*line_no),
+                    dropped: Dropped::Label,
+                    reason: "donation above the $2 task payment (an entry error): no donation and no outcome",
+                    detail: row[col].clone(),
+                });
+                continue;
+            }
             traits.insert(name.to_owned(), value);
         }
         persuadees.insert(row[id_col].clone(), traits);

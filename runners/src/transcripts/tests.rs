@@ -241,7 +241,11 @@ fn persuasionforgood_fixture() {
   customer "Not today, sorry."
 20200101-000004_4_live corpus=persuasionforgood domain=donation
   agent "Hello there"
+20200101-000005_5_live corpus=persuasionforgood domain=donation traits={"age":33.0,"agreeable":3.5,"extrovert":3.5,"ideology":"Liberal","sex":"Female"}
+  agent "How about a gift to Save the Children?"
+  customer "Sure, take 700 dollars"
 row rejected: $FIXTURES/persuasionforgood/full_info.csv:7: unreadable row: 3 fields: 20200101-000004_4_live,user_8,1
+label dropped: $FIXTURES/persuasionforgood/full_info.csv:8: donation above the $2 task payment (an entry error): no donation and no outcome: 700
 row rejected: $FIXTURES/persuasionforgood/full_dialog.csv:6: wrong number of fields: 4 fields, the header has 5
 conversation rejected: $FIXTURES/persuasionforgood/full_dialog.csv:9: Turn is not a whole number: dialogue 20200101-000003_3_live: "one"
 label dropped: $FIXTURES/persuasionforgood/full_info.csv: dialogue 20200101-000004_4_live: no persuadee row in the survey
