@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 use crate::{LoadError, LoadedScenario, parse_scenario};
 
 /// Id and RON text of every built-in scenario (the files in [`built_in_dir`]).
-pub const BUILT_IN: [(&str, &str); 5] = [
+pub const BUILT_IN: [(&str, &str); 6] = [
     ("bank-card-services", include_str!("../data/bank-card-services.ron")),
     ("inbound-sales", include_str!("../data/inbound-sales.ron")),
     ("retail-support", include_str!("../data/retail-support.ron")),
+    ("star-hotel", include_str!("../data/star-hotel.ron")),
     ("subscription-retention", include_str!("../data/subscription-retention.ron")),
     ("telecom-troubleshooting", include_str!("../data/telecom-troubleshooting.ron")),
 ];

@@ -6,8 +6,9 @@ use sim_core::prelude::*;
 
 use crate::support::built_in;
 
-const SCENARIOS: [&str; 5] = [
+const SCENARIOS: [&str; 6] = [
     "retail-support",
+    "star-hotel",
     "bank-card-services",
     "inbound-sales",
     "subscription-retention",

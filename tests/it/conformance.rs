@@ -173,6 +173,11 @@ fn subscription_retention() {
 }
 
 #[test]
+fn star_hotel() {
+    check_file("star-hotel");
+}
+
+#[test]
 fn telecom_troubleshooting() {
     check_file("telecom-troubleshooting");
 }

@@ -167,6 +167,11 @@ fn subscription_retention_faults_match_their_table() {
 }
 
 #[test]
+fn star_hotel_faults_match_their_table() {
+    plants_every_fault("star-hotel");
+}
+
+#[test]
 fn telecom_troubleshooting_faults_match_their_table() {
     plants_every_fault("telecom-troubleshooting");
 }

@@ -134,6 +134,17 @@ pub(crate) fn render_into(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: 
                 put_slot(out, claim, claimed, slots);
                 out.push_str(". ");
             }
+            // A yes-or-no offer (a Bool slot: "book the room?") is a question, not an amount
+            if matches!(slots.declared(slot), Some((_, sim_core::field::FieldType::Bool))) {
+                let template = pick.one(&[
+                    "Shall I go ahead with {}?",
+                    "Would you like me to go ahead with {}?",
+                    "Can I go ahead with {} for you?",
+                ]);
+                return put_template(out, template, |out| {
+                    out.push_str(super::slot_noun(slot, slots).1)
+                });
+            }
             let template = pick.one(&[
                 "I can offer you {}. Would that work for you?",
                 "What if I gave you {}? Would you like that?",

@@ -70,6 +70,17 @@ pub fn tag(
     ) {
         act.intent = intent;
     }
+    // A yes-or-no offer ("shall I book the room?") states no value: it offers yes
+    if act.kind == ActKind::Offer && act.slots.iter().next().is_none() {
+        let offered =
+            scenario.intents.get(usize::from(intent)).and_then(|spec| spec.offer.as_ref());
+        if let Some(offer) = offered {
+            let ctx = super::SlotCtx { scenario, field: None };
+            if matches!(ctx.declared(offer.slot), Some((_, sim_core::field::FieldType::Bool))) {
+                act.put(offer.slot, 1);
+            }
+        }
+    }
     if act.kind == ActKind::Deny {
         act = Act::deny(intent, reason_named(scenario, &message));
     }

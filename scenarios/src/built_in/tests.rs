@@ -21,6 +21,7 @@ fn list_names_every_built_in() {
             "bank-card-services",
             "inbound-sales",
             "retail-support",
+            "star-hotel",
             "subscription-retention",
             "telecom-troubleshooting",
         ]
@@ -34,7 +35,7 @@ fn unknown_built_in_names_the_known_ones() {
     assert_eq!(
         err.as_deref(),
         Some(
-            "no built-in scenario `retail`; built-in: bank-card-services, inbound-sales, retail-support, subscription-retention, telecom-troubleshooting"
+            "no built-in scenario `retail`; built-in: bank-card-services, inbound-sales, retail-support, star-hotel, subscription-retention, telecom-troubleshooting"
         )
     );
 }
