@@ -16,5 +16,6 @@ mod properties;
 mod retention;
 mod rules;
 mod sales;
+mod star_fidelity;
 mod support;
 mod telecom;

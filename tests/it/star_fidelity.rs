@@ -1,0 +1,113 @@
+//! Holds star-hotel to STAR's flow charts: every node of each task it carries (tasks.json's flow.replies and
+//! flow.graph) is mapped in `tests/fidelity/star.ron` to an act, a slot, a step's tool or its outcome, the offer, or
+//! a reason it is dropped, and every mapping names something the scenario really has.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::Value;
+use sim_core::act::ActKind;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    task: String,
+    nodes: Vec<(String, Node)>,
+    dropped_edges: Vec<(String, String, String)>,
+}
+
+#[derive(Debug, Deserialize)]
+enum Node {
+    Act(String),
+    Slot(String),
+    Tool(String),
+    Passes(String),
+    Fails(String),
+    Offer,
+    Accept,
+    Reject,
+    Dropped(String),
+}
+
+#[test]
+fn star_hotel_maps_every_node_of_its_star_tasks() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/star/tasks.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        println!("star_fidelity skipped: {} is absent", path.display());
+        return;
+    };
+    let tasks: Value = serde_json::from_str(&text).unwrap();
+    let table_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fidelity/star.ron");
+    let table: Vec<Entry> = ron::from_str(&std::fs::read_to_string(&table_path).unwrap())
+        .unwrap_or_else(|err| panic!("{}: {err}", table_path.display()));
+    let (scenario, _) = crate::support::built_in("star-hotel");
+    let mut problems = Vec::new();
+    for entry in &table {
+        let flow = &tasks[&entry.task]["flow"];
+        let mut nodes: BTreeSet<String> = BTreeSet::new();
+        nodes.extend(flow["replies"].as_object().unwrap().keys().cloned());
+        for (from, to) in flow["graph"].as_object().unwrap() {
+            nodes.insert(from.clone());
+            nodes.insert(to.as_str().unwrap().to_owned());
+        }
+        let listed: Vec<&str> = entry.nodes.iter().map(|(node, _)| node.as_str()).collect();
+        let listed_set: BTreeSet<&str> = listed.iter().copied().collect();
+        if listed_set.len() != listed.len() {
+            problems.push(format!("{}: a node is listed twice", entry.task));
+        }
+        for node in &nodes {
+            if !listed_set.contains(node.as_str()) {
+                problems.push(format!("{}: node `{node}` of tasks.json is not mapped", entry.task));
+            }
+        }
+        let Some(intent) = scenario.intents.iter().find(|intent| intent.id == entry.task) else {
+            problems.push(format!("{}: star-hotel has no intent of that id", entry.task));
+            continue;
+        };
+        let step_tools: Vec<&str> = intent
+            .steps
+            .iter()
+            .map(|step| scenario.tools[usize::from(step.tool)].id.as_str())
+            .collect();
+        for (node, mapping) in &entry.nodes {
+            if !nodes.contains(node) {
+                problems.push(format!("{}: `{node}` is not a node of tasks.json", entry.task));
+            }
+            let problem = match mapping {
+                Node::Act(name) => ActKind::AGENT
+                    .iter()
+                    .all(|act| act.name() != name)
+                    .then(|| format!("`{name}` is no agent act")),
+                Node::Slot(name) => {
+                    scenario.slot_named(name).is_none().then(|| format!("no slot `{name}`"))
+                }
+                Node::Tool(id) | Node::Passes(id) | Node::Fails(id) => (!step_tools
+                    .contains(&id.as_str()))
+                .then(|| format!("`{id}` is not a step of {}", intent.id)),
+                Node::Offer | Node::Accept | Node::Reject => {
+                    intent.offer.is_none().then(|| format!("{} makes no offer", intent.id))
+                }
+                Node::Dropped(why) => {
+                    why.trim().is_empty().then(|| "dropped without a reason".to_owned())
+                }
+            };
+            if let Some(problem) = problem {
+                problems.push(format!("{}: `{node}`: {problem}", entry.task));
+            }
+        }
+        for (from, to, why) in &entry.dropped_edges {
+            if flow["graph"][from].as_str() != Some(to.as_str()) || why.trim().is_empty() {
+                problems.push(format!(
+                    "{}: dropped edge {from} -> {to} is not in tasks.json or has no reason",
+                    entry.task
+                ));
+            }
+        }
+    }
+    let carried: BTreeSet<&str> = table.iter().map(|entry| entry.task.as_str()).collect();
+    let intents: BTreeSet<&str> =
+        scenario.intents.iter().map(|intent| intent.id.as_str()).collect();
+    assert_eq!(carried, intents, "every intent of star-hotel is a STAR task of the table");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
