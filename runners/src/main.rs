@@ -218,6 +218,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 (Some(sim), _) => {
                     let mut simulated = read(sim)?;
                     tag_acts(args.acts.as_deref(), &mut simulated, sim)?;
+                    // STAR's wizard labels as rehearse's agent acts, so "given the agent's act" means the same
+                    calibrate::act_tagger::star_agent_acts(&mut real);
+                    calibrate::act_tagger::star_agent_acts(&mut simulated);
                     let report = sim_runners::realism::closed_loop(&real, &simulated);
                     print(&sim_runners::realism::table(&report))?;
                     write_json(&args.out, "realism.json", &report)?;

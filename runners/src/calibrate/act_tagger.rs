@@ -324,6 +324,31 @@ pub fn tag(tagger: &ActTagger, conversations: &mut [crate::transcripts::Conversa
     tagged
 }
 
+/// Puts STAR's wizard action labels in rehearse's agent acts (`runners/data/star-wizard-acts.ron`; no act for a
+/// label none fits), as rehearse's own agent turns are labelled, so a run and STAR compare turn for turn in
+/// closed-loop realism. (The customer model is fitted on the labels themselves, which say more: `ask` for the hotel
+/// and `ask` for the day are different questions.) Returns how many turns it relabelled.
+pub fn star_agent_acts(conversations: &mut [crate::transcripts::Conversation]) -> usize {
+    let wizard = crate::tagger_eval::star::wizard_acts();
+    let mut relabelled = 0;
+    for conversation in conversations
+        .iter_mut()
+        .filter(|conversation| conversation.corpus.as_deref() == Some("star"))
+    {
+        for turn in &mut conversation.turns {
+            if turn.speaker == crate::transcripts::Speaker::Agent
+                && turn.action.is_none()
+                && turn.act.is_some()
+            {
+                let act = turn.act.as_ref().and_then(|label| wizard.get(label).copied().flatten());
+                turn.act = act.map(|act| act.name().to_owned());
+                relabelled += 1;
+            }
+        }
+    }
+    relabelled
+}
+
 /// The file's text: RON, a header comment saying what it is.
 pub fn to_ron(file: &TaggerFile) -> String {
     let config = ron::ser::PrettyConfig::new().depth_limit(3).struct_names(false);

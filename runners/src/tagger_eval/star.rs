@@ -98,6 +98,12 @@ const MAPPING_PATH: &str = "runners/data/star-wizard-acts.ron";
 /// The mapping from STAR wizard action labels to agent acts.
 const MAPPING: &str = include_str!("../../data/star-wizard-acts.ron");
 
+/// STAR's wizard action labels mapped to rehearse's agent acts (`runners/data/star-wizard-acts.ron`): `None` for a
+/// label no agent act fits.
+pub fn wizard_acts() -> BTreeMap<String, Option<ActKind>> {
+    parse_mapping(MAPPING).expect("the embedded mapping parses (tested)")
+}
+
 /// Parses mapping RON: label to `Some(act)`, or to `None` where the file gives a reason instead of an act.
 fn parse_mapping(source: &str) -> Result<BTreeMap<String, Option<ActKind>>, StarError> {
     let mapping: Mapping = ron::from_str(source).map_err(|err| StarError::Mapping {

@@ -172,3 +172,31 @@ fn a_tagger_file_reads_back_and_a_broken_one_is_refused() {
     assert!(message.contains("token `odd` has 1 counts for 2 acts"), "{message}");
     assert!(message.contains("alpha -1 is not a positive number"), "{message}");
 }
+
+/// STAR's wizard labels become rehearse's agent acts, as runners/data/star-wizard-acts.ron maps them ("What hotel
+/// would you like to stay at?" asks; "Hello, how can I help?" greets; `yes`, a flow-chart node, is no act); another
+/// corpus's agent labels and tool calls are left alone.
+#[test]
+fn star_wizard_labels_become_rehearse_agent_acts() {
+    let agent =
+        |label: &str| Turn { act: Some(label.to_owned()), ..Turn::said(Speaker::Agent, "…") };
+    let labels = ["hello", "hotel_ask_hotel", "yes"];
+    let mut conversations = vec![
+        Conversation::new(
+            Corpus::Star,
+            "s".to_owned(),
+            labels.iter().map(|label| agent(label)).collect(),
+        ),
+        Conversation::new(
+            Corpus::Rehearse,
+            "r".to_owned(),
+            labels.iter().map(|label| agent(label)).collect(),
+        ),
+    ];
+    assert_eq!(star_agent_acts(&mut conversations), 3);
+    let acts = |conversation: &Conversation| -> Vec<Option<String>> {
+        conversation.turns.iter().map(|turn| turn.act.clone()).collect()
+    };
+    assert_eq!(acts(&conversations[0]), [Some("greet".to_owned()), Some("ask".to_owned()), None]);
+    assert_eq!(acts(&conversations[1]), labels.map(|label| Some(label.to_owned())));
+}
