@@ -233,6 +233,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                     let report = sim_runners::realism::open_loop::open_loop(&persona, &real);
                     print(&sim_runners::realism::open_loop::table(&report))?;
                     write_json(&args.out, "realism.json", &report)?;
+                    let page = sim_runners::realism::html::open_loop_page(&report);
+                    write_file(&args.out, "realism.html", page.as_bytes())?;
                 }
                 (None, None) => unreachable!("clap requires --sim or --persona"),
             }

@@ -936,6 +936,8 @@ fn calibration_runs_end_to_end_on_a_runs_transcripts() {
     );
     assert!(nats < baseline, "{report}");
     assert!(report["length_act_unknown"]["nats_per_turn"].is_number(), "{report}");
+    let page = std::fs::read_to_string(dir.path().join("ol/realism.html")).unwrap();
+    assert_eq!(page.matches("<svg").count(), 2, "a chart per factor: act and length");
     let by_intent = [
         "transcripts",
         "split",

@@ -175,6 +175,17 @@ fn a_fitted_file_reads_back_as_written_and_scores_fresh_conversations() {
     assert!(report.nats_per_turn < report.baseline_nats_per_turn - 0.3, "{report:?}");
     let act = &report.factors[0];
     assert!(act.nats_per_turn < 1.0, "{act:?}");
+    // a model fitted on the same process is calibrated: per outcome the real share and the mean predicted
+    // probability agree; both columns add up to 1
+    let (real, predicted): (f64, f64) = act
+        .shares
+        .iter()
+        .map(|share| (share.real, share.sim))
+        .fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
+    assert!((real - 1.0).abs() < 1e-9 && (predicted - 1.0).abs() < 1e-9, "{:?}", act.shares);
+    for share in &act.shares {
+        assert!((share.real - share.sim).abs() < 0.02, "{share:?}");
+    }
     // the length without its act: a conversation has a greeting and 2.5 replies on average, half of them to
     // `ask`, whose length is a coin of 0.9 / 0.1 (0.325 nats); every other length is certain: 1.25 × 0.325 / 3.5 =
     // 0.116 nats a message. The unigram sees 1.125 long messages in 3.5: H(0.321) = 0.628 nats.

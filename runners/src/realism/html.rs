@@ -1,10 +1,55 @@
 //! `realism.html`: the report as a page to look at, offline: the overall figures, then per feature its score and
 //! ceiling and a chart of the share of real and of simulated values in each bin (for a conditional feature, all
-//! contexts together), drawn as inline SVG with plotters.
+//! contexts together), drawn as inline SVG with plotters. In open loop, per factor the share of real moves per
+//! outcome beside the mean probability the model gave it.
 
 use plotters::prelude::*;
 
 use super::{BinShare, FeatureScore, Report};
+
+/// The open-loop page: the nats per customer move against the unigram's, then per factor a chart of the share of
+/// real moves that took each outcome beside the mean probability the model gave it.
+pub fn open_loop_page(report: &super::open_loop::OpenLoop) -> String {
+    let mut html = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>rehearse realism, open loop</title>\n\
+         <style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}\
+         table{border-collapse:collapse}td,th{padding:2px 10px;text-align:right}td:first-child,th:first-child{text-align:left}\
+         tr:nth-child(even){background:#f4f4f4}.chart{margin:1em 0 2em}</style></head><body>\n",
+    );
+    html += "<h1>Realism, open loop: the customer model against real customers' next moves</h1>\n";
+    html += &format!(
+        "<p>{} real conversations, {} customer messages, under <b>{}</b> (fitted on {}): {:.3} nats per customer move, \
+         against {:.3} for the unigram fitted on the same data (lower is better).</p>\n",
+        report.real_conversations,
+        report.customer_turns,
+        report.persona,
+        report.fitted_on,
+        report.nats_per_turn,
+        report.baseline_nats_per_turn
+    );
+    html += "<table><tr><th>factor</th><th>observations</th><th>nats/turn</th><th>unigram</th><th>given</th></tr>\n";
+    let factors = report.factors.iter().chain(&report.length_act_unknown);
+    for factor in factors.clone() {
+        html += &format!(
+            "<tr><td>{}</td><td>{}</td><td>{:.3}</td><td>{:.3}</td><td>{}</td></tr>\n",
+            factor.factor,
+            factor.observations,
+            factor.nats_per_turn,
+            factor.baseline_nats_per_turn,
+            factor.given.join(", ")
+        );
+    }
+    html += "</table>\n";
+    for factor in factors.filter(|factor| !factor.shares.is_empty()) {
+        html += &format!(
+            "<h2>{}</h2>\n<p>Share of real moves per outcome, and the mean probability the model gave it in their \
+             contexts: where the bars agree, the model is calibrated.</p>\n<div class=\"chart\">{}</div>\n",
+            factor.factor,
+            bar_chart(&factor.shares, [Some("real"), Some("predicted")])
+        );
+    }
+    html + "</body></html>\n"
+}
 
 /// Bins shown per chart; the rest are summed into `(other)`.
 const MOST_BINS: usize = 24;
@@ -75,10 +120,17 @@ fn shown(bins: &[BinShare]) -> Vec<BinShare> {
     out
 }
 
-/// A feature's chart as an SVG element: one row per bin, the first on top; real shares as wide blue bars,
-/// simulated as narrower orange ones over them; a side without values is left out.
+/// A feature's chart: real against simulated shares.
 fn chart(feature: &FeatureScore) -> String {
-    let bins = shown(&feature.bins);
+    let names =
+        [(feature.n_real > 0).then_some("real"), (feature.n_sim > 0).then_some("simulated")];
+    bar_chart(&feature.bins, names)
+}
+
+/// A chart as an SVG element: one row per bin, the first on top; the `real` shares as wide blue bars, the `sim`
+/// ones as narrower orange bars over them, each named in the legend by `names` (a side named `None` is left out).
+fn bar_chart(bins: &[BinShare], names: [Option<&str>; 2]) -> String {
+    let bins = shown(bins);
     if bins.is_empty() {
         return "<p>(no values)</p>".to_owned();
     }
@@ -108,18 +160,18 @@ fn chart(feature: &FeatureScore) -> String {
             let real = bins.iter().enumerate().map(|(idx, bin)| (row(idx), bin.real));
             let sim = bins.iter().enumerate().map(|(idx, bin)| (row(idx), bin.sim));
             let orange = RGBColor(230, 120, 20);
-            if feature.n_real > 0 {
+            if let Some(name) = names[0] {
                 let style = BLUE.mix(0.45).filled();
                 chart
                     .draw_series(Histogram::horizontal(&chart).margin(2).style(style).data(real))?
-                    .label("real")
+                    .label(name)
                     .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], style));
             }
-            if feature.n_sim > 0 {
+            if let Some(name) = names[1] {
                 let style = orange.mix(0.8).filled();
                 chart
                     .draw_series(Histogram::horizontal(&chart).margin(7).style(style).data(sim))?
-                    .label("simulated")
+                    .label(name)
                     .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], style));
             }
             chart

@@ -7,7 +7,9 @@
 //! factors' figures, the nats of a whole move.
 
 use serde::Serialize;
-use sim_core::moves::{Factor, Observation, nats};
+use sim_core::moves::{Factor, OTHER, Observation, nats};
+
+use super::BinShare;
 
 use crate::calibrate::FittedPersona;
 use crate::calibrate::observe::{self, Moves};
@@ -49,6 +51,9 @@ pub struct FactorNats {
     pub nats_per_turn: f64,
     /// The same under the unigram.
     pub baseline_nats_per_turn: f64,
+    /// Per outcome, the share of real observations that took it (`real`) beside the mean probability the model gave
+    /// it in their contexts (`sim`): a calibrated model's two columns agree.
+    pub shares: Vec<BinShare>,
 }
 
 /// Scores `real` under `persona`'s model.
@@ -66,6 +71,7 @@ pub fn open_loop(persona: &FittedPersona, real: &[Conversation]) -> OpenLoop {
             observations: observations.len(),
             nats_per_turn: nats(factor, observations),
             baseline_nats_per_turn: nats(&factor.unigram(), observations),
+            shares: shares(factor, observations),
         });
     }
     let length_act_unknown = match (persona.model.factor("act"), persona.model.factor("length")) {
@@ -75,6 +81,7 @@ pub fn open_loop(persona: &FittedPersona, real: &[Conversation]) -> OpenLoop {
             observations: moves.length.len(),
             nats_per_turn: act_unknown_nats(act, length, &moves.length),
             baseline_nats_per_turn: nats(&length.unigram(), &moves.length),
+            shares: Vec::new(),
         }),
         _ => None,
     };
@@ -88,6 +95,31 @@ pub fn open_loop(persona: &FittedPersona, real: &[Conversation]) -> OpenLoop {
         factors,
         length_act_unknown,
     }
+}
+
+/// Per outcome of `factor`, the share of `observations` that took it and the mean probability the model gave it.
+/// An outcome the factor does not know counts as its [`OTHER`], as in scoring.
+fn shares(factor: &Factor, observations: &[Observation]) -> Vec<BinShare> {
+    let width = factor.outcomes.len();
+    let (mut real, mut predicted) = (vec![0.0; width], vec![0.0; width]);
+    let other = factor.outcomes.iter().position(|outcome| outcome == OTHER);
+    for observation in observations {
+        for (sum, p) in predicted.iter_mut().zip(factor.distribution(&observation.context)) {
+            *sum += p;
+        }
+        let known = factor.outcomes.iter().position(|outcome| *outcome == observation.outcome);
+        if let Some(index) = known.or(other) {
+            real[index] += 1.0;
+        }
+    }
+    let n = observations.len().max(1) as f64;
+    (factor.outcomes.iter().zip(real).zip(predicted))
+        .map(|((outcome, real), predicted)| BinShare {
+            bin: outcome.clone(),
+            real: real / n,
+            sim: predicted / n,
+        })
+        .collect()
 }
 
 /// Mean −ln P(length | context) with the act summed out (see [`OpenLoop::length_act_unknown`]).
