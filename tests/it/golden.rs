@@ -48,9 +48,13 @@ fn random_seed_5() {
 
 #[test]
 fn scenario_library_seed_1() {
-    for scenario in
-        ["bank-card-services", "inbound-sales", "subscription-retention", "telecom-troubleshooting"]
-    {
+    for scenario in [
+        "bank-card-services",
+        "inbound-sales",
+        "star-hotel",
+        "subscription-retention",
+        "telecom-troubleshooting",
+    ] {
         let text = format!(
             "{}\n========================================\n\n{}",
             replay_in(scenario, "by-the-book", "1", &[0, 1]),

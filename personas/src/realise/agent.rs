@@ -48,7 +48,7 @@ pub(crate) fn render_into(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: 
         }
         ActKind::Disclose => {
             out.push_str(pick.one(&[
-                "Thanks, you're verified. ",
+                "Here you go. ",
                 "All set. ",
                 "Okay, I found it. ",
                 "",
