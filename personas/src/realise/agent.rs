@@ -47,12 +47,7 @@ pub(crate) fn render_into(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: 
             return;
         }
         ActKind::Disclose => {
-            out.push_str(pick.one(&[
-                "Here you go. ",
-                "All set. ",
-                "Okay, I found it. ",
-                "",
-            ]));
+            out.push_str(pick.one(&["Here you go. ", "All set. ", "Okay, I found it. ", ""]));
             let slots = ctx.slots().without_field();
             for (pos, (slot, value)) in act.slots.iter().zip(act.values).enumerate() {
                 if pos > 0 {
