@@ -62,6 +62,24 @@ pub struct Source {
     pub command: String,
 }
 
+impl Source {
+    /// The source of a file fitted on `transcripts` (the path as given and the file's bytes, hashed here).
+    pub fn new(
+        transcripts: (&str, &[u8]),
+        conversations: usize,
+        customer_turns: usize,
+        command: &str,
+    ) -> Source {
+        Source {
+            transcripts: transcripts.0.to_owned(),
+            sha256: crate::output::hex(&sha2::Sha256::digest(transcripts.1)),
+            conversations,
+            customer_turns,
+            command: command.to_owned(),
+        }
+    }
+}
+
 /// One factor's fit.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FactorFit {
@@ -136,13 +154,12 @@ pub fn calibrate(
     }
     FittedPersona {
         name: name.to_owned(),
-        source: Source {
-            transcripts: transcripts.0.to_owned(),
-            sha256: crate::output::hex(&sha2::Sha256::digest(transcripts.1)),
-            conversations: conversations.len(),
-            customer_turns: train.customer_turns + validation.customer_turns,
-            command: command.to_owned(),
-        },
+        source: Source::new(
+            transcripts,
+            conversations.len(),
+            train.customer_turns + validation.customer_turns,
+            command,
+        ),
         model,
         fit,
         traits,
@@ -165,12 +182,20 @@ fn act_outcomes(train: &Moves, validation: &Moves) -> Vec<String> {
 
 /// The file's text: RON, a header comment saying what it is.
 pub fn to_ron(persona: &FittedPersona) -> String {
-    let config = ron::ser::PrettyConfig::new().depth_limit(5).struct_names(false);
-    let body = ron::ser::to_string_pretty(persona, config).expect("a fitted persona serializes");
-    format!(
-        "// A customer model fitted by `rehearse calibrate` to {} ({} conversations).\n// Regenerate: {}\n{body}\n",
-        persona.source.transcripts, persona.source.conversations, persona.source.command
-    )
+    let source = &persona.source;
+    let what = format!(
+        "A customer model fitted by `rehearse calibrate` to {} ({} conversations).",
+        source.transcripts, source.conversations
+    );
+    ron_file(&what, source, persona, 5)
+}
+
+/// A RON file of this module's: `what` it is and how to write it again (`source`'s command) as its first two
+/// comment lines, then `value`, nested lines indented up to `depth`.
+fn ron_file(what: &str, source: &Source, value: &impl Serialize, depth: usize) -> String {
+    let config = ron::ser::PrettyConfig::new().depth_limit(depth).struct_names(false);
+    let body = ron::ser::to_string_pretty(value, config).expect("a fitted file serializes");
+    format!("// {what}\n// Regenerate: {}\n{body}\n", source.command)
 }
 
 /// What was fitted, for the terminal.

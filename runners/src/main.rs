@@ -269,12 +269,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                     converted.conversations.len()
                 )));
             }
-            if let Some(dir) = args.out.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("creating {}", dir.display()))?;
-            }
-            sim_runners::output::write_whole(&args.out, calibrate::to_ron(&fitted).as_bytes())
-                .with_context(|| format!("writing {}", args.out.display()))?;
+            write_creating(&args.out, calibrate::to_ron(&fitted).as_bytes())?;
             print(&calibrate::summary(&fitted, &args.out))?;
         }
         Command::CustomerActs(args) => {
@@ -306,15 +301,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 (&held, &held_out),
                 &command,
             );
-            if let Some(dir) = args.out.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("creating {}", dir.display()))?;
-            }
-            sim_runners::output::write_whole(
-                &args.out,
-                calibrate::act_tagger::to_ron(&file).as_bytes(),
-            )
-            .with_context(|| format!("writing {}", args.out.display()))?;
+            write_creating(&args.out, calibrate::act_tagger::to_ron(&file).as_bytes())?;
             print(&format!(
                 "trained on {} labelled customer messages of {}; on {}:\n{}\nwritten to {}\n",
                 file.source.customer_turns,
@@ -365,10 +352,16 @@ fn write_json(dir: &std::path::Path, name: &str, value: &impl serde::Serialize) 
 
 /// Writes `bytes` to `dir/name` (the folder created if missing, the file whole or not at all) and says where.
 fn write_file(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let path = dir.join(name);
-    sim_runners::output::write_whole(&path, bytes)
-        .with_context(|| format!("writing {}", path.display()))?;
+    write_creating(&dir.join(name), bytes)?;
     print(&format!("\n{name} in {}\n", dir.display()))?;
     Ok(())
+}
+
+/// Writes `bytes` to `path` whole or not at all, creating its folder if missing.
+fn write_creating(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    sim_runners::output::write_whole(path, bytes)
+        .with_context(|| format!("writing {}", path.display()))
 }

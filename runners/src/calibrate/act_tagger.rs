@@ -47,17 +47,10 @@ pub fn train_file(
     held_out: (&str, &[crate::transcripts::Conversation]),
     command: &str,
 ) -> TaggerFile {
-    use sha2::Digest as _;
     let examples = labelled(train);
     let tagger = ActTagger::train(&examples, ALPHA, MIN_COUNT);
     TaggerFile {
-        source: super::Source {
-            transcripts: given.0.to_owned(),
-            sha256: crate::output::hex(&sha2::Sha256::digest(given.1)),
-            conversations: train.len(),
-            customer_turns: examples.len(),
-            command: command.to_owned(),
-        },
+        source: super::Source::new(given, train.len(), examples.len(), command),
         held_out: held_out.0.to_owned(),
         evaluation: tagger.evaluate(&labelled(held_out.1)),
         tagger,
@@ -351,12 +344,11 @@ pub fn star_agent_acts(conversations: &mut [crate::transcripts::Conversation]) -
 
 /// The file's text: RON, a header comment saying what it is.
 pub fn to_ron(file: &TaggerFile) -> String {
-    let config = ron::ser::PrettyConfig::new().depth_limit(3).struct_names(false);
-    let body = ron::ser::to_string_pretty(file, config).expect("a tagger serializes");
-    format!(
-        "// A customer-act tagger trained by `rehearse customer-acts` on {} ({} customer messages).\n// Regenerate: {}\n{body}\n",
-        file.source.transcripts, file.source.customer_turns, file.source.command
-    )
+    let what = format!(
+        "A customer-act tagger trained by `rehearse customer-acts` on {} ({} customer messages).",
+        file.source.transcripts, file.source.customer_turns
+    );
+    super::ron_file(&what, &file.source, file, 3)
 }
 
 /// Reads a tagger file.
