@@ -7,15 +7,20 @@ use plotters::prelude::*;
 
 use super::{BinShare, FeatureScore, Report};
 
+/// The start of a page titled `title`, up to its body: the style both pages share.
+fn head(title: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\n\
+         <style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}}\
+         table{{border-collapse:collapse}}td,th{{padding:2px 10px;text-align:right}}td:first-child,th:first-child{{text-align:left}}\
+         tr:nth-child(even){{background:#f4f4f4}}.chart{{margin:1em 0 2em}}</style></head><body>\n"
+    )
+}
+
 /// The open-loop page: the nats per customer move against the unigram's, then per factor a chart of the share of
 /// real moves that took each outcome beside the mean probability the model gave it.
 pub fn open_loop_page(report: &super::open_loop::OpenLoop) -> String {
-    let mut html = String::from(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>rehearse realism, open loop</title>\n\
-         <style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}\
-         table{border-collapse:collapse}td,th{padding:2px 10px;text-align:right}td:first-child,th:first-child{text-align:left}\
-         tr:nth-child(even){background:#f4f4f4}.chart{margin:1em 0 2em}</style></head><body>\n",
-    );
+    let mut html = head("rehearse realism, open loop");
     html += "<h1>Realism, open loop: the customer model against real customers' next moves</h1>\n";
     html += &format!(
         "<p>{} real conversations, {} customer messages, under <b>{}</b> (fitted on {}): {:.3} nats per customer move, \
@@ -57,12 +62,7 @@ const MOST_BINS: usize = 24;
 /// The page.
 pub fn page(report: &Report) -> String {
     let figure = |value: Option<f64>| value.map_or_else(|| "–".to_owned(), |v| format!("{v:.3}"));
-    let mut html = String::from(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>rehearse realism</title>\n\
-         <style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}\
-         table{border-collapse:collapse}td,th{padding:2px 10px;text-align:right}td:first-child,th:first-child{text-align:left}\
-         tr:nth-child(even){background:#f4f4f4}.chart{margin:1em 0 2em}</style></head><body>\n",
-    );
+    let mut html = head("rehearse realism");
     html += "<h1>Realism: simulated customers against real ones</h1>\n";
     html += &format!(
         "<p>{} real conversations, {} simulated. Overall score {} against a ceiling of {}; classifier AUC {} \
@@ -157,20 +157,30 @@ fn bar_chart(bins: &[BinShare], names: [Option<&str>; 2]) -> String {
                 })
                 .x_desc("share of values")
                 .draw()?;
-            let real = bins.iter().enumerate().map(|(idx, bin)| (row(idx), bin.real));
-            let sim = bins.iter().enumerate().map(|(idx, bin)| (row(idx), bin.sim));
+            // One bar per bin, drawn in the bins' order (plotters' Histogram gathers its data in a HashMap, so
+            // its bars, and the SVG, came out in a different order from run to run)
+            let rows = chart.as_coord_spec().y_spec().clone();
+            let bars = |share: fn(&BinShare) -> f64, margin: u32, style: ShapeStyle| {
+                let rows = rows.clone();
+                bins.iter().enumerate().filter_map(move |(idx, bin)| {
+                    let (y, next) = (rows.from_index(row(idx))?, rows.from_index(row(idx) + 1)?);
+                    let mut bar = Rectangle::new([(share(bin), y), (0.0, next)], style);
+                    bar.set_margin(margin, margin, 0, 0);
+                    Some(bar)
+                })
+            };
             let orange = RGBColor(230, 120, 20);
             if let Some(name) = names[0] {
                 let style = BLUE.mix(0.45).filled();
                 chart
-                    .draw_series(Histogram::horizontal(&chart).margin(2).style(style).data(real))?
+                    .draw_series(bars(|bin| bin.real, 2, style))?
                     .label(name)
                     .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], style));
             }
             if let Some(name) = names[1] {
                 let style = orange.mix(0.8).filled();
                 chart
-                    .draw_series(Histogram::horizontal(&chart).margin(7).style(style).data(sim))?
+                    .draw_series(bars(|bin| bin.sim, 7, style))?
                     .label(name)
                     .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], style));
             }
