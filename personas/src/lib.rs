@@ -51,6 +51,7 @@
 mod error;
 mod file;
 mod locate;
+pub mod phrasebook;
 pub mod realise;
 #[cfg(test)]
 mod tests;

@@ -474,6 +474,7 @@ impl sim_core::agent::TextRenderer for Realiser {
         &self,
         scenario: &ScenarioSpec,
         customer: &sim_core::customer::Customer,
+        _earlier: &[TurnRecord],
         row: &TurnRecord,
         out: &mut String,
     ) {

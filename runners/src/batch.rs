@@ -183,6 +183,18 @@ pub struct SimPlan {
     pub shard_size: u64,
     /// The inputs' content hashes.
     pub pinned: Vec<crate::inputs::Pinned>,
+    /// Real customers' words for the customers (`--customer-text`); `None` for the built-in phrasings.
+    pub customer_text: Option<Arc<crate::customer_text::CustomerText>>,
+}
+
+impl SimPlan {
+    /// How turns become text, for agents that read it and for the outputs.
+    pub fn renderer(&self) -> Arc<dyn sim_core::agent::TextRenderer> {
+        match &self.customer_text {
+            Some(text) => Arc::new(text.renderer()),
+            None => Arc::new(sim_personas::realise::Realiser),
+        }
+    }
 }
 
 /// The shards of a plan, produced as they are needed: a run of 10^12 episodes holds no more of them than one of 10^6.
@@ -236,7 +248,7 @@ where
                                     agent,
                                     config,
                                 )?;
-                                engine.set_text_renderer(Arc::new(sim_personas::realise::Realiser));
+                                engine.set_text_renderer(plan.renderer());
                                 engine.set_text_reader(Arc::new(sim_personas::realise::Realiser));
                                 *slot = Some(engine);
                             }
@@ -276,6 +288,7 @@ mod tests {
             slots: 8,
             shard_size: 1000,
             pinned: Vec::new(),
+            customer_text: None,
         };
         let ranges: Vec<_> = shards(&plan).collect();
         assert_eq!(ranges.len(), 11);

@@ -148,6 +148,18 @@ pub struct SimArgs {
     /// Persona: a built-in id or a path to a .ron file; repeat for a mix. Default: the scenario's weighted mix.
     #[arg(long = "persona", value_name = "PERSONA")]
     pub personas: Vec<String>,
+    /// Customers speak with real customers' words: a transcript file (`transcripts convert`'s format) whose
+    /// customer messages are read as acts, their values cut out; each customer turn says one of the messages of its
+    /// act with its own values (the scenario's `corpus_slots` name the transcripts' slots). An act no message fits
+    /// keeps the built-in phrasing, counted in the summary. What the customers do is unchanged.
+    #[arg(long, value_name = "FILE")]
+    #[serde(default)]
+    pub customer_text: Option<PathBuf>,
+    /// The customer-act tagger that reads the messages of --customer-text (`rehearse customer-acts`); default
+    /// calibration-data/fitted/customer-acts.ron, built in.
+    #[arg(long, value_name = "FILE", requires = "customer_text")]
+    #[serde(default)]
+    pub customer_acts: Option<PathBuf>,
     /// Run seed; with the same inputs, the same seed gives byte-identical outputs.
     #[arg(long, default_value_t = 7)]
     pub seed: u64,

@@ -8,6 +8,7 @@ pub mod bench;
 pub mod calibrate;
 pub mod cli;
 pub mod compare;
+pub mod customer_text;
 pub mod fork;
 pub mod inputs;
 pub mod interrupt;

@@ -79,6 +79,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 plan.agent = AgentChoice::Recorded(Box::new(plan.agent.clone()), recorder.clone());
                 recording = Some((dir, about, recorder, resumed));
             }
+            if let (Some(text), Some(path), false) =
+                (&plan.customer_text, &args.sim.customer_text, args.quiet)
+            {
+                eprint!("{}", text.report.describe(&path.display().to_string()));
+            }
             let interrupt = Interrupt::install()?;
             let report = run::run(&args, &plan, &interrupt)?;
             if let Some((dir, about, recorder, resumed)) = recording {

@@ -5,7 +5,7 @@
 //! them in episode order as row groups, so memory stays bounded however many episodes a run has.
 
 mod columns;
-mod text;
+pub mod text;
 mod transcript;
 
 use std::fs::File;
@@ -62,6 +62,8 @@ pub struct OutputContext {
     pub transcripts: TranscriptMode,
     /// How episodes start, to show each transcript's world beside what its customer believes.
     pub starts: Arc<EpisodeStarts>,
+    /// Real customers' words for customer turns (`--customer-text`); `None` for the built-in phrasings.
+    pub customer_text: Option<Arc<crate::customer_text::CustomerText>>,
 }
 
 impl OutputContext {
@@ -72,7 +74,15 @@ impl OutputContext {
         transcripts: TranscriptMode,
     ) -> Result<OutputContext> {
         let starts = Arc::new(EpisodeStarts::new(scenario.clone(), personas.clone())?);
-        Ok(OutputContext { scenario, personas, transcripts, starts })
+        Ok(OutputContext { scenario, personas, transcripts, starts, customer_text: None })
+    }
+
+    /// The same context with customer turns drawn from `text`.
+    pub fn with_customer_text(
+        self,
+        text: Option<Arc<crate::customer_text::CustomerText>>,
+    ) -> OutputContext {
+        OutputContext { customer_text: text, ..self }
     }
 }
 
@@ -95,6 +105,7 @@ pub fn shard_products(ctx: &OutputContext, out: &ShardOutput) -> Result<ShardPro
     stats.add_shard(&ctx.scenario, &ctx.personas, out);
     let episodes = columns::episodes_frame(ctx, out).context("cannot build episode columns")?;
     let texts = ShardTexts::render(ctx, out);
+    stats.customer_text = texts.customer_text.clone();
     let turns = columns::turns_frame(ctx, out, &texts).context("cannot build turn columns")?;
     let mut transcripts = Vec::new();
     for record in out.episodes.iter().filter(|record| ctx.transcripts.keeps(record)) {

@@ -117,11 +117,12 @@ pub fn simulate_one(
         agent,
         EngineConfig { slots: 1 },
     )?;
-    engine.set_text_renderer(std::sync::Arc::new(sim_personas::realise::Realiser));
+    engine.set_text_renderer(plan.renderer());
     engine.set_text_reader(std::sync::Arc::new(sim_personas::realise::Realiser));
     let out = engine.run(plan.seed, episode..episode + 1);
     let ctx =
-        OutputContext::new(plan.scenario.clone(), plan.personas.clone(), TranscriptMode::All)?;
+        OutputContext::new(plan.scenario.clone(), plan.personas.clone(), TranscriptMode::All)?
+            .with_customer_text(plan.customer_text.clone());
     let texts = ShardTexts::render(&ctx, &out);
     Ok(transcript_line(&ctx, &out, &texts, &out.episodes[0]))
 }

@@ -41,7 +41,8 @@ pub fn run(args: &RunArgs, plan: &SimPlan, interrupt: &Interrupt) -> Result<RunR
     let started = Instant::now();
     let run_dir = RunDir::open(&args.out)?;
     let mode = transcript_mode(args);
-    let ctx = OutputContext::new(plan.scenario.clone(), plan.personas.clone(), mode)?;
+    let ctx = OutputContext::new(plan.scenario.clone(), plan.personas.clone(), mode)?
+        .with_customer_text(plan.customer_text.clone());
     let mut outputs = Outputs::create(run_dir.staging(), mode)?;
     let progress = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(plan.episodes) };
     progress.set_style(

@@ -223,6 +223,15 @@ pub fn plan(sim: &SimArgs, episodes: u64) -> Result<SimPlan> {
     let mut pinned = vec![scenario_pin];
     pinned.extend(persona_pins);
     pinned.push(Pinned::agent(&agent)?);
+    let customer_text = match &sim.customer_text {
+        Some(path) => Some(Arc::new(customer_text(
+            path,
+            sim.customer_acts.as_deref(),
+            &scenario,
+            &mut pinned,
+        )?)),
+        None => None,
+    };
     let scenario = Arc::new(scenario);
     let personas: Arc<[PersonaSpec]> = personas.into();
     // Check that the engine accepts this combination before any output is created.
@@ -243,7 +252,50 @@ pub fn plan(sim: &SimArgs, episodes: u64) -> Result<SimPlan> {
         slots: sim.slots,
         shard_size: 4096,
         pinned,
+        customer_text,
     })
+}
+
+/// Reads `--customer-text` into a phrasebook for `scenario` with the tagger at `acts` (default: the built-in one),
+/// pinning both files.
+fn customer_text(
+    path: &Path,
+    acts: Option<&Path>,
+    scenario: &ScenarioSpec,
+    pinned: &mut Vec<Pinned>,
+) -> Result<crate::customer_text::CustomerText> {
+    let given = path.display().to_string();
+    let bytes = read_input(&given)?;
+    pinned.push(Pinned::of("customer-text", &given, &bytes));
+    let tagger = match acts {
+        Some(acts) => {
+            let file = crate::calibrate::act_tagger::load(acts)
+                .map_err(|error| BadInput(error.to_string()))?;
+            pinned.push(Pinned::of(
+                "customer-acts",
+                &acts.display().to_string(),
+                &read_input(&acts.display().to_string())?,
+            ));
+            file.tagger
+        }
+        None => {
+            let file: crate::calibrate::act_tagger::TaggerFile =
+                ron::from_str(crate::customer_text::DEFAULT_TAGGER)
+                    .context("the built-in customer-act tagger")?;
+            file.tagger
+        }
+    };
+    let converted =
+        crate::transcripts::read_any(path).map_err(|error| BadInput(error.to_string()))?;
+    let mut conversations = converted.conversations;
+    let text = crate::customer_text::build(&mut conversations, scenario, &tagger);
+    if text.book.is_empty() {
+        bail!(BadInput(format!(
+            "{given}: no customer message could be read as an act of `{}` ({} conversations, {} messages; is `corpus_slots` in the scenario?)",
+            scenario.id, text.report.conversations, text.report.messages
+        )));
+    }
+    Ok(text)
 }
 
 /// The agent flags a recording keeps, so a run played back from it records the same inputs as the recorded run.
@@ -375,9 +427,13 @@ pub fn recorded_inputs(sim: &SimArgs) -> SimArgs {
         Ok(path) if looks_like_path(arg) => path.display().to_string(),
         _ => arg.clone(),
     };
+    let absolute_path =
+        |path: &PathBuf| std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
     SimArgs {
         scenario: absolute(&sim.scenario),
         personas: sim.personas.iter().map(absolute).collect(),
+        customer_text: sim.customer_text.as_ref().map(absolute_path),
+        customer_acts: sim.customer_acts.as_ref().map(absolute_path),
         ..sim.clone()
     }
 }

@@ -78,6 +78,9 @@ pub struct Stats {
     pub worst: Vec<WorstEpisode>,
     /// The scenario's metrics; each tally holds their sums in this order.
     pub metrics: Vec<MetricInfo>,
+    /// With `--customer-text`: customer turns in real customers' words and in the built-in phrasings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer_text: Option<crate::output::text::CustomerTextTally>,
 }
 
 /// How many of the worst episodes the summary keeps.
@@ -278,6 +281,9 @@ impl Stats {
         }
         self.worst.extend(other.worst.iter().cloned());
         keep_worst(&mut self.worst);
+        if let Some(theirs) = &other.customer_text {
+            self.customer_text.get_or_insert_default().merge(theirs);
+        }
     }
 }
 
@@ -335,6 +341,20 @@ pub fn table(stats: &Stats, options: TableOptions) -> String {
     }
     if let Some(rate) = options.episodes_per_second {
         rows.push(("episodes/s".into(), format!("{rate:.0}")));
+    }
+    if let Some(text) = &stats.customer_text {
+        let turns = text.real + text.templates;
+        let share = if turns == 0 { 0.0 } else { 100.0 * text.real as f64 / turns as f64 };
+        rows.push((
+            "customer turns in real words".into(),
+            format!("{share:.1}% ({} of {turns})", text.real),
+        ));
+        let mut acts: Vec<_> = text.templates_by_act.iter().collect();
+        acts.sort_by_key(|(act, count)| (std::cmp::Reverse(**count), *act));
+        let acts: Vec<String> = acts.iter().map(|(act, count)| format!("{act} {count}")).collect();
+        if !acts.is_empty() {
+            rows.push(("  built-in phrasings, by act".into(), acts.join(", ")));
+        }
     }
     let mut out = headline(stats, options.episodes_per_second) + "\n\n";
     out.push_str(&aligned(&rows));

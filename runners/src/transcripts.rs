@@ -109,7 +109,8 @@ pub struct Turn {
     /// The action's arguments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arguments: Option<Map<String, Value>>,
-    /// The slot values the turn gives, by slot type (MultiDoGO's token labels).
+    /// The slot values the turn gives, by slot type (MultiDoGO's token labels; STAR's query arguments found in the
+    /// customer's words).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub slots: BTreeMap<String, String>,
     /// When, in Unix seconds.

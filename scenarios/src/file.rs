@@ -62,6 +62,11 @@ pub struct ScenarioFile {
     /// (`scenarios/tagger/english.ron`), which every scenario extends.
     #[serde(default)]
     pub tagger: TaggerFile,
+    /// What a transcript corpus calls the scenario's slots, for customer text drawn from real conversations
+    /// (`rehearse run --customer-text`): `[("hotel_book.Name", hotel_name)]`, a slot type of the transcripts' `slots`
+    /// then the scenario's slot it stands for.
+    #[serde(default)]
+    pub corpus_slots: Vec<(String, SlotName)>,
 }
 
 /// An act tagger, or a scenario's additions to the default one: `(threshold: 0.5, acts: [(act: "deny", confidence:

@@ -84,6 +84,20 @@ impl ScenarioFile {
                 issues.push(at, "a vague opening must not be empty".to_owned());
             }
         }
+        let mut corpus_slots = Vec::new();
+        for (idx, (name, slot)) in self.corpus_slots.iter().enumerate() {
+            let at = root.field("corpus_slots").index(idx);
+            if name.trim().is_empty() {
+                issues.push(at.clone(), "a corpus slot type must not be empty".to_owned());
+            }
+            if self.corpus_slots[..idx].iter().any(|(earlier, _)| earlier == name) {
+                issues.push(at.clone(), format!("corpus slot type `{name}` is mapped twice"));
+            }
+            match names.slot(&slot.0) {
+                Some(slot) => corpus_slots.push((name.clone(), slot)),
+                None => issues.push(at, format!("unknown slot `{}`", slot.0)),
+            }
+        }
         if !issues.0.is_empty() {
             return Err(issues.0);
         }
@@ -103,6 +117,7 @@ impl ScenarioFile {
             layout: names.layout,
             vague_openings: self.vague_openings.clone(),
             tagger,
+            corpus_slots,
         })
     }
 }

@@ -133,11 +133,13 @@ pub trait AgentUnderTest: Send + Sync {
 /// Rendering must be a pure function of its inputs (the row carries its own text seed), so giving agents text
 /// never changes what happens in an episode.
 pub trait TextRenderer: Send + Sync {
-    /// Appends the text of `row`, a turn of `customer`'s episode in `scenario`, to `out`.
+    /// Appends the text of `row`, a turn of `customer`'s episode in `scenario`, to `out`; `earlier` are the
+    /// episode's turns before it (what the customer answers).
     fn render(
         &self,
         scenario: &ScenarioSpec,
         customer: &crate::customer::Customer,
+        earlier: &[crate::record::TurnRecord],
         row: &crate::record::TurnRecord,
         out: &mut String,
     );

@@ -49,6 +49,9 @@ pub struct ScenarioSpec {
     pub vague_openings: Vec<String>,
     /// How the agent's free text is read into acts (the scenario's phrases before the default English ones).
     pub tagger: crate::tagging::TaggerSpec,
+    /// What a transcript corpus calls the scenario's slots (a slot type of real transcripts, then the slot), for
+    /// customer text drawn from real conversations; the engine never reads it.
+    pub corpus_slots: Vec<(String, crate::act::Slot)>,
 }
 
 /// The most metrics a scenario may declare.

@@ -124,6 +124,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
         lists: Vec::new(),
         layout: crate::list::Layout::default(),
         vague_openings: Vec::new(),
+        corpus_slots: Vec::new(),
         tagger: Default::default(),
         metrics: Vec::new(),
     }

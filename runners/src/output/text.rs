@@ -11,6 +11,30 @@ pub struct ShardTexts {
     buffer: String,
     /// Byte span of each turn row's text, indexed like `ShardOutput::turns`.
     spans: Vec<(usize, usize)>,
+    /// With `--customer-text`: how many customer turns were drawn from real messages and how many were not.
+    pub customer_text: Option<CustomerTextTally>,
+}
+
+/// How many customer turns said a real customer's words (`--customer-text`), and which acts had none to say.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CustomerTextTally {
+    /// Customer turns drawn from real messages.
+    pub real: u64,
+    /// Customer turns in the built-in phrasings: no real message fits their act.
+    pub templates: u64,
+    /// Of those, per act.
+    pub templates_by_act: std::collections::BTreeMap<String, u64>,
+}
+
+impl CustomerTextTally {
+    /// Adds another shard's counts.
+    pub fn merge(&mut self, other: &CustomerTextTally) {
+        self.real += other.real;
+        self.templates += other.templates;
+        for (act, count) in &other.templates_by_act {
+            *self.templates_by_act.entry(act.clone()).or_default() += count;
+        }
+    }
 }
 
 impl ShardTexts {
@@ -18,16 +42,35 @@ impl ShardTexts {
     pub fn render(ctx: &OutputContext, out: &ShardOutput) -> ShardTexts {
         let mut buffer = String::with_capacity(out.turns.len() * 48);
         let mut spans = vec![(0, 0); out.turns.len()];
+        let book = ctx.customer_text.as_ref().map(|text| &*text.book);
+        let mut tally = book.map(|_| CustomerTextTally::default());
         for record in &out.episodes {
             let render_ctx =
                 sim_personas::realise::RenderContext::for_customer(&ctx.scenario, &record.customer);
-            for (row_idx, row) in record.turns.clone().zip(out.turns_of(record)) {
+            let rows = out.turns_of(record);
+            for (at, (row_idx, row)) in record.turns.clone().zip(rows).enumerate() {
                 let start = buffer.len();
-                sim_personas::realise::render_into(row, &render_ctx, &mut buffer);
+                let earlier = &rows[..at];
+                let drawn =
+                    book.is_some_and(|book| book.render(&ctx.scenario, earlier, row, &mut buffer));
+                if !drawn {
+                    sim_personas::realise::render_into(row, &render_ctx, &mut buffer);
+                }
+                if let (Some(book), Some(tally)) = (book, tally.as_mut())
+                    && book.covers(earlier, row).is_some()
+                {
+                    if drawn {
+                        tally.real += 1;
+                    } else {
+                        tally.templates += 1;
+                        let act = row.act.map_or("", |act| act.kind.name());
+                        *tally.templates_by_act.entry(act.to_owned()).or_default() += 1;
+                    }
+                }
                 spans[row_idx] = (start, buffer.len());
             }
         }
-        ShardTexts { buffer, spans }
+        ShardTexts { buffer, spans, customer_text: tally }
     }
 
     /// The text of the turn row at `idx` in the shard's turn buffer.

@@ -11,6 +11,11 @@
 //! the dialogue). A dialogue with an unknown event, or an event without its Text or ActionLabel, is rejected.
 //! Dialogues where nobody wrote a message (336 in shared/: users who left before a word, with no events or only
 //! their instruction) are kept, with outcome `abandoned`, so that abandonment is counted as it happened.
+//!
+//! STAR labels no words, so a customer turn's `slots` come from the wizard's queries: for each argument of a query
+//! whose value is a string (`"Ben"` or `api.is_equal_to("Ben")`, trimmed; other forms are skipped), the latest
+//! customer turn before the query that has it as whole words, ignoring case, gets `{API}.{argument}` mapped to the
+//! words as the customer wrote them. `RequestType` is skipped: the wizard picks it, the customer does not say it.
 
 use std::path::Path;
 
@@ -129,6 +134,7 @@ fn to_conversation(
         turn.timestamp = event.unix_time;
         turns.push(turn);
     }
+    annotate_slots(&mut turns);
     let mut conversation = Conversation::new(Corpus::Star, id.to_string(), turns);
     let joined = |names: Vec<String>| (!names.is_empty()).then(|| names.join("+"));
     conversation.domain = joined(dialogue.scenario.domains.into_iter().flatten().collect());
@@ -146,4 +152,77 @@ fn to_conversation(
         None => None,
     };
     Ok(conversation)
+}
+
+/// Fills customer turns' `slots` from the queries after them, as the module's doc says.
+pub(super) fn annotate_slots(turns: &mut [Turn]) {
+    for query_idx in 0..turns.len() {
+        let (before, rest) = turns.split_at_mut(query_idx);
+        let query = &rest[0];
+        let (Speaker::Agent, Some(action), Some(arguments)) =
+            (query.speaker, &query.action, &query.arguments)
+        else {
+            continue;
+        };
+        for (name, value) in arguments {
+            if name == "RequestType" {
+                continue;
+            }
+            let Some(wanted) = value.as_str().and_then(constraint_text) else {
+                continue;
+            };
+            for turn in before.iter_mut().rev() {
+                if turn.speaker != Speaker::Customer {
+                    continue;
+                }
+                if let Some(said) = find_whole_words(&turn.text, wanted) {
+                    let said = said.to_owned();
+                    turn.slots.insert(format!("{action}.{name}"), said);
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// The text a constraint asks for: `"Ben"` and `api.is_equal_to("Ben")` give `Ben`, trimmed; other forms, or an
+/// empty text, give none.
+fn constraint_text(constraint: &str) -> Option<&str> {
+    let inner = constraint
+        .strip_prefix("api.is_equal_to(")
+        .and_then(|rest| rest.strip_suffix(')'))
+        .unwrap_or(constraint);
+    let text = inner.strip_prefix('"')?.strip_suffix('"')?.trim();
+    (!text.is_empty()).then_some(text)
+}
+
+/// The first place `wanted` occurs in `text` ignoring case and not inside a word (no letter or digit just before
+/// or after it), as `text` has it.
+fn find_whole_words<'a>(text: &'a str, wanted: &str) -> Option<&'a str> {
+    for (start, _) in text.char_indices() {
+        let Some(len) = caseless_prefix_len(&text[start..], wanted) else {
+            continue;
+        };
+        let end = start + len;
+        let before = text[..start].chars().next_back();
+        let after = text[end..].chars().next();
+        if !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric) {
+            return Some(&text[start..end]);
+        }
+    }
+    None
+}
+
+/// The length in bytes of the start of `text` that equals `wanted` ignoring case, if `text` starts so.
+fn caseless_prefix_len(text: &str, wanted: &str) -> Option<usize> {
+    let mut text_chars = text.chars();
+    let mut len = 0;
+    for wanted_char in wanted.chars() {
+        let text_char = text_chars.next()?;
+        if !text_char.to_lowercase().eq(wanted_char.to_lowercase()) {
+            return None;
+        }
+        len += text_char.len_utf8();
+    }
+    Some(len)
 }

@@ -133,7 +133,7 @@ fn star_fixture() {
         "star/dialogues.jsonl",
         r#"
 1 corpus=star domain=weather intent=weather outcome=completed
-  customer @1600000000 "Is it going to rain in Lisbon tomorrow?"
+  customer @1600000000 slots={"weather.City":"Lisbon"} "Is it going to rain in Lisbon tomorrow?"
   agent @1600000010 [hello] "Hello, how can I help?"
   system @1600000011 "Ask for the weather on Friday instead. [instruction 1 of 2]"
   agent @1600000015 action=weather {"City":"\"Lisbon\"","Day":"\"Friday\""} ""
@@ -150,6 +150,49 @@ conversation rejected: $FIXTURE:3: not a dialogue of the corpus's format: EOF wh
 conversation rejected: $FIXTURE:4: event without a field it needs: event 0: Wizard pick_suggestion without ActionLabel
 label dropped: $FIXTURE:5: unknown CompletionLevel: Finished
 "#,
+    );
+}
+
+/// A query's values go to the latest customer turn before it that has them as whole words, ignoring case, as the
+/// customer wrote them; `RequestType`, numbers, lists and other `api.` forms are skipped.
+#[test]
+fn star_slots_are_query_values_in_the_latest_customer_turn_before_the_query() {
+    let customer = |text: &str| Turn::said(Speaker::Customer, text);
+    let arguments = serde_json::json!({
+        "CustomerName": "\"Ben\"",
+        "Day": "api.is_equal_to([\"Sunday\"])",
+        "EndDate": "\"21st\"",
+        "Name": "api.is_equal_to(\"Shadyside Inn\")",
+        "NumRooms": "1",
+        "RequestType": "\"Check\"",
+        "StartDate": "\" 5th \"",
+    });
+    let query = Turn {
+        action: Some("hotel_book".to_owned()),
+        arguments: arguments.as_object().cloned(),
+        ..Turn::said(Speaker::Agent, "")
+    };
+    let mut turns = vec![
+        customer("I'm Ben. Can I check the Shadyside Inn?"),
+        customer("from May 5th, at the SHADYSIDE INN, on Sunday"),
+        Turn::said(Speaker::Agent, "Ben, 21st?"),
+        customer("Bennett, sorry: 1 room until the 15th"),
+        query,
+        customer("Ben, until the 21st"),
+    ];
+    star::annotate_slots(&mut turns);
+    let slots: Vec<String> =
+        turns.iter().map(|turn| serde_json::to_string(&turn.slots).unwrap()).collect();
+    assert_eq!(
+        slots,
+        [
+            r#"{"hotel_book.CustomerName":"Ben"}"#,
+            r#"{"hotel_book.Name":"SHADYSIDE INN","hotel_book.StartDate":"5th"}"#,
+            "{}",
+            "{}",
+            "{}",
+            "{}",
+        ]
     );
 }
 

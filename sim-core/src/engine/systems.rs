@@ -130,9 +130,17 @@ pub(super) fn agent_acts(
         let tool_result = exchange.tool_result.take();
         // The tool's row is the agent's last action: last, or just before the customer's report on it.
         let render = |speaker: Speaker| {
-            let row = log.turns.iter().rev().take(2).find(|row| row.speaker == speaker)?;
+            let len = log.turns.len();
+            let at =
+                (len.saturating_sub(2)..len).rev().find(|&at| log.turns[at].speaker == speaker)?;
             let mut text = String::new();
-            renderer?.render(&spec.scenario, &customer.now, row, &mut text);
+            renderer?.render(
+                &spec.scenario,
+                &customer.now,
+                &log.turns[..at],
+                &log.turns[at],
+                &mut text,
+            );
             Some(text)
         };
         let customer_text = said.and_then(|_| render(Speaker::Customer));

@@ -1,0 +1,282 @@
+//! Customer text drawn from real customers: a phrasebook of real customer messages, each filed under the rehearse
+//! act it was read as (a [`Key`]: the act's kind, the slots it gives, the intent it states) and the agent act it
+//! answered, with the values it gives cut out as holes ([`Template`]).
+//!
+//! [`Retriever`] renders a customer turn as one of the messages filed under its act, picked by the turn's text seed
+//! (so the same row reads the same in every run), its holes filled with the act's own values written as the
+//! realiser writes them, so an agent reads exactly the values the act carries. It looks first among the messages
+//! that answered the same agent act, then among all of the act's; an acknowledgement is only ever taken from
+//! messages that answered the same agent act ("bummer, oh well" answers a refusal, not a booking). An act the
+//! phrasebook has no message for, and every turn that is not the customer's, renders by the template
+//! [`Realiser`](crate::realise::Realiser); [`Phrasebook::covers`] tells which, so a run can count them.
+//!
+//! Reading real messages as acts needs transcripts and a tagger, so the phrasebook is filled by its caller
+//! ([`Phrasebook::add`]); nothing here reads files.
+//!
+//! ```
+//! use sim_core::act::{Act, ActKind, Slot, SlotSet, Speaker};
+//! use sim_core::record::TurnRecord;
+//! use sim_personas::phrasebook::{After, Key, Phrasebook, Template};
+//!
+//! let scenario = sim_core::testing::tiny_scenario();
+//! let mut book = Phrasebook::default();
+//! let template = Template::cut("its ben thx", &[(Slot::FULL_NAME, "ben")]).unwrap();
+//! book.add(Key::new(ActKind::Inform, SlotSet::EMPTY.with(Slot::FULL_NAME), None), After::Agent(ActKind::Ask), template);
+//!
+//! let mut act = Act::bare(ActKind::Inform);
+//! act.put(Slot::FULL_NAME, 5005);
+//! let row = TurnRecord { act: Some(act), ..TurnRecord::blank(2, Speaker::Customer) };
+//! let mut text = String::new();
+//! assert!(book.render(&scenario, &[], &row, &mut text));
+//! assert_eq!(text, "its Crystal Minh thx");
+//! ```
+
+use std::collections::BTreeMap;
+
+use sim_core::act::{ActKind, Slot, SlotSet, Speaker};
+use sim_core::customer::Customer;
+use sim_core::record::TurnRecord;
+use sim_core::spec::{IntentId, ScenarioSpec};
+
+use crate::realise::{Pick, Realiser, render_value_into};
+
+/// What a message is filed under: the act it was read as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key {
+    /// The act's kind.
+    pub act: ActKind,
+    /// The slots it gives (an `Inform`'s), as the scenario's slots.
+    pub slots: SlotSet,
+    /// The intent it states (a `StateNeed` or an `Insist`), as the scenario's intent.
+    pub intent: Option<IntentId>,
+}
+
+impl Key {
+    /// A key; the intent is kept only for the acts that state one.
+    pub fn new(act: ActKind, slots: SlotSet, intent: Option<IntentId>) -> Key {
+        let intent = intent.filter(|_| states_intent(act));
+        Key { act, slots, intent }
+    }
+
+    /// The key of a customer's act as the engine logged it.
+    fn of(act: &sim_core::act::Act) -> Key {
+        let slots = if act.kind == ActKind::Inform { act.slots } else { SlotSet::EMPTY };
+        Key::new(act.kind, slots, Some(act.intent))
+    }
+}
+
+/// What a real message answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum After {
+    /// Nothing: it opened the conversation.
+    Start,
+    /// An agent utterance read as this act.
+    Agent(ActKind),
+    /// An agent utterance whose act is not known: the message is only found by its key alone.
+    Unknown,
+}
+
+/// Whether a message of this kind says what the customer came for, so is filed by intent.
+fn states_intent(act: ActKind) -> bool {
+    matches!(act, ActKind::StateNeed | ActKind::Insist)
+}
+
+/// Whether a message of this kind only fits the agent act it answered.
+fn answers_only_its_act(act: ActKind) -> bool {
+    act == ActKind::Acknowledge
+}
+
+/// One piece of a message: words as the customer wrote them, or a hole for a slot's value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Piece {
+    /// Words kept as written.
+    Text(String),
+    /// Where the value of this slot goes.
+    Hole(Slot),
+}
+
+/// A real message with the values it gives cut out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Template {
+    /// Its pieces in order.
+    pub pieces: Vec<Piece>,
+}
+
+impl Template {
+    /// Cuts each `(slot, value)` out of `text`: the value's first occurrence as written, as whole words. `None`
+    /// when a value is not in the text, or overlaps another.
+    pub fn cut(text: &str, values: &[(Slot, &str)]) -> Option<Template> {
+        let mut spans: Vec<(usize, usize, Slot)> = Vec::with_capacity(values.len());
+        for &(slot, value) in values {
+            let start = find_words(text, value)?;
+            spans.push((start, start + value.len(), slot));
+        }
+        spans.sort_unstable();
+        let mut pieces = Vec::with_capacity(spans.len() * 2 + 1);
+        let mut at = 0;
+        for (start, end, slot) in spans {
+            if start < at {
+                return None;
+            }
+            if start > at {
+                pieces.push(Piece::Text(text[at..start].to_owned()));
+            }
+            pieces.push(Piece::Hole(slot));
+            at = end;
+        }
+        if at < text.len() {
+            pieces.push(Piece::Text(text[at..].to_owned()));
+        }
+        Some(Template { pieces })
+    }
+
+    /// The slots it has holes for.
+    pub fn slots(&self) -> SlotSet {
+        self.pieces.iter().fold(SlotSet::EMPTY, |set, piece| match piece {
+            Piece::Hole(slot) => set.with(*slot),
+            Piece::Text(_) => set,
+        })
+    }
+
+    /// Writes it with each hole filled by `value(slot)`.
+    fn write(&self, scenario: &ScenarioSpec, value: impl Fn(Slot) -> u64, out: &mut String) {
+        for piece in &self.pieces {
+            match piece {
+                Piece::Text(text) => out.push_str(text),
+                Piece::Hole(slot) => render_value_into(scenario, *slot, value(*slot), out),
+            }
+        }
+    }
+}
+
+/// The first byte offset where `needle` occurs in `text` as whole words (no letter or digit just before or after).
+fn find_words(text: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    let alnum_at = |index: Option<char>| index.is_some_and(char::is_alphanumeric);
+    text.match_indices(needle).map(|(start, _)| start).find(|&start| {
+        let before = text[..start].chars().next_back();
+        let after = text[start + needle.len()..].chars().next();
+        !alnum_at(before) && !alnum_at(after)
+    })
+}
+
+/// Real customer messages by the act they were read as.
+#[derive(Clone, Debug, Default)]
+pub struct Phrasebook {
+    templates: Vec<Template>,
+    /// Indices into `templates` by key and the agent act answered (`None`: the conversation's start).
+    answering: BTreeMap<(Key, Option<ActKind>), Vec<u32>>,
+    /// Indices into `templates` by key alone.
+    any: BTreeMap<Key, Vec<u32>>,
+}
+
+impl Phrasebook {
+    /// Files a message under `key`, answering `after`. A message whose holes are not the key's slots is not filed
+    /// (returns false).
+    pub fn add(&mut self, key: Key, after: After, template: Template) -> bool {
+        if template.slots() != key.slots {
+            return false;
+        }
+        let index = u32::try_from(self.templates.len()).expect("fewer than 2^32 messages");
+        self.templates.push(template);
+        let answered = match after {
+            After::Start => Some(None),
+            After::Agent(act) => Some(Some(act)),
+            After::Unknown => None,
+        };
+        if let Some(answered) = answered {
+            self.answering.entry((key, answered)).or_default().push(index);
+        }
+        self.any.entry(key).or_default().push(index);
+        true
+    }
+
+    /// How many messages it holds.
+    pub fn len(&self) -> usize {
+        self.templates.len()
+    }
+
+    /// Whether it holds no message.
+    pub fn is_empty(&self) -> bool {
+        self.templates.is_empty()
+    }
+
+    /// How many messages are filed under each key, in key order.
+    pub fn counts(&self) -> impl Iterator<Item = (Key, usize)> + '_ {
+        self.any.iter().map(|(key, list)| (*key, list.len()))
+    }
+
+    /// The messages `row` (a customer turn answering the last agent utterance in `earlier`) can be drawn from.
+    fn candidates(&self, earlier: &[TurnRecord], row: &TurnRecord) -> Option<&[u32]> {
+        let act = row.act.as_ref().filter(|_| row.speaker == Speaker::Customer)?;
+        let key = Key::of(act);
+        let after = earlier
+            .iter()
+            .rev()
+            .find(|turn| turn.speaker == Speaker::Agent && turn.act.is_some())
+            .and_then(|turn| turn.act.map(|act| act.kind));
+        let answering = self.answering.get(&(key, after)).map(Vec::as_slice);
+        if answers_only_its_act(act.kind) {
+            return answering;
+        }
+        answering.or_else(|| self.any.get(&key).map(Vec::as_slice))
+    }
+
+    /// Whether `row` renders from a real message: `Some(true)` if so, `Some(false)` for a customer turn that falls
+    /// back to the templates, `None` for a turn that is not a customer's act (or has text of its own).
+    pub fn covers(&self, earlier: &[TurnRecord], row: &TurnRecord) -> Option<bool> {
+        if row.speaker != Speaker::Customer || row.act.is_none() || row.text.is_some() {
+            return None;
+        }
+        Some(self.candidates(earlier, row).is_some())
+    }
+
+    /// Appends the text of customer turn `row` from a real message, if one fits; returns whether it did.
+    pub fn render(
+        &self,
+        scenario: &ScenarioSpec,
+        earlier: &[TurnRecord],
+        row: &TurnRecord,
+        out: &mut String,
+    ) -> bool {
+        if row.text.is_some() {
+            return false;
+        }
+        let (Some(candidates), Some(act)) = (self.candidates(earlier, row), row.act.as_ref())
+        else {
+            return false;
+        };
+        let mut pick = Pick::new(row.text_seed);
+        let template = &self.templates[candidates[pick.below(candidates.len())] as usize];
+        template.write(scenario, |slot| act.value_of(slot).unwrap_or_default(), out);
+        true
+    }
+}
+
+/// The engine's and the outputs' text renderer with a phrasebook: customer turns from real messages where one fits,
+/// everything else by the template realiser.
+#[derive(Clone, Debug)]
+pub struct Retriever {
+    /// The messages to draw from.
+    pub book: std::sync::Arc<Phrasebook>,
+}
+
+impl sim_core::agent::TextRenderer for Retriever {
+    fn render(
+        &self,
+        scenario: &ScenarioSpec,
+        customer: &Customer,
+        earlier: &[TurnRecord],
+        row: &TurnRecord,
+        out: &mut String,
+    ) {
+        if !self.book.render(scenario, earlier, row, out) {
+            sim_core::agent::TextRenderer::render(&Realiser, scenario, customer, earlier, row, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

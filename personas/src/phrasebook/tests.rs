@@ -1,0 +1,143 @@
+//! The phrasebook: cutting values out of real messages, filing and finding them, and falling back.
+
+use sim_core::act::{Act, ActKind, Slot, SlotSet, Speaker};
+use sim_core::record::TurnRecord;
+
+use super::{After, Key, Phrasebook, Piece, Template};
+
+fn said(turn: u16, speaker: Speaker, act: Act) -> TurnRecord {
+    TurnRecord {
+        act: Some(act),
+        text_seed: u32::from(turn) * 7919,
+        ..TurnRecord::blank(turn, speaker)
+    }
+}
+
+fn name_and_zip() -> SlotSet {
+    SlotSet::EMPTY.with(Slot::FULL_NAME).with(Slot::ZIP_CODE)
+}
+
+#[test]
+fn cut_takes_values_as_whole_words_in_the_order_written() {
+    let template = Template::cut(
+        "zip 15213, name Ben",
+        &[(Slot::FULL_NAME, "Ben"), (Slot::ZIP_CODE, "15213")],
+    )
+    .unwrap();
+    assert_eq!(
+        template.pieces,
+        [
+            Piece::Text("zip ".into()),
+            Piece::Hole(Slot::ZIP_CODE),
+            Piece::Text(", name ".into()),
+            Piece::Hole(Slot::FULL_NAME),
+        ]
+    );
+    assert_eq!(template.slots(), name_and_zip());
+    // "5th" is not inside "15th"; "Ben" is not inside "Bennett".
+    assert_eq!(Template::cut("May 15th", &[(Slot::DAYS, "5th")]), None);
+    let later = Template::cut("Bennett, I mean Ben", &[(Slot::FULL_NAME, "Ben")]).unwrap();
+    assert_eq!(later.pieces[0], Piece::Text("Bennett, I mean ".into()));
+    // Overlapping values cannot both be holes.
+    assert_eq!(
+        Template::cut("New York", &[(Slot::FULL_NAME, "New York"), (Slot::ZIP_CODE, "York")]),
+        None
+    );
+}
+
+#[test]
+fn a_message_whose_holes_are_not_its_keys_slots_is_not_filed() {
+    let mut book = Phrasebook::default();
+    let template = Template::cut("Ben", &[(Slot::FULL_NAME, "Ben")]).unwrap();
+    let key = Key::new(ActKind::Inform, name_and_zip(), None);
+    assert!(!book.add(key, After::Agent(ActKind::Ask), template));
+    assert!(book.is_empty());
+}
+
+#[test]
+fn an_inform_renders_its_own_values_and_other_acts_fall_back() {
+    let scenario = sim_core::testing::tiny_scenario();
+    let mut book = Phrasebook::default();
+    let template =
+        Template::cut("ben, 15213", &[(Slot::FULL_NAME, "ben"), (Slot::ZIP_CODE, "15213")])
+            .unwrap();
+    assert!(book.add(
+        Key::new(ActKind::Inform, name_and_zip(), None),
+        After::Agent(ActKind::Ask),
+        template
+    ));
+    let ask = said(1, Speaker::Agent, Act { slots: name_and_zip(), ..Act::bare(ActKind::Ask) });
+    let mut inform = Act::bare(ActKind::Inform);
+    inform.put(Slot::FULL_NAME, 5005);
+    inform.put(Slot::ZIP_CODE, 90210);
+    let row = said(2, Speaker::Customer, inform);
+    let earlier = [said(0, Speaker::Customer, Act::bare(ActKind::VagueNeed)), ask];
+    let mut text = String::new();
+    assert_eq!(book.covers(&earlier, &row), Some(true));
+    assert!(book.render(&scenario, &earlier, &row, &mut text));
+    assert_eq!(text, "Crystal Minh, 90210");
+
+    // Only the name: no message gives exactly that.
+    let mut only_name = Act::bare(ActKind::Inform);
+    only_name.put(Slot::FULL_NAME, 5005);
+    let row = said(2, Speaker::Customer, only_name);
+    assert_eq!(book.covers(&earlier, &row), Some(false));
+    assert!(!book.render(&scenario, &earlier, &row, &mut String::new()));
+    // The agent's turns are never the phrasebook's.
+    assert_eq!(book.covers(&[], &earlier[1]), None);
+}
+
+#[test]
+fn an_acknowledgement_is_only_drawn_from_answers_to_the_same_agent_act() {
+    let scenario = sim_core::testing::tiny_scenario();
+    let mut book = Phrasebook::default();
+    let key = Key::new(ActKind::Acknowledge, SlotSet::EMPTY, None);
+    let bummer = Template::cut("bummer, oh well", &[]).unwrap();
+    assert!(book.add(key, After::Agent(ActKind::Deny), bummer));
+    let great = Template::cut("great thanks", &[]).unwrap();
+    assert!(book.add(key, After::Unknown, great));
+    let customer = said(4, Speaker::Customer, Act::bare(ActKind::Acknowledge));
+    let after_deny = [said(3, Speaker::Agent, Act::bare(ActKind::Deny))];
+    let after_result = [said(3, Speaker::Agent, Act::bare(ActKind::InformResult))];
+    let mut text = String::new();
+    assert!(book.render(&scenario, &after_deny, &customer, &mut text));
+    assert_eq!(text, "bummer, oh well");
+    assert_eq!(book.covers(&after_result, &customer), Some(false));
+    // Any other act backs off to every message of its key.
+    let thanks = Key::new(ActKind::ThankBye, SlotSet::EMPTY, None);
+    assert!(book.add(thanks, After::Unknown, Template::cut("thx bye", &[]).unwrap()));
+    let bye = said(4, Speaker::Customer, Act::bare(ActKind::ThankBye));
+    assert_eq!(book.covers(&after_result, &bye), Some(true));
+}
+
+#[test]
+fn a_need_is_filed_by_its_intent_and_the_pick_follows_the_rows_seed() {
+    let scenario = sim_core::testing::tiny_scenario();
+    let mut book = Phrasebook::default();
+    for text in ["need a room", "book me a hotel pls", "i want a room"] {
+        let key = Key::new(ActKind::StateNeed, SlotSet::EMPTY, Some(1));
+        assert!(book.add(key, After::Start, Template::cut(text, &[]).unwrap()));
+    }
+    let need = |intent, seed| TurnRecord {
+        act: Some(Act { intent, ..Act::bare(ActKind::StateNeed) }),
+        text_seed: seed,
+        ..TurnRecord::blank(0, Speaker::Customer)
+    };
+    assert_eq!(book.covers(&[], &need(0, 1)), Some(false), "another intent's need");
+    let texts: std::collections::BTreeSet<String> = (0..40)
+        .map(|seed| {
+            let mut text = String::new();
+            assert!(book.render(&scenario, &[], &need(1, seed), &mut text));
+            text
+        })
+        .collect();
+    assert_eq!(texts.len(), 3, "every message is drawn: {texts:?}");
+    let again = |seed| {
+        let mut text = String::new();
+        book.render(&scenario, &[], &need(1, seed), &mut text);
+        text
+    };
+    assert_eq!(again(17), again(17));
+    // A key's intent is kept only for acts that state one.
+    assert_eq!(Key::new(ActKind::ThankBye, SlotSet::EMPTY, Some(1)).intent, None);
+}

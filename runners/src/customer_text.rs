@@ -1,0 +1,284 @@
+//! `rehearse run --customer-text FILE`: simulated customers speak with real customers' words.
+//!
+//! Every customer message of a transcript file is read as a rehearse customer act by the rules of
+//! `runners/data/customer-text-acts.ron` (its act as the customer-act tagger reads it, the act of the agent message
+//! it answers, whether it gives slot values, where it is in the conversation), its values cut out as holes, and filed
+//! in a [`Phrasebook`]; a run renders each customer turn from a message of its act ([`Retriever`]), its holes filled
+//! with the act's own values. The slot types of the transcripts are read as the scenario's slots through its
+//! `corpus_slots`, and a stated need counts for the scenario's intent of the same id as the conversation's intent.
+//! [`Report`] says what was filed and why the rest was not; the run's summary counts the turns that still used the
+//! built-in phrasings.
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Deserialize;
+use sim_core::act::{ActKind, Slot, SlotSet};
+use sim_core::spec::ScenarioSpec;
+use sim_personas::phrasebook::{After, Key, Phrasebook, Retriever, Template};
+
+use crate::calibrate::act_tagger::ActTagger;
+use crate::transcripts::{Conversation, Speaker};
+
+/// The reading rules, embedded.
+const RULES: &str = include_str!("../data/customer-text-acts.ron");
+
+/// The customer-act tagger shipped in `calibration-data/fitted/customer-acts.ron`, embedded: the default reader of
+/// a message's act.
+pub const DEFAULT_TAGGER: &str = include_str!("../../calibration-data/fitted/customer-acts.ron");
+
+/// One reading rule (see `runners/data/customer-text-acts.ron`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// The customer act a message it fits is read as.
+    pub read: ActKind,
+    /// The tagger's acts it fits.
+    pub tagged: Vec<String>,
+    /// The agent acts the message must answer; empty for any.
+    #[serde(default)]
+    pub after: Vec<ActKind>,
+    /// Whether the message gives slot values.
+    pub gives: bool,
+    /// Where in the conversation the message is.
+    #[serde(default)]
+    pub at: At,
+}
+
+/// Where a message is in its conversation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+pub enum At {
+    /// Anywhere.
+    #[default]
+    Anywhere,
+    /// The conversation's first customer message.
+    Opening,
+    /// The first message tagged `goal`.
+    FirstGoal,
+    /// A message tagged `goal` after the first.
+    LaterGoal,
+}
+
+/// The embedded reading rules.
+pub fn rules() -> Vec<Rule> {
+    ron::from_str(RULES).expect("runners/data/customer-text-acts.ron is valid (a test reads it)")
+}
+
+/// The phrasebook of a transcript file, ready to render a run's customers, and how it was read.
+#[derive(Debug)]
+pub struct CustomerText {
+    /// The messages by act.
+    pub book: Arc<Phrasebook>,
+    /// What was read.
+    pub report: Report,
+}
+
+impl CustomerText {
+    /// The text renderer that draws customer turns from the book.
+    pub fn renderer(&self) -> Retriever {
+        Retriever { book: self.book.clone() }
+    }
+}
+
+/// What reading a transcript file into a phrasebook did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Report {
+    /// Conversations read.
+    pub conversations: usize,
+    /// Customer messages read.
+    pub messages: usize,
+    /// Messages filed, by the act they were read as.
+    pub filed: BTreeMap<&'static str, usize>,
+    /// Messages not used, by reason.
+    pub skipped: BTreeMap<&'static str, usize>,
+}
+
+impl Report {
+    /// Messages filed.
+    pub fn filed_total(&self) -> usize {
+        self.filed.values().sum()
+    }
+
+    /// One paragraph for the terminal.
+    pub fn describe(&self, source: &str) -> String {
+        let list = |counts: &BTreeMap<&str, usize>| {
+            let mut counts: Vec<_> = counts.iter().collect();
+            counts.sort_by_key(|(name, count)| (std::cmp::Reverse(**count), **name));
+            counts
+                .iter()
+                .map(|(name, count)| format!("{name} {count}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut out = format!(
+            "customer text: {} of {} real customer messages in {source} ({} conversations) read as acts: {}\n",
+            self.filed_total(),
+            self.messages,
+            self.conversations,
+            list(&self.filed)
+        );
+        if !self.skipped.is_empty() {
+            out += &format!("  not used: {}\n", list(&self.skipped));
+        }
+        out
+    }
+}
+
+/// Reads `conversations` into a phrasebook for `scenario`: each customer message's act by `tagger` (kept where the
+/// corpus labels it in the tagger's terms), STAR's wizard labels as agent acts, then each message by the rules.
+pub fn build(
+    conversations: &mut [Conversation],
+    scenario: &ScenarioSpec,
+    tagger: &ActTagger,
+) -> CustomerText {
+    crate::calibrate::act_tagger::tag(tagger, conversations);
+    crate::calibrate::act_tagger::star_agent_acts(conversations);
+    let rules = rules();
+    let values = ClosedValues::of(scenario);
+    let mut book = Phrasebook::default();
+    let mut report = Report { conversations: conversations.len(), ..Report::default() };
+    for conversation in conversations.iter() {
+        read_conversation(conversation, scenario, &rules, &values, &mut book, &mut report);
+    }
+    CustomerText { book: Arc::new(book), report }
+}
+
+/// Files each customer message of one conversation that a rule reads.
+fn read_conversation(
+    conversation: &Conversation,
+    scenario: &ScenarioSpec,
+    rules: &[Rule],
+    values: &ClosedValues,
+    book: &mut Phrasebook,
+    report: &mut Report,
+) {
+    let intent = conversation
+        .intent
+        .as_deref()
+        .and_then(|label| scenario.intents.iter().position(|intent| intent.id == label))
+        .and_then(|index| u16::try_from(index).ok());
+    let mut after = After::Start;
+    let mut opening = true;
+    let mut goals = 0;
+    for turn in &conversation.turns {
+        match turn.speaker {
+            Speaker::Agent if turn.action.is_none() && !turn.text.trim().is_empty() => {
+                let act = turn.act.as_deref().and_then(ActKind::agent_act);
+                after = act.map_or(After::Unknown, After::Agent);
+                continue;
+            }
+            Speaker::Customer => {}
+            _ => continue,
+        }
+        report.messages += 1;
+        let tagged = turn.act.as_deref().unwrap_or_default();
+        let at = match tagged {
+            "goal" if goals == 0 => At::FirstGoal,
+            "goal" => At::LaterGoal,
+            _ if opening => At::Opening,
+            _ => At::Anywhere,
+        };
+        goals += usize::from(tagged == "goal");
+        opening = false;
+        let skip = |report: &mut Report, reason| *report.skipped.entry(reason).or_default() += 1;
+        if turn.text.trim().is_empty() {
+            skip(report, "empty");
+            continue;
+        }
+        let mut given = Vec::with_capacity(turn.slots.len());
+        for (corpus_slot, words) in &turn.slots {
+            let slot = scenario.corpus_slots.iter().find(|(name, _)| name == corpus_slot);
+            match slot {
+                Some((_, slot)) => given.push((*slot, words.as_str())),
+                None => break,
+            }
+        }
+        if given.len() < turn.slots.len() {
+            skip(report, "gives a value the scenario has no slot for");
+            continue;
+        }
+        let fits = |rule: &&Rule| {
+            rule.tagged.iter().any(|act| act == tagged)
+                && rule.gives != given.is_empty()
+                && (rule.at == At::Anywhere || rule.at == at)
+                && (rule.after.is_empty()
+                    || matches!(after, After::Agent(act) if rule.after.contains(&act)))
+        };
+        let Some(rule) = rules.iter().find(fits) else {
+            skip(report, "no rule reads it");
+            continue;
+        };
+        let Some(template) = Template::cut(&turn.text, &given) else {
+            skip(report, "its values overlap");
+            continue;
+        };
+        if values.named_in(&template) {
+            skip(report, "names a value it does not give");
+            continue;
+        }
+        let states = matches!(rule.read, ActKind::StateNeed | ActKind::Insist);
+        if states && intent.is_none() {
+            skip(report, "states an intent the scenario does not have");
+            continue;
+        }
+        let slots = given.iter().fold(SlotSet::EMPTY, |set, (slot, _)| set.with(*slot));
+        if given.len() != slots.len() as usize {
+            skip(report, "gives one slot twice");
+            continue;
+        }
+        book.add(Key::new(rule.read, slots, intent), after, template);
+        *report.filed.entry(rule.read.name()).or_default() += 1;
+    }
+}
+
+/// The values the scenario's own closed slots and those its corpus names can take (hotels, days, cities),
+/// lower-cased, each also by
+/// its first word when that is distinctive ("hilton" for "Hilton Hotel"): words that, outside a hole, would name a
+/// value the act does not give.
+struct ClosedValues(Vec<String>);
+
+impl ClosedValues {
+    fn of(scenario: &ScenarioSpec) -> ClosedValues {
+        let mut words = Vec::new();
+        let declared = (0..scenario.slots.len()).map(Slot::declared);
+        let mapped = scenario.corpus_slots.iter().map(|(_, slot)| *slot);
+        for slot in declared.chain(mapped) {
+            for label in sim_personas::realise::slot_choices(scenario, slot).unwrap_or_default() {
+                let label = label.to_lowercase();
+                if let Some((first, _)) = label.split_once(' ')
+                    && first.len() >= 4
+                {
+                    words.push(first.to_owned());
+                }
+                words.push(label);
+            }
+        }
+        words.sort();
+        words.dedup();
+        ClosedValues(words)
+    }
+
+    /// Whether the words of `template` outside its holes hold a digit or one of the values.
+    fn named_in(&self, template: &Template) -> bool {
+        template.pieces.iter().any(|piece| match piece {
+            sim_personas::phrasebook::Piece::Text(text) => {
+                let text = text.to_lowercase();
+                text.bytes().any(|byte| byte.is_ascii_digit())
+                    || self.0.iter().any(|value| contains_words(&text, value))
+            }
+            sim_personas::phrasebook::Piece::Hole(_) => false,
+        })
+    }
+}
+
+/// Whether `needle` occurs in `text` as whole words.
+fn contains_words(text: &str, needle: &str) -> bool {
+    let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    text.match_indices(needle).any(|(start, _)| {
+        !alnum(text[..start].chars().next_back())
+            && !alnum(text[start + needle.len()..].chars().next())
+    })
+}

@@ -1,0 +1,149 @@
+//! Reading real customer messages into a phrasebook, against star-hotel, by the rules of
+//! runners/data/customer-text-acts.ron.
+
+use sim_core::act::{Act, ActKind, Slot, SlotSet, Speaker as Who};
+use sim_core::record::TurnRecord;
+
+use super::{At, build, rules};
+use crate::calibrate::act_tagger::ActTagger;
+use crate::transcripts::{Conversation, Corpus, Speaker, Turn};
+
+/// A customer message with the tagger's act as its label, and its slots.
+fn customer(text: &str, act: &str, slots: &[(&str, &str)]) -> Turn {
+    Turn {
+        act: Some(act.to_owned()),
+        slots: slots.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+        ..Turn::said(Speaker::Customer, text)
+    }
+}
+
+/// A wizard message with its STAR action label.
+fn wizard(text: &str, label: &str) -> Turn {
+    Turn { act: Some(label.to_owned()), ..Turn::said(Speaker::Agent, text) }
+}
+
+/// A tagger that knows the acts the rules name (each message above is labelled with one, so it is never asked).
+fn tagger() -> ActTagger {
+    let acts = ["openinggreeting", "goal", "contentonly", "confirmation", "rejection", "thankyou"];
+    let examples: Vec<(String, String)> =
+        acts.iter().map(|act| (format!("{act} words"), (*act).to_owned())).collect();
+    ActTagger::train(&examples, 0.5, 1)
+}
+
+fn hotel_conversation() -> Conversation {
+    let turns = vec![
+        customer("Hi", "openinggreeting", &[]),
+        wizard("Hello, how can I help?", "hello"),
+        customer("I need to reserve a room please", "goal", &[]),
+        wizard("May I have your name, please?", "ask_name"),
+        customer("Ben", "contentonly", &[("hotel_book.CustomerName", "Ben")]),
+        wizard("What hotel would you like to stay at?", "hotel_ask_hotel"),
+        customer("Shadyside Inn please", "contentonly", &[("hotel_book.Name", "Shadyside Inn")]),
+        // Names a hotel it does not give as a slot.
+        customer("or else the Hilton", "goal", &[]),
+        wizard("Any special requests?", "hotel_ask_customer_request"),
+        // A value star-hotel has no slot for.
+        customer(
+            "late checkout",
+            "contentonly",
+            &[("hotel_book.CustomerRequest", "late checkout")],
+        ),
+        Turn { action: Some("hotel_book".into()), ..Turn::said(Speaker::Agent, "") },
+        Turn::said(Speaker::Tool, "{}"),
+        wizard("I'm sorry, there is no room available.", "hotel_unavailable"),
+        customer("ok thanks", "thankyou", &[]),
+        wizard("Is there anything else I can do?", "anything_else"),
+        customer("Nope", "rejection", &[]),
+        // The agent's message has no label: nothing that needs one reads it.
+        Turn::said(Speaker::Agent, "bye now"),
+        customer("thx", "thankyou", &[]),
+    ];
+    let mut conversation = Conversation::new(Corpus::Star, "75".into(), turns);
+    conversation.intent = Some("hotel_book".into());
+    conversation
+}
+
+#[test]
+fn the_embedded_rules_read_customer_acts_after_agent_acts() {
+    let rules = rules();
+    assert!(!rules.is_empty());
+    for rule in &rules {
+        assert!(rule.read.by_customer(), "{:?} is no customer act", rule.read);
+        assert!(rule.after.iter().all(|act| ActKind::AGENT.contains(act)), "{rule:?}");
+        assert!(!rule.tagged.is_empty(), "{rule:?}");
+    }
+    assert!(rules.iter().any(|rule| rule.at == At::FirstGoal));
+}
+
+#[test]
+fn a_star_conversation_is_read_message_by_message() {
+    let scenario = sim_scenarios::load_built_in("star-hotel").unwrap().spec;
+    let text = build(&mut [hotel_conversation()], &scenario, &tagger());
+    let report = &text.report;
+    assert_eq!((report.conversations, report.messages), (1, 9));
+    let filed: Vec<(&str, usize)> = report.filed.iter().map(|(act, n)| (*act, *n)).collect();
+    assert_eq!(
+        filed,
+        [("acknowledge", 1), ("inform", 2), ("state_need", 1), ("thank_bye", 1), ("vague_need", 1)]
+    );
+    let skipped: Vec<(&str, usize)> = report.skipped.iter().map(|(why, n)| (*why, *n)).collect();
+    assert_eq!(
+        skipped,
+        [
+            ("gives a value the scenario has no slot for", 1),
+            ("names a value it does not give", 1),
+            ("no rule reads it", 1),
+        ]
+    );
+    assert_eq!(text.book.len(), 6);
+
+    // An answer naming the hotel says the customer's own hotel.
+    let hotel = scenario.slot_named("hotel_name").unwrap();
+    let ask = TurnRecord {
+        act: Some(Act { slots: SlotSet::EMPTY.with(hotel), ..Act::bare(ActKind::Ask) }),
+        ..TurnRecord::blank(1, Who::Agent)
+    };
+    let mut inform = Act::bare(ActKind::Inform);
+    inform.put(hotel, 2);
+    let row = TurnRecord { act: Some(inform), ..TurnRecord::blank(2, Who::Customer) };
+    let mut out = String::new();
+    assert!(text.book.render(&scenario, &[ask], &row, &mut out));
+    assert_eq!(out, "Hyatt Hotel please");
+
+    // The need is star-hotel's hotel_book (its second intent); the weather has none.
+    let need = |intent| TurnRecord {
+        act: Some(Act { intent, ..Act::bare(ActKind::StateNeed) }),
+        ..TurnRecord::blank(0, Who::Customer)
+    };
+    assert_eq!(text.book.covers(&[], &need(1)), Some(true));
+    assert_eq!(text.book.covers(&[], &need(0)), Some(false));
+    // "ok thanks" answered a result, so it acknowledges a result and nothing else.
+    let result = TurnRecord {
+        act: Some(Act::bare(ActKind::InformResult)),
+        ..TurnRecord::blank(3, Who::Agent)
+    };
+    let deny = TurnRecord { act: Some(Act::bare(ActKind::Deny)), ..result.clone() };
+    let acknowledge = TurnRecord {
+        act: Some(Act::bare(ActKind::Acknowledge)),
+        ..TurnRecord::blank(4, Who::Customer)
+    };
+    assert_eq!(text.book.covers(std::slice::from_ref(&result), &acknowledge), Some(true));
+    assert_eq!(text.book.covers(&[deny], &acknowledge), Some(false));
+    // The full name is a built-in slot, read through `corpus_slots` too.
+    let mut name = Act::bare(ActKind::Inform);
+    name.put(Slot::FULL_NAME, 5005);
+    let row = TurnRecord { act: Some(name), ..TurnRecord::blank(2, Who::Customer) };
+    let mut out = String::new();
+    assert!(text.book.render(&scenario, &[result], &row, &mut out));
+    assert_eq!(out, "Crystal Minh");
+}
+
+#[test]
+fn a_scenario_without_corpus_slots_files_no_answer() {
+    let scenario = sim_scenarios::load_built_in("retail-support").unwrap().spec;
+    let text = build(&mut [hotel_conversation()], &scenario, &tagger());
+    assert_eq!(text.report.filed.get("inform"), None);
+    assert_eq!(text.report.skipped["gives a value the scenario has no slot for"], 3);
+    // A need counts only for the scenario's intent of the same id: retail has no hotel_book.
+    assert_eq!(text.report.filed.get("state_need"), None);
+}
