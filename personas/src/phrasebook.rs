@@ -6,7 +6,8 @@
 //! (so the same row reads the same in every run), its holes filled with the act's own values written as the
 //! realiser writes them, so an agent reads exactly the values the act carries. It looks first among the messages
 //! that answered the same agent act, then among all of the act's; an acknowledgement is only ever taken from
-//! messages that answered the same agent act ("bummer, oh well" answers a refusal, not a booking). An act the
+//! messages that answered the same agent act ("bummer, oh well" answers a refusal, not a booking), a disclosure
+//! counting as a result told. An act the
 //! phrasebook has no message for, and every turn that is not the customer's, renders by the template
 //! [`Realiser`](crate::realise::Realiser); [`Phrasebook::covers`] tells which, so a run can count them.
 //!
@@ -79,6 +80,12 @@ pub enum After {
 /// Whether a message of this kind says what the customer came for, so is filed by intent.
 fn states_intent(act: ActKind) -> bool {
     matches!(act, ActKind::StateNeed | ActKind::Insist)
+}
+
+/// The agent act a message is filed as answering: a disclosure (the agent stating facts, a forecast) is answered like
+/// any other result told.
+fn answered(act: ActKind) -> ActKind {
+    if act == ActKind::Disclose { ActKind::InformResult } else { act }
 }
 
 /// Whether a message of this kind only fits the agent act it answered.
@@ -183,7 +190,7 @@ impl Phrasebook {
         self.templates.push(template);
         let answered = match after {
             After::Start => Some(None),
-            After::Agent(act) => Some(Some(act)),
+            After::Agent(act) => Some(Some(answered(act))),
             After::Unknown => None,
         };
         if let Some(answered) = answered {
@@ -216,7 +223,7 @@ impl Phrasebook {
             .iter()
             .rev()
             .find(|turn| turn.speaker == Speaker::Agent && turn.act.is_some())
-            .and_then(|turn| turn.act.map(|act| act.kind));
+            .and_then(|turn| turn.act.map(|act| answered(act.kind)));
         let answering = self.answering.get(&(key, after)).map(Vec::as_slice);
         if answers_only_its_act(act.kind) {
             return answering;

@@ -56,7 +56,7 @@ pub enum At {
     Anywhere,
     /// The conversation's first customer message.
     Opening,
-    /// The first message tagged `goal`.
+    /// The first message tagged `goal`, if it is one of the first two customer messages.
     FirstGoal,
     /// A message tagged `goal` after the first.
     LaterGoal,
@@ -163,7 +163,9 @@ fn read_conversation(
     let mut after = After::Start;
     let mut opening = true;
     let mut goals = 0;
-    for turn in &conversation.turns {
+    let mut customer_messages = 0;
+    let unfound = last_unfound_query(conversation, scenario);
+    for (index, turn) in conversation.turns.iter().enumerate() {
         match turn.speaker {
             Speaker::Agent if turn.action.is_none() && !turn.text.trim().is_empty() => {
                 let act = turn.act.as_deref().and_then(ActKind::agent_act);
@@ -175,13 +177,21 @@ fn read_conversation(
         }
         report.messages += 1;
         let tagged = turn.act.as_deref().unwrap_or_default();
-        let at = match tagged {
-            "goal" if goals == 0 => At::FirstGoal,
-            "goal" => At::LaterGoal,
-            _ if opening => At::Opening,
-            _ => At::Anywhere,
+        let place = |at: At| match at {
+            At::Anywhere => true,
+            At::Opening => opening,
+            At::FirstGoal => tagged == "goal" && goals == 0 && customer_messages < 2,
+            At::LaterGoal => tagged == "goal" && goals > 0,
         };
+        let fits = |rule: &&Rule| {
+            rule.tagged.iter().any(|act| act == tagged)
+                && place(rule.at)
+                && (rule.after.is_empty()
+                    || matches!(after, After::Agent(act) if rule.after.contains(&act)))
+        };
+        let placed: Vec<&Rule> = rules.iter().filter(fits).collect();
         goals += usize::from(tagged == "goal");
+        customer_messages += 1;
         opening = false;
         let skip = |report: &mut Report, reason| *report.skipped.entry(reason).or_default() += 1;
         if turn.text.trim().is_empty() {
@@ -200,17 +210,16 @@ fn read_conversation(
             skip(report, "gives a value the scenario has no slot for");
             continue;
         }
-        let fits = |rule: &&Rule| {
-            rule.tagged.iter().any(|act| act == tagged)
-                && rule.gives != given.is_empty()
-                && (rule.at == At::Anywhere || rule.at == at)
-                && (rule.after.is_empty()
-                    || matches!(after, After::Agent(act) if rule.after.contains(&act)))
-        };
-        let Some(rule) = rules.iter().find(fits) else {
+        let Some(rule) = placed.into_iter().find(|rule| rule.gives != given.is_empty()) else {
             skip(report, "no rule reads it");
             continue;
         };
+        let may_name =
+            matches!(rule.read, ActKind::StateNeed | ActKind::Insist | ActKind::OffTopic);
+        if may_name && unfound.is_some_and(|query| index < query) {
+            skip(report, "before a query whose value no message gives");
+            continue;
+        }
         let Some(template) = Template::cut(&turn.text, &given) else {
             skip(report, "its values overlap");
             continue;
@@ -232,6 +241,24 @@ fn read_conversation(
         book.add(Key::new(rule.read, slots, intent), after, template);
         *report.filed.entry(rule.read.name()).or_default() += 1;
     }
+}
+
+/// The index of the last query with an argument the scenario has a slot for that no customer message before it gives
+/// (in `slots`): the customer wrote that value in words the transcripts do not record, perhaps in a need or an aside
+/// before it (greetings, thanks and answers with values are kept).
+fn last_unfound_query(conversation: &Conversation, scenario: &ScenarioSpec) -> Option<usize> {
+    let turns = &conversation.turns;
+    (0..turns.len()).rev().find(|&index| {
+        let (Some(action), Some(arguments)) = (&turns[index].action, &turns[index].arguments)
+        else {
+            return false;
+        };
+        arguments.keys().any(|argument| {
+            let key = format!("{action}.{argument}");
+            scenario.corpus_slots.iter().any(|(name, _)| *name == key)
+                && !turns[..index].iter().any(|turn| turn.slots.contains_key(&key))
+        })
+    })
 }
 
 /// The values the scenario's own closed slots and those its corpus names can take (hotels, days, cities),

@@ -116,6 +116,8 @@ pub fn run(args: &RunArgs, plan: &SimPlan, interrupt: &Interrupt) -> Result<RunR
         "by_persona": stats.personas,
         "by_intent": stats.intents,
         "worst_episodes": stats.worst,
+        // With --customer-text: customer turns said in real customers' words, and in the built-in phrasings by act.
+        "customer_text": stats.customer_text,
         "coverage": {
             "rules_never_exercised": stats.never_exercised(),
             "intent_persona": stats.coverage,

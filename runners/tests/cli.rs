@@ -965,3 +965,71 @@ fn calibration_runs_end_to_end_on_a_runs_transcripts() {
         assert!(!dir.path().join("x.ron").exists());
     }
 }
+
+/// `run --customer-text`: customers say the fixture's real words with their own values, the same bytes on any number
+/// of threads, and the summary counts the turns that kept the built-in phrasings.
+#[test]
+fn customers_speak_the_words_of_a_transcript_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../calibration-data/fixtures/customer-text/star-hotel.jsonl");
+    let fixture = fixture.to_str().unwrap();
+    let run = |threads: &str, out: &str| {
+        let args = ["run", "--scenario", "star-hotel", "--episodes", "300", "--threads", threads];
+        let args = [&args[..], &["--customer-text", fixture, "--out", out]].concat();
+        let run = rehearse(dir.path(), &args);
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+        run
+    };
+    let first = run("1", "one");
+    assert!(
+        stderr(&first).contains("customer text: 20 of 20 real customer messages"),
+        "{}",
+        stderr(&first)
+    );
+    assert!(stdout(&first).contains("customer turns in real words"), "{}", stdout(&first));
+    run("2", "two");
+    let read = |out: &str| std::fs::read(dir.path().join(out).join("transcripts.jsonl")).unwrap();
+    assert_eq!(read("one"), read("two"), "the same transcripts on 1 and 2 threads");
+    let transcripts = String::from_utf8(read("one")).unwrap();
+    // Words only the fixture's customers write, and an answer with the episode's own values in a real message (by
+    // the book asks for the hotel and both days at once: "Old Town Inn from the 2nd to the 5th").
+    assert!(transcripts.contains("\"content\":\"kthx\""), "no acknowledgement from the fixture");
+    let lines: Vec<serde_json::Value> =
+        transcripts.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    let answers = lines.iter().filter(|line| line["subflow"] == "hotel_book").filter(|line| {
+        let knows = |slot: &str| line["customer"]["knowledge"][slot].as_str().unwrap().to_owned();
+        let answer = format!(
+            "{} from the {} to the {}",
+            knows("hotel_name"),
+            knows("arrival_day"),
+            knows("departure_day")
+        );
+        line["messages"].as_array().unwrap().iter().any(|message| message["content"] == answer)
+    });
+    assert!(
+        answers.count() > 10,
+        "no hotel answer drawn from the fixture with the customer's values"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("one/summary.json")).unwrap())
+            .unwrap();
+    let counts = &summary["customer_text"];
+    let (real, templates) =
+        (counts["real"].as_u64().unwrap(), counts["templates"].as_u64().unwrap());
+    assert!(real > templates && templates > 0, "{counts}");
+    // A scenario without the file's slots and intents takes only its greetings and thanks, and says why.
+    let args = ["run", "--scenario", "bank-card-services", "--episodes", "10", "--out", "bank"];
+    let bank = rehearse(dir.path(), &[&args[..], &["--customer-text", fixture]].concat());
+    assert_eq!(bank.status.code(), Some(0), "{}", stderr(&bank));
+    assert!(
+        stderr(&bank).contains("gives a value the scenario has no slot for 8"),
+        "{}",
+        stderr(&bank)
+    );
+    // A file no message of which can be read is bad input.
+    std::fs::write(dir.path().join("empty.jsonl"), "").unwrap();
+    let empty = rehearse(dir.path(), &[&args[..], &["--customer-text", "empty.jsonl"]].concat());
+    assert_eq!(empty.status.code(), Some(2), "{}", stderr(&empty));
+    assert!(stderr(&empty).contains("no customer message could be read"), "{}", stderr(&empty));
+}
