@@ -9,7 +9,7 @@
 //! messages that answered the same agent act ("bummer, oh well" answers a refusal, not a booking), a disclosure
 //! counting as a result told. An act the
 //! phrasebook has no message for, and every turn that is not the customer's, renders by the template
-//! [`Realiser`](crate::realise::Realiser); [`Phrasebook::covers`] tells which, so a run can count them.
+//! [`Realiser`]; [`Phrasebook::covers`] tells which, so a run can count them.
 //!
 //! Reading real messages as acts needs transcripts and a tagger, so the phrasebook is filled by its caller
 //! ([`Phrasebook::add`]); nothing here reads files.

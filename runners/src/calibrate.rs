@@ -9,6 +9,7 @@
 
 pub mod act_tagger;
 pub mod observe;
+pub mod persona;
 pub mod traits;
 
 #[cfg(test)]

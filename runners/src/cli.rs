@@ -449,6 +449,14 @@ pub struct CalibrateArgs {
     /// The fitted persona file to write (RON), e.g. calibration-data/fitted/multidogo.ron.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    /// Fit a persona for this scenario (a built-in id or a .ron path) instead of the customer model: a persona file
+    /// `run --persona` takes, whose reaction table and vague openings are the transcripts' customers', read as the
+    /// scenario's acts (the rules of `run --customer-text`); the tagger is --acts or the built-in one.
+    #[arg(long, value_name = "SCENARIO")]
+    pub scenario: Option<String>,
+    /// With --scenario: the persona whose other parameters the fitted one keeps.
+    #[arg(long, value_name = "PERSONA", default_value = "calm", requires = "scenario")]
+    pub base: String,
 }
 
 /// `rehearse customer-acts`.
@@ -480,6 +488,7 @@ const CALIBRATE_EXAMPLES: &str = "Examples:
   rehearse transcripts convert --from multidogo ../shared/data/multidogo multidogo.jsonl
   rehearse transcripts split multidogo.jsonl --train train.jsonl --held-out held-out.jsonl
   rehearse calibrate --transcripts train.jsonl --out calibration-data/fitted/multidogo.ron
+  rehearse calibrate --transcripts star-train.jsonl --scenario star-hotel --out star-hotel-customers.ron
   rehearse realism --real held-out.jsonl --persona calibration-data/fitted/multidogo.ron --open-loop --out runs/open
 
 A fifth of the conversations (by a hash of corpus and id) validates the choice of context variables and of the

@@ -21,7 +21,7 @@ use sim_core::spec::ScenarioSpec;
 use sim_personas::phrasebook::{After, Key, Phrasebook, Retriever, Template};
 
 use crate::calibrate::act_tagger::ActTagger;
-use crate::transcripts::{Conversation, Speaker};
+use crate::transcripts::{Conversation, Speaker, Turn};
 
 /// The reading rules, embedded.
 const RULES: &str = include_str!("../data/customer-text-acts.ron");
@@ -134,8 +134,7 @@ pub fn build(
     scenario: &ScenarioSpec,
     tagger: &ActTagger,
 ) -> CustomerText {
-    crate::calibrate::act_tagger::tag(tagger, conversations);
-    crate::calibrate::act_tagger::star_agent_acts(conversations);
+    prepare(conversations, tagger);
     let rules = rules();
     let values = ClosedValues::of(scenario);
     let mut book = Phrasebook::default();
@@ -146,7 +145,68 @@ pub fn build(
     CustomerText { book: Arc::new(book), report }
 }
 
-/// Files each customer message of one conversation that a rule reads.
+/// A customer message as the rules read it.
+#[derive(Clone, Debug)]
+pub struct Message<'a> {
+    /// Its index among the conversation's turns.
+    pub index: usize,
+    /// The turn.
+    pub turn: &'a Turn,
+    /// The agent message it answered.
+    pub after: After,
+    /// Whether it is the customer's first message since that agent message: their reaction to it.
+    pub first_answer: bool,
+    /// The rule that reads it (a message with any `slots` gives values), if one does.
+    pub rule: Option<&'a Rule>,
+}
+
+/// Every customer message of `conversation` with what it answered and the rule that reads it.
+pub fn read_messages<'a>(conversation: &'a Conversation, rules: &'a [Rule]) -> Vec<Message<'a>> {
+    let mut after = After::Start;
+    let mut answered = false;
+    let mut goals = 0;
+    let mut out: Vec<Message> = Vec::new();
+    for (index, turn) in conversation.turns.iter().enumerate() {
+        match turn.speaker {
+            Speaker::Agent if turn.action.is_none() && !turn.text.trim().is_empty() => {
+                let act = turn.act.as_deref().and_then(ActKind::agent_act);
+                after = act.map_or(After::Unknown, After::Agent);
+                answered = false;
+                continue;
+            }
+            Speaker::Customer => {}
+            _ => continue,
+        }
+        let tagged = turn.act.as_deref().unwrap_or_default();
+        let place = |at: At| match at {
+            At::Anywhere => true,
+            At::Opening => out.is_empty(),
+            At::FirstGoal => tagged == "goal" && goals == 0 && out.len() < 2,
+            At::LaterGoal => tagged == "goal" && goals > 0,
+        };
+        let fits = |rule: &&Rule| {
+            rule.tagged.iter().any(|act| act == tagged)
+                && place(rule.at)
+                && rule.gives != turn.slots.is_empty()
+                && (rule.after.is_empty()
+                    || matches!(after, After::Agent(act) if rule.after.contains(&act)))
+        };
+        let rule = rules.iter().find(fits);
+        goals += usize::from(tagged == "goal");
+        out.push(Message { index, turn, after, first_answer: !answered, rule });
+        answered = true;
+    }
+    out
+}
+
+/// Puts every customer message's act in the tagger's terms (kept where the corpus labels it so) and STAR's wizard
+/// labels in rehearse's agent acts, as the rules read them.
+pub fn prepare(conversations: &mut [Conversation], tagger: &ActTagger) {
+    crate::calibrate::act_tagger::tag(tagger, conversations);
+    crate::calibrate::act_tagger::star_agent_acts(conversations);
+}
+
+/// Files each customer message of one conversation that a rule reads and whose words fit the scenario.
 fn read_conversation(
     conversation: &Conversation,
     scenario: &ScenarioSpec,
@@ -160,39 +220,9 @@ fn read_conversation(
         .as_deref()
         .and_then(|label| scenario.intents.iter().position(|intent| intent.id == label))
         .and_then(|index| u16::try_from(index).ok());
-    let mut after = After::Start;
-    let mut opening = true;
-    let mut goals = 0;
-    let mut customer_messages = 0;
     let unfound = last_unfound_query(conversation, scenario);
-    for (index, turn) in conversation.turns.iter().enumerate() {
-        match turn.speaker {
-            Speaker::Agent if turn.action.is_none() && !turn.text.trim().is_empty() => {
-                let act = turn.act.as_deref().and_then(ActKind::agent_act);
-                after = act.map_or(After::Unknown, After::Agent);
-                continue;
-            }
-            Speaker::Customer => {}
-            _ => continue,
-        }
+    for Message { index, turn, after, rule, .. } in read_messages(conversation, rules) {
         report.messages += 1;
-        let tagged = turn.act.as_deref().unwrap_or_default();
-        let place = |at: At| match at {
-            At::Anywhere => true,
-            At::Opening => opening,
-            At::FirstGoal => tagged == "goal" && goals == 0 && customer_messages < 2,
-            At::LaterGoal => tagged == "goal" && goals > 0,
-        };
-        let fits = |rule: &&Rule| {
-            rule.tagged.iter().any(|act| act == tagged)
-                && place(rule.at)
-                && (rule.after.is_empty()
-                    || matches!(after, After::Agent(act) if rule.after.contains(&act)))
-        };
-        let placed: Vec<&Rule> = rules.iter().filter(fits).collect();
-        goals += usize::from(tagged == "goal");
-        customer_messages += 1;
-        opening = false;
         let skip = |report: &mut Report, reason| *report.skipped.entry(reason).or_default() += 1;
         if turn.text.trim().is_empty() {
             skip(report, "empty");
@@ -210,10 +240,14 @@ fn read_conversation(
             skip(report, "gives a value the scenario has no slot for");
             continue;
         }
-        let Some(rule) = placed.into_iter().find(|rule| rule.gives != given.is_empty()) else {
+        let Some(rule) = rule else {
             skip(report, "no rule reads it");
             continue;
         };
+        if rule.read != ActKind::Inform && !given.is_empty() {
+            skip(report, "gives values its act does not carry");
+            continue;
+        }
         let may_name =
             matches!(rule.read, ActKind::StateNeed | ActKind::Insist | ActKind::OffTopic);
         if may_name && unfound.is_some_and(|query| index < query) {

@@ -244,6 +244,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 (None, None) => unreachable!("clap requires --sim or --persona"),
             }
         }
+        Command::Calibrate(args) if args.scenario.is_some() => fit_persona(&args)?,
         Command::Calibrate(args) => {
             let mut converted = transcripts::read_any(&args.transcripts)?;
             tag_acts(args.acts.as_deref(), &mut converted.conversations, &args.transcripts)?;
@@ -369,4 +370,50 @@ fn write_creating(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     }
     sim_runners::output::write_whole(path, bytes)
         .with_context(|| format!("writing {}", path.display()))
+}
+
+/// `rehearse calibrate --scenario S`: a persona for S fitted to the transcripts' customers.
+fn fit_persona(args: &sim_runners::cli::CalibrateArgs) -> Result<()> {
+    let scenario_arg = args.scenario.as_deref().expect("called with --scenario");
+    let (scenario, _, _) = setup::load_scenario_pinned(scenario_arg)?;
+    let tagger = match &args.acts {
+        Some(acts) => {
+            calibrate::act_tagger::load(acts)
+                .map_err(|error| setup::BadInput(error.to_string()))?
+                .tagger
+        }
+        None => {
+            let file: calibrate::act_tagger::TaggerFile =
+                ron::from_str(sim_runners::customer_text::DEFAULT_TAGGER)
+                    .context("the built-in customer-act tagger")?;
+            file.tagger
+        }
+    };
+    let Some(base) = sim_personas::built_in_source(&args.base) else {
+        anyhow::bail!(setup::BadInput(format!("no built-in persona `{}`", args.base)));
+    };
+    let converted = transcripts::read_any(&args.transcripts)?;
+    let mut conversations = converted.conversations;
+    sim_runners::customer_text::prepare(&mut conversations, &tagger);
+    let rules = sim_runners::customer_text::rules();
+    let reactions = calibrate::persona::reactions(&conversations, &rules);
+    let acts = args.acts.as_ref().map(|acts| format!(" --acts {}", acts.display()));
+    let header = format!(
+        "A persona fitted by `rehearse calibrate` to {} ({} conversations) for the scenario {}.\n\
+         Regenerate: rehearse calibrate --transcripts {}{} --scenario {scenario_arg} --base {} --out {}",
+        args.transcripts.display(),
+        conversations.len(),
+        scenario.id,
+        args.transcripts.display(),
+        acts.unwrap_or_default(),
+        args.base,
+        args.out.display()
+    );
+    let text = calibrate::persona::persona_file(&reactions, (&args.base, base), &header)
+        .map_err(setup::BadInput)?;
+    sim_personas::parse_persona(&text, &args.out)
+        .with_context(|| format!("the fitted persona does not load:\n{text}"))?;
+    write_creating(&args.out, text.as_bytes())?;
+    print(&format!("{text}\nwritten to {}\n", args.out.display()))?;
+    Ok(())
 }

@@ -449,8 +449,6 @@ impl Customer {
                 }
             }
             ActKind::InformResult | ActKind::Disclose => {
-                self.progressed = true;
-                self.heard = SlotSet(self.heard.0 | agent.slots.0);
                 (Act::bare(ActKind::Acknowledge), "heard progress")
             }
             ActKind::Deny => {
@@ -498,8 +496,13 @@ impl Customer {
         }
     }
 
-    /// How the agent's act moves the customer's mood (and their count of denials), before they answer.
+    /// How the agent's act moves the customer's mood (and their count of denials, and what they heard), before they
+    /// answer, whatever answer the reaction model or a persona's table then gives.
     fn feel(&mut self, agent: &Act, mood: &crate::spec::MoodParams) {
+        if matches!(agent.kind, ActKind::InformResult | ActKind::Disclose) {
+            self.progressed = true;
+            self.heard = SlotSet(self.heard.0 | agent.slots.0);
+        }
         let delta = match agent.kind {
             ActKind::Greet | ActKind::AskNeed if self.stated_need => mood.repeated_question,
             ActKind::Greet | ActKind::AskNeed => 0.0,

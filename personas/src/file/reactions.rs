@@ -18,6 +18,10 @@ pub struct ReactionFile {
     pub when: WhenFile,
     /// Responses with their chances.
     pub respond: Vec<(ResponseFile, ChanceFile)>,
+    /// How many real customer messages the chances were counted from (a persona fitted by `rehearse calibrate
+    /// --scenario`; 0, the default, for a row written by hand); not read by the engine.
+    #[serde(default)]
+    pub n: u64,
 }
 
 /// Agent acts a customer answers.

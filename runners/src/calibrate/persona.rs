@@ -1,0 +1,175 @@
+//! `rehearse calibrate --scenario S`: a persona file fitted to real conversations in the scenario's terms, so that a
+//! run's customers react as the transcripts' customers did.
+//!
+//! Every customer message is read as a rehearse act by the rules of `runners/data/customer-text-acts.ron` (the same
+//! reading `run --customer-text` files messages by), and the agent message it answered by its act. What the
+//! transcripts show becomes the persona's parameters, each with the number of messages it was counted from:
+//!
+//! - a reaction table row for each agent act in [`FITTED`]: the share of each response among the customers' first
+//!   messages after that act that read as a response (answering a question, acknowledging, an aside, thanks and
+//!   goodbye, insisting), at least [`MIN_ROW`] of them;
+//! - `vague_opening`: the share of openings that say nothing of the need ("Hi") among those read as an opening.
+//!
+//! Everything else (patience, honesty, mood, the answers to offers and to "anything else?", which turn on what the
+//! customer wants and was given) is the base persona's, named in the file: a table row replaces the built-in
+//! reaction model for its act whatever the customer's state, so acts whose answer depends on that state are not
+//! fitted.
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+
+use sim_core::act::ActKind;
+
+use sim_personas::phrasebook::After;
+
+use crate::customer_text::{Message, Rule, read_messages};
+use crate::transcripts::Conversation;
+
+/// The agent acts whose answers are fitted: the customer's answer to them depends on their temper, not on what they
+/// want or were given.
+pub const FITTED: [ActKind; 4] =
+    [ActKind::Ask, ActKind::InformResult, ActKind::Disclose, ActKind::Apologize];
+
+/// The fewest responses a row is fitted from; an act answered fewer times keeps the built-in reaction.
+pub const MIN_ROW: u64 = 20;
+
+/// How real customers answered each agent act and opened their conversations.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reactions {
+    /// Per agent act, the customers' first messages after it, by the act they read as.
+    pub answers: BTreeMap<ActKind, BTreeMap<ActKind, u64>>,
+    /// Per agent act, first messages after it that no rule reads.
+    pub unread: BTreeMap<ActKind, u64>,
+    /// Openings read as a vague need ("Hi") and as a stated need.
+    pub openings: (u64, u64),
+}
+
+/// Counts the reactions of `conversations` (prepared by [`crate::customer_text::prepare`]).
+pub fn reactions(conversations: &[Conversation], rules: &[Rule]) -> Reactions {
+    let mut out = Reactions::default();
+    for conversation in conversations {
+        for Message { after, first_answer, rule, .. } in read_messages(conversation, rules) {
+            let read = rule.map(|rule| rule.read);
+            match (after, read) {
+                (After::Start, Some(ActKind::VagueNeed)) => out.openings.0 += 1,
+                (After::Start, Some(ActKind::StateNeed)) => out.openings.1 += 1,
+                (After::Agent(agent), Some(act)) if first_answer => {
+                    *out.answers.entry(agent).or_default().entry(act).or_default() += 1;
+                }
+                (After::Agent(agent), None) if first_answer => {
+                    *out.unread.entry(agent).or_default() += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// The persona file's response for a customer act, if the act is one a reaction table can give.
+fn response(act: ActKind) -> Option<&'static str> {
+    Some(match act {
+        ActKind::Inform => "Answer",
+        ActKind::Acknowledge => "Acknowledge",
+        ActKind::Insist => "Insist",
+        ActKind::DemandHuman => "DemandHuman",
+        ActKind::OffTopic => "OffTopic",
+        ActKind::Nudge => "Nudge",
+        ActKind::Leave => "Leave",
+        ActKind::ThankBye => "ThankBye",
+        _ => return None,
+    })
+}
+
+/// The persona file's name of an agent act.
+fn agent_act(act: ActKind) -> &'static str {
+    match act {
+        ActKind::Ask => "Ask",
+        ActKind::InformResult => "InformResult",
+        ActKind::Disclose => "Disclose",
+        ActKind::Apologize => "Apologize",
+        _ => unreachable!("only the acts of FITTED are written"),
+    }
+}
+
+/// The reaction table rows, as RON lines, and what each was counted from.
+fn rows(reactions: &Reactions) -> Vec<String> {
+    let mut rows = Vec::new();
+    for on in FITTED {
+        let Some(answers) = reactions.answers.get(&on) else { continue };
+        let mut counted: Vec<(&str, u64)> =
+            answers.iter().filter_map(|(act, count)| Some((response(*act)?, *count))).collect();
+        let n: u64 = counted.iter().map(|(_, count)| count).sum();
+        if n < MIN_ROW {
+            continue;
+        }
+        counted.sort_by_key(|(name, count)| (std::cmp::Reverse(*count), *name));
+        let last = counted.len() - 1;
+        let respond: Vec<String> = counted
+            .iter()
+            .enumerate()
+            .map(|(index, (name, count))| match index == last {
+                true => format!("({name}, Rest)"),
+                false => format!("({name}, Fixed({:.4}))", *count as f64 / n as f64),
+            })
+            .collect();
+        let counts: Vec<String> =
+            counted.iter().map(|(name, count)| format!("{name} {count}")).collect();
+        rows.push(format!(
+            "        // {} first answers to {} read as a response: {}.\n        (on: {}, n: {n}, respond: [{}]),",
+            n,
+            on.name(),
+            counts.join(", "),
+            agent_act(on),
+            respond.join(", ")
+        ));
+    }
+    rows
+}
+
+/// A fitted persona file: `base` (a persona's RON, without a reaction table) with the fitted `vague_opening` and
+/// reaction table, under a header saying where each came from. `Err` names what stops it.
+pub fn persona_file(
+    reactions: &Reactions,
+    base: (&str, &str),
+    header: &str,
+) -> Result<String, String> {
+    let (base_name, base_source) = base;
+    if base_source.contains("reactions:") {
+        return Err(format!("the base persona `{base_name}` has a reaction table of its own"));
+    }
+    let body_start = base_source
+        .find("Persona(")
+        .ok_or_else(|| format!("the base persona `{base_name}` does not start with `Persona(`"))?;
+    let mut body = base_source[body_start..].trim_end().to_owned();
+    let (vague, need) = reactions.openings;
+    if vague + need > 0 {
+        let share = vague as f64 / (vague + need) as f64;
+        let line = body
+            .lines()
+            .find(|line| line.trim_start().starts_with("vague_opening:"))
+            .ok_or_else(|| format!("the base persona `{base_name}` has no vague_opening"))?
+            .to_owned();
+        let fitted = format!(
+            "    // {vague} of {} openings read as an opening say nothing of the need.\n    vague_opening: {share:.4},",
+            vague + need
+        );
+        body = body.replacen(&line, &fitted, 1);
+    }
+    let rows = rows(reactions);
+    if !rows.is_empty() {
+        let close = body.rfind(')').expect("the body ends with the persona's `)`");
+        let table = format!(
+            "    // Fitted: the first message after each agent act, read as a rehearse act; an act answered fewer than \
+             {MIN_ROW} times keeps the built-in reaction.\n    reactions: [\n{}\n    ],\n",
+            rows.join("\n")
+        );
+        body.insert_str(close, &table);
+    }
+    let comments: String = header.lines().map(|line| format!("// {line}\n")).collect();
+    Ok(format!(
+        "{comments}// Everything not marked fitted is the base persona `{base_name}`'s.\n{body}\n"
+    ))
+}

@@ -1,0 +1,81 @@
+//! Reactions counted by hand from the customer-text fixture, and a fitted persona file that loads with them.
+
+use std::path::Path;
+
+use sim_core::act::ActKind;
+use sim_core::spec::{Chance, Response};
+
+use super::{MIN_ROW, Reactions, persona_file, reactions};
+use crate::customer_text::{DEFAULT_TAGGER, prepare, rules};
+
+const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../calibration-data/fixtures/customer-text/star-hotel.jsonl"
+);
+
+/// The fixture's three conversations, message by message: h1 opens "yo" and w1 "hey" (vague), h2 "I
+/// want to book a hotel room" (a need); the needs of h1 and w1 answer the wizard's "hello" (greet); eight answers to
+/// questions give values (h1 four, h2 two, w1 two); "kthx", "oh well, kthx anyway" and "sweet" take in a result; "ya
+/// book it" takes the offer; the three answers to "anything else?" say goodbye.
+#[test]
+fn the_fixtures_reactions_as_counted_by_hand() {
+    let converted = crate::transcripts::read_jsonl(Path::new(FIXTURE)).unwrap();
+    let mut conversations = converted.conversations;
+    let tagger: crate::calibrate::act_tagger::TaggerFile = ron::from_str(DEFAULT_TAGGER).unwrap();
+    prepare(&mut conversations, &tagger.tagger);
+    let counted = reactions(&conversations, &rules());
+    assert_eq!(counted.openings, (2, 1));
+    let answers = |agent: ActKind| -> Vec<(ActKind, u64)> {
+        counted
+            .answers
+            .get(&agent)
+            .map_or(Vec::new(), |row| row.iter().map(|(a, n)| (*a, *n)).collect())
+    };
+    assert_eq!(answers(ActKind::Ask), [(ActKind::Inform, 8)]);
+    assert_eq!(answers(ActKind::InformResult), [(ActKind::Acknowledge, 3)]);
+    assert_eq!(answers(ActKind::Greet), [(ActKind::StateNeed, 2)]);
+    assert_eq!(answers(ActKind::Offer), [(ActKind::Accept, 1)]);
+    assert_eq!(answers(ActKind::AnythingElse), [(ActKind::ThankBye, 3)]);
+    assert!(counted.unread.is_empty(), "{:?}", counted.unread);
+}
+
+#[test]
+fn a_fitted_persona_loads_with_its_shares_and_keeps_the_rest_of_its_base() {
+    let mut counted = Reactions { openings: (1, 3), ..Reactions::default() };
+    let ask = counted.answers.entry(ActKind::Ask).or_default();
+    // 30 answers and 10 asides; taking an offer is no answer to a question a table can give, so it is left out.
+    ask.insert(ActKind::Inform, 30);
+    ask.insert(ActKind::OffTopic, 10);
+    ask.insert(ActKind::Accept, 5);
+    // Too few to fit: the built-in reaction stays.
+    counted
+        .answers
+        .entry(ActKind::Apologize)
+        .or_default()
+        .insert(ActKind::Acknowledge, MIN_ROW - 1);
+    let base = sim_personas::built_in_source("calm").unwrap();
+    let text = persona_file(&counted, ("calm", base), "fitted to a test").unwrap();
+    assert!(text.starts_with("// fitted to a test\n"), "{text}");
+    assert!(
+        text.contains("(on: Ask, n: 40, respond: [(Answer, Fixed(0.7500)), (OffTopic, Rest)])"),
+        "{text}"
+    );
+    let persona = sim_personas::parse_persona(&text, Path::new("fitted.ron")).unwrap();
+    assert_eq!(persona.vague_opening, 0.25);
+    assert_eq!(persona.reactions.len(), 1, "only the row with enough answers");
+    let row = &persona.reactions[0];
+    assert_eq!(row.on, ActKind::Ask);
+    assert_eq!(
+        row.responses,
+        [(Response::Answer, Chance::Fixed(0.75)), (Response::OffTopic, Chance::Rest)]
+    );
+    let calm = sim_personas::parse_persona(base, Path::new("calm.ron")).unwrap();
+    assert_eq!(
+        (persona.abandon_at, persona.demand_human_at),
+        (calm.abandon_at, calm.demand_human_at)
+    );
+    assert_eq!(persona.mood.denial, calm.mood.denial);
+    // A base with a table of its own is refused, not merged.
+    let with_table = format!("{base}\nreactions: []");
+    assert!(persona_file(&counted, ("x", &with_table), "").is_err());
+}
