@@ -392,6 +392,9 @@ fn fit_persona(args: &sim_runners::cli::CalibrateArgs) -> Result<()> {
     let Some(base) = sim_personas::built_in_source(&args.base) else {
         anyhow::bail!(setup::BadInput(format!("no built-in persona `{}`", args.base)));
     };
+    let bytes = std::fs::read(&args.transcripts)
+        .with_context(|| format!("reading {}", args.transcripts.display()))?;
+    let sha256 = sim_runners::inputs::Pinned::of("transcripts", "", &bytes).sha256;
     let converted = transcripts::read_any(&args.transcripts)?;
     let mut conversations = converted.conversations;
     sim_runners::customer_text::prepare(&mut conversations, &tagger);
@@ -399,7 +402,7 @@ fn fit_persona(args: &sim_runners::cli::CalibrateArgs) -> Result<()> {
     let reactions = calibrate::persona::reactions(&conversations, &rules);
     let acts = args.acts.as_ref().map(|acts| format!(" --acts {}", acts.display()));
     let header = format!(
-        "A persona fitted by `rehearse calibrate` to {} ({} conversations) for the scenario {}.\n\
+        "A persona fitted by `rehearse calibrate` to {} ({} conversations, SHA-256 {sha256}) for the scenario {}.\n\
          Regenerate: rehearse calibrate --transcripts {}{} --scenario {scenario_arg} --base {} --out {}",
         args.transcripts.display(),
         conversations.len(),
@@ -414,6 +417,11 @@ fn fit_persona(args: &sim_runners::cli::CalibrateArgs) -> Result<()> {
     sim_personas::parse_persona(&text, &args.out)
         .with_context(|| format!("the fitted persona does not load:\n{text}"))?;
     write_creating(&args.out, text.as_bytes())?;
-    print(&format!("{text}\nwritten to {}\n", args.out.display()))?;
+    let fitted: Vec<&str> = text
+        .lines()
+        .filter(|line| line.contains("first answers to") || line.contains("openings read as"))
+        .map(str::trim)
+        .collect();
+    print(&format!("{}\nwritten to {}\n", fitted.join("\n"), args.out.display()))?;
     Ok(())
 }

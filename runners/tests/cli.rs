@@ -1027,6 +1027,25 @@ fn customers_speak_the_words_of_a_transcript_file() {
         "{}",
         stderr(&bank)
     );
+    // The same file fits a persona for star-hotel that a run takes: two of its three openings say only hello.
+    let args =
+        ["calibrate", "--transcripts", fixture, "--scenario", "star-hotel", "--out", "fitted.ron"];
+    let fitted = rehearse(dir.path(), &args);
+    assert_eq!(fitted.status.code(), Some(0), "{}", stderr(&fitted));
+    assert!(stdout(&fitted).contains("Fitted: 2 of 3 openings"), "{}", stdout(&fitted));
+    let args = [
+        "run",
+        "--scenario",
+        "star-hotel",
+        "--persona",
+        "fitted.ron",
+        "--episodes",
+        "50",
+        "--out",
+        "f",
+    ];
+    let with_fitted = rehearse(dir.path(), &args);
+    assert_eq!(with_fitted.status.code(), Some(0), "{}", stderr(&with_fitted));
     // A file no message of which can be read is bad input.
     std::fs::write(dir.path().join("empty.jsonl"), "").unwrap();
     let empty = rehearse(dir.path(), &[&args[..], &["--customer-text", "empty.jsonl"]].concat());

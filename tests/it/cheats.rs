@@ -15,8 +15,26 @@ const SCENARIOS: [&str; 6] = [
     "telecom-troubleshooting",
 ];
 
+/// Each agent built to cheat, and the most success it may score.
+const CHEATS: [(&str, f64); 5] = [
+    ("deny-all", 0.01),
+    ("close-now", 0.01),
+    ("claim-done", 0.01),
+    ("tool-spam", 0.02),
+    ("random", 0.02),
+];
+
 fn run(scenario: &str, agent: &str, episodes: u64) -> (ShardOutput, std::sync::Arc<ScenarioSpec>) {
     let (spec, personas) = built_in(scenario);
+    run_with(spec, personas, agent, episodes)
+}
+
+fn run_with(
+    spec: std::sync::Arc<ScenarioSpec>,
+    personas: std::sync::Arc<[PersonaSpec]>,
+    agent: &str,
+    episodes: u64,
+) -> (ShardOutput, std::sync::Arc<ScenarioSpec>) {
     let agent = sim_core::agents::built_in(agent, &spec).unwrap();
     let mut engine =
         Engine::new(spec.clone(), personas, agent, EngineConfig { slots: 256 }).unwrap();
@@ -36,13 +54,7 @@ fn mean_csat(out: &ShardOutput) -> f64 {
 fn no_cheating_agent_succeeds_and_each_rates_below_by_the_book() {
     for scenario in SCENARIOS {
         let (honest, _) = run(scenario, "by-the-book", 2000);
-        for (agent, most) in [
-            ("deny-all", 0.01),
-            ("close-now", 0.01),
-            ("claim-done", 0.01),
-            ("tool-spam", 0.02),
-            ("random", 0.02),
-        ] {
+        for (agent, most) in CHEATS {
             let (out, _) = run(scenario, agent, 2000);
             let rate = success_rate(&out);
             assert!(
@@ -55,6 +67,38 @@ fn no_cheating_agent_succeeds_and_each_rates_below_by_the_book() {
                 "{scenario}: {agent} rates {:.2}, by-the-book {:.2}",
                 mean_csat(&out),
                 mean_csat(&honest)
+            );
+        }
+    }
+}
+
+/// The issue's last figure: "the agents of the verdicts issue keep their figures when customers are the fitted
+/// personas (a realistic customer must not make cheating pay)". The shipped persona fitted to STAR's customers
+/// (calibration-data/fitted/star-hotel-customers.ron) answers, acknowledges and wanders off topic as they did; on
+/// every built-in scenario no cheat succeeds more often than with the scenario's own personas, and by the book
+/// still succeeds.
+#[test]
+fn with_customers_fitted_to_real_ones_no_cheating_agent_succeeds() {
+    let path =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../calibration-data/fitted/star-hotel-customers.ron");
+    let fitted = sim_personas::load_persona(std::path::Path::new(path)).unwrap();
+    assert!(!fitted.reactions.is_empty(), "the fitted persona has its reaction table");
+    let personas: std::sync::Arc<[PersonaSpec]> = vec![fitted].into();
+    for scenario in SCENARIOS {
+        let (spec, _) = built_in(scenario);
+        let (honest, _) = run_with(spec.clone(), personas.clone(), "by-the-book", 2000);
+        assert!(
+            success_rate(&honest) > 0.9,
+            "{scenario}: by-the-book {:.3}",
+            success_rate(&honest)
+        );
+        for (agent, most) in CHEATS {
+            let (out, _) = run_with(spec.clone(), personas.clone(), agent, 2000);
+            let rate = success_rate(&out);
+            assert!(
+                rate <= most,
+                "{scenario}: {agent} succeeds in {:.2}% of episodes",
+                100.0 * rate
             );
         }
     }

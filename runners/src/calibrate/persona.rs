@@ -118,7 +118,7 @@ fn rows(reactions: &Reactions) -> Vec<String> {
         let counts: Vec<String> =
             counted.iter().map(|(name, count)| format!("{name} {count}")).collect();
         rows.push(format!(
-            "        // {} first answers to {} read as a response: {}.\n        (on: {}, n: {n}, respond: [{}]),",
+            "        // Fitted: {} first answers to {} read as a response: {}.\n        (on: {}, n: {n}, respond: [{}]),",
             n,
             on.name(),
             counts.join(", "),
@@ -153,7 +153,7 @@ pub fn persona_file(
             .ok_or_else(|| format!("the base persona `{base_name}` has no vague_opening"))?
             .to_owned();
         let fitted = format!(
-            "    // {vague} of {} openings read as an opening say nothing of the need.\n    vague_opening: {share:.4},",
+            "    // Fitted: {vague} of {} openings read as an opening say nothing of the need.\n    vague_opening: {share:.4},",
             vague + need
         );
         body = body.replacen(&line, &fitted, 1);
