@@ -7,7 +7,8 @@
 //! realiser writes them, so an agent reads exactly the values the act carries. It looks first among the messages
 //! that answered the same agent act, then among all of the act's; an acknowledgement is only ever taken from
 //! messages that answered the same agent act ("bummer, oh well" answers a refusal, not a booking), a disclosure
-//! counting as a result told. An act the
+//! counting as a result told, or else from those whose agent act is not known. An answer giving several values that
+//! no single message gives is said as the messages of the largest sets of them that some do, joined by commas. An act the
 //! phrasebook has no message for, and every turn that is not the customer's, renders by the template
 //! [`Realiser`]; [`Phrasebook::covers`] tells which, so a run can count them.
 //!
@@ -34,7 +35,7 @@
 
 use std::collections::BTreeMap;
 
-use sim_core::act::{ActKind, Slot, SlotSet, Speaker};
+use sim_core::act::{ActKind, MAX_VALUES, Slot, SlotSet, Speaker};
 use sim_core::customer::Customer;
 use sim_core::record::TurnRecord;
 use sim_core::spec::{IntentId, ScenarioSpec};
@@ -169,6 +170,22 @@ fn find_words(text: &str, needle: &str) -> Option<usize> {
     })
 }
 
+/// The messages a turn is said with, in parts (at most one per value it gives).
+#[derive(Clone, Copy, Debug, Default)]
+struct Parts<'a> {
+    lists: [&'a [u32]; MAX_VALUES],
+    len: usize,
+}
+
+impl<'a> Parts<'a> {
+    fn one(list: &'a [u32]) -> Parts<'a> {
+        let mut parts = Parts::default();
+        parts.lists[0] = list;
+        parts.len = 1;
+        parts
+    }
+}
+
 /// Real customer messages by the act they were read as.
 #[derive(Clone, Debug, Default)]
 pub struct Phrasebook {
@@ -177,6 +194,8 @@ pub struct Phrasebook {
     answering: BTreeMap<(Key, Option<ActKind>), Vec<u32>>,
     /// Indices into `templates` by key alone.
     any: BTreeMap<Key, Vec<u32>>,
+    /// Indices into `templates` by key, of messages whose agent act is not known.
+    unknown: BTreeMap<Key, Vec<u32>>,
 }
 
 impl Phrasebook {
@@ -193,8 +212,9 @@ impl Phrasebook {
             After::Agent(act) => Some(Some(answered(act))),
             After::Unknown => None,
         };
-        if let Some(answered) = answered {
-            self.answering.entry((key, answered)).or_default().push(index);
+        match answered {
+            Some(answered) => self.answering.entry((key, answered)).or_default().push(index),
+            None => self.unknown.entry(key).or_default().push(index),
         }
         self.any.entry(key).or_default().push(index);
         true
@@ -215,8 +235,10 @@ impl Phrasebook {
         self.any.iter().map(|(key, list)| (*key, list.len()))
     }
 
-    /// The messages `row` (a customer turn answering the last agent utterance in `earlier`) can be drawn from.
-    fn candidates(&self, earlier: &[TurnRecord], row: &TurnRecord) -> Option<&[u32]> {
+    /// The messages `row` (a customer turn answering the last agent utterance in `earlier`) can be drawn from, as
+    /// parts said one after the other: one part, or for an answer giving several values that no single message
+    /// gives, the messages of the largest sets of them that some do.
+    fn candidates(&self, earlier: &[TurnRecord], row: &TurnRecord) -> Option<Parts<'_>> {
         let act = row.act.as_ref().filter(|_| row.speaker == Speaker::Customer)?;
         let key = Key::of(act);
         let after = earlier
@@ -225,10 +247,42 @@ impl Phrasebook {
             .find(|turn| turn.speaker == Speaker::Agent && turn.act.is_some())
             .and_then(|turn| turn.act.map(|act| answered(act.kind)));
         let answering = self.answering.get(&(key, after)).map(Vec::as_slice);
-        if answers_only_its_act(act.kind) {
-            return answering;
+        let whole = match answers_only_its_act(act.kind) {
+            true => answering.or_else(|| self.unknown.get(&key).map(Vec::as_slice)),
+            false => answering.or_else(|| self.any.get(&key).map(Vec::as_slice)),
+        };
+        if let Some(list) = whole {
+            return Some(Parts::one(list));
         }
-        answering.or_else(|| self.any.get(&key).map(Vec::as_slice))
+        (act.kind == ActKind::Inform).then(|| self.split(key.slots)).flatten()
+    }
+
+    /// The messages of an answer giving `slots` in parts: each time the largest set of the slots left that some
+    /// message gives (the first in slot order among sets as large); `None` when a slot has no message at all.
+    fn split(&self, slots: SlotSet) -> Option<Parts<'_>> {
+        let mut parts = Parts::default();
+        let mut left = slots.0;
+        while left != 0 && parts.len < MAX_VALUES {
+            let mut best: Option<(u32, u64, &[u32])> = None;
+            let mut subset = left;
+            while subset != 0 {
+                let key = Key::new(ActKind::Inform, SlotSet(subset), None);
+                if let Some(list) = self.any.get(&key) {
+                    let size = subset.count_ones();
+                    if best.is_none_or(|(most, first, _)| {
+                        (size, std::cmp::Reverse(subset)) > (most, std::cmp::Reverse(first))
+                    }) {
+                        best = Some((size, subset, list));
+                    }
+                }
+                subset = (subset - 1) & left;
+            }
+            let (_, subset, list) = best?;
+            parts.lists[parts.len] = list;
+            parts.len += 1;
+            left &= !subset;
+        }
+        (left == 0).then_some(parts)
     }
 
     /// Whether `row` renders from a real message: `Some(true)` if so, `Some(false)` for a customer turn that falls
@@ -251,13 +305,17 @@ impl Phrasebook {
         if row.text.is_some() {
             return false;
         }
-        let (Some(candidates), Some(act)) = (self.candidates(earlier, row), row.act.as_ref())
-        else {
+        let (Some(parts), Some(act)) = (self.candidates(earlier, row), row.act.as_ref()) else {
             return false;
         };
         let mut pick = Pick::new(row.text_seed);
-        let template = &self.templates[candidates[pick.below(candidates.len())] as usize];
-        template.write(scenario, |slot| act.value_of(slot).unwrap_or_default(), out);
+        for (index, candidates) in parts.lists[..parts.len].iter().enumerate() {
+            if index > 0 {
+                out.push_str(", ");
+            }
+            let template = &self.templates[candidates[pick.below(candidates.len())] as usize];
+            template.write(scenario, |slot| act.value_of(slot).unwrap_or_default(), out);
+        }
         true
     }
 }

@@ -5,7 +5,8 @@
 //! it answers, whether it gives slot values, where it is in the conversation), its values cut out as holes, and filed
 //! in a [`Phrasebook`]; a run renders each customer turn from a message of its act ([`Retriever`]), its holes filled
 //! with the act's own values. The slot types of the transcripts are read as the scenario's slots through its
-//! `corpus_slots`, and a stated need counts for the scenario's intent of the same id as the conversation's intent.
+//! `corpus_slots`, and a stated need counts for the scenario's intent that its `corpus_intents` names for the
+//! conversation's intent, else the one of the same id.
 //! [`Report`] says what was filed and why the rest was not; the run's summary counts the turns that still used the
 //! built-in phrasings.
 
@@ -41,6 +42,9 @@ pub struct Rule {
     /// The agent acts the message must answer; empty for any.
     #[serde(default)]
     pub after: Vec<ActKind>,
+    /// Whether the message must answer an agent message whose act is not known.
+    #[serde(default)]
+    pub after_unknown: bool,
     /// Whether the message gives slot values.
     pub gives: bool,
     /// Where in the conversation the message is.
@@ -168,7 +172,8 @@ pub fn read_messages<'a>(conversation: &'a Conversation, rules: &'a [Rule]) -> V
     let mut out: Vec<Message> = Vec::new();
     for (index, turn) in conversation.turns.iter().enumerate() {
         match turn.speaker {
-            Speaker::Agent if turn.action.is_none() && !turn.text.trim().is_empty() => {
+            // An agent message; one without text (MultiDoGO keeps only the customer's words) is one of unknown act.
+            Speaker::Agent if turn.action.is_none() => {
                 let act = turn.act.as_deref().and_then(ActKind::agent_act);
                 after = act.map_or(After::Unknown, After::Agent);
                 answered = false;
@@ -188,6 +193,7 @@ pub fn read_messages<'a>(conversation: &'a Conversation, rules: &'a [Rule]) -> V
             rule.tagged.iter().any(|act| act == tagged)
                 && place(rule.at)
                 && rule.gives != turn.slots.is_empty()
+                && (!rule.after_unknown || after == After::Unknown)
                 && (rule.after.is_empty()
                     || matches!(after, After::Agent(act) if rule.after.contains(&act)))
         };
@@ -215,11 +221,12 @@ fn read_conversation(
     book: &mut Phrasebook,
     report: &mut Report,
 ) {
-    let intent = conversation
-        .intent
-        .as_deref()
-        .and_then(|label| scenario.intents.iter().position(|intent| intent.id == label))
-        .and_then(|index| u16::try_from(index).ok());
+    let intent = conversation.intent.as_deref().and_then(|label| {
+        let mapped = scenario.corpus_intents.iter().find(|(name, _)| name == label);
+        let id = mapped.map_or(label, |(_, id)| id.as_str());
+        let index = scenario.intents.iter().position(|intent| intent.id == id)?;
+        u16::try_from(index).ok()
+    });
     let unfound = last_unfound_query(conversation, scenario);
     for Message { index, turn, after, rule, .. } in read_messages(conversation, rules) {
         report.messages += 1;

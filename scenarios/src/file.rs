@@ -67,6 +67,10 @@ pub struct ScenarioFile {
     /// then the scenario's slot it stands for.
     #[serde(default)]
     pub corpus_slots: Vec<(String, SlotName)>,
+    /// What a transcript corpus calls the scenario's intents: `[("reportlostcard", "lost_card")]`, a conversation's
+    /// intent label then the intent's id; an intent not named here is matched by its own id.
+    #[serde(default)]
+    pub corpus_intents: Vec<(String, String)>,
 }
 
 /// An act tagger, or a scenario's additions to the default one: `(threshold: 0.5, acts: [(act: "deny", confidence:

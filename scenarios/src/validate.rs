@@ -98,6 +98,15 @@ impl ScenarioFile {
                 None => issues.push(at, format!("unknown slot `{}`", slot.0)),
             }
         }
+        for (idx, (label, id)) in self.corpus_intents.iter().enumerate() {
+            let at = root.field("corpus_intents").index(idx);
+            if self.corpus_intents[..idx].iter().any(|(earlier, _)| earlier == label) {
+                issues.push(at.clone(), format!("corpus intent `{label}` is mapped twice"));
+            }
+            if !self.intents.iter().any(|intent| intent.id == *id) {
+                issues.push(at, format!("unknown intent `{id}`"));
+            }
+        }
         if !issues.0.is_empty() {
             return Err(issues.0);
         }
@@ -118,6 +127,7 @@ impl ScenarioFile {
             vague_openings: self.vague_openings.clone(),
             tagger,
             corpus_slots,
+            corpus_intents: self.corpus_intents.clone(),
         })
     }
 }

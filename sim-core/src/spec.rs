@@ -52,6 +52,9 @@ pub struct ScenarioSpec {
     /// What a transcript corpus calls the scenario's slots (a slot type of real transcripts, then the slot), for
     /// customer text drawn from real conversations; the engine never reads it.
     pub corpus_slots: Vec<(String, crate::act::Slot)>,
+    /// What a transcript corpus calls the scenario's intents (a conversation's intent label, then the intent's id),
+    /// for customer text drawn from real conversations; an intent not named is matched by its own id.
+    pub corpus_intents: Vec<(String, String)>,
 }
 
 /// The most metrics a scenario may declare.

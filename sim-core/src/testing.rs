@@ -125,6 +125,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
         layout: crate::list::Layout::default(),
         vague_openings: Vec::new(),
         corpus_slots: Vec::new(),
+        corpus_intents: Vec::new(),
         tagger: Default::default(),
         metrics: Vec::new(),
     }

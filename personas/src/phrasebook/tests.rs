@@ -88,21 +88,32 @@ fn an_inform_renders_its_own_values_and_other_acts_fall_back() {
 }
 
 #[test]
-fn an_acknowledgement_is_only_drawn_from_answers_to_the_same_agent_act() {
+fn an_acknowledgement_is_only_drawn_from_answers_to_the_same_agent_act_or_an_unknown_one() {
     let scenario = sim_core::testing::tiny_scenario();
     let mut book = Phrasebook::default();
     let key = Key::new(ActKind::Acknowledge, SlotSet::EMPTY, None);
     let bummer = Template::cut("bummer, oh well", &[]).unwrap();
     assert!(book.add(key, After::Agent(ActKind::Deny), bummer));
-    let great = Template::cut("great thanks", &[]).unwrap();
-    assert!(book.add(key, After::Unknown, great));
     let customer = said(4, Speaker::Customer, Act::bare(ActKind::Acknowledge));
     let after_deny = [said(3, Speaker::Agent, Act::bare(ActKind::Deny))];
     let after_result = [said(3, Speaker::Agent, Act::bare(ActKind::InformResult))];
     let mut text = String::new();
     assert!(book.render(&scenario, &after_deny, &customer, &mut text));
     assert_eq!(text, "bummer, oh well");
-    assert_eq!(book.covers(&after_result, &customer), Some(false));
+    assert_eq!(
+        book.covers(&after_result, &customer),
+        Some(false),
+        "a refusal's answer to a result"
+    );
+    // A message whose agent act is not known may answer a result; the refusal keeps its own.
+    let ok = Template::cut("ok", &[]).unwrap();
+    assert!(book.add(key, After::Unknown, ok));
+    let mut text = String::new();
+    assert!(book.render(&scenario, &after_result, &customer, &mut text));
+    assert_eq!(text, "ok");
+    let mut text = String::new();
+    assert!(book.render(&scenario, &after_deny, &customer, &mut text));
+    assert_eq!(text, "bummer, oh well");
     // Any other act backs off to every message of its key.
     let thanks = Key::new(ActKind::ThankBye, SlotSet::EMPTY, None);
     assert!(book.add(thanks, After::Unknown, Template::cut("thx bye", &[]).unwrap()));
@@ -140,4 +151,28 @@ fn a_need_is_filed_by_its_intent_and_the_pick_follows_the_rows_seed() {
     assert_eq!(again(17), again(17));
     // A key's intent is kept only for acts that state one.
     assert_eq!(Key::new(ActKind::ThankBye, SlotSet::EMPTY, Some(1)).intent, None);
+}
+
+#[test]
+fn an_answer_no_single_message_gives_is_said_in_parts() {
+    let scenario = sim_core::testing::tiny_scenario();
+    let mut book = Phrasebook::default();
+    let file = |book: &mut Phrasebook, slot: Slot, text: &str, value: &str| {
+        let key = Key::new(ActKind::Inform, SlotSet::EMPTY.with(slot), None);
+        assert!(book.add(key, After::Unknown, Template::cut(text, &[(slot, value)]).unwrap()));
+    };
+    file(&mut book, Slot::ZIP_CODE, "zip is 15213", "15213");
+    file(&mut book, Slot::FULL_NAME, "its ben", "ben");
+    let mut inform = Act::bare(ActKind::Inform);
+    inform.put(Slot::FULL_NAME, 5005);
+    inform.put(Slot::ZIP_CODE, 90210);
+    let row = said(2, Speaker::Customer, inform);
+    let mut text = String::new();
+    assert!(book.render(&scenario, &[], &row, &mut text));
+    assert_eq!(text, "its Crystal Minh, zip is 90210", "the name first: slot order");
+    // A value no message gives leaves the whole answer to the templates.
+    let mut with_phone = inform;
+    with_phone.put(Slot::PHONE, 5_551_234_567);
+    let row = said(2, Speaker::Customer, with_phone);
+    assert_eq!(book.covers(&[], &row), Some(false));
 }

@@ -62,7 +62,7 @@ fn hotel_conversation() -> Conversation {
         customer("ok thanks", "thankyou", &[]),
         wizard("Is there anything else I can do?", "anything_else"),
         customer("Nope", "rejection", &[]),
-        // The agent's message has no label: nothing that needs one reads it.
+        // The agent's message has no label: only a rule that needs none reads the answer (a goodbye).
         Turn::said(Speaker::Agent, "bye now"),
         customer("thx", "thankyou", &[]),
     ];
@@ -111,7 +111,7 @@ fn a_star_conversation_is_read_message_by_message() {
     let filed: Vec<(&str, usize)> = report.filed.iter().map(|(act, n)| (*act, *n)).collect();
     assert_eq!(
         filed,
-        [("acknowledge", 2), ("inform", 3), ("state_need", 1), ("thank_bye", 1), ("vague_need", 1)]
+        [("acknowledge", 2), ("inform", 3), ("state_need", 1), ("thank_bye", 2), ("vague_need", 1)]
     );
     let skipped: Vec<(&str, usize)> = report.skipped.iter().map(|(why, n)| (*why, *n)).collect();
     // "weather in LA tomorrow?" comes before a query for Los Angeles, which no message gives: it may be what names
@@ -122,10 +122,9 @@ fn a_star_conversation_is_read_message_by_message() {
             ("before a query whose value no message gives", 1),
             ("gives a value the scenario has no slot for", 1),
             ("names a value it does not give", 1),
-            ("no rule reads it", 1),
         ]
     );
-    assert_eq!(text.book.len(), 8);
+    assert_eq!(text.book.len(), 9);
 
     // An answer naming the hotel says the customer's own hotel.
     let hotel = scenario.slot_named("hotel_name").unwrap();
