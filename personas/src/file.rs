@@ -28,6 +28,9 @@ pub struct PersonaFile {
     pub style: StyleFile,
     /// P(the opening turn is vague).
     pub vague_opening: f64,
+    /// P(a need is stated with the values of the request the customer has); 0 when absent.
+    #[serde(default)]
+    pub need_with_values: f64,
     /// Frustration at which the customer demands a human, in [0, 1].
     pub demand_human_at: f64,
     /// Frustration at which the customer leaves, in [0, 1].
@@ -195,6 +198,7 @@ impl TryFrom<PersonaFile> for PersonaSpec {
             },
             reactions: file.reactions.iter().map(Into::into).collect(),
             vague_opening: file.vague_opening,
+            need_with_values: file.need_with_values,
             demand_human_at: file.demand_human_at,
             abandon_at: file.abandon_at,
             mood: MoodParams {
@@ -284,6 +288,7 @@ impl PersonaFile {
         }
         for (name, value) in [
             ("vague_opening", self.vague_opening),
+            ("need_with_values", self.need_with_values),
             ("demand_human_at", self.demand_human_at),
             ("abandon_at", self.abandon_at),
         ] {

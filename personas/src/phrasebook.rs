@@ -8,7 +8,8 @@
 //! that answered the same agent act, then among all of the act's; an acknowledgement is only ever taken from
 //! messages that answered the same agent act ("bummer, oh well" answers a refusal, not a booking), a disclosure
 //! counting as a result told, or else from those whose agent act is not known. An answer giving several values that
-//! no single message gives is said as the messages of the largest sets of them that some do, joined by commas. An act the
+//! no single message gives is said as the messages of the largest sets of them that some do, joined by commas; a
+//! need said with values, as the need with the most of them that some message gives, then the rest so. An act the
 //! phrasebook has no message for, and every turn that is not the customer's, renders by the template
 //! [`Realiser`]; [`Phrasebook::covers`] tells which, so a run can count them.
 //!
@@ -62,7 +63,8 @@ impl Key {
 
     /// The key of a customer's act as the engine logged it.
     fn of(act: &sim_core::act::Act) -> Key {
-        let slots = if act.kind == ActKind::Inform { act.slots } else { SlotSet::EMPTY };
+        let gives = matches!(act.kind, ActKind::Inform | ActKind::StateNeed);
+        let slots = if gives { act.slots } else { SlotSet::EMPTY };
         Key::new(act.kind, slots, Some(act.intent))
     }
 }
@@ -254,13 +256,39 @@ impl Phrasebook {
         if let Some(list) = whole {
             return Some(Parts::one(list));
         }
-        (act.kind == ActKind::Inform).then(|| self.split(key.slots)).flatten()
+        match act.kind {
+            ActKind::Inform => self.split(key.slots, Parts::default()),
+            ActKind::StateNeed => self.need_then_values(key),
+            _ => None,
+        }
     }
 
-    /// The messages of an answer giving `slots` in parts: each time the largest set of the slots left that some
-    /// message gives (the first in slot order among sets as large); `None` when a slot has no message at all.
-    fn split(&self, slots: SlotSet) -> Option<Parts<'_>> {
-        let mut parts = Parts::default();
+    /// A need said with values no single message gives with it: the need with the most of them some message gives
+    /// (perhaps none), then the rest as an answer in parts.
+    fn need_then_values(&self, key: Key) -> Option<Parts<'_>> {
+        let all = key.slots.0;
+        let mut best: Option<(u32, u64, &[u32])> = None;
+        let mut subset = all;
+        loop {
+            let need = Key { slots: SlotSet(subset), ..key };
+            if let Some(list) = self.any.get(&need)
+                && best.is_none_or(|(most, _, _)| subset.count_ones() > most)
+            {
+                best = Some((subset.count_ones(), subset, list));
+            }
+            if subset == 0 {
+                break;
+            }
+            subset = (subset - 1) & all;
+        }
+        let (_, said, list) = best?;
+        self.split(SlotSet(all & !said), Parts::one(list))
+    }
+
+    /// `parts` followed by the messages of an answer giving `slots` in parts: each time the largest set of the slots
+    /// left that some message gives (the first in slot order among sets as large); `None` when a slot has no message
+    /// at all.
+    fn split<'a>(&'a self, slots: SlotSet, mut parts: Parts<'a>) -> Option<Parts<'a>> {
         let mut left = slots.0;
         while left != 0 && parts.len < MAX_VALUES {
             let mut best: Option<(u32, u64, &[u32])> = None;

@@ -251,7 +251,7 @@ fn read_conversation(
             skip(report, "no rule reads it");
             continue;
         };
-        if rule.read != ActKind::Inform && !given.is_empty() {
+        if !matches!(rule.read, ActKind::Inform | ActKind::StateNeed) && !given.is_empty() {
             skip(report, "gives values its act does not carry");
             continue;
         }

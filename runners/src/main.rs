@@ -419,7 +419,7 @@ fn fit_persona(args: &sim_runners::cli::CalibrateArgs) -> Result<()> {
     write_creating(&args.out, text.as_bytes())?;
     let fitted: Vec<&str> = text
         .lines()
-        .filter(|line| line.contains("first answers to") || line.contains("openings read as"))
+        .filter(|line| line.trim_start().starts_with("// Fitted:"))
         .map(str::trim)
         .collect();
     print(&format!("{}\nwritten to {}\n", fitted.join("\n"), args.out.display()))?;

@@ -533,8 +533,10 @@ impl Act {
 
     /// The value given for `slot`, if this act carries it.
     pub fn value_of(&self, slot: Slot) -> Option<u64> {
-        if !matches!(self.kind, ActKind::Inform | ActKind::Disclose | ActKind::Offer)
-            || !self.slots.contains(slot)
+        if !matches!(
+            self.kind,
+            ActKind::Inform | ActKind::StateNeed | ActKind::Disclose | ActKind::Offer
+        ) || !self.slots.contains(slot)
         {
             return None;
         }

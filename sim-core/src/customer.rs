@@ -397,12 +397,28 @@ impl Customer {
     }
 
     /// The opening turn.
-    pub fn open(&mut self, persona: &PersonaSpec, rng: &mut ChaCha8Rng) -> Act {
+    pub fn open(
+        &mut self,
+        persona: &PersonaSpec,
+        intent: &IntentSpec,
+        rng: &mut ChaCha8Rng,
+    ) -> Act {
         if rng.random_bool(persona.vague_opening.clamp(0.0, 1.0)) {
             return Act::bare(ActKind::VagueNeed);
         }
         self.stated_need = true;
-        Act { intent: self.intent, ..Act::bare(ActKind::StateNeed) }
+        let mut act = Act { intent: self.intent, ..Act::bare(ActKind::StateNeed) };
+        // Drawn only when it can happen, so personas that never do it draw what they drew before.
+        let with_values = persona.need_with_values > 0.0
+            && rng.random_bool(persona.need_with_values.clamp(0.0, 1.0));
+        if with_values {
+            let known = SlotSet(intent.goal_slots.0 & self.knowledge.known.0);
+            for slot in known.iter().take(MAX_VALUES) {
+                act.put(slot, self.knowledge.values[slot]);
+            }
+            self.told = SlotSet(self.told.0 | act.slots.0);
+        }
+        act
     }
 
     /// Reacts to what the agent said; returns the customer's act and why.

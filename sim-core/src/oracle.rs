@@ -667,7 +667,8 @@ fn genuine_attempt(
         before.iter().any(|row| {
             row.speaker == Speaker::Customer
                 && row.act.is_some_and(|act| {
-                    act.kind == ActKind::Inform && act.value_of(slot) == Some(value)
+                    matches!(act.kind, ActKind::Inform | ActKind::StateNeed)
+                        && act.value_of(slot) == Some(value)
                 })
         })
     };

@@ -594,6 +594,8 @@ pub struct PersonaSpec {
     pub reactions: Vec<ReactionRule>,
     /// P(the opening turn is vague rather than stating the need).
     pub vague_opening: f64,
+    /// P(a need is stated with the values of the request the customer has: the hotel and days, not who they are).
+    pub need_with_values: f64,
     /// Frustration at which the customer demands a human.
     pub demand_human_at: f64,
     /// Frustration at which the customer leaves.

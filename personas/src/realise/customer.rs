@@ -20,6 +20,13 @@ pub(crate) fn render_into(
     shape: bool,
     out: &mut String,
 ) {
+    if act.kind == ActKind::StateNeed && !act.slots.is_empty() {
+        // A need said with the values of the request: the need, then the values as an answer gives them.
+        render_into(&Act { slots: sim_core::act::SlotSet::EMPTY, ..*act }, ctx, pick, shape, out);
+        out.push(' ');
+        render_into(&Act { kind: ActKind::Inform, ..*act }, ctx, pick, false, out);
+        return;
+    }
     let target = if shape { ctx.verbosity.max(1.0) } else { 0.0 };
     let slots = ctx.slots();
     let options = match act.kind {

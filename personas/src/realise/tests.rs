@@ -523,7 +523,7 @@ fn render_into_appends_exactly_render_with_style() {
 /// A deliberate change of phrasing must update it: since then, an account update without a new value reads
 /// "Account has been updated." (865 tool rows), and a refusal that names its reason (a `Deny` with no slots and a
 /// tool in `values[0]`) says which check said no, and a goodbye with the need unmet (a `ThankBye` with `values[0]`
-/// = 1) sounds like one.
+/// = 1) sounds like one, and a need with values (a `StateNeed` with slots) gives them after the need.
 #[test]
 fn plain_style_is_the_text_from_before_styles() {
     let scenario = corpus_scenario();
@@ -538,7 +538,7 @@ fn plain_style_is_the_text_from_before_styles() {
         }
         n_rows += 1;
     }
-    assert_eq!((n_rows, hash), (217_724, 0x4011_9cca_c179_19f6));
+    assert_eq!((n_rows, hash), (217_724, 0x7e2f_477b_b15d_ae92));
 }
 #[test]
 fn numbers_pad_like_format() {
@@ -1122,4 +1122,12 @@ fn values_read_back_as_the_codes_they_render() {
         parse_value(&scenario, Slot::ACCOUNT_ID, "xodjs2k7bb"),
         parse_value(&scenario, Slot::ACCOUNT_ID, "XODJS2K7BB")
     );
+}
+
+#[test]
+fn a_need_with_values_says_the_need_then_the_values() {
+    let need = text(&row(ActKind::StateNeed, &[], 42), 8.0, 1);
+    let with = text(&row(ActKind::StateNeed, &[(Slot::ZIP_CODE, 15213)], 42), 8.0, 1);
+    assert!(with.starts_with(&need), "{with:?} does not start with {need:?}");
+    assert!(with[need.len()..].contains("15213"), "{with:?}");
 }

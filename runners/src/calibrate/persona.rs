@@ -8,7 +8,8 @@
 //! - a reaction table row for each agent act in [`FITTED`]: the share of each response among the customers' first
 //!   messages after that act that read as a response (answering a question, acknowledging, an aside, thanks and
 //!   goodbye, insisting), at least [`MIN_ROW`] of them;
-//! - `vague_opening`: the share of openings that say nothing of the need ("Hi") among those read as an opening.
+//! - `vague_opening`: the share of openings that say nothing of the need ("Hi") among those read as an opening;
+//! - `need_with_values`: the share of stated needs that give values of the request ("a room at the Hyatt").
 //!
 //! Everything else (patience, honesty, mood, the answers to offers and to "anything else?", which turn on what the
 //! customer wants and was given) is the base persona's, named in the file: a table row replaces the built-in
@@ -44,14 +45,22 @@ pub struct Reactions {
     pub unread: BTreeMap<ActKind, u64>,
     /// Openings read as a vague need ("Hi") and as a stated need.
     pub openings: (u64, u64),
+    /// Stated needs (the first, wherever it is) with the request's values and without.
+    pub needs: (u64, u64),
 }
 
 /// Counts the reactions of `conversations` (prepared by [`crate::customer_text::prepare`]).
 pub fn reactions(conversations: &[Conversation], rules: &[Rule]) -> Reactions {
     let mut out = Reactions::default();
     for conversation in conversations {
-        for Message { after, first_answer, rule, .. } in read_messages(conversation, rules) {
+        for Message { after, first_answer, rule, turn, .. } in read_messages(conversation, rules) {
             let read = rule.map(|rule| rule.read);
+            if read == Some(ActKind::StateNeed) {
+                match turn.slots.is_empty() {
+                    true => out.needs.1 += 1,
+                    false => out.needs.0 += 1,
+                }
+            }
             match (after, read) {
                 (After::Start, Some(ActKind::VagueNeed)) => out.openings.0 += 1,
                 (After::Start, Some(ActKind::StateNeed)) => out.openings.1 += 1,
@@ -157,6 +166,21 @@ pub fn persona_file(
             vague + need
         );
         body = body.replacen(&line, &fitted, 1);
+    }
+    let (with, without) = reactions.needs;
+    if with + without > 0 {
+        let share = with as f64 / (with + without) as f64;
+        let at = body.find("    demand_human_at:").ok_or_else(|| {
+            format!("the base persona `{base_name}` has no demand_human_at to put need_with_values before")
+        })?;
+        if body.contains("need_with_values:") {
+            return Err(format!("the base persona `{base_name}` sets need_with_values itself"));
+        }
+        let fitted = format!(
+            "    // Fitted: {with} of {} stated needs come with values of the request.\n    need_with_values: {share:.4},\n",
+            with + without
+        );
+        body.insert_str(at, &fitted);
     }
     let rows = rows(reactions);
     if !rows.is_empty() {

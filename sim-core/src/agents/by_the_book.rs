@@ -196,6 +196,12 @@ impl Case {
                 {
                     self.intent.get_or_insert(act.intent);
                     self.pushed |= act.kind == ActKind::Insist;
+                    // A need said with the request's values gives them as an answer would.
+                    for (slot, value) in act.slots.iter().zip(act.values) {
+                        self.known[slot] = value;
+                        self.known_set = self.known_set.with(slot);
+                        self.unknown = self.unknown.without(slot);
+                    }
                 }
                 ActKind::Inform => {
                     for (slot, value) in act.slots.iter().zip(act.values) {

@@ -105,6 +105,10 @@ impl AgentUnderTest for Cheat {
                         if usize::from(act.intent) < self.scenario.intents.len() =>
                     {
                         case.intent.get_or_insert(act.intent);
+                        for (slot, value) in act.slots.iter().zip(act.values) {
+                            case.known[slot] = value;
+                            case.known_set = case.known_set.with(slot);
+                        }
                     }
                     ActKind::Inform => {
                         for (slot, value) in act.slots.iter().zip(act.values) {

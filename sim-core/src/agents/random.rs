@@ -61,7 +61,8 @@ impl AgentUnderTest for RandomAgent {
         for obs in batch {
             let case =
                 self.cases[obs.slot as usize].as_mut().expect("begin was called for this slot");
-            if let Some(act) = obs.customer.filter(|act| act.kind == ActKind::Inform) {
+            let gives = |act: &Act| matches!(act.kind, ActKind::Inform | ActKind::StateNeed);
+            if let Some(act) = obs.customer.filter(gives) {
                 for (slot, value) in act.slots.iter().zip(act.values) {
                     case.known.push(slot, value);
                 }

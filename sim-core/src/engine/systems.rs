@@ -73,7 +73,7 @@ pub(super) fn start_episode(
     let intent = &spec.scenario.intents[intent_id as usize];
     let at_start = customer.clone();
     let agent_seed = rng.random::<u64>();
-    let opening = customer.open(persona, rng);
+    let opening = customer.open(persona, intent, rng);
     *meta = EpisodeMeta {
         slot: meta.slot,
         active: true,

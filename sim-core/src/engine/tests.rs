@@ -234,3 +234,40 @@ fn parked_episodes_end_exactly_as_if_the_agent_had_answered_at_once() {
         }
     }
 }
+
+/// A customer who states their need with its values gives the request's values the customer has, not who they are;
+/// by the book takes them as said and asks only for the rest, and still breaks no rule.
+#[test]
+fn a_need_with_values_gives_the_request_and_by_the_book_asks_only_the_rest() {
+    let scenario = Arc::new(tiny_scenario());
+    let persona = PersonaSpec { need_with_values: 1.0, vague_opening: 0.0, ..calm_persona() };
+    let personas: Arc<[PersonaSpec]> = vec![persona].into();
+    let agent = crate::agents::built_in("by-the-book", &scenario).unwrap();
+    let mut engine =
+        Engine::new(scenario.clone(), personas, agent, EngineConfig { slots: 16 }).unwrap();
+    let out = engine.run(7, 0..500);
+    let mut with_values = 0;
+    for record in &out.episodes {
+        assert_eq!(record.violations, 0, "episode {}", record.episode);
+        let turns = out.turns_of(record);
+        let opening = turns[0].act.expect("the customer opens");
+        assert_eq!(opening.kind, ActKind::StateNeed);
+        let goal = scenario.intents[usize::from(record.customer.intent)].goal_slots;
+        assert_eq!(opening.slots.0 & !goal.0, 0, "only goal slots: {opening:?}");
+        if opening.slots.is_empty() {
+            continue;
+        }
+        with_values += 1;
+        for row in turns.iter().filter(|row| row.speaker == Speaker::Agent) {
+            if let Some(act) = row.act.filter(|act| act.kind == ActKind::Ask) {
+                assert_eq!(
+                    act.slots.0 & opening.slots.0,
+                    0,
+                    "episode {}: asked again",
+                    record.episode
+                );
+            }
+        }
+    }
+    assert!(with_values > 100, "{with_values} needs said with values");
+}

@@ -25,6 +25,7 @@ fn the_fixtures_reactions_as_counted_by_hand() {
     prepare(&mut conversations, &tagger.tagger);
     let counted = reactions(&conversations, &rules());
     assert_eq!(counted.openings, (2, 1));
+    assert_eq!(counted.needs, (0, 3), "no need in the fixture names its hotel or days");
     let answers = |agent: ActKind| -> Vec<(ActKind, u64)> {
         counted
             .answers
@@ -41,7 +42,7 @@ fn the_fixtures_reactions_as_counted_by_hand() {
 
 #[test]
 fn a_fitted_persona_loads_with_its_shares_and_keeps_the_rest_of_its_base() {
-    let mut counted = Reactions { openings: (1, 3), ..Reactions::default() };
+    let mut counted = Reactions { openings: (1, 3), needs: (1, 4), ..Reactions::default() };
     let ask = counted.answers.entry(ActKind::Ask).or_default();
     // 30 answers and 10 asides; taking an offer is no answer to a question a table can give, so it is left out.
     ask.insert(ActKind::Inform, 30);
@@ -62,6 +63,7 @@ fn a_fitted_persona_loads_with_its_shares_and_keeps_the_rest_of_its_base() {
     );
     let persona = sim_personas::parse_persona(&text, Path::new("fitted.ron")).unwrap();
     assert_eq!(persona.vague_opening, 0.25);
+    assert_eq!(persona.need_with_values, 0.2);
     assert_eq!(persona.reactions.len(), 1, "only the row with enough answers");
     let row = &persona.reactions[0];
     assert_eq!(row.on, ActKind::Ask);
