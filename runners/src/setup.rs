@@ -317,11 +317,13 @@ pub fn run_flags(sim: &SimArgs, episodes: u64) -> serde_json::Value {
         "personas": sim.personas,
         "seed": sim.seed,
         "episodes": episodes,
+        // The words customers say, which agents that read text answer.
+        "customer_text": sim.customer_text,
     })
 }
 
-/// Checks that a run with `--replay DIR` simulates what the recording was made on: the same scenario, personas
-/// and seed, and no more episodes. Every difference is named at once, with the flags that would match.
+/// Checks that a run with `--replay DIR` simulates what the recording was made on: the same scenario, personas,
+/// seed and customer text, and no more episodes. Every difference is named at once, with the flags that would match.
 pub fn check_replay_run(sim: &SimArgs, episodes: u64) -> Result<()> {
     let Some(dir) = &sim.replay else { return Ok(()) };
     let path = dir.join(record::RECORDING);
@@ -330,8 +332,11 @@ pub fn check_replay_run(sim: &SimArgs, episodes: u64) -> Result<()> {
     if recorded.is_null() {
         return Ok(()); // made before recordings kept their run flags
     }
-    let mut problems =
-        differences(&run_flags(sim, episodes), recorded, &["scenario", "personas", "seed"]);
+    let mut problems = differences(
+        &run_flags(sim, episodes),
+        recorded,
+        &["scenario", "personas", "seed", "customer_text"],
+    );
     let most = recorded["episodes"].as_u64().unwrap_or(u64::MAX);
     if episodes > most {
         problems.push(format!("--episodes: this run has {episodes}, the recording only {most}"));
@@ -347,16 +352,19 @@ pub fn check_replay_run(sim: &SimArgs, episodes: u64) -> Result<()> {
 }
 
 /// The replies `run --record DIR --resume` continues from, once it is checked that they were recorded on this run:
-/// the same scenario, personas and seed, and the same agent, model and system prompt (every difference named at
-/// once). A folder without a recording yet starts one: there is nothing to resume.
+/// the same scenario, personas, seed and customer text, and the same agent, model and system prompt (every
+/// difference named at once). A folder without a recording yet starts one: there is nothing to resume.
 pub fn resumed_replies(sim: &SimArgs, dir: &Path) -> Result<Option<Replies>> {
     let path = dir.join(record::RECORDING);
     if !path.exists() {
         return Ok(None);
     }
     let about = read_recording("--resume", &path)?;
-    let mut problems =
-        differences(&run_flags(sim, 0), &about["run"], &["scenario", "personas", "seed"]);
+    let mut problems = differences(
+        &run_flags(sim, 0),
+        &about["run"],
+        &["scenario", "personas", "seed", "customer_text"],
+    );
     problems.extend(differences(
         &agent_flags(sim),
         &about["flags"],

@@ -526,11 +526,16 @@ fn a_recorded_run_replays_byte_for_byte_and_reports_divergence_at_its_turn() {
     };
     assert_eq!(manifest("runs/a"), manifest("runs/b"));
     // Played back on other customers, the replies would not fit: refused before the run, naming every difference.
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../calibration-data/fixtures/customer-text/star-hotel.jsonl"
+    );
     let other = ["run", "--replay", "rec", "--out", "runs/x", "--seed", "8", "--episodes", "151"];
-    let run = rehearse(dir.path(), &other);
+    let run = rehearse(dir.path(), &[&other[..], &["--customer-text", fixture]].concat());
     assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
     assert!(stderr(&run).contains("--seed: this run has 8, the recording 7"), "{}", stderr(&run));
     assert!(stderr(&run).contains("--episodes: this run has 151, the recording only 150"));
+    assert!(stderr(&run).contains("--customer-text: this run has \""), "{}", stderr(&run));
     assert!(!dir.path().join("runs/x").exists());
     // Forked from the recording at turn 6: the text agent's past as it ran, by-the-book's future.
     let args = ["fork", "--out", "runs/a", "--replay", "rec", "--episode", "17", "--turn", "6"];
