@@ -232,11 +232,6 @@ impl Phrasebook {
         self.templates.is_empty()
     }
 
-    /// How many messages are filed under each key, in key order.
-    pub fn counts(&self) -> impl Iterator<Item = (Key, usize)> + '_ {
-        self.any.iter().map(|(key, list)| (*key, list.len()))
-    }
-
     /// The messages `row` (a customer turn answering the last agent utterance in `earlier`) can be drawn from, as
     /// parts said one after the other: one part, or for an answer giving several values that no single message
     /// gives, the messages of the largest sets of them that some do.

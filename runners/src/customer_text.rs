@@ -31,6 +31,22 @@ const RULES: &str = include_str!("../data/customer-text-acts.ron");
 /// a message's act.
 pub const DEFAULT_TAGGER: &str = include_str!("../../calibration-data/fitted/customer-acts.ron");
 
+/// The customer-act tagger at `path` (`rehearse customer-acts`), or the built-in one.
+pub fn load_tagger(
+    path: Option<&std::path::Path>,
+) -> Result<ActTagger, crate::calibrate::CalibrateError> {
+    match path {
+        Some(path) => Ok(crate::calibrate::act_tagger::load(path)?.tagger),
+        None => {
+            let file: crate::calibrate::act_tagger::TaggerFile = ron::from_str(DEFAULT_TAGGER)
+                .expect(
+                    "calibration-data/fitted/customer-acts.ron is a tagger file (a test reads it)",
+                );
+            Ok(file.tagger)
+        }
+    }
+}
+
 /// One reading rule (see `runners/data/customer-text-acts.ron`).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -118,7 +134,7 @@ impl Report {
                 .join(", ")
         };
         let mut out = format!(
-            "customer text: {} of {} real customer messages in {source} ({} conversations) read as acts: {}\n",
+            "customer text: {} of {} real customer messages in {source} ({} conversations) filed by act: {}\n",
             self.filed_total(),
             self.messages,
             self.conversations,

@@ -376,19 +376,8 @@ fn write_creating(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
 fn fit_persona(args: &sim_runners::cli::CalibrateArgs) -> Result<()> {
     let scenario_arg = args.scenario.as_deref().expect("called with --scenario");
     let (scenario, _, _) = setup::load_scenario_pinned(scenario_arg)?;
-    let tagger = match &args.acts {
-        Some(acts) => {
-            calibrate::act_tagger::load(acts)
-                .map_err(|error| setup::BadInput(error.to_string()))?
-                .tagger
-        }
-        None => {
-            let file: calibrate::act_tagger::TaggerFile =
-                ron::from_str(sim_runners::customer_text::DEFAULT_TAGGER)
-                    .context("the built-in customer-act tagger")?;
-            file.tagger
-        }
-    };
+    let tagger = sim_runners::customer_text::load_tagger(args.acts.as_deref())
+        .map_err(|error| setup::BadInput(error.to_string()))?;
     let Some(base) = sim_personas::built_in_source(&args.base) else {
         anyhow::bail!(setup::BadInput(format!("no built-in persona `{}`", args.base)));
     };
@@ -412,8 +401,16 @@ fn fit_persona(args: &sim_runners::cli::CalibrateArgs) -> Result<()> {
         args.base,
         args.out.display()
     );
-    let text = calibrate::persona::persona_file(&reactions, (&args.base, base), &header)
-        .map_err(setup::BadInput)?;
+    let description = format!(
+        "the customers of {} ({} conversations) in {}'s terms; otherwise {}",
+        args.transcripts.display(),
+        conversations.len(),
+        scenario.id,
+        args.base
+    );
+    let text =
+        calibrate::persona::persona_file(&reactions, (&args.base, base), &header, &description)
+            .map_err(setup::BadInput)?;
     sim_personas::parse_persona(&text, &args.out)
         .with_context(|| format!("the fitted persona does not load:\n{text}"))?;
     write_creating(&args.out, text.as_bytes())?;

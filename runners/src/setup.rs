@@ -267,24 +267,12 @@ fn customer_text(
     let given = path.display().to_string();
     let bytes = read_input(&given)?;
     pinned.push(Pinned::of("customer-text", &given, &bytes));
-    let tagger = match acts {
-        Some(acts) => {
-            let file = crate::calibrate::act_tagger::load(acts)
-                .map_err(|error| BadInput(error.to_string()))?;
-            pinned.push(Pinned::of(
-                "customer-acts",
-                &acts.display().to_string(),
-                &read_input(&acts.display().to_string())?,
-            ));
-            file.tagger
-        }
-        None => {
-            let file: crate::calibrate::act_tagger::TaggerFile =
-                ron::from_str(crate::customer_text::DEFAULT_TAGGER)
-                    .context("the built-in customer-act tagger")?;
-            file.tagger
-        }
-    };
+    let tagger =
+        crate::customer_text::load_tagger(acts).map_err(|error| BadInput(error.to_string()))?;
+    if let Some(acts) = acts {
+        let given = acts.display().to_string();
+        pinned.push(Pinned::of("customer-acts", &given, &read_input(&given)?));
+    }
     let converted =
         crate::transcripts::read_any(path).map_err(|error| BadInput(error.to_string()))?;
     let mut conversations = converted.conversations;

@@ -138,12 +138,14 @@ fn rows(reactions: &Reactions) -> Vec<String> {
     rows
 }
 
-/// A fitted persona file: `base` (a persona's RON, without a reaction table) with the fitted `vague_opening` and
-/// reaction table, under a header saying where each came from. `Err` names what stops it.
+/// A fitted persona file: `base` (a persona's RON, without a reaction table) with `description`, the fitted
+/// `vague_opening`, `need_with_values` and reaction table, under a header saying where each came from. `Err` names
+/// what stops it.
 pub fn persona_file(
     reactions: &Reactions,
     base: (&str, &str),
     header: &str,
+    description: &str,
 ) -> Result<String, String> {
     let (base_name, base_source) = base;
     if base_source.contains("reactions:") {
@@ -153,6 +155,12 @@ pub fn persona_file(
         .find("Persona(")
         .ok_or_else(|| format!("the base persona `{base_name}` does not start with `Persona(`"))?;
     let mut body = base_source[body_start..].trim_end().to_owned();
+    let described = body
+        .lines()
+        .find(|line| line.trim_start().starts_with("description:"))
+        .ok_or_else(|| format!("the base persona `{base_name}` has no description"))?
+        .to_owned();
+    body = body.replacen(&described, &format!("    description: {description:?},"), 1);
     let (vague, need) = reactions.openings;
     if vague + need > 0 {
         let share = vague as f64 / (vague + need) as f64;

@@ -91,6 +91,12 @@ fn weather_conversation() -> Conversation {
 }
 
 #[test]
+fn the_built_in_tagger_loads() {
+    let tagger = super::load_tagger(None).unwrap();
+    assert!(tagger.acts.iter().any(|act| act == "goal"), "{:?}", tagger.acts);
+}
+
+#[test]
 fn the_embedded_rules_read_customer_acts_after_agent_acts() {
     let rules = rules();
     assert!(!rules.is_empty());

@@ -55,7 +55,7 @@ fn a_fitted_persona_loads_with_its_shares_and_keeps_the_rest_of_its_base() {
         .or_default()
         .insert(ActKind::Acknowledge, MIN_ROW - 1);
     let base = sim_personas::built_in_source("calm").unwrap();
-    let text = persona_file(&counted, ("calm", base), "fitted to a test").unwrap();
+    let text = persona_file(&counted, ("calm", base), "fitted to a test", "fitted").unwrap();
     assert!(text.starts_with("// fitted to a test\n"), "{text}");
     assert!(
         text.contains("(on: Ask, n: 40, respond: [(Answer, Fixed(0.7500)), (OffTopic, Rest)])"),
@@ -63,6 +63,7 @@ fn a_fitted_persona_loads_with_its_shares_and_keeps_the_rest_of_its_base() {
     );
     let persona = sim_personas::parse_persona(&text, Path::new("fitted.ron")).unwrap();
     assert_eq!(persona.vague_opening, 0.25);
+    assert_eq!(persona.description, "fitted");
     assert_eq!(persona.need_with_values, 0.2);
     assert_eq!(persona.reactions.len(), 1, "only the row with enough answers");
     let row = &persona.reactions[0];
@@ -79,5 +80,5 @@ fn a_fitted_persona_loads_with_its_shares_and_keeps_the_rest_of_its_base() {
     assert_eq!(persona.mood.denial, calm.mood.denial);
     // A base with a table of its own is refused, not merged.
     let with_table = format!("{base}\nreactions: []");
-    assert!(persona_file(&counted, ("x", &with_table), "").is_err());
+    assert!(persona_file(&counted, ("x", &with_table), "", "").is_err());
 }
