@@ -11,7 +11,8 @@
 //! no single message gives is said as the messages of the largest sets of them that some do, joined by commas; a
 //! need said with values, as the need with the most of them that some message gives, then the rest so. An act the
 //! phrasebook has no message for, and every turn that is not the customer's, renders by the template
-//! [`Realiser`]; [`Phrasebook::covers`] tells which, so a run can count them.
+//! [`Realiser`]; [`Phrasebook::render`] says which, so a run can count them ([`Phrasebook::covers`] asks without
+//! writing).
 //!
 //! Reading real messages as acts needs transcripts and a tagger, so the phrasebook is filled by its caller
 //! ([`Phrasebook::add`]); nothing here reads files.
@@ -30,7 +31,7 @@
 //! act.put(Slot::FULL_NAME, 5005);
 //! let row = TurnRecord { act: Some(act), ..TurnRecord::blank(2, Speaker::Customer) };
 //! let mut text = String::new();
-//! assert!(book.render(&scenario, &[], &row, &mut text));
+//! assert_eq!(book.render(&scenario, &[], &row, &mut text), Some(true));
 //! assert_eq!(text, "its Crystal Minh thx");
 //! ```
 
@@ -317,19 +318,24 @@ impl Phrasebook {
         Some(self.candidates(earlier, row).is_some())
     }
 
-    /// Appends the text of customer turn `row` from a real message, if one fits; returns whether it did.
+    /// Appends the text of customer turn `row` from a real message, if one fits; says what it did as [`covers`]
+    /// does: `Some(true)` written, `Some(false)` a customer turn no message fits (nothing written), `None` a turn
+    /// that is not a customer's act (or has text of its own).
+    ///
+    /// [`covers`]: Phrasebook::covers
     pub fn render(
         &self,
         scenario: &ScenarioSpec,
         earlier: &[TurnRecord],
         row: &TurnRecord,
         out: &mut String,
-    ) -> bool {
-        if row.text.is_some() {
-            return false;
+    ) -> Option<bool> {
+        if row.speaker != Speaker::Customer || row.text.is_some() {
+            return None;
         }
-        let (Some(parts), Some(act)) = (self.candidates(earlier, row), row.act.as_ref()) else {
-            return false;
+        let act = row.act.as_ref()?;
+        let Some(parts) = self.candidates(earlier, row) else {
+            return Some(false);
         };
         let mut pick = Pick::new(row.text_seed);
         for (index, candidates) in parts.lists[..parts.len].iter().enumerate() {
@@ -339,7 +345,7 @@ impl Phrasebook {
             let template = &self.templates[candidates[pick.below(candidates.len())] as usize];
             template.write(scenario, |slot| act.value_of(slot).unwrap_or_default(), out);
         }
-        true
+        Some(true)
     }
 }
 
@@ -360,7 +366,7 @@ impl sim_core::agent::TextRenderer for Retriever {
         row: &TurnRecord,
         out: &mut String,
     ) {
-        if !self.book.render(scenario, earlier, row, out) {
+        if self.book.render(scenario, earlier, row, out) != Some(true) {
             sim_core::agent::TextRenderer::render(&Realiser, scenario, customer, earlier, row, out);
         }
     }

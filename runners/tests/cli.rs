@@ -1051,6 +1051,7 @@ fn customers_speak_the_words_of_a_transcript_file() {
     ];
     let with_fitted = rehearse(dir.path(), &args);
     assert_eq!(with_fitted.status.code(), Some(0), "{}", stderr(&with_fitted));
+    let args = ["run", "--scenario", "bank-card-services", "--episodes", "10", "--out", "bank"];
     // A file no message of which can be read is bad input.
     std::fs::write(dir.path().join("empty.jsonl"), "").unwrap();
     let empty = rehearse(dir.path(), &[&args[..], &["--customer-text", "empty.jsonl"]].concat());

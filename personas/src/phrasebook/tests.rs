@@ -74,7 +74,7 @@ fn an_inform_renders_its_own_values_and_other_acts_fall_back() {
     let earlier = [said(0, Speaker::Customer, Act::bare(ActKind::VagueNeed)), ask];
     let mut text = String::new();
     assert_eq!(book.covers(&earlier, &row), Some(true));
-    assert!(book.render(&scenario, &earlier, &row, &mut text));
+    assert_eq!(book.render(&scenario, &earlier, &row, &mut text), Some(true));
     assert_eq!(text, "Crystal Minh, 90210");
 
     // Only the name: no message gives exactly that.
@@ -82,7 +82,7 @@ fn an_inform_renders_its_own_values_and_other_acts_fall_back() {
     only_name.put(Slot::FULL_NAME, 5005);
     let row = said(2, Speaker::Customer, only_name);
     assert_eq!(book.covers(&earlier, &row), Some(false));
-    assert!(!book.render(&scenario, &earlier, &row, &mut String::new()));
+    assert_eq!(book.render(&scenario, &earlier, &row, &mut String::new()), Some(false));
     // The agent's turns are never the phrasebook's.
     assert_eq!(book.covers(&[], &earlier[1]), None);
 }
@@ -98,7 +98,7 @@ fn an_acknowledgement_is_only_drawn_from_answers_to_the_same_agent_act_or_an_unk
     let after_deny = [said(3, Speaker::Agent, Act::bare(ActKind::Deny))];
     let after_result = [said(3, Speaker::Agent, Act::bare(ActKind::InformResult))];
     let mut text = String::new();
-    assert!(book.render(&scenario, &after_deny, &customer, &mut text));
+    assert_eq!(book.render(&scenario, &after_deny, &customer, &mut text), Some(true));
     assert_eq!(text, "bummer, oh well");
     assert_eq!(
         book.covers(&after_result, &customer),
@@ -109,10 +109,10 @@ fn an_acknowledgement_is_only_drawn_from_answers_to_the_same_agent_act_or_an_unk
     let ok = Template::cut("ok", &[]).unwrap();
     assert!(book.add(key, After::Unknown, ok));
     let mut text = String::new();
-    assert!(book.render(&scenario, &after_result, &customer, &mut text));
+    assert_eq!(book.render(&scenario, &after_result, &customer, &mut text), Some(true));
     assert_eq!(text, "ok");
     let mut text = String::new();
-    assert!(book.render(&scenario, &after_deny, &customer, &mut text));
+    assert_eq!(book.render(&scenario, &after_deny, &customer, &mut text), Some(true));
     assert_eq!(text, "bummer, oh well");
     // Any other act backs off to every message of its key.
     let thanks = Key::new(ActKind::ThankBye, SlotSet::EMPTY, None);
@@ -138,14 +138,14 @@ fn a_need_is_filed_by_its_intent_and_the_pick_follows_the_rows_seed() {
     let texts: std::collections::BTreeSet<String> = (0..40)
         .map(|seed| {
             let mut text = String::new();
-            assert!(book.render(&scenario, &[], &need(1, seed), &mut text));
+            assert_eq!(book.render(&scenario, &[], &need(1, seed), &mut text), Some(true));
             text
         })
         .collect();
     assert_eq!(texts.len(), 3, "every message is drawn: {texts:?}");
     let again = |seed| {
         let mut text = String::new();
-        book.render(&scenario, &[], &need(1, seed), &mut text);
+        assert_eq!(book.render(&scenario, &[], &need(1, seed), &mut text), Some(true));
         text
     };
     assert_eq!(again(17), again(17));
@@ -168,7 +168,7 @@ fn an_answer_no_single_message_gives_is_said_in_parts() {
     inform.put(Slot::ZIP_CODE, 90210);
     let row = said(2, Speaker::Customer, inform);
     let mut text = String::new();
-    assert!(book.render(&scenario, &[], &row, &mut text));
+    assert_eq!(book.render(&scenario, &[], &row, &mut text), Some(true));
     assert_eq!(text, "its Crystal Minh, zip is 90210", "the name first: slot order");
     // A value no message gives leaves the whole answer to the templates.
     let mut with_phone = inform;

@@ -142,7 +142,7 @@ fn a_star_conversation_is_read_message_by_message() {
     inform.put(hotel, 2);
     let row = TurnRecord { act: Some(inform), ..TurnRecord::blank(2, Who::Customer) };
     let mut out = String::new();
-    assert!(text.book.render(&scenario, &[ask], &row, &mut out));
+    assert_eq!(text.book.render(&scenario, &[ask], &row, &mut out), Some(true));
     assert_eq!(out, "Hyatt Hotel please");
 
     // The need is star-hotel's hotel_book (its second intent); the weather has none.
@@ -169,7 +169,7 @@ fn a_star_conversation_is_read_message_by_message() {
     name.put(Slot::FULL_NAME, 5005);
     let row = TurnRecord { act: Some(name), ..TurnRecord::blank(2, Who::Customer) };
     let mut out = String::new();
-    assert!(text.book.render(&scenario, &[result], &row, &mut out));
+    assert_eq!(text.book.render(&scenario, &[result], &row, &mut out), Some(true));
     assert_eq!(out, "Crystal Minh");
 }
 

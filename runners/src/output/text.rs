@@ -52,13 +52,11 @@ impl ShardTexts {
                 let start = buffer.len();
                 let earlier = &rows[..at];
                 let drawn =
-                    book.is_some_and(|book| book.render(&ctx.scenario, earlier, row, &mut buffer));
-                if !drawn {
+                    book.and_then(|book| book.render(&ctx.scenario, earlier, row, &mut buffer));
+                if drawn != Some(true) {
                     sim_personas::realise::render_into(row, &render_ctx, &mut buffer);
                 }
-                if let (Some(book), Some(tally)) = (book, tally.as_mut())
-                    && book.covers(earlier, row).is_some()
-                {
+                if let (Some(drawn), Some(tally)) = (drawn, tally.as_mut()) {
                     if drawn {
                         tally.real += 1;
                     } else {
