@@ -76,9 +76,10 @@ pub enum At {
     Anywhere,
     /// The conversation's first customer message.
     Opening,
-    /// The first message tagged `goal`, if it is one of the first two customer messages.
-    FirstGoal,
-    /// A message tagged `goal` after the first.
+    /// The first customer message that is not a greeting (tagged `openinggreeting`), if it is one of the first two
+    /// and no message before it said the need (was tagged `goal`).
+    FirstNeed,
+    /// A message tagged `goal` after the need was said.
     LaterGoal,
 }
 
@@ -184,7 +185,7 @@ pub struct Message<'a> {
 pub fn read_messages<'a>(conversation: &'a Conversation, rules: &'a [Rule]) -> Vec<Message<'a>> {
     let mut after = After::Start;
     let mut answered = false;
-    let mut goals = 0;
+    let mut needed = false;
     let mut out: Vec<Message> = Vec::new();
     for (index, turn) in conversation.turns.iter().enumerate() {
         match turn.speaker {
@@ -202,8 +203,8 @@ pub fn read_messages<'a>(conversation: &'a Conversation, rules: &'a [Rule]) -> V
         let place = |at: At| match at {
             At::Anywhere => true,
             At::Opening => out.is_empty(),
-            At::FirstGoal => tagged == "goal" && goals == 0 && out.len() < 2,
-            At::LaterGoal => tagged == "goal" && goals > 0,
+            At::FirstNeed => tagged != "openinggreeting" && !needed && out.len() < 2,
+            At::LaterGoal => tagged == "goal" && needed,
         };
         let fits = |rule: &&Rule| {
             rule.tagged.iter().any(|act| act == tagged)
@@ -214,7 +215,7 @@ pub fn read_messages<'a>(conversation: &'a Conversation, rules: &'a [Rule]) -> V
                     || matches!(after, After::Agent(act) if rule.after.contains(&act)))
         };
         let rule = rules.iter().find(fits);
-        goals += usize::from(tagged == "goal");
+        needed |= tagged == "goal" || rule.is_some_and(|rule| rule.read == ActKind::StateNeed);
         out.push(Message { index, turn, after, first_answer: !answered, rule });
         answered = true;
     }

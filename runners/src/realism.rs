@@ -46,6 +46,8 @@ pub struct FeatureScore {
     pub n_sim: usize,
     /// The bins, with the share of real and of simulated values in each (all contexts together).
     pub bins: Vec<BinShare>,
+    /// A conditional feature's figures per context (the agent's act), most real values first; empty otherwise.
+    pub contexts: Vec<score::ContextScore>,
 }
 
 /// A bin's share of each side's values.
@@ -148,6 +150,7 @@ fn score_feature(
         wasserstein: score::wasserstein(sim, real),
         n_real: real.len(),
         n_sim: sim.len(),
+        contexts: score::by_context(feature.bins, sim, real),
         bins,
     }
 }
@@ -207,6 +210,29 @@ pub fn table(report: &Report) -> String {
             }
         }
         out += "\n";
+    }
+    let conditional: Vec<&FeatureScore> =
+        report.features.iter().filter(|f| !f.contexts.is_empty()).collect();
+    if !conditional.is_empty() {
+        out += "\nwhere the real values given the agent's act are least likely (share of the feature's lost nats):\n";
+    }
+    for f in conditional {
+        let mut worst: Vec<&score::ContextScore> = f.contexts.iter().collect();
+        worst.sort_by(|a, b| b.share_of_loss.total_cmp(&a.share_of_loss));
+        let listed: Vec<String> = worst
+            .iter()
+            .take(3)
+            .map(|c| {
+                format!(
+                    "after {} {:.0}% ({} real, score {:.3})",
+                    c.context,
+                    100.0 * c.share_of_loss,
+                    c.n_real,
+                    c.score
+                )
+            })
+            .collect();
+        out += &format!("  {}: {}\n", f.name, listed.join("; "));
     }
     out += &match report.classifier_auc {
         Some(auc) => format!(

@@ -435,19 +435,22 @@ impl Customer {
             persona.reactions.iter().find(|row| row.on == agent.kind && self.in_state(row.when));
         let (act, why) = match table_row {
             Some(row) => self.react_by_table(row, agent, scenario, mood, rng),
-            None => self.react_by_default(agent, scenario, mood, rng),
+            None => {
+                self.feel(agent, mood);
+                self.built_in_response(agent, scenario, mood, rng)
+            }
         };
         self.settle(agent, act, why, turn)
     }
 
-    fn react_by_default(
+    /// The built-in model's answer to the agent's act, once the act has moved the mood.
+    fn built_in_response(
         &mut self,
         agent: &Act,
         scenario: &ScenarioSpec,
         mood: &crate::spec::MoodParams,
         rng: &mut ChaCha8Rng,
     ) -> (Act, &'static str) {
-        self.feel(agent, mood);
         match agent.kind {
             ActKind::Greet | ActKind::AskNeed => {
                 self.stated_need = true;
@@ -618,6 +621,7 @@ impl Customer {
             Response::Consider | Response::Accept | Response::Reject | Response::Object => {
                 (Act::bare(ActKind::OffTopic), why)
             }
+            Response::AsBuiltIn => self.built_in_response(agent, scenario, mood, rng),
         }
     }
 

@@ -659,6 +659,9 @@ pub enum Response {
     Reject,
     /// Object to the offer without saying no.
     Object,
+    /// Answer as the built-in model would (what a persona without the row says): for a row that fits only some
+    /// responses, such as the share of asides, and leaves the rest to what the customer wants and was given.
+    AsBuiltIn,
 }
 
 /// The chance of a response.

@@ -111,3 +111,39 @@ fn star_hotel_maps_every_node_of_its_star_tasks() {
     assert_eq!(carried, intents, "every intent of star-hotel is a STAR task of the table");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Where star-hotel's fidelity table reads a wizard label as an agent act (or as the offer), the mapping that reads
+/// STAR's labelled conversations for realism, customer text and fitting (`runners/data/star-wizard-acts.ron`)
+/// reads it as the same act: otherwise "the customer's answer to a refusal" would mean a different wizard message
+/// in the run and in STAR.
+#[test]
+fn the_wizard_act_mapping_agrees_with_star_hotels_fidelity_table() {
+    let table_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fidelity/star.ron");
+    let table: Vec<Entry> = ron::from_str(&std::fs::read_to_string(&table_path).unwrap())
+        .unwrap_or_else(|err| panic!("{}: {err}", table_path.display()));
+    let mapping = sim_runners::tagger_eval::star::wizard_acts();
+    let mut compared = 0;
+    let mut problems = Vec::new();
+    for entry in &table {
+        for (label, node) in &entry.nodes {
+            let fidelity = match node {
+                Node::Act(name) => name.as_str(),
+                Node::Offer => "offer",
+                // A slot's node is the wizard asking for it.
+                Node::Slot(_) => "ask",
+                _ => continue,
+            };
+            compared += 1;
+            let mapped = mapping.get(label).copied().flatten().map(ActKind::name);
+            if mapped != Some(fidelity) {
+                problems.push(format!(
+                    "{}: `{label}` is {fidelity} in tests/fidelity/star.ron, {mapped:?} in \
+                     runners/data/star-wizard-acts.ron",
+                    entry.task
+                ));
+            }
+        }
+    }
+    assert!(compared >= 10, "only {compared} labels compared");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -67,6 +67,7 @@ pub enum ResponseFile {
     Accept,
     Reject,
     Object,
+    AsBuiltIn,
 }
 
 /// Mirror of [`sim_core::spec::Chance`].
@@ -165,6 +166,7 @@ impl From<&ReactionFile> for ReactionRule {
                     ResponseFile::Accept => Response::Accept,
                     ResponseFile::Reject => Response::Reject,
                     ResponseFile::Object => Response::Object,
+                    ResponseFile::AsBuiltIn => Response::AsBuiltIn,
                 };
                 let chance = match chance {
                     ChanceFile::Fixed(p) => Chance::Fixed(*p),

@@ -11,10 +11,12 @@
 //! - `vague_opening`: the share of openings that say nothing of the need ("Hi") among those read as an opening;
 //! - `need_with_values`: the share of stated needs that give values of the request ("a room at the Hyatt").
 //!
-//! Everything else (patience, honesty, mood, the answers to offers and to "anything else?", which turn on what the
-//! customer wants and was given) is the base persona's, named in the file: a table row replaces the built-in
-//! reaction model for its act whatever the customer's state, so acts whose answer depends on that state are not
-//! fitted.
+//! - for each agent act in [`ASIDES_ONLY`] (offers, "anything else?", refusals: whether the customer takes the
+//!   offer, says goodbye or pushes back turns on what they want and were given, which a table row applied whatever
+//!   their state would ignore), only the share of asides among the first messages after it; the rest of the row is
+//!   `AsBuiltIn`, the built-in model's answer.
+//!
+//! Everything else (patience, honesty, mood) is the base persona's, named in the file.
 
 #[cfg(test)]
 mod tests;
@@ -32,6 +34,11 @@ use crate::transcripts::Conversation;
 /// want or were given.
 pub const FITTED: [ActKind; 4] =
     [ActKind::Ask, ActKind::InformResult, ActKind::Disclose, ActKind::Apologize];
+
+/// The agent acts whose answer turns on what the customer wants and was given (take the offer or not, say goodbye or
+/// ask again, accept a refusal or push back): only the share of asides is fitted, said whatever the customer wants;
+/// the rest is left to the built-in model (`AsBuiltIn`).
+pub const ASIDES_ONLY: [ActKind; 3] = [ActKind::Offer, ActKind::AnythingElse, ActKind::Deny];
 
 /// The fewest responses a row is fitted from; an act answered fewer times keeps the built-in reaction.
 pub const MIN_ROW: u64 = 20;
@@ -99,7 +106,10 @@ fn agent_act(act: ActKind) -> &'static str {
         ActKind::InformResult => "InformResult",
         ActKind::Disclose => "Disclose",
         ActKind::Apologize => "Apologize",
-        _ => unreachable!("only the acts of FITTED are written"),
+        ActKind::Offer => "Offer",
+        ActKind::AnythingElse => "AnythingElse",
+        ActKind::Deny => "Deny",
+        _ => unreachable!("only the acts of FITTED and ASIDES_ONLY are written"),
     }
 }
 
@@ -133,6 +143,27 @@ fn rows(reactions: &Reactions) -> Vec<String> {
             counts.join(", "),
             agent_act(on),
             respond.join(", ")
+        ));
+    }
+    for on in ASIDES_ONLY {
+        let Some(answers) = reactions.answers.get(&on) else { continue };
+        let n: u64 = answers.values().sum();
+        let asides = answers.get(&ActKind::OffTopic).copied().unwrap_or(0);
+        if n < MIN_ROW || asides == 0 {
+            continue;
+        }
+        let mut counted: Vec<(&str, u64)> =
+            answers.iter().map(|(act, count)| (act.name(), *count)).collect();
+        counted.sort_by_key(|(name, count)| (std::cmp::Reverse(*count), *name));
+        let counts: Vec<String> =
+            counted.iter().map(|(name, count)| format!("{name} {count}")).collect();
+        rows.push(format!(
+            "        // Fitted: {n} first answers to {} read as rehearse acts: {}; the asides' share is fitted, the rest \
+             left to the built-in model.\n        (on: {}, n: {n}, respond: [(OffTopic, Fixed({:.4})), (AsBuiltIn, Rest)]),",
+            on.name(),
+            counts.join(", "),
+            agent_act(on),
+            asides as f64 / n as f64,
         ));
     }
     rows

@@ -7,6 +7,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::Serialize;
+
 use super::features::{Bins, Sample, Value};
 
 /// The count added to every bin of a simulated histogram, so a value the simulation never produced is unlikely,
@@ -77,6 +79,78 @@ impl Histogram {
     }
 }
 
+/// A conditional feature's figures in one context: how the real values there fare under the simulated histogram,
+/// so a report shows which of the agent's acts the customers answer unlike real ones.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ContextScore {
+    /// The context (the agent's act).
+    pub context: String,
+    /// Real values in it.
+    pub n_real: usize,
+    /// Simulated values in it (0: the real values were scored against all contexts' histogram).
+    pub n_sim: usize,
+    /// exp(mean log-likelihood) of its real values.
+    pub score: f64,
+    /// Its real values' share of the feature's negative log-likelihood: where the score is lost.
+    pub share_of_loss: f64,
+    /// The bins either side fills in this context, with each side's share.
+    pub bins: Vec<(String, f64, f64)>,
+}
+
+/// Per context of a conditional feature, its real values' score under the simulated histogram it is scored
+/// against, most real values first; empty for an unconditional feature or when a side has no values.
+pub fn by_context(bins: Bins, sim: &[Sample], real: &[Sample]) -> Vec<ContextScore> {
+    if sim.is_empty() || real.is_empty() || real.iter().all(|sample| sample.context.is_none()) {
+        return Vec::new();
+    }
+    let n_bins = all_bins(bins, sim.iter().chain(real)).len();
+    let histogram = Histogram::new(bins, sim, n_bins);
+    let mut contexts: BTreeMap<&str, (Vec<&Sample>, Vec<&Sample>)> = BTreeMap::new();
+    for sample in real {
+        if let Some(context) = &sample.context {
+            contexts.entry(context).or_default().0.push(sample);
+        }
+    }
+    for sample in sim {
+        if let Some(context) = &sample.context
+            && let Some(entry) = contexts.get_mut(context.as_str())
+        {
+            entry.1.push(sample);
+        }
+    }
+    let nats = |sample: &Sample| {
+        -histogram.probability(&sample.context, &bin_label(bins, &sample.value)).ln()
+    };
+    let total: f64 = real.iter().map(nats).sum();
+    let mut out: Vec<ContextScore> = contexts
+        .into_iter()
+        .map(|(context, (real, sim))| {
+            let lost: f64 = real.iter().map(|sample| nats(sample)).sum();
+            let labels = all_bins(bins, real.iter().chain(&sim).copied());
+            let (real_shares, sim_shares) = (
+                shares(bins, real.iter().copied(), &labels),
+                shares(bins, sim.iter().copied(), &labels),
+            );
+            let filled = labels
+                .into_iter()
+                .zip(real_shares.into_iter().zip(sim_shares))
+                .filter(|(_, (real, sim))| *real > 0.0 || *sim > 0.0)
+                .map(|(label, (real, sim))| (label, real, sim))
+                .collect();
+            ContextScore {
+                context: context.to_owned(),
+                n_real: real.len(),
+                n_sim: sim.len(),
+                score: (-lost / real.len() as f64).exp(),
+                share_of_loss: if total > 0.0 { lost / total } else { 0.0 },
+                bins: filled,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.n_real.cmp(&a.n_real).then_with(|| a.context.cmp(&b.context)));
+    out
+}
+
 /// exp(mean log-likelihood) of the `real` samples under the histogram of the `sim` ones, or `None` when either
 /// side has none.
 pub fn likelihood_score(bins: Bins, sim: &[Sample], real: &[Sample]) -> Option<f64> {
@@ -137,11 +211,17 @@ pub fn wasserstein(a: &[Sample], b: &[Sample]) -> Option<f64> {
 }
 
 /// The share of `samples` in each of `labels`' bins (all contexts together).
-pub fn shares(bins: Bins, samples: &[Sample], labels: &[String]) -> Vec<f64> {
+pub fn shares<'a>(
+    bins: Bins,
+    samples: impl IntoIterator<Item = &'a Sample>,
+    labels: &[String],
+) -> Vec<f64> {
     let mut counts: BTreeMap<String, f64> = BTreeMap::new();
+    let mut total = 0.0;
     for sample in samples {
         *counts.entry(bin_label(bins, &sample.value)).or_default() += 1.0;
+        total += 1.0;
     }
-    let total = samples.len().max(1) as f64;
+    let total = f64::max(total, 1.0);
     labels.iter().map(|label| counts.get(label).copied().unwrap_or(0.0) / total).collect()
 }

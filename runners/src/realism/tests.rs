@@ -107,6 +107,37 @@ fn an_unseen_context_falls_back_to_all_contexts() {
     assert!((unseen - 1.1 / 4.2).abs() < 1e-12, "{unseen}");
 }
 
+/// Simulated: after `ask` A, A, A, B; after `offer` A. Real: A after `ask`, B after `greet` (a context the simulation
+/// never met). Two bins, pseudocount 0.1: P(A | ask) = 3.1 / 4.2; `greet` is scored against all five simulated
+/// values, P(B) = 1.1 / 5.2. Nats lost: ln(4.2 / 3.1) = 0.3037 and ln(5.2 / 1.1) = 1.5534, so `ask` holds 0.3037 /
+/// 1.8570 = 16.4% of the loss and `greet` 83.6%.
+#[test]
+fn each_context_shows_its_score_and_its_share_of_the_loss() {
+    let ask = Some("ask");
+    let sim = [
+        category(ask, "A"),
+        category(ask, "A"),
+        category(ask, "A"),
+        category(ask, "B"),
+        category(Some("offer"), "A"),
+    ];
+    let real = [category(ask, "A"), category(Some("greet"), "B")];
+    let contexts = score::by_context(Bins::Categories, &sim, &real);
+    let summary: Vec<(&str, usize, usize)> =
+        contexts.iter().map(|c| (c.context.as_str(), c.n_real, c.n_sim)).collect();
+    assert_eq!(summary, [("ask", 1, 4), ("greet", 1, 0)], "only contexts with real values");
+    assert!((contexts[0].score - 3.1 / 4.2).abs() < 1e-9, "{}", contexts[0].score);
+    assert!((contexts[1].score - 1.1 / 5.2).abs() < 1e-9, "{}", contexts[1].score);
+    assert!((contexts[0].share_of_loss - 0.1635).abs() < 1e-3, "{}", contexts[0].share_of_loss);
+    assert!((contexts[1].share_of_loss - 0.8365).abs() < 1e-3, "{}", contexts[1].share_of_loss);
+    assert_eq!(
+        contexts[0].bins,
+        [("A".to_owned(), 1.0, 0.75), ("B".to_owned(), 0.0, 0.25)],
+        "each side's shares within the context"
+    );
+    assert!(score::by_context(Bins::Categories, &sim, &[category(None, "A")]).is_empty());
+}
+
 #[test]
 fn ks_and_wasserstein_of_small_samples_by_hand() {
     let samples = |values: &[f64]| values.iter().map(|v| number(None, *v)).collect::<Vec<_>>();

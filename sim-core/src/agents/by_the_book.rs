@@ -305,6 +305,10 @@ impl Case {
             }
         }
         if self.phase == Phase::AskedElse {
+            // Talk about something else is no answer to "anything else?": ask again before closing.
+            if customer == Some(ActKind::OffTopic) {
+                return Plan::Say(Act::bare(ActKind::AnythingElse));
+            }
             if customer != Some(ActKind::Insist) {
                 return Plan::Say(Act::bare(ActKind::Close));
             }

@@ -162,6 +162,53 @@ fn a_reaction_table_replaces_the_built_in_reaction_where_it_matches() {
     }
 }
 
+#[test]
+fn as_built_in_in_a_reaction_table_answers_as_a_persona_without_the_row() {
+    use crate::act::ActKind;
+    use crate::spec::{Chance, ReactionRule, ReactionWhen, Response};
+    let scenario = Arc::new(tiny_scenario());
+    let answers_to_questions = |responses: Vec<(Response, Chance)>| {
+        let mut persona = calm_persona();
+        persona.reactions =
+            vec![ReactionRule { on: ActKind::Ask, when: ReactionWhen::Always, responses }];
+        let personas: Arc<[PersonaSpec]> = vec![persona].into();
+        let agent = crate::agents::built_in("by-the-book", &scenario).unwrap();
+        let mut engine =
+            Engine::new(scenario.clone(), personas, agent, EngineConfig { slots: 8 }).unwrap();
+        let out = engine.run(3, 0..200);
+        let mut kinds = Vec::new();
+        for record in &out.episodes {
+            let turns = out.turns_of(record);
+            for pair in turns.windows(2) {
+                if pair[0].act.is_some_and(|act| act.kind == ActKind::Ask) {
+                    kinds.extend(pair[1].act.map(|act| act.kind));
+                }
+            }
+        }
+        kinds
+    };
+    // Never an aside: every question is answered as the built-in model answers it (calm customers cooperate).
+    let built_in = answers_to_questions(vec![
+        (Response::OffTopic, Chance::Fixed(0.0)),
+        (Response::AsBuiltIn, Chance::Rest),
+    ]);
+    assert!(built_in.len() > 200, "{} answers", built_in.len());
+    let informs = built_in.iter().filter(|kind| **kind == ActKind::Inform).count();
+    assert!(
+        informs * 10 >= built_in.len() * 9,
+        "{informs} of {} questions answered",
+        built_in.len()
+    );
+    // Always an aside (or leaving, out of patience): the built-in model is never reached.
+    let asides = answers_to_questions(vec![
+        (Response::OffTopic, Chance::Fixed(1.0)),
+        (Response::AsBuiltIn, Chance::Rest),
+    ]);
+    let other =
+        asides.iter().filter(|kind| !matches!(kind, ActKind::OffTopic | ActKind::Leave)).count();
+    assert_eq!(other, 0, "{other} of {} answers were neither an aside nor leaving", asides.len());
+}
+
 /// Answers `Wait` for a while before each of the wrapped agent's actions, the wait depending on episode and turn,
 /// as an agent behind a network would.
 struct Slow {

@@ -15,8 +15,9 @@ const FIXTURE: &str = concat!(
 
 /// The fixture's three conversations, message by message: h1 opens "yo" and w1 "hey" (vague), h2 "I
 /// want to book a hotel room" (a need); the needs of h1 and w1 answer the wizard's "hello" (greet); eight answers to
-/// questions give values (h1 four, h2 two, w1 two); "kthx", "oh well, kthx anyway" and "sweet" take in a result; "ya
-/// book it" takes the offer; the three answers to "anything else?" say goodbye.
+/// questions give values (h1 four, h2 two, w1 two); "kthx" takes in a result (the booking), "oh well, kthx anyway" a
+/// refusal (hotel_unavailable, "no room available") and "sweet" a disclosure (the forecast); "ya book it" takes the
+/// offer; the three answers to "anything else?" say goodbye.
 #[test]
 fn the_fixtures_reactions_as_counted_by_hand() {
     let converted = crate::transcripts::read_jsonl(Path::new(FIXTURE)).unwrap();
@@ -33,7 +34,9 @@ fn the_fixtures_reactions_as_counted_by_hand() {
             .map_or(Vec::new(), |row| row.iter().map(|(a, n)| (*a, *n)).collect())
     };
     assert_eq!(answers(ActKind::Ask), [(ActKind::Inform, 8)]);
-    assert_eq!(answers(ActKind::InformResult), [(ActKind::Acknowledge, 3)]);
+    assert_eq!(answers(ActKind::InformResult), [(ActKind::Acknowledge, 1)]);
+    assert_eq!(answers(ActKind::Deny), [(ActKind::Acknowledge, 1)]);
+    assert_eq!(answers(ActKind::Disclose), [(ActKind::Acknowledge, 1)]);
     assert_eq!(answers(ActKind::Greet), [(ActKind::StateNeed, 2)]);
     assert_eq!(answers(ActKind::Offer), [(ActKind::Accept, 1)]);
     assert_eq!(answers(ActKind::AnythingElse), [(ActKind::ThankBye, 3)]);
@@ -48,6 +51,10 @@ fn a_fitted_persona_loads_with_its_shares_and_keeps_the_rest_of_its_base() {
     ask.insert(ActKind::Inform, 30);
     ask.insert(ActKind::OffTopic, 10);
     ask.insert(ActKind::Accept, 5);
+    // Offers: 30 taken, 5 declined, 15 asides; whether they take it is the built-in model's, the asides' share is
+    // fitted: 15 of 50.
+    let offer = counted.answers.entry(ActKind::Offer).or_default();
+    offer.extend([(ActKind::Accept, 30), (ActKind::Reject, 5), (ActKind::OffTopic, 15)]);
     // Too few to fit: the built-in reaction stays.
     counted
         .answers
@@ -65,12 +72,18 @@ fn a_fitted_persona_loads_with_its_shares_and_keeps_the_rest_of_its_base() {
     assert_eq!(persona.vague_opening, 0.25);
     assert_eq!(persona.description, "fitted");
     assert_eq!(persona.need_with_values, 0.2);
-    assert_eq!(persona.reactions.len(), 1, "only the row with enough answers");
+    assert_eq!(persona.reactions.len(), 2, "only the rows with enough answers");
     let row = &persona.reactions[0];
     assert_eq!(row.on, ActKind::Ask);
     assert_eq!(
         row.responses,
         [(Response::Answer, Chance::Fixed(0.75)), (Response::OffTopic, Chance::Rest)]
+    );
+    let row = &persona.reactions[1];
+    assert_eq!(row.on, ActKind::Offer);
+    assert_eq!(
+        row.responses,
+        [(Response::OffTopic, Chance::Fixed(0.3)), (Response::AsBuiltIn, Chance::Rest)]
     );
     let calm = sim_personas::parse_persona(base, Path::new("calm.ron")).unwrap();
     assert_eq!(

@@ -105,7 +105,7 @@ fn picks_in_file_order_utters_skipped_none_counted_unknown_listed() {
         r#"
 greet star:hello "Hello, how can I help?"
 ask star:weather_ask_day "For what day would you like the weather forecast?"
-inform_result star:weather_inform_forecast "It will be sunny all day on Monday in Paris."
+disclose star:weather_inform_forecast "It will be sunny all day on Monday in Paris."
 disclose star:bank_inform_balance "Your current balance is 3572 in credit."
 close star:goodbye_1 "Thank you and goodbye."
 unmapped 2
