@@ -32,6 +32,9 @@ pub struct ScenarioFile {
     pub policy: String,
     /// Turn limit per episode (at least 4).
     pub max_turns: u16,
+    /// The most slots the built-in agents ask for in one question, 1 to 3 (default 3).
+    #[serde(default = "default_asks_at_once")]
+    pub asks_at_once: u8,
     /// How the built-in account and order are generated; defaults to [`WorldFile::default`].
     #[serde(default)]
     pub world: WorldFile,
@@ -683,4 +686,8 @@ impl From<AccountFieldFile> for AccountField {
             AccountFieldFile::PaymentMethod => AccountField::PaymentMethod,
         }
     }
+}
+
+fn default_asks_at_once() -> u8 {
+    sim_core::spec::MAX_ASKED_AT_ONCE
 }

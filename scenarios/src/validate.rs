@@ -11,7 +11,8 @@ use sim_core::act::{MAX_VALUES, Slot, SlotSet};
 use sim_core::expr::{Expr, ExprType};
 use sim_core::oracle::MAX_TOOLS;
 use sim_core::spec::{
-    AddRecord, DataEffect, Effect, RuleKind, RuleSpec, ScenarioSpec, ToolId, ToolSpec,
+    AddRecord, DataEffect, Effect, MAX_ASKED_AT_ONCE, RuleKind, RuleSpec, ScenarioSpec, ToolId,
+    ToolSpec,
 };
 
 use crate::file::{EffectFile, RuleFile, RuleKindFile, ScenarioFile, SlotName, ToolFile};
@@ -61,6 +62,15 @@ impl ScenarioFile {
             issues.push(
                 root.field("max_turns"),
                 format!("max_turns is {}; at least {MIN_TURNS} are needed", self.max_turns),
+            );
+        }
+        if !(1..=MAX_ASKED_AT_ONCE).contains(&self.asks_at_once) {
+            issues.push(
+                root.field("asks_at_once"),
+                format!(
+                    "asks_at_once is {}; it must be 1 to {MAX_ASKED_AT_ONCE}",
+                    self.asks_at_once
+                ),
             );
         }
         let world = world::world_gen(&self.world, &root.field("world"), &mut issues);
@@ -119,6 +129,7 @@ impl ScenarioFile {
             rules,
             world,
             max_turns: self.max_turns,
+            asks_at_once: self.asks_at_once,
             metrics,
             slots: names.slots,
             fields: names.fields,

@@ -12,6 +12,9 @@ pub type ToolId = u8;
 /// Index of an intent in [`ScenarioSpec::intents`].
 pub type IntentId = u16;
 
+/// The most slots one question asks for.
+pub const MAX_ASKED_AT_ONCE: u8 = 3;
+
 /// A whole scenario: how worlds are generated, the tools, the intents and the policy.
 #[derive(Clone, Debug)]
 pub struct ScenarioSpec {
@@ -31,6 +34,9 @@ pub struct ScenarioSpec {
     pub world: WorldGen,
     /// Turn limit: the episode ends when this many turns have been taken.
     pub max_turns: u16,
+    /// The most slots the built-in agents ask for in one question (1 to [`MAX_ASKED_AT_ONCE`]): a flow chart that
+    /// asks one at a time, as STAR's do, sets 1.
+    pub asks_at_once: u8,
     /// Slots the scenario declares beyond the built-in ones, numbered from [`Slot::FIRST_DECLARED`].
     ///
     /// [`Slot::FIRST_DECLARED`]: crate::act::Slot::FIRST_DECLARED

@@ -119,6 +119,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
             oracle_yes: 0.5,
         },
         max_turns: 60,
+        asks_at_once: crate::spec::MAX_ASKED_AT_ONCE,
         slots: Vec::new(),
         fields: Vec::new(),
         lists: Vec::new(),

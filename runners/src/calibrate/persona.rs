@@ -7,7 +7,8 @@
 //!
 //! - a reaction table row for each agent act in [`FITTED`]: the share of each response among the customers' first
 //!   messages after that act that read as a response (answering a question, acknowledging, an aside, thanks and
-//!   goodbye, insisting), at least [`MIN_ROW`] of them;
+//!   goodbye, insisting), at least [`MIN_ROW`] of them; values given after anything but a question (a question
+//!   about another day or hotel) count as an aside;
 //! - `vague_opening`: the share of openings that say nothing of the need ("Hi") among those read as an opening;
 //! - `need_with_values`: the share of stated needs that give values of the request ("a room at the Hyatt").
 //!
@@ -118,8 +119,21 @@ fn rows(reactions: &Reactions) -> Vec<String> {
     let mut rows = Vec::new();
     for on in FITTED {
         let Some(answers) = reactions.answers.get(&on) else { continue };
-        let mut counted: Vec<(&str, u64)> =
-            answers.iter().filter_map(|(act, count)| Some((response(*act)?, *count))).collect();
+        // Values nobody asked for, after a result ("what about Sunday?"): a question about another day or hotel,
+        // which a customer holding one request can only say as an aside (the engine's `Answer` to anything but a
+        // question is an acknowledgement, which these are not).
+        let unasked = |act: ActKind| match act {
+            ActKind::Inform if on != ActKind::Ask => ActKind::OffTopic,
+            act => act,
+        };
+        let mut by_response: BTreeMap<&str, u64> = BTreeMap::new();
+        for (act, count) in answers {
+            if let Some(name) = response(unasked(*act)) {
+                *by_response.entry(name).or_default() += count;
+            }
+        }
+        let unasked_values = answers.get(&ActKind::Inform).copied().filter(|_| on != ActKind::Ask);
+        let mut counted: Vec<(&str, u64)> = by_response.into_iter().collect();
         let n: u64 = counted.iter().map(|(_, count)| count).sum();
         if n < MIN_ROW {
             continue;
@@ -136,8 +150,11 @@ fn rows(reactions: &Reactions) -> Vec<String> {
             .collect();
         let counts: Vec<String> =
             counted.iter().map(|(name, count)| format!("{name} {count}")).collect();
+        let aside = unasked_values
+            .map(|count| format!(" (OffTopic counts {count} giving values nobody asked for)"))
+            .unwrap_or_default();
         rows.push(format!(
-            "        // Fitted: {} first answers to {} read as a response: {}.\n        (on: {}, n: {n}, respond: [{}]),",
+            "        // Fitted: {} first answers to {} read as a response: {}{aside}.\n        (on: {}, n: {n}, respond: [{}]),",
             n,
             on.name(),
             counts.join(", "),

@@ -290,6 +290,14 @@ fn too_many_steps() {
 }
 
 #[test]
+fn asking_more_slots_at_once_than_a_question_holds() {
+    check(
+        &[("max_turns: 60", "max_turns: 60, asks_at_once: 4")],
+        "t.ron:3:34: asks_at_once is 4; it must be 1 to 3",
+    );
+}
+
+#[test]
 fn too_few_turns() {
     check(
         &[("max_turns: 60", "max_turns: 3")],

@@ -407,7 +407,8 @@ impl Case {
         }
         let candidates = SlotSet(step.args.0 & !self.known_set.0 & !self.unknown.0 & !unusable.0);
         let mut ask = SlotSet::EMPTY;
-        for slot in candidates.iter().take((need - have.len()).min(3) as usize) {
+        let at_once = u32::from(scenario.asks_at_once.clamp(1, crate::spec::MAX_ASKED_AT_ONCE));
+        for slot in candidates.iter().take((need - have.len()).min(at_once) as usize) {
             ask = ask.with(slot);
         }
         Plan::Say(Act::ask(ask))

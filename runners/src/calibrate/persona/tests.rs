@@ -51,6 +51,9 @@ fn a_fitted_persona_loads_with_its_shares_and_keeps_the_rest_of_its_base() {
     ask.insert(ActKind::Inform, 30);
     ask.insert(ActKind::OffTopic, 10);
     ask.insert(ActKind::Accept, 5);
+    // After a result, 15 take it in and 5 give values nobody asked for ("what about Sunday?"), an aside.
+    let result = counted.answers.entry(ActKind::InformResult).or_default();
+    result.extend([(ActKind::Acknowledge, 15), (ActKind::Inform, 5)]);
     // Offers: 30 taken, 5 declined, 15 asides; whether they take it is the built-in model's, the asides' share is
     // fitted: 15 of 50.
     let offer = counted.answers.entry(ActKind::Offer).or_default();
@@ -72,14 +75,20 @@ fn a_fitted_persona_loads_with_its_shares_and_keeps_the_rest_of_its_base() {
     assert_eq!(persona.vague_opening, 0.25);
     assert_eq!(persona.description, "fitted");
     assert_eq!(persona.need_with_values, 0.2);
-    assert_eq!(persona.reactions.len(), 2, "only the rows with enough answers");
+    assert!(
+        text.contains(
+            "(on: InformResult, n: 20, respond: [(Acknowledge, Fixed(0.7500)), (OffTopic, Rest)])"
+        ),
+        "{text}"
+    );
+    assert_eq!(persona.reactions.len(), 3, "only the rows with enough answers");
     let row = &persona.reactions[0];
     assert_eq!(row.on, ActKind::Ask);
     assert_eq!(
         row.responses,
         [(Response::Answer, Chance::Fixed(0.75)), (Response::OffTopic, Chance::Rest)]
     );
-    let row = &persona.reactions[1];
+    let row = &persona.reactions[2];
     assert_eq!(row.on, ActKind::Offer);
     assert_eq!(
         row.responses,
