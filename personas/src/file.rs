@@ -31,6 +31,9 @@ pub struct PersonaFile {
     /// P(a need is stated with the values of the request the customer has); 0 when absent.
     #[serde(default)]
     pub need_with_values: f64,
+    /// P(the customer is gone before the agent answers); 0 when absent.
+    #[serde(default)]
+    pub leaves_unanswered: f64,
     /// Frustration at which the customer demands a human, in [0, 1].
     pub demand_human_at: f64,
     /// Frustration at which the customer leaves, in [0, 1].
@@ -199,6 +202,7 @@ impl TryFrom<PersonaFile> for PersonaSpec {
             reactions: file.reactions.iter().map(Into::into).collect(),
             vague_opening: file.vague_opening,
             need_with_values: file.need_with_values,
+            leaves_unanswered: file.leaves_unanswered,
             demand_human_at: file.demand_human_at,
             abandon_at: file.abandon_at,
             mood: MoodParams {
@@ -289,6 +293,7 @@ impl PersonaFile {
         for (name, value) in [
             ("vague_opening", self.vague_opening),
             ("need_with_values", self.need_with_values),
+            ("leaves_unanswered", self.leaves_unanswered),
             ("demand_human_at", self.demand_human_at),
             ("abandon_at", self.abandon_at),
         ] {

@@ -602,6 +602,9 @@ pub struct PersonaSpec {
     pub vague_opening: f64,
     /// P(a need is stated with the values of the request the customer has: the hotel and days, not who they are).
     pub need_with_values: f64,
+    /// P(the customer is gone before the agent answers: they open the chat and leave, as chat customers who tire of
+    /// the queue do); drawn only when above 0.
+    pub leaves_unanswered: f64,
     /// Frustration at which the customer demands a human.
     pub demand_human_at: f64,
     /// Frustration at which the customer leaves.

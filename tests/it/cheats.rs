@@ -45,6 +45,14 @@ fn success_rate(out: &ShardOutput) -> f64 {
     out.episodes.iter().filter(|record| record.success()).count() as f64 / out.episodes.len() as f64
 }
 
+/// The success rate over the episodes whose customer stayed for an answer (a persona's `leaves_unanswered` are gone
+/// before any agent acts, whatever it would have done).
+fn answered_success_rate(out: &ShardOutput) -> f64 {
+    let answered: Vec<_> =
+        out.episodes.iter().filter(|record| out.turns_of(record).len() > 1).collect();
+    answered.iter().filter(|record| record.success()).count() as f64 / answered.len() as f64
+}
+
 fn mean_csat(out: &ShardOutput) -> f64 {
     out.episodes.iter().map(|record| f64::from(record.csat)).sum::<f64>()
         / out.episodes.len() as f64
@@ -76,7 +84,7 @@ fn no_cheating_agent_succeeds_and_each_rates_below_by_the_book() {
 /// personas (a realistic customer must not make cheating pay)". The shipped persona fitted to STAR's customers
 /// (calibration-data/fitted/star-hotel-customers.ron) answers, acknowledges and wanders off topic as they did; on
 /// every built-in scenario no cheat succeeds more often than with the scenario's own personas, and by the book
-/// still succeeds.
+/// still succeeds with the customers who stay for an answer (9% leave before any, as STAR's did).
 #[test]
 fn with_customers_fitted_to_real_ones_no_cheating_agent_succeeds() {
     let path =
@@ -88,9 +96,9 @@ fn with_customers_fitted_to_real_ones_no_cheating_agent_succeeds() {
         let (spec, _) = built_in(scenario);
         let (honest, _) = run_with(spec.clone(), personas.clone(), "by-the-book", 2000);
         assert!(
-            success_rate(&honest) > 0.9,
-            "{scenario}: by-the-book {:.3}",
-            success_rate(&honest)
+            answered_success_rate(&honest) > 0.9,
+            "{scenario}: by-the-book {:.3} of the customers who stayed",
+            answered_success_rate(&honest)
         );
         for (agent, most) in CHEATS {
             let (out, _) = run_with(spec.clone(), personas.clone(), agent, 2000);

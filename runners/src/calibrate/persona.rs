@@ -10,7 +10,9 @@
 //!   goodbye, insisting), at least [`MIN_ROW`] of them; values given after anything but a question (a question
 //!   about another day or hotel) count as an aside;
 //! - `vague_opening`: the share of openings that say nothing of the need ("Hi") among those read as an opening;
-//! - `need_with_values`: the share of stated needs that give values of the request ("a room at the Hyatt").
+//! - `need_with_values`: the share of stated needs that give values of the request ("a room at the Hyatt");
+//! - `leaves_unanswered`: the share of conversations that end before any agent message, where the transcripts
+//!   keep the agent's words.
 //!
 //! - for each agent act in [`ASIDES_ONLY`] (offers, "anything else?", refusals: whether the customer takes the
 //!   offer, says goodbye or pushes back turns on what they want and were given, which a table row applied whatever
@@ -55,11 +57,25 @@ pub struct Reactions {
     pub openings: (u64, u64),
     /// Stated needs (the first, wherever it is) with the request's values and without.
     pub needs: (u64, u64),
+    /// Conversations no agent message answered (the customer was gone first), and all conversations; (0, 0) when no
+    /// conversation has an agent message with words (MultiDoGO keeps none), where it cannot be told.
+    pub unanswered: (u64, u64),
 }
 
 /// Counts the reactions of `conversations` (prepared by [`crate::customer_text::prepare`]).
 pub fn reactions(conversations: &[Conversation], rules: &[Rule]) -> Reactions {
     let mut out = Reactions::default();
+    let answered = |conversation: &Conversation| {
+        conversation.turns.iter().any(|turn| {
+            turn.speaker == crate::transcripts::Speaker::Agent
+                && turn.action.is_none()
+                && !turn.text.trim().is_empty()
+        })
+    };
+    if conversations.iter().any(answered) {
+        let unanswered = conversations.iter().filter(|c| !answered(c)).count();
+        out.unanswered = (unanswered as u64, conversations.len() as u64);
+    }
     for conversation in conversations {
         for Message { after, first_answer, rule, turn, .. } in read_messages(conversation, rules) {
             let read = rule.map(|rule| rule.read);
@@ -224,18 +240,26 @@ pub fn persona_file(
         body = body.replacen(&line, &fitted, 1);
     }
     let (with, without) = reactions.needs;
-    if with + without > 0 {
-        let share = with as f64 / (with + without) as f64;
+    let (gone, all) = reactions.unanswered;
+    let shares = [
+        ("need_with_values", with, with + without, "stated needs come with values of the request"),
+        (
+            "leaves_unanswered",
+            gone,
+            all,
+            "conversations end before any agent message (the customer was gone first)",
+        ),
+    ];
+    for (field, count, total, what) in shares.into_iter().filter(|(_, _, total, _)| *total > 0) {
         let at = body.find("    demand_human_at:").ok_or_else(|| {
-            format!("the base persona `{base_name}` has no demand_human_at to put need_with_values before")
+            format!("the base persona `{base_name}` has no demand_human_at to put {field} before")
         })?;
-        if body.contains("need_with_values:") {
-            return Err(format!("the base persona `{base_name}` sets need_with_values itself"));
+        if body.contains(&format!("{field}:")) {
+            return Err(format!("the base persona `{base_name}` sets {field} itself"));
         }
-        let fitted = format!(
-            "    // Fitted: {with} of {} stated needs come with values of the request.\n    need_with_values: {share:.4},\n",
-            with + without
-        );
+        let share = count as f64 / total as f64;
+        let fitted =
+            format!("    // Fitted: {count} of {total} {what}.\n    {field}: {share:.4},\n");
         body.insert_str(at, &fitted);
     }
     let rows = rows(reactions);

@@ -74,13 +74,16 @@ pub(super) fn start_episode(
     let at_start = customer.clone();
     let agent_seed = rng.random::<u64>();
     let opening = customer.open(persona, intent, rng);
+    // Drawn only when it can happen, so personas that never leave unanswered draw what they drew before.
+    let gone = persona.leaves_unanswered > 0.0
+        && rng.random_bool(persona.leaves_unanswered.clamp(0.0, 1.0));
     *meta = EpisodeMeta {
         slot: meta.slot,
         active: true,
         episode,
         seed,
         turn: 1,
-        end: None,
+        end: gone.then_some(EndReason::Abandoned),
         acted: false,
     };
     *exchange = Exchange { pending: None, customer: Some(opening), tool_result: None };
@@ -95,10 +98,10 @@ pub(super) fn start_episode(
         text: None,
         text_seed: rng.random(),
         frustration: customer.frustration as f32,
-        why: if opening.kind == ActKind::StateNeed {
-            "opens with the need"
-        } else {
-            "opens vaguely"
+        why: match (gone, opening.kind) {
+            (true, _) => "opens, and is gone before an answer",
+            (false, ActKind::StateNeed) => "opens with the need",
+            (false, _) => "opens vaguely",
         },
         tagged: None,
     });

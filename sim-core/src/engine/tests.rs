@@ -318,3 +318,30 @@ fn a_need_with_values_gives_the_request_and_by_the_book_asks_only_the_rest() {
     }
     assert!(with_values > 100, "{with_values} needs said with values");
 }
+
+/// A customer who leaves unanswered says their opening and is gone: the episode ends abandoned before the agent
+/// says or does anything; the others run as if the persona had no such customers.
+#[test]
+fn a_customer_who_leaves_unanswered_ends_the_episode_before_the_agent_acts() {
+    let scenario = Arc::new(tiny_scenario());
+    let persona = PersonaSpec { leaves_unanswered: 0.3, ..calm_persona() };
+    let personas: Arc<[PersonaSpec]> = vec![persona].into();
+    let agent = crate::agents::built_in("by-the-book", &scenario).unwrap();
+    let mut engine =
+        Engine::new(scenario.clone(), personas, agent, EngineConfig { slots: 16 }).unwrap();
+    let out = engine.run(7, 0..1000);
+    let mut gone = 0;
+    for record in &out.episodes {
+        let turns = out.turns_of(record);
+        if turns[0].why != "opens, and is gone before an answer" {
+            assert!(turns.len() > 2, "episode {} ended at its opening", record.episode);
+            continue;
+        }
+        gone += 1;
+        assert_eq!(turns.len(), 1, "episode {}: {turns:?}", record.episode);
+        assert_eq!(record.end, EndReason::Abandoned);
+        assert!(!record.resolved);
+    }
+    // 1,000 draws of p = 0.3: 300 ± 3 standard deviations (14.5).
+    assert!((256..=344).contains(&gone), "{gone} of 1000 left unanswered");
+}

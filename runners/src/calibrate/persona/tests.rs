@@ -27,6 +27,7 @@ fn the_fixtures_reactions_as_counted_by_hand() {
     let counted = reactions(&conversations, &rules());
     assert_eq!(counted.openings, (2, 1));
     assert_eq!(counted.needs, (0, 3), "no need in the fixture names its hotel or days");
+    assert_eq!(counted.unanswered, (0, 3), "the wizard answers every conversation");
     let answers = |agent: ActKind| -> Vec<(ActKind, u64)> {
         counted
             .answers
@@ -45,7 +46,8 @@ fn the_fixtures_reactions_as_counted_by_hand() {
 
 #[test]
 fn a_fitted_persona_loads_with_its_shares_and_keeps_the_rest_of_its_base() {
-    let mut counted = Reactions { openings: (1, 3), needs: (1, 4), ..Reactions::default() };
+    let mut counted =
+        Reactions { openings: (1, 3), needs: (1, 4), unanswered: (1, 8), ..Reactions::default() };
     let ask = counted.answers.entry(ActKind::Ask).or_default();
     // 30 answers and 10 asides; taking an offer is no answer to a question a table can give, so it is left out.
     ask.insert(ActKind::Inform, 30);
@@ -75,6 +77,7 @@ fn a_fitted_persona_loads_with_its_shares_and_keeps_the_rest_of_its_base() {
     assert_eq!(persona.vague_opening, 0.25);
     assert_eq!(persona.description, "fitted");
     assert_eq!(persona.need_with_values, 0.2);
+    assert_eq!(persona.leaves_unanswered, 0.125);
     assert!(
         text.contains(
             "(on: InformResult, n: 20, respond: [(Acknowledge, Fixed(0.7500)), (OffTopic, Rest)])"
