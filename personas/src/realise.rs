@@ -81,17 +81,21 @@ pub struct RenderContext<'a> {
     pub formality: f64,
     /// The customer's expected typos per word of their own text (never inside the values they give).
     pub typo_rate: f64,
+    /// What the customer holds, for the holes of the scenario's agent replies that the act does not fill ("the
+    /// forecast for {forecast_day}"); `None` when unknown.
+    pub known: Option<&'a sim_core::customer::Knowledge>,
 }
 
 impl<'a> RenderContext<'a> {
     /// The context for rendering an episode with this customer (as in `EpisodeRecord::customer`).
-    pub fn for_customer(scenario: &'a ScenarioSpec, customer: &Customer) -> RenderContext<'a> {
+    pub fn for_customer(scenario: &'a ScenarioSpec, customer: &'a Customer) -> RenderContext<'a> {
         RenderContext {
             scenario,
             verbosity: customer.traits.verbosity,
             intent: Some(customer.intent),
             formality: customer.traits.formality,
             typo_rate: customer.traits.typo_rate,
+            known: Some(&customer.knowledge),
         }
     }
 

@@ -74,6 +74,27 @@ pub struct ScenarioFile {
     /// intent label then the intent's id; an intent not named here is matched by its own id.
     #[serde(default)]
     pub corpus_intents: Vec<(String, String)>,
+    /// The built-in agents' words for some acts, a source's template replies: `[(act: "ask", slots: [hotel_name],
+    /// text: "What hotel would you like to stay at?")]`; `{slot}` holes take the act's value, else the customer's.
+    #[serde(default)]
+    pub agent_replies: Vec<AgentReplyFile>,
+}
+
+/// The agent's words for one act: `(act: "deny", intent: "hotel_book", text: "There is no room at the
+/// {hotel_name}.")`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentReplyFile {
+    /// An agent act by name (`greet`, `ask`, `disclose`, `deny`, `offer`, `anything_else`, `close`, …).
+    pub act: String,
+    /// The slots the act asks for or tells, exactly; empty (the default) for an act that carries none.
+    #[serde(default)]
+    pub slots: Vec<SlotName>,
+    /// Only for customers with this intent; any when absent.
+    #[serde(default)]
+    pub intent: Option<String>,
+    /// The words, with `{slot}` holes.
+    pub text: String,
 }
 
 /// An act tagger, or a scenario's additions to the default one: `(threshold: 0.5, acts: [(act: "deny", confidence:

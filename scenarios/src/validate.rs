@@ -2,6 +2,7 @@
 
 mod intents;
 mod records;
+mod replies;
 mod tagger;
 mod world;
 
@@ -117,6 +118,13 @@ impl ScenarioFile {
                 issues.push(at, format!("unknown intent `{id}`"));
             }
         }
+        let agent_replies = replies::agent_replies(
+            &self.agent_replies,
+            &intents,
+            &names,
+            &root.field("agent_replies"),
+            &mut issues,
+        );
         if !issues.0.is_empty() {
             return Err(issues.0);
         }
@@ -130,6 +138,7 @@ impl ScenarioFile {
             world,
             max_turns: self.max_turns,
             asks_at_once: self.asks_at_once,
+            agent_replies,
             metrics,
             slots: names.slots,
             fields: names.fields,

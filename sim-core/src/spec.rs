@@ -12,6 +12,20 @@ pub type ToolId = u8;
 /// Index of an intent in [`ScenarioSpec::intents`].
 pub type IntentId = u16;
 
+/// The agent's words for one act, the scenario's own (a source's template replies, STAR's "What hotel would you like
+/// to stay at?"): what the built-in agents' turns say for it instead of the realiser's phrasings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgentReply {
+    /// The act.
+    pub act: crate::act::ActKind,
+    /// The slots the act asks for or tells, exactly; empty for an act that carries none.
+    pub slots: SlotSet,
+    /// The intent it is said for (the customer's); `None` for any.
+    pub intent: Option<IntentId>,
+    /// The words, with `{slot}` holes: the act's value of the slot, else the one the customer holds.
+    pub text: String,
+}
+
 /// The most slots one question asks for.
 pub const MAX_ASKED_AT_ONCE: u8 = 3;
 
@@ -34,6 +48,9 @@ pub struct ScenarioSpec {
     pub world: WorldGen,
     /// Turn limit: the episode ends when this many turns have been taken.
     pub max_turns: u16,
+    /// The built-in agents' words for some acts, in place of the realiser's phrasings; several for one act are
+    /// picked among by the turn's text seed.
+    pub agent_replies: Vec<AgentReply>,
     /// The most slots the built-in agents ask for in one question (1 to [`MAX_ASKED_AT_ONCE`]): a flow chart that
     /// asks one at a time, as STAR's do, sets 1.
     pub asks_at_once: u8,

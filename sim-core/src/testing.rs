@@ -120,6 +120,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
         },
         max_turns: 60,
         asks_at_once: crate::spec::MAX_ASKED_AT_ONCE,
+        agent_replies: Vec::new(),
         slots: Vec::new(),
         fields: Vec::new(),
         lists: Vec::new(),

@@ -6,8 +6,11 @@ use sim_core::spec::{AccountField, Outcome};
 use super::sink::{put_capitalised, put_template, put_word_swapped};
 use super::{Pick, RenderContext, act_intent_phrase, decapitalise, put_slot, put_slot_list};
 
-/// Appends an agent act.
+/// Appends an agent act: the scenario's own words for it where it has some, else the built-in phrasings.
 pub(crate) fn render_into(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: &mut String) {
+    if scenario_reply(act, ctx, pick, out) {
+        return;
+    }
     let line = match act.kind {
         ActKind::Greet => pick.one(&[
             "Hi! How can I help you today?",
@@ -168,6 +171,47 @@ pub(crate) fn render_into(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: 
         _ => "...",
     };
     out.push_str(line);
+}
+
+/// Appends one of the scenario's replies for this act (same act, same slots, for the customer's intent or any),
+/// its holes filled with the act's values, else the customer's; false, with nothing appended, when it has none
+/// or a hole has no value.
+fn scenario_reply(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: &mut String) -> bool {
+    let scenario = ctx.scenario;
+    let fits = |reply: &&sim_core::spec::AgentReply| {
+        reply.act == act.kind
+            && reply.slots == act.slots
+            && reply.intent.is_none_or(|intent| ctx.intent == Some(intent))
+    };
+    let count = scenario.agent_replies.iter().filter(fits).count();
+    if count == 0 {
+        return false;
+    }
+    let Some(reply) = scenario.agent_replies.iter().filter(fits).nth(pick.below(count)) else {
+        return false;
+    };
+    let start = out.len();
+    let slots = ctx.slots();
+    let mut rest = reply.text.as_str();
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        let slot = scenario.slot_named(&after[..close]);
+        let held = |slot| {
+            ctx.known.filter(|known| known.known.contains(slot)).map(|known| known.values[slot])
+        };
+        match slot.and_then(|slot| Some((slot, act.value_of(slot).or_else(|| held(slot))?))) {
+            Some((slot, value)) => put_slot(out, slot, value, slots),
+            None => {
+                out.truncate(start);
+                return false;
+            }
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    true
 }
 
 /// The outcome sentence of an `InformResult`, from what the intent resolves to.

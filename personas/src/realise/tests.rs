@@ -76,7 +76,7 @@ fn tool_row(tool: u8, args: &[(Slot, u64)], passed: bool) -> TurnRecord {
 /// The context of a customer of `verbosity` with no intent, a middling formality and no typos: the text as it
 /// was before styles.
 fn plain(scenario: &ScenarioSpec, verbosity: f64) -> RenderContext<'_> {
-    RenderContext { scenario, verbosity, intent: None, formality: 0.5, typo_rate: 0.0 }
+    RenderContext { scenario, verbosity, intent: None, formality: 0.5, typo_rate: 0.0, known: None }
 }
 
 /// Renders `row` for a customer of `verbosity` whose intent is `intent` (0: change address, 1: refund).
@@ -1130,4 +1130,42 @@ fn a_need_with_values_says_the_need_then_the_values() {
     let with = text(&row(ActKind::StateNeed, &[(Slot::ZIP_CODE, 15213)], 42), 8.0, 1);
     assert!(with.starts_with(&need), "{with:?} does not start with {need:?}");
     assert!(with[need.len()..].contains("15213"), "{with:?}");
+}
+
+/// A scenario's own words for an act (`agent_replies`) replace the built-in phrasings for that act and those slots
+/// only; a hole takes the act's value, else the customer's, and a reply with a hole neither fills is not said.
+#[test]
+fn a_scenarios_agent_replies_say_its_acts_in_its_words() {
+    use sim_core::spec::AgentReply;
+    let reply = |act, slots: &[Slot], text: &str| AgentReply {
+        act,
+        slots: slots.iter().fold(SlotSet::EMPTY, |set, slot| set.with(*slot)),
+        intent: None,
+        text: text.to_owned(),
+    };
+    let mut scenario = scenario();
+    scenario.agent_replies = vec![
+        reply(ActKind::Ask, &[Slot::EMAIL], "What's your email?"),
+        reply(ActKind::Disclose, &[Slot::USERNAME], "{username} is the login of {full_name}."),
+        reply(ActKind::Close, &[], "Goodbye."),
+    ];
+    let ctx = plain(&scenario, 10.0);
+    assert_eq!(render(&row(ActKind::Ask, &[(Slot::EMAIL, 0)], 3), &ctx), "What's your email?");
+    assert_eq!(render(&row(ActKind::Close, &[], 3), &ctx), "Goodbye.");
+    // Another slot set is not that reply's: the built-in question.
+    let both = render(&row(ActKind::Ask, &[(Slot::EMAIL, 0), (Slot::PHONE, 0)], 3), &ctx);
+    assert_ne!(both, "What's your email?");
+    // The username is the act's; the name is nobody's yet: the built-in disclosure.
+    let disclose = row(ActKind::Disclose, &[(Slot::USERNAME, 5_005_730)], 3);
+    let built_in = render(&disclose, &ctx);
+    assert!(
+        built_in.starts_with("Your username is") || built_in.contains(" Your username is"),
+        "{built_in}"
+    );
+    // The customer holds their name: the reply, with both values.
+    let mut knowledge = sim_core::customer::Knowledge::default();
+    knowledge.known = knowledge.known.with(Slot::FULL_NAME);
+    knowledge.values.0[Slot::FULL_NAME.index()] = 5005;
+    let knowing = RenderContext { known: Some(&knowledge), ..ctx };
+    assert_eq!(render(&disclose, &knowing), "cminh730 is the login of Crystal Minh.");
 }

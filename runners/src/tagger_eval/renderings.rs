@@ -61,6 +61,7 @@ impl AgentUnderTest for TextOnly {
                 intent: self.intents[obs.slot as usize],
                 formality: 0.5,
                 typo_rate: 0.0,
+                known: None,
             };
             let mut row = TurnRecord::blank(obs.turn, Speaker::Agent);
             row.act = Some(*act);

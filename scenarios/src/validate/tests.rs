@@ -290,6 +290,22 @@ fn too_many_steps() {
 }
 
 #[test]
+fn every_problem_of_an_agent_reply_is_named_at_its_field() {
+    check(
+        &[(
+            "max_turns: 60",
+            r#"max_turns: 60, agent_replies: [(act: "state_need", slots: [hotel], intent: "spa", text: "at {hotel}"), (act: "ask", text: "your {zip_code"), (act: "close", text: "bye")]"#,
+        )],
+        "t.ron:3:42: `state_need` is not an agent act; agent acts are greet, ask_need, ask, inform_result, \
+         disclose, deny, apologize, anything_else, transfer, close, filler, offer\n\
+         t.ron:3:63: unknown slot `hotel`\n\
+         t.ron:3:80: unknown intent `spa`\n\
+         t.ron:3:93: `{hotel}` names no slot\n\
+         t.ron:3:127: a `{` is not closed",
+    );
+}
+
+#[test]
 fn asking_more_slots_at_once_than_a_question_holds() {
     check(
         &[("max_turns: 60", "max_turns: 60, asks_at_once: 4")],
