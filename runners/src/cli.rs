@@ -454,6 +454,10 @@ pub struct CalibrateArgs {
     /// scenario's acts (the rules of `run --customer-text`); the tagger is --acts or the built-in one.
     #[arg(long, value_name = "SCENARIO")]
     pub scenario: Option<String>,
+    /// Fit on the conversations of this domain only (their `domain` label: MultiDoGO's finance, STAR's hotel…), as
+    /// customers of one domain open and answer unlike another's.
+    #[arg(long, value_name = "DOMAIN")]
+    pub domain: Option<String>,
     /// With --scenario: the persona whose other parameters the fitted one keeps.
     #[arg(long, value_name = "PERSONA", default_value = "calm", requires = "scenario")]
     pub base: String,

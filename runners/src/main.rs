@@ -247,6 +247,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Calibrate(args) if args.scenario.is_some() => fit_persona(&args)?,
         Command::Calibrate(args) => {
             let mut converted = transcripts::read_any(&args.transcripts)?;
+            of_domain(args.domain.as_deref(), &mut converted.conversations, &args.transcripts)?;
             tag_acts(args.acts.as_deref(), &mut converted.conversations, &args.transcripts)?;
             if !converted.rejected.is_empty() {
                 eprintln!(
@@ -259,10 +260,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 .with_context(|| format!("reading {}", args.transcripts.display()))?;
             let name = args.out.file_stem().map_or("fitted".into(), |stem| stem.to_string_lossy());
             let acts = args.acts.as_ref().map(|acts| format!(" --acts {}", acts.display()));
+            let domain = args.domain.as_ref().map(|domain| format!(" --domain {domain}"));
             let command = format!(
-                "rehearse calibrate --transcripts {}{} --out {}",
+                "rehearse calibrate --transcripts {}{}{} --out {}",
                 args.transcripts.display(),
                 acts.unwrap_or_default(),
+                domain.unwrap_or_default(),
                 args.out.display()
             );
             let given = args.transcripts.display().to_string();
@@ -373,6 +376,27 @@ fn write_creating(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// `rehearse calibrate --scenario S`: a persona for S fitted to the transcripts' customers.
+/// Keeps the conversations of `domain` (all when `None`); none left is bad input naming the domains there are.
+fn of_domain(
+    domain: Option<&str>,
+    conversations: &mut Vec<transcripts::Conversation>,
+    path: &std::path::Path,
+) -> Result<()> {
+    let Some(domain) = domain else { return Ok(()) };
+    let domains: std::collections::BTreeSet<String> =
+        conversations.iter().filter_map(|c| c.domain.clone()).collect();
+    conversations.retain(|conversation| conversation.domain.as_deref() == Some(domain));
+    if conversations.is_empty() {
+        let there: Vec<&str> = domains.iter().map(String::as_str).collect();
+        anyhow::bail!(setup::BadInput(format!(
+            "{}: no conversation of the domain `{domain}` (its domains: {})",
+            path.display(),
+            if there.is_empty() { "none".to_owned() } else { there.join(", ") }
+        )));
+    }
+    Ok(())
+}
+
 fn fit_persona(args: &sim_runners::cli::CalibrateArgs) -> Result<()> {
     let scenario_arg = args.scenario.as_deref().expect("called with --scenario");
     let (scenario, _, _) = setup::load_scenario_pinned(scenario_arg)?;
@@ -386,25 +410,31 @@ fn fit_persona(args: &sim_runners::cli::CalibrateArgs) -> Result<()> {
     let sha256 = sim_runners::inputs::Pinned::of("transcripts", "", &bytes).sha256;
     let converted = transcripts::read_any(&args.transcripts)?;
     let mut conversations = converted.conversations;
+    of_domain(args.domain.as_deref(), &mut conversations, &args.transcripts)?;
     sim_runners::customer_text::prepare(&mut conversations, &tagger);
     let rules = sim_runners::customer_text::rules();
     let reactions = calibrate::persona::reactions(&conversations, &rules);
     let acts = args.acts.as_ref().map(|acts| format!(" --acts {}", acts.display()));
+    let domain = args.domain.as_ref().map(|domain| format!(" --domain {domain}"));
+    let of = args.domain.as_ref().map(|domain| format!(" of the domain {domain}"));
     let header = format!(
-        "A persona fitted by `rehearse calibrate` to {} ({} conversations, SHA-256 {sha256}) for the scenario {}.\n\
-         Regenerate: rehearse calibrate --transcripts {}{} --scenario {scenario_arg} --base {} --out {}",
+        "A persona fitted by `rehearse calibrate` to {} ({} conversations{}, SHA-256 {sha256}) for the scenario {}.\n\
+         Regenerate: rehearse calibrate --transcripts {}{}{} --scenario {scenario_arg} --base {} --out {}",
         args.transcripts.display(),
         conversations.len(),
+        of.clone().unwrap_or_default(),
         scenario.id,
         args.transcripts.display(),
         acts.unwrap_or_default(),
+        domain.unwrap_or_default(),
         args.base,
         args.out.display()
     );
     let description = format!(
-        "the customers of {} ({} conversations) in {}'s terms; otherwise {}",
+        "the customers of {} ({} conversations{}) in {}'s terms; otherwise {}",
         args.transcripts.display(),
         conversations.len(),
+        of.unwrap_or_default(),
         scenario.id,
         args.base
     );

@@ -1052,10 +1052,31 @@ fn customers_speak_the_words_of_a_transcript_file() {
     ];
     let with_fitted = rehearse(dir.path(), &args);
     assert_eq!(with_fitted.status.code(), Some(0), "{}", stderr(&with_fitted));
+    // Fitted on one domain: the two hotel conversations, one of which opens with hello ("yo").
+    let hotel = [&args_fitted(fixture)[..], &["--domain", "hotel", "--out", "hotel.ron"]].concat();
+    let hotel = rehearse(dir.path(), &hotel);
+    assert_eq!(hotel.status.code(), Some(0), "{}", stderr(&hotel));
+    assert!(stdout(&hotel).contains("Fitted: 1 of 2 openings"), "{}", stdout(&hotel));
+    let written = std::fs::read_to_string(dir.path().join("hotel.ron")).unwrap();
+    assert!(written.contains("(2 conversations of the domain hotel"), "{written}");
+    assert!(written.contains("--domain hotel --scenario star-hotel"), "{written}");
+    let spa = [&args_fitted(fixture)[..], &["--domain", "spa", "--out", "spa.ron"]].concat();
+    let spa = rehearse(dir.path(), &spa);
+    assert_eq!(spa.status.code(), Some(2), "{}", stderr(&spa));
+    assert!(
+        stderr(&spa).contains("no conversation of the domain `spa` (its domains: hotel, weather)"),
+        "{}",
+        stderr(&spa)
+    );
     let args = ["run", "--scenario", "bank-card-services", "--episodes", "10", "--out", "bank"];
     // A file no message of which can be read is bad input.
     std::fs::write(dir.path().join("empty.jsonl"), "").unwrap();
     let empty = rehearse(dir.path(), &[&args[..], &["--customer-text", "empty.jsonl"]].concat());
     assert_eq!(empty.status.code(), Some(2), "{}", stderr(&empty));
     assert!(stderr(&empty).contains("no customer message could be read"), "{}", stderr(&empty));
+}
+
+/// `calibrate --scenario star-hotel` of `fixture`, without `--out`.
+fn args_fitted(fixture: &str) -> [&str; 5] {
+    ["calibrate", "--transcripts", fixture, "--scenario", "star-hotel"]
 }

@@ -82,16 +82,26 @@ fn no_cheating_agent_succeeds_and_each_rates_below_by_the_book() {
 
 /// The issue's last figure: "the agents of the verdicts issue keep their figures when customers are the fitted
 /// personas (a realistic customer must not make cheating pay)". The shipped persona fitted to STAR's customers
-/// (calibration-data/fitted/star-hotel-customers.ron) answers, acknowledges and wanders off topic as they did; on
+/// (calibration-data/fitted/star-hotel-customers.ron) answers, acknowledges and wanders off topic as they did, and
+/// the one fitted to MultiDoGO's finance customers (bank-card-services-customers.ron) opens as they did; on
 /// every built-in scenario no cheat succeeds more often than with the scenario's own personas, and by the book
 /// still succeeds with the customers who stay for an answer (9% leave before any, as STAR's did).
 #[test]
 fn with_customers_fitted_to_real_ones_no_cheating_agent_succeeds() {
-    let path =
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../calibration-data/fitted/star-hotel-customers.ron");
-    let fitted = sim_personas::load_persona(std::path::Path::new(path)).unwrap();
-    assert!(!fitted.reactions.is_empty(), "the fitted persona has its reaction table");
-    let personas: std::sync::Arc<[PersonaSpec]> = vec![fitted].into();
+    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/../calibration-data/fitted/");
+    let load =
+        |name: &str| sim_personas::load_persona(&std::path::Path::new(folder).join(name)).unwrap();
+    let star = load("star-hotel-customers.ron");
+    assert!(!star.reactions.is_empty(), "the fitted persona has its reaction table");
+    // MultiDoGO's finance customers: mostly "hi" first, and needs said with values.
+    let bank = load("bank-card-services-customers.ron");
+    assert!(bank.vague_opening > 0.5, "{}", bank.vague_opening);
+    for fitted in [star, bank] {
+        with_personas(vec![fitted].into());
+    }
+}
+
+fn with_personas(personas: std::sync::Arc<[PersonaSpec]>) {
     for scenario in SCENARIOS {
         let (spec, _) = built_in(scenario);
         let (honest, _) = run_with(spec.clone(), personas.clone(), "by-the-book", 2000);
