@@ -7,7 +7,7 @@
 //!
 //! - a reaction table row for each agent act in [`FITTED`]: the share of each response among the customers' first
 //!   messages after that act that read as a response (answering a question, acknowledging, an aside, thanks and
-//!   goodbye, insisting), at least [`MIN_ROW`] of them; values given after anything but a question (a question
+//!   goodbye, insisting, and leaving: the conversation ends on the act, unanswered), at least [`MIN_ROW`] of them; values given after anything but a question (a question
 //!   about another day or hotel) count as an aside;
 //! - `vague_opening`: the share of openings that say nothing of the need ("Hi") among those read as an opening;
 //! - `need_with_values`: the share of stated needs that give values of the request ("a room at the Hyatt");
@@ -16,7 +16,7 @@
 //!
 //! - for each agent act in [`ASIDES_ONLY`] (offers, "anything else?", refusals: whether the customer takes the
 //!   offer, says goodbye or pushes back turns on what they want and were given, which a table row applied whatever
-//!   their state would ignore), only the share of asides among the first messages after it; the rest of the row is
+//!   their state would ignore), only the shares of asides and of leaving among the first answers to it; the rest of the row is
 //!   `AsBuiltIn`, the built-in model's answer.
 //!
 //! Everything else (patience, honesty, mood) is the base persona's, named in the file.
@@ -77,6 +77,9 @@ pub fn reactions(conversations: &[Conversation], rules: &[Rule]) -> Reactions {
         out.unanswered = (unanswered as u64, conversations.len() as u64);
     }
     for conversation in conversations {
+        if let Some(agent) = left_after(conversation) {
+            *out.answers.entry(agent).or_default().entry(ActKind::Leave).or_default() += 1;
+        }
         for Message { after, first_answer, rule, turn, .. } in read_messages(conversation, rules) {
             let read = rule.map(|rule| rule.read);
             if read == Some(ActKind::StateNeed) {
@@ -99,6 +102,26 @@ pub fn reactions(conversations: &[Conversation], rules: &[Rule]) -> Reactions {
         }
     }
     out
+}
+
+/// The act of the agent message a conversation ends on, when the customer (who wrote before) never answered it, it
+/// did not end the conversation itself (a goodbye, a hand-over), and the conversation is not labelled completed (a
+/// customer who stops writing once served is done, not gone): the customer left after it.
+fn left_after(conversation: &Conversation) -> Option<ActKind> {
+    use crate::transcripts::Speaker;
+    if conversation.outcome.as_deref() == Some("completed") {
+        return None;
+    }
+    let said = |turn: &&crate::transcripts::Turn| match turn.speaker {
+        Speaker::Customer => true,
+        Speaker::Agent => turn.action.is_none() && !turn.text.trim().is_empty(),
+        Speaker::System | Speaker::Tool => false,
+    };
+    let last = conversation.turns.iter().rev().find(said)?;
+    let wrote = conversation.turns.iter().any(|turn| turn.speaker == Speaker::Customer);
+    let act = last.act.as_deref().and_then(ActKind::agent_act).filter(|_| wrote)?;
+    (last.speaker == Speaker::Agent && !matches!(act, ActKind::Close | ActKind::Transfer))
+        .then_some(act)
 }
 
 /// The persona file's response for a customer act, if the act is one a reaction table can give.
@@ -182,21 +205,29 @@ fn rows(reactions: &Reactions) -> Vec<String> {
         let Some(answers) = reactions.answers.get(&on) else { continue };
         let n: u64 = answers.values().sum();
         let asides = answers.get(&ActKind::OffTopic).copied().unwrap_or(0);
-        if n < MIN_ROW || asides == 0 {
+        let left = answers.get(&ActKind::Leave).copied().unwrap_or(0);
+        if n < MIN_ROW || asides + left == 0 {
             continue;
         }
+        let mut respond = Vec::new();
+        for (name, count) in [("OffTopic", asides), ("Leave", left)] {
+            if count > 0 {
+                respond.push(format!("({name}, Fixed({:.4}))", count as f64 / n as f64));
+            }
+        }
+        respond.push("(AsBuiltIn, Rest)".to_owned());
         let mut counted: Vec<(&str, u64)> =
             answers.iter().map(|(act, count)| (act.name(), *count)).collect();
         counted.sort_by_key(|(name, count)| (std::cmp::Reverse(*count), *name));
         let counts: Vec<String> =
             counted.iter().map(|(name, count)| format!("{name} {count}")).collect();
         rows.push(format!(
-            "        // Fitted: {n} first answers to {} read as rehearse acts: {}; the asides' share is fitted, the rest \
-             left to the built-in model.\n        (on: {}, n: {n}, respond: [(OffTopic, Fixed({:.4})), (AsBuiltIn, Rest)]),",
+            "        // Fitted: {n} first answers to {} read as rehearse acts: {}; the shares of asides and of leaving are \
+             fitted, the rest left to the built-in model.\n        (on: {}, n: {n}, respond: [{}]),",
             on.name(),
             counts.join(", "),
             agent_act(on),
-            asides as f64 / n as f64,
+            respond.join(", "),
         ));
     }
     rows

@@ -107,3 +107,32 @@ fn a_fitted_persona_loads_with_its_shares_and_keeps_the_rest_of_its_base() {
     let with_table = format!("{base}\nreactions: []");
     assert!(persona_file(&counted, ("x", &with_table), "", "").is_err());
 }
+
+/// A conversation that ends on the agent's question, unanswered and not labelled completed, is a customer who left
+/// after a question; labelled completed, or ending on the agent's goodbye, it is not.
+#[test]
+fn a_conversation_ending_unanswered_counts_as_leaving_after_the_agents_act() {
+    let converted = crate::transcripts::read_jsonl(Path::new(FIXTURE)).unwrap();
+    let tagger: crate::calibrate::act_tagger::TaggerFile = ron::from_str(DEFAULT_TAGGER).unwrap();
+    let leaves_after_ask = |outcome: Option<&str>, cut_at_goodbye: bool| {
+        let mut conversation = converted.conversations[0].clone();
+        // h1: ... "When are you arriving?" (its 7th customer or agent message) or, whole, "Thank you and goodbye."
+        if !cut_at_goodbye {
+            let arriving = conversation
+                .turns
+                .iter()
+                .position(|turn| turn.text == "When are you arriving?")
+                .expect("h1 asks when they arrive");
+            conversation.turns.truncate(arriving + 1);
+        }
+        conversation.outcome = outcome.map(str::to_owned);
+        let mut conversations = vec![conversation];
+        prepare(&mut conversations, &tagger.tagger);
+        let counted = reactions(&conversations, &rules());
+        counted.answers.get(&ActKind::Ask).and_then(|row| row.get(&ActKind::Leave)).copied()
+    };
+    assert_eq!(leaves_after_ask(Some("abandoned"), false), Some(1));
+    assert_eq!(leaves_after_ask(None, false), Some(1), "no label: the customer stopped answering");
+    assert_eq!(leaves_after_ask(Some("completed"), false), None);
+    assert_eq!(leaves_after_ask(Some("abandoned"), true), None, "it ends on the goodbye");
+}
