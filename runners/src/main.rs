@@ -375,7 +375,6 @@ fn write_creating(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("writing {}", path.display()))
 }
 
-/// `rehearse calibrate --scenario S`: a persona for S fitted to the transcripts' customers.
 /// Keeps the conversations of `domain` (all when `None`); none left is bad input naming the domains there are.
 fn of_domain(
     domain: Option<&str>,
@@ -397,6 +396,7 @@ fn of_domain(
     Ok(())
 }
 
+/// `rehearse calibrate --scenario S`: a persona for S fitted to the transcripts' customers.
 fn fit_persona(args: &sim_runners::cli::CalibrateArgs) -> Result<()> {
     let scenario_arg = args.scenario.as_deref().expect("called with --scenario");
     let (scenario, _, _) = setup::load_scenario_pinned(scenario_arg)?;

@@ -196,7 +196,11 @@ fn scenario_reply(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: &mut Str
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else { break };
+        // Validation rejects an unclosed brace; one in a hand-built spec is said as written.
+        let Some(close) = after.find('}') else {
+            rest = &rest[open..];
+            break;
+        };
         let slot = scenario.slot_named(&after[..close]);
         let held = |slot| {
             ctx.known.filter(|known| known.known.contains(slot)).map(|known| known.values[slot])

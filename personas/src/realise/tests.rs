@@ -1148,10 +1148,13 @@ fn a_scenarios_agent_replies_say_its_acts_in_its_words() {
         reply(ActKind::Ask, &[Slot::EMAIL], "What's your email?"),
         reply(ActKind::Disclose, &[Slot::USERNAME], "{username} is the login of {full_name}."),
         reply(ActKind::Close, &[], "Goodbye."),
+        // A brace no loaded file would have (validation refuses it) is said as written.
+        reply(ActKind::AnythingElse, &[], "Anything else {or not?"),
     ];
     let ctx = plain(&scenario, 10.0);
     assert_eq!(render(&row(ActKind::Ask, &[(Slot::EMAIL, 0)], 3), &ctx), "What's your email?");
     assert_eq!(render(&row(ActKind::Close, &[], 3), &ctx), "Goodbye.");
+    assert_eq!(render(&row(ActKind::AnythingElse, &[], 3), &ctx), "Anything else {or not?");
     // Another slot set is not that reply's: the built-in question.
     let both = render(&row(ActKind::Ask, &[(Slot::EMAIL, 0), (Slot::PHONE, 0)], 3), &ctx);
     assert_ne!(both, "What's your email?");

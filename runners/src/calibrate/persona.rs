@@ -7,17 +7,16 @@
 //!
 //! - a reaction table row for each agent act in [`FITTED`]: the share of each response among the customers' first
 //!   messages after that act that read as a response (answering a question, acknowledging, an aside, thanks and
-//!   goodbye, insisting, and leaving: the conversation ends on the act, unanswered), at least [`MIN_ROW`] of them; values given after anything but a question (a question
-//!   about another day or hotel) count as an aside;
+//!   goodbye, insisting, and leaving: the conversation ends on the act, unanswered), at least [`MIN_ROW`] of them;
+//!   values given after anything but a question (a question about another day or hotel) count as an aside;
+//! - for each agent act in [`ASIDES_ONLY`] (offers, "anything else?", refusals: whether the customer takes the
+//!   offer, says goodbye or pushes back turns on what they want and were given, which a table row applied whatever
+//!   their state would ignore), only the shares of asides and of leaving among the first answers to it; the rest of
+//!   the row is `AsBuiltIn`, the built-in model's answer;
 //! - `vague_opening`: the share of openings that say nothing of the need ("Hi") among those read as an opening;
 //! - `need_with_values`: the share of stated needs that give values of the request ("a room at the Hyatt");
 //! - `leaves_unanswered`: the share of conversations that end before any agent message, where the transcripts
 //!   keep the agent's words.
-//!
-//! - for each agent act in [`ASIDES_ONLY`] (offers, "anything else?", refusals: whether the customer takes the
-//!   offer, says goodbye or pushes back turns on what they want and were given, which a table row applied whatever
-//!   their state would ignore), only the shares of asides and of leaving among the first answers to it; the rest of the row is
-//!   `AsBuiltIn`, the built-in model's answer.
 //!
 //! Everything else (patience, honesty, mood) is the base persona's, named in the file.
 
@@ -39,8 +38,8 @@ pub const FITTED: [ActKind; 4] =
     [ActKind::Ask, ActKind::InformResult, ActKind::Disclose, ActKind::Apologize];
 
 /// The agent acts whose answer turns on what the customer wants and was given (take the offer or not, say goodbye or
-/// ask again, accept a refusal or push back): only the share of asides is fitted, said whatever the customer wants;
-/// the rest is left to the built-in model (`AsBuiltIn`).
+/// ask again, accept a refusal or push back): only the shares of asides and of leaving are fitted, whatever the
+/// customer wants; the rest is left to the built-in model (`AsBuiltIn`).
 pub const ASIDES_ONLY: [ActKind; 3] = [ActKind::Offer, ActKind::AnythingElse, ActKind::Deny];
 
 /// The fewest responses a row is fitted from; an act answered fewer times keeps the built-in reaction.
