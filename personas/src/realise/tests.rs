@@ -1148,12 +1148,25 @@ fn a_scenarios_agent_replies_say_its_acts_in_its_words() {
         reply(ActKind::Ask, &[Slot::EMAIL], "What's your email?"),
         reply(ActKind::Disclose, &[Slot::USERNAME], "{username} is the login of {full_name}."),
         reply(ActKind::Close, &[], "Goodbye."),
+        // Only for the customers of intent 0 (change address).
+        AgentReply {
+            intent: Some(0),
+            ..reply(ActKind::Apologize, &[], "Sorry about the address.")
+        },
         // A brace no loaded file would have (validation refuses it) is said as written.
         reply(ActKind::AnythingElse, &[], "Anything else {or not?"),
     ];
     let ctx = plain(&scenario, 10.0);
     assert_eq!(render(&row(ActKind::Ask, &[(Slot::EMAIL, 0)], 3), &ctx), "What's your email?");
     assert_eq!(render(&row(ActKind::Close, &[], 3), &ctx), "Goodbye.");
+    let apology = row(ActKind::Apologize, &[], 3);
+    let for_intent = |intent| render(&apology, &RenderContext { intent: Some(intent), ..ctx });
+    assert_eq!(for_intent(0), "Sorry about the address.");
+    assert_ne!(
+        for_intent(1),
+        "Sorry about the address.",
+        "a refund customer gets the built-in apology"
+    );
     assert_eq!(render(&row(ActKind::AnythingElse, &[], 3), &ctx), "Anything else {or not?");
     // Another slot set is not that reply's: the built-in question.
     let both = render(&row(ActKind::Ask, &[(Slot::EMAIL, 0), (Slot::PHONE, 0)], 3), &ctx);

@@ -517,3 +517,37 @@ fn a_tagger_section_extends_the_default_and_each_problem_is_reported() {
     }
     assert!(err.contains("t.ron:12:"), "{err}");
 }
+
+/// A reply without problems is the spec's, with its act, slots and intent resolved (`promo` is MINI's second
+/// intent).
+#[test]
+fn an_agent_reply_loads_with_its_act_slots_and_intent() {
+    let mut source = crate::tests::MINI.to_owned();
+    let reply = r#"max_turns: 60, agent_replies: [(act: "ask", slots: [zip_code], intent: "promo", text: "Your {zip_code}?")]"#;
+    source = source.replacen("max_turns: 60", reply, 1);
+    let loaded = crate::parse_scenario(&source, std::path::Path::new("t.ron")).unwrap();
+    let spec = &loaded.spec;
+    assert_eq!(spec.intents[1].id, "promo");
+    assert_eq!(
+        spec.agent_replies,
+        [sim_core::spec::AgentReply {
+            act: ActKind::Ask,
+            slots: sim_core::act::SlotSet::EMPTY.with(Slot::ZIP_CODE),
+            intent: Some(1),
+            text: "Your {zip_code}?".to_owned(),
+        }]
+    );
+}
+
+#[test]
+fn holes_are_the_slot_names_in_braces_and_bad_braces_are_named() {
+    use super::replies::holes;
+    assert_eq!(
+        holes("at the {hotel_name} on {arrival_day}."),
+        Ok(vec!["hotel_name", "arrival_day"])
+    );
+    assert_eq!(holes("no holes"), Ok(vec![]));
+    assert_eq!(holes("an {} empty one"), Err("`{}` is not a slot name".to_owned()));
+    assert_eq!(holes("{a{b}"), Err("`{a{b}` is not a slot name".to_owned()));
+    assert_eq!(holes("closes } nothing"), Err("a `}` closes no `{`".to_owned()));
+}

@@ -136,3 +136,98 @@ fn a_conversation_ending_unanswered_counts_as_leaving_after_the_agents_act() {
     assert_eq!(leaves_after_ask(Some("completed"), false), None);
     assert_eq!(leaves_after_ask(Some("abandoned"), true), None, "it ends on the goodbye");
 }
+
+/// Three conversations whose acts are already in the reading's terms (customer turns as the tagger's labels, agent
+/// turns as rehearse's acts), counted by hand:
+/// - "hi" (a greeting: a vague opening) / greet / "whats the weather in Chicago on Friday" (the need, with two
+///   values) / disclose / "great thanks" (taking it in) / "my cat is sick" (a second message: no first answer) /
+///   close;
+/// - "hello?" (a vague opening), a tool call and an agent turn without words (MultiDoGO's kind): no agent message,
+///   so the customer was gone before any answer;
+/// - "I need a room" (the need, no values) / ask / "hello" (a greeting after the opening: no rule reads it) and
+///   "hello" again (not a first answer) / ask / a tool call and an agent turn without words, unanswered, and not labelled completed: the customer
+///   left after the question;
+/// - the agent's greeting alone, not labelled completed: the customer never wrote, so they did not leave after it;
+/// - "anyone there?" (read as a greeting: a vague opening) and nothing else: gone before any answer.
+#[test]
+fn openings_needs_unread_answers_and_leaving_counted_by_hand() {
+    use crate::transcripts::{Conversation, Corpus, Speaker, Turn};
+    let customer = |text: &str, tagged: &str, slots: &[(&str, &str)]| Turn {
+        act: Some(tagged.to_owned()),
+        slots: slots
+            .iter()
+            .map(|(slot, value)| ((*slot).to_owned(), (*value).to_owned()))
+            .collect(),
+        ..Turn::said(Speaker::Customer, text)
+    };
+    let agent = |text: &str, act: &str| Turn {
+        act: Some(act.to_owned()),
+        ..Turn::said(Speaker::Agent, text)
+    };
+    let weather = Conversation::new(
+        Corpus::Star,
+        "1".into(),
+        vec![
+            customer("hi", "openinggreeting", &[]),
+            agent("Hello, how can I help?", "greet"),
+            customer(
+                "whats the weather in Chicago on Friday",
+                "goal",
+                &[("weather.City", "Chicago"), ("weather.Day", "Friday")],
+            ),
+            agent("It will be sunny.", "disclose"),
+            customer("great thanks", "thankyou", &[]),
+            customer("my cat is sick", "outofdomain", &[]),
+            agent("Thank you and goodbye.", "close"),
+        ],
+    );
+    let gone = Conversation::new(
+        Corpus::Star,
+        "2".into(),
+        vec![
+            customer("hello?", "openinggreeting", &[]),
+            Turn { action: Some("weather".into()), ..Turn::said(Speaker::Agent, "") },
+            Turn::said(Speaker::Agent, ""),
+        ],
+    );
+    let mut left = Conversation::new(
+        Corpus::Star,
+        "3".into(),
+        vec![
+            customer("I need a room", "goal", &[]),
+            agent("What hotel would you like to stay at?", "ask"),
+            customer("hello", "openinggreeting", &[]),
+            customer("hello", "openinggreeting", &[]),
+            agent("What hotel would you like to stay at?", "ask"),
+            Turn { action: Some("hotel_search".into()), ..Turn::said(Speaker::Agent, "") },
+            Turn::said(Speaker::Agent, ""),
+        ],
+    );
+    left.outcome = Some("abandoned".into());
+    let mut silent =
+        Conversation::new(Corpus::Star, "4".into(), vec![agent("Hello, how can I help?", "greet")]);
+    silent.outcome = Some("abandoned".into());
+    let waited = Conversation::new(
+        Corpus::Star,
+        "5".into(),
+        vec![customer("anyone there?", "openinggreeting", &[])],
+    );
+    let counted = reactions(&[weather, gone, left, silent, waited], &rules());
+    assert_eq!(counted.openings, (3, 1), "three vague openings, one need");
+    assert_eq!(counted.needs, (1, 1), "one need with values, one without");
+    assert_eq!(counted.unanswered, (2, 5));
+    let answers: Vec<(ActKind, ActKind, u64)> = counted
+        .answers
+        .iter()
+        .flat_map(|(agent, row)| row.iter().map(move |(act, n)| (*agent, *act, *n)))
+        .collect();
+    assert_eq!(
+        answers,
+        [
+            (ActKind::Greet, ActKind::StateNeed, 1),
+            (ActKind::Ask, ActKind::Leave, 1),
+            (ActKind::Disclose, ActKind::Acknowledge, 1),
+        ]
+    );
+    assert_eq!(counted.unread.iter().collect::<Vec<_>>(), [(&ActKind::Ask, &1)]);
+}
