@@ -8,8 +8,10 @@
 //! that answered the same agent act, then among all of the act's; an acknowledgement is only ever taken from
 //! messages that answered the same agent act ("bummer, oh well" answers a refusal, not a booking), a disclosure
 //! counting as a result told, or else from those whose agent act is not known. An answer giving several values that
-//! no single message gives is said as the messages of the largest sets of them that some do, joined by commas; a
-//! need said with values, as the need with the most of them that some message gives, then the rest so. An act the
+//! no single message gives is said as the messages of the largest sets of them that some do, joined by commas, and
+//! a value no message of the phrasebook gives at all (MultiDoGO never labels a merchant) said bare after them, as
+//! real customers answer ("…, an online store"), or alone ("$17.72") when no message gives any; a need said with values, as the need with the most of them that
+//! some message gives, then the rest so. An act the
 //! phrasebook has no message for, and every turn that is not the customer's, renders by the template
 //! [`Realiser`]; [`Phrasebook::render`] says which, so a run can count them ([`Phrasebook::covers`] asks without
 //! writing).
@@ -20,7 +22,7 @@
 //! ```
 //! use sim_core::act::{Act, ActKind, Slot, SlotSet, Speaker};
 //! use sim_core::record::TurnRecord;
-//! use sim_personas::phrasebook::{After, Key, Phrasebook, Template};
+//! use sim_personas::phrasebook::{After, Drawn, Key, Phrasebook, Template};
 //!
 //! let scenario = sim_core::testing::tiny_scenario();
 //! let mut book = Phrasebook::default();
@@ -31,7 +33,7 @@
 //! act.put(Slot::FULL_NAME, 5005);
 //! let row = TurnRecord { act: Some(act), ..TurnRecord::blank(2, Speaker::Customer) };
 //! let mut text = String::new();
-//! assert_eq!(book.render(&scenario, &[], &row, &mut text), Some(true));
+//! assert_eq!(book.render(&scenario, &[], &row, &mut text), Some(Drawn::Real));
 //! assert_eq!(text, "its Crystal Minh thx");
 //! ```
 
@@ -173,11 +175,27 @@ fn find_words(text: &str, needle: &str) -> Option<usize> {
     })
 }
 
-/// The messages a turn is said with, in parts (at most one per value it gives).
+/// The messages a turn is said with, in parts (at most one per value it gives), and the values no message gives,
+/// said bare after them.
 #[derive(Clone, Copy, Debug, Default)]
 struct Parts<'a> {
     lists: [&'a [u32]; MAX_VALUES],
     len: usize,
+    bare: SlotSet,
+}
+
+/// How a customer turn was said.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Drawn {
+    /// In real customers' words.
+    Real,
+    /// In real customers' words, with values that no message gives said bare after them ("…, an online store").
+    WithBareValues,
+    /// Values alone, none of which any message gives ("$17.72"): how real customers answer a question, where the
+    /// phrasebook has no words for it.
+    BareValues,
+    /// No message fits: the template realiser's words.
+    Templates,
 }
 
 impl<'a> Parts<'a> {
@@ -282,10 +300,18 @@ impl Phrasebook {
     }
 
     /// `parts` followed by the messages of an answer giving `slots` in parts: each time the largest set of the slots
-    /// left that some message gives (the first in slot order among sets as large); `None` when a slot has no message
-    /// at all.
+    /// left that some message gives (the first in slot order among sets as large); the slots no message gives are
+    /// said bare; `None` when a slot some message gives has no part to say it alone, or there is nothing to say.
     fn split<'a>(&'a self, slots: SlotSet, mut parts: Parts<'a>) -> Option<Parts<'a>> {
         let mut left = slots.0;
+        let unsaid = slots
+            .iter()
+            .filter(|slot| {
+                !self.any.keys().any(|key| key.act == ActKind::Inform && key.slots.contains(*slot))
+            })
+            .fold(SlotSet::EMPTY, |bare, slot| bare.with(slot));
+        parts.bare = unsaid;
+        left &= !unsaid.0;
         while left != 0 && parts.len < MAX_VALUES {
             let mut best: Option<(u32, u64, &[u32])> = None;
             let mut subset = left;
@@ -306,21 +332,29 @@ impl Phrasebook {
             parts.len += 1;
             left &= !subset;
         }
-        (left == 0).then_some(parts)
+        (left == 0 && (parts.len > 0 || parts.bare.0 != 0)).then_some(parts)
     }
 
-    /// Whether `row` renders from a real message: `Some(true)` if so, `Some(false)` for a customer turn that falls
-    /// back to the templates, `None` for a turn that is not a customer's act (or has text of its own).
-    pub fn covers(&self, earlier: &[TurnRecord], row: &TurnRecord) -> Option<bool> {
+    /// How `row` would be said ([`Drawn`]); `None` for a turn that is not a customer's act (or has text of its own).
+    pub fn covers(&self, earlier: &[TurnRecord], row: &TurnRecord) -> Option<Drawn> {
         if row.speaker != Speaker::Customer || row.act.is_none() || row.text.is_some() {
             return None;
         }
-        Some(self.candidates(earlier, row).is_some())
+        Some(Self::drawn(self.candidates(earlier, row)))
     }
 
-    /// Appends the text of customer turn `row` from a real message, if one fits; says what it did as [`covers`]
-    /// does: `Some(true)` written, `Some(false)` a customer turn no message fits (nothing written), `None` a turn
-    /// that is not a customer's act (or has text of its own).
+    fn drawn(parts: Option<Parts<'_>>) -> Drawn {
+        match parts {
+            None => Drawn::Templates,
+            Some(parts) if parts.len == 0 => Drawn::BareValues,
+            Some(parts) if parts.bare.0 != 0 => Drawn::WithBareValues,
+            Some(_) => Drawn::Real,
+        }
+    }
+
+    /// Appends the text of customer turn `row` from real messages, if one fits, and says how, as [`covers`] does:
+    /// nothing is written for `Drawn::Templates`; `None` for a turn that is not a customer's act (or has text of
+    /// its own).
     ///
     /// [`covers`]: Phrasebook::covers
     pub fn render(
@@ -329,13 +363,14 @@ impl Phrasebook {
         earlier: &[TurnRecord],
         row: &TurnRecord,
         out: &mut String,
-    ) -> Option<bool> {
+    ) -> Option<Drawn> {
         if row.speaker != Speaker::Customer || row.text.is_some() {
             return None;
         }
         let act = row.act.as_ref()?;
-        let Some(parts) = self.candidates(earlier, row) else {
-            return Some(false);
+        let parts = self.candidates(earlier, row);
+        let Some(parts) = parts else {
+            return Some(Drawn::Templates);
         };
         let mut pick = Pick::new(row.text_seed);
         for (index, candidates) in parts.lists[..parts.len].iter().enumerate() {
@@ -345,7 +380,13 @@ impl Phrasebook {
             let template = &self.templates[candidates[pick.below(candidates.len())] as usize];
             template.write(scenario, |slot| act.value_of(slot).unwrap_or_default(), out);
         }
-        Some(true)
+        for (index, slot) in parts.bare.iter().enumerate() {
+            if index + parts.len > 0 {
+                out.push_str(", ");
+            }
+            render_value_into(scenario, slot, act.value_of(slot).unwrap_or_default(), out);
+        }
+        Some(Self::drawn(Some(parts)))
     }
 }
 
@@ -366,7 +407,7 @@ impl sim_core::agent::TextRenderer for Retriever {
         row: &TurnRecord,
         out: &mut String,
     ) {
-        if self.book.render(scenario, earlier, row, out) != Some(true) {
+        if matches!(self.book.render(scenario, earlier, row, out), None | Some(Drawn::Templates)) {
             sim_core::agent::TextRenderer::render(&Realiser, scenario, customer, earlier, row, out);
         }
     }

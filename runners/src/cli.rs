@@ -431,6 +431,10 @@ pub struct RealismArgs {
     /// in the tagger's terms (a label it knows is kept; any other message, labelled or not, gets its reading).
     #[arg(long, value_name = "FILE")]
     pub acts: Option<PathBuf>,
+    /// Keep only the real conversations labelled with this intent (repeatable): like for like, the tasks the
+    /// simulated scenario plays (STAR's hotel_book and weather for star-hotel).
+    #[arg(long, value_name = "INTENT")]
+    pub intent: Vec<String>,
     /// Folder for realism.json and realism.html (created if missing).
     #[arg(long, default_value = "runs/realism")]
     pub out: PathBuf,
@@ -505,6 +509,8 @@ const REALISM_EXAMPLES: &str = "Examples:
   rehearse run --episodes 2000 --out runs/demo
   rehearse realism --real multidogo.jsonl --sim runs/demo --out runs/realism
   rehearse realism --real held-out.jsonl --persona calibration-data/fitted/multidogo.ron --open-loop
+  rehearse realism --real star-held-out.jsonl --intent hotel_book --intent weather --sim runs/star-hotel
+                                            like for like: the real conversations of the scenario's tasks
 
 Open loop (--persona FILE --open-loop): each real conversation's agent turns are replayed to the fitted customer
 model, and what the real customer did next (act, or the end; length given the act) is scored in nats per move,

@@ -218,6 +218,16 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 Ok(converted.conversations)
             };
             let mut real = read(&args.real)?;
+            let read_in = real.len();
+            keep_labelled("intent", |c| c.intent.as_deref(), &args.intent, &mut real, &args.real)?;
+            if real.len() < read_in {
+                eprintln!(
+                    "{}: {} of {read_in} conversations kept, those of the intent {}",
+                    args.real.display(),
+                    real.len(),
+                    args.intent.join(" or ")
+                );
+            }
             tag_acts(args.acts.as_deref(), &mut real, &args.real)?;
             match (&args.sim, &args.persona) {
                 (Some(sim), _) => {
@@ -382,14 +392,31 @@ fn of_domain(
     path: &std::path::Path,
 ) -> Result<()> {
     let Some(domain) = domain else { return Ok(()) };
-    let domains: std::collections::BTreeSet<String> =
-        conversations.iter().filter_map(|c| c.domain.clone()).collect();
-    conversations.retain(|conversation| conversation.domain.as_deref() == Some(domain));
+    keep_labelled("domain", |c| c.domain.as_deref(), &[domain.to_owned()], conversations, path)
+}
+
+/// Keeps the conversations whose `label` (read by `of`) is one of `wanted` (all when `wanted` is empty); none left
+/// is bad input naming the labels there are.
+fn keep_labelled(
+    label: &str,
+    of: fn(&transcripts::Conversation) -> Option<&str>,
+    wanted: &[String],
+    conversations: &mut Vec<transcripts::Conversation>,
+    path: &std::path::Path,
+) -> Result<()> {
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let there: std::collections::BTreeSet<String> =
+        conversations.iter().filter_map(|c| of(c).map(str::to_owned)).collect();
+    conversations
+        .retain(|conversation| of(conversation).is_some_and(|l| wanted.iter().any(|w| w == l)));
     if conversations.is_empty() {
-        let there: Vec<&str> = domains.iter().map(String::as_str).collect();
+        let there: Vec<&str> = there.iter().map(String::as_str).collect();
         anyhow::bail!(setup::BadInput(format!(
-            "{}: no conversation of the domain `{domain}` (its domains: {})",
+            "{}: no conversation of the {label} `{}` (its {label}s: {})",
             path.display(),
+            wanted.join("` or `"),
             if there.is_empty() { "none".to_owned() } else { there.join(", ") }
         )));
     }

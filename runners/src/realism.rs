@@ -79,6 +79,10 @@ pub struct Report {
     pub classifier_auc: Option<f64>,
     /// The customer messages it used from each side.
     pub classifier_messages: usize,
+    /// The simulated messages the classifier finds most simulated (distinct texts, most telling first).
+    pub most_simulated_messages: Vec<classifier::Telltale>,
+    /// The real messages it finds most real.
+    pub most_real_messages: Vec<classifier::Telltale>,
 }
 
 /// Scores the simulated conversations `sim` against the real ones `real`.
@@ -103,13 +107,15 @@ pub fn closed_loop(real: &[Conversation], sim: &[Conversation]) -> Report {
             scored.iter().map(|f| f.weight * pick(f).unwrap_or(0.0)).sum::<f64>() / weights
         })
     };
-    let (classifier_auc, classifier_messages) = match classifier::two_sample_auc(real, sim) {
-        Some((auc, messages)) => (Some(auc), messages),
-        None => (None, 0),
-    };
+    let two_sample = classifier::two_sample_auc(real, sim);
     Report {
-        classifier_auc,
-        classifier_messages,
+        classifier_auc: two_sample.as_ref().map(|t| t.auc),
+        classifier_messages: two_sample.as_ref().map_or(0, |t| t.messages),
+        most_simulated_messages: two_sample
+            .as_ref()
+            .map(|t| t.most_simulated.clone())
+            .unwrap_or_default(),
+        most_real_messages: two_sample.map(|t| t.most_real).unwrap_or_default(),
         score: mean(|f| f.score),
         ceiling: mean(|f| f.ceiling),
         real_conversations: real.len(),
@@ -242,7 +248,32 @@ pub fn table(report: &Report) -> String {
         ),
         None => "\nclassifier AUC: – (too few customer messages)\n".to_owned(),
     };
+    for (side, telltales) in
+        [("simulated", &report.most_simulated_messages), ("real", &report.most_real_messages)]
+    {
+        if !telltales.is_empty() {
+            out += &format!(
+                "  the {side} messages that give themselves away most (log-ratio, times):\n"
+            );
+            for telltale in telltales.iter().take(5) {
+                out += &format!(
+                    "    {:+.1} ×{} {:?}\n",
+                    telltale.log_ratio,
+                    telltale.times,
+                    clip(&telltale.text)
+                );
+            }
+        }
+    }
     out += "\nscore: exp(mean log-likelihood) of the real values under the simulated histogram (pseudocount 0.1 a bin);\n";
     out += "ceiling: the same, of half the real conversations against the other half; – where a side has no values\n";
     out
+}
+
+/// `text` cut to 70 characters for the table.
+fn clip(text: &str) -> String {
+    match text.char_indices().nth(70) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
 }

@@ -343,12 +343,24 @@ pub fn table(stats: &Stats, options: TableOptions) -> String {
         rows.push(("episodes/s".into(), format!("{rate:.0}")));
     }
     if let Some(text) = &stats.customer_text {
-        let turns = text.real + text.templates;
+        let turns = text.real + text.bare_values + text.templates;
         let share = if turns == 0 { 0.0 } else { 100.0 * text.real as f64 / turns as f64 };
         rows.push((
             "customer turns in real words".into(),
             format!("{share:.1}% ({} of {turns})", text.real),
         ));
+        if text.with_bare_values > 0 {
+            rows.push((
+                "  of which with values no message gives, said bare".into(),
+                text.with_bare_values.to_string(),
+            ));
+        }
+        if text.bare_values > 0 {
+            rows.push((
+                "customer turns of bare values alone (no message gives them)".into(),
+                text.bare_values.to_string(),
+            ));
+        }
         let mut acts: Vec<_> = text.templates_by_act.iter().collect();
         acts.sort_by_key(|(act, count)| (std::cmp::Reverse(**count), *act));
         let acts: Vec<String> = acts.iter().map(|(act, count)| format!("{act} {count}")).collect();

@@ -879,6 +879,44 @@ fn realism_writes_its_report_and_refuses_empty_inputs_and_a_run_splits_by_id() {
     assert_eq!(std::fs::read(dir.path().join("h.jsonl")).unwrap(), first);
     let bad = rehearse(dir.path(), &[&split[..], &["--fraction", "1.5"]].concat());
     assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    // Like for like: the real side kept to one intent, said on stderr; an intent it does not have exits 2, naming
+    // those it has. The classifier's telltales are in the report.
+    let first_line = std::fs::read_to_string(dir.path().join("sim.jsonl")).unwrap();
+    let first: serde_json::Value =
+        serde_json::from_str(first_line.lines().next().unwrap()).unwrap();
+    let intent = first["intent"].as_str().unwrap().to_owned();
+    let of_intent = |intent: &str| {
+        rehearse(
+            dir.path(),
+            &["realism", "--real", "sim.jsonl", "--intent", intent, "--sim", "sim", "--out", "i"],
+        )
+    };
+    let run = of_intent(&intent);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let kept = first_line
+        .lines()
+        .filter(|line| line.contains(&format!("\"intent\":\"{intent}\"")))
+        .count();
+    assert!(kept < 300);
+    assert!(
+        stderr(&run)
+            .contains(&format!("{kept} of 300 conversations kept, those of the intent {intent}")),
+        "{}",
+        stderr(&run)
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("i/realism.json")).unwrap()).unwrap();
+    assert_eq!(report["real_conversations"], kept);
+    assert!(!report["most_simulated_messages"].as_array().unwrap().is_empty(), "{report}");
+    assert!(report["most_real_messages"][0]["text"].is_string(), "{report}");
+    let none = of_intent("no_such_intent");
+    assert_eq!(none.status.code(), Some(2), "{}", stderr(&none));
+    assert!(
+        stderr(&none).contains("no conversation of the intent `no_such_intent` (its intents: "),
+        "{}",
+        stderr(&none)
+    );
+    assert!(stderr(&none).contains(&intent));
     std::fs::write(dir.path().join("empty.jsonl"), "").unwrap();
     for real in ["empty.jsonl", "missing.jsonl"] {
         let run = rehearse(dir.path(), &["realism", "--real", real, "--sim", "sim", "--out", "x"]);

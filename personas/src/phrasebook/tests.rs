@@ -3,7 +3,7 @@
 use sim_core::act::{Act, ActKind, Slot, SlotSet, Speaker};
 use sim_core::record::TurnRecord;
 
-use super::{After, Key, Phrasebook, Piece, Template};
+use super::{After, Drawn, Key, Phrasebook, Piece, Template};
 
 fn said(turn: u16, speaker: Speaker, act: Act) -> TurnRecord {
     TurnRecord {
@@ -73,16 +73,16 @@ fn an_inform_renders_its_own_values_and_other_acts_fall_back() {
     let row = said(2, Speaker::Customer, inform);
     let earlier = [said(0, Speaker::Customer, Act::bare(ActKind::VagueNeed)), ask];
     let mut text = String::new();
-    assert_eq!(book.covers(&earlier, &row), Some(true));
-    assert_eq!(book.render(&scenario, &earlier, &row, &mut text), Some(true));
+    assert_eq!(book.covers(&earlier, &row), Some(Drawn::Real));
+    assert_eq!(book.render(&scenario, &earlier, &row, &mut text), Some(Drawn::Real));
     assert_eq!(text, "Crystal Minh, 90210");
 
     // Only the name: no message gives exactly that.
     let mut only_name = Act::bare(ActKind::Inform);
     only_name.put(Slot::FULL_NAME, 5005);
     let row = said(2, Speaker::Customer, only_name);
-    assert_eq!(book.covers(&earlier, &row), Some(false));
-    assert_eq!(book.render(&scenario, &earlier, &row, &mut String::new()), Some(false));
+    assert_eq!(book.covers(&earlier, &row), Some(Drawn::Templates));
+    assert_eq!(book.render(&scenario, &earlier, &row, &mut String::new()), Some(Drawn::Templates));
     // The agent's turns are never the phrasebook's.
     assert_eq!(book.covers(&[], &earlier[1]), None);
 }
@@ -98,27 +98,27 @@ fn an_acknowledgement_is_only_drawn_from_answers_to_the_same_agent_act_or_an_unk
     let after_deny = [said(3, Speaker::Agent, Act::bare(ActKind::Deny))];
     let after_result = [said(3, Speaker::Agent, Act::bare(ActKind::InformResult))];
     let mut text = String::new();
-    assert_eq!(book.render(&scenario, &after_deny, &customer, &mut text), Some(true));
+    assert_eq!(book.render(&scenario, &after_deny, &customer, &mut text), Some(Drawn::Real));
     assert_eq!(text, "bummer, oh well");
     assert_eq!(
         book.covers(&after_result, &customer),
-        Some(false),
+        Some(Drawn::Templates),
         "a refusal's answer to a result"
     );
     // A message whose agent act is not known may answer a result; the refusal keeps its own.
     let ok = Template::cut("ok", &[]).unwrap();
     assert!(book.add(key, After::Unknown, ok));
     let mut text = String::new();
-    assert_eq!(book.render(&scenario, &after_result, &customer, &mut text), Some(true));
+    assert_eq!(book.render(&scenario, &after_result, &customer, &mut text), Some(Drawn::Real));
     assert_eq!(text, "ok");
     let mut text = String::new();
-    assert_eq!(book.render(&scenario, &after_deny, &customer, &mut text), Some(true));
+    assert_eq!(book.render(&scenario, &after_deny, &customer, &mut text), Some(Drawn::Real));
     assert_eq!(text, "bummer, oh well");
     // Any other act backs off to every message of its key.
     let thanks = Key::new(ActKind::ThankBye, SlotSet::EMPTY, None);
     assert!(book.add(thanks, After::Unknown, Template::cut("thx bye", &[]).unwrap()));
     let bye = said(4, Speaker::Customer, Act::bare(ActKind::ThankBye));
-    assert_eq!(book.covers(&after_result, &bye), Some(true));
+    assert_eq!(book.covers(&after_result, &bye), Some(Drawn::Real));
 }
 
 #[test]
@@ -134,18 +134,18 @@ fn a_need_is_filed_by_its_intent_and_the_pick_follows_the_rows_seed() {
         text_seed: seed,
         ..TurnRecord::blank(0, Speaker::Customer)
     };
-    assert_eq!(book.covers(&[], &need(0, 1)), Some(false), "another intent's need");
+    assert_eq!(book.covers(&[], &need(0, 1)), Some(Drawn::Templates), "another intent's need");
     let texts: std::collections::BTreeSet<String> = (0..40)
         .map(|seed| {
             let mut text = String::new();
-            assert_eq!(book.render(&scenario, &[], &need(1, seed), &mut text), Some(true));
+            assert_eq!(book.render(&scenario, &[], &need(1, seed), &mut text), Some(Drawn::Real));
             text
         })
         .collect();
     assert_eq!(texts.len(), 3, "every message is drawn: {texts:?}");
     let again = |seed| {
         let mut text = String::new();
-        assert_eq!(book.render(&scenario, &[], &need(1, seed), &mut text), Some(true));
+        assert_eq!(book.render(&scenario, &[], &need(1, seed), &mut text), Some(Drawn::Real));
         text
     };
     assert_eq!(again(17), again(17));
@@ -168,11 +168,34 @@ fn an_answer_no_single_message_gives_is_said_in_parts() {
     inform.put(Slot::ZIP_CODE, 90210);
     let row = said(2, Speaker::Customer, inform);
     let mut text = String::new();
-    assert_eq!(book.render(&scenario, &[], &row, &mut text), Some(true));
+    assert_eq!(book.render(&scenario, &[], &row, &mut text), Some(Drawn::Real));
     assert_eq!(text, "its Crystal Minh, zip is 90210", "the name first: slot order");
-    // A value no message gives leaves the whole answer to the templates.
+    // A value no message gives at all is said bare after the rest, as real customers answer.
     let mut with_phone = inform;
     with_phone.put(Slot::PHONE, 5_551_234_567);
     let row = said(2, Speaker::Customer, with_phone);
-    assert_eq!(book.covers(&[], &row), Some(false));
+    assert_eq!(book.covers(&[], &row), Some(Drawn::WithBareValues));
+    let mut text = String::new();
+    assert_eq!(book.render(&scenario, &[], &row, &mut text), Some(Drawn::WithBareValues));
+    assert_eq!(text, "its Crystal Minh, zip is 90210, (555) 123-4567");
+    // Only values no message gives: said alone, as a bare answer.
+    let mut only_phone = Act::bare(ActKind::Inform);
+    only_phone.put(Slot::PHONE, 5_551_234_567);
+    only_phone.put(Slot::EMAIL, 7);
+    let row = said(2, Speaker::Customer, only_phone);
+    assert_eq!(book.covers(&[], &row), Some(Drawn::BareValues));
+    let mut text = String::new();
+    assert_eq!(book.render(&scenario, &[], &row, &mut text), Some(Drawn::BareValues));
+    assert_eq!(text, "aphoenix007@email.com, (555) 123-4567", "in slot order");
+    // A value some message gives, but only beside another: not bare, and no part says it alone.
+    let mut book = Phrasebook::default();
+    let key = Key::new(ActKind::Inform, name_and_zip(), None);
+    let both = Template::cut("ben 15213", &[(Slot::FULL_NAME, "ben"), (Slot::ZIP_CODE, "15213")]);
+    assert!(book.add(key, After::Unknown, both.unwrap()));
+    file(&mut book, Slot::PHONE, "call 5551234567", "5551234567");
+    let mut name_and_phone = Act::bare(ActKind::Inform);
+    name_and_phone.put(Slot::FULL_NAME, 5005);
+    name_and_phone.put(Slot::PHONE, 5_551_234_567);
+    let row = said(2, Speaker::Customer, name_and_phone);
+    assert_eq!(book.covers(&[], &row), Some(Drawn::Templates));
 }

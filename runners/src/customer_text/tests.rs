@@ -3,6 +3,7 @@
 
 use sim_core::act::{Act, ActKind, Slot, SlotSet, Speaker as Who};
 use sim_core::record::TurnRecord;
+use sim_personas::phrasebook::Drawn;
 
 use super::{At, build, rules};
 use crate::calibrate::act_tagger::ActTagger;
@@ -142,7 +143,7 @@ fn a_star_conversation_is_read_message_by_message() {
     inform.put(hotel, 2);
     let row = TurnRecord { act: Some(inform), ..TurnRecord::blank(2, Who::Customer) };
     let mut out = String::new();
-    assert_eq!(text.book.render(&scenario, &[ask], &row, &mut out), Some(true));
+    assert_eq!(text.book.render(&scenario, &[ask], &row, &mut out), Some(Drawn::Real));
     assert_eq!(out, "Hyatt Hotel please");
 
     // The need is star-hotel's hotel_book (its second intent); the weather has none.
@@ -150,8 +151,8 @@ fn a_star_conversation_is_read_message_by_message() {
         act: Some(Act { intent, ..Act::bare(ActKind::StateNeed) }),
         ..TurnRecord::blank(0, Who::Customer)
     };
-    assert_eq!(text.book.covers(&[], &need(1)), Some(true));
-    assert_eq!(text.book.covers(&[], &need(0)), Some(false));
+    assert_eq!(text.book.covers(&[], &need(1)), Some(Drawn::Real));
+    assert_eq!(text.book.covers(&[], &need(0)), Some(Drawn::Templates));
     // "ok thanks" answered "no room available" (a refusal, as runners/data/star-wizard-acts.ron reads
     // hotel_unavailable) and "great thanks" a forecast (a disclosure, told as a result is): each acknowledges what
     // it answered, and nothing else (an apology).
@@ -165,15 +166,15 @@ fn a_star_conversation_is_read_message_by_message() {
         act: Some(Act::bare(ActKind::Acknowledge)),
         ..TurnRecord::blank(4, Who::Customer)
     };
-    assert_eq!(text.book.covers(std::slice::from_ref(&result), &acknowledge), Some(true));
-    assert_eq!(text.book.covers(&[deny], &acknowledge), Some(true));
-    assert_eq!(text.book.covers(&[apology], &acknowledge), Some(false));
+    assert_eq!(text.book.covers(std::slice::from_ref(&result), &acknowledge), Some(Drawn::Real));
+    assert_eq!(text.book.covers(&[deny], &acknowledge), Some(Drawn::Real));
+    assert_eq!(text.book.covers(&[apology], &acknowledge), Some(Drawn::Templates));
     // The full name is a built-in slot, read through `corpus_slots` too.
     let mut name = Act::bare(ActKind::Inform);
     name.put(Slot::FULL_NAME, 5005);
     let row = TurnRecord { act: Some(name), ..TurnRecord::blank(2, Who::Customer) };
     let mut out = String::new();
-    assert_eq!(text.book.render(&scenario, &[result], &row, &mut out), Some(true));
+    assert_eq!(text.book.render(&scenario, &[result], &row, &mut out), Some(Drawn::Real));
     assert_eq!(out, "Crystal Minh");
 }
 

@@ -3,6 +3,8 @@
 use sim_core::prelude::*;
 use sim_core::world::{ToolArgs, ToolOutcome};
 
+use sim_personas::phrasebook::Drawn;
+
 use super::OutputContext;
 
 /// Every turn of a shard rendered once, in one buffer, shared by turns.parquet and transcripts.jsonl.
@@ -20,6 +22,10 @@ pub struct ShardTexts {
 pub struct CustomerTextTally {
     /// Customer turns drawn from real messages.
     pub real: u64,
+    /// Of those, turns that also said values bare: values no real message gives (MultiDoGO never labels a merchant).
+    pub with_bare_values: u64,
+    /// Customer turns that are values alone: no real message gives any of them.
+    pub bare_values: u64,
     /// Customer turns in the built-in phrasings: no real message fits their act.
     pub templates: u64,
     /// Of those, per act.
@@ -30,7 +36,9 @@ impl CustomerTextTally {
     /// Adds another shard's counts.
     pub fn merge(&mut self, other: &CustomerTextTally) {
         self.real += other.real;
+        self.with_bare_values += other.with_bare_values;
         self.templates += other.templates;
+        self.bare_values += other.bare_values;
         for (act, count) in &other.templates_by_act {
             *self.templates_by_act.entry(act.clone()).or_default() += count;
         }
@@ -53,16 +61,22 @@ impl ShardTexts {
                 let earlier = &rows[..at];
                 let drawn =
                     book.and_then(|book| book.render(&ctx.scenario, earlier, row, &mut buffer));
-                if drawn != Some(true) {
+                if matches!(drawn, None | Some(Drawn::Templates)) {
                     sim_personas::realise::render_into(row, &render_ctx, &mut buffer);
                 }
                 if let (Some(drawn), Some(tally)) = (drawn, tally.as_mut()) {
-                    if drawn {
-                        tally.real += 1;
-                    } else {
-                        tally.templates += 1;
-                        let act = row.act.map_or("", |act| act.kind.name());
-                        *tally.templates_by_act.entry(act.to_owned()).or_default() += 1;
+                    match drawn {
+                        Drawn::Real => tally.real += 1,
+                        Drawn::WithBareValues => {
+                            tally.real += 1;
+                            tally.with_bare_values += 1;
+                        }
+                        Drawn::BareValues => tally.bare_values += 1,
+                        Drawn::Templates => {
+                            tally.templates += 1;
+                            let act = row.act.map_or("", |act| act.kind.name());
+                            *tally.templates_by_act.entry(act.to_owned()).or_default() += 1;
+                        }
                     }
                 }
                 spans[row_idx] = (start, buffer.len());

@@ -56,6 +56,37 @@ pub fn open_loop_page(report: &super::open_loop::OpenLoop) -> String {
     html + "</body></html>\n"
 }
 
+/// The messages that give each side away most, as two lists (nothing when the classifier did not run).
+fn telltales(report: &Report) -> String {
+    let mut html = String::new();
+    for (side, telltales) in
+        [("simulated", &report.most_simulated_messages), ("real", &report.most_real_messages)]
+    {
+        if telltales.is_empty() {
+            continue;
+        }
+        html += &format!(
+            "<h3>The {side} customer messages that give themselves away most</h3>\n<p>The classifier's held-out \
+             log-ratio, simulated against real (nats), and how many of the side's messages say it.</p>\n<ol>\n"
+        );
+        for telltale in telltales {
+            html += &format!(
+                "<li>{:+.1} ×{} <q>{}</q></li>\n",
+                telltale.log_ratio,
+                telltale.times,
+                escape(&telltale.text)
+            );
+        }
+        html += "</ol>\n";
+    }
+    html
+}
+
+/// `text` safe inside an HTML element.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
 /// Bins shown per chart; the rest are summed into `(other)`.
 const MOST_BINS: usize = 24;
 
@@ -88,6 +119,7 @@ pub fn page(report: &Report) -> String {
     }
     html += "</table>\n<p>Score: exp(mean log-likelihood) of the real values under the simulated histogram (0.1 added \
              to every bin); ceiling: the same, of half the real conversations against the other half.</p>\n";
+    html += &telltales(report);
     for f in &report.features {
         html += &format!(
             "<h2 id=\"{}\">{}</h2>\n<p>{}: score {}, ceiling {}.</p>\n<div class=\"chart\">{}</div>\n",

@@ -267,13 +267,30 @@ const WORDS_B: &[&str] = &["wrt", "zyx", "quvw", "pst", "nrtz", "qq", "vvx", "sz
 /// letter in common they always can.
 #[test]
 fn the_classifier_tells_apart_only_what_differs() {
-    let (same, n) =
+    let same =
         classifier::two_sample_auc(&chatter(1, 1500, WORDS_A), &chatter(2, 1500, WORDS_A)).unwrap();
-    assert_eq!(n, 6000);
-    assert!((same - 0.5).abs() < 0.05, "{same}");
-    let (apart, _) =
+    assert_eq!(same.messages, 6000);
+    assert!((same.auc - 0.5).abs() < 0.05, "{}", same.auc);
+    let apart =
         classifier::two_sample_auc(&chatter(1, 1500, WORDS_A), &chatter(2, 1500, WORDS_B)).unwrap();
-    assert!(apart > 0.99, "{apart}");
+    assert!(apart.auc > 0.99, "{}", apart.auc);
+    // the telltales: distinct texts, each side's own words, the most telling first
+    assert_eq!(apart.most_simulated.len(), classifier::TELLTALES);
+    for (telltales, words, sign) in
+        [(&apart.most_simulated, WORDS_B, 1.0), (&apart.most_real, WORDS_A, -1.0)]
+    {
+        let texts: std::collections::BTreeSet<&str> =
+            telltales.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts.len(), telltales.len(), "each text once");
+        for pair in telltales.windows(2) {
+            assert!(sign * pair[0].log_ratio >= sign * pair[1].log_ratio, "{pair:?}");
+        }
+        for telltale in telltales {
+            assert!(sign * telltale.log_ratio > 0.0, "{telltale:?}");
+            assert!(telltale.times >= 1);
+            assert!(telltale.text.split(' ').all(|word| words.contains(&word)), "{telltale:?}");
+        }
+    }
     assert_eq!(
         classifier::two_sample_auc(&chatter(1, 1, WORDS_A), &chatter(2, 1500, WORDS_A)),
         None
@@ -296,6 +313,13 @@ fn the_page_draws_a_chart_per_feature() {
     }
     assert!(!page.contains("chart not drawn"));
     assert!(page.contains(">simulated<") || page.contains("simulated\n"), "legend");
+    // the telltales, their text escaped
+    let mut report = report;
+    report.most_simulated_messages[0].text = "a <b> & \"c\"".to_owned();
+    let page = html::page(&report);
+    assert!(page.contains("The simulated customer messages that give themselves away most"));
+    assert!(page.contains("The real customer messages that give themselves away most"));
+    assert!(page.contains("<q>a &lt;b&gt; &amp; &quot;c&quot;</q>"), "escaped");
     // the same report draws the same bytes (each chart's bars in the bins' order, not a hash map's)
     for _ in 0..4 {
         assert!(html::page(&report) == page, "the page differs between two drawings");
