@@ -7,8 +7,10 @@
 //! realiser writes them, so an agent reads exactly the values the act carries. It looks first among the messages
 //! that answered the same agent act, then among all of the act's; an acknowledgement is only ever taken from
 //! messages that answered the same agent act ("bummer, oh well" answers a refusal, not a booking), a disclosure
-//! counting as a result told, or else from those whose agent act is not known. An answer giving several values that
-//! no single message gives is said as the messages of the largest sets of them that some do, joined by commas, and
+//! counting as a result told, or else from those whose agent act is not known. A message may be several lines: real
+//! messages one customer sent one after another before the agent answered, filed as one turn by the caller. An
+//! answer giving several values that no single message gives, or that fewer than [`MIN_TOGETHER`] give (one real
+//! customer's words would speak for every simulated one), is said as the messages of the largest sets of them that some do, joined by commas, and
 //! a value no message of the phrasebook gives at all (MultiDoGO never labels a merchant) said bare after them, as
 //! real customers answer ("…, an online store"), or alone ("$17.72") when no message gives any; a need said with values, as the need with the most of them that
 //! some message gives, then the rest so. An act the
@@ -45,6 +47,9 @@ use sim_core::record::TurnRecord;
 use sim_core::spec::{IntentId, ScenarioSpec};
 
 use crate::realise::{Pick, Realiser, render_value_into};
+
+/// The fewest messages an answer giving several values is drawn from whole; fewer are said in parts, if parts can.
+pub const MIN_TOGETHER: usize = 3;
 
 /// What a message is filed under: the act it was read as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -141,6 +146,18 @@ impl Template {
             pieces.push(Piece::Text(text[at..].to_owned()));
         }
         Some(Template { pieces })
+    }
+
+    /// Messages sent one after the other as one turn: their pieces, one message a line.
+    pub fn lines(messages: &[&Template]) -> Template {
+        let mut pieces = Vec::new();
+        for (index, message) in messages.iter().enumerate() {
+            if index > 0 {
+                pieces.push(Piece::Text("\n".to_owned()));
+            }
+            pieces.extend(message.pieces.iter().cloned());
+        }
+        Template { pieces }
     }
 
     /// The slots it has holes for.
@@ -267,14 +284,22 @@ impl Phrasebook {
             true => answering.or_else(|| self.unknown.get(&key).map(Vec::as_slice)),
             false => answering.or_else(|| self.any.get(&key).map(Vec::as_slice)),
         };
-        if let Some(list) = whole {
+        // A combination of values one or two real customers gave together would be said by every simulated one
+        // that gives it: said in parts where parts can say it.
+        let rare = act.kind == ActKind::Inform && key.slots.len() > 1;
+        if let Some(list) = whole.filter(|list| !rare || list.len() >= MIN_TOGETHER) {
             return Some(Parts::one(list));
         }
         match act.kind {
-            ActKind::Inform => self.split(key.slots, Parts::default()),
+            ActKind::Inform => self.split_apart(key.slots).or_else(|| whole.map(Parts::one)),
             ActKind::StateNeed => self.need_then_values(key),
             _ => None,
         }
+    }
+
+    /// An answer giving `slots` in parts, none of which gives them all.
+    fn split_apart(&self, slots: SlotSet) -> Option<Parts<'_>> {
+        self.split_at_most(slots, Parts::default(), slots.len().saturating_sub(1))
     }
 
     /// A need said with values no single message gives with it: the need with the most of them some message gives
@@ -302,7 +327,17 @@ impl Phrasebook {
     /// `parts` followed by the messages of an answer giving `slots` in parts: each time the largest set of the slots
     /// left that some message gives (the first in slot order among sets as large); the slots no message gives are
     /// said bare; `None` when a slot some message gives has no part to say it alone, or there is nothing to say.
-    fn split<'a>(&'a self, slots: SlotSet, mut parts: Parts<'a>) -> Option<Parts<'a>> {
+    fn split<'a>(&'a self, slots: SlotSet, parts: Parts<'a>) -> Option<Parts<'a>> {
+        self.split_at_most(slots, parts, u32::MAX)
+    }
+
+    /// [`split`](Phrasebook::split), each part giving at most `most` of the values.
+    fn split_at_most<'a>(
+        &'a self,
+        slots: SlotSet,
+        mut parts: Parts<'a>,
+        most: u32,
+    ) -> Option<Parts<'a>> {
         let mut left = slots.0;
         let unsaid = slots
             .iter()
@@ -317,7 +352,7 @@ impl Phrasebook {
             let mut subset = left;
             while subset != 0 {
                 let key = Key::new(ActKind::Inform, SlotSet(subset), None);
-                if let Some(list) = self.any.get(&key) {
+                if let Some(list) = self.any.get(&key).filter(|_| subset.count_ones() <= most) {
                     let size = subset.count_ones();
                     if best.is_none_or(|(most, first, _)| {
                         (size, std::cmp::Reverse(subset)) > (most, std::cmp::Reverse(first))

@@ -115,6 +115,8 @@ pub struct Report {
     pub filed: BTreeMap<&'static str, usize>,
     /// Messages not used, by reason.
     pub skipped: BTreeMap<&'static str, usize>,
+    /// Runs of messages sent before the agent answered, filed as one turn (counted once in `filed`).
+    pub runs_joined: usize,
 }
 
 impl Report {
@@ -141,6 +143,12 @@ impl Report {
             self.conversations,
             list(&self.filed)
         );
+        if self.runs_joined > 0 {
+            out += &format!(
+                "  of which {} runs of messages sent before the agent answered, each filed as one turn\n",
+                self.runs_joined
+            );
+        }
         if !self.skipped.is_empty() {
             out += &format!("  not used: {}\n", list(&self.skipped));
         }
@@ -229,6 +237,9 @@ pub fn prepare(conversations: &mut [Conversation], tagger: &ActTagger) {
     crate::calibrate::act_tagger::star_agent_acts(conversations);
 }
 
+/// A message as it is filed: its act, what it answered, its words.
+type Filed = (Key, After, Template);
+
 /// Files each customer message of one conversation that a rule reads and whose words fit the scenario.
 fn read_conversation(
     conversation: &Conversation,
@@ -245,9 +256,13 @@ fn read_conversation(
         u16::try_from(index).ok()
     });
     let unfound = last_unfound_query(conversation, scenario);
-    for Message { index, turn, after, rule, .. } in read_messages(conversation, rules) {
+    // Each message as it would be filed alone, with whether it starts a run (the customer's first message since the
+    // agent's last).
+    let mut read: Vec<(bool, Option<Filed>)> = Vec::new();
+    for Message { index, turn, after, rule, first_answer } in read_messages(conversation, rules) {
         report.messages += 1;
         let skip = |report: &mut Report, reason| *report.skipped.entry(reason).or_default() += 1;
+        read.push((first_answer, None));
         if turn.text.trim().is_empty() {
             skip(report, "empty");
             continue;
@@ -296,9 +311,57 @@ fn read_conversation(
             skip(report, "gives one slot twice");
             continue;
         }
-        book.add(Key::new(rule.read, slots, intent), after, template);
-        *report.filed.entry(rule.read.name()).or_default() += 1;
+        if let Some(last) = read.last_mut() {
+            last.1 = Some((Key::new(rule.read, slots, intent), after, template));
+        }
     }
+    // A run of messages sent before the agent answered is one turn of the customer's: filed as one, its messages
+    // kept apart (one a line), when one act says them all; else each alone.
+    let mut start = 0;
+    while start < read.len() {
+        let end = start + 1 + read[start + 1..].iter().take_while(|(first, _)| !first).count();
+        let run: Vec<&Filed> =
+            read[start..end].iter().filter_map(|(_, filed)| filed.as_ref()).collect();
+        let keys: Vec<Key> = run.iter().map(|(key, _, _)| *key).collect();
+        let joined =
+            (run.len() == end - start && run.len() > 1).then(|| joined_key(&keys)).flatten();
+        match joined {
+            Some(key) => {
+                let parts: Vec<&Template> = run.iter().map(|(_, _, template)| template).collect();
+                book.add(key, run[0].1, Template::lines(&parts));
+                *report.filed.entry(key.act.name()).or_default() += 1;
+                report.runs_joined += 1;
+            }
+            None => {
+                for (key, after, template) in run {
+                    book.add(*key, *after, template.clone());
+                    *report.filed.entry(key.act.name()).or_default() += 1;
+                }
+            }
+        }
+        start = end;
+    }
+}
+
+/// The one act a run of messages says, if there is one: fillers (a greeting, an acknowledgement) before or after
+/// messages of one act (an answer's values in parts, thanks and goodbye in two), which carry the run's values and
+/// intent; `None` when two acts differ, values repeat or there are more than a turn can carry.
+pub fn joined_key(keys: &[Key]) -> Option<Key> {
+    let filler = |key: &Key| matches!(key.act, ActKind::VagueNeed | ActKind::Acknowledge);
+    let content: Vec<&Key> = keys.iter().filter(|key| !filler(key)).collect();
+    let Some(first) = content.first() else {
+        // Fillers only: one kind of them ("ok", "okay").
+        return keys.iter().all(|key| key.act == keys[0].act).then_some(keys[0]);
+    };
+    let mut slots = SlotSet::EMPTY;
+    for key in &content {
+        if key.act != first.act || key.intent != first.intent || slots.0 & key.slots.0 != 0 {
+            return None;
+        }
+        slots = SlotSet(slots.0 | key.slots.0);
+    }
+    (slots.len() as usize <= sim_core::act::MAX_VALUES)
+        .then(|| Key::new(first.act, slots, first.intent))
 }
 
 /// The index of the last query with an argument the scenario has a slot for that no customer message before it gives

@@ -199,3 +199,43 @@ fn an_answer_no_single_message_gives_is_said_in_parts() {
     let row = said(2, Speaker::Customer, name_and_phone);
     assert_eq!(book.covers(&[], &row), Some(Drawn::Templates));
 }
+
+/// A combination of values fewer than `MIN_TOGETHER` real customers gave together is said in parts where parts can
+/// say it (one real message would otherwise speak for every simulated customer who gives the two); from that many
+/// on, whole.
+#[test]
+fn a_rare_combination_of_values_is_said_in_parts() {
+    let scenario = sim_core::testing::tiny_scenario();
+    let mut book = Phrasebook::default();
+    let both = |text: &str| {
+        Template::cut(text, &[(Slot::FULL_NAME, "ben"), (Slot::ZIP_CODE, "15213")]).unwrap()
+    };
+    let key = Key::new(ActKind::Inform, name_and_zip(), None);
+    assert!(book.add(key, After::Unknown, both("ben 15213")));
+    for (slot, text, value) in
+        [(Slot::FULL_NAME, "its ben", "ben"), (Slot::ZIP_CODE, "zip 15213", "15213")]
+    {
+        let key = Key::new(ActKind::Inform, SlotSet::EMPTY.with(slot), None);
+        assert!(book.add(key, After::Unknown, Template::cut(text, &[(slot, value)]).unwrap()));
+    }
+    let mut inform = Act::bare(ActKind::Inform);
+    inform.put(Slot::FULL_NAME, 5005);
+    inform.put(Slot::ZIP_CODE, 90210);
+    let row = said(2, Speaker::Customer, inform);
+    let say = |book: &Phrasebook| {
+        let mut text = String::new();
+        assert_eq!(book.render(&scenario, &[], &row, &mut text), Some(Drawn::Real));
+        text
+    };
+    assert_eq!(say(&book), "its Crystal Minh, zip 90210");
+    for text in ["ben, 15213", "ben at 15213"] {
+        assert!(book.add(key, After::Unknown, both(text)));
+    }
+    assert_eq!(super::MIN_TOGETHER, 3);
+    let whole = say(&book);
+    assert!(
+        ["Crystal Minh 90210", "Crystal Minh, 90210", "Crystal Minh at 90210"]
+            .contains(&whole.as_str()),
+        "{whole}"
+    );
+}

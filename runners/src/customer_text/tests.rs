@@ -187,3 +187,105 @@ fn a_scenario_without_corpus_slots_files_no_answer() {
     // A need counts only for the scenario's intent of the same id: retail has no hotel_book.
     assert_eq!(text.report.filed.get("state_need"), None);
 }
+
+/// Messages sent one after another before the agent answered are one turn of the customer's: an answer's values in
+/// parts, thanks and goodbye in two, filed as one message a line; a run of two acts, or with a message not filed,
+/// is filed a message at a time.
+#[test]
+fn a_run_of_messages_of_one_act_is_filed_as_one_turn() {
+    let scenario = sim_scenarios::load_built_in("star-hotel").unwrap().spec;
+    let turns = vec![
+        customer("Hi", "openinggreeting", &[]),
+        wizard("Hello, how can I help?", "hello"),
+        customer("I need to reserve a room please", "goal", &[]),
+        wizard("May I have your name, please?", "ask_name"),
+        customer("ben", "contentonly", &[("hotel_book.CustomerName", "ben")]),
+        customer("Shadyside Inn", "contentonly", &[("hotel_book.Name", "Shadyside Inn")]),
+        wizard("Is there anything else I can do?", "anything_else"),
+        customer("thank you", "thankyou", &[]),
+        customer("bye", "thankyou", &[]),
+        wizard("What hotel would you like to stay at?", "hotel_ask_hotel"),
+        // An answer then a need: two acts, each filed alone.
+        customer("Hilton Hotel", "contentonly", &[("hotel_book.Name", "Hilton Hotel")]),
+        customer("is the room nice?", "outofdomain", &[]),
+        wizard("Any special requests?", "hotel_ask_customer_request"),
+        // A message not filed (a value star-hotel has no slot for): the other is filed alone.
+        customer("ok", "thankyou", &[]),
+        customer(
+            "late checkout",
+            "contentonly",
+            &[("hotel_book.CustomerRequest", "late checkout")],
+        ),
+    ];
+    let mut conversation = Conversation::new(Corpus::Star, "9".into(), turns);
+    conversation.intent = Some("hotel_book".into());
+    let text = build(&mut [conversation], &scenario, &tagger());
+    assert_eq!(text.report.runs_joined, 2, "{:?}", text.report);
+    assert_eq!(text.report.messages, 10);
+    let filed: Vec<(&str, usize)> = text.report.filed.iter().map(|(a, n)| (*a, *n)).collect();
+    // inform: the joined name and hotel, and "Hilton Hotel"; thank_bye: the joined two; "ok" and "late checkout"
+    // are not filed (no rule reads "ok" after a question; star-hotel has no slot for requests).
+    assert_eq!(
+        filed,
+        [("inform", 2), ("off_topic", 1), ("state_need", 1), ("thank_bye", 1), ("vague_need", 1)]
+    );
+    assert_eq!(text.book.len(), 6);
+    assert!(
+        text.report
+            .describe("f")
+            .contains("of which 2 runs of messages sent before the agent answered")
+    );
+
+    // Said as written: one message a line, the customer's own values in the holes.
+    let hotel = scenario.slot_named("hotel_name").unwrap();
+    let ask = TurnRecord {
+        act: Some(Act { slots: SlotSet::EMPTY.with(Slot::FULL_NAME), ..Act::bare(ActKind::Ask) }),
+        ..TurnRecord::blank(1, Who::Agent)
+    };
+    let mut inform = Act::bare(ActKind::Inform);
+    inform.put(Slot::FULL_NAME, 5005);
+    inform.put(hotel, 2);
+    let row = TurnRecord { act: Some(inform), ..TurnRecord::blank(2, Who::Customer) };
+    let mut out = String::new();
+    assert_eq!(text.book.render(&scenario, &[ask], &row, &mut out), Some(Drawn::Real));
+    assert_eq!(out, "Crystal Minh\nHyatt Hotel");
+}
+
+/// The act a run says, by the rule of `joined_key`: fillers around one act, values put together.
+#[test]
+fn a_runs_act_is_its_one_act_and_fillers_add_nothing() {
+    use sim_personas::phrasebook::Key;
+    let key = |act, slots: &[Slot], intent| {
+        Key::new(act, slots.iter().fold(SlotSet::EMPTY, |set, slot| set.with(*slot)), intent)
+    };
+    let name = key(ActKind::Inform, &[Slot::FULL_NAME], None);
+    let zip = key(ActKind::Inform, &[Slot::ZIP_CODE], None);
+    let hi = key(ActKind::VagueNeed, &[], None);
+    let ok = key(ActKind::Acknowledge, &[], None);
+    let bye = key(ActKind::ThankBye, &[], None);
+    let need = key(ActKind::StateNeed, &[], Some(1));
+    let joined = super::joined_key;
+    assert_eq!(
+        joined(&[name, zip]),
+        Some(key(ActKind::Inform, &[Slot::FULL_NAME, Slot::ZIP_CODE], None))
+    );
+    // "hi" / "my card is lost": the need; "yes" (read as an acknowledgement) / "ben": the answer.
+    assert_eq!(joined(&[hi, need]), Some(need));
+    assert_eq!(joined(&[ok, name, ok]), Some(name));
+    assert_eq!(joined(&[bye, bye]), Some(bye));
+    assert_eq!(joined(&[ok, ok]), Some(ok));
+    // Two acts, two intents, a value twice, a greeting and an acknowledgement: not one turn.
+    assert_eq!(joined(&[name, need]), None);
+    assert_eq!(joined(&[need, key(ActKind::StateNeed, &[], Some(0))]), None);
+    assert_eq!(joined(&[name, name]), None);
+    assert_eq!(joined(&[hi, ok]), None);
+    assert_eq!(joined(&[bye, ok]), Some(bye));
+    // At most as many values as a turn carries.
+    let many: Vec<Key> =
+        [Slot::FULL_NAME, Slot::ZIP_CODE, Slot::PHONE, Slot::EMAIL, Slot::ACCOUNT_ID]
+            .iter()
+            .map(|slot| key(ActKind::Inform, &[*slot], None))
+            .collect();
+    assert!(joined(&many[..4]).is_some());
+    assert_eq!(joined(&many), None);
+}

@@ -21,8 +21,8 @@ fn category(context: Option<&str>, value: &str) -> Sample {
 }
 
 /// The rehearse fixture's two episodes, counted by hand: episode 0 is "hi" / "hello, what can I do for you?" /
-/// "where is my parcel" / a pull-up-account call (not a message) / "It arrives Monday."; episode 1 is "reset my
-/// 2fa now" / "I cannot help with that.".
+/// "where is my parcel" / a pull-up-account call (not a message) / "It arrives Monday."; episode 1 is one customer
+/// turn of two lines, sent as two messages, "reset my 2fa" and "now please", then "I cannot help with that.".
 #[test]
 fn features_of_the_rehearse_fixture_as_counted_by_hand() {
     let path = Path::new(FIXTURES).join("rehearse/transcripts.jsonl");
@@ -30,15 +30,22 @@ fn features_of_the_rehearse_fixture_as_counted_by_hand() {
     let all = features::extract(&converted.conversations);
     let start = Some(features::START);
     let expected: Vec<(&str, Vec<Sample>)> = vec![
-        ("messages_per_conversation", vec![number(None, 4.0), number(None, 2.0)]),
-        ("customer_words", vec![number(None, 1.0), number(None, 4.0), number(None, 4.0)]),
+        ("messages_per_conversation", vec![number(None, 4.0), number(None, 3.0)]),
+        (
+            "customer_words",
+            vec![number(None, 1.0), number(None, 4.0), number(None, 3.0), number(None, 2.0)],
+        ),
         ("agent_words", vec![number(None, 7.0), number(None, 3.0), number(None, 5.0)]),
-        ("opening_words", vec![number(None, 1.0), number(None, 4.0)]),
-        ("customer_messages_in_a_row", vec![number(None, 1.0); 3]),
+        ("opening_words", vec![number(None, 1.0), number(None, 3.0)]),
+        (
+            "customer_messages_in_a_row",
+            vec![number(None, 1.0), number(None, 1.0), number(None, 2.0)],
+        ),
         (
             "customer_act",
             vec![
                 category(None, "greet"),
+                category(None, "state_need"),
                 category(None, "state_need"),
                 category(None, "state_need"),
             ],
@@ -49,11 +56,17 @@ fn features_of_the_rehearse_fixture_as_counted_by_hand() {
                 category(start, "greet"),
                 category(Some("ask_need"), "state_need"),
                 category(start, "state_need"),
+                category(start, "state_need"),
             ],
         ),
         (
             "reply_words_given_agent_act",
-            vec![number(start, 1.0), number(Some("ask_need"), 4.0), number(start, 4.0)],
+            vec![
+                number(start, 1.0),
+                number(Some("ask_need"), 4.0),
+                number(start, 3.0),
+                number(start, 2.0),
+            ],
         ),
         ("outcome", vec![category(None, "completed"), category(None, "abandoned")]),
     ];

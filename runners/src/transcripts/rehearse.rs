@@ -2,7 +2,9 @@
 //! path: `transcripts.jsonl` of a run folder, one episode per line (`output::TranscriptLine`).
 //!
 //! Customer messages are `customer` turns, agent messages `agent` turns, each with its act (the act the customer
-//! meant, the act the agent meant or, for free text, the act the tagger read); a tool message becomes an agent turn
+//! meant, the act the agent meant or, for free text, the act the tagger read); a customer turn of several lines
+//! (real messages sent one after another before the agent answered, `run --customer-text`) is that many `customer`
+//! turns, each with the turn's act; a tool message becomes an agent turn
 //! with the tool as `action` and its arguments, then a `tool` turn with the result's text. Conversation id: the
 //! episode index; domain: the flow; intent: the subflow; outcome: `completed` for an episode the agent closed, else
 //! its end (`abandoned`, `escalated`, `turn_limit`, `agent_failed`); traits: the customer's drawn traits and
@@ -27,7 +29,13 @@ fn to_conversation(line: TranscriptLine, _: &mut Vec<Problem>) -> Result<Convers
     for message in line.messages {
         let act = message.act.or(message.tagged.map(|tagged| tagged.act));
         match message.role.as_str() {
-            "user" => turns.push(Turn { act, ..Turn::said(Speaker::Customer, message.content) }),
+            // A customer turn sent as several messages (retrieved from a real run of them) has one a line.
+            "user" => turns.extend(
+                message
+                    .content
+                    .split('\n')
+                    .map(|text| Turn { act: act.clone(), ..Turn::said(Speaker::Customer, text) }),
+            ),
             "assistant" => turns.push(Turn { act, ..Turn::said(Speaker::Agent, message.content) }),
             "tool" => {
                 let arguments = message

@@ -356,7 +356,8 @@ fn dealornodeal_real_corpus() {
 }
 
 /// A rehearse run's transcripts: free text keeps the act the tagger read, a tool message is the agent's call then
-/// the tool's answer, a closed episode is `completed`, the persona joins the traits.
+/// the tool's answer, a customer turn of two lines is two messages with its act, a closed episode is `completed`,
+/// the persona joins the traits.
 #[test]
 fn rehearse_fixture() {
     check(
@@ -371,7 +372,8 @@ fn rehearse_fixture() {
   tool "Account has been pulled up for Ana Diaz."
   agent [inform] "It arrives Monday."
 1 corpus=rehearse domain=account_access intent=reset_2fa outcome=abandoned traits={"patience":4.0,"persona":"impatient"}
-  customer [state_need] "reset my 2fa now"
+  customer [state_need] "reset my 2fa"
+  customer [state_need] "now please"
   agent [refuse] "I cannot help with that."
 conversation rejected: $FIXTURE:3: not a dialogue of the corpus's format: invalid type: null, expected a sequence at line 1 column 195
 "#,
