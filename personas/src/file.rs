@@ -34,6 +34,10 @@ pub struct PersonaFile {
     /// P(the customer is gone before the agent answers); 0 when absent.
     #[serde(default)]
     pub leaves_unanswered: f64,
+    /// P(told the answer to their request, the customer asks the same about another one the world holds: the
+    /// forecast for another day or place), each time, at most three times; 0 when absent.
+    #[serde(default)]
+    pub asks_again: f64,
     /// Frustration at which the customer demands a human, in [0, 1].
     pub demand_human_at: f64,
     /// Frustration at which the customer leaves, in [0, 1].
@@ -203,6 +207,7 @@ impl TryFrom<PersonaFile> for PersonaSpec {
             vague_opening: file.vague_opening,
             need_with_values: file.need_with_values,
             leaves_unanswered: file.leaves_unanswered,
+            asks_again: file.asks_again,
             demand_human_at: file.demand_human_at,
             abandon_at: file.abandon_at,
             mood: MoodParams {
@@ -294,6 +299,7 @@ impl PersonaFile {
             ("vague_opening", self.vague_opening),
             ("need_with_values", self.need_with_values),
             ("leaves_unanswered", self.leaves_unanswered),
+            ("asks_again", self.asks_again),
             ("demand_human_at", self.demand_human_at),
             ("abandon_at", self.abandon_at),
         ] {

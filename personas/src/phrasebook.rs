@@ -48,6 +48,27 @@ use sim_core::spec::{IntentId, ScenarioSpec};
 
 use crate::realise::{Pick, Realiser, render_value_into};
 
+/// Of the needs like `key` giving some of its values, the one giving the most that `lists` has messages for
+/// (perhaps none of the values): the values it gives, and its messages.
+fn most_said<'a>(key: Key, lists: impl Fn(Key) -> Option<&'a [u32]>) -> Option<(u64, &'a [u32])> {
+    let all = key.slots.0;
+    let mut best: Option<(u32, u64, &[u32])> = None;
+    let mut subset = all;
+    loop {
+        let need = Key { slots: SlotSet(subset), ..key };
+        if let Some(list) = lists(need)
+            && best.is_none_or(|(most, _, _)| subset.count_ones() > most)
+        {
+            best = Some((subset.count_ones(), subset, list));
+        }
+        if subset == 0 {
+            break;
+        }
+        subset = (subset - 1) & all;
+    }
+    best.map(|(_, said, list)| (said, list))
+}
+
 /// The fewest messages an answer giving several values is drawn from whole; fewer are said in parts, if parts can.
 pub const MIN_TOGETHER: usize = 3;
 
@@ -292,7 +313,7 @@ impl Phrasebook {
         }
         match act.kind {
             ActKind::Inform => self.split_apart(key.slots).or_else(|| whole.map(Parts::one)),
-            ActKind::StateNeed => self.need_then_values(key),
+            ActKind::StateNeed => self.need_then_values(key, after),
             _ => None,
         }
     }
@@ -303,25 +324,13 @@ impl Phrasebook {
     }
 
     /// A need said with values no single message gives with it: the need with the most of them some message gives
-    /// (perhaps none), then the rest as an answer in parts.
-    fn need_then_values(&self, key: Key) -> Option<Parts<'_>> {
-        let all = key.slots.0;
-        let mut best: Option<(u32, u64, &[u32])> = None;
-        let mut subset = all;
-        loop {
-            let need = Key { slots: SlotSet(subset), ..key };
-            if let Some(list) = self.any.get(&need)
-                && best.is_none_or(|(most, _, _)| subset.count_ones() > most)
-            {
-                best = Some((subset.count_ones(), subset, list));
-            }
-            if subset == 0 {
-                break;
-            }
-            subset = (subset - 1) & all;
-        }
-        let (_, said, list) = best?;
-        self.split(SlotSet(all & !said), Parts::one(list))
+    /// (perhaps none), then the rest as an answer in parts; among needs that answered the same agent act (a request
+    /// asked again after a forecast) where there are any, else among all.
+    fn need_then_values(&self, key: Key, after: Option<ActKind>) -> Option<Parts<'_>> {
+        let answering = |need| self.answering.get(&(need, after)).map(Vec::as_slice);
+        let any = |need| self.any.get(&need).map(Vec::as_slice);
+        let (said, list) = most_said(key, answering).or_else(|| most_said(key, any))?;
+        self.split(SlotSet(key.slots.0 & !said), Parts::one(list))
     }
 
     /// `parts` followed by the messages of an answer giving `slots` in parts: each time the largest set of the slots

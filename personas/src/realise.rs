@@ -84,6 +84,10 @@ pub struct RenderContext<'a> {
     /// What the customer holds, for the holes of the scenario's agent replies that the act does not fill ("the
     /// forecast for {forecast_day}"); `None` when unknown.
     pub known: Option<&'a sim_core::customer::Knowledge>,
+    /// The episode's turns before the one rendered: a hole of an agent reply that the act does not fill takes the
+    /// value said or looked up last ("the forecast for {forecast_day}" after the customer asked about Friday), before
+    /// what the customer holds at the end.
+    pub earlier: &'a [TurnRecord],
 }
 
 impl<'a> RenderContext<'a> {
@@ -96,6 +100,7 @@ impl<'a> RenderContext<'a> {
             formality: customer.traits.formality,
             typo_rate: customer.traits.typo_rate,
             known: Some(&customer.knowledge),
+            earlier: &[],
         }
     }
 
@@ -478,11 +483,15 @@ impl sim_core::agent::TextRenderer for Realiser {
         &self,
         scenario: &ScenarioSpec,
         customer: &sim_core::customer::Customer,
-        _earlier: &[TurnRecord],
+        earlier: &[TurnRecord],
         row: &TurnRecord,
         out: &mut String,
     ) {
-        render_into(row, &RenderContext::for_customer(scenario, customer), out);
+        render_into(
+            row,
+            &RenderContext { earlier, ..RenderContext::for_customer(scenario, customer) },
+            out,
+        );
     }
 }
 

@@ -81,6 +81,8 @@ pub enum At {
     FirstNeed,
     /// A message tagged `goal` after the need was said.
     LaterGoal,
+    /// A message the agent answers with a lookup (its next move is a tool call, the wizard's query): a request.
+    BeforeQuery,
 }
 
 /// The embedded reading rules.
@@ -195,6 +197,15 @@ pub fn read_messages<'a>(conversation: &'a Conversation, rules: &'a [Rule]) -> V
     let mut answered = false;
     let mut needed = false;
     let mut out: Vec<Message> = Vec::new();
+    // Per turn, whether the agent's next turn after it is a tool call.
+    let mut queried = vec![false; conversation.turns.len()];
+    let mut next_is_call = false;
+    for (index, turn) in conversation.turns.iter().enumerate().rev() {
+        queried[index] = next_is_call;
+        if turn.speaker == Speaker::Agent {
+            next_is_call = turn.action.is_some();
+        }
+    }
     for (index, turn) in conversation.turns.iter().enumerate() {
         match turn.speaker {
             // An agent message; one without text (MultiDoGO keeps only the customer's words) is one of unknown act.
@@ -213,6 +224,7 @@ pub fn read_messages<'a>(conversation: &'a Conversation, rules: &'a [Rule]) -> V
             At::Opening => out.is_empty(),
             At::FirstNeed => tagged != "openinggreeting" && !needed && out.len() < 2,
             At::LaterGoal => tagged == "goal" && needed,
+            At::BeforeQuery => queried[index],
         };
         let fits = |rule: &&Rule| {
             rule.tagged.iter().any(|act| act == tagged)

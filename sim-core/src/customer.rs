@@ -9,7 +9,7 @@ use crate::spec::{
     AccountField, Chance, Dist, IntentId, IntentSpec, Outcome, PersonaSpec, ReactionRule,
     ReactionWhen, Response, ScenarioSpec, ToolId, TraitRef,
 };
-use crate::world::{WorldState, pools};
+use crate::world::{ToolArgs, WorldState, pools};
 
 /// Traits drawn once per episode from the persona's distributions.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -71,6 +71,8 @@ pub struct Customer {
     pub denials: u8,
     /// Whether they asked why a refusal gave no reason.
     pub asked_why: bool,
+    /// Times they asked the same again about another one (another day's forecast).
+    pub asked_again: u8,
     /// Whether the answer alone will not do: they will ask again until a step for an unsatisfied customer (a promo
     /// code, a back-order) is taken; drawn from pushiness, only for intents with such steps.
     pub wants_more: bool,
@@ -329,6 +331,7 @@ impl Customer {
             wants_more,
             got_more: false,
             human_demands: 0,
+            asked_again: 0,
             demand_human_at: persona.demand_human_at,
             abandon_at: persona.abandon_at,
             offer: intent.offer.map(|offer| {
@@ -419,6 +422,49 @@ impl Customer {
             self.told = SlotSet(self.told.0 | act.slots.0);
         }
         act
+    }
+
+    /// Told the answer to their request (a disclosure of one of the intent's answers), asks the same about another
+    /// one, with P(`asks_again`), at most [`MAX_ASKED_AGAIN`](crate::spec::MAX_ASKED_AGAIN) times: a need stated
+    /// with the new request's values, which `another` reads from the world (given the request's slots, what the
+    /// customer asked so far and a draw); the customer wants those now. `None`, drawing nothing, when it cannot
+    /// happen; the agent's act moves the mood as any reaction's does.
+    pub fn ask_again(
+        &mut self,
+        agent: &Act,
+        scenario: &ScenarioSpec,
+        persona: &PersonaSpec,
+        another: impl FnOnce(SlotSet, &Knowledge, u64) -> Option<ToolArgs>,
+        rng: &mut ChaCha8Rng,
+    ) -> Option<(Act, &'static str)> {
+        let intent = scenario.intents.get(usize::from(self.intent))?;
+        let answered = intent.answers.iter().any(|(slot, _)| agent.slots.contains(*slot));
+        if agent.kind != ActKind::Disclose
+            || !answered
+            || persona.asks_again <= 0.0
+            || self.asked_again >= crate::spec::MAX_ASKED_AGAIN
+        {
+            return None;
+        }
+        if !rng.random_bool(persona.asks_again.clamp(0.0, 1.0)) {
+            return None;
+        }
+        let request = intent
+            .goal_slots
+            .iter()
+            .filter(|slot| !slot.is_standard())
+            .fold(SlotSet::EMPTY, SlotSet::with);
+        let args = another(request, &self.knowledge, rng.random())?;
+        self.feel(agent, &persona.mood);
+        self.asked_again += 1;
+        let mut act = Act { intent: self.intent, ..Act::bare(ActKind::StateNeed) };
+        for (slot, value) in args.iter() {
+            act.put(slot, value);
+            self.knowledge.known = self.knowledge.known.with(slot);
+            self.knowledge.values[slot] = value;
+        }
+        self.told = SlotSet(self.told.0 | act.slots.0);
+        Some((act, "asks the same about another"))
     }
 
     /// Reacts to what the agent said; returns the customer's act and why.

@@ -345,7 +345,8 @@ pub fn judge_agent_turn(
         // Account facts written in free text are disclosed whatever act the tagger read in it.
         let stated = row.tagged.as_ref().map(|tagged| &tagged.stated);
         if let Some(stated) = stated.filter(|stated| !stated.slots.is_empty()) {
-            judge_disclosure(scenario, world, state, row.turn, stated, out);
+            let about = asked_about(scenario, world, turns);
+            judge_disclosure(scenario, world, &about, state, row.turn, stated, out);
         }
     }
     judge_obligations(scenario, state, turns, out);
@@ -437,12 +438,14 @@ pub fn judge_say(
     if act.kind == ActKind::Deny {
         judge_refusal(scenario, intent, state, turns, turn, act.refusal_reason(), out);
     }
-    if matches!(act.kind, ActKind::Disclose | ActKind::Offer) {
+    let claims = matches!(act.kind, ActKind::Disclose | ActKind::Offer);
+    let about = if claims { asked_about(scenario, world, turns) } else { world.focus };
+    if claims {
         let offered = intent.offer.filter(|_| act.kind == ActKind::Offer).map(|offer| offer.slot);
-        judge_claims(scenario, world, state, turn, act, offered, out);
+        judge_claims(scenario, world, &about, state, turn, act, offered, out);
     }
     if act.kind == ActKind::Disclose {
-        judge_disclosure(scenario, world, state, turn, act, out);
+        judge_disclosure(scenario, world, &about, state, turn, act, out);
         return;
     }
     if act.kind == ActKind::Offer {
@@ -691,9 +694,11 @@ fn genuine_attempt(
 }
 
 /// Checks every fact an act states against the world (the offered value itself is a proposal, not a claim).
+#[allow(clippy::too_many_arguments)]
 fn judge_claims(
     scenario: &ScenarioSpec,
     world: &WorldState,
+    about: &crate::list::Selection,
     state: &mut PolicyState,
     turn: u16,
     act: &Act,
@@ -708,7 +713,7 @@ fn judge_claims(
             if Some(slot) == offered {
                 continue;
             }
-            let Some(truth) = world.truth(scenario, slot) else {
+            let Some(truth) = world.truth_at(scenario, slot, about) else {
                 continue;
             };
             state.exercised |= 1u64.checked_shl(rule_idx as u32).unwrap_or(0);
@@ -724,10 +729,32 @@ fn judge_claims(
     }
 }
 
+/// The world's instances the customer's request is about now: the focus, or, once they asked the same again about
+/// another one (a need stated with values after their first), the instances the latest such need names, so a
+/// forecast for the other day is judged against that day's.
+fn asked_about(
+    scenario: &ScenarioSpec,
+    world: &WorldState,
+    turns: &[TurnRecord],
+) -> crate::list::Selection {
+    let needs = turns
+        .iter()
+        .filter(|turn| turn.speaker == Speaker::Customer)
+        .filter_map(|turn| turn.act)
+        .filter(|act| act.kind == ActKind::StateNeed && !act.slots.is_empty());
+    let Some(latest) = needs.skip(1).last() else { return world.focus };
+    let mut asked = crate::world::ToolArgs::default();
+    for (slot, value) in latest.slots.iter().zip(latest.values) {
+        asked.push(slot, value);
+    }
+    world.asked_about(scenario, &asked)
+}
+
 /// Checks an agent's statement of account facts and remembers what was stated.
 fn judge_disclosure(
     scenario: &ScenarioSpec,
     world: &WorldState,
+    about: &crate::list::Selection,
     state: &mut PolicyState,
     turn: u16,
     act: &Act,
@@ -735,7 +762,7 @@ fn judge_disclosure(
 ) {
     for (slot, value) in act.slots.iter().zip(act.values) {
         state.disclosed = state.disclosed.with(slot);
-        if world.truth(scenario, slot) == Some(value) {
+        if world.truth_at(scenario, slot, about) == Some(value) {
             state.disclosed_true = state.disclosed_true.with(slot);
         }
     }

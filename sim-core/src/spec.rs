@@ -622,6 +622,10 @@ pub struct PersonaSpec {
     /// P(the customer is gone before the agent answers: they open the chat and leave, as chat customers who tire of
     /// the queue do); drawn only when above 0.
     pub leaves_unanswered: f64,
+    /// P(told the answer to their request, the customer asks the same about another one the world holds: the
+    /// forecast for another day or place), drawn each time, at most [`MAX_ASKED_AGAIN`] times an episode; drawn
+    /// only when above 0.
+    pub asks_again: f64,
     /// Frustration at which the customer demands a human.
     pub demand_human_at: f64,
     /// Frustration at which the customer leaves.
@@ -633,6 +637,9 @@ pub struct PersonaSpec {
     /// Intents this persona can hold (empty: all).
     pub intents: Vec<String>,
 }
+
+/// The most times a customer asks the same again about another one ([`PersonaSpec::asks_again`]).
+pub const MAX_ASKED_AGAIN: u8 = 3;
 
 /// A row of a persona's reaction table: P(customer response | agent act, customer state).
 #[derive(Clone, Debug, PartialEq)]

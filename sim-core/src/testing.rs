@@ -154,6 +154,7 @@ pub fn calm_persona() -> PersonaSpec {
         vague_opening: 0.1,
         need_with_values: 0.0,
         leaves_unanswered: 0.0,
+        asks_again: 0.0,
         demand_human_at: 0.8,
         abandon_at: 0.95,
         mood: MoodParams {

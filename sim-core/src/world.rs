@@ -4,7 +4,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, LogNormal};
 
-use crate::act::Slot;
+use crate::act::{Slot, SlotSet};
 use crate::field::{FieldId, FieldValues, Gen};
 use crate::list::{Instance, Layout, ListId, MAX_LISTS, Selection};
 use crate::spec::{
@@ -348,6 +348,92 @@ impl WorldState {
         self.fields[idx] = value;
         self.original_fields[idx] = value;
         self.fields_before_call[idx] = value;
+    }
+
+    /// Another request the world could answer, like the one about `slots` (declared slots of fields of one list:
+    /// a forecast's day and place): their values at the `pick`-th (modulo their number) live instance of the list
+    /// whose values are not all `current`'s. `None` when the slots are not all of one list, or no instance differs.
+    pub fn another_request(
+        &self,
+        scenario: &ScenarioSpec,
+        slots: SlotSet,
+        current: impl Fn(Slot) -> Option<u64>,
+        pick: u64,
+    ) -> Option<ToolArgs> {
+        let layout = &scenario.layout;
+        let mut list = None;
+        for slot in slots.iter() {
+            let of = layout.list_of(scenario.declared_slot(slot)?.field)?;
+            if list.is_some_and(|list| list != of) {
+                return None;
+            }
+            list = Some(of);
+        }
+        let list = list?;
+        let at = |index: u8| {
+            let mut selection = self.focus;
+            selection[usize::from(list)] = index;
+            let mut args = ToolArgs::default();
+            for slot in slots.iter() {
+                let field = scenario.declared_slot(slot).map_or(0, |declared| declared.field);
+                args.push(
+                    slot,
+                    self.fields.get(layout.cell(field, &selection)).copied().unwrap_or(0),
+                );
+            }
+            args
+        };
+        let differs =
+            |args: &ToolArgs| args.iter().any(|(slot, value)| current(slot) != Some(value));
+        let others = (0..self.len(layout, list)).map(at).filter(differs);
+        let count = others.clone().count() as u64;
+        if count == 0 {
+            return None;
+        }
+        others.clone().nth((pick % count) as usize)
+    }
+
+    /// The instance of each list that the request `asked` (slot values a customer gave) names: per list some of
+    /// whose fields' slots it gives, the first live instance holding every one of those values (the world's own
+    /// lookup); the focus for the other lists, and where no instance holds them all.
+    pub fn asked_about(&self, scenario: &ScenarioSpec, asked: &ToolArgs) -> Selection {
+        let layout = &scenario.layout;
+        let mut selection = self.focus;
+        let in_list = |list: ListId| {
+            asked.iter().filter_map(move |(slot, value)| {
+                let field = scenario.declared_slot(slot)?.field;
+                (layout.list_of(field) == Some(list)).then_some((usize::from(field), value))
+            })
+        };
+        for (list, selected) in (0..).zip(selection.iter_mut()) {
+            if in_list(list).next().is_none() {
+                continue;
+            }
+            let holds = |index: u8| {
+                in_list(list).all(|(field, value)| {
+                    self.fields.get(field + usize::from(index)) == Some(&value)
+                })
+            };
+            if let Some(index) = (0..layout.len(&self.fields[..], list)).find(|&index| holds(index))
+            {
+                *selected = index;
+            }
+        }
+        selection
+    }
+
+    /// The true value of a slot in the instances `selection` picks (a declared slot's field there; a built-in
+    /// slot's as [`truth`](WorldState::truth)).
+    pub fn truth_at(
+        &self,
+        scenario: &ScenarioSpec,
+        slot: Slot,
+        selection: &Selection,
+    ) -> Option<u64> {
+        self.true_value(slot).or_else(|| {
+            let field = scenario.declared_slot(slot)?.field;
+            self.fields.get(scenario.layout.cell(field, selection)).copied()
+        })
     }
 
     /// The true value of any world-backed slot: the account's for built-in identity slots, the field's for declared

@@ -2,6 +2,7 @@
 
 mod abcd_fidelity;
 mod agent_text;
+mod asks_again;
 mod bank;
 mod cheats;
 mod conformance;

@@ -174,7 +174,7 @@ pub(crate) fn render_into(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: 
 }
 
 /// Appends one of the scenario's replies for this act (same act, same slots, for the customer's intent or any),
-/// its holes filled with the act's values, else the customer's; false, with nothing appended, when it has none
+/// its holes filled with the act's values, else the latest said or looked up before it, else the customer's; false, with nothing appended, when it has none
 /// or a hole has no value.
 fn scenario_reply(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: &mut String) -> bool {
     let scenario = ctx.scenario;
@@ -203,7 +203,12 @@ fn scenario_reply(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: &mut Str
         };
         let slot = scenario.slot_named(&after[..close]);
         let held = |slot| {
-            ctx.known.filter(|known| known.known.contains(slot)).map(|known| known.values[slot])
+            let said = ctx.earlier.iter().rev().find_map(|row| {
+                row.args.get(slot).or_else(|| row.act.and_then(|act| act.value_of(slot)))
+            });
+            said.or_else(|| {
+                ctx.known.filter(|known| known.known.contains(slot)).map(|known| known.values[slot])
+            })
         };
         match slot.and_then(|slot| Some((slot, act.value_of(slot).or_else(|| held(slot))?))) {
             Some((slot, value)) => put_slot(out, slot, value, slots),

@@ -76,7 +76,15 @@ fn tool_row(tool: u8, args: &[(Slot, u64)], passed: bool) -> TurnRecord {
 /// The context of a customer of `verbosity` with no intent, a middling formality and no typos: the text as it
 /// was before styles.
 fn plain(scenario: &ScenarioSpec, verbosity: f64) -> RenderContext<'_> {
-    RenderContext { scenario, verbosity, intent: None, formality: 0.5, typo_rate: 0.0, known: None }
+    RenderContext {
+        scenario,
+        verbosity,
+        intent: None,
+        formality: 0.5,
+        typo_rate: 0.0,
+        known: None,
+        earlier: &[],
+    }
 }
 
 /// Renders `row` for a customer of `verbosity` whose intent is `intent` (0: change address, 1: refund).

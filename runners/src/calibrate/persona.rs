@@ -14,7 +14,10 @@
 //!   their state would ignore), only the shares of asides and of leaving among the first answers to it; the rest of
 //!   the row is `AsBuiltIn`, the built-in model's answer;
 //! - `vague_opening`: the share of openings that say nothing of the need ("Hi") among those read as an opening;
-//! - `need_with_values`: the share of stated needs that give values of the request ("a room at the Hyatt");
+//! - `need_with_values`: the share of first stated needs that give values of the request ("a room at the Hyatt");
+//! - `asks_again`: the share of first answers to a disclosure (a forecast told) that ask the same about another one,
+//!   with its values ("What about on Tuesday?"), among those that read as a response or so; the disclosure's row
+//!   is counted from the others, as the engine draws asking again first;
 //! - `leaves_unanswered`: the share of conversations that end before any agent message, where the transcripts
 //!   keep the agent's words.
 //!
@@ -79,9 +82,11 @@ pub fn reactions(conversations: &[Conversation], rules: &[Rule]) -> Reactions {
         if let Some(agent) = left_after(conversation) {
             *out.answers.entry(agent).or_default().entry(ActKind::Leave).or_default() += 1;
         }
+        let mut needed = false;
         for Message { after, first_answer, rule, turn, .. } in read_messages(conversation, rules) {
             let read = rule.map(|rule| rule.read);
-            if read == Some(ActKind::StateNeed) {
+            // The first need only: a need said again after a forecast is asking again, counted below.
+            if read == Some(ActKind::StateNeed) && !std::mem::replace(&mut needed, true) {
                 match turn.slots.is_empty() {
                     true => out.needs.1 += 1,
                     false => out.needs.0 += 1,
@@ -150,6 +155,20 @@ fn agent_act(act: ActKind) -> &'static str {
         ActKind::Deny => "Deny",
         _ => unreachable!("only the acts of FITTED and ASIDES_ONLY are written"),
     }
+}
+
+/// First answers to a disclosure that ask the same again with values, and all first answers to it that read as a
+/// response or so; (0, 0) when none read as asking again (a corpus whose agents disclose nothing, or whose customers
+/// never ask again).
+fn asked_again(reactions: &Reactions) -> (u64, u64) {
+    let Some(answers) = reactions.answers.get(&ActKind::Disclose) else { return (0, 0) };
+    let again = answers.get(&ActKind::StateNeed).copied().unwrap_or(0);
+    if again == 0 {
+        return (0, 0);
+    }
+    let responses: u64 =
+        answers.iter().filter(|(act, _)| response(**act).is_some()).map(|(_, count)| count).sum();
+    (again, again + responses)
 }
 
 /// The reaction table rows, as RON lines, and what each was counted from.
@@ -271,7 +290,14 @@ pub fn persona_file(
     }
     let (with, without) = reactions.needs;
     let (gone, all) = reactions.unanswered;
+    let (again, told) = asked_again(reactions);
     let shares = [
+        (
+            "asks_again",
+            again,
+            told,
+            "first answers to a disclosure ask the same about another one (another day or place)",
+        ),
         ("need_with_values", with, with + without, "stated needs come with values of the request"),
         (
             "leaves_unanswered",

@@ -62,7 +62,8 @@ impl ShardTexts {
                 let drawn =
                     book.and_then(|book| book.render(&ctx.scenario, earlier, row, &mut buffer));
                 if matches!(drawn, None | Some(Drawn::Templates)) {
-                    sim_personas::realise::render_into(row, &render_ctx, &mut buffer);
+                    let row_ctx = sim_personas::realise::RenderContext { earlier, ..render_ctx };
+                    sim_personas::realise::render_into(row, &row_ctx, &mut buffer);
                 }
                 if let (Some(drawn), Some(tally)) = (drawn, tally.as_mut()) {
                     match drawn {

@@ -62,6 +62,7 @@ impl AgentUnderTest for TextOnly {
                 formality: 0.5,
                 typo_rate: 0.0,
                 known: None,
+                earlier: &[],
             };
             let mut row = TurnRecord::blank(obs.turn, Speaker::Agent);
             row.act = Some(*act);

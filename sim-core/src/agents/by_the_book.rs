@@ -196,6 +196,13 @@ impl Case {
                 {
                     self.intent.get_or_insert(act.intent);
                     self.pushed |= act.kind == ActKind::Insist;
+                    if act.kind == ActKind::StateNeed
+                        && self.intent == Some(act.intent)
+                        && !act.slots.is_empty()
+                        && (self.reported || self.phase == Phase::AskedElse)
+                    {
+                        self.new_request(scenario, act.slots);
+                    }
                     // A need said with the request's values gives them as an answer would.
                     for (slot, value) in act.slots.iter().zip(act.values) {
                         self.known[slot] = value;
@@ -268,6 +275,25 @@ impl Case {
             }
             CallFeedback::Failed { step: step_idx }
         }
+    }
+
+    /// The same request again about another one (another day's forecast), once the last was answered: the steps
+    /// that take its values run again, and their answer is told again.
+    fn new_request(&mut self, scenario: &ScenarioSpec, slots: SlotSet) {
+        let Some(intent) = self.intent.and_then(|id| scenario.intents.get(usize::from(id))) else {
+            return;
+        };
+        for (idx, step) in intent.steps.iter().enumerate() {
+            if step.args.0 & slots.0 != 0 {
+                self.done &= !(1 << idx);
+            }
+        }
+        let fresh = SlotSet(!slots.0);
+        self.burned = SlotSet(self.burned.0 & fresh.0);
+        self.known_wrong = SlotSet(self.known_wrong.0 & fresh.0);
+        self.unknown = SlotSet(self.unknown.0 & fresh.0);
+        self.reported = false;
+        self.phase = Phase::Working;
     }
 
     /// Decides the next move from the case as it stands.

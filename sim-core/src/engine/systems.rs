@@ -369,7 +369,17 @@ pub(super) fn customer_reacts(
                 } else if unclear {
                     Some(customer.now.unclear(persona, turn))
                 } else {
-                    Some(customer.now.react(&act, &spec.scenario, persona, turn, &mut rng.0))
+                    // Another request like theirs, one the world holds (the forecast for another day).
+                    let another = |slots, knowledge: &crate::customer::Knowledge, pick| {
+                        let asked =
+                            |slot| knowledge.known.contains(slot).then(|| knowledge.values[slot]);
+                        world.0.another_request(&spec.scenario, slots, asked, pick)
+                    };
+                    let again =
+                        customer.now.ask_again(&act, &spec.scenario, persona, another, &mut rng.0);
+                    again.or_else(|| {
+                        Some(customer.now.react(&act, &spec.scenario, persona, turn, &mut rng.0))
+                    })
                 }
             }
             Some(Action::Call { tool, .. }) => {

@@ -60,6 +60,10 @@ fn a_fitted_persona_loads_with_its_shares_and_keeps_the_rest_of_its_base() {
     // fitted: 15 of 50.
     let offer = counted.answers.entry(ActKind::Offer).or_default();
     offer.extend([(ActKind::Accept, 30), (ActKind::Reject, 5), (ActKind::OffTopic, 15)]);
+    // After a forecast, 6 ask the same about another day, 9 take it in, 3 talk of something else: asking again is
+    // 6 of 18; the rest are too few for a row.
+    let disclose = counted.answers.entry(ActKind::Disclose).or_default();
+    disclose.extend([(ActKind::StateNeed, 6), (ActKind::Acknowledge, 9), (ActKind::OffTopic, 3)]);
     // Too few to fit: the built-in reaction stays.
     counted
         .answers
@@ -78,6 +82,10 @@ fn a_fitted_persona_loads_with_its_shares_and_keeps_the_rest_of_its_base() {
     assert_eq!(persona.description, "fitted");
     assert_eq!(persona.need_with_values, 0.2);
     assert_eq!(persona.leaves_unanswered, 0.125);
+    assert_eq!(persona.asks_again, 0.3333);
+    assert!(text.contains(
+        "// Fitted: 6 of 18 first answers to a disclosure ask the same about another one"
+    ));
     assert!(
         text.contains(
             "(on: InformResult, n: 20, respond: [(Acknowledge, Fixed(0.7500)), (OffTopic, Rest)])"
@@ -230,4 +238,63 @@ fn openings_needs_unread_answers_and_leaving_counted_by_hand() {
         ]
     );
     assert_eq!(counted.unread.iter().collect::<Vec<_>>(), [(&ActKind::Ask, &1)]);
+}
+
+/// After a forecast: "What about Tuesday?" (giving the day) and "when will it be warmer?" (which the wizard looks up
+/// next) ask the same again; "brr, cold" (no lookup follows) is an aside. Only the conversation's first need counts
+/// towards `need_with_values`; asking again counts towards `asks_again`: 2 of the 3 first answers to a forecast.
+#[test]
+fn a_request_after_a_forecast_is_asking_again() {
+    use crate::transcripts::{Conversation, Corpus, Speaker, Turn};
+    let customer = |text: &str, tagged: &str, slots: &[(&str, &str)]| Turn {
+        act: Some(tagged.to_owned()),
+        slots: slots.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+        ..Turn::said(Speaker::Customer, text)
+    };
+    let forecast = || Turn {
+        act: Some("weather_inform_forecast".to_owned()),
+        ..Turn::said(Speaker::Agent, "It will be Sunny all day on Monday in Chicago.")
+    };
+    let query = || Turn { action: Some("weather".into()), ..Turn::said(Speaker::Agent, "") };
+    let turns = vec![
+        customer(
+            "weather in Chicago on Monday?",
+            "goal",
+            &[("weather.City", "Chicago"), ("weather.Day", "Monday")],
+        ),
+        query(),
+        forecast(),
+        customer("What about Tuesday?", "goal", &[("weather.Day", "Tuesday")]),
+        query(),
+        forecast(),
+        customer("when will it be warmer?", "goal", &[]),
+        query(),
+        forecast(),
+        customer("brr, cold", "outofdomain", &[]),
+    ];
+    let mut conversation = Conversation::new(Corpus::Star, "7".into(), turns);
+    conversation.intent = Some("weather".into());
+    let mut conversations = [conversation];
+    let tagger: crate::calibrate::act_tagger::TaggerFile = ron::from_str(DEFAULT_TAGGER).unwrap();
+    prepare(&mut conversations, &tagger.tagger);
+    let rules = rules();
+    let read: Vec<Option<ActKind>> = crate::customer_text::read_messages(&conversations[0], &rules)
+        .iter()
+        .map(|message| message.rule.map(|rule| rule.read))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            Some(ActKind::StateNeed),
+            Some(ActKind::StateNeed),
+            Some(ActKind::StateNeed),
+            Some(ActKind::OffTopic)
+        ]
+    );
+    let counted = reactions(&conversations, &rules);
+    assert_eq!(counted.needs, (1, 0), "the first need, with its values");
+    let after_forecast: Vec<(ActKind, u64)> =
+        counted.answers[&ActKind::Disclose].iter().map(|(act, n)| (*act, *n)).collect();
+    assert_eq!(after_forecast, [(ActKind::StateNeed, 2), (ActKind::OffTopic, 1)]);
+    assert_eq!(super::asked_again(&counted), (2, 3));
 }
