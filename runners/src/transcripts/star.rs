@@ -16,6 +16,9 @@
 //! whose value is a string (`"Ben"` or `api.is_equal_to("Ben")`, trimmed; other forms are skipped), the latest
 //! customer turn before the query that has it as whole words, ignoring case, gets `{API}.{argument}` mapped to the
 //! words as the customer wrote them. `RequestType` is skipped: the wizard picks it, the customer does not say it.
+//! A value is also found in the other words STAR's customers write for it (`other_words`): a city's short name
+//! ("NYC", "New York" and "LA" for New York City and Los Angeles) and, when the user's instructions say what day it
+//! is ("Today is Wednesday"), "tomorrow" for the day after it and "today" or "tonight" for that day.
 
 use std::path::Path;
 
@@ -157,6 +160,14 @@ fn to_conversation(
 /// Fills customer turns' `slots` from the queries after them, as the module's doc says.
 pub(super) fn annotate_slots(turns: &mut [Turn]) {
     for query_idx in 0..turns.len() {
+        let today = turns[..query_idx]
+            .iter()
+            .rev()
+            .filter(|turn| turn.speaker == Speaker::System)
+            .find_map(|turn| {
+                let at = turn.text.find("Today is ")? + "Today is ".len();
+                DAYS.iter().position(|day| turn.text[at..].starts_with(day))
+            });
         let (before, rest) = turns.split_at_mut(query_idx);
         let query = &rest[0];
         let (Speaker::Agent, Some(action), Some(arguments)) =
@@ -171,11 +182,15 @@ pub(super) fn annotate_slots(turns: &mut [Turn]) {
             let Some(wanted) = value.as_str().and_then(constraint_text) else {
                 continue;
             };
+            let words = other_words(wanted, today);
             for turn in before.iter_mut().rev() {
                 if turn.speaker != Speaker::Customer {
                     continue;
                 }
-                if let Some(said) = find_whole_words(&turn.text, wanted) {
+                let found = std::iter::once(wanted)
+                    .chain(words.iter().copied())
+                    .find_map(|words| find_whole_words(&turn.text, words));
+                if let Some(said) = found {
                     let said = said.to_owned();
                     turn.slots.insert(format!("{action}.{name}"), said);
                     break;
@@ -183,6 +198,32 @@ pub(super) fn annotate_slots(turns: &mut [Turn]) {
             }
         }
     }
+}
+
+/// The days of the week, from Sunday.
+const DAYS: [&str; 7] =
+    ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+
+/// Other words STAR's customers write for a query's value: a city's short names; for the day after `today` (an
+/// index into [`DAYS`]) "tomorrow", for `today` itself "today" and "tonight".
+pub(super) fn other_words(wanted: &str, today: Option<usize>) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = match wanted {
+        "New York City" => vec!["New York", "NYC"],
+        "Los Angeles" => vec!["LA", "L.A."],
+        "San Francisco" => vec!["San Fran", "SF"],
+        _ => Vec::new(),
+    };
+    if let (Some(today), Some(day)) =
+        (today, DAYS.iter().position(|day| day.eq_ignore_ascii_case(wanted)))
+    {
+        if day == (today + 1) % 7 {
+            out.push("tomorrow");
+        }
+        if day == today {
+            out.extend(["today", "tonight"]);
+        }
+    }
+    out
 }
 
 /// The text a constraint asks for: `"Ben"` and `api.is_equal_to("Ben")` give `Ben`, trimmed; other forms, or an

@@ -196,6 +196,53 @@ fn star_slots_are_query_values_in_the_latest_customer_turn_before_the_query() {
     );
 }
 
+/// A value written in STAR customers' other words: "NYC" for New York City, "tomorrow" for the day after the one the
+/// instructions name ("Today is Wednesday": Thursday), "today" for that day; "tomorrow" is no Friday then.
+#[test]
+fn star_values_are_found_in_their_other_words() {
+    let customer = |text: &str| Turn::said(Speaker::Customer, text);
+    let query = |day: &str, city: &str| Turn {
+        action: Some("weather".to_owned()),
+        arguments: serde_json::json!({"Day": format!("\"{day}\""), "City": format!("\"{city}\"")})
+            .as_object()
+            .cloned(),
+        ..Turn::said(Speaker::Agent, "")
+    };
+    let mut turns = vec![
+        Turn::said(
+            Speaker::System,
+            "See the weather. (Today is Wednesday and you are in New York City)",
+        ),
+        customer("what's the weather in NYC tomorrow?"),
+        query("Thursday", "New York City"),
+        customer("and in LA today"),
+        query("Wednesday", "Los Angeles"),
+        customer("what about tomorrow in SF"),
+        query("Friday", "San Francisco"),
+    ];
+    star::annotate_slots(&mut turns);
+    let slots: Vec<String> =
+        turns.iter().map(|turn| serde_json::to_string(&turn.slots).unwrap()).collect();
+    assert_eq!(
+        slots,
+        [
+            "{}",
+            r#"{"weather.City":"NYC","weather.Day":"tomorrow"}"#,
+            "{}",
+            r#"{"weather.City":"LA","weather.Day":"today"}"#,
+            "{}",
+            r#"{"weather.City":"SF"}"#,
+            "{}",
+        ]
+    );
+    assert_eq!(
+        star::other_words("Thursday", None),
+        Vec::<&str>::new(),
+        "no day named: no tomorrow"
+    );
+    assert_eq!(star::other_words("Sunday", Some(6)), ["tomorrow"], "Saturday's tomorrow is Sunday");
+}
+
 /// 5,302 dialogues in the README; none rejected (336 have no message: early disconnects, kept).
 #[test]
 fn star_real_corpus() {
