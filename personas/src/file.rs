@@ -31,6 +31,10 @@ pub struct PersonaFile {
     /// P(a need is stated with the values of the request the customer has); 0 when absent.
     #[serde(default)]
     pub need_with_values: f64,
+    /// `need_with_values` by intent id (`[("weather", 0.84)]`), for the intents listed; ids no scenario declares are
+    /// ignored.
+    #[serde(default)]
+    pub need_with_values_of: Vec<(String, f64)>,
     /// P(the customer is gone before the agent answers); 0 when absent.
     #[serde(default)]
     pub leaves_unanswered: f64,
@@ -206,6 +210,7 @@ impl TryFrom<PersonaFile> for PersonaSpec {
             reactions: file.reactions.iter().map(Into::into).collect(),
             vague_opening: file.vague_opening,
             need_with_values: file.need_with_values,
+            need_with_values_of: file.need_with_values_of,
             leaves_unanswered: file.leaves_unanswered,
             asks_again: file.asks_again,
             demand_human_at: file.demand_human_at,
@@ -346,6 +351,18 @@ impl PersonaFile {
             for message in reactions::problems(idx, row) {
                 push(&mut out, "reactions", &["reactions"], message);
             }
+        }
+        for (idx, (id, share)) in self.need_with_values_of.iter().enumerate() {
+            let message = if id.trim().is_empty() {
+                "intent ids must not be empty".to_owned()
+            } else if self.need_with_values_of[..idx].iter().any(|(other, _)| other == id) {
+                format!("intent `{id}` is listed twice")
+            } else if !share.is_finite() || !(0.0..=1.0).contains(share) {
+                format!("the share of intent `{id}` must be in [0, 1], got {share}")
+            } else {
+                continue;
+            };
+            push(&mut out, "need_with_values_of", &["need_with_values_of"], message);
         }
         for (idx, (name, rate)) in self.objections.iter().enumerate() {
             let message = if name.trim().is_empty() {

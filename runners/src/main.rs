@@ -440,7 +440,8 @@ fn fit_persona(args: &sim_runners::cli::CalibrateArgs) -> Result<()> {
     of_domain(args.domain.as_deref(), &mut conversations, &args.transcripts)?;
     sim_runners::customer_text::prepare(&mut conversations, &tagger);
     let rules = sim_runners::customer_text::rules();
-    let reactions = calibrate::persona::reactions(&conversations, &rules);
+    let mut reactions = calibrate::persona::reactions(&conversations, &rules);
+    calibrate::persona::of_scenario_intents(&mut reactions, &scenario);
     let acts = args.acts.as_ref().map(|acts| format!(" --acts {}", acts.display()));
     let domain = args.domain.as_ref().map(|domain| format!(" --domain {domain}"));
     let of = args.domain.as_ref().map(|domain| format!(" of the domain {domain}"));

@@ -412,8 +412,12 @@ impl Customer {
         self.stated_need = true;
         let mut act = Act { intent: self.intent, ..Act::bare(ActKind::StateNeed) };
         // Drawn only when it can happen, so personas that never do it draw what they drew before.
-        let with_values = persona.need_with_values > 0.0
-            && rng.random_bool(persona.need_with_values.clamp(0.0, 1.0));
+        let share = persona
+            .need_with_values_of
+            .iter()
+            .find(|(id, _)| *id == intent.id)
+            .map_or(persona.need_with_values, |(_, share)| *share);
+        let with_values = share > 0.0 && rng.random_bool(share.clamp(0.0, 1.0));
         if with_values {
             let known = SlotSet(intent.goal_slots.0 & self.knowledge.known.0);
             for slot in known.iter().take(MAX_VALUES) {

@@ -619,6 +619,9 @@ pub struct PersonaSpec {
     pub vague_opening: f64,
     /// P(a need is stated with the values of the request the customer has: the hotel and days, not who they are).
     pub need_with_values: f64,
+    /// `need_with_values` by intent id, for the intents listed (weather customers name the day and place more often
+    /// than hotel customers name the stay).
+    pub need_with_values_of: Vec<(String, f64)>,
     /// P(the customer is gone before the agent answers: they open the chat and leave, as chat customers who tire of
     /// the queue do); drawn only when above 0.
     pub leaves_unanswered: f64,

@@ -153,6 +153,7 @@ pub fn calm_persona() -> PersonaSpec {
         reactions: Vec::new(),
         vague_opening: 0.1,
         need_with_values: 0.0,
+        need_with_values_of: Vec::new(),
         leaves_unanswered: 0.0,
         asks_again: 0.0,
         demand_human_at: 0.8,

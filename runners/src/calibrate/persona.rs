@@ -59,6 +59,8 @@ pub struct Reactions {
     pub openings: (u64, u64),
     /// Stated needs (the first, wherever it is) with the request's values and without.
     pub needs: (u64, u64),
+    /// The same by the conversation's intent label (after [`of_scenario_intents`], by the scenario's intent id).
+    pub needs_of: BTreeMap<String, (u64, u64)>,
     /// Conversations no agent message answered (the customer was gone first), and all conversations; (0, 0) when no
     /// conversation has an agent message with words (MultiDoGO keeps none), where it cannot be told.
     pub unanswered: (u64, u64),
@@ -87,9 +89,14 @@ pub fn reactions(conversations: &[Conversation], rules: &[Rule]) -> Reactions {
             let read = rule.map(|rule| rule.read);
             // The first need only: a need said again after a forecast is asking again, counted below.
             if read == Some(ActKind::StateNeed) && !std::mem::replace(&mut needed, true) {
-                match turn.slots.is_empty() {
-                    true => out.needs.1 += 1,
-                    false => out.needs.0 += 1,
+                let with = !turn.slots.is_empty();
+                let count = |counts: &mut (u64, u64)| match with {
+                    true => counts.0 += 1,
+                    false => counts.1 += 1,
+                };
+                count(&mut out.needs);
+                if let Some(label) = &conversation.intent {
+                    count(out.needs_of.entry(label.clone()).or_default());
                 }
             }
             match (after, read) {
@@ -106,6 +113,21 @@ pub fn reactions(conversations: &[Conversation], rules: &[Rule]) -> Reactions {
         }
     }
     out
+}
+
+/// Puts the needs counted by corpus intent label under the scenario's intent ids (through its `corpus_intents`, else
+/// the id of the same name); labels of no intent of the scenario are dropped.
+pub fn of_scenario_intents(reactions: &mut Reactions, scenario: &sim_core::spec::ScenarioSpec) {
+    let by_label = std::mem::take(&mut reactions.needs_of);
+    for (label, (with, without)) in by_label {
+        let mapped = scenario.corpus_intents.iter().find(|(name, _)| *name == label);
+        let id = mapped.map_or(label.as_str(), |(_, id)| id.as_str());
+        if scenario.intents.iter().any(|intent| intent.id == id) {
+            let entry = reactions.needs_of.entry(id.to_owned()).or_default();
+            entry.0 += with;
+            entry.1 += without;
+        }
+    }
 }
 
 /// The act of the agent message a conversation ends on, when the customer (who wrote before) never answered it, it
@@ -317,6 +339,32 @@ pub fn persona_file(
         let fitted =
             format!("    // Fitted: {count} of {total} {what}.\n    {field}: {share:.4},\n");
         body.insert_str(at, &fitted);
+    }
+    let of: Vec<(&String, u64, u64)> = reactions
+        .needs_of
+        .iter()
+        .filter(|(_, (with, without))| with + without >= MIN_ROW)
+        .map(|(id, (with, without))| (id, *with, with + without))
+        .collect();
+    if !of.is_empty() {
+        let at = body.find("    demand_human_at:").ok_or_else(|| {
+            format!("the base persona `{base_name}` has no demand_human_at to put need_with_values_of before")
+        })?;
+        let counts: Vec<String> =
+            of.iter().map(|(id, with, all)| format!("{id} {with} of {all}")).collect();
+        let shares: Vec<String> = of
+            .iter()
+            .map(|(id, with, all)| format!("({id:?}, {:.4})", *with as f64 / *all as f64))
+            .collect();
+        body.insert_str(
+            at,
+            &format!(
+                "    // Fitted: first needs with values of the request, by intent (at least {MIN_ROW}): {}.\n    \
+                 need_with_values_of: [{}],\n",
+                counts.join(", "),
+                shares.join(", ")
+            ),
+        );
     }
     let rows = rows(reactions);
     if !rows.is_empty() {

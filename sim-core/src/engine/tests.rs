@@ -317,6 +317,35 @@ fn a_need_with_values_gives_the_request_and_by_the_book_asks_only_the_rest() {
         }
     }
     assert!(with_values > 100, "{with_values} needs said with values");
+
+    // A share by intent overrides it for that intent: none of the first intent's needs come with values now.
+    let first = scenario.intents[0].id.clone();
+    let persona = PersonaSpec {
+        need_with_values: 1.0,
+        need_with_values_of: vec![(first, 0.0)],
+        vague_opening: 0.0,
+        ..calm_persona()
+    };
+    let agent = crate::agents::built_in("by-the-book", &scenario).unwrap();
+    let mut engine =
+        Engine::new(scenario.clone(), vec![persona].into(), agent, EngineConfig { slots: 16 })
+            .unwrap();
+    let out = engine.run(7, 0..500);
+    let (mut first_intent, mut others_with) = (0, 0);
+    for record in &out.episodes {
+        let opening = out.turns_of(record)[0].act.expect("the customer opens");
+        match record.customer.intent {
+            0 => {
+                first_intent += 1;
+                assert!(opening.slots.is_empty(), "episode {}: {opening:?}", record.episode);
+            }
+            _ => others_with += usize::from(!opening.slots.is_empty()),
+        }
+    }
+    assert!(
+        first_intent > 20 && others_with > 50,
+        "{first_intent} of the first intent, {others_with} others with values"
+    );
 }
 
 /// A customer who leaves unanswered says their opening and is gone: the episode ends abandoned before the agent

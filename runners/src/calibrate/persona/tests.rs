@@ -64,6 +64,10 @@ fn a_fitted_persona_loads_with_its_shares_and_keeps_the_rest_of_its_base() {
     // 6 of 18; the rest are too few for a row.
     let disclose = counted.answers.entry(ActKind::Disclose).or_default();
     disclose.extend([(ActKind::StateNeed, 6), (ActKind::Acknowledge, 9), (ActKind::OffTopic, 3)]);
+    // First needs by intent: 25 weather needs, 20 with values, are enough for a share of their own; 5 of hotel_book
+    // are not.
+    counted.needs_of.insert("weather".to_owned(), (20, 5));
+    counted.needs_of.insert("hotel_book".to_owned(), (1, 4));
     // Too few to fit: the built-in reaction stays.
     counted
         .answers
@@ -83,6 +87,8 @@ fn a_fitted_persona_loads_with_its_shares_and_keeps_the_rest_of_its_base() {
     assert_eq!(persona.need_with_values, 0.2);
     assert_eq!(persona.leaves_unanswered, 0.125);
     assert_eq!(persona.asks_again, 0.3333);
+    assert_eq!(persona.need_with_values_of, [("weather".to_owned(), 0.8)]);
+    assert!(text.contains("// Fitted: first needs with values of the request, by intent (at least 20): weather 20 of 25."));
     assert!(text.contains(
         "// Fitted: 6 of 18 first answers to a disclosure ask the same about another one"
     ));
@@ -293,8 +299,24 @@ fn a_request_after_a_forecast_is_asking_again() {
     );
     let counted = reactions(&conversations, &rules);
     assert_eq!(counted.needs, (1, 0), "the first need, with its values");
+    assert_eq!(counted.needs_of.get("weather"), Some(&(1, 0)));
     let after_forecast: Vec<(ActKind, u64)> =
         counted.answers[&ActKind::Disclose].iter().map(|(act, n)| (*act, *n)).collect();
     assert_eq!(after_forecast, [(ActKind::StateNeed, 2), (ActKind::OffTopic, 1)]);
     assert_eq!(super::asked_again(&counted), (2, 3));
+}
+
+/// Needs counted by corpus label go under the scenario's intent: through `corpus_intents` (MultiDoGO's
+/// reportlostcard is bank-card-services' lost_card), else the id of the same name; other labels are dropped.
+#[test]
+fn needs_by_label_are_put_under_the_scenarios_intents() {
+    let bank = sim_scenarios::load_built_in("bank-card-services").unwrap().spec;
+    let mut counted = Reactions::default();
+    counted.needs_of.insert("reportlostcard".to_owned(), (3, 1));
+    counted.needs_of.insert("lost_card".to_owned(), (1, 1));
+    counted.needs_of.insert("checkbalance".to_owned(), (9, 9));
+    super::of_scenario_intents(&mut counted, &bank);
+    let of: Vec<(&str, (u64, u64))> =
+        counted.needs_of.iter().map(|(id, n)| (id.as_str(), *n)).collect();
+    assert_eq!(of, [("lost_card", (4, 2))]);
 }
