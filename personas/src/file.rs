@@ -352,32 +352,32 @@ impl PersonaFile {
                 push(&mut out, "reactions", &["reactions"], message);
             }
         }
-        for (idx, (id, share)) in self.need_with_values_of.iter().enumerate() {
-            let message = if id.trim().is_empty() {
-                "intent ids must not be empty".to_owned()
-            } else if self.need_with_values_of[..idx].iter().any(|(other, _)| other == id) {
-                format!("intent `{id}` is listed twice")
-            } else if !share.is_finite() || !(0.0..=1.0).contains(share) {
-                format!("the share of intent `{id}` must be in [0, 1], got {share}")
-            } else {
-                continue;
-            };
-            push(&mut out, "need_with_values_of", &["need_with_values_of"], message);
-        }
-        for (idx, (name, rate)) in self.objections.iter().enumerate() {
-            let message = if name.trim().is_empty() {
-                "objection names must not be empty".to_owned()
-            } else if self.objections[..idx].iter().any(|(other, _)| other == name) {
-                format!("objection `{name}` is listed twice")
-            } else if !rate.is_finite() || !(0.0..=1.0).contains(rate) {
-                format!("the rate of objection `{name}` must be in [0, 1], got {rate}")
-            } else {
-                continue;
-            };
-            push(&mut out, "objections", &["objections"], message);
+        for (field, list, what, figure) in [
+            ("need_with_values_of", &self.need_with_values_of, "intent", "share"),
+            ("objections", &self.objections, "objection", "rate"),
+        ] {
+            for message in named_chances(list, what, figure) {
+                push(&mut out, field, &[field], message);
+            }
         }
         out
     }
+}
+
+/// What is wrong with a list of chances by name (`[("weather", 0.8)]`): empty or repeated names, chances outside
+/// [0, 1]; `what` names a name ("intent"), `figure` a chance ("share").
+fn named_chances(list: &[(String, f64)], what: &str, figure: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (idx, (name, chance)) in list.iter().enumerate() {
+        if name.trim().is_empty() {
+            out.push(format!("{what} names must not be empty"));
+        } else if list[..idx].iter().any(|(other, _)| other == name) {
+            out.push(format!("{what} `{name}` is listed twice"));
+        } else if !chance.is_finite() || !(0.0..=1.0).contains(chance) {
+            out.push(format!("the {figure} of {what} `{name}` must be in [0, 1], got {chance}"));
+        }
+    }
+    out
 }
 
 fn not_finite(value: f64) -> String {

@@ -487,6 +487,26 @@ fn objection_rates_load_and_bad_ones_are_reported_together() {
     }
 }
 
+#[test]
+fn shares_of_needs_with_values_by_intent_load_and_bad_ones_are_reported_together() {
+    let path = Path::new("p/calm.ron");
+    let with = |list: &str| {
+        let source = include_str!("../data/calm.ron");
+        source.replacen("    mood: (", &format!("    need_with_values_of: {list},\n    mood: ("), 1)
+    };
+    let spec = parse_persona(&with(r#"[("weather", 0.83)]"#), path).unwrap();
+    assert_eq!(spec.need_with_values_of, [("weather".to_owned(), 0.83)]);
+    let bad = with(r#"[("weather", -0.1), ("weather", 0.2), (" ", 0.1)]"#);
+    let got = parse_persona(&bad, path).map(|_| ()).map_err(|err| err.to_string()).unwrap_err();
+    for expected in [
+        "the share of intent `weather` must be in [0, 1], got -0.1",
+        "intent `weather` is listed twice",
+        "intent names must not be empty",
+    ] {
+        assert!(got.contains(expected), "{got}");
+    }
+}
+
 /// `[(DemandHuman, Fixed(0.5))]` used to demand a human every time: a draw past the chances fell on the last
 /// response. A row must now end with `Rest`, so every response is drawn at its stated chance.
 #[test]
