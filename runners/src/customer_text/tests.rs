@@ -289,3 +289,27 @@ fn a_runs_act_is_its_one_act_and_fillers_add_nothing() {
     assert!(joined(&many[..4]).is_some());
     assert_eq!(joined(&many), None);
 }
+
+/// A need is filed under the scenario's intent that `corpus_intents` names for the conversation's label
+/// (bank-card-services maps MultiDoGO's reportlostcard to lost_card), and under no other.
+#[test]
+fn a_need_is_filed_under_the_intent_corpus_intents_names() {
+    let scenario = sim_scenarios::load_built_in("bank-card-services").unwrap().spec;
+    let mut conversation = Conversation::new(
+        Corpus::Multidogo,
+        "1".into(),
+        vec![customer("i lost my credit card", "goal", &[])],
+    );
+    conversation.intent = Some("reportlostcard".into());
+    let text = build(&mut [conversation], &scenario, &tagger());
+    assert_eq!(text.report.filed.get("state_need"), Some(&1));
+    let lost = scenario.intents.iter().position(|intent| intent.id == "lost_card").unwrap();
+    let need = |intent: usize| TurnRecord {
+        act: Some(Act { intent: intent as u16, ..Act::bare(ActKind::StateNeed) }),
+        ..TurnRecord::blank(0, Who::Customer)
+    };
+    assert_eq!(text.book.covers(&[], &need(lost)), Some(Drawn::Real));
+    for other in (0..scenario.intents.len()).filter(|idx| *idx != lost) {
+        assert_eq!(text.book.covers(&[], &need(other)), Some(Drawn::Templates), "intent {other}");
+    }
+}
