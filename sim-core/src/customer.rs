@@ -442,13 +442,14 @@ impl Customer {
         another: impl FnOnce(SlotSet, &Knowledge, u64) -> Option<ToolArgs>,
         rng: &mut ChaCha8Rng,
     ) -> Option<(Act, &'static str)> {
-        let intent = scenario.intents.get(usize::from(self.intent))?;
-        let answered = intent.answers.iter().any(|(slot, _)| agent.slots.contains(*slot));
         if agent.kind != ActKind::Disclose
-            || !answered
             || persona.asks_again <= 0.0
             || self.asked_again >= crate::spec::MAX_ASKED_AGAIN
         {
+            return None;
+        }
+        let intent = scenario.intents.get(usize::from(self.intent))?;
+        if !intent.answers.iter().any(|(slot, _)| agent.slots.contains(*slot)) {
             return None;
         }
         if !rng.random_bool(persona.asks_again.clamp(0.0, 1.0)) {
