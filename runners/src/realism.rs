@@ -107,15 +107,16 @@ pub fn closed_loop(real: &[Conversation], sim: &[Conversation]) -> Report {
             scored.iter().map(|f| f.weight * pick(f).unwrap_or(0.0)).sum::<f64>() / weights
         })
     };
-    let two_sample = classifier::two_sample_auc(real, sim);
+    let (classifier_auc, classifier_messages, most_simulated_messages, most_real_messages) =
+        match classifier::two_sample_auc(real, sim) {
+            Some(test) => (Some(test.auc), test.messages, test.most_simulated, test.most_real),
+            None => (None, 0, Vec::new(), Vec::new()),
+        };
     Report {
-        classifier_auc: two_sample.as_ref().map(|t| t.auc),
-        classifier_messages: two_sample.as_ref().map_or(0, |t| t.messages),
-        most_simulated_messages: two_sample
-            .as_ref()
-            .map(|t| t.most_simulated.clone())
-            .unwrap_or_default(),
-        most_real_messages: two_sample.map(|t| t.most_real).unwrap_or_default(),
+        classifier_auc,
+        classifier_messages,
+        most_simulated_messages,
+        most_real_messages,
         score: mean(|f| f.score),
         ceiling: mean(|f| f.ceiling),
         real_conversations: real.len(),

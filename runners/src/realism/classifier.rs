@@ -131,11 +131,11 @@ fn training(side: &[(usize, Vec<usize>)], fold: usize) -> Vec<&Vec<usize>> {
     side.iter().filter(|(f, _)| *f != fold).map(|(_, doc)| doc).collect()
 }
 
-/// The `TELLTALES` distinct texts of `scored` leaning furthest to their side (`sign` 1: simulated, -1: real),
+/// The `TELLTALES` distinct texts of `side` (scored by `scores`, in order) leaning furthest to their side (`sign` 1: simulated, -1: real),
 /// each with its mean score and count.
-fn telltales(scored: &[(String, f64)], sign: f64) -> Vec<Telltale> {
+fn telltales(side: &[(usize, String)], scores: &[f64], sign: f64) -> Vec<Telltale> {
     let mut by_text: std::collections::BTreeMap<&str, (f64, usize)> = Default::default();
-    for (text, score) in scored {
+    for ((_, text), score) in side.iter().zip(scores) {
         let entry = by_text.entry(text).or_default();
         entry.0 += *score;
         entry.1 += 1;
@@ -185,14 +185,10 @@ pub fn two_sample_auc(real: &[Conversation], sim: &[Conversation]) -> Option<Two
         held_out(&sim_grams, &mut sim_scores);
         held_out(&real_grams, &mut real_scores);
     }
-    let scored = |side: &'_ [(usize, String)], scores: &[f64]| -> Vec<(String, f64)> {
-        side.iter().zip(scores).map(|((_, text), score)| (text.clone(), *score)).collect()
-    };
-    let (sim_scored, real_scored) = (scored(&sim, &sim_scores), scored(&real, &real_scores));
     Some(TwoSample {
         auc: auc(&sim_scores, &real_scores)?,
         messages: n,
-        most_simulated: telltales(&sim_scored, 1.0),
-        most_real: telltales(&real_scored, -1.0),
+        most_simulated: telltales(&sim, &sim_scores, 1.0),
+        most_real: telltales(&real, &real_scores, -1.0),
     })
 }
