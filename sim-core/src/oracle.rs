@@ -42,7 +42,7 @@ pub struct PolicyState {
     pub demand_marks: [(u16, u16); MAX_TRACKED_DEMANDS],
     /// Account facts the agent has stated, and those it stated with the account's true value.
     pub disclosed: SlotSet,
-    /// Account facts the agent stated correctly.
+    /// Account facts the agent stated correctly since the customer's latest request stated with values.
     pub disclosed_true: SlotSet,
     /// The customer's answer to the latest offer: 0 none yet, 1 taken, 2 turned down.
     pub offer: u8,
@@ -345,8 +345,7 @@ pub fn judge_agent_turn(
         // Account facts written in free text are disclosed whatever act the tagger read in it.
         let stated = row.tagged.as_ref().map(|tagged| &tagged.stated);
         if let Some(stated) = stated.filter(|stated| !stated.slots.is_empty()) {
-            let about = asked_about(scenario, world, turns);
-            judge_disclosure(scenario, world, &about, state, row.turn, stated, out);
+            judge_disclosure(scenario, world, state, row.turn, stated, out);
         }
     }
     judge_obligations(scenario, state, turns, out);
@@ -396,7 +395,8 @@ fn objections_in_log(intent: &IntentSpec, turns: &[TurnRecord]) -> (bool, Option
     (any, raised.iter().enumerate().find_map(|(idx, turn)| Some((idx as u8, (*turn)?))))
 }
 
-/// Reads the customer's answers to offers from log rows not seen yet (call before judging each agent turn).
+/// Reads the customer's answers to offers, and requests that want a new answer, from log rows not seen yet (call
+/// before judging each agent turn).
 pub fn observe_customer(intent: &IntentSpec, state: &mut PolicyState, turns: &[TurnRecord]) {
     let start = usize::from(state.rows_seen).min(turns.len());
     for (idx, row) in turns.iter().enumerate().skip(start) {
@@ -417,6 +417,13 @@ pub fn observe_customer(intent: &IntentSpec, state: &mut PolicyState, turns: &[T
             }
             ActKind::Object if act.objection().is_none() => state.haggled = true,
             ActKind::Insist => state.pushed = true,
+            // A request stated with its values (another day's forecast, asked after the first was told) wants its
+            // own answer: what was told before it answered another.
+            ActKind::StateNeed if !act.slots.is_empty() => {
+                for (slot, _) in &intent.answers {
+                    state.disclosed_true = state.disclosed_true.without(*slot);
+                }
+            }
             _ => {}
         }
     }
@@ -438,14 +445,12 @@ pub fn judge_say(
     if act.kind == ActKind::Deny {
         judge_refusal(scenario, intent, state, turns, turn, act.refusal_reason(), out);
     }
-    let claims = matches!(act.kind, ActKind::Disclose | ActKind::Offer);
-    let about = if claims { asked_about(scenario, world, turns) } else { world.focus };
-    if claims {
+    if matches!(act.kind, ActKind::Disclose | ActKind::Offer) {
         let offered = intent.offer.filter(|_| act.kind == ActKind::Offer).map(|offer| offer.slot);
-        judge_claims(scenario, world, &about, state, turn, act, offered, out);
+        judge_claims(scenario, world, state, turn, act, offered, out);
     }
     if act.kind == ActKind::Disclose {
-        judge_disclosure(scenario, world, &about, state, turn, act, out);
+        judge_disclosure(scenario, world, state, turn, act, out);
         return;
     }
     if act.kind == ActKind::Offer {
@@ -698,7 +703,6 @@ fn genuine_attempt(
 fn judge_claims(
     scenario: &ScenarioSpec,
     world: &WorldState,
-    about: &crate::list::Selection,
     state: &mut PolicyState,
     turn: u16,
     act: &Act,
@@ -713,7 +717,7 @@ fn judge_claims(
             if Some(slot) == offered {
                 continue;
             }
-            let Some(truth) = world.truth_at(scenario, slot, about) else {
+            let Some(truth) = world.truth(scenario, slot) else {
                 continue;
             };
             state.exercised |= 1u64.checked_shl(rule_idx as u32).unwrap_or(0);
@@ -729,32 +733,10 @@ fn judge_claims(
     }
 }
 
-/// The world's instances the customer's request is about now: the focus, or, once they asked the same again about
-/// another one (a need stated with values after their first), the instances the latest such need names, so a
-/// forecast for the other day is judged against that day's.
-fn asked_about(
-    scenario: &ScenarioSpec,
-    world: &WorldState,
-    turns: &[TurnRecord],
-) -> crate::list::Selection {
-    let needs = turns
-        .iter()
-        .filter(|turn| turn.speaker == Speaker::Customer)
-        .filter_map(|turn| turn.act)
-        .filter(|act| act.kind == ActKind::StateNeed && !act.slots.is_empty());
-    let Some(latest) = needs.skip(1).last() else { return world.focus };
-    let mut asked = crate::world::ToolArgs::default();
-    for (slot, value) in latest.slots.iter().zip(latest.values) {
-        asked.push(slot, value);
-    }
-    world.asked_about(scenario, &asked)
-}
-
 /// Checks an agent's statement of account facts and remembers what was stated.
 fn judge_disclosure(
     scenario: &ScenarioSpec,
     world: &WorldState,
-    about: &crate::list::Selection,
     state: &mut PolicyState,
     turn: u16,
     act: &Act,
@@ -762,7 +744,7 @@ fn judge_disclosure(
 ) {
     for (slot, value) in act.slots.iter().zip(act.values) {
         state.disclosed = state.disclosed.with(slot);
-        if world.truth_at(scenario, slot, about) == Some(value) {
+        if world.truth(scenario, slot) == Some(value) {
             state.disclosed_true = state.disclosed_true.with(slot);
         }
     }

@@ -125,7 +125,8 @@ pub struct WorldState {
     pub original_fields: FieldValues,
     /// The scenario's own fields just before the latest tool call (limits are judged against these).
     pub fields_before_call: FieldValues,
-    /// Per list entity, the instance the customer's request is about (the lost card, the disputed charge).
+    /// Per list entity, the instance the customer's request is about (the lost card, the disputed charge); it moves
+    /// when the customer asks the same about another one ([`focus_on`](WorldState::focus_on)).
     pub focus: Selection,
     /// Per list entity, the instance the latest data tool call identified (the focus where it named none).
     pub selected: Selection,
@@ -393,47 +394,36 @@ impl WorldState {
         others.clone().nth((pick % count) as usize)
     }
 
-    /// The instance of each list that the request `asked` (slot values a customer gave) names: per list some of
-    /// whose fields' slots it gives, the first live instance holding every one of those values (the world's own
-    /// lookup); the focus for the other lists, and where no instance holds them all.
-    pub fn asked_about(&self, scenario: &ScenarioSpec, asked: &ToolArgs) -> Selection {
+    /// Moves the focus to the request `asked` (slot values a customer gave; another request like theirs): per list
+    /// some of whose fields' slots it gives, the first live instance holding every one of those values (what a data
+    /// tool's lookup finds for them); the focus stays where no instance holds them all. From then on the world's truth,
+    /// its resolution and its lookups' fallback are that request's.
+    pub fn focus_on(&mut self, scenario: &ScenarioSpec, asked: &ToolArgs) {
         let layout = &scenario.layout;
-        let mut selection = self.focus;
-        let in_list = |list: ListId| {
-            asked.iter().filter_map(move |(slot, value)| {
-                let field = scenario.declared_slot(slot)?.field;
-                (layout.list_of(field) == Some(list)).then_some((usize::from(field), value))
-            })
-        };
-        for (list, selected) in (0..).zip(selection.iter_mut()) {
-            if in_list(list).next().is_none() {
+        let mut candidates = [u8::MAX; MAX_LISTS];
+        let mut named = [false; MAX_LISTS];
+        for (slot, value) in asked.iter() {
+            let Some(field) = scenario.declared_slot(slot).map(|declared| declared.field) else {
                 continue;
-            }
-            let holds = |index: u8| {
-                in_list(list).all(|(field, value)| {
-                    self.fields.get(field + usize::from(index)) == Some(&value)
-                })
             };
-            if let Some(index) = (0..layout.len(&self.fields[..], list)).find(|&index| holds(index))
-            {
-                *selected = index;
+            let Some(list) = layout.list_of(field) else { continue };
+            candidates[usize::from(list)] &= self.holding(layout, field, list, value);
+            named[usize::from(list)] = true;
+        }
+        for ((selected, matching), named) in self.focus.iter_mut().zip(candidates).zip(named) {
+            if named && matching != 0 {
+                *selected = matching.trailing_zeros() as u8;
             }
         }
-        selection
     }
 
-    /// The true value of a slot in the instances `selection` picks (a declared slot's field there; a built-in
-    /// slot's as [`truth`](WorldState::truth)).
-    pub fn truth_at(
-        &self,
-        scenario: &ScenarioSpec,
-        slot: Slot,
-        selection: &Selection,
-    ) -> Option<u64> {
-        self.true_value(slot).or_else(|| {
-            let field = scenario.declared_slot(slot)?.field;
-            self.fields.get(scenario.layout.cell(field, selection)).copied()
-        })
+    /// The live instances of `list` whose `field` holds `value`, a bit per instance.
+    fn holding(&self, layout: &Layout, field: FieldId, list: ListId, value: u64) -> u8 {
+        (0..self.len(layout, list))
+            .filter(|&index| {
+                self.fields.get(usize::from(field) + usize::from(index)) == Some(&value)
+            })
+            .fold(0, |matching, index| matching | 1u8.checked_shl(u32::from(index)).unwrap_or(0))
     }
 
     /// The true value of any world-backed slot: the account's for built-in identity slots, the field's for declared
@@ -650,12 +640,7 @@ impl WorldState {
                 }
                 continue;
             };
-            let mut matching = 0u8;
-            for index in 0..self.len(layout, list) {
-                if self.fields.get(usize::from(field) + usize::from(index)) == Some(&value) {
-                    matching |= 1u8.checked_shl(u32::from(index)).unwrap_or(0);
-                }
-            }
+            let matching = self.holding(layout, field, list, value);
             let list = usize::from(list);
             candidates[list] &= matching;
             named[list] = true;

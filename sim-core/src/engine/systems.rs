@@ -339,11 +339,11 @@ pub(super) fn customer_reacts(
         &mut Exchange,
         &mut EventLog,
         &mut SimCustomer,
-        &EpisodeWorld,
+        &mut EpisodeWorld,
     )>,
 ) {
     let max_turns = spec.scenario.max_turns;
-    for (mut meta, mut rng, mut exchange, mut log, mut customer, world) in &mut slots {
+    for (mut meta, mut rng, mut exchange, mut log, mut customer, mut world) in &mut slots {
         if !meta.acted {
             continue;
         }
@@ -377,6 +377,14 @@ pub(super) fn customer_reacts(
                     };
                     let again =
                         customer.now.ask_again(&act, &spec.scenario, persona, another, &mut rng.0);
+                    if let Some((need, _)) = &again {
+                        // The customer's request is that one now: the world's truth and the oracle follow it.
+                        let mut asked = crate::world::ToolArgs::default();
+                        for (slot, value) in need.slots.iter().zip(need.values) {
+                            asked.push(slot, value);
+                        }
+                        world.0.focus_on(&spec.scenario, &asked);
+                    }
                     again.or_else(|| {
                         Some(customer.now.react(&act, &spec.scenario, persona, turn, &mut rng.0))
                     })
