@@ -39,9 +39,10 @@ pub struct PersonaFile {
     #[serde(default)]
     pub leaves_unanswered: f64,
     /// P(told the answer to their request, the customer asks the same about another one the world holds: the
-    /// forecast for another day or place), each time, at most three times; 0 when absent.
+    /// forecast for another day or place): one chance each time, at most three times, or a list of chances by the
+    /// times asked so far (`[0.83, 0.74, 0.27]`; past its end they ask no more); 0 when absent.
     #[serde(default)]
-    pub asks_again: f64,
+    pub asks_again: AsksAgainFile,
     /// Frustration at which the customer demands a human, in [0, 1].
     pub demand_human_at: f64,
     /// Frustration at which the customer leaves, in [0, 1].
@@ -61,6 +62,38 @@ pub struct PersonaFile {
     /// objections not listed are held at the scenario's own rate, and names no scenario declares are ignored.
     #[serde(default)]
     pub objections: Vec<(String, f64)>,
+}
+
+/// `asks_again` as a file writes it: one chance for every time, or one by the times asked so far.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum AsksAgainFile {
+    /// The same chance each time, at most [`MAX_ASKED_AGAIN`](sim_core::spec::MAX_ASKED_AGAIN) times.
+    Each(f64),
+    /// The chance after the first answer, after the second, ...; past the list's end, none.
+    ByTimes(Vec<f64>),
+}
+
+impl Default for AsksAgainFile {
+    fn default() -> Self {
+        AsksAgainFile::Each(0.0)
+    }
+}
+
+impl AsksAgainFile {
+    /// The chance by the times asked so far, as the engine reads it.
+    fn by_times(&self) -> [f64; sim_core::spec::MAX_ASKED_AGAIN as usize] {
+        let mut out = [0.0; sim_core::spec::MAX_ASKED_AGAIN as usize];
+        match self {
+            AsksAgainFile::Each(chance) => out.fill(*chance),
+            AsksAgainFile::ByTimes(chances) => {
+                for (slot, chance) in out.iter_mut().zip(chances) {
+                    *slot = *chance;
+                }
+            }
+        }
+        out
+    }
 }
 
 /// The six trait distributions.
@@ -212,7 +245,7 @@ impl TryFrom<PersonaFile> for PersonaSpec {
             need_with_values: file.need_with_values,
             need_with_values_of: file.need_with_values_of,
             leaves_unanswered: file.leaves_unanswered,
-            asks_again: file.asks_again,
+            asks_again: file.asks_again.by_times(),
             demand_human_at: file.demand_human_at,
             abandon_at: file.abandon_at,
             mood: MoodParams {
@@ -304,7 +337,6 @@ impl PersonaFile {
             ("vague_opening", self.vague_opening),
             ("need_with_values", self.need_with_values),
             ("leaves_unanswered", self.leaves_unanswered),
-            ("asks_again", self.asks_again),
             ("demand_human_at", self.demand_human_at),
             ("abandon_at", self.abandon_at),
         ] {
@@ -312,6 +344,26 @@ impl PersonaFile {
                 push(&mut out, name, &[name], not_finite(value));
             } else if !(0.0..=1.0).contains(&value) {
                 push(&mut out, name, &[name], format!("must be in [0, 1], got {value}"));
+            }
+        }
+        let chances = match &self.asks_again {
+            AsksAgainFile::Each(chance) => std::slice::from_ref(chance),
+            AsksAgainFile::ByTimes(chances) => chances.as_slice(),
+        };
+        if chances.len() > usize::from(sim_core::spec::MAX_ASKED_AGAIN) {
+            let message = format!(
+                "lists at most {} chances (one per time asked again), got {}",
+                sim_core::spec::MAX_ASKED_AGAIN,
+                chances.len()
+            );
+            push(&mut out, "asks_again", &["asks_again"], message);
+        }
+        for &value in chances {
+            if !value.is_finite() {
+                push(&mut out, "asks_again", &["asks_again"], not_finite(value));
+            } else if !(0.0..=1.0).contains(&value) {
+                let message = format!("must be in [0, 1], got {value}");
+                push(&mut out, "asks_again", &["asks_again"], message);
             }
         }
         if self.demand_human_at > self.abandon_at {

@@ -507,6 +507,28 @@ fn shares_of_needs_with_values_by_intent_load_and_bad_ones_are_reported_together
     }
 }
 
+/// `asks_again` is one chance for every time (at most three) or a list by the times asked so far, past whose end
+/// the customer asks no more; a list too long or a chance out of [0, 1] is reported with the rest.
+#[test]
+fn asks_again_loads_as_one_chance_or_a_list_by_times() {
+    let path = Path::new("p/calm.ron");
+    let with = |value: &str| {
+        let source = include_str!("../data/calm.ron");
+        source.replacen("    mood: (", &format!("    asks_again: {value},\n    mood: ("), 1)
+    };
+    assert_eq!(parse_persona(&with("0.4"), path).unwrap().asks_again, [0.4, 0.4, 0.4]);
+    assert_eq!(parse_persona(&with("[0.83, 0.74]"), path).unwrap().asks_again, [0.83, 0.74, 0.0]);
+    assert_eq!(parse_persona(&with("[]"), path).unwrap().asks_again, [0.0; 3]);
+    let got = parse_persona(&with("[0.5, 1.5, 0.2, 0.1]"), path).unwrap_err().to_string();
+    for expected in
+        ["lists at most 3 chances (one per time asked again), got 4", "must be in [0, 1], got 1.5"]
+    {
+        assert!(got.contains(expected), "{got}");
+    }
+    let got = parse_persona(&with("-0.2"), path).unwrap_err().to_string();
+    assert!(got.contains("must be in [0, 1], got -0.2"), "{got}");
+}
+
 /// `[(DemandHuman, Fixed(0.5))]` used to demand a human every time: a draw past the chances fell on the last
 /// response. A row must now end with `Rest`, so every response is drawn at its stated chance.
 #[test]

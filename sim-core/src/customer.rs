@@ -429,7 +429,8 @@ impl Customer {
     }
 
     /// Told the answer to their request (a disclosure of one of the intent's answers), asks the same about another
-    /// one, with P(`asks_again`), at most [`MAX_ASKED_AGAIN`](crate::spec::MAX_ASKED_AGAIN) times: a need stated
+    /// one, with P(`asks_again`) for the times asked so far, at most
+    /// [`MAX_ASKED_AGAIN`](crate::spec::MAX_ASKED_AGAIN) times: a need stated
     /// with the new request's values, which `another` reads from the world (given the request's slots, what the
     /// customer asked so far and a draw); the customer wants those now. `None` without a draw when the agent's act,
     /// the intent or the persona rule it out, and after the draws when they say no or the world holds no other;
@@ -442,17 +443,18 @@ impl Customer {
         another: impl FnOnce(SlotSet, &Knowledge, u64) -> Option<ToolArgs>,
         rng: &mut ChaCha8Rng,
     ) -> Option<(Act, &'static str)> {
-        if agent.kind != ActKind::Disclose
-            || persona.asks_again <= 0.0
-            || self.asked_again >= crate::spec::MAX_ASKED_AGAIN
-        {
+        if agent.kind != ActKind::Disclose {
+            return None;
+        }
+        let chance = persona.asks_again.get(usize::from(self.asked_again)).copied().unwrap_or(0.0);
+        if chance <= 0.0 {
             return None;
         }
         let intent = scenario.intents.get(usize::from(self.intent))?;
         if !intent.answers.iter().any(|(slot, _)| agent.slots.contains(*slot)) {
             return None;
         }
-        if !rng.random_bool(persona.asks_again.clamp(0.0, 1.0)) {
+        if !rng.random_bool(chance.min(1.0)) {
             return None;
         }
         let request = intent

@@ -626,9 +626,10 @@ pub struct PersonaSpec {
     /// the queue do); drawn only when above 0.
     pub leaves_unanswered: f64,
     /// P(told the answer to their request, the customer asks the same about another one the world holds: the
-    /// forecast for another day or place), drawn each time, at most [`MAX_ASKED_AGAIN`] times an episode; drawn
-    /// only when above 0.
-    pub asks_again: f64,
+    /// forecast for another day or place), by the times they asked again so far (at most [`MAX_ASKED_AGAIN`]): STAR's
+    /// weather customers ask about a second and a third forecast nearly always and about a fifth rarely, which one
+    /// chance each time cannot say. Drawn only when above 0.
+    pub asks_again: [f64; MAX_ASKED_AGAIN as usize],
     /// Frustration at which the customer demands a human.
     pub demand_human_at: f64,
     /// Frustration at which the customer leaves.

@@ -155,7 +155,7 @@ pub fn calm_persona() -> PersonaSpec {
         need_with_values: 0.0,
         need_with_values_of: Vec::new(),
         leaves_unanswered: 0.0,
-        asks_again: 0.0,
+        asks_again: [0.0; crate::spec::MAX_ASKED_AGAIN as usize],
         demand_human_at: 0.8,
         abandon_at: 0.95,
         mood: MoodParams {

@@ -13,7 +13,7 @@ use crate::support::built_in;
 
 fn run(asks_again: f64, episodes: u64) -> (ShardOutput, Arc<ScenarioSpec>) {
     let (spec, _) = built_in("star-hotel");
-    let persona = PersonaSpec { asks_again, ..sim_core::testing::calm_persona() };
+    let persona = PersonaSpec { asks_again: [asks_again; 3], ..sim_core::testing::calm_persona() };
     let agent = sim_core::agents::built_in("by-the-book", &spec).unwrap();
     let personas: Arc<[PersonaSpec]> = vec![persona].into();
     let mut engine =
@@ -256,7 +256,7 @@ impl AgentUnderTest for Dodger {
 /// Runs star-hotel's weather customers who always ask again against a dodging agent.
 fn dodged(dodge: Dodge) -> (ShardOutput, Arc<ScenarioSpec>) {
     let (spec, _) = built_in("star-hotel");
-    let persona = PersonaSpec { asks_again: 1.0, ..sim_core::testing::calm_persona() };
+    let persona = PersonaSpec { asks_again: [1.0; 3], ..sim_core::testing::calm_persona() };
     let agent = Dodger {
         inner: sim_core::agents::built_in("by-the-book", &spec).unwrap(),
         dodge,

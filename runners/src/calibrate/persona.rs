@@ -15,9 +15,11 @@
 //!   the row is `AsBuiltIn`, the built-in model's answer;
 //! - `vague_opening`: the share of openings that say nothing of the need ("Hi") among those read as an opening;
 //! - `need_with_values`: the share of first stated needs that give values of the request ("a room at the Hyatt");
-//! - `asks_again`: the share of first answers to a disclosure (a forecast told) that ask the same about another one,
-//!   with its values ("What about on Tuesday?"), among those that read as a response or so; the disclosure's row
-//!   is counted from the others, as the engine draws asking again first;
+//! - `asks_again`: by the times asked so far, the chance that a customer told the answer to their request asks the
+//!   same about another one, from the conversations of the scenario's information requests (intents with
+//!   `answers`, by their labels) that were told at least one: each answer told after the first (a forecast for
+//!   another day) is one time asked again ([`TimesAsked`]); the disclosure's reaction row is counted from the first
+//!   answers to it that do not ask again, as the engine draws asking again first;
 //! - `leaves_unanswered`: the share of conversations that end before any agent message, where the transcripts
 //!   keep the agent's words.
 //!
@@ -61,10 +63,19 @@ pub struct Reactions {
     pub needs: (u64, u64),
     /// The same by the conversation's intent label (after [`of_scenario_intents`], by the scenario's intent id).
     pub needs_of: BTreeMap<String, (u64, u64)>,
+    /// By the conversation's intent label, the conversations told at least one answer (a disclosure), by the times
+    /// the customer asked again.
+    pub told_of: BTreeMap<String, TimesAsked>,
+    /// The same over the labels of the scenario's information requests (filled by [`of_scenario_intents`]).
+    pub told: TimesAsked,
     /// Conversations no agent message answered (the customer was gone first), and all conversations; (0, 0) when no
     /// conversation has an agent message with words (MultiDoGO keeps none), where it cannot be told.
     pub unanswered: (u64, u64),
 }
+
+/// Conversations by the times their customer asked again: index `k` counts those told `k + 1` answers (the last
+/// index, those told more).
+pub type TimesAsked = [u64; sim_core::spec::MAX_ASKED_AGAIN as usize + 1];
 
 /// Counts the reactions of `conversations` (prepared by [`crate::customer_text::prepare`]).
 pub fn reactions(conversations: &[Conversation], rules: &[Rule]) -> Reactions {
@@ -81,6 +92,20 @@ pub fn reactions(conversations: &[Conversation], rules: &[Rule]) -> Reactions {
         out.unanswered = (unanswered as u64, conversations.len() as u64);
     }
     for conversation in conversations {
+        let told = conversation
+            .turns
+            .iter()
+            .filter(|turn| {
+                turn.speaker == crate::transcripts::Speaker::Agent && turn.action.is_none()
+            })
+            .filter(|turn| {
+                turn.act.as_deref().and_then(ActKind::agent_act) == Some(ActKind::Disclose)
+            })
+            .count();
+        if let (Some(label), Some(again)) = (&conversation.intent, told.checked_sub(1)) {
+            let times = out.told_of.entry(label.clone()).or_default();
+            times[again.min(times.len() - 1)] += 1;
+        }
         if let Some(agent) = left_after(conversation) {
             *out.answers.entry(agent).or_default().entry(ActKind::Leave).or_default() += 1;
         }
@@ -116,13 +141,26 @@ pub fn reactions(conversations: &[Conversation], rules: &[Rule]) -> Reactions {
 }
 
 /// Puts the needs counted by corpus intent label under the scenario's intent ids (through its `corpus_intents`, else
-/// the id of the same name); labels of no intent of the scenario are dropped.
+/// the id of the same name), and sums the times asked again over the labels of its information requests (intents
+/// with `answers`); labels of no intent of the scenario are dropped.
 pub fn of_scenario_intents(reactions: &mut Reactions, scenario: &sim_core::spec::ScenarioSpec) {
+    let intent_of = |label: &str| {
+        let mapped = scenario.corpus_intents.iter().find(|(name, _)| *name == label);
+        let id = mapped.map_or(label, |(_, id)| id.as_str());
+        scenario.intents.iter().find(|intent| intent.id == id)
+    };
+    reactions.told = TimesAsked::default();
+    for (label, times) in &reactions.told_of {
+        if intent_of(label).is_some_and(|intent| !intent.answers.is_empty()) {
+            for (sum, count) in reactions.told.iter_mut().zip(times) {
+                *sum += count;
+            }
+        }
+    }
     let by_label = std::mem::take(&mut reactions.needs_of);
     for (label, (with, without)) in by_label {
-        let mapped = scenario.corpus_intents.iter().find(|(name, _)| *name == label);
-        let id = mapped.map_or(label.as_str(), |(_, id)| id.as_str());
-        if scenario.intents.iter().any(|intent| intent.id == id) {
+        let id = intent_of(&label).map(|intent| intent.id.as_str());
+        if let Some(id) = id {
             let entry = reactions.needs_of.entry(id.to_owned()).or_default();
             entry.0 += with;
             entry.1 += without;
@@ -179,18 +217,30 @@ fn agent_act(act: ActKind) -> &'static str {
     }
 }
 
-/// First answers to a disclosure that ask the same again with values, and all first answers to it that read as a
-/// response or so; (0, 0) when none read as asking again (a corpus whose agents disclose nothing, or whose customers
-/// never ask again).
-fn asked_again(reactions: &Reactions) -> (u64, u64) {
-    let Some(answers) = reactions.answers.get(&ActKind::Disclose) else { return (0, 0) };
-    let again = answers.get(&ActKind::StateNeed).copied().unwrap_or(0);
-    if again == 0 {
-        return (0, 0);
+/// `asks_again` by the times asked so far, as a persona file line with the counts it comes from: after the `k`-th
+/// answer, the share of the conversations told at least `k + 1` answers that were told more; `None` when no
+/// conversation of an information request was told one.
+fn asks_again(told: &TimesAsked) -> Option<String> {
+    let at_least = |k: usize| told[k..].iter().sum::<u64>();
+    if at_least(0) == 0 {
+        return None;
     }
-    let responses: u64 =
-        answers.iter().filter(|(act, _)| response(**act).is_some()).map(|(_, count)| count).sum();
-    (again, again + responses)
+    let mut chances = Vec::new();
+    let mut counts = Vec::new();
+    for k in 0..told.len() - 1 {
+        let (of, more) = (at_least(k), at_least(k + 1));
+        if of == 0 {
+            break;
+        }
+        chances.push(format!("{:.4}", more as f64 / of as f64));
+        counts.push(format!("{more} of {of}"));
+    }
+    Some(format!(
+        "    // Fitted: conversations of the scenario's information requests told an answer asking the same about \
+         another one (another day or place) after the first answer, the second, the third: {}.\n    asks_again: [{}],\n",
+        counts.join(", "),
+        chances.join(", ")
+    ))
 }
 
 /// The reaction table rows, as RON lines, and what each was counted from.
@@ -312,14 +362,7 @@ pub fn persona_file(
     }
     let (with, without) = reactions.needs;
     let (gone, all) = reactions.unanswered;
-    let (again, told) = asked_again(reactions);
     let shares = [
-        (
-            "asks_again",
-            again,
-            told,
-            "first answers to a disclosure ask the same about another one (another day or place)",
-        ),
         ("need_with_values", with, with + without, "stated needs come with values of the request"),
         (
             "leaves_unanswered",
@@ -339,6 +382,17 @@ pub fn persona_file(
         let fitted =
             format!("    // Fitted: {count} of {total} {what}.\n    {field}: {share:.4},\n");
         body.insert_str(at, &fitted);
+    }
+    if let Some(line) = asks_again(&reactions.told) {
+        if body.contains("asks_again:") {
+            return Err(format!("the base persona `{base_name}` sets asks_again itself"));
+        }
+        let at = body.find("    demand_human_at:").ok_or_else(|| {
+            format!(
+                "the base persona `{base_name}` has no demand_human_at to put asks_again before"
+            )
+        })?;
+        body.insert_str(at, &line);
     }
     let of: Vec<(&String, u64, u64)> = reactions
         .needs_of

@@ -64,6 +64,9 @@ fn a_fitted_persona_loads_with_its_shares_and_keeps_the_rest_of_its_base() {
     // 6 of 18; the rest are too few for a row.
     let disclose = counted.answers.entry(ActKind::Disclose).or_default();
     disclose.extend([(ActKind::StateNeed, 6), (ActKind::Acknowledge, 9), (ActKind::OffTopic, 3)]);
+    // 10 weather conversations told a forecast: 3 asked nothing more, 4 asked again once, 2 twice, 1 three times or
+    // more. After the first forecast 7 of 10 asked again, after the second 3 of 7, after the third 1 of 3.
+    counted.told = [3, 4, 2, 1];
     // First needs by intent: 25 weather needs, 20 with values, are enough for a share of their own; 5 of hotel_book
     // are not.
     counted.needs_of.insert("weather".to_owned(), (20, 5));
@@ -86,12 +89,12 @@ fn a_fitted_persona_loads_with_its_shares_and_keeps_the_rest_of_its_base() {
     assert_eq!(persona.description, "fitted");
     assert_eq!(persona.need_with_values, 0.2);
     assert_eq!(persona.leaves_unanswered, 0.125);
-    assert_eq!(persona.asks_again, 0.3333);
+    assert_eq!(persona.asks_again, [0.7, 0.4286, 0.3333]);
     assert_eq!(persona.need_with_values_of, [("weather".to_owned(), 0.8)]);
     assert!(text.contains("// Fitted: first needs with values of the request, by intent (at least 20): weather 20 of 25."));
-    assert!(text.contains(
-        "// Fitted: 6 of 18 first answers to a disclosure ask the same about another one"
-    ));
+    assert!(
+        text.contains("after the first answer, the second, the third: 7 of 10, 3 of 7, 1 of 3.")
+    );
     assert!(
         text.contains(
             "(on: InformResult, n: 20, respond: [(Acknowledge, Fixed(0.7500)), (OffTopic, Rest)])"
@@ -248,7 +251,7 @@ fn openings_needs_unread_answers_and_leaving_counted_by_hand() {
 
 /// After a forecast: "What about Tuesday?" (giving the day) and "when will it be warmer?" (which the wizard looks up
 /// next) ask the same again; "brr, cold" (no lookup follows) is an aside. Only the conversation's first need counts
-/// towards `need_with_values`; asking again counts towards `asks_again`: 2 of the 3 first answers to a forecast.
+/// towards `need_with_values`; three forecasts told are two times asked again (`told_of`).
 #[test]
 fn a_request_after_a_forecast_is_asking_again() {
     use crate::transcripts::{Conversation, Corpus, Speaker, Turn};
@@ -303,7 +306,27 @@ fn a_request_after_a_forecast_is_asking_again() {
     let after_forecast: Vec<(ActKind, u64)> =
         counted.answers[&ActKind::Disclose].iter().map(|(act, n)| (*act, *n)).collect();
     assert_eq!(after_forecast, [(ActKind::StateNeed, 2), (ActKind::OffTopic, 1)]);
-    assert_eq!(super::asked_again(&counted), (2, 3));
+    assert_eq!(counted.told_of.get("weather"), Some(&[0, 0, 1, 0]));
+}
+
+/// The times asked again are summed over the labels of the scenario's information requests: star-hotel's weather
+/// (whose intent has `answers`), not hotel_book (a booking, told no answer) nor a label it does not play.
+#[test]
+fn times_asked_again_are_those_of_the_information_requests() {
+    let star = sim_scenarios::load_built_in("star-hotel").unwrap().spec;
+    let mut counted = Reactions::default();
+    counted.told_of.insert("weather".to_owned(), [1, 2, 3, 4]);
+    counted.told_of.insert("hotel_book".to_owned(), [5, 0, 0, 0]);
+    counted.told_of.insert("bank_balance".to_owned(), [7, 0, 0, 1]);
+    super::of_scenario_intents(&mut counted, &star);
+    assert_eq!(counted.told, [1, 2, 3, 4]);
+    // A persona without a single conversation told an answer gets no asks_again line.
+    assert_eq!(super::asks_again(&[0; 4]), None);
+    // Nobody asked again past the second: the third chance is 0 of 2, and the list stops where none are left.
+    let line = super::asks_again(&[5, 3, 2, 0]).unwrap();
+    assert!(line.contains("asks_again: [0.5000, 0.4000, 0.0000]"), "{line}");
+    let line = super::asks_again(&[5, 0, 0, 0]).unwrap();
+    assert!(line.contains("asks_again: [0.0000]"), "{line}");
 }
 
 /// Needs counted by corpus label go under the scenario's intent: through `corpus_intents` (MultiDoGO's
