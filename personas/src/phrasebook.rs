@@ -4,7 +4,8 @@
 //!
 //! [`Retriever`] renders a customer turn as one of the messages filed under its act, picked by the turn's text seed
 //! (so the same row reads the same in every run), its holes filled with the act's own values written as the
-//! realiser writes them, so an agent reads exactly the values the act carries. It looks first among the messages
+//! realiser writes them, in the case and number form of the values they replace ("pittsburgh", "9120029930"), so an
+//! agent reads exactly the values the act carries, written as real customers write them. It looks first among the messages
 //! that answered the same agent act, then among all of the act's; an acknowledgement is only ever taken from
 //! messages that answered the same agent act ("bummer, oh well" answers a refusal, not a booking), a disclosure
 //! counting as a result told, or else from those whose agent act is not known. A message may be several lines: real
@@ -36,7 +37,7 @@
 //! let row = TurnRecord { act: Some(act), ..TurnRecord::blank(2, Speaker::Customer) };
 //! let mut text = String::new();
 //! assert_eq!(book.render(&scenario, &[], &row, &mut text), Some(Drawn::Real));
-//! assert_eq!(text, "its Crystal Minh thx");
+//! assert_eq!(text, "its crystal minh thx");
 //! ```
 
 use std::collections::BTreeMap;
@@ -130,8 +131,46 @@ fn answers_only_its_act(act: ActKind) -> bool {
 pub enum Piece {
     /// Words kept as written.
     Text(String),
-    /// Where the value of this slot goes.
-    Hole(Slot),
+    /// Where the value of this slot goes, written the way the customer wrote theirs.
+    Hole(Slot, Written),
+}
+
+/// How a real customer wrote a value, so the value put in its place reads the same way: "pittsburgh" in lower
+/// case, "9120029930" and "325" as bare digits. Only the writing changes, never the value: letters are lower-cased,
+/// and a number's dollar sign, thousands commas, brackets, dashes and spaces are dropped, its decimal point kept.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Written {
+    /// The customer wrote letters, none of them upper-case.
+    pub lower: bool,
+    /// The customer wrote digits alone.
+    pub digits: bool,
+}
+
+impl Written {
+    /// How `words` (a value as a customer wrote it) are written.
+    pub fn of(words: &str) -> Written {
+        let lower =
+            words.chars().any(char::is_alphabetic) && !words.chars().any(char::is_uppercase);
+        let digits = !words.is_empty() && words.bytes().all(|byte| byte.is_ascii_digit());
+        Written { lower, digits }
+    }
+
+    /// Appends `value` (a value as the realiser writes it) written this way.
+    pub fn put(self, value: &str, out: &mut String) {
+        const DROPPED: &[char] = &['$', ',', '(', ')', '-', ' ', '+'];
+        let number = value.chars().any(|c| c.is_ascii_digit())
+            && value.chars().all(|c| c.is_ascii_digit() || c == '.' || DROPPED.contains(&c));
+        if self.digits && number {
+            // A leading minus is the value's sign, not a dash.
+            let (sign, rest) = value.strip_prefix('-').map_or(("", value), |rest| ("-", rest));
+            out.push_str(sign);
+            out.extend(rest.chars().filter(|c| !DROPPED.contains(c)));
+        } else if self.lower {
+            out.extend(value.chars().flat_map(char::to_lowercase));
+        } else {
+            out.push_str(value);
+        }
+    }
 }
 
 /// A real message with the values it gives cut out.
@@ -160,7 +199,7 @@ impl Template {
             if start > at {
                 pieces.push(Piece::Text(text[at..start].to_owned()));
             }
-            pieces.push(Piece::Hole(slot));
+            pieces.push(Piece::Hole(slot, Written::of(&text[start..end])));
             at = end;
         }
         if at < text.len() {
@@ -184,17 +223,21 @@ impl Template {
     /// The slots it has holes for.
     pub fn slots(&self) -> SlotSet {
         self.pieces.iter().fold(SlotSet::EMPTY, |set, piece| match piece {
-            Piece::Hole(slot) => set.with(*slot),
+            Piece::Hole(slot, _) => set.with(*slot),
             Piece::Text(_) => set,
         })
     }
 
-    /// Writes it with each hole filled by `value(slot)`.
+    /// Writes it with each hole filled by `value(slot)`, written as the value it replaces was.
     fn write(&self, scenario: &ScenarioSpec, value: impl Fn(Slot) -> u64, out: &mut String) {
         for piece in &self.pieces {
             match piece {
                 Piece::Text(text) => out.push_str(text),
-                Piece::Hole(slot) => render_value_into(scenario, *slot, value(*slot), out),
+                Piece::Hole(slot, written) => {
+                    let mut said = String::new();
+                    render_value_into(scenario, *slot, value(*slot), &mut said);
+                    written.put(&said, out);
+                }
             }
         }
     }

@@ -429,7 +429,7 @@ impl ClosedValues {
                 text.bytes().any(|byte| byte.is_ascii_digit())
                     || self.0.iter().any(|value| contains_words(&text, value))
             }
-            sim_personas::phrasebook::Piece::Hole(_) => false,
+            sim_personas::phrasebook::Piece::Hole(..) => false,
         })
     }
 }

@@ -3,7 +3,7 @@
 use sim_core::act::{Act, ActKind, Slot, SlotSet, Speaker};
 use sim_core::record::TurnRecord;
 
-use super::{After, Drawn, Key, Phrasebook, Piece, Template};
+use super::{After, Drawn, Key, Phrasebook, Piece, Template, Written};
 
 fn said(turn: u16, speaker: Speaker, act: Act) -> TurnRecord {
     TurnRecord {
@@ -28,9 +28,9 @@ fn cut_takes_values_as_whole_words_in_the_order_written() {
         template.pieces,
         [
             Piece::Text("zip ".into()),
-            Piece::Hole(Slot::ZIP_CODE),
+            Piece::Hole(Slot::ZIP_CODE, Written { lower: false, digits: true }),
             Piece::Text(", name ".into()),
-            Piece::Hole(Slot::FULL_NAME),
+            Piece::Hole(Slot::FULL_NAME, Written { lower: false, digits: false }),
         ]
     );
     assert_eq!(template.slots(), name_and_zip());
@@ -42,6 +42,42 @@ fn cut_takes_values_as_whole_words_in_the_order_written() {
     assert_eq!(
         Template::cut("New York", &[(Slot::FULL_NAME, "New York"), (Slot::ZIP_CODE, "York")]),
         None
+    );
+}
+
+/// MultiDoGO's customers write "my contact no 9876543210" and "325"; STAR's "pittsburgh": a value put in their
+/// place is written the same way, and stays the same value.
+#[test]
+fn a_value_is_written_as_the_customer_wrote_the_one_it_replaces() {
+    let written = |original: &str, value: &str| {
+        let mut out = String::new();
+        Written::of(original).put(value, &mut out);
+        out
+    };
+    assert_eq!(written("9876543210", "(912) 002-9930"), "9120029930");
+    assert_eq!(written("325", "$1,234.50"), "1234.50");
+    assert_eq!(written("12", "-5"), "-5");
+    assert_eq!(written("pittsburgh", "New York City"), "new york city");
+    assert_eq!(written("nyc", "Los Angeles"), "los angeles");
+    // Written with capitals, or with other marks, the value stays as the realiser writes it.
+    assert_eq!(written("Pittsburgh", "New York City"), "New York City");
+    assert_eq!(written("$325", "$17.72"), "$17.72");
+    assert_eq!(written("555-123-4567", "(912) 002-9930"), "(912) 002-9930");
+    // Digits alone only shape a number: a day "the 26th" is not one.
+    assert_eq!(written("26", "the 26th"), "the 26th");
+    // Cut from a message, each hole keeps its own.
+    let template = Template::cut(
+        "its pittsburgh 15213",
+        &[(Slot::FULL_NAME, "pittsburgh"), (Slot::ZIP_CODE, "15213")],
+    )
+    .unwrap();
+    assert_eq!(
+        template.pieces[1],
+        Piece::Hole(Slot::FULL_NAME, Written { lower: true, digits: false })
+    );
+    assert_eq!(
+        template.pieces[3],
+        Piece::Hole(Slot::ZIP_CODE, Written { lower: false, digits: true })
     );
 }
 
@@ -75,7 +111,7 @@ fn an_inform_renders_its_own_values_and_other_acts_fall_back() {
     let mut text = String::new();
     assert_eq!(book.covers(&earlier, &row), Some(Drawn::Real));
     assert_eq!(book.render(&scenario, &earlier, &row, &mut text), Some(Drawn::Real));
-    assert_eq!(text, "Crystal Minh, 90210");
+    assert_eq!(text, "crystal minh, 90210", "\"ben\" in lower case: the name too");
 
     // Only the name: no message gives exactly that.
     let mut only_name = Act::bare(ActKind::Inform);
@@ -169,7 +205,7 @@ fn an_answer_no_single_message_gives_is_said_in_parts() {
     let row = said(2, Speaker::Customer, inform);
     let mut text = String::new();
     assert_eq!(book.render(&scenario, &[], &row, &mut text), Some(Drawn::Real));
-    assert_eq!(text, "its Crystal Minh, zip is 90210", "the name first: slot order");
+    assert_eq!(text, "its crystal minh, zip is 90210", "the name first: slot order");
     // A value no message gives at all is said bare after the rest, as real customers answer.
     let mut with_phone = inform;
     with_phone.put(Slot::PHONE, 5_551_234_567);
@@ -177,7 +213,7 @@ fn an_answer_no_single_message_gives_is_said_in_parts() {
     assert_eq!(book.covers(&[], &row), Some(Drawn::WithBareValues));
     let mut text = String::new();
     assert_eq!(book.render(&scenario, &[], &row, &mut text), Some(Drawn::WithBareValues));
-    assert_eq!(text, "its Crystal Minh, zip is 90210, (555) 123-4567");
+    assert_eq!(text, "its crystal minh, zip is 90210, (555) 123-4567");
     // Only values no message gives: said alone, as a bare answer.
     let mut only_phone = Act::bare(ActKind::Inform);
     only_phone.put(Slot::PHONE, 5_551_234_567);
@@ -227,14 +263,14 @@ fn a_rare_combination_of_values_is_said_in_parts() {
         assert_eq!(book.render(&scenario, &[], &row, &mut text), Some(Drawn::Real));
         text
     };
-    assert_eq!(say(&book), "its Crystal Minh, zip 90210");
+    assert_eq!(say(&book), "its crystal minh, zip 90210");
     for text in ["ben, 15213", "ben at 15213"] {
         assert!(book.add(key, After::Unknown, both(text)));
     }
     assert_eq!(super::MIN_TOGETHER, 3);
     let whole = say(&book);
     assert!(
-        ["Crystal Minh 90210", "Crystal Minh, 90210", "Crystal Minh at 90210"]
+        ["crystal minh 90210", "crystal minh, 90210", "crystal minh at 90210"]
             .contains(&whole.as_str()),
         "{whole}"
     );

@@ -236,7 +236,8 @@ fn a_run_of_messages_of_one_act_is_filed_as_one_turn() {
             .contains("of which 2 runs of messages sent before the agent answered")
     );
 
-    // Said as written: one message a line, the customer's own values in the holes.
+    // Said as written: one message a line, the customer's own values in the holes, written as theirs were (the
+    // name in lower case, the hotel with capitals).
     let hotel = scenario.slot_named("hotel_name").unwrap();
     let ask = TurnRecord {
         act: Some(Act { slots: SlotSet::EMPTY.with(Slot::FULL_NAME), ..Act::bare(ActKind::Ask) }),
@@ -248,7 +249,7 @@ fn a_run_of_messages_of_one_act_is_filed_as_one_turn() {
     let row = TurnRecord { act: Some(inform), ..TurnRecord::blank(2, Who::Customer) };
     let mut out = String::new();
     assert_eq!(text.book.render(&scenario, &[ask], &row, &mut out), Some(Drawn::Real));
-    assert_eq!(out, "Crystal Minh\nHyatt Hotel");
+    assert_eq!(out, "crystal minh\nHyatt Hotel");
 }
 
 /// The act a run says, by the rule of `joined_key`: fillers around one act, values put together.
