@@ -280,7 +280,8 @@ pub struct ToolFile {
     #[serde(default)]
     pub instruction: Option<String>,
     /// What the tool returns to the agent: `(done: "Card ending {card_last4} blocked.", failed: "No card ending
-    /// {card_last4}.")`; `{slot}` is a given argument, `{value}` the reported value.
+    /// {card_last4}.")`; `{slot}` is a given argument (or, in `done`, a slot the effect `shows`), `{value}` the
+    /// reported value.
     #[serde(default)]
     pub says: Option<ToolTextFile>,
 }
@@ -557,7 +558,7 @@ pub enum EffectFile {
     Membership,
     NotifyTeam,
     MakePurchase,
-    Data(DataEffectFile),
+    Data(Box<DataEffectFile>),
 }
 
 /// Mirror of [`sim_core::spec::Eligibility`].

@@ -304,6 +304,13 @@ fn tools(files: &[ToolFile], names: &Names, at: &FieldPath, issues: &mut Issues)
                 format!("{what} is done by the customer and takes no arguments"),
             );
         }
+        // What a passed call shows besides its value may be said when it passes.
+        let shows = match &effect {
+            Effect::Data(data) => {
+                data.shows.iter().fold(SlotSet::EMPTY, |set, slot| set.with(*slot))
+            }
+            _ => SlotSet::EMPTY,
+        };
         tools.push(ToolSpec {
             id: file.id.clone(),
             args,
@@ -312,14 +319,16 @@ fn tools(files: &[ToolFile], names: &Names, at: &FieldPath, issues: &mut Issues)
             instruction: file.instruction.clone(),
             says: file.says.as_ref().map(|says| {
                 let at = path.field("says");
-                for text in [&says.done, &says.failed] {
+                for (text, shown) in [(&says.done, shows), (&says.failed, SlotSet::EMPTY)] {
                     for name in placeholders(text) {
                         let known = name == "value"
-                            || names.slot(name).is_some_and(|slot| args.contains(slot));
+                            || names
+                                .slot(name)
+                                .is_some_and(|slot| args.contains(slot) || shown.contains(slot));
                         if !known {
                             issues.push(
                                 at.clone(),
-                                format!("{what} says `{{{name}}}`, which is neither one of its args nor `value`"),
+                                format!("{what} says `{{{name}}}`, which is neither one of its args, a slot it shows when done, nor `value`"),
                             );
                         }
                     }
@@ -403,7 +412,34 @@ fn data_effect(
         }
         Some(AddRecord { list, set })
     });
-    DataEffect { check: check_set.iter().collect(), check_min, pre, set, value, add }
+    let shows = slot_set(&file.shows, names, &at.field("shows"), issues);
+    for slot in shows.iter() {
+        match names.declared(slot) {
+            Some(declared) => {
+                let list = names.layout.list_of(declared.field).map_or(0, |list| 1 << list);
+                names.selection_reads(list, identified, what, &at.field("shows"), issues);
+            }
+            None => issues.push(
+                at.field("shows"),
+                format!(
+                    "{what} shows slot `{}`, which no field holds: a call shows fields of the world",
+                    file_slot_name(names, slot)
+                ),
+            ),
+        }
+    }
+    if shows.len() as usize > sim_core::act::MAX_VALUES {
+        issues.push(
+            at.field("shows"),
+            format!(
+                "{what} shows {} slots; a call shows at most {}",
+                shows.len(),
+                sim_core::act::MAX_VALUES
+            ),
+        );
+    }
+    let shows = shows.iter().collect();
+    DataEffect { check: check_set.iter().collect(), check_min, pre, set, value, add, shows }
 }
 
 /// Field updates `(field, value)`: each value an expression of the field's type over the world and the call's args.

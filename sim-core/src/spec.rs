@@ -178,7 +178,7 @@ pub enum Effect {
 ///
 /// A call passes when it gives at least `check_min` of the checked slots, every checked slot it gives matches its
 /// field, and `pre` holds (evaluated with the call's arguments); only then are `set` applied, in order, each reading
-/// the world as the earlier ones left it.
+/// the world as the earlier ones left it; a passed call reports `value` and shows the `shows` slots' values.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataEffect {
     /// Slots whose given values must match the world (the account for built-in slots, the field for declared ones).
@@ -193,6 +193,9 @@ pub struct DataEffect {
     pub value: Option<Expr>,
     /// A record the call adds to a list entity, after `set`.
     pub add: Option<AddRecord>,
+    /// Declared slots whose true values a passed call shows besides its value, read from the instances it selected
+    /// (a forecast's temperature beside its weather); at most [`crate::act::MAX_VALUES`].
+    pub shows: Vec<crate::act::Slot>,
 }
 
 /// A record a tool adds to a list entity (a dispute filed, a line added); a full list refuses the call.

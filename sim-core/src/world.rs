@@ -198,13 +198,25 @@ impl crate::expr::Env for WorldEnv<'_> {
 }
 
 /// What a tool call returned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ToolOutcome {
     /// Whether the call succeeded (a check passed, an answer was yes).
     pub passed: bool,
     /// A tool-specific value (shipping state, amount recorded…).
     pub value: u64,
+    /// Further facts a passed data call shows (its effect's `shows`: a forecast's temperature), by slot.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "ToolArgs::is_empty"))]
+    pub shown: ToolArgs,
+}
+
+impl ToolOutcome {
+    /// A result with a value and nothing shown besides.
+    pub const fn new(passed: bool, value: u64) -> ToolOutcome {
+        let shown =
+            ToolArgs { slots: crate::act::SlotSet::EMPTY, values: [0; crate::act::MAX_VALUES] };
+        ToolOutcome { passed, value, shown }
+    }
 }
 
 impl WorldState {
@@ -395,7 +407,7 @@ impl WorldState {
     }
 
     /// Moves the focus to the request `asked` (slot values a customer gave; another request like theirs): per list
-    /// some of whose fields' slots it gives, the first live instance holding every one of those values (what a data
+    /// some of whose fields' slots it gives, the first live instance holding every one of those values, or the focus if it does (what a data
     /// tool's lookup finds for them); the focus stays where no instance holds them all. From then on the world's truth,
     /// its resolution and its lookups' fallback are that request's.
     pub fn focus_on(&mut self, scenario: &ScenarioSpec, asked: &ToolArgs) {
@@ -412,7 +424,7 @@ impl WorldState {
         }
         for ((selected, matching), named) in self.focus.iter_mut().zip(candidates).zip(named) {
             if named && matching != 0 {
-                *selected = matching.trailing_zeros() as u8;
+                *selected = first_or_focus(matching, *selected);
             }
         }
     }
@@ -498,18 +510,18 @@ impl WorldState {
         }
         let given = args.slots.len() as u8;
         if given < spec.min_args {
-            return ToolOutcome { passed: false, value: 0 };
+            return ToolOutcome::new(false, 0);
         }
         let matches = |world: &WorldState, slot: Slot| -> bool {
             args.get(slot).is_some_and(|value| world.true_value(slot) == Some(value))
         };
         let count_matches = args.slots.iter().filter(|slot| matches(self, *slot)).count() as u8;
-        let pass = |passed: bool| ToolOutcome { passed, value: 0 };
+        let pass = |passed: bool| ToolOutcome::new(passed, 0);
         match spec.effect {
             Effect::PullUpAccount => {
                 let ok = matches(self, Slot::FULL_NAME) || matches(self, Slot::ACCOUNT_ID);
                 self.account_open |= ok;
-                ToolOutcome { passed: ok, value: if ok { self.account.handle } else { 0 } }
+                ToolOutcome::new(ok, if ok { self.account.handle } else { 0 })
             }
             Effect::VerifyIdentity => {
                 // The request's own item list decides ("3 out of 7 of the items below"): other items count for
@@ -528,7 +540,7 @@ impl WorldState {
             Effect::Refund => {
                 let amount = args.get(Slot::AMOUNT).unwrap_or(0);
                 self.order.refunded += amount;
-                ToolOutcome { passed: true, value: amount }
+                ToolOutcome::new(true, amount)
             }
             Effect::UpdateAccount => {
                 let field = intent.resolved.iter().find_map(|outcome| match outcome {
@@ -570,7 +582,7 @@ impl WorldState {
                 pass(true)
             }
             Effect::AskOracle => pass(self.oracle_yes),
-            Effect::ShippingStatus => ToolOutcome { passed: true, value: self.order.shipping },
+            Effect::ShippingStatus => ToolOutcome::new(true, self.order.shipping),
             Effect::Membership => pass(self.eligible(scenario, &intent.eligibility)),
             Effect::NotifyTeam => {
                 self.notifications += 1;
@@ -591,7 +603,7 @@ impl WorldState {
         effect: &DataEffect,
         args: &ToolArgs,
     ) -> ToolOutcome {
-        let refused = ToolOutcome { passed: false, value: 0 };
+        let refused = ToolOutcome::new(false, 0);
         let Some(selection) = self.identify(scenario, effect, args) else { return refused };
         self.selected = selection;
         let env = WorldEnv { args: Some(args), ..self.env(scenario, &self.fields, selection) };
@@ -613,7 +625,13 @@ impl WorldState {
         if let Some(add) = &effect.add {
             self.add_record(scenario, add, args, selection);
         }
-        ToolOutcome { passed: true, value }
+        let mut shown = ToolArgs::default();
+        for &slot in &effect.shows {
+            if let Some(declared) = scenario.declared_slot(slot) {
+                shown.push(slot, self.fields[layout.cell(declared.field, &selection)]);
+            }
+        }
+        ToolOutcome { passed: true, value, shown }
     }
 
     /// Matches a data call's checked arguments against the world: the instance of each list they identify (the
@@ -654,7 +672,7 @@ impl WorldState {
         let mut selection = self.focus;
         for ((selected, matching), named) in selection.iter_mut().zip(candidates).zip(named) {
             if named {
-                *selected = matching.trailing_zeros() as u8;
+                *selected = first_or_focus(matching, *selected);
             }
         }
         Some(selection)
@@ -687,6 +705,17 @@ impl WorldState {
     }
 }
 
+/// Of the instances in `matching` (a bit per instance), the focus when it is one of them, else the first: two
+/// records alike in every value named (two forecasts for one day and city) are told apart by what the customer is
+/// about.
+fn first_or_focus(matching: u8, focus: u8) -> u8 {
+    if matching & 1u8.checked_shl(u32::from(focus)).unwrap_or(0) != 0 {
+        focus
+    } else {
+        matching.trailing_zeros() as u8
+    }
+}
+
 /// Arguments of a tool call: slots with values, in slot order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -716,6 +745,11 @@ impl ToolArgs {
     /// Slot-value pairs in slot order.
     pub fn iter(&self) -> impl Iterator<Item = (Slot, u64)> + '_ {
         self.slots.iter().zip(self.values)
+    }
+
+    /// Whether no slot is given.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
     }
 }
 

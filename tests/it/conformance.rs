@@ -460,7 +460,7 @@ fn play(scenario: &ScenarioSpec, persona: &PersonaSpec, case: &Case) -> Result<J
                 let outcome = if managed {
                     world.apply(scenario, intent, tool, &tool_args)
                 } else {
-                    ToolOutcome { passed: false, value: 0 }
+                    ToolOutcome::new(false, 0)
                 };
                 if let Some(expect) = expect
                     && (*expect == Expect::Passes) != outcome.passed

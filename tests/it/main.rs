@@ -17,6 +17,7 @@ mod properties;
 mod retention;
 mod rules;
 mod sales;
+mod shown_facts;
 mod star_fidelity;
 mod support;
 mod telecom;

@@ -8,70 +8,40 @@ use sim_core::named::NamedSay;
 use sim_core::prelude::*;
 use sim_personas::realise::{Realiser, render_value};
 
-/// By-the-book, its tool calls and utterances rewritten by name with every value rendered as text (a call's values,
-/// with `garble`, replaced by text that is no value).
-struct Named {
-    inner: Box<dyn AgentUnderTest>,
-    scenario: Arc<ScenarioSpec>,
-    garble: bool,
-}
-
-impl AgentUnderTest for Named {
-    fn name(&self) -> &str {
-        "named"
+/// By-the-book's `action` rewritten by name with every value rendered as text (a call's values, with `garble`,
+/// replaced by text that is no value).
+fn by_name(scenario: &ScenarioSpec, garble: bool, action: &mut Action) {
+    if let Action::Say { act, text } = action {
+        let slots = act
+            .slots
+            .iter()
+            .map(|slot| {
+                let value = act.value_of(slot).map(|value| render_value(scenario, slot, value));
+                (scenario.slot_name(slot).to_owned(), value)
+            })
+            .collect();
+        let say = NamedSay {
+            act: act.kind.name().to_owned(),
+            slots,
+            reason: act.refusal_reason().map(|tool| scenario.tools[usize::from(tool)].id.clone()),
+            intent: scenario.intents.get(usize::from(act.intent)).map(|intent| intent.id.clone()),
+            text: text.clone(),
+        };
+        *action = Action::SayNamed(Box::new(say));
+        return;
     }
-    fn begin(&mut self, start: EpisodeStart) {
-        self.inner.begin(start);
-    }
-    fn act(&mut self, batch: &[Observation], out: &mut Vec<Action>) {
-        let start = out.len();
-        self.inner.act(batch, out);
-        for action in &mut out[start..] {
-            if let Action::Say { act, text } = action {
-                let scenario = &*self.scenario;
-                let slots = act
-                    .slots
-                    .iter()
-                    .map(|slot| {
-                        let value =
-                            act.value_of(slot).map(|value| render_value(scenario, slot, value));
-                        (scenario.slot_name(slot).to_owned(), value)
-                    })
-                    .collect();
-                let say = NamedSay {
-                    act: act.kind.name().to_owned(),
-                    slots,
-                    reason: act
-                        .refusal_reason()
-                        .map(|tool| scenario.tools[usize::from(tool)].id.clone()),
-                    intent: scenario
-                        .intents
-                        .get(usize::from(act.intent))
-                        .map(|intent| intent.id.clone()),
-                    text: text.clone(),
+    if let Action::Call { tool, args } = action {
+        let args = args
+            .iter()
+            .map(|(slot, value)| {
+                let text = match garble {
+                    true => "something else entirely".to_owned(),
+                    false => render_value(scenario, slot, value),
                 };
-                *action = Action::SayNamed(Box::new(say));
-                continue;
-            }
-            if let Action::Call { tool, args } = action {
-                let scenario = &*self.scenario;
-                let args = args
-                    .iter()
-                    .map(|(slot, value)| {
-                        let text = match self.garble {
-                            true => "something else entirely".to_owned(),
-                            false => render_value(scenario, slot, value),
-                        };
-                        (scenario.slot_name(slot).to_owned(), text)
-                    })
-                    .collect();
-                *action =
-                    Action::CallNamed { tool: scenario.tools[usize::from(*tool)].id.clone(), args };
-            }
-        }
-    }
-    fn finish(&mut self, slot: u32) -> Vec<AgentNote> {
-        self.inner.finish(slot)
+                (scenario.slot_name(slot).to_owned(), text)
+            })
+            .collect();
+        *action = Action::CallNamed { tool: scenario.tools[usize::from(*tool)].id.clone(), args };
     }
 }
 
@@ -79,7 +49,11 @@ fn run(name: &str, garble: Option<bool>) -> ShardOutput {
     let (scenario, personas) = crate::support::built_in(name);
     let inner = sim_core::agents::built_in("by-the-book", &scenario).unwrap();
     let agent: Box<dyn AgentUnderTest> = match garble {
-        Some(garble) => Box::new(Named { inner, scenario: scenario.clone(), garble }),
+        Some(garble) => {
+            let spec = scenario.clone();
+            let rewrite = move |action: &mut Action| by_name(&spec, garble, action);
+            Box::new(crate::support::Rewritten { name: "named", inner, rewrite })
+        }
         None => inner,
     };
     let mut engine = Engine::new(scenario, personas, agent, EngineConfig { slots: 32 }).unwrap();

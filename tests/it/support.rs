@@ -60,3 +60,31 @@ pub fn resolution_of(out: &ShardOutput, personas: &[PersonaSpec], persona: &str)
     let mine: Vec<_> = out.episodes.iter().filter(|r| r.customer.persona == idx).collect();
     mine.iter().filter(|r| r.resolved).count() as f64 / mine.len() as f64
 }
+
+/// An agent whose every action is another agent's (by the book, mostly), rewritten by `rewrite`: the attacks and
+/// the agents outside rehearse that tests play.
+pub struct Rewritten<F> {
+    /// What it is called in outputs.
+    pub name: &'static str,
+    /// The agent whose actions are rewritten.
+    pub inner: Box<dyn AgentUnderTest>,
+    /// Rewrites one action in place.
+    pub rewrite: F,
+}
+
+impl<F: Fn(&mut Action) + Send + Sync> AgentUnderTest for Rewritten<F> {
+    fn name(&self) -> &str {
+        self.name
+    }
+    fn begin(&mut self, start: EpisodeStart) {
+        self.inner.begin(start);
+    }
+    fn act(&mut self, batch: &[Observation], out: &mut Vec<Action>) {
+        let start = out.len();
+        self.inner.act(batch, out);
+        out[start..].iter_mut().for_each(&self.rewrite);
+    }
+    fn finish(&mut self, slot: u32) -> Vec<AgentNote> {
+        self.inner.finish(slot)
+    }
+}

@@ -68,7 +68,7 @@ fn tool_row(tool: u8, args: &[(Slot, u64)], passed: bool) -> TurnRecord {
         act: None,
         tool: Some(tool),
         args: tool_args,
-        outcome: Some(ToolOutcome { passed, value: 0 }),
+        outcome: Some(ToolOutcome::new(passed, 0)),
         ..row(ActKind::Filler, &[], 0)
     }
 }
@@ -471,9 +471,7 @@ fn corpus(scenario: &ScenarioSpec) -> Vec<(TurnRecord, f64, Option<u16>)> {
                 record.args = args;
                 record.outcome = match mix.below(6) {
                     0 => None,
-                    _ => {
-                        Some(ToolOutcome { passed: mix.below(2) == 0, value: any_value(&mut mix) })
-                    }
+                    _ => Some(ToolOutcome::new(mix.below(2) == 0, any_value(&mut mix))),
                 };
             }
             _ => {}
@@ -862,7 +860,7 @@ fn declared_text(row: &TurnRecord) -> String {
 
 /// A tool row of the declared scenario whose outcome reports `value`.
 fn declared_tool_row(tool: u8, args: &[(Slot, u64)], passed: bool, value: u64) -> TurnRecord {
-    TurnRecord { outcome: Some(ToolOutcome { passed, value }), ..tool_row(tool, args, passed) }
+    TurnRecord { outcome: Some(ToolOutcome::new(passed, value)), ..tool_row(tool, args, passed) }
 }
 
 /// The unshaped renderings of a customer `kind` with `slots` over many seeds (the act as another speaker, so

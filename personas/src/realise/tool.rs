@@ -18,11 +18,11 @@ pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut Strin
         put_uint(out, u64::from(tool), 0);
         return out.push_str(" was called.");
     };
-    let outcome = row.outcome.unwrap_or(ToolOutcome { passed: false, value: 0 });
+    let outcome = row.outcome.unwrap_or(ToolOutcome::new(false, 0));
     let passed = outcome.passed;
     if let Some(says) = &spec.says {
         let template = if passed { &says.done } else { &says.failed };
-        return put_says(out, template, spec, row, outcome.value, ctx);
+        return put_says(out, template, spec, row, &outcome, ctx);
     }
     if let Some(instruction) = &spec.instruction {
         out.push_str("Instructed the customer: \"");
@@ -178,15 +178,17 @@ pub(crate) fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut Strin
     out.push_str(after);
 }
 
-/// Writes a tool's own text, filling `{slot}` with the given argument and `{value}` with the reported value.
+/// Writes a tool's own text, filling `{slot}` with the given argument or the value the call showed, and `{value}`
+/// with the reported value.
 fn put_says(
     out: &mut String,
     template: &str,
     spec: &sim_core::spec::ToolSpec,
     row: &TurnRecord,
-    value: u64,
+    outcome: &ToolOutcome,
     ctx: &RenderContext,
 ) {
+    let value = outcome.value;
     let slots = ctx.slots();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -199,7 +201,7 @@ fn put_says(
             _ => match ctx
                 .scenario
                 .slot_named(name)
-                .and_then(|slot| Some((slot, row.args.get(slot)?)))
+                .and_then(|slot| Some((slot, row.args.get(slot).or(outcome.shown.get(slot))?)))
             {
                 Some((slot, given)) => put_slot(out, slot, given, slots),
                 None => out.push_str(&rest[open..=close]),

@@ -274,6 +274,10 @@ pub struct DataEffectFile {
     /// A record to append to a list entity after the `set`s: `add: (to: "dispute", set: [...])`.
     #[serde(default)]
     pub add: Option<AddFile>,
+    /// Declared slots whose values a passed call shows besides its value, from the instances it selected:
+    /// `shows: [temperature]` (a forecast's temperature beside its weather).
+    #[serde(default)]
+    pub shows: Vec<SlotName>,
 }
 
 /// A record a tool appends to a list entity; its `set` expressions read the new record, and fields it does not set

@@ -63,6 +63,8 @@ pub(crate) struct Case {
     pub(crate) remedy_due: Option<ToolId>,
     /// The value each tool last reported (a quoted price), by tool.
     pub(crate) tool_values: ToolValues,
+    /// What the latest call that showed facts besides its value showed (a forecast's temperature), and its tool.
+    pub(crate) shown: Option<(ToolId, ToolArgs)>,
     /// Whether the customer said their problem is gone (steps `when: Unfixed` no longer apply).
     pub(crate) fixed: bool,
 }
@@ -238,6 +240,9 @@ impl Case {
         let Some((tool, outcome)) = obs.tool_result else { return CallFeedback::None };
         if let Some(value) = self.tool_values.0.get_mut(tool as usize) {
             *value = outcome.value;
+        }
+        if !outcome.shown.is_empty() || self.shown.is_some_and(|(by, _)| by == tool) {
+            self.shown = Some((tool, outcome.shown));
         }
         if outcome.passed {
             self.succeeded |= 1 << tool;
@@ -499,6 +504,12 @@ impl Case {
         for &(slot, tool) in &intent.answers {
             if (self.last_passed | self.last_failed) & (1 << tool) != 0 {
                 act.put(slot, self.tool_values.0[tool as usize]);
+            }
+            // What the lookup showed besides is told with it ("…, around 21 degrees").
+            if let Some((_, shown)) = self.shown.filter(|(by, _)| *by == tool) {
+                for (slot, value) in shown.iter() {
+                    act.put(slot, value);
+                }
             }
         }
         (!act.slots.is_empty()).then_some(act)

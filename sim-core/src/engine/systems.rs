@@ -248,10 +248,10 @@ pub(super) fn apply_agent_turns(
                     if managed {
                         world.0.apply(scenario, intent, *tool, args)
                     } else {
-                        crate::world::ToolOutcome { passed: false, value: 0 }
+                        crate::world::ToolOutcome::new(false, 0)
                     }
                 } else {
-                    crate::world::ToolOutcome { passed: false, value: 0 }
+                    crate::world::ToolOutcome::new(false, 0)
                 };
                 exchange.tool_result = Some((*tool, outcome));
                 TurnRecord {

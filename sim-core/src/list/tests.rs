@@ -163,7 +163,7 @@ fn a_checked_argument_picks_the_instance_a_call_acts_on() {
     assert!(call(&scenario, &mut world, BLOCK, 3333).passed);
     assert_eq!(world.fields[4..7], [0, 0, 1], "only the third card is blocked");
     assert_eq!(world.selected[0], 2);
-    assert_eq!(call(&scenario, &mut world, BLOCK, 4444), ToolOutcome { passed: false, value: 0 });
+    assert_eq!(call(&scenario, &mut world, BLOCK, 4444), ToolOutcome::new(false, 0));
     assert_eq!(world.fields[4..7], [0, 0, 1], "no card ending 4444: nothing changes");
     // Outside a call, reads see the focus (the second card).
     let status = Expr::Field(CARD_STATUS);
@@ -218,4 +218,38 @@ fn lists_selected_ignores_reads_bound_by_count_sum_and_at() {
     let at = Expr::At(0, Box::new(Expr::Field(DISPUTE_CARD)), Box::new(Expr::Field(CARD_LAST4)));
     assert_eq!(at.lists_selected(layout), 0b10);
     assert_eq!(count.lists_read(), 0b11);
+}
+
+/// A passed call shows its `shows` slots as the instance it picked holds them; of two records that hold every value
+/// named, it picks the one in focus (what the customer is about); a failed call shows nothing.
+#[test]
+fn a_call_shows_the_picked_records_facts_and_alike_records_are_told_apart_by_the_focus() {
+    let mut scenario = scenario();
+    let status = Slot(Slot::FIRST_DECLARED + 1);
+    scenario.slots.push(SlotSpec {
+        name: "card_status".into(),
+        noun: "the status of the card".into(),
+        field: CARD_STATUS,
+        identity: false,
+    });
+    let Effect::Data(effect) = &mut scenario.tools[usize::from(BLOCK)].effect else {
+        unreachable!("block-card is a data tool")
+    };
+    effect.set.clear();
+    effect.shows = vec![status];
+    let mut world = three_cards(&scenario);
+    // The second card is blocked, the others active.
+    world.fields[4..7].copy_from_slice(&[0, 1, 0]);
+    let shown =
+        |world: &mut WorldState, last4| call(&scenario, world, BLOCK, last4).shown.get(status);
+    assert_eq!(shown(&mut world, 2222), Some(1));
+    assert_eq!(shown(&mut world, 3333), Some(0));
+    // Two cards ending 2222: the first, and the second in focus.
+    world.fields[1] = 2222;
+    assert_eq!(shown(&mut world, 2222), Some(1), "the card in focus");
+    world.focus[0] = 2;
+    assert_eq!(shown(&mut world, 2222), Some(0), "the first of them, the focus being neither");
+    let failed = call(&scenario, &mut world, BLOCK, 9999);
+    assert!(!failed.passed);
+    assert!(failed.shown.is_empty());
 }

@@ -14,8 +14,8 @@ use crate::world::{ToolArgs, ToolOutcome, WorldState};
 // 4 offer-refund; intent 0 = change address (0, 1, 3), intent 1 = refund (0, 2, 4);
 // rules 0 step order, 1 steps complete, 2 refund within total, 3 no change unverified,
 // 4 update-account requires verify-identity, 5 confirm before close, 6 human on the second request within 1.
-const PASS: ToolOutcome = ToolOutcome { passed: true, value: 0 };
-const FAIL: ToolOutcome = ToolOutcome { passed: false, value: 0 };
+const PASS: ToolOutcome = ToolOutcome::new(true, 0);
+const FAIL: ToolOutcome = ToolOutcome::new(false, 0);
 
 enum Turn {
     Call(u8, ToolOutcome),
@@ -443,6 +443,7 @@ fn declared_scenario() -> ScenarioSpec {
             set: vec![(1, Expr::Add(Box::new(Expr::Field(1)), Box::new(Expr::Arg(dispute.0))))],
             value: Some(Expr::Arg(dispute.0)),
             add: None,
+            shows: Vec::new(),
         }),
         instruction: None,
         says: None,
@@ -480,10 +481,10 @@ fn data_effect_refuses_when_pre_fails_and_sets_fields_when_it_passes() {
     assert_eq!((world.fields[0], world.fields[1]), (8000, 0));
     let mut state = PolicyState::default();
     let (refused, _) = dispute(&scenario, &mut world, &mut state, 9000);
-    assert_eq!(refused, ToolOutcome { passed: false, value: 0 });
+    assert_eq!(refused, ToolOutcome::new(false, 0));
     assert_eq!(world.fields[1], 0, "a refused call changes nothing");
     let (done, _) = dispute(&scenario, &mut world, &mut state, 3000);
-    assert_eq!(done, ToolOutcome { passed: true, value: 3000 });
+    assert_eq!(done, ToolOutcome::new(true, 3000));
     assert_eq!(world.fields[1], 3000);
     assert_eq!(world.original_fields[1], 0);
 }
@@ -797,7 +798,7 @@ fn check_objections(rows: &[Row]) -> Vec<(u16, Reason)> {
             },
             Row::Call(tool, passed) => TurnRecord {
                 tool: Some(tool),
-                outcome: Some(ToolOutcome { passed, value: 0 }),
+                outcome: Some(ToolOutcome::new(passed, 0)),
                 ..row(turn, Speaker::Tool, None)
             },
         };
@@ -931,7 +932,7 @@ fn judge_calls(
     for (turn, &(tool, passed)) in calls.iter().enumerate() {
         let args = ToolArgs::default();
         judge_call(scenario, intent, &world, 0, &mut state, turn as u16, tool, &args, &mut out);
-        record_call(scenario, &mut state, tool, ToolOutcome { passed, value: 0 });
+        record_call(scenario, &mut state, tool, ToolOutcome::new(passed, 0));
     }
     let failed = out
         .into_iter()
@@ -957,7 +958,7 @@ fn close_after(scenario: &ScenarioSpec, events: &[Event]) -> Vec<Reason> {
         let turn = turn as u16;
         match *event {
             Event::Called(tool, passed) => {
-                let outcome = ToolOutcome { passed, value: 0 };
+                let outcome = ToolOutcome::new(passed, 0);
                 record_call(scenario, &mut state, tool, outcome);
                 log.push(TurnRecord {
                     tool: Some(tool),
@@ -1295,7 +1296,7 @@ fn judged(
                 for &(slot, value) in values {
                     args.push(slot, value);
                 }
-                let outcome = Some(ToolOutcome { passed, value: 0 });
+                let outcome = Some(ToolOutcome::new(passed, 0));
                 TurnRecord { tool: Some(tool), args, outcome, ..row(turn, Tool, None) }
             }
             Line::Refuses | Line::RefusesSaying(_) => {
@@ -1585,7 +1586,7 @@ fn no_disclosure_unverified_flags_a_fact_stated_before_verification_or_after_it_
     let disclose = |calls: &[(u8, bool)]| {
         let mut state = PolicyState::default();
         for &(tool, passed) in calls {
-            record_call(&scenario, &mut state, tool, ToolOutcome { passed, value: 0 });
+            record_call(&scenario, &mut state, tool, ToolOutcome::new(passed, 0));
         }
         let mut act = Act::bare(ActKind::Disclose);
         act.put(Slot::USERNAME, world.account.handle);
@@ -1932,7 +1933,7 @@ fn an_outcome_for_an_unsatisfied_customer_is_required_only_once_they_pushed() {
     };
     record_call(&scenario, &mut state, 0, PASS);
     assert_eq!(resolved(&world, &state), Reason::GoalNotReached, "verify-identity was never taken");
-    record_call(&scenario, &mut state, 1, ToolOutcome { passed: false, value: 0 });
+    record_call(&scenario, &mut state, 1, ToolOutcome::new(false, 0));
     assert_eq!(resolved(&world, &state), Reason::GoalNotReached, "its latest call failed");
     record_call(&scenario, &mut state, 1, PASS);
     assert_eq!(resolved(&world, &state), Reason::Resolved, "a content customer needs no update");
@@ -2108,6 +2109,7 @@ fn each_rule_kind_reads_its_own_expressions() {
             set: Vec::new(),
             value: None,
             add: None,
+            shows: Vec::new(),
         }),
         instruction: None,
         says: None,

@@ -108,6 +108,30 @@ fn a_tool_says_only_its_args_and_value() {
     ));
     check(
         &edits,
-        "t.ron:26:147: tool `file-dispute` says `{charge_id}`, which is neither one of its args nor `value`",
+        "t.ron:26:147: tool `file-dispute` says `{charge_id}`, which is neither one of its args, a slot it shows when done, nor `value`",
+    );
+}
+
+/// A call shows fields of the world: a slot no field holds cannot be shown, and what a call shows is said only when
+/// it passes.
+#[test]
+fn a_tool_shows_only_declared_slots_and_says_them_only_when_done() {
+    let mut edits = DISPUTE.to_vec();
+    edits.push((
+        r#"value: Arg(dispute_amount)), args: [dispute_amount]),"#,
+        r#"value: Arg(dispute_amount), shows: [dispute_amount, zip_code]), args: [dispute_amount], says: (done: "Disputed {dispute_amount}.", failed: "Not {dispute_amount}.")),"#,
+    ));
+    check(
+        &edits,
+        "t.ron:26:123: tool `file-dispute` shows slot `zip_code`, which no field holds: a call shows fields of the world",
+    );
+    let mut edits = DISPUTE.to_vec();
+    edits.push((
+        r#"(id: "check-window", effect: Data(pre: Le(Field("charge.days_ago"), Const(60)))),"#,
+        r#"(id: "check-window", effect: Data(pre: Le(Field("charge.days_ago"), Const(60)), shows: [dispute_amount]), says: (done: "{dispute_amount} is recent.", failed: "{dispute_amount} is too old.")),"#,
+    ));
+    check(
+        &edits,
+        "t.ron:25:121: tool `check-window` says `{dispute_amount}`, which is neither one of its args, a slot it shows when done, nor `value`",
     );
 }
