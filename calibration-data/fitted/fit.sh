@@ -44,9 +44,10 @@ fit multidogo
 # STAR: its customer turns carry no act; the tagger reads them, on both sides
 split star
 fit star --acts "$acts"
-# star-hotel: a persona whose reactions and openings are STAR's customers', read as star-hotel's acts
-"$REHEARSE" calibrate --transcripts "$work/star-train.jsonl" --acts "$acts" --scenario star-hotel \
-    --out calibration-data/fitted/star-hotel-customers.ron
+# star-hotel: a persona whose reactions and openings are STAR's customers' of the two tasks it plays, read as
+# star-hotel's acts
+"$REHEARSE" calibrate --transcripts "$work/star-train.jsonl" --acts "$acts" --intent hotel_book --intent weather \
+    --scenario star-hotel --out calibration-data/fitted/star-hotel-customers.ron
 # PersuasionForGood (sales): the persuadee's own act labels where annotated, the survey's traits and the donation
 # (the willingness to give: the share above 0, and the amount given) as distributions
 split persuasionforgood

@@ -462,6 +462,10 @@ pub struct CalibrateArgs {
     /// customers of one domain open and answer unlike another's.
     #[arg(long, value_name = "DOMAIN")]
     pub domain: Option<String>,
+    /// Fit on the conversations labelled with this intent only (repeatable): like for like, the tasks a scenario
+    /// plays (STAR's hotel_book and weather for star-hotel), as customers of other tasks answer unlike them.
+    #[arg(long, value_name = "INTENT")]
+    pub intent: Vec<String>,
     /// With --scenario: the persona whose other parameters the fitted one keeps.
     #[arg(long, value_name = "PERSONA", default_value = "calm", requires = "scenario")]
     pub base: String,
@@ -496,7 +500,8 @@ const CALIBRATE_EXAMPLES: &str = "Examples:
   rehearse transcripts convert --from multidogo ../shared/data/multidogo multidogo.jsonl
   rehearse transcripts split multidogo.jsonl --train train.jsonl --held-out held-out.jsonl
   rehearse calibrate --transcripts train.jsonl --out calibration-data/fitted/multidogo.ron
-  rehearse calibrate --transcripts star-train.jsonl --scenario star-hotel --out star-hotel-customers.ron
+  rehearse calibrate --transcripts star-train.jsonl --intent hotel_book --intent weather --scenario star-hotel \
+      --out star-hotel-customers.ron
   rehearse realism --real held-out.jsonl --persona calibration-data/fitted/multidogo.ron --open-loop --out runs/open
 
 A fifth of the conversations (by a hash of corpus and id) validates the choice of context variables and of the

@@ -257,7 +257,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Calibrate(args) if args.scenario.is_some() => fit_persona(&args)?,
         Command::Calibrate(args) => {
             let mut converted = transcripts::read_any(&args.transcripts)?;
-            of_domain(args.domain.as_deref(), &mut converted.conversations, &args.transcripts)?;
+            let (kept, _) = fitted_on(&args, &mut converted.conversations)?;
             tag_acts(args.acts.as_deref(), &mut converted.conversations, &args.transcripts)?;
             if !converted.rejected.is_empty() {
                 eprintln!(
@@ -270,12 +270,10 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 .with_context(|| format!("reading {}", args.transcripts.display()))?;
             let name = args.out.file_stem().map_or("fitted".into(), |stem| stem.to_string_lossy());
             let acts = args.acts.as_ref().map(|acts| format!(" --acts {}", acts.display()));
-            let domain = args.domain.as_ref().map(|domain| format!(" --domain {domain}"));
             let command = format!(
-                "rehearse calibrate --transcripts {}{}{} --out {}",
+                "rehearse calibrate --transcripts {}{}{kept} --out {}",
                 args.transcripts.display(),
                 acts.unwrap_or_default(),
-                domain.unwrap_or_default(),
                 args.out.display()
             );
             let given = args.transcripts.display().to_string();
@@ -385,14 +383,33 @@ fn write_creating(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("writing {}", path.display()))
 }
 
-/// Keeps the conversations of `domain` (all when `None`); none left is bad input naming the domains there are.
-fn of_domain(
-    domain: Option<&str>,
+/// Keeps the conversations `calibrate` fits on: of its `--domain` and `--intent`s (all when not given); none left is
+/// bad input naming the labels there are. Returns what was kept, as the options that keep it (" --domain finance")
+/// and in words (" of the domain finance").
+fn fitted_on(
+    args: &sim_runners::cli::CalibrateArgs,
     conversations: &mut Vec<transcripts::Conversation>,
-    path: &std::path::Path,
-) -> Result<()> {
-    let Some(domain) = domain else { return Ok(()) };
-    keep_labelled("domain", |c| c.domain.as_deref(), &[domain.to_owned()], conversations, path)
+) -> Result<(String, String)> {
+    let (mut options, mut words) = (String::new(), String::new());
+    if let Some(domain) = &args.domain {
+        let path = &args.transcripts;
+        keep_labelled(
+            "domain",
+            |c| c.domain.as_deref(),
+            std::slice::from_ref(domain),
+            conversations,
+            path,
+        )?;
+        options += &format!(" --domain {domain}");
+        words += &format!(" of the domain {domain}");
+    }
+    if !args.intent.is_empty() {
+        let path = &args.transcripts;
+        keep_labelled("intent", |c| c.intent.as_deref(), &args.intent, conversations, path)?;
+        options.extend(args.intent.iter().map(|intent| format!(" --intent {intent}")));
+        words += &format!(" of the intent {}", args.intent.join(" or "));
+    }
+    Ok((options, words))
 }
 
 /// Keeps the conversations whose `label` (read by `of`) is one of `wanted` (all when `wanted` is empty); none left
@@ -437,24 +454,21 @@ fn fit_persona(args: &sim_runners::cli::CalibrateArgs) -> Result<()> {
     let sha256 = sim_runners::inputs::Pinned::of("transcripts", "", &bytes).sha256;
     let converted = transcripts::read_any(&args.transcripts)?;
     let mut conversations = converted.conversations;
-    of_domain(args.domain.as_deref(), &mut conversations, &args.transcripts)?;
+    let (kept, of) = fitted_on(args, &mut conversations)?;
     sim_runners::customer_text::prepare(&mut conversations, &tagger);
     let rules = sim_runners::customer_text::rules();
     let mut reactions = calibrate::persona::reactions(&conversations, &rules);
     calibrate::persona::of_scenario_intents(&mut reactions, &scenario);
     let acts = args.acts.as_ref().map(|acts| format!(" --acts {}", acts.display()));
-    let domain = args.domain.as_ref().map(|domain| format!(" --domain {domain}"));
-    let of = args.domain.as_ref().map(|domain| format!(" of the domain {domain}"));
     let header = format!(
         "A persona fitted by `rehearse calibrate` to {} ({} conversations{}, SHA-256 {sha256}) for the scenario {}.\n\
-         Regenerate: rehearse calibrate --transcripts {}{}{} --scenario {scenario_arg} --base {} --out {}",
+         Regenerate: rehearse calibrate --transcripts {}{}{kept} --scenario {scenario_arg} --base {} --out {}",
         args.transcripts.display(),
         conversations.len(),
-        of.clone().unwrap_or_default(),
+        of,
         scenario.id,
         args.transcripts.display(),
         acts.unwrap_or_default(),
-        domain.unwrap_or_default(),
         args.base,
         args.out.display()
     );
@@ -462,7 +476,7 @@ fn fit_persona(args: &sim_runners::cli::CalibrateArgs) -> Result<()> {
         "the customers of {} ({} conversations{}) in {}'s terms; otherwise {}",
         args.transcripts.display(),
         conversations.len(),
-        of.unwrap_or_default(),
+        of,
         scenario.id,
         args.base
     );

@@ -1098,6 +1098,18 @@ fn customers_speak_the_words_of_a_transcript_file() {
     let written = std::fs::read_to_string(dir.path().join("hotel.ron")).unwrap();
     assert!(written.contains("(2 conversations of the domain hotel"), "{written}");
     assert!(written.contains("--domain hotel --scenario star-hotel"), "{written}");
+    // Fitted on the tasks a scenario plays: the weather conversation alone opens with "hey", read as hello.
+    let weather =
+        [&args_fitted(fixture)[..], &["--intent", "weather", "--out", "weather.ron"]].concat();
+    let weather = rehearse(dir.path(), &weather);
+    assert_eq!(weather.status.code(), Some(0), "{}", stderr(&weather));
+    assert!(stdout(&weather).contains("Fitted: 1 of 1 openings"), "{}", stdout(&weather));
+    let written = std::fs::read_to_string(dir.path().join("weather.ron")).unwrap();
+    assert!(written.contains("(1 conversations of the intent weather"), "{written}");
+    assert!(written.contains("--intent weather --scenario star-hotel"), "{written}");
+    let both = ["--intent", "weather", "--intent", "hotel_book", "--out", "both.ron"];
+    let both = rehearse(dir.path(), &[&args_fitted(fixture)[..], &both].concat());
+    assert!(stdout(&both).contains("Fitted: 2 of 3 openings"), "{}", stdout(&both));
     let spa = [&args_fitted(fixture)[..], &["--domain", "spa", "--out", "spa.ron"]].concat();
     let spa = rehearse(dir.path(), &spa);
     assert_eq!(spa.status.code(), Some(2), "{}", stderr(&spa));
