@@ -484,6 +484,9 @@ pub enum RuleKindFile {
     },
     /// Close only after asking whether anything else is needed and hearing the answer.
     ConfirmBeforeClose,
+    /// Close only once the customer said nothing else is needed: in answer to "anything else?", or of their own
+    /// accord ("thanks, that's all, bye") after the agent's last tool call.
+    NothingElseBeforeClose,
     /// No further offer once the customer has turned one down.
     NoPressureAfterNo,
     /// After the customer raises one of the intent's objections, offer again only once its remedy tool has passed.

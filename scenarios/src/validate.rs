@@ -589,7 +589,10 @@ fn rules(
                 picked_by(tools, limited, &max, names, &file.id, &at, issues);
                 RuleKind::ArgLimit { tool: limited, arg: slot, max, unless_after: approvals }
             }
-            RuleKindFile::ConfirmBeforeClose => RuleKind::ConfirmBeforeClose,
+            RuleKindFile::ConfirmBeforeClose => RuleKind::ConfirmBeforeClose { unprompted: false },
+            RuleKindFile::NothingElseBeforeClose => {
+                RuleKind::ConfirmBeforeClose { unprompted: true }
+            }
             RuleKindFile::NoPressureAfterNo => RuleKind::NoPressureAfterNo,
             RuleKindFile::AnswerObjections => RuleKind::AnswerObjections,
             RuleKindFile::TruthfulClaims => RuleKind::TruthfulClaims,

@@ -295,7 +295,7 @@ pub fn judge_call(
             | RuleKind::AnswerObjections
             | RuleKind::TruthfulClaims
             | RuleKind::OfferFloor { .. }
-            | RuleKind::ConfirmBeforeClose
+            | RuleKind::ConfirmBeforeClose { .. }
             | RuleKind::HumanOnRequest { .. }
             | RuleKind::NoDisclosureUnverified { .. } => {}
         }
@@ -510,9 +510,9 @@ pub fn judge_say(
         return;
     }
     for (rule_idx, rule) in scenario.rules.iter().enumerate() {
-        if matches!(rule.kind, RuleKind::ConfirmBeforeClose) {
+        if let RuleKind::ConfirmBeforeClose { unprompted } = rule.kind {
             state.exercised |= 1u64.checked_shl(rule_idx as u32).unwrap_or(0);
-            if !confirmed_before(turns, turn) {
+            if !confirmed_before(turns, turn, unprompted) {
                 out.push(Verdict {
                     rule: RuleRef::Policy(rule_idx as u16),
                     turn,
@@ -768,17 +768,24 @@ fn judge_disclosure(
 }
 
 /// Whether, before `turn`, the agent asked "anything else?" after its last tool call and the customer answered that
-/// nothing else is needed (thanks, or acknowledges); asking again or for a human is not that answer.
-fn confirmed_before(turns: &[TurnRecord], turn: u16) -> bool {
+/// nothing else is needed (thanks, or acknowledges), or, with `unprompted`, the customer said goodbye satisfied after
+/// that call without being asked; asking again or for a human is not that answer.
+fn confirmed_before(turns: &[TurnRecord], turn: u16, unprompted: bool) -> bool {
     let earlier = turns.iter().filter(|row| row.turn < turn);
     let mut asked = false;
     let mut answered = false;
     for row in earlier {
-        match (row.speaker, row.act.map(|act| act.kind)) {
+        match (row.speaker, row.act) {
             (Speaker::Tool, _) => (asked, answered) = (false, false),
-            (Speaker::Agent, Some(ActKind::AnythingElse)) => (asked, answered) = (true, false),
-            (Speaker::Customer, Some(kind)) if asked => {
-                answered = matches!(kind, ActKind::ThankBye | ActKind::Acknowledge);
+            (Speaker::Agent, Some(act)) if act.kind == ActKind::AnythingElse => {
+                (asked, answered) = (true, false);
+            }
+            (Speaker::Customer, Some(act)) if asked => {
+                answered = matches!(act.kind, ActKind::ThankBye | ActKind::Acknowledge);
+            }
+            (Speaker::Customer, Some(act)) if unprompted => {
+                answered = act.kind == ActKind::ThankBye && !act.is_unhappy_bye();
+                asked = answered;
             }
             _ => {}
         }

@@ -489,8 +489,12 @@ pub enum RuleKind {
         unless_after: Vec<ToolId>,
     },
     /// The agent closes only after asking whether anything else is needed (after its last tool call) and hearing
-    /// the customer's answer.
-    ConfirmBeforeClose,
+    /// the customer's answer; with `unprompted`, a customer who said so of their own accord after that call ("thanks,
+    /// that's all, bye", not a goodbye given up unhappy) need not be asked.
+    ConfirmBeforeClose {
+        /// Whether a goodbye the customer said unasked counts as their answer.
+        unprompted: bool,
+    },
     /// A call of `tool` enters, as `arg`, the value of the offer the customer took (a deal at the price they accepted);
     /// calls before any offer was taken are not judged.
     ArgAccepted {

@@ -107,7 +107,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
                 "account-change-needs-verification",
                 RuleKind::Requires { tool: 3, after: vec![1], when: None },
             ),
-            rule("confirm-before-close", RuleKind::ConfirmBeforeClose),
+            rule("confirm-before-close", RuleKind::ConfirmBeforeClose { unprompted: false }),
             rule("human-on-second-request", RuleKind::HumanOnRequest { demands: 2, within: 1 }),
         ],
         world: WorldGen {

@@ -309,6 +309,20 @@ impl Case {
         feedback: CallFeedback,
     ) -> Plan {
         let customer = obs.customer.map(|act| act.kind);
+        // A goodbye said unasked is answered with "anything else?" where the policy wants the question asked
+        // whatever the customer said ("As always, wrap up by asking…"); one given up unhappy is let go.
+        let must_ask = |scenario: &ScenarioSpec| {
+            scenario
+                .rules
+                .iter()
+                .any(|rule| rule.kind == RuleKind::ConfirmBeforeClose { unprompted: false })
+        };
+        let happy_bye =
+            obs.customer.is_some_and(|act| act.kind == ActKind::ThankBye && !act.is_unhappy_bye());
+        if happy_bye && self.phase != Phase::AskedElse && must_ask(scenario) {
+            self.phase = Phase::AskedElse;
+            return Plan::Say(Act::bare(ActKind::AnythingElse));
+        }
         if matches!(customer, Some(ActKind::ThankBye | ActKind::Leave)) {
             return Plan::Say(Act::bare(ActKind::Close));
         }

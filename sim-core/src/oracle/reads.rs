@@ -169,7 +169,7 @@ pub fn facts_read(scenario: &ScenarioSpec, intent: &IntentSpec, rule: RuleRef) -
                 | RuleKind::NoPressureAfterNo
                 | RuleKind::AnswerObjections
                 | RuleKind::TruthfulClaims
-                | RuleKind::ConfirmBeforeClose
+                | RuleKind::ConfirmBeforeClose { .. }
                 | RuleKind::HumanOnRequest { .. }
                 | RuleKind::NoDisclosureUnverified { .. } => {}
             }

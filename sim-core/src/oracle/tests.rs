@@ -354,6 +354,47 @@ fn confirm_before_close_needs_an_answered_anything_else_after_the_last_call() {
     assert_eq!(check_log(&stale), vec![(5, 3, Reason::ClosedUnconfirmed)]);
 }
 
+/// star-hotel's "Ask whether the customer needs anything else before ending the conversation, unless they said
+/// goodbye first." (`unprompted`): a goodbye said unasked after the last call confirms as an answer to "anything
+/// else?" does; one given up unhappy does not, nor one before a later call, nor a mere "ok"; where the policy wants
+/// the question asked whatever the customer said, an unasked goodbye confirms nothing.
+#[test]
+fn a_goodbye_said_unasked_confirms_only_where_the_rule_lets_it() {
+    let log = |acts: &[(Speaker, Option<crate::act::Act>)]| -> Vec<TurnRecord> {
+        let rows = acts
+            .iter()
+            .enumerate()
+            .map(|(turn, &(speaker, act))| TurnRecord { act, ..row(turn as u16, speaker, None) });
+        rows.collect()
+    };
+    let bare = |kind| Some(crate::act::Act::bare(kind));
+    let bye = |bye: Option<crate::act::Act>| {
+        log(&[
+            (Tool, None),
+            (Agent, bare(ActKind::Disclose)),
+            (CUSTOMER, bye),
+            (Agent, bare(ActKind::Close)),
+        ])
+    };
+    let happy = bye(bare(ActKind::ThankBye));
+    assert!(confirmed_before(&happy, 3, true));
+    assert!(!confirmed_before(&happy, 3, false), "the question was never asked");
+    assert!(!confirmed_before(&bye(Some(crate::act::Act::unhappy_bye())), 3, true));
+    assert!(!confirmed_before(&bye(bare(ActKind::Acknowledge)), 3, true));
+    let stale =
+        log(&[(CUSTOMER, bare(ActKind::ThankBye)), (Tool, None), (Agent, bare(ActKind::Close))]);
+    assert!(!confirmed_before(&stale, 2, true), "a call after the goodbye");
+    // Asked, the answer decides as before: something else after the goodbye is not "nothing else".
+    let changed = log(&[
+        (Tool, None),
+        (CUSTOMER, bare(ActKind::ThankBye)),
+        (Agent, bare(ActKind::AnythingElse)),
+        (CUSTOMER, bare(ActKind::OffTopic)),
+        (Agent, bare(ActKind::Close)),
+    ]);
+    assert!(!confirmed_before(&changed, 4, true));
+}
+
 #[test]
 fn human_on_request_flags_the_turn_the_deadline_passes() {
     let said = |kind| Some(kind);
