@@ -5,8 +5,8 @@
 //! [`Retriever`] renders a customer turn as one of the messages filed under its act, picked by the turn's text seed
 //! (so the same row reads the same in every run), its holes filled with the act's own values written as the
 //! realiser writes them, in the case and number form of the values they replace ("pittsburgh", "9120029930"), so an
-//! agent reads exactly the values the act carries, written as real customers write them. It looks first among the messages
-//! that answered the same agent act, then among all of the act's; an acknowledgement is only ever taken from
+//! agent reads exactly the values the act carries, written as real customers write them. It looks first among the
+//! messages that answered the same agent act, then among all of the act's; an acknowledgement is only ever taken from
 //! messages that answered the same agent act ("bummer, oh well" answers a refusal, not a booking), a disclosure
 //! counting as a result told, or else from those whose agent act is not known. A message may be several lines: real
 //! messages one customer sent one after another before the agent answered, filed as one turn by the caller. An

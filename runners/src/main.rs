@@ -391,20 +391,14 @@ fn fitted_on(
     conversations: &mut Vec<transcripts::Conversation>,
 ) -> Result<(String, String)> {
     let (mut options, mut words) = (String::new(), String::new());
+    let path = &args.transcripts;
     if let Some(domain) = &args.domain {
-        let path = &args.transcripts;
-        keep_labelled(
-            "domain",
-            |c| c.domain.as_deref(),
-            std::slice::from_ref(domain),
-            conversations,
-            path,
-        )?;
+        let wanted = std::slice::from_ref(domain);
+        keep_labelled("domain", |c| c.domain.as_deref(), wanted, conversations, path)?;
         options += &format!(" --domain {domain}");
         words += &format!(" of the domain {domain}");
     }
     if !args.intent.is_empty() {
-        let path = &args.transcripts;
         keep_labelled("intent", |c| c.intent.as_deref(), &args.intent, conversations, path)?;
         options.extend(args.intent.iter().map(|intent| format!(" --intent {intent}")));
         words += &format!(" of the intent {}", args.intent.join(" or "));

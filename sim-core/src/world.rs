@@ -407,9 +407,9 @@ impl WorldState {
     }
 
     /// Moves the focus to the request `asked` (slot values a customer gave; another request like theirs): per list
-    /// some of whose fields' slots it gives, the first live instance holding every one of those values, or the focus if it does (what a data
-    /// tool's lookup finds for them); the focus stays where no instance holds them all. From then on the world's truth,
-    /// its resolution and its lookups' fallback are that request's.
+    /// some of whose fields' slots it gives, the first live instance holding every one of those values, or the focus
+    /// if it does (what a data tool's lookup finds for them); the focus stays where no instance holds them all. From
+    /// then on the world's truth, its resolution and its lookups' fallback are that request's.
     pub fn focus_on(&mut self, scenario: &ScenarioSpec, asked: &ToolArgs) {
         let layout = &scenario.layout;
         let mut candidates = [u8::MAX; MAX_LISTS];
