@@ -395,7 +395,36 @@ pub enum TranscriptsCommand {
     /// depends only on its id (a hash), so the split is the same whatever the file's order or size.
     #[command(after_help = TRANSCRIPTS_SPLIT_EXAMPLES)]
     Split(SplitArgs),
+    /// Keep the conversations of some intents or domains (their labels): the tasks a scenario plays, like for like,
+    /// for `run --customer-text`, `calibrate` or `realism --real`. OUT is written whole or not at all.
+    #[command(after_help = TRANSCRIPTS_FILTER_EXAMPLES)]
+    Filter(FilterArgs),
 }
+
+/// `rehearse transcripts filter`.
+#[derive(Debug, Clone, Args)]
+pub struct FilterArgs {
+    /// The transcript file to read.
+    #[arg(value_name = "IN.jsonl")]
+    pub input: PathBuf,
+    /// The transcript file to write: the conversations kept, in the order read.
+    #[arg(value_name = "OUT.jsonl")]
+    pub out: PathBuf,
+    /// Keep the conversations labelled with this intent (repeatable; STAR's multi-task conversations join theirs with
+    /// +, and are kept only by that whole label).
+    #[arg(long, value_name = "INTENT")]
+    pub intent: Vec<String>,
+    /// Keep the conversations of this domain (repeatable); with --intent, a conversation must have both.
+    #[arg(long, value_name = "DOMAIN")]
+    pub domain: Vec<String>,
+}
+
+const TRANSCRIPTS_FILTER_EXAMPLES: &str = "Examples:
+  rehearse transcripts filter star-train.jsonl star-hotel-train.jsonl --intent hotel_book --intent weather
+  rehearse transcripts filter multidogo-train.jsonl finance-train.jsonl --domain finance
+
+Exit codes: 0 the file was written; 2 the input cannot be read, neither --intent nor --domain was given, or no
+conversation is kept (the labels the file has are named).";
 
 /// `rehearse transcripts convert`.
 #[derive(Debug, Clone, Args)]

@@ -206,6 +206,23 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 print(&format!("held out, never in training: {}\n", unseen.join(", ")))?;
             }
         }
+        Command::Transcripts(TranscriptsCommand::Filter(args)) => {
+            if args.intent.is_empty() && args.domain.is_empty() {
+                anyhow::bail!(setup::BadInput(
+                    "give --intent or --domain: the labels of the conversations to keep".to_owned()
+                ));
+            }
+            let converted = transcripts::read_jsonl(&args.input)?;
+            for rejected in &converted.rejected {
+                eprintln!("{}: {rejected}", rejected.dropped);
+            }
+            let mut kept = converted.conversations;
+            let read = kept.len();
+            keep_labelled("domain", |c| c.domain.as_deref(), &args.domain, &mut kept, &args.input)?;
+            keep_labelled("intent", |c| c.intent.as_deref(), &args.intent, &mut kept, &args.input)?;
+            transcripts::write_jsonl(&args.out, &kept)?;
+            print(&format!("{} of {read} conversations to {}\n", kept.len(), args.out.display()))?;
+        }
         Command::Realism(args) => {
             let read = |path: &std::path::Path| -> Result<Vec<transcripts::Conversation>> {
                 let converted = transcripts::read_any(path)?;

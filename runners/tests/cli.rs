@@ -1009,6 +1009,49 @@ fn calibration_runs_end_to_end_on_a_runs_transcripts() {
     }
 }
 
+/// `transcripts filter`: the fixture's conversations of the intents or domains asked for, in the order read; an intent
+/// the file does not have, or no label at all, is bad input.
+#[test]
+fn transcripts_filter_keeps_the_conversations_of_the_labels_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../calibration-data/fixtures/customer-text/star-hotel.jsonl");
+    let fixture = fixture.to_str().unwrap();
+    let ids = |file: &str| -> Vec<String> {
+        let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+        let ids = text.lines().map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap());
+        ids.map(|conversation| conversation["id"].as_str().unwrap().to_owned()).collect()
+    };
+    let filter = |args: &[&str]| {
+        rehearse(dir.path(), &[&["transcripts", "filter", fixture][..], args].concat())
+    };
+    let hotel = filter(&["hotel.jsonl", "--intent", "hotel_book"]);
+    assert_eq!(hotel.status.code(), Some(0), "{}", stderr(&hotel));
+    assert!(stdout(&hotel).contains("2 of 3 conversations to hotel.jsonl"), "{}", stdout(&hotel));
+    assert_eq!(ids("hotel.jsonl"), ["h1", "h2"]);
+    let both = filter(&["both.jsonl", "--intent", "weather", "--intent", "hotel_book"]);
+    assert_eq!(both.status.code(), Some(0), "{}", stderr(&both));
+    assert_eq!(ids("both.jsonl"), ["h1", "h2", "w1"]);
+    let weather = filter(&["weather.jsonl", "--domain", "weather"]);
+    assert_eq!(weather.status.code(), Some(0), "{}", stderr(&weather));
+    assert_eq!(ids("weather.jsonl"), ["w1"]);
+    // Both labels must hold: no hotel_book conversation is of the weather domain.
+    let neither = filter(&["neither.jsonl", "--domain", "weather", "--intent", "hotel_book"]);
+    assert_eq!(neither.status.code(), Some(2), "{}", stderr(&neither));
+    let spa = filter(&["spa.jsonl", "--intent", "spa"]);
+    assert_eq!(spa.status.code(), Some(2), "{}", stderr(&spa));
+    assert!(
+        stderr(&spa)
+            .contains("no conversation of the intent `spa` (its intents: hotel_book, weather)"),
+        "{}",
+        stderr(&spa)
+    );
+    assert!(!dir.path().join("spa.jsonl").exists(), "nothing written");
+    let unlabelled = filter(&["all.jsonl"]);
+    assert_eq!(unlabelled.status.code(), Some(2), "{}", stderr(&unlabelled));
+    assert!(stderr(&unlabelled).contains("give --intent or --domain"), "{}", stderr(&unlabelled));
+}
+
 /// `run --customer-text`: customers say the fixture's real words with their own values, the same bytes on any number
 /// of threads, and the summary counts the turns that kept the built-in phrasings.
 #[test]
