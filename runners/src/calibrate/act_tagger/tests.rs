@@ -197,6 +197,9 @@ fn star_wizard_labels_become_rehearse_agent_acts() {
     let acts = |conversation: &Conversation| -> Vec<Option<String>> {
         conversation.turns.iter().map(|turn| turn.act.clone()).collect()
     };
-    assert_eq!(acts(&conversations[0]), [Some("greet".to_owned()), Some("ask".to_owned()), None]);
+    assert_eq!(
+        acts(&conversations[0]),
+        [Some("ask_need".to_owned()), Some("ask".to_owned()), None]
+    );
     assert_eq!(acts(&conversations[1]), labels.map(|label| Some(label.to_owned())));
 }

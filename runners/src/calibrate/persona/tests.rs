@@ -14,7 +14,7 @@ const FIXTURE: &str = concat!(
 );
 
 /// The fixture's three conversations, message by message: h1 opens "yo" and w1 "hey" (vague), h2 "I
-/// want to book a hotel room" (a need); the needs of h1 and w1 answer the wizard's "hello" (greet); eight answers to
+/// want to book a hotel room" (a need); the needs of h1 and w1 answer the wizard's "hello" (asking what they need); eight answers to
 /// questions give values (h1 four, h2 two, w1 two); "kthx" takes in a result (the booking), "oh well, kthx anyway" a
 /// refusal (hotel_unavailable, "no room available") and "sweet" a disclosure (the forecast); "ya book it" takes the
 /// offer; the three answers to "anything else?" say goodbye.
@@ -38,7 +38,7 @@ fn the_fixtures_reactions_as_counted_by_hand() {
     assert_eq!(answers(ActKind::InformResult), [(ActKind::Acknowledge, 1)]);
     assert_eq!(answers(ActKind::Deny), [(ActKind::Acknowledge, 1)]);
     assert_eq!(answers(ActKind::Disclose), [(ActKind::Acknowledge, 1)]);
-    assert_eq!(answers(ActKind::Greet), [(ActKind::StateNeed, 2)]);
+    assert_eq!(answers(ActKind::AskNeed), [(ActKind::StateNeed, 2)]);
     assert_eq!(answers(ActKind::Offer), [(ActKind::Accept, 1)]);
     assert_eq!(answers(ActKind::AnythingElse), [(ActKind::ThankBye, 3)]);
     assert!(counted.unread.is_empty(), "{:?}", counted.unread);

@@ -103,7 +103,7 @@ fn picks_in_file_order_utters_skipped_none_counted_unknown_listed() {
     check(
         &[first, second],
         r#"
-greet star:hello "Hello, how can I help?"
+ask_need star:hello "Hello, how can I help?"
 ask star:weather_ask_day "For what day would you like the weather forecast?"
 disclose star:weather_inform_forecast "It will be sunny all day on Monday in Paris."
 disclose star:bank_inform_balance "Your current balance is 3572 in credit."
