@@ -471,11 +471,14 @@ fn fit_persona(args: &sim_runners::cli::CalibrateArgs) -> Result<()> {
     let mut reactions = calibrate::persona::reactions(&conversations, &rules);
     calibrate::persona::of_scenario_intents(&mut reactions, &scenario);
     let acts = args.acts.as_ref().map(|acts| format!(" --acts {}", acts.display()));
+    let read = match conversations.len() {
+        1 => "1 conversation".to_owned(),
+        n => format!("{n} conversations"),
+    };
     let header = format!(
-        "A persona fitted by `rehearse calibrate` to {} ({} conversations{}, SHA-256 {sha256}) for the scenario {}.\n\
+        "A persona fitted by `rehearse calibrate` to {} ({read}{}, SHA-256 {sha256}) for the scenario {}.\n\
          Regenerate: rehearse calibrate --transcripts {}{}{kept} --scenario {scenario_arg} --base {} --out {}",
         args.transcripts.display(),
-        conversations.len(),
         of,
         scenario.id,
         args.transcripts.display(),
@@ -484,9 +487,8 @@ fn fit_persona(args: &sim_runners::cli::CalibrateArgs) -> Result<()> {
         args.out.display()
     );
     let description = format!(
-        "the customers of {} ({} conversations{}) in {}'s terms; otherwise {}",
+        "the customers of {} ({read}{}) in {}'s terms; otherwise {}",
         args.transcripts.display(),
-        conversations.len(),
         of,
         scenario.id,
         args.base

@@ -1148,7 +1148,7 @@ fn customers_speak_the_words_of_a_transcript_file() {
     assert_eq!(weather.status.code(), Some(0), "{}", stderr(&weather));
     assert!(stdout(&weather).contains("Fitted: 1 of 1 openings"), "{}", stdout(&weather));
     let written = std::fs::read_to_string(dir.path().join("weather.ron")).unwrap();
-    assert!(written.contains("(1 conversations of the intent weather"), "{written}");
+    assert!(written.contains("(1 conversation of the intent weather"), "{written}");
     assert!(written.contains("--intent weather --scenario star-hotel"), "{written}");
     let both = ["--intent", "weather", "--intent", "hotel_book", "--out", "both.ron"];
     let both = rehearse(dir.path(), &[&args_fitted(fixture)[..], &both].concat());
