@@ -234,9 +234,12 @@ impl Template {
             match piece {
                 Piece::Text(text) => out.push_str(text),
                 Piece::Hole(slot, written) => {
-                    let mut said = String::new();
-                    render_value_into(scenario, *slot, value(*slot), &mut said);
-                    written.put(&said, out);
+                    let start = out.len();
+                    render_value_into(scenario, *slot, value(*slot), out);
+                    if *written != Written::default() {
+                        let said = out.split_off(start);
+                        written.put(&said, out);
+                    }
                 }
             }
         }

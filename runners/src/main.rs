@@ -218,8 +218,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
             let mut kept = converted.conversations;
             let read = kept.len();
-            keep_labelled("domain", |c| c.domain.as_deref(), &args.domain, &mut kept, &args.input)?;
-            keep_labelled("intent", |c| c.intent.as_deref(), &args.intent, &mut kept, &args.input)?;
+            of_labels(&args.domain, &args.intent, &mut kept, &args.input)?;
             transcripts::write_jsonl(&args.out, &kept)?;
             print(&format!("{} of {read} conversations to {}\n", kept.len(), args.out.display()))?;
         }
@@ -274,7 +273,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Calibrate(args) if args.scenario.is_some() => fit_persona(&args)?,
         Command::Calibrate(args) => {
             let mut converted = transcripts::read_any(&args.transcripts)?;
-            let (kept, _) = fitted_on(&args, &mut converted.conversations)?;
+            let (kept, _) = of_labels(
+                args.domain.as_slice(),
+                &args.intent,
+                &mut converted.conversations,
+                &args.transcripts,
+            )?;
             tag_acts(args.acts.as_deref(), &mut converted.conversations, &args.transcripts)?;
             if !converted.rejected.is_empty() {
                 eprintln!(
@@ -400,25 +404,28 @@ fn write_creating(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("writing {}", path.display()))
 }
 
-/// Keeps the conversations `calibrate` fits on: of its `--domain` and `--intent`s (all when not given); none left is
-/// bad input naming the labels there are. Returns what was kept, as the options that keep it (" --domain finance")
-/// and in words (" of the domain finance").
-fn fitted_on(
-    args: &sim_runners::cli::CalibrateArgs,
+/// Keeps the conversations of one of `domains` and one of `intents` (either unconstrained when empty): what
+/// `calibrate` fits on and `transcripts filter` writes; none left is bad input naming the labels there are. Returns
+/// what was kept, as the options that keep it (" --domain finance") and in words (" of the domain finance").
+fn of_labels(
+    domains: &[String],
+    intents: &[String],
     conversations: &mut Vec<transcripts::Conversation>,
+    path: &std::path::Path,
 ) -> Result<(String, String)> {
     let (mut options, mut words) = (String::new(), String::new());
-    let path = &args.transcripts;
-    if let Some(domain) = &args.domain {
-        let wanted = std::slice::from_ref(domain);
-        keep_labelled("domain", |c| c.domain.as_deref(), wanted, conversations, path)?;
-        options += &format!(" --domain {domain}");
-        words += &format!(" of the domain {domain}");
-    }
-    if !args.intent.is_empty() {
-        keep_labelled("intent", |c| c.intent.as_deref(), &args.intent, conversations, path)?;
-        options.extend(args.intent.iter().map(|intent| format!(" --intent {intent}")));
-        words += &format!(" of the intent {}", args.intent.join(" or "));
+    type Label<'a> = (&'a str, &'a [String], fn(&transcripts::Conversation) -> Option<&str>);
+    let labels: [Label; 2] = [
+        ("domain", domains, |c| c.domain.as_deref()),
+        ("intent", intents, |c| c.intent.as_deref()),
+    ];
+    for (label, wanted, of) in labels {
+        if wanted.is_empty() {
+            continue;
+        }
+        keep_labelled(label, of, wanted, conversations, path)?;
+        options.extend(wanted.iter().map(|value| format!(" --{label} {value}")));
+        words += &format!(" of the {label} {}", wanted.join(" or "));
     }
     Ok((options, words))
 }
@@ -465,7 +472,8 @@ fn fit_persona(args: &sim_runners::cli::CalibrateArgs) -> Result<()> {
     let sha256 = sim_runners::inputs::Pinned::of("transcripts", "", &bytes).sha256;
     let converted = transcripts::read_any(&args.transcripts)?;
     let mut conversations = converted.conversations;
-    let (kept, of) = fitted_on(args, &mut conversations)?;
+    let (kept, of) =
+        of_labels(args.domain.as_slice(), &args.intent, &mut conversations, &args.transcripts)?;
     sim_runners::customer_text::prepare(&mut conversations, &tagger);
     let rules = sim_runners::customer_text::rules();
     let mut reactions = calibrate::persona::reactions(&conversations, &rules);

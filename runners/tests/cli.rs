@@ -526,10 +526,7 @@ fn a_recorded_run_replays_byte_for_byte_and_reports_divergence_at_its_turn() {
     };
     assert_eq!(manifest("runs/a"), manifest("runs/b"));
     // Played back on other customers, the replies would not fit: refused before the run, naming every difference.
-    let fixture = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../calibration-data/fixtures/customer-text/star-hotel.jsonl"
-    );
+    let fixture = CUSTOMER_TEXT_FIXTURE;
     let other = ["run", "--replay", "rec", "--out", "runs/x", "--seed", "8", "--episodes", "151"];
     let run = rehearse(dir.path(), &[&other[..], &["--customer-text", fixture]].concat());
     assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
@@ -1009,14 +1006,18 @@ fn calibration_runs_end_to_end_on_a_runs_transcripts() {
     }
 }
 
+/// Three STAR-like conversations (two hotel bookings, one forecast) in the transcript format.
+const CUSTOMER_TEXT_FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../calibration-data/fixtures/customer-text/star-hotel.jsonl"
+);
+
 /// `transcripts filter`: the fixture's conversations of the intents or domains asked for, in the order read; an intent
 /// the file does not have, or no label at all, is bad input.
 #[test]
 fn transcripts_filter_keeps_the_conversations_of_the_labels_asked_for() {
     let dir = tempfile::tempdir().unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../calibration-data/fixtures/customer-text/star-hotel.jsonl");
-    let fixture = fixture.to_str().unwrap();
+    let fixture = CUSTOMER_TEXT_FIXTURE;
     let ids = |file: &str| -> Vec<String> {
         let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
         let ids = text.lines().map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap());
@@ -1057,9 +1058,7 @@ fn transcripts_filter_keeps_the_conversations_of_the_labels_asked_for() {
 #[test]
 fn customers_speak_the_words_of_a_transcript_file() {
     let dir = tempfile::tempdir().unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../calibration-data/fixtures/customer-text/star-hotel.jsonl");
-    let fixture = fixture.to_str().unwrap();
+    let fixture = CUSTOMER_TEXT_FIXTURE;
     let run = |threads: &str, out: &str| {
         let args = ["run", "--scenario", "star-hotel", "--episodes", "300", "--threads", threads];
         let args = [&args[..], &["--customer-text", fixture, "--out", out]].concat();

@@ -306,9 +306,7 @@ fn tools(files: &[ToolFile], names: &Names, at: &FieldPath, issues: &mut Issues)
         }
         // What a passed call shows besides its value may be said when it passes.
         let shows = match &effect {
-            Effect::Data(data) => {
-                data.shows.iter().fold(SlotSet::EMPTY, |set, slot| set.with(*slot))
-            }
+            Effect::Data(data) => data.shows,
             _ => SlotSet::EMPTY,
         };
         tools.push(ToolSpec {
@@ -438,7 +436,6 @@ fn data_effect(
             ),
         );
     }
-    let shows = shows.iter().collect();
     DataEffect { check: check_set.iter().collect(), check_min, pre, set, value, add, shows }
 }
 

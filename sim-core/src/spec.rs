@@ -195,7 +195,7 @@ pub struct DataEffect {
     pub add: Option<AddRecord>,
     /// Declared slots whose true values a passed call shows besides its value, read from the instances it selected
     /// (a forecast's temperature beside its weather); at most [`crate::act::MAX_VALUES`].
-    pub shows: Vec<crate::act::Slot>,
+    pub shows: crate::act::SlotSet,
 }
 
 /// A record a tool adds to a list entity (a dispute filed, a line added); a full list refuses the call.

@@ -626,7 +626,7 @@ impl WorldState {
             self.add_record(scenario, add, args, selection);
         }
         let mut shown = ToolArgs::default();
-        for &slot in &effect.shows {
+        for slot in effect.shows.iter() {
             if let Some(declared) = scenario.declared_slot(slot) {
                 shown.push(slot, self.fields[layout.cell(declared.field, &selection)]);
             }

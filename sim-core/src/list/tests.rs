@@ -236,7 +236,7 @@ fn a_call_shows_the_picked_records_facts_and_alike_records_are_told_apart_by_the
         unreachable!("block-card is a data tool")
     };
     effect.set.clear();
-    effect.shows = vec![status];
+    effect.shows = SlotSet::one(status);
     let mut world = three_cards(&scenario);
     // The second card is blocked, the others active.
     world.fields[4..7].copy_from_slice(&[0, 1, 0]);
