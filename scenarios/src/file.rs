@@ -93,6 +93,10 @@ pub struct AgentReplyFile {
     /// Only for customers with this intent; any when absent.
     #[serde(default)]
     pub intent: Option<String>,
+    /// Only after a call of this tool: a `deny` its failure is the reason for, an `inform_result` whose latest
+    /// passed call it was; after any when absent.
+    #[serde(default)]
+    pub after: Option<String>,
     /// The words, with `{slot}` holes.
     pub text: String,
 }

@@ -121,6 +121,7 @@ impl ScenarioFile {
         let agent_replies = replies::agent_replies(
             &self.agent_replies,
             &intents,
+            &tool_ids,
             &names,
             &root.field("agent_replies"),
             &mut issues,

@@ -22,6 +22,10 @@ pub struct AgentReply {
     pub slots: SlotSet,
     /// The intent it is said for (the customer's); `None` for any.
     pub intent: Option<IntentId>,
+    /// The tool call it follows: for a `Deny`, the check that refused; for an `InformResult`, the latest call that
+    /// passed (STAR's "OK, I've successfully completed this booking" after a booking, not after a declined offer);
+    /// `None` for any.
+    pub after: Option<ToolId>,
     /// The words, with `{slot}` holes: the act's value of the slot, else the one the customer holds.
     pub text: String,
 }

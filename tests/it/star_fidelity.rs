@@ -30,17 +30,27 @@ enum Node {
     Dropped(String),
 }
 
-#[test]
-fn star_hotel_maps_every_node_of_its_star_tasks() {
+/// STAR's tasks.json, or `None` (the test skips) when ../shared is absent.
+fn tasks_json() -> Option<Value> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/star/tasks.json");
     let Ok(text) = std::fs::read_to_string(&path) else {
         println!("star_fidelity skipped: {} is absent", path.display());
-        return;
+        return None;
     };
-    let tasks: Value = serde_json::from_str(&text).unwrap();
+    Some(serde_json::from_str(&text).unwrap())
+}
+
+/// tests/fidelity/star.ron.
+fn fidelity_table() -> Vec<Entry> {
     let table_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fidelity/star.ron");
-    let table: Vec<Entry> = ron::from_str(&std::fs::read_to_string(&table_path).unwrap())
-        .unwrap_or_else(|err| panic!("{}: {err}", table_path.display()));
+    ron::from_str(&std::fs::read_to_string(&table_path).unwrap())
+        .unwrap_or_else(|err| panic!("{}: {err}", table_path.display()))
+}
+
+#[test]
+fn star_hotel_maps_every_node_of_its_star_tasks() {
+    let Some(tasks) = tasks_json() else { return };
+    let table = fidelity_table();
     let (scenario, _) = crate::support::built_in("star-hotel");
     let mut problems = Vec::new();
     for entry in &table {
@@ -118,9 +128,7 @@ fn star_hotel_maps_every_node_of_its_star_tasks() {
 /// in the run and in STAR.
 #[test]
 fn the_wizard_act_mapping_agrees_with_star_hotels_fidelity_table() {
-    let table_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fidelity/star.ron");
-    let table: Vec<Entry> = ron::from_str(&std::fs::read_to_string(&table_path).unwrap())
-        .unwrap_or_else(|err| panic!("{}: {err}", table_path.display()));
+    let table = fidelity_table();
     let mapping = sim_runners::tagger_eval::star::wizard_acts();
     let mut compared = 0;
     let mut problems = Vec::new();
@@ -145,5 +153,72 @@ fn the_wizard_act_mapping_agrees_with_star_hotels_fidelity_table() {
         }
     }
     assert!(compared >= 10, "only {compared} labels compared");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Every word the built-in agents say in star-hotel from its `agent_replies` is a template reply of one of its STAR
+/// tasks (tasks.json's flow.replies, holes aside), said as the act the fidelity table reads that node as: the
+/// wizard's words are STAR's, and said when STAR's wizard says them ("I'm sorry, but your booking request failed."
+/// is a refusal after `book-room`, not the result of a booking).
+#[test]
+fn star_hotels_agent_replies_are_star_templates_of_the_same_act() {
+    let Some(tasks) = tasks_json() else { return };
+    let table = fidelity_table();
+    // "at the {hotel_name:s} for" and "at the {hotel_name} for" alike: holes are compared as "{}".
+    let unholed = |text: &str| {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            out.push_str("{}");
+            rest = rest[open..].split_once('}').map_or("", |(_, after)| after);
+        }
+        out + rest
+    };
+    let (scenario, _) = crate::support::built_in("star-hotel");
+    let mut problems = Vec::new();
+    for reply in &scenario.agent_replies {
+        let said = unholed(&reply.text);
+        let said = said.as_str();
+        // The template whose words these are, with the act its node is read as.
+        let node_acts: Vec<(&str, &str)> = table
+            .iter()
+            .flat_map(|entry| {
+                let replies = tasks[&entry.task]["flow"]["replies"].as_object().unwrap();
+                entry.nodes.iter().filter_map(move |(node, mapping)| {
+                    let template = replies.get(node)?.as_str()?;
+                    let act = match mapping {
+                        Node::Act(name) => name.as_str(),
+                        Node::Offer => "offer",
+                        Node::Slot(_) => "ask",
+                        _ => return None,
+                    };
+                    (unholed(template) == said).then_some((node.as_str(), act))
+                })
+            })
+            .collect();
+        // The forecast's words without its temperature: the template's first clause (an agent that tells the
+        // weather alone).
+        let clause_of_a_template = node_acts.is_empty()
+            && said.ends_with('.')
+            && table.iter().any(|entry| {
+                let replies = tasks[&entry.task]["flow"]["replies"].as_object().unwrap();
+                replies
+                    .values()
+                    .filter_map(Value::as_str)
+                    .any(|template| unholed(template).starts_with(said.trim_end_matches('.')))
+            });
+        if node_acts.is_empty() && !clause_of_a_template {
+            problems.push(format!("`{}` is no template reply of tasks.json", reply.text));
+        }
+        if let Some((node, act)) = node_acts.iter().find(|(_, act)| *act != reply.act.name()) {
+            problems.push(format!(
+                "`{}` is said as {}, but its node {node} is {act} in tests/fidelity/star.ron",
+                reply.text,
+                reply.act.name()
+            ));
+        }
+    }
+    assert!(scenario.agent_replies.len() >= 10);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

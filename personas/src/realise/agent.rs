@@ -1,7 +1,7 @@
 //! Agent turns: greetings, questions, results, denials and goodbyes, in a support agent's voice.
 
 use sim_core::act::{Act, ActKind};
-use sim_core::spec::{AccountField, Outcome};
+use sim_core::spec::{AccountField, Outcome, ToolId};
 
 use super::sink::{put_capitalised, put_template, put_word_swapped};
 use super::{Pick, RenderContext, act_intent_phrase, decapitalise, put_slot, put_slot_list};
@@ -178,10 +178,12 @@ pub(crate) fn render_into(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: 
 /// or a hole has no value.
 fn scenario_reply(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: &mut String) -> bool {
     let scenario = ctx.scenario;
+    let after = reply_follows(act, ctx);
     let fits = |reply: &&sim_core::spec::AgentReply| {
         reply.act == act.kind
             && reply.slots == act.slots
             && reply.intent.is_none_or(|intent| ctx.intent == Some(intent))
+            && reply.after.is_none_or(|tool| after == Some(tool))
     };
     let count = scenario.agent_replies.iter().filter(fits).count();
     if count == 0 {
@@ -221,6 +223,19 @@ fn scenario_reply(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: &mut Str
     }
     out.push_str(rest);
     true
+}
+
+/// The tool call an act follows, for replies said only after one: a refusal's check; a result's latest passed call.
+fn reply_follows(act: &Act, ctx: &RenderContext) -> Option<ToolId> {
+    match act.kind {
+        ActKind::Deny => act.refusal_reason(),
+        ActKind::InformResult => ctx
+            .earlier
+            .iter()
+            .rev()
+            .find_map(|row| row.outcome.filter(|outcome| outcome.passed).and(row.tool)),
+        _ => None,
+    }
 }
 
 /// The outcome sentence of an `InformResult`, from what the intent resolves to.

@@ -1147,6 +1147,7 @@ fn a_scenarios_agent_replies_say_its_acts_in_its_words() {
         act,
         slots: slots.iter().fold(SlotSet::EMPTY, |set, slot| set.with(*slot)),
         intent: None,
+        after: None,
         text: text.to_owned(),
     };
     let mut scenario = scenario();
@@ -1190,4 +1191,50 @@ fn a_scenarios_agent_replies_say_its_acts_in_its_words() {
     knowledge.values.0[Slot::FULL_NAME.index()] = 5005;
     let knowing = RenderContext { known: Some(&knowledge), ..ctx };
     assert_eq!(render(&disclose, &knowing), "cminh730 is the login of Crystal Minh.");
+}
+
+/// A reply said only after a tool (`after`, STAR's "I'm sorry, but your booking request failed." and "OK, I've
+/// successfully completed this booking for you!") is said for a refusal that names that tool's check and for a
+/// result whose latest passed call was that tool; after another tool, or none, the other words.
+#[test]
+fn a_reply_after_a_tool_is_said_only_after_that_tool() {
+    use sim_core::spec::AgentReply;
+    let (check, book) = (0, 1);
+    let mut scenario = scenario();
+    let reply = |act, after, text: &str| AgentReply {
+        act,
+        slots: SlotSet::EMPTY,
+        intent: None,
+        after: Some(after),
+        text: text.to_owned(),
+    };
+    scenario.agent_replies = vec![
+        reply(ActKind::Deny, book, "Your booking failed."),
+        reply(ActKind::Deny, check, "No room."),
+        reply(ActKind::InformResult, book, "Booked."),
+    ];
+    let ctx = plain(&scenario, 10.0);
+    let deny = |reason| {
+        let row = TurnRecord { act: Some(Act::deny(1, reason)), ..row(ActKind::Deny, &[], 3) };
+        render(&row, &ctx)
+    };
+    assert_eq!(deny(Some(book)), "Your booking failed.");
+    assert_eq!(deny(Some(check)), "No room.");
+    let unexplained = deny(None);
+    assert!(unexplained != "No room." && unexplained != "Your booking failed.", "{unexplained}");
+    let result = |earlier: &[TurnRecord]| {
+        render(&row(ActKind::InformResult, &[], 3), &RenderContext { earlier, ..ctx })
+    };
+    let booked = tool_row(book, &[], true);
+    assert_eq!(result(std::slice::from_ref(&booked)), "Booked.");
+    assert_eq!(
+        result(&[booked.clone(), tool_row(check, &[], false)]),
+        "Booked.",
+        "a failed call is not followed"
+    );
+    for latest in
+        [vec![booked.clone(), tool_row(check, &[], true)], vec![tool_row(book, &[], false)], vec![]]
+    {
+        assert_ne!(result(&latest), "Booked.", "{latest:?}");
+    }
 }

@@ -1,11 +1,11 @@
 //! The agent's words for some acts (a source's template replies): each names an agent act, slots the scenario
-//! has, an intent it has, and holes that name slots.
+//! has, an intent it has, a tool it follows (a refusal's check, a result's call), and holes that name slots.
 
 use sim_core::act::{ActKind, SlotSet};
 use sim_core::spec::{AgentReply, IntentSpec};
 
-use super::Issues;
 use super::records::Names;
+use super::{Issues, ToolIds};
 use crate::file::AgentReplyFile;
 use crate::path::FieldPath;
 
@@ -13,6 +13,7 @@ use crate::path::FieldPath;
 pub(super) fn agent_replies(
     files: &[AgentReplyFile],
     intents: &[IntentSpec],
+    tools: &ToolIds,
     names: &Names,
     at: &FieldPath,
     issues: &mut Issues,
@@ -43,6 +44,20 @@ pub(super) fn agent_replies(
             }
             found.and_then(|index| u16::try_from(index).ok())
         });
+        let after = file.after.as_ref().and_then(|id| {
+            if !matches!(act, None | Some(ActKind::Deny | ActKind::InformResult)) {
+                issues.push(
+                    at.field("after"),
+                    "only a `deny` (after its check) or an `inform_result` (after its call) follows a tool"
+                        .to_owned(),
+                );
+            }
+            let found = tools.get(id);
+            if found.is_none() {
+                issues.push(at.field("after"), format!("unknown tool `{id}`"));
+            }
+            found
+        });
         match holes(&file.text) {
             Ok(holes) => {
                 for hole in holes.into_iter().filter(|hole| names.slot(hole).is_none()) {
@@ -55,7 +70,7 @@ pub(super) fn agent_replies(
             issues.push(at.field("text"), "the text is empty".to_owned());
         }
         if let (Some(act), true) = (act, issues.0.len() == before) {
-            out.push(AgentReply { act, slots, intent, text: file.text.clone() });
+            out.push(AgentReply { act, slots, intent, after, text: file.text.clone() });
         }
     }
     out

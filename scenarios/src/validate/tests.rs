@@ -294,14 +294,16 @@ fn every_problem_of_an_agent_reply_is_named_at_its_field() {
     check(
         &[(
             "max_turns: 60",
-            r#"max_turns: 60, agent_replies: [(act: "state_need", slots: [hotel], intent: "spa", text: "at {hotel}"), (act: "ask", text: "your {zip_code"), (act: "close", text: "bye")]"#,
+            r#"max_turns: 60, agent_replies: [(act: "state_need", slots: [hotel], intent: "spa", text: "at {hotel}"), (act: "ask", text: "your {zip_code"), (act: "close", after: "offer-refund", text: "bye"), (act: "deny", after: "nope", text: "no")]"#,
         )],
         "t.ron:3:42: `state_need` is not an agent act; agent acts are greet, ask_need, ask, inform_result, \
          disclose, deny, apologize, anything_else, transfer, close, filler, offer\n\
          t.ron:3:63: unknown slot `hotel`\n\
          t.ron:3:80: unknown intent `spa`\n\
          t.ron:3:93: `{hotel}` names no slot\n\
-         t.ron:3:127: a `{` is not closed",
+         t.ron:3:127: a `{` is not closed\n\
+         t.ron:3:168: only a `deny` (after its check) or an `inform_result` (after its call) follows a tool\n\
+         t.ron:3:219: unknown tool `nope`",
     );
 }
 
@@ -534,6 +536,7 @@ fn an_agent_reply_loads_with_its_act_slots_and_intent() {
             act: ActKind::Ask,
             slots: sim_core::act::SlotSet::EMPTY.with(Slot::ZIP_CODE),
             intent: Some(1),
+            after: None,
             text: "Your {zip_code}?".to_owned(),
         }]
     );
