@@ -43,6 +43,15 @@ pub struct PersonaFile {
     /// times asked so far (`[0.83, 0.74, 0.27]`; past its end they ask no more); 0 when absent.
     #[serde(default)]
     pub asks_again: AsksAgainFile,
+    /// P(told no, the customer tries again with another request like theirs the world holds: another hotel or
+    /// other days after "there is no room available"), written as `asks_again` is; the times asked again are
+    /// counted together; 0 when absent.
+    #[serde(default)]
+    pub tries_again: AsksAgainFile,
+    /// P(offered what they asked for, the customer changes their plans and asks for another like it instead of
+    /// answering), in [0, 1]; 0 when absent.
+    #[serde(default)]
+    pub changes_plans: f64,
     /// Frustration at which the customer demands a human, in [0, 1].
     pub demand_human_at: f64,
     /// Frustration at which the customer leaves, in [0, 1].
@@ -246,6 +255,8 @@ impl TryFrom<PersonaFile> for PersonaSpec {
             need_with_values_of: file.need_with_values_of,
             leaves_unanswered: file.leaves_unanswered,
             asks_again: file.asks_again.by_times(),
+            tries_again: file.tries_again.by_times(),
+            changes_plans: file.changes_plans,
             demand_human_at: file.demand_human_at,
             abandon_at: file.abandon_at,
             mood: MoodParams {
@@ -337,6 +348,7 @@ impl PersonaFile {
             ("vague_opening", self.vague_opening),
             ("need_with_values", self.need_with_values),
             ("leaves_unanswered", self.leaves_unanswered),
+            ("changes_plans", self.changes_plans),
             ("demand_human_at", self.demand_human_at),
             ("abandon_at", self.abandon_at),
         ] {
@@ -346,24 +358,26 @@ impl PersonaFile {
                 push(&mut out, name, &[name], format!("must be in [0, 1], got {value}"));
             }
         }
-        let chances = match &self.asks_again {
-            AsksAgainFile::Each(chance) => std::slice::from_ref(chance),
-            AsksAgainFile::ByTimes(chances) => chances.as_slice(),
-        };
-        if chances.len() > usize::from(sim_core::spec::MAX_ASKED_AGAIN) {
-            let message = format!(
-                "lists at most {} chances (one per time asked again), got {}",
-                sim_core::spec::MAX_ASKED_AGAIN,
-                chances.len()
-            );
-            push(&mut out, "asks_again", &["asks_again"], message);
-        }
-        for &value in chances {
-            if !value.is_finite() {
-                push(&mut out, "asks_again", &["asks_again"], not_finite(value));
-            } else if !(0.0..=1.0).contains(&value) {
-                let message = format!("must be in [0, 1], got {value}");
-                push(&mut out, "asks_again", &["asks_again"], message);
+        for (name, again) in [("asks_again", &self.asks_again), ("tries_again", &self.tries_again)]
+        {
+            let chances = match again {
+                AsksAgainFile::Each(chance) => std::slice::from_ref(chance),
+                AsksAgainFile::ByTimes(chances) => chances.as_slice(),
+            };
+            if chances.len() > usize::from(sim_core::spec::MAX_ASKED_AGAIN) {
+                let message = format!(
+                    "lists at most {} chances (one per time asked again), got {}",
+                    sim_core::spec::MAX_ASKED_AGAIN,
+                    chances.len()
+                );
+                push(&mut out, name, &[name], message);
+            }
+            for &value in chances {
+                if !value.is_finite() {
+                    push(&mut out, name, &[name], not_finite(value));
+                } else if !(0.0..=1.0).contains(&value) {
+                    push(&mut out, name, &[name], format!("must be in [0, 1], got {value}"));
+                }
             }
         }
         if self.demand_human_at > self.abandon_at {

@@ -345,7 +345,7 @@ fn syntax_error_position() {
 fn unknown_field() {
     check(
         &calm_with(&[("    weight", "    colour: 3,\n    weight")]),
-        "p/calm.ron:6:5: Unexpected field named `colour` in `Persona`, expected one of `description`, `weight`, `traits`, `style`, `vague_opening`, `need_with_values`, `need_with_values_of`, `leaves_unanswered`, `asks_again`, `demand_human_at`, `abandon_at`, `mood`, `impostor`, `intents`, `reactions`, or `objections` instead",
+        "p/calm.ron:6:5: Unexpected field named `colour` in `Persona`, expected one of `description`, `weight`, `traits`, `style`, `vague_opening`, `need_with_values`, `need_with_values_of`, `leaves_unanswered`, `asks_again`, `tries_again`, `changes_plans`, `demand_human_at`, `abandon_at`, `mood`, `impostor`, `intents`, `reactions`, or `objections` instead",
     );
 }
 #[test]
@@ -527,6 +527,24 @@ fn asks_again_loads_as_one_chance_or_a_list_by_times() {
     }
     let got = parse_persona(&with("-0.2"), path).unwrap_err().to_string();
     assert!(got.contains("must be in [0, 1], got -0.2"), "{got}");
+}
+
+/// `tries_again` (after a refusal) is written as `asks_again` is and kept apart from it; each is reported by its
+/// own name.
+#[test]
+fn tries_again_loads_beside_asks_again() {
+    let path = Path::new("p/calm.ron");
+    let with = |lines: &str| {
+        let source = include_str!("../data/calm.ron");
+        source.replacen("    mood: (", &format!("{lines}\n    mood: ("), 1)
+    };
+    let both = parse_persona(&with("    asks_again: 0.25,\n    tries_again: [0.53, 0.54],"), path)
+        .unwrap();
+    assert_eq!((both.asks_again, both.tries_again), ([0.25; 3], [0.53, 0.54, 0.0]));
+    assert_eq!(parse_persona(&with(""), path).unwrap().tries_again, [0.0; 3]);
+    let got = parse_persona(&with("    tries_again: [0.5, 2.0],"), path).unwrap_err().to_string();
+    assert!(got.contains("tries_again") && got.contains("must be in [0, 1], got 2"), "{got}");
+    assert!(!got.contains("asks_again"), "{got}");
 }
 
 /// `[(DemandHuman, Fixed(0.5))]` used to demand a human every time: a draw past the chances fell on the last

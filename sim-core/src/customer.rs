@@ -429,8 +429,8 @@ impl Customer {
     }
 
     /// Told the answer to their request (a disclosure of one of the intent's answers), asks the same about another
-    /// one, with P(`asks_again`) for the times asked so far, at most
-    /// [`MAX_ASKED_AGAIN`](crate::spec::MAX_ASKED_AGAIN) times: a need stated
+    /// one, with P(`asks_again`) for the times asked so far; told no (a refusal of their request), tries another,
+    /// with P(`tries_again`); offered what they asked for, changes their plans, with P(`changes_plans`); at most [`MAX_ASKED_AGAIN`](crate::spec::MAX_ASKED_AGAIN) times in all: a need stated
     /// with the new request's values, which `another` reads from the world (given the request's slots, what the
     /// customer asked so far and a draw); the customer wants those now. `None` without a draw when the agent's act,
     /// the intent or the persona rule it out, and after the draws when they say no or the world holds no other;
@@ -443,15 +443,26 @@ impl Customer {
         another: impl FnOnce(SlotSet, &Knowledge, u64) -> Option<ToolArgs>,
         rng: &mut ChaCha8Rng,
     ) -> Option<(Act, &'static str)> {
-        if agent.kind != ActKind::Disclose {
-            return None;
-        }
-        let chance = persona.asks_again.get(usize::from(self.asked_again)).copied().unwrap_or(0.0);
+        let times = usize::from(self.asked_again);
+        let chance = match agent.kind {
+            ActKind::Disclose => persona.asks_again.get(times).copied().unwrap_or(0.0),
+            ActKind::Deny if agent.intent == self.intent => {
+                persona.tries_again.get(times).copied().unwrap_or(0.0)
+            }
+            ActKind::Offer
+                if agent.intent == self.intent
+                    && times < usize::from(crate::spec::MAX_ASKED_AGAIN) =>
+            {
+                persona.changes_plans
+            }
+            _ => return None,
+        };
         if chance <= 0.0 {
             return None;
         }
         let intent = scenario.intents.get(usize::from(self.intent))?;
-        if !intent.answers.iter().any(|(slot, _)| agent.slots.contains(*slot)) {
+        let answered = intent.answers.iter().any(|(slot, _)| agent.slots.contains(*slot));
+        if agent.kind == ActKind::Disclose && !answered {
             return None;
         }
         if !rng.random_bool(chance.min(1.0)) {
@@ -465,6 +476,19 @@ impl Customer {
         let args = another(request, &self.knowledge, rng.random())?;
         self.feel(agent, &persona.mood);
         self.asked_again += 1;
+        // A new request: the refusals, answers and offers they heard were about the last one (the mood stays).
+        self.denials = 0;
+        self.asked_why = false;
+        self.rejections = 0;
+        self.progressed = false;
+        for (slot, _) in &intent.answers {
+            self.heard = self.heard.without(*slot);
+        }
+        if let Some(terms) = self.offer {
+            // An offer taken for the last one (a room whose booking then failed) is not this one's.
+            self.knowledge.known = self.knowledge.known.without(terms.slot);
+            self.knowledge.values[terms.slot] = 0;
+        }
         let mut act = Act { intent: self.intent, ..Act::bare(ActKind::StateNeed) };
         for (slot, value) in args.iter() {
             act.put(slot, value);
@@ -472,7 +496,12 @@ impl Customer {
             self.knowledge.values[slot] = value;
         }
         self.told = SlotSet(self.told.0 | act.slots.0);
-        Some((act, "asks the same about another"))
+        let why = match agent.kind {
+            ActKind::Deny => "told no, tries another",
+            ActKind::Offer => "changes their plans",
+            _ => "asks the same about another",
+        };
+        Some((act, why))
     }
 
     /// Reacts to what the agent said; returns the customer's act and why.

@@ -95,6 +95,26 @@ impl Default for PolicyState {
 }
 
 impl PolicyState {
+    /// Another request of the same intent, with new values for `changed` (another hotel after no room was free,
+    /// another day's forecast): what the calls of the steps that take those values said was about the last one, and
+    /// so were its refusal and the customer's answer to its offer. The policy is judged afresh for this one: a
+    /// booking needs a check of this hotel, a refusal a check that said no to it.
+    fn new_request(&mut self, intent: &IntentSpec, changed: SlotSet) {
+        for step in intent.steps.iter().filter(|step| step.args.0 & changed.0 != 0) {
+            if let Some(last) = self.last.get_mut(usize::from(step.tool)) {
+                *last = 0;
+            }
+            self.succeeded &= !1u64.checked_shl(u32::from(step.tool)).unwrap_or(0);
+        }
+        self.declined = false;
+        self.declined_by = None;
+        self.offer = 0;
+        self.rejected_at = None;
+        self.last_offer = None;
+        self.accepted = None;
+        self.turned_down = None;
+    }
+
     fn called(&self, tool: ToolId) -> bool {
         self.last[tool as usize] != 0
     }
@@ -395,6 +415,24 @@ fn objections_in_log(intent: &IntentSpec, turns: &[TurnRecord]) -> (bool, Option
     (any, raised.iter().enumerate().find_map(|(idx, turn)| Some((idx as u8, (*turn)?))))
 }
 
+/// The slots a need stated with values gives other values for than the customer gave before (`earlier`), or gives
+/// for the first time: a new request, where an empty set is the same one said again.
+fn changed_values(act: &Act, earlier: &[TurnRecord]) -> SlotSet {
+    let said_before = |slot: Slot| {
+        earlier.iter().rev().find_map(|row| {
+            let act = row.act.filter(|_| row.speaker == Speaker::Customer)?;
+            matches!(act.kind, ActKind::Inform | ActKind::StateNeed)
+                .then(|| act.value_of(slot))
+                .flatten()
+        })
+    };
+    act.slots
+        .iter()
+        .zip(act.values)
+        .filter(|(slot, value)| said_before(*slot) != Some(*value))
+        .fold(SlotSet::EMPTY, |set, (slot, _)| set.with(slot))
+}
+
 /// Reads the customer's answers to offers, and requests that want a new answer, from log rows not seen yet (call
 /// before judging each agent turn).
 pub fn observe_customer(intent: &IntentSpec, state: &mut PolicyState, turns: &[TurnRecord]) {
@@ -422,6 +460,10 @@ pub fn observe_customer(intent: &IntentSpec, state: &mut PolicyState, turns: &[T
             ActKind::StateNeed if !act.slots.is_empty() => {
                 for (slot, _) in &intent.answers {
                     state.disclosed_true = state.disclosed_true.without(*slot);
+                }
+                let changed = changed_values(act, &turns[..idx]);
+                if !changed.is_empty() {
+                    state.new_request(intent, changed);
                 }
             }
             _ => {}

@@ -641,6 +641,15 @@ pub struct PersonaSpec {
     /// weather customers ask about a second and a third forecast nearly always and about a fifth rarely, which one
     /// chance each time cannot say. Drawn only when above 0.
     pub asks_again: [f64; MAX_ASKED_AGAIN as usize],
+    /// P(told no, the customer tries again with another request like theirs the world holds: another hotel or other
+    /// days after "there is no room available"), by the times they asked again so far (the count `asks_again`
+    /// reads too): half of STAR's hotel customers told no try another. Drawn only when above 0.
+    pub tries_again: [f64; MAX_ASKED_AGAIN as usize],
+    /// P(offered what they asked for, the customer changes their plans and asks for another like it the world holds
+    /// instead of answering: STAR's "I've changed my mind and want to stay at the Hyatt", a quarter of its hotel
+    /// customers' first answers to "can I book this room for you?"); counted with the times asked again, at most
+    /// [`MAX_ASKED_AGAIN`]. Drawn only when above 0.
+    pub changes_plans: f64,
     /// Frustration at which the customer demands a human.
     pub demand_human_at: f64,
     /// Frustration at which the customer leaves.
@@ -653,7 +662,8 @@ pub struct PersonaSpec {
     pub intents: Vec<String>,
 }
 
-/// The most times a customer asks the same again about another one ([`PersonaSpec::asks_again`]).
+/// The most times a customer asks the same again about another one ([`PersonaSpec::asks_again`], told the answer,
+/// and [`PersonaSpec::tries_again`], told no).
 pub const MAX_ASKED_AGAIN: u8 = 3;
 
 /// A row of a persona's reaction table: P(customer response | agent act, customer state).

@@ -156,6 +156,8 @@ pub fn calm_persona() -> PersonaSpec {
         need_with_values_of: Vec::new(),
         leaves_unanswered: 0.0,
         asks_again: [0.0; crate::spec::MAX_ASKED_AGAIN as usize],
+        tries_again: [0.0; crate::spec::MAX_ASKED_AGAIN as usize],
+        changes_plans: 0.0,
         demand_human_at: 0.8,
         abandon_at: 0.95,
         mood: MoodParams {

@@ -5,6 +5,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, LogNormal};
 
 use crate::act::{Slot, SlotSet};
+use crate::expr::Expr;
 use crate::field::{FieldId, FieldValues, Gen};
 use crate::list::{Instance, Layout, ListId, MAX_LISTS, Selection};
 use crate::spec::{
@@ -365,11 +366,13 @@ impl WorldState {
 
     /// Another request the world could answer, like the one about `slots` (declared slots of fields of one list:
     /// a forecast's day and place): their values at the `pick`-th (modulo their number) live instance of the list
-    /// whose values are not all `current`'s. `None` when the slots are not all of one list, or no instance differs.
+    /// whose values are not all `current`'s and where the intent's `premise` holds (a stay that leaves after it
+    /// arrives). `None` when the slots are not all of one list, or no instance differs.
     pub fn another_request(
         &self,
         scenario: &ScenarioSpec,
         slots: SlotSet,
+        premise: Option<&Expr>,
         current: impl Fn(Slot) -> Option<u64>,
         pick: u64,
     ) -> Option<ToolArgs> {
@@ -383,9 +386,18 @@ impl WorldState {
             list = Some(of);
         }
         let list = list?;
-        let at = |index: u8| {
+        let selection = |index: u8| {
             let mut selection = self.focus;
             selection[usize::from(list)] = index;
+            selection
+        };
+        let real = |index: &u8| {
+            premise.is_none_or(|premise| {
+                premise.holds(&self.env(scenario, &self.fields, selection(*index)))
+            })
+        };
+        let at = |index: u8| {
+            let selection = selection(index);
             let mut args = ToolArgs::default();
             for slot in slots.iter() {
                 let field = scenario.declared_slot(slot).map_or(0, |declared| declared.field);
@@ -398,7 +410,7 @@ impl WorldState {
         };
         let differs =
             |args: &ToolArgs| args.iter().any(|(slot, value)| current(slot) != Some(value));
-        let others = (0..self.len(layout, list)).map(at).filter(differs);
+        let others = (0..self.len(layout, list)).filter(real).map(at).filter(differs);
         let count = others.clone().count() as u64;
         if count == 0 {
             return None;

@@ -167,7 +167,7 @@ fn another_request_is_one_the_world_holds_and_the_focus_moves_to_it() {
                 .map(|(_, v)| v)
         };
         for pick in 0..8 {
-            let Some(other) = world.another_request(&spec, request, current, pick) else {
+            let Some(other) = world.another_request(&spec, request, None, current, pick) else {
                 continue;
             };
             assert_eq!(other.slots, request);

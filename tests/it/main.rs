@@ -21,3 +21,4 @@ mod shown_facts;
 mod star_fidelity;
 mod support;
 mod telecom;
+mod tries_again;

@@ -20,6 +20,13 @@
 //!   `answers`, by their labels) that were told at least one: each answer told after the first (a forecast for
 //!   another day) is one time asked again ([`TimesAsked`]); the disclosure's reaction row is counted from the first
 //!   answers to it that do not ask again, as the engine draws asking again first;
+//! - `tries_again`: by the times asked again so far, the chance that a customer refused after a check (a refusal
+//!   right after a tool's answer: "there is no room available") tries another, from the conversations of the
+//!   scenario's other requests (intents without `answers`): a refusal followed by another call of a tool is one
+//!   tried ([`Tries`]);
+//! - `changes_plans`: the share of first answers to an offer that give values (another hotel, other days: the
+//!   customer changed their plans); the offer's row is counted from the others, as the engine draws the change
+//!   first;
 //! - `leaves_unanswered`: the share of conversations that end before any agent message, where the transcripts
 //!   keep the agent's words.
 //!
@@ -68,6 +75,13 @@ pub struct Reactions {
     pub told_of: BTreeMap<String, TimesAsked>,
     /// The same over the labels of the scenario's information requests (filled by [`of_scenario_intents`]).
     pub told: TimesAsked,
+    /// First answers to an offer that give values (the customer changed their plans: another hotel, other days),
+    /// and all first answers to an offer.
+    pub plans_changed: (u64, u64),
+    /// By the conversation's intent label, the refusals after a check and those the customer tried another after.
+    pub tried_of: BTreeMap<String, Tries>,
+    /// The same over the labels of the scenario's other requests (filled by [`of_scenario_intents`]).
+    pub tried: Tries,
     /// Conversations no agent message answered (the customer was gone first), and all conversations; (0, 0) when no
     /// conversation has an agent message with words (MultiDoGO keeps none), where it cannot be told.
     pub unanswered: (u64, u64),
@@ -76,6 +90,37 @@ pub struct Reactions {
 /// Conversations by the times their customer asked again: index `k` counts those told `k + 1` answers (the last
 /// index, those told more).
 pub type TimesAsked = [u64; sim_core::spec::MAX_ASKED_AGAIN as usize + 1];
+
+/// Refusals after a check by their place in the conversation: `refused[k]` counts the conversations with a
+/// `k + 1`-th, `tried[k]` those whose customer tried another after it (a tool was called again).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tries {
+    /// Conversations refused after a check at least `k + 1` times.
+    pub refused: [u64; sim_core::spec::MAX_ASKED_AGAIN as usize],
+    /// Of those, the ones whose customer tried another after the `k + 1`-th refusal.
+    pub tried: [u64; sim_core::spec::MAX_ASKED_AGAIN as usize],
+}
+
+/// The refusals of a conversation that come right after a tool's answer ("there is no room available" after the
+/// check), each with whether a tool is called after it (the customer tried another).
+fn refusals_after_checks(conversation: &Conversation) -> Vec<bool> {
+    use crate::transcripts::Speaker;
+    let turns: Vec<&crate::transcripts::Turn> =
+        conversation.turns.iter().filter(|turn| turn.speaker != Speaker::System).collect();
+    let called = |turn: &&crate::transcripts::Turn| {
+        turn.speaker == Speaker::Tool || (turn.speaker == Speaker::Agent && turn.action.is_some())
+    };
+    (1..turns.len())
+        .filter(|&at| {
+            let turn = turns[at];
+            turn.speaker == Speaker::Agent
+                && turn.action.is_none()
+                && turn.act.as_deref().and_then(ActKind::agent_act) == Some(ActKind::Deny)
+                && turns[at - 1].speaker == Speaker::Tool
+        })
+        .map(|at| turns[at + 1..].iter().any(called))
+        .collect()
+}
 
 /// Counts the reactions of `conversations` (prepared by [`crate::customer_text::prepare`]).
 pub fn reactions(conversations: &[Conversation], rules: &[Rule]) -> Reactions {
@@ -106,6 +151,16 @@ pub fn reactions(conversations: &[Conversation], rules: &[Rule]) -> Reactions {
             let times = out.told_of.entry(label.clone()).or_default();
             times[again.min(times.len() - 1)] += 1;
         }
+        if let Some(label) = &conversation.intent {
+            let refusals = refusals_after_checks(conversation);
+            if !refusals.is_empty() {
+                let tries = out.tried_of.entry(label.clone()).or_default();
+                for (k, tried) in refusals.iter().enumerate().take(tries.refused.len()) {
+                    tries.refused[k] += 1;
+                    tries.tried[k] += u64::from(*tried);
+                }
+            }
+        }
         if let Some(agent) = left_after(conversation) {
             *out.answers.entry(agent).or_default().entry(ActKind::Leave).or_default() += 1;
         }
@@ -123,6 +178,18 @@ pub fn reactions(conversations: &[Conversation], rules: &[Rule]) -> Reactions {
                 if let Some(label) = &conversation.intent {
                     count(out.needs_of.entry(label.clone()).or_default());
                 }
+            }
+            if after == After::Agent(ActKind::Offer) && first_answer {
+                out.plans_changed.1 += 1;
+                if !turn.slots.is_empty() {
+                    // Drawn before the offer's reaction row, as the engine draws it: not one of the row's answers.
+                    out.plans_changed.0 += 1;
+                    continue;
+                }
+            }
+            if after == After::Agent(ActKind::Deny) && read == Some(ActKind::StateNeed) {
+                // Another request after a refusal is `tries_again`'s, drawn before the refusal's row.
+                continue;
             }
             match (after, read) {
                 (After::Start, Some(ActKind::VagueNeed)) => out.openings.0 += 1,
@@ -154,6 +221,15 @@ pub fn of_scenario_intents(reactions: &mut Reactions, scenario: &sim_core::spec:
         if intent_of(label).is_some_and(|intent| !intent.answers.is_empty()) {
             for (sum, count) in reactions.told.iter_mut().zip(times) {
                 *sum += count;
+            }
+        }
+    }
+    reactions.tried = Tries::default();
+    for (label, tries) in &reactions.tried_of {
+        if intent_of(label).is_some_and(|intent| intent.answers.is_empty()) {
+            for k in 0..tries.refused.len() {
+                reactions.tried.refused[k] += tries.refused[k];
+                reactions.tried.tried[k] += tries.tried[k];
             }
         }
     }
@@ -238,6 +314,27 @@ fn asks_again(told: &TimesAsked) -> Option<String> {
     Some(format!(
         "    // Fitted: conversations of the scenario's information requests told an answer asking the same about \
          another one (another day or place) after the first answer, the second, the third: {}.\n    asks_again: [{}],\n",
+        counts.join(", "),
+        chances.join(", ")
+    ))
+}
+
+/// `tries_again` by the times asked again so far, as a persona file line with the counts it comes from; `None` when
+/// no conversation of the scenario's other requests was refused after a check.
+fn tries_again(tries: &Tries) -> Option<String> {
+    let known = tries.refused.iter().take_while(|refused| **refused > 0).count();
+    if known == 0 {
+        return None;
+    }
+    let chances: Vec<String> = (0..known)
+        .map(|k| format!("{:.4}", tries.tried[k] as f64 / tries.refused[k] as f64))
+        .collect();
+    let counts: Vec<String> =
+        (0..known).map(|k| format!("{} of {}", tries.tried[k], tries.refused[k])).collect();
+    Some(format!(
+        "    // Fitted: conversations of the scenario's other requests refused after a check whose customer tried \
+         another (another hotel or other days) after the first refusal, the second, the third: {}.\n    \
+         tries_again: [{}],\n",
         counts.join(", "),
         chances.join(", ")
     ))
@@ -362,8 +459,15 @@ pub fn persona_file(
     }
     let (with, without) = reactions.needs;
     let (gone, all) = reactions.unanswered;
+    let (changed, offered) = reactions.plans_changed;
     let shares = [
         ("need_with_values", with, with + without, "stated needs come with values of the request"),
+        (
+            "changes_plans",
+            changed,
+            offered,
+            "first answers to an offer give values of another request (the customer changed their plans)",
+        ),
         (
             "leaves_unanswered",
             gone,
@@ -383,14 +487,16 @@ pub fn persona_file(
             format!("    // Fitted: {count} of {total} {what}.\n    {field}: {share:.4},\n");
         body.insert_str(at, &fitted);
     }
-    if let Some(line) = asks_again(&reactions.told) {
-        if body.contains("asks_again:") {
-            return Err(format!("the base persona `{base_name}` sets asks_again itself"));
+    let by_times = [
+        ("asks_again", asks_again(&reactions.told)),
+        ("tries_again", tries_again(&reactions.tried)),
+    ];
+    for (field, line) in by_times.into_iter().filter_map(|(field, line)| Some((field, line?))) {
+        if body.contains(&format!("{field}:")) {
+            return Err(format!("the base persona `{base_name}` sets {field} itself"));
         }
         let at = body.find("    demand_human_at:").ok_or_else(|| {
-            format!(
-                "the base persona `{base_name}` has no demand_human_at to put asks_again before"
-            )
+            format!("the base persona `{base_name}` has no demand_human_at to put {field} before")
         })?;
         body.insert_str(at, &line);
     }

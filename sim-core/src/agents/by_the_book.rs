@@ -198,10 +198,15 @@ impl Case {
                 {
                     self.intent.get_or_insert(act.intent);
                     self.pushed |= act.kind == ActKind::Insist;
+                    // Another request: after the last was answered or declined, or with values other than the
+                    // ones given (a customer who changes their plans when offered the room).
+                    let changed = act.slots.iter().zip(act.values).any(|(slot, value)| {
+                        self.known_set.contains(slot) && self.known[slot] != value
+                    });
                     if act.kind == ActKind::StateNeed
                         && self.intent == Some(act.intent)
                         && !act.slots.is_empty()
-                        && (self.reported || self.phase == Phase::AskedElse)
+                        && (self.reported || self.phase != Phase::Working || changed)
                     {
                         self.new_request(scenario, act.slots);
                     }
@@ -282,8 +287,9 @@ impl Case {
         }
     }
 
-    /// The same request again about another one (another day's forecast), once the last was answered: the steps
-    /// that take its values run again, and their answer is told again.
+    /// The same request again about another one (another day's forecast, another hotel after no room was free),
+    /// once the last was answered or declined: the steps that take its values run again (what their tools said was
+    /// about the last one), the offer is made again, and the outcome is told again.
     fn new_request(&mut self, scenario: &ScenarioSpec, slots: SlotSet) {
         let Some(intent) = self.intent.and_then(|id| scenario.intents.get(usize::from(id))) else {
             return;
@@ -291,8 +297,16 @@ impl Case {
         for (idx, step) in intent.steps.iter().enumerate() {
             if step.args.0 & slots.0 != 0 {
                 self.done &= !(1 << idx);
+                let about_the_last = !(1u64 << step.tool);
+                self.last_passed &= about_the_last;
+                self.last_failed &= about_the_last;
+                self.succeeded &= about_the_last;
             }
         }
+        self.offer_answer = None;
+        self.offered = None;
+        self.deny_reason = None;
+        self.denials = 0;
         let fresh = SlotSet(!slots.0);
         self.burned = SlotSet(self.burned.0 & fresh.0);
         self.known_wrong = SlotSet(self.known_wrong.0 & fresh.0);

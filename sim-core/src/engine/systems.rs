@@ -370,10 +370,12 @@ pub(super) fn customer_reacts(
                     Some(customer.now.unclear(persona, turn))
                 } else {
                     // Another request like theirs, one the world holds (the forecast for another day).
+                    let premise =
+                        spec.scenario.intents[usize::from(customer.now.intent)].premise.as_ref();
                     let another = |slots, knowledge: &crate::customer::Knowledge, pick| {
                         let asked =
                             |slot| knowledge.known.contains(slot).then(|| knowledge.values[slot]);
-                        world.0.another_request(&spec.scenario, slots, asked, pick)
+                        world.0.another_request(&spec.scenario, slots, premise, asked, pick)
                     };
                     let again =
                         customer.now.ask_again(&act, &spec.scenario, persona, another, &mut rng.0);
@@ -384,6 +386,11 @@ pub(super) fn customer_reacts(
                             asked.push(slot, value);
                         }
                         world.0.focus_on(&spec.scenario, &asked);
+                        let intent = &spec.scenario.intents[usize::from(customer.now.intent)];
+                        if let (Some(offer), Some(terms)) = (intent.offer, customer.now.offer) {
+                            // As at the start: the world holds the customer's true threshold for this one too.
+                            world.0.settle_field(&spec.scenario, offer.threshold, terms.threshold);
+                        }
                     }
                     again.or_else(|| {
                         Some(customer.now.react(&act, &spec.scenario, persona, turn, &mut rng.0))

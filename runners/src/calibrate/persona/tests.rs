@@ -343,3 +343,74 @@ fn needs_by_label_are_put_under_the_scenarios_intents() {
         counted.needs_of.iter().map(|(id, n)| (id.as_str(), *n)).collect();
     assert_eq!(of, [("lost_card", (4, 2))]);
 }
+
+/// A refusal right after a check ("no room available" after the query) followed by another query is one tried
+/// again; a refusal of what is out of scope (no check before it) is not one; a first answer to an offer that gives
+/// values changes the plans. Summed over the scenario's requests without answers (hotel_book, not weather), the
+/// shares by place are the persona's `tries_again`.
+#[test]
+fn a_query_after_a_refusal_after_a_check_is_trying_again() {
+    use crate::transcripts::{Conversation, Corpus, Speaker, Turn};
+    let agent = |label: &str, text: &str| Turn {
+        act: Some(label.to_owned()),
+        ..Turn::said(Speaker::Agent, text)
+    };
+    let query = || Turn { action: Some("hotel_book".into()), ..Turn::said(Speaker::Agent, "") };
+    let unavailable = || {
+        agent("hotel_unavailable", "I'm very sorry, but there is no room available at the Hilton.")
+    };
+    let turns = vec![
+        Turn::said(Speaker::Customer, "can you book me a room?"),
+        agent("out_of_scope", "I am sorry, I don't quite understand what you mean."),
+        Turn::said(Speaker::Customer, "a room at the Hilton, the 3rd to the 5th"),
+        query(),
+        Turn::said(Speaker::Tool, "{\"Message\":\"Unavailable\"}"),
+        unavailable(),
+        Turn::said(Speaker::Customer, "how about the Hyatt?"),
+        query(),
+        Turn::said(Speaker::Tool, "{\"Message\":\"Unavailable\"}"),
+        unavailable(),
+        Turn::said(Speaker::Customer, "how about the Old Town Inn?"),
+        query(),
+        Turn::said(Speaker::Tool, "{\"Message\":\"Available\"}"),
+        agent(
+            "hotel_ask_confirm_booking",
+            "Alright, the Old Town Inn ticks all of your boxes, can I book it?",
+        ),
+        Turn {
+            slots: [("hotel_book.Name".to_owned(), "Shadyside Inn".to_owned())].into(),
+            ..Turn::said(Speaker::Customer, "I've changed my mind, the Shadyside Inn please")
+        },
+        query(),
+        Turn::said(Speaker::Tool, "{\"Message\":\"Available\"}"),
+        agent(
+            "hotel_ask_confirm_booking",
+            "Alright, the Shadyside Inn ticks all of your boxes, can I book it?",
+        ),
+        Turn::said(Speaker::Customer, "yes please"),
+    ];
+    let mut conversation = Conversation::new(Corpus::Star, "8".into(), turns);
+    conversation.intent = Some("hotel_book".into());
+    let mut conversations = [conversation];
+    let tagger: crate::calibrate::act_tagger::TaggerFile = ron::from_str(DEFAULT_TAGGER).unwrap();
+    prepare(&mut conversations, &tagger.tagger);
+    assert_eq!(super::refusals_after_checks(&conversations[0]), [true, true]);
+    let mut counted = reactions(&conversations, &rules());
+    // Two first answers to an offer, one changing the plans: that one is not an answer of the offer's row.
+    assert_eq!(counted.plans_changed, (1, 2));
+    let offer_answers: u64 =
+        counted.answers.get(&ActKind::Offer).map_or(0, |row| row.values().sum());
+    assert!(offer_answers <= 1, "{:?}", counted.answers.get(&ActKind::Offer));
+    let tries = super::Tries { refused: [1, 1, 0], tried: [1, 1, 0] };
+    assert_eq!(counted.tried_of.get("hotel_book"), Some(&tries));
+    counted
+        .tried_of
+        .insert("weather".to_owned(), super::Tries { refused: [9, 9, 9], tried: [9, 9, 9] });
+    let star = sim_scenarios::load_built_in("star-hotel").unwrap().spec;
+    super::of_scenario_intents(&mut counted, &star);
+    assert_eq!(counted.tried, tries, "weather is told an answer, not refused a request");
+    assert_eq!(super::tries_again(&super::Tries::default()), None);
+    let line = super::tries_again(&super::Tries { refused: [10, 5, 0], tried: [5, 2, 0] }).unwrap();
+    assert!(line.ends_with("    tries_again: [0.5000, 0.4000],\n"), "{line}");
+    assert!(line.contains("5 of 10, 2 of 5."), "{line}");
+}
