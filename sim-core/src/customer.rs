@@ -430,9 +430,10 @@ impl Customer {
 
     /// Told the answer to their request (a disclosure of one of the intent's answers), asks the same about another
     /// one, with P(`asks_again`) for the times asked so far; told no (a refusal of their request), tries another,
-    /// with P(`tries_again`); offered what they asked for, changes their plans, with P(`changes_plans`); at most [`MAX_ASKED_AGAIN`](crate::spec::MAX_ASKED_AGAIN) times in all: a need stated
-    /// with the new request's values, which `another` reads from the world (given the request's slots, what the
-    /// customer asked so far and a draw); the customer wants those now. `None` without a draw when the agent's act,
+    /// with P(`tries_again`); offered what they asked for, changes their plans, with P(`changes_plans`); at most
+    /// [`MAX_ASKED_AGAIN`](crate::spec::MAX_ASKED_AGAIN) times in all: a need stated with the new request's values,
+    /// which `another` reads from the world (given the request's slots, what the customer asked so far and a draw);
+    /// the customer wants those now. `None` without a draw when the agent's act,
     /// the intent or the persona rule it out, and after the draws when they say no or the world holds no other;
     /// asking again, the agent's act moves the mood as any reaction's does.
     pub fn ask_again(
