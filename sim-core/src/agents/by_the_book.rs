@@ -200,13 +200,15 @@ impl Case {
                     self.pushed |= act.kind == ActKind::Insist;
                     // Another request: after the last was answered or declined, or with values other than the
                     // ones given (a customer who changes their plans when offered the room).
-                    let changed = act.slots.iter().zip(act.values).any(|(slot, value)| {
-                        self.known_set.contains(slot) && self.known[slot] != value
-                    });
+                    let changed = || {
+                        act.slots.iter().zip(act.values).any(|(slot, value)| {
+                            self.known_set.contains(slot) && self.known[slot] != value
+                        })
+                    };
                     if act.kind == ActKind::StateNeed
                         && self.intent == Some(act.intent)
                         && !act.slots.is_empty()
-                        && (self.reported || self.phase != Phase::Working || changed)
+                        && (self.reported || self.phase != Phase::Working || changed())
                     {
                         self.new_request(scenario, act.slots);
                     }
