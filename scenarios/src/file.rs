@@ -11,7 +11,7 @@ use sim_core::spec::{AccountField, Effect, Outcome};
 
 pub use records::{
     AddFile, CountFile, DataEffectFile, EntityFile, ExprFile, FieldFile, FieldTypeFile, GenFile,
-    SlotFile,
+    SlotFile, VariantFile,
 };
 
 /// A whole scenario file: `Scenario(id: …, description: …, max_turns: …, world: …, personas: …, tools: …, intents: …,

@@ -38,8 +38,8 @@ pub use file::{
     AcceptFile, AccountFieldFile, AddFile, CountFile, DataEffectFile, EffectFile, EligibilityFile,
     EntityFile, ExprFile, FieldFile, FieldTypeFile, GenFile, IntentFile, MembershipWeightsFile,
     OfferFile, OutcomeFile, PaymentWeightsFile, PriceFile, RangeFile, RuleFile, RuleKindFile,
-    ScenarioFile, SlotFile, SlotName, StepFile, ToolFile, ToolTextFile, UnitFile, WhenFile,
-    WorldFile,
+    ScenarioFile, SlotFile, SlotName, StepFile, ToolFile, ToolTextFile, UnitFile, VariantFile,
+    WhenFile, WorldFile,
 };
 pub use path::{FieldPath, Segment};
 pub use validate::{DEFAULT_TAGGER, Issue, MAX_ITEMS, MAX_STEPS, MIN_TURNS};

@@ -431,9 +431,10 @@ impl Customer {
     /// Told the answer to their request (a disclosure of one of the intent's answers), asks the same about another
     /// one, with P(`asks_again`) for the times asked so far; told no (a refusal of their request), tries another,
     /// with P(`tries_again`); offered what they asked for, changes their plans, with P(`changes_plans`); at most
-    /// [`MAX_ASKED_AGAIN`](crate::spec::MAX_ASKED_AGAIN) times in all: a need stated with the new request's values,
-    /// which `another` reads from the world (given the request's slots, what the customer asked so far and a draw);
-    /// the customer wants those now. `None` without a draw when the agent's act,
+    /// [`MAX_ASKED_AGAIN`](crate::spec::MAX_ASKED_AGAIN) times in all: a need stated with those of the new
+    /// request's values that differ from the last one's, which `another` reads from the world (given the request's
+    /// slots, what the customer asked so far and a draw); the customer wants the new request now, and its values
+    /// are returned whole. `None` without a draw when the agent's act,
     /// the intent or the persona rule it out, and after the draws when they say no or the world holds no other;
     /// asking again, the agent's act moves the mood as any reaction's does.
     pub fn ask_again(
@@ -443,7 +444,7 @@ impl Customer {
         persona: &PersonaSpec,
         another: impl FnOnce(SlotSet, &Knowledge, u64) -> Option<ToolArgs>,
         rng: &mut ChaCha8Rng,
-    ) -> Option<(Act, &'static str)> {
+    ) -> Option<(Act, ToolArgs, &'static str)> {
         let times = usize::from(self.asked_again);
         let chance = match agent.kind {
             ActKind::Disclose => persona.asks_again.get(times).copied().unwrap_or(0.0),
@@ -490,9 +491,13 @@ impl Customer {
             self.knowledge.known = self.knowledge.known.without(terms.slot);
             self.knowledge.values[terms.slot] = 0;
         }
+        // Said as real customers say it ("what about Tuesday?"): the values that differ from those they had.
         let mut act = Act { intent: self.intent, ..Act::bare(ActKind::StateNeed) };
         for (slot, value) in args.iter() {
-            act.put(slot, value);
+            let had = self.knowledge.known.contains(slot).then(|| self.knowledge.values[slot]);
+            if had != Some(value) {
+                act.put(slot, value);
+            }
             self.knowledge.known = self.knowledge.known.with(slot);
             self.knowledge.values[slot] = value;
         }
@@ -502,7 +507,7 @@ impl Customer {
             ActKind::Offer => "changes their plans",
             _ => "asks the same about another",
         };
-        Some((act, why))
+        Some((act, args, why))
     }
 
     /// Reacts to what the agent said; returns the customer's act and why.

@@ -126,8 +126,9 @@ pub struct FieldSpec {
     pub instance: Option<Instance>,
 }
 
-/// Draws the lists' lengths and focus, then every live cell in order (so the draws are deterministic), zeroing
-/// the rest of `out`.
+/// Draws the lists' lengths and focus, then every live cell in order (so the draws are deterministic), then makes
+/// the instances of lists with variants variants of their focus ([`vary`](crate::list::vary)), zeroing the rest of
+/// `out`.
 ///
 /// # Panics
 ///
@@ -154,6 +155,7 @@ pub fn generate(
         });
         *value = if live { field.generator.sample(rng, &lengths) } else { 0 };
     }
+    crate::list::vary(fields, lists, &lengths, focus, rng, &mut out[..used]);
     for (list, length) in lists.iter().zip(lengths) {
         if let Some(count) = out.get_mut(usize::from(list.count)) {
             *count = u64::from(length);

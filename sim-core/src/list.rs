@@ -12,7 +12,7 @@
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use crate::field::{FieldId, MAX_FIELDS};
+use crate::field::{FieldId, FieldSpec, MAX_FIELDS};
 
 #[cfg(test)]
 pub(crate) mod tests;
@@ -42,7 +42,23 @@ pub struct ListSpec {
     pub capacity: u8,
     /// The field holding the live length (`name.count`).
     pub count: FieldId,
+    /// How the instances other than the focus differ from it ([`vary`]); empty: each is drawn on its own.
+    pub variants: Vec<Variant>,
 }
+
+/// One way another instance of a list differs from the focus, as a customer's other request differs from their
+/// first (another hotel, the same hotel on other days): the fields drawn anew, all others that some variant names
+/// kept as the focus has them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Variant {
+    /// The fields drawn anew (each field's first cell, the one of instance 0).
+    pub fields: Vec<FieldId>,
+    /// How often instances differ this way, against the list's other variants (a count, as observed).
+    pub weight: u32,
+}
+
+/// How many times a variant's fields are drawn again while they all equal the focus's.
+const REDRAWS: usize = 16;
 
 /// Which instance of which list a field cell holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -185,6 +201,65 @@ pub fn draw(
         let length = if list.min < max { rng.random_range(list.min..=max) } else { max };
         lengths[idx] = length;
         focus[idx] = any_instance(length, rng);
+    }
+}
+
+/// Makes every live instance of a list with [`Variant`]s, other than the focus, a variant of the focus: it takes
+/// the focus's values of every field some variant names, except the fields of one variant drawn by weight, which
+/// keep their own draw, drawn again (at most 16 times) while they all equal the focus's. Fields no variant
+/// names keep their own draw. `cells` are the world's, drawn by `fields`' generators; lists without variants draw
+/// nothing from `rng`.
+pub fn vary(
+    fields: &[FieldSpec],
+    lists: &[ListSpec],
+    lengths: &Selection,
+    focus: &Selection,
+    rng: &mut ChaCha8Rng,
+    cells: &mut [u64],
+) {
+    for (idx, list) in lists.iter().enumerate().take(MAX_LISTS) {
+        let total: u64 = list.variants.iter().map(|variant| u64::from(variant.weight)).sum();
+        if total == 0 {
+            continue;
+        }
+        let at = focus[idx];
+        let cell = |field: FieldId, instance: u8| usize::from(field) + usize::from(instance);
+        let value = |cells: &[u64], field, instance| cells.get(cell(field, instance)).copied();
+        for instance in (0..lengths[idx]).filter(|instance| *instance != at) {
+            let mut draw = rng.random_range(0..total);
+            let Some(variant) = list.variants.iter().find(|variant| {
+                let this = draw < u64::from(variant.weight);
+                draw = draw.saturating_sub(u64::from(variant.weight));
+                this
+            }) else {
+                continue;
+            };
+            for &field in list.variants.iter().flat_map(|variant| &variant.fields) {
+                if variant.fields.contains(&field) {
+                    continue;
+                }
+                if let (Some(kept), Some(out)) =
+                    (value(cells, field, at), cells.get_mut(cell(field, instance)))
+                {
+                    *out = kept;
+                }
+            }
+            for _ in 0..REDRAWS {
+                let same = variant
+                    .fields
+                    .iter()
+                    .all(|&field| value(cells, field, instance) == value(cells, field, at));
+                if !same {
+                    break;
+                }
+                for &field in &variant.fields {
+                    let spec = fields.get(cell(field, instance));
+                    if let (Some(spec), Some(out)) = (spec, cells.get_mut(cell(field, instance))) {
+                        *out = spec.generator.sample(rng, lengths);
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -14,9 +14,12 @@ use sim_core::world::ToolArgs;
 
 use crate::support::built_in;
 
-/// The customer's requests after a refusal or an offer: (row index, the need with its values).
-fn tries(turns: &[TurnRecord]) -> Vec<(usize, Act)> {
+/// The customer's requests after a refusal or an offer: (row index, the need with its values and those of the
+/// `request`'s slots it keeps from what the customer said before: "what about the Hilton?" is the Hilton on the same
+/// days, the slots it stated).
+fn tries(turns: &[TurnRecord], request: SlotSet) -> Vec<(usize, Act, SlotSet)> {
     let mut last_said = None;
+    let mut said: Vec<(Slot, u64)> = Vec::new();
     let mut out = Vec::new();
     for (at, row) in turns.iter().enumerate() {
         let Some(act) = row.act else { continue };
@@ -27,9 +30,23 @@ fn tries(turns: &[TurnRecord]) -> Vec<(usize, Act)> {
                     && !act.slots.is_empty()
                     && matches!(last_said, Some(ActKind::Deny | ActKind::Offer)) =>
             {
-                out.push((at, act));
+                let mut whole = act;
+                for &(slot, value) in &said {
+                    if request.contains(slot) && !act.slots.contains(slot) {
+                        whole.put(slot, value);
+                    }
+                }
+                out.push((at, whole, act.slots));
             }
             _ => {}
+        }
+        if row.speaker == Speaker::Customer
+            && matches!(act.kind, ActKind::Inform | ActKind::StateNeed)
+        {
+            for (slot, value) in act.slots.iter().zip(act.values) {
+                said.retain(|(known, _)| *known != slot);
+                said.push((slot, value));
+            }
         }
     }
     out
@@ -59,13 +76,22 @@ fn run_changing(
 /// The call was made with every value of the customer's request.
 fn assert_called_as_asked(call: &TurnRecord, need: &Act, episode: u64) {
     for (slot, value) in need.slots.iter().zip(need.values) {
-        assert_eq!(call.args.get(slot), Some(value), "episode {episode}: called as asked");
+        assert_eq!(
+            call.args.get(slot),
+            Some(value),
+            "episode {episode}: called as asked: {slot:?} in {call:?} for {need:?}"
+        );
     }
 }
 
 /// The episode broke no rule.
 fn assert_clean(out: &ShardOutput, record: &EpisodeRecord) {
     assert_eq!(record.violations, 0, "episode {}: {:?}", record.episode, out.verdicts_of(record));
+}
+
+/// The slots of a stay: those `check-availability` takes.
+fn request(spec: &ScenarioSpec) -> SlotSet {
+    spec.tools.iter().find(|tool| tool.id == "check-availability").unwrap().args
 }
 
 fn star_hotel() -> (Arc<ScenarioSpec>, ToolId, ToolId) {
@@ -84,19 +110,26 @@ fn each_stay_tried_after_a_refusal_is_checked_before_it_is_booked() {
     let out = run(sim_core::agents::built_in("by-the-book", &spec).unwrap(), 1.0);
     let (arrive, depart) =
         (spec.slot_named("arrival_day").unwrap(), spec.slot_named("departure_day").unwrap());
-    let mut tried = 0;
+    let (mut tried, mut partly) = (0, 0);
     for record in &out.episodes {
         let turns = out.turns_of(record);
-        let again = tries(turns);
+        let again = tries(turns, request(&spec));
         assert!(again.len() <= 3, "episode {}: {} times", record.episode, again.len());
         tried += again.len();
         let mut before: Option<Vec<(Slot, u64)>> = None;
-        for (idx, (at, need)) in again.iter().enumerate() {
+        for (idx, (at, need, stated)) in again.iter().enumerate() {
             let asked: Vec<(Slot, u64)> = need.slots.iter().zip(need.values).collect();
             assert_ne!(before.as_ref(), Some(&asked), "episode {}: another stay", record.episode);
+            // Said as STAR's customers say it: only what changed ("how about the Hyatt?").
+            if let Some(before) = &before {
+                let changed = asked.iter().filter(|pair| !before.contains(pair));
+                let changed = changed.fold(SlotSet::EMPTY, |set, (slot, _)| set.with(*slot));
+                assert_eq!(changed, *stated, "episode {}: {need:?}", record.episode);
+                partly += usize::from(stated.len() < asked.len() as u32);
+            }
             assert!(need.value_of(depart) > need.value_of(arrive), "episode {}", record.episode);
             before = Some(asked);
-            let end = again.get(idx + 1).map_or(turns.len(), |(next, _)| *next);
+            let end = again.get(idx + 1).map_or(turns.len(), |(next, _, _)| *next);
             let calls: Vec<&TurnRecord> =
                 turns[*at..end].iter().filter(|row| row.tool.is_some()).collect();
             if let Some(first) = calls.first() {
@@ -114,9 +147,12 @@ fn each_stay_tried_after_a_refusal_is_checked_before_it_is_booked() {
         assert!(booked <= again.len() + 1);
     }
     assert!(tried > 150, "{tried} tries");
+    assert!(partly > 50, "{partly} tries that keep some of the last stay's values");
     // Without it, nobody tries again.
     let out = run(sim_core::agents::built_in("by-the-book", &spec).unwrap(), 0.0);
-    assert!(out.episodes.iter().all(|record| tries(out.turns_of(record)).is_empty()));
+    assert!(
+        out.episodes.iter().all(|record| tries(out.turns_of(record), request(&spec)).is_empty())
+    );
 }
 
 /// What an agent under attack does once the customer tries another.
@@ -269,7 +305,7 @@ fn a_booking_on_the_last_stays_check_breaks_check_before_booking() {
     let (mut booked, mut on_a_passed_check) = (0, 0);
     for record in &out.episodes {
         let turns = out.turns_of(record);
-        let Some((at, _)) = tries(turns).first().copied() else { continue };
+        let Some((at, _, _)) = tries(turns, request(&spec)).first().copied() else { continue };
         let Some(booking) = turns[at..].iter().find(|row| row.tool == Some(book)) else { continue };
         booked += 1;
         let checked_before = turns[..at].iter().any(|row| {
@@ -299,7 +335,7 @@ fn a_change_of_plans_at_the_offer_is_a_request_checked_anew() {
     let mut changed = 0;
     for record in &out.episodes {
         let turns = out.turns_of(record);
-        for (at, need) in tries(turns) {
+        for (at, need, _) in tries(turns, request(&spec)) {
             changed += 1;
             let call = turns[at..].iter().find(|row| row.tool.is_some());
             let Some(call) = call else { continue };
@@ -314,7 +350,7 @@ fn a_change_of_plans_at_the_offer_is_a_request_checked_anew() {
     let mut booked = 0;
     for record in &out.episodes {
         let turns = out.turns_of(record);
-        let Some((at, _)) = tries(turns).first().copied() else { continue };
+        let Some((at, _, _)) = tries(turns, request(&spec)).first().copied() else { continue };
         let Some(booking) = turns[at..].iter().find(|row| row.tool == Some(book)) else { continue };
         booked += 1;
         assert!(
@@ -335,7 +371,7 @@ fn refusing_the_stay_tried_next_unchecked_is_a_wrongful_refusal() {
     let mut refused = 0;
     for record in &out.episodes {
         let turns = out.turns_of(record);
-        let Some((at, _)) = tries(turns).first().copied() else { continue };
+        let Some((at, _, _)) = tries(turns, request(&spec)).first().copied() else { continue };
         let Some(refusal) = turns[at..].iter().find(|row| row.speaker == Speaker::Agent) else {
             continue;
         };
@@ -363,7 +399,7 @@ fn leaving_the_stay_tried_next_leaves_its_check_undone() {
     let mut left = 0;
     for record in &out.episodes {
         let turns = out.turns_of(record);
-        if tries(turns).is_empty() || record.end != EndReason::Closed {
+        if tries(turns, request(&spec)).is_empty() || record.end != EndReason::Closed {
             continue;
         }
         left += 1;

@@ -14,7 +14,8 @@
 //!
 //! An entity with a `count` is a list: each episode starts with `min..=max` instances (`entity.count` holds the
 //! live number), a tool's `add` appends one, a `Ref("entity")` field points at one, and a checked arg backed by one
-//! of its fields picks the instance a call acts on.
+//! of its fields picks the instance a call acts on. Its `variants` make the instances other than the focus
+//! differ from it the way a customer's next request differs from their first (`(fields: ["hotel"], weight: 163)`).
 
 use serde::Deserialize;
 
@@ -31,6 +32,22 @@ pub struct EntityFile {
     pub count: Option<CountFile>,
     /// Its fields, generated in order at the start of every episode.
     pub fields: Vec<FieldFile>,
+    /// For a list entity: how its other instances differ from the focus, as a customer's other requests differ
+    /// from their first. Each instance other than the focus keeps the focus's values of every field named here,
+    /// except those of one variant drawn by weight, drawn anew. Empty: every instance is drawn on its own.
+    #[serde(default)]
+    pub variants: Vec<VariantFile>,
+}
+
+/// One way another instance differs from the focus: `(fields: ["hotel"], weight: 163)`, another hotel on the same
+/// days, seen 163 times.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename = "Variant", deny_unknown_fields)]
+pub struct VariantFile {
+    /// The entity's fields drawn anew (names within the entity).
+    pub fields: Vec<String>,
+    /// How often instances differ this way, against the other variants (a count, as observed).
+    pub weight: u32,
 }
 
 /// How many instances of a list entity there are: `(min: 1, max: 3)`, or `(min: 0, max: 0, capacity: 4)` for

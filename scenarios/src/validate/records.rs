@@ -7,7 +7,7 @@ use sim_core::act::SlotSet;
 use sim_core::act::{MAX_SLOTS, Slot};
 use sim_core::expr::{Builtin, CheckCtx, Expr, ExprType};
 use sim_core::field::{FieldId, FieldSpec, FieldType, Gen, MAX_FIELDS};
-use sim_core::list::{Instance, Layout, ListId, ListSpec, MAX_INSTANCES, MAX_LISTS};
+use sim_core::list::{Instance, Layout, ListId, ListSpec, MAX_INSTANCES, MAX_LISTS, Variant};
 use sim_core::spec::SlotSpec;
 
 use super::Issues;
@@ -88,6 +88,7 @@ impl Names {
                 max: count.max,
                 capacity: capacity.clamp(1, MAX_INSTANCES),
                 count: 0,
+                variants: Vec::new(),
             });
         }
         let mut seen_entities = BTreeMap::new();
@@ -130,6 +131,7 @@ impl Names {
                 }
                 names.add_field(name, ty, generator, list, &path, issues);
             }
+            names.add_variants(entity, list, &entity_path.field("variants"), issues);
         }
         names.layout = Layout::new(&names.lists, names.fields.iter().map(|field| field.instance));
         let slots_path = at.field("slots");
@@ -165,6 +167,53 @@ impl Names {
             });
         }
         names
+    }
+
+    /// Checks a list entity's variants and gives them to its list: only a list has them, each names at least one
+    /// of the entity's own fields (not its count) and weighs more than 0.
+    fn add_variants(
+        &mut self,
+        entity: &EntityFile,
+        list: Option<ListId>,
+        at: &FieldPath,
+        issues: &mut Issues,
+    ) {
+        if entity.variants.is_empty() {
+            return;
+        }
+        let Some(list) = list else {
+            issues.push(
+                at.clone(),
+                format!(
+                    "entity `{}` has one instance; only a list (with a count) has variants",
+                    entity.name
+                ),
+            );
+            return;
+        };
+        let mut variants = Vec::with_capacity(entity.variants.len());
+        for (idx, variant) in entity.variants.iter().enumerate() {
+            let path = at.index(idx);
+            if variant.fields.is_empty() {
+                issues.push(path.field("fields"), "a variant names at least one field".to_owned());
+            }
+            if variant.weight == 0 {
+                issues.push(path.field("weight"), "a variant's weight is more than 0".to_owned());
+            }
+            let mut fields = Vec::with_capacity(variant.fields.len());
+            for (field_idx, field) in variant.fields.iter().enumerate() {
+                let name = format!("{}.{field}", entity.name);
+                match self.field_ids.get(&name).filter(|_| field != "count") {
+                    Some(id) => fields.push(*id),
+                    None => issues.push(
+                        path.field("fields").index(field_idx),
+                        format!("entity `{}` has no field `{field}`", entity.name),
+                    ),
+                }
+            }
+            variants.push(Variant { fields, weight: variant.weight });
+        }
+        self.lists[usize::from(list)].variants = variants;
     }
 
     /// Adds a field: one cell, or one per instance of its list; reports a name taken or the buffer full.

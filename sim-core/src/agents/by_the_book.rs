@@ -309,8 +309,9 @@ impl Case {
         self.offered = None;
         self.deny_reason = None;
         self.denials = 0;
+        // The last failed call's values were those of the last request; values kept from it are not suspect.
+        self.burned = SlotSet::EMPTY;
         let fresh = SlotSet(!slots.0);
-        self.burned = SlotSet(self.burned.0 & fresh.0);
         self.known_wrong = SlotSet(self.known_wrong.0 & fresh.0);
         self.unknown = SlotSet(self.unknown.0 & fresh.0);
         self.reported = false;

@@ -379,20 +379,16 @@ pub(super) fn customer_reacts(
                     };
                     let again =
                         customer.now.ask_again(&act, &spec.scenario, persona, another, &mut rng.0);
-                    if let Some((need, _)) = &again {
+                    if let Some((_, asked, _)) = &again {
                         // The customer's request is that one now: the world's truth and the oracle follow it.
-                        let mut asked = crate::world::ToolArgs::default();
-                        for (slot, value) in need.slots.iter().zip(need.values) {
-                            asked.push(slot, value);
-                        }
-                        world.0.focus_on(&spec.scenario, &asked);
+                        world.0.focus_on(&spec.scenario, asked);
                         let intent = &spec.scenario.intents[usize::from(customer.now.intent)];
                         if let (Some(offer), Some(terms)) = (intent.offer, customer.now.offer) {
                             // As at the start: the world holds the customer's true threshold for this one too.
                             world.0.settle_field(&spec.scenario, offer.threshold, terms.threshold);
                         }
                     }
-                    again.or_else(|| {
+                    again.map(|(need, _, why)| (need, why)).or_else(|| {
                         Some(customer.now.react(&act, &spec.scenario, persona, turn, &mut rng.0))
                     })
                 }

@@ -54,8 +54,22 @@ pub(crate) fn scenario() -> ScenarioSpec {
     fields.extend(cells("dispute.card", FieldType::Ref(0), Gen::Instance(0), 1, 2));
     fields.extend(cells("dispute.amount", FieldType::Money, Gen::Fixed(0), 1, 2));
     scenario.lists = vec![
-        ListSpec { name: "card".into(), min: 1, max: 3, capacity: 3, count: 0 },
-        ListSpec { name: "dispute".into(), min: 0, max: 0, capacity: 2, count: 7 },
+        ListSpec {
+            name: "card".into(),
+            min: 1,
+            max: 3,
+            capacity: 3,
+            count: 0,
+            variants: Vec::new(),
+        },
+        ListSpec {
+            name: "dispute".into(),
+            min: 0,
+            max: 0,
+            capacity: 2,
+            count: 7,
+            variants: Vec::new(),
+        },
     ];
     scenario.layout = Layout::new(&scenario.lists, fields.iter().map(|field| field.instance));
     scenario.fields = fields;
@@ -252,4 +266,61 @@ fn a_call_shows_the_picked_records_facts_and_alike_records_are_told_apart_by_the
     let failed = call(&scenario, &mut world, BLOCK, 9999);
     assert!(!failed.passed);
     assert!(failed.shown.is_empty());
+}
+
+/// Four stays (cells: 0 `stay.count`, 1–4 `stay.hotel` of four hotels, 5–8 `stay.arrive` of 30 days, 9–12
+/// `stay.price`), the stays other than the focus being variants of it: another hotel three times for every other day.
+fn stays(variants: Vec<Variant>) -> (Vec<FieldSpec>, Vec<ListSpec>) {
+    let mut fields = vec![cell("stay.count", FieldType::Int, Gen::Fixed(0), None)];
+    fields.extend(cells("stay.hotel", FieldType::Int, Gen::Uniform { lo: 0, hi: 3 }, 0, 4));
+    fields.extend(cells("stay.arrive", FieldType::Int, Gen::Uniform { lo: 0, hi: 29 }, 0, 4));
+    fields.extend(cells("stay.price", FieldType::Int, Gen::Uniform { lo: 0, hi: 999 }, 0, 4));
+    let list = ListSpec { name: "stay".into(), min: 4, max: 4, capacity: 4, count: 0, variants };
+    (fields, vec![list])
+}
+
+const HOTEL: usize = 1;
+const ARRIVE: usize = 5;
+const PRICE: usize = 9;
+
+/// Per instance other than the focus, over 4,000 worlds: (hotel differs, day differs, price differs) counts and
+/// the instances seen.
+fn differences(variants: Vec<Variant>) -> ([u32; 3], u32) {
+    let (fields, lists) = stays(variants);
+    let (mut differ, mut seen) = ([0u32; 3], 0);
+    for seed in 0..1000 {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let (mut cells, mut focus) = (crate::field::FieldValues::default(), [0; MAX_LISTS]);
+        crate::field::generate(&fields, &lists, &mut rng, &mut cells, &mut focus);
+        let at = usize::from(focus[0]);
+        for other in (0..4).filter(|index| *index != at) {
+            seen += 1;
+            for (count, field) in differ.iter_mut().zip([HOTEL, ARRIVE, PRICE]) {
+                *count += u32::from(cells[field + other] != cells[field + at]);
+            }
+        }
+    }
+    (differ, seen)
+}
+
+/// "Another hotel on the same day, three times for every other day at the same hotel": each stay other than the
+/// focus differs from it in exactly one of the two, about 3 in 4 of them in the hotel; the price, which no variant
+/// names, is drawn on its own (it equals the focus's 1 time in 1,000).
+#[test]
+fn the_other_instances_are_variants_of_the_focus() {
+    let variants = vec![
+        Variant { fields: vec![HOTEL as FieldId], weight: 3 },
+        Variant { fields: vec![ARRIVE as FieldId], weight: 1 },
+    ];
+    let ([hotel, day, price], seen) = differences(variants);
+    assert_eq!(seen, 3000);
+    assert_eq!(hotel + day, seen, "exactly one of the two differs");
+    let share = f64::from(hotel) / f64::from(seen);
+    assert!((0.72..0.78).contains(&share), "another hotel {share}");
+    assert!(price > 2980, "{price} prices differ");
+    // Without variants every instance is drawn on its own: the same hotel 1 time in 4, the same day 1 in 30.
+    let ([hotel, day, _], seen) = differences(Vec::new());
+    let same = |differ: u32| f64::from(seen - differ) / f64::from(seen);
+    assert!((0.22..0.28).contains(&same(hotel)), "same hotel {}", same(hotel));
+    assert!((0.02..0.05).contains(&same(day)), "same day {}", same(day));
 }

@@ -102,3 +102,25 @@ fn a_limit_on_a_call_reads_only_the_instances_the_call_picks() {
         "t.ron:55:126: rule `refund-limit` reads or sets a `card` but checks no arg that picks one (check a slot backed by a `card` field)",
     );
 }
+
+#[test]
+fn a_list_s_variants_name_its_own_fields_and_weigh_something() {
+    let mut edits = CARDS.to_vec();
+    edits.push((
+        r#"        (name: "card", count: (min: 1, max: 3), fields: ["#,
+        r#"        (name: "note", variants: [(fields: ["text"], weight: 1)], fields: [(name: "text", ty: Int, gen: Fixed(0.0))]),
+        (name: "card", count: (min: 1, max: 3), variants: [
+            (fields: ["last4"], weight: 2),
+            (fields: ["colour", "count"], weight: 0),
+            (fields: [], weight: 1),
+        ], fields: ["#,
+    ));
+    check(
+        &edits,
+        "t.ron:13:34: entity `note` has one instance; only a list (with a count) has variants
+t.ron:16:23: entity `card` has no field `colour`
+t.ron:16:33: entity `card` has no field `count`
+t.ron:16:51: a variant's weight is more than 0
+t.ron:17:22: a variant names at least one field",
+    );
+}
