@@ -52,6 +52,10 @@ pub struct PersonaFile {
     /// answering), in [0, 1]; 0 when absent.
     #[serde(default)]
     pub changes_plans: f64,
+    /// By the slot asked for (`[("arrival_day", 0.67)]`): P(asked for it, the customer also gives the values of
+    /// their request not given yet); slots a scenario does not declare are ignored.
+    #[serde(default)]
+    pub gives_more: Vec<(String, f64)>,
     /// Frustration at which the customer demands a human, in [0, 1].
     pub demand_human_at: f64,
     /// Frustration at which the customer leaves, in [0, 1].
@@ -257,6 +261,7 @@ impl TryFrom<PersonaFile> for PersonaSpec {
             asks_again: file.asks_again.by_times(),
             tries_again: file.tries_again.by_times(),
             changes_plans: file.changes_plans,
+            gives_more: file.gives_more,
             demand_human_at: file.demand_human_at,
             abandon_at: file.abandon_at,
             mood: MoodParams {
@@ -420,6 +425,7 @@ impl PersonaFile {
         }
         for (field, list, what, figure) in [
             ("need_with_values_of", &self.need_with_values_of, "intent", "share"),
+            ("gives_more", &self.gives_more, "slot", "chance"),
             ("objections", &self.objections, "objection", "rate"),
         ] {
             for message in named_chances(list, what, figure) {

@@ -8,6 +8,7 @@
 //! the selection path with its validation nats beside the unigram's.
 
 pub mod act_tagger;
+pub mod gives_more;
 pub mod observe;
 pub mod persona;
 pub mod traits;

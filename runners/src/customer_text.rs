@@ -83,6 +83,8 @@ pub enum At {
     LaterGoal,
     /// A message the agent answers with a lookup (its next move is a tool call, the wizard's query): a request.
     BeforeQuery,
+    /// The conversation's last customer message: what they said when they were done.
+    Last,
 }
 
 /// The embedded reading rules.
@@ -206,6 +208,7 @@ pub fn read_messages<'a>(conversation: &'a Conversation, rules: &'a [Rule]) -> V
             next_is_call = turn.action.is_some();
         }
     }
+    let last = conversation.turns.iter().rposition(|turn| turn.speaker == Speaker::Customer);
     for (index, turn) in conversation.turns.iter().enumerate() {
         match turn.speaker {
             // An agent message; one without text (MultiDoGO keeps only the customer's words) is one of unknown act.
@@ -225,6 +228,7 @@ pub fn read_messages<'a>(conversation: &'a Conversation, rules: &'a [Rule]) -> V
             At::FirstNeed => tagged != "openinggreeting" && !needed && out.len() < 2,
             At::LaterGoal => tagged == "goal" && needed,
             At::BeforeQuery => queried[index],
+            At::Last => Some(index) == last,
         };
         let fits = |rule: &&Rule| {
             rule.tagged.iter().any(|act| act == tagged)

@@ -478,6 +478,7 @@ fn fit_persona(args: &sim_runners::cli::CalibrateArgs) -> Result<()> {
     let rules = sim_runners::customer_text::rules();
     let mut reactions = calibrate::persona::reactions(&conversations, &rules);
     calibrate::persona::of_scenario_intents(&mut reactions, &scenario);
+    reactions.gives_more = calibrate::gives_more::count(&conversations, &scenario);
     let acts = args.acts.as_ref().map(|acts| format!(" --acts {}", acts.display()));
     let read = match conversations.len() {
         1 => "1 conversation".to_owned(),

@@ -523,10 +523,10 @@ impl Customer {
         let table_row =
             persona.reactions.iter().find(|row| row.on == agent.kind && self.in_state(row.when));
         let (act, why) = match table_row {
-            Some(row) => self.react_by_table(row, agent, scenario, mood, rng),
+            Some(row) => self.react_by_table(row, agent, scenario, persona, rng),
             None => {
                 self.feel(agent, mood);
-                self.built_in_response(agent, scenario, mood, rng)
+                self.built_in_response(agent, scenario, persona, rng)
             }
         };
         self.settle(agent, act, why, turn)
@@ -537,9 +537,10 @@ impl Customer {
         &mut self,
         agent: &Act,
         scenario: &ScenarioSpec,
-        mood: &crate::spec::MoodParams,
+        persona: &PersonaSpec,
         rng: &mut ChaCha8Rng,
     ) -> (Act, &'static str) {
+        let mood = &persona.mood;
         match agent.kind {
             ActKind::Greet | ActKind::AskNeed => {
                 self.stated_need = true;
@@ -550,7 +551,7 @@ impl Customer {
             }
             ActKind::Ask => {
                 if rng.random_bool(self.traits.cooperativeness) {
-                    self.answer(agent.slots, scenario, rng)
+                    self.answer(agent.slots, scenario, persona, rng)
                 } else {
                     self.bump(mood.waiting);
                     (Act::bare(ActKind::OffTopic), "not cooperating this turn")
@@ -649,9 +650,10 @@ impl Customer {
         row: &ReactionRule,
         agent: &Act,
         scenario: &ScenarioSpec,
-        mood: &crate::spec::MoodParams,
+        persona: &PersonaSpec,
         rng: &mut ChaCha8Rng,
     ) -> (Act, &'static str) {
+        let mood = &persona.mood;
         self.feel(agent, mood);
         let draw: f64 = rng.random();
         let mut mass: f64 = 0.0;
@@ -676,7 +678,7 @@ impl Customer {
         let why = "persona reaction table";
         match chosen {
             Response::Answer if agent.kind == ActKind::Ask => {
-                let (act, _) = self.answer(agent.slots, scenario, rng);
+                let (act, _) = self.answer(agent.slots, scenario, persona, rng);
                 (act, why)
             }
             Response::Answer | Response::Acknowledge => (Act::bare(ActKind::Acknowledge), why),
@@ -710,7 +712,7 @@ impl Customer {
             Response::Consider | Response::Accept | Response::Reject | Response::Object => {
                 (Act::bare(ActKind::OffTopic), why)
             }
-            Response::AsBuiltIn => self.built_in_response(agent, scenario, mood, rng),
+            Response::AsBuiltIn => self.built_in_response(agent, scenario, persona, rng),
         }
     }
 
@@ -802,6 +804,7 @@ impl Customer {
         &mut self,
         asked: SlotSet,
         scenario: &ScenarioSpec,
+        persona: &PersonaSpec,
         rng: &mut ChaCha8Rng,
     ) -> (Act, &'static str) {
         let mut act = Act { slots: SlotSet::EMPTY, ..Act::bare(ActKind::Inform) };
@@ -834,6 +837,10 @@ impl Customer {
             act.values[n] = value;
             n += 1;
         }
+        let more = self.more_to_give(act.slots, scenario, persona, rng);
+        for slot in more.iter().take(MAX_VALUES - n) {
+            act.put(slot, self.knowledge.values[slot]);
+        }
         self.told = SlotSet(self.told.0 | act.slots.0);
         if act.slots.is_empty() {
             return (
@@ -848,6 +855,36 @@ impl Customer {
         } else {
             (act, "answers what they know")
         }
+    }
+
+    /// The values of their request not given yet that a customer who gives `given` (the slots asked for that they
+    /// answered) gives with them, by the persona's `gives_more` for those slots ("from the 4th to the 31st", asked
+    /// the day they arrive); drawn only when there are such values and a chance above 0.
+    fn more_to_give(
+        &self,
+        given: SlotSet,
+        scenario: &ScenarioSpec,
+        persona: &PersonaSpec,
+        rng: &mut ChaCha8Rng,
+    ) -> SlotSet {
+        if persona.gives_more.is_empty() || given.is_empty() {
+            return SlotSet::EMPTY;
+        }
+        let Some(intent) = scenario.intents.get(usize::from(self.intent)) else {
+            return SlotSet::EMPTY;
+        };
+        let left = intent.goal_slots.0 & self.knowledge.known.0 & !self.told.0 & !given.0;
+        let chance = given
+            .iter()
+            .filter_map(|slot| {
+                let name = scenario.slot_name(slot);
+                persona.gives_more.iter().find(|(asked, _)| asked == name).map(|(_, p)| *p)
+            })
+            .fold(0.0, f64::max);
+        if left == 0 || chance <= 0.0 || !rng.random_bool(chance.min(1.0)) {
+            return SlotSet::EMPTY;
+        }
+        SlotSet(left)
     }
 
     /// Takes or turns down an offer: taken when it meets their threshold, or, short of it, at their persuadability;

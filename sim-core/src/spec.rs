@@ -650,6 +650,10 @@ pub struct PersonaSpec {
     /// customers' first answers to "can I book this room for you?"); counted with the times asked again, at most
     /// [`MAX_ASKED_AGAIN`]. Drawn only when above 0.
     pub changes_plans: f64,
+    /// By the slot asked for (`[("arrival_day", 0.67)]`): P(asked for it, the customer also gives the values of
+    /// their request not given yet, as STAR's customers asked the day they arrive give the day they leave with
+    /// it). Drawn only when the answer gives the slot asked and the request has values left to give.
+    pub gives_more: Vec<(String, f64)>,
     /// Frustration at which the customer demands a human.
     pub demand_human_at: f64,
     /// Frustration at which the customer leaves.

@@ -11,6 +11,7 @@ mod determinism;
 mod faults;
 mod free_text;
 mod fuzz_loaders;
+mod gives_more;
 mod golden;
 mod named_calls;
 mod properties;

@@ -11,8 +11,9 @@
 //!   values given after anything but a question (a question about another day or hotel) count as an aside;
 //! - for each agent act in [`ASIDES_ONLY`] (offers, "anything else?", refusals: whether the customer takes the
 //!   offer, says goodbye or pushes back turns on what they want and were given, which a table row applied whatever
-//!   their state would ignore), only the shares of asides and of leaving among the first answers to it; the rest of
-//!   the row is `AsBuiltIn`, the built-in model's answer;
+//!   their state would ignore), only the shares of asides and of leaving among the first answers to it (and after a
+//!   refusal, of goodbyes: "Oh darn, thanks for trying anyway. Bye!" takes it as an acknowledgement does); the rest
+//!   of the row is `AsBuiltIn`, the built-in model's answer;
 //! - `vague_opening`: the share of openings that say nothing of the need ("Hi") among those read as an opening;
 //! - `need_with_values`: the share of first stated needs that give values of the request ("a room at the Hyatt");
 //! - `asks_again`: by the times asked so far, the chance that a customer told the answer to their request asks the
@@ -27,6 +28,8 @@
 //! - `changes_plans`: the share of first answers to an offer that give values (another hotel, other days: the
 //!   customer changed their plans); the offer's row is counted from the others, as the engine draws the change
 //!   first;
+//! - `gives_more`: by the slot asked for, the share of answers that give more of the request than asked
+//!   ([`crate::calibrate::gives_more`]), for the slots asked at least [`MIN_ROW`] times;
 //! - `leaves_unanswered`: the share of conversations that end before any agent message, where the transcripts
 //!   keep the agent's words.
 //!
@@ -82,6 +85,9 @@ pub struct Reactions {
     pub tried_of: BTreeMap<String, Tries>,
     /// The same over the labels of the scenario's other requests (filled by [`of_scenario_intents`]).
     pub tried: Tries,
+    /// By the slot asked for, the answers that gave more of the request than asked, and all those counted
+    /// ([`crate::calibrate::gives_more`]).
+    pub gives_more: crate::calibrate::gives_more::GivesMore,
     /// Conversations no agent message answered (the customer was gone first), and all conversations; (0, 0) when no
     /// conversation has an agent message with words (MultiDoGO keeps none), where it cannot be told.
     pub unanswered: (u64, u64),
@@ -393,11 +399,17 @@ fn rows(reactions: &Reactions) -> Vec<String> {
         let n: u64 = answers.values().sum();
         let asides = answers.get(&ActKind::OffTopic).copied().unwrap_or(0);
         let left = answers.get(&ActKind::Leave).copied().unwrap_or(0);
-        if n < MIN_ROW || asides + left == 0 {
+        // A goodbye after a refusal ("Oh darn, thanks for trying anyway. Bye!") takes it, as the built-in
+        // acknowledgement does, whatever the customer wanted.
+        let byes = match on {
+            ActKind::Deny => answers.get(&ActKind::ThankBye).copied().unwrap_or(0),
+            _ => 0,
+        };
+        if n < MIN_ROW || asides + left + byes == 0 {
             continue;
         }
         let mut respond = Vec::new();
-        for (name, count) in [("OffTopic", asides), ("Leave", left)] {
+        for (name, count) in [("OffTopic", asides), ("ThankBye", byes), ("Leave", left)] {
             if count > 0 {
                 respond.push(format!("({name}, Fixed({:.4}))", count as f64 / n as f64));
             }
@@ -409,15 +421,51 @@ fn rows(reactions: &Reactions) -> Vec<String> {
         let counts: Vec<String> =
             counted.iter().map(|(name, count)| format!("{name} {count}")).collect();
         rows.push(format!(
-            "        // Fitted: {n} first answers to {} read as rehearse acts: {}; the shares of asides and of leaving are \
-             fitted, the rest left to the built-in model.\n        (on: {}, n: {n}, respond: [{}]),",
+            "        // Fitted: {n} first answers to {} read as rehearse acts: {}; the shares of asides{} and of leaving \
+             are fitted, the rest left to the built-in model.\n        (on: {}, n: {n}, respond: [{}]),",
             on.name(),
             counts.join(", "),
+            if on == ActKind::Deny { ", of goodbyes" } else { "" },
             agent_act(on),
             respond.join(", "),
         ));
     }
     rows
+}
+
+/// Puts `field: [("name", share), …]` before the base persona's `demand_human_at`, with a comment saying what was
+/// counted (`what`), for the names counted at least [`MIN_ROW`] times of `counts` (name, how many, of how many);
+/// nothing when there are none. `Err` when the base sets the field itself or has no `demand_human_at`.
+fn insert_by_name<'a>(
+    body: &mut String,
+    base_name: &str,
+    field: &str,
+    what: &str,
+    counts: impl Iterator<Item = (&'a String, u64, u64)>,
+) -> Result<(), String> {
+    let counted: Vec<(&String, u64, u64)> = counts.filter(|(_, _, all)| *all >= MIN_ROW).collect();
+    if counted.is_empty() {
+        return Ok(());
+    }
+    if body.contains(&format!("{field}:")) {
+        return Err(format!("the base persona `{base_name}` sets {field} itself"));
+    }
+    let at = body.find("    demand_human_at:").ok_or_else(|| {
+        format!("the base persona `{base_name}` has no demand_human_at to put {field} before")
+    })?;
+    let sizes: Vec<String> =
+        counted.iter().map(|(name, count, all)| format!("{name} {count} of {all}")).collect();
+    let shares: Vec<String> = counted
+        .iter()
+        .map(|(name, count, all)| format!("({name:?}, {:.4})", *count as f64 / *all as f64))
+        .collect();
+    let line = format!(
+        "    // Fitted: {what} (at least {MIN_ROW}): {}.\n    {field}: [{}],\n",
+        sizes.join(", "),
+        shares.join(", ")
+    );
+    body.insert_str(at, &line);
+    Ok(())
 }
 
 /// A fitted persona file: `base` (a persona's RON, without a reaction table) with `description`, the fitted
@@ -500,32 +548,12 @@ pub fn persona_file(
         })?;
         body.insert_str(at, &line);
     }
-    let of: Vec<(&String, u64, u64)> = reactions
-        .needs_of
-        .iter()
-        .filter(|(_, (with, without))| with + without >= MIN_ROW)
-        .map(|(id, (with, without))| (id, *with, with + without))
-        .collect();
-    if !of.is_empty() {
-        let at = body.find("    demand_human_at:").ok_or_else(|| {
-            format!("the base persona `{base_name}` has no demand_human_at to put need_with_values_of before")
-        })?;
-        let counts: Vec<String> =
-            of.iter().map(|(id, with, all)| format!("{id} {with} of {all}")).collect();
-        let shares: Vec<String> = of
-            .iter()
-            .map(|(id, with, all)| format!("({id:?}, {:.4})", *with as f64 / *all as f64))
-            .collect();
-        body.insert_str(
-            at,
-            &format!(
-                "    // Fitted: first needs with values of the request, by intent (at least {MIN_ROW}): {}.\n    \
-                 need_with_values_of: [{}],\n",
-                counts.join(", "),
-                shares.join(", ")
-            ),
-        );
-    }
+    let more = reactions.gives_more.iter().map(|(slot, (more, all))| (slot, *more, *all));
+    let by_slot = "answers to a question about one value of the request that give more of it, by the slot asked";
+    insert_by_name(&mut body, base_name, "gives_more", by_slot, more)?;
+    let with = reactions.needs_of.iter().map(|(id, (with, without))| (id, *with, with + without));
+    let by_intent = "first needs with values of the request, by intent";
+    insert_by_name(&mut body, base_name, "need_with_values_of", by_intent, with)?;
     let rows = rows(reactions);
     if !rows.is_empty() {
         let close = body.rfind(')').expect("the body ends with the persona's `)`");
