@@ -51,8 +51,8 @@ pub struct ListSpec {
 /// kept as the focus has them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Variant {
-    /// The fields drawn anew (each field's first cell, the one of instance 0).
-    pub fields: Vec<FieldId>,
+    /// The fields drawn anew, one bit per field: bit `c` for the field whose first cell (instance 0's) is `c`.
+    pub fields: u64,
     /// How often instances differ this way, against the list's other variants (a count, as observed).
     pub weight: u32,
 }
@@ -217,15 +217,27 @@ pub fn vary(
     rng: &mut ChaCha8Rng,
     cells: &mut [u64],
 ) {
+    // The fields of a mask, as their first cells.
+    let bits = |mut mask: u64| {
+        std::iter::from_fn(move || {
+            let field = (mask != 0).then_some(mask)?.trailing_zeros() as usize;
+            mask &= mask - 1;
+            Some(field)
+        })
+    };
     for (idx, list) in lists.iter().enumerate().take(MAX_LISTS) {
         let total: u64 = list.variants.iter().map(|variant| u64::from(variant.weight)).sum();
         if total == 0 {
             continue;
         }
-        let at = focus[idx];
-        let cell = |field: FieldId, instance: u8| usize::from(field) + usize::from(instance);
-        let value = |cells: &[u64], field, instance| cells.get(cell(field, instance)).copied();
-        for instance in (0..lengths[idx]).filter(|instance| *instance != at) {
+        let named = list.variants.iter().fold(0, |named, variant| named | variant.fields);
+        let at = usize::from(focus[idx]);
+        // Every cell of every named field is in the buffer (the loader sees to it); else nothing is varied.
+        let room = cells.len().min(fields.len());
+        if bits(named).any(|field| field + usize::from(list.capacity) > room) {
+            continue;
+        }
+        for instance in (0..usize::from(lengths[idx])).filter(|instance| *instance != at) {
             let mut draw = rng.random_range(0..total);
             let Some(variant) = list.variants.iter().find(|variant| {
                 let this = draw < u64::from(variant.weight);
@@ -234,29 +246,17 @@ pub fn vary(
             }) else {
                 continue;
             };
-            for &field in list.variants.iter().flat_map(|variant| &variant.fields) {
-                if variant.fields.contains(&field) {
-                    continue;
-                }
-                if let (Some(kept), Some(out)) =
-                    (value(cells, field, at), cells.get_mut(cell(field, instance)))
-                {
-                    *out = kept;
-                }
+            let redrawn = variant.fields;
+            for field in bits(named & !redrawn) {
+                cells[field + instance] = cells[field + at];
             }
             for _ in 0..REDRAWS {
-                let same = variant
-                    .fields
-                    .iter()
-                    .all(|&field| value(cells, field, instance) == value(cells, field, at));
-                if !same {
+                if bits(redrawn).any(|field| cells[field + instance] != cells[field + at]) {
                     break;
                 }
-                for &field in &variant.fields {
-                    let spec = fields.get(cell(field, instance));
-                    if let (Some(spec), Some(out)) = (spec, cells.get_mut(cell(field, instance))) {
-                        *out = spec.generator.sample(rng, lengths);
-                    }
+                for field in bits(redrawn) {
+                    cells[field + instance] =
+                        fields[field + instance].generator.sample(rng, lengths);
                 }
             }
         }

@@ -200,11 +200,11 @@ impl Names {
             if variant.weight == 0 {
                 issues.push(path.field("weight"), "a variant's weight is more than 0".to_owned());
             }
-            let mut fields = Vec::with_capacity(variant.fields.len());
+            let mut fields = 0u64;
             for (field_idx, field) in variant.fields.iter().enumerate() {
                 let name = format!("{}.{field}", entity.name);
                 match self.field_ids.get(&name).filter(|_| field != "count") {
-                    Some(id) => fields.push(*id),
+                    Some(id) => fields |= 1u64.checked_shl(u32::from(*id)).unwrap_or(0),
                     None => issues.push(
                         path.field("fields").index(field_idx),
                         format!("entity `{}` has no field `{field}`", entity.name),

@@ -308,10 +308,8 @@ fn differences(variants: Vec<Variant>) -> ([u32; 3], u32) {
 /// names, is drawn on its own (it equals the focus's 1 time in 1,000).
 #[test]
 fn the_other_instances_are_variants_of_the_focus() {
-    let variants = vec![
-        Variant { fields: vec![HOTEL as FieldId], weight: 3 },
-        Variant { fields: vec![ARRIVE as FieldId], weight: 1 },
-    ];
+    let variants =
+        vec![Variant { fields: 1 << HOTEL, weight: 3 }, Variant { fields: 1 << ARRIVE, weight: 1 }];
     let ([hotel, day, price], seen) = differences(variants);
     assert_eq!(seen, 3000);
     assert_eq!(hotel + day, seen, "exactly one of the two differs");
