@@ -850,6 +850,8 @@ impl Customer {
         }
         if invented {
             (act, "answers, inventing what they do not know")
+        } else if unknown.is_empty() && !more.is_empty() {
+            (act, "answers, and gives the rest of their request")
         } else if unknown.is_empty() {
             (act, "answers what was asked")
         } else {

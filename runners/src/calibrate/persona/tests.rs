@@ -71,6 +71,13 @@ fn a_fitted_persona_loads_with_its_shares_and_keeps_the_rest_of_its_base() {
     // are not.
     counted.needs_of.insert("weather".to_owned(), (20, 5));
     counted.needs_of.insert("hotel_book".to_owned(), (1, 4));
+    // Refusals: 8 say goodbye ("oh well, thanks anyway, bye"), 4 talk of something else, 28 take it in or push
+    // back, which is the built-in model's: goodbyes 8 of 40, asides 4 of 40.
+    let deny = counted.answers.entry(ActKind::Deny).or_default();
+    deny.extend([(ActKind::ThankBye, 8), (ActKind::OffTopic, 4), (ActKind::Acknowledge, 28)]);
+    // Asked the day they arrive, 15 of 20 gave the day they leave too; asked the hotel, 1 of 5 (too few).
+    counted.gives_more.insert("arrival_day".to_owned(), (15, 20));
+    counted.gives_more.insert("hotel_name".to_owned(), (1, 5));
     // Too few to fit: the built-in reaction stays.
     counted
         .answers
@@ -101,7 +108,9 @@ fn a_fitted_persona_loads_with_its_shares_and_keeps_the_rest_of_its_base() {
         ),
         "{text}"
     );
-    assert_eq!(persona.reactions.len(), 3, "only the rows with enough answers");
+    assert_eq!(persona.gives_more, [("arrival_day".to_owned(), 0.75)]);
+    assert!(text.contains("by the slot asked (at least 20): arrival_day 15 of 20."), "{text}");
+    assert_eq!(persona.reactions.len(), 4, "only the rows with enough answers");
     let row = &persona.reactions[0];
     assert_eq!(row.on, ActKind::Ask);
     assert_eq!(
@@ -113,6 +122,16 @@ fn a_fitted_persona_loads_with_its_shares_and_keeps_the_rest_of_its_base() {
     assert_eq!(
         row.responses,
         [(Response::OffTopic, Chance::Fixed(0.3)), (Response::AsBuiltIn, Chance::Rest)]
+    );
+    let row = &persona.reactions[3];
+    assert_eq!(row.on, ActKind::Deny);
+    assert_eq!(
+        row.responses,
+        [
+            (Response::OffTopic, Chance::Fixed(0.1)),
+            (Response::ThankBye, Chance::Fixed(0.2)),
+            (Response::AsBuiltIn, Chance::Rest)
+        ]
     );
     let calm = sim_personas::parse_persona(base, Path::new("calm.ron")).unwrap();
     assert_eq!(
