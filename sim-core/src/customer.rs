@@ -409,6 +409,18 @@ impl Customer {
         if rng.random_bool(persona.vague_opening.clamp(0.0, 1.0)) {
             return Act::bare(ActKind::VagueNeed);
         }
+        self.state_need(persona, intent, rng)
+    }
+
+    /// Their need, said at the opening or when asked what they need: with the request's values by the persona's
+    /// `need_with_values` (or its share for the intent), as real customers' first needs were counted wherever
+    /// they came.
+    fn state_need(
+        &mut self,
+        persona: &PersonaSpec,
+        intent: &IntentSpec,
+        rng: &mut ChaCha8Rng,
+    ) -> Act {
         self.stated_need = true;
         let mut act = Act { intent: self.intent, ..Act::bare(ActKind::StateNeed) };
         // Drawn only when it can happen, so personas that never do it draw what they drew before.
@@ -543,11 +555,14 @@ impl Customer {
         let mood = &persona.mood;
         match agent.kind {
             ActKind::Greet | ActKind::AskNeed => {
-                self.stated_need = true;
-                (
-                    Act { intent: self.intent, ..Act::bare(ActKind::StateNeed) },
-                    "asked what they need",
-                )
+                let need = match scenario.intents.get(usize::from(self.intent)) {
+                    Some(intent) => self.state_need(persona, intent, rng),
+                    None => {
+                        self.stated_need = true;
+                        Act { intent: self.intent, ..Act::bare(ActKind::StateNeed) }
+                    }
+                };
+                (need, "asked what they need")
             }
             ActKind::Ask => {
                 if rng.random_bool(self.traits.cooperativeness) {

@@ -628,7 +628,8 @@ pub struct PersonaSpec {
     pub reactions: Vec<ReactionRule>,
     /// P(the opening turn is vague rather than stating the need).
     pub vague_opening: f64,
-    /// P(a need is stated with the values of the request the customer has: the hotel and days, not who they are).
+    /// P(a need is stated with the values of the request the customer has: the hotel and days, not who they are),
+    /// at the opening or when asked what they need.
     pub need_with_values: f64,
     /// `need_with_values` by intent id, for the intents listed (weather customers name the day and place more often
     /// than hotel customers name the stay).

@@ -348,6 +348,44 @@ fn a_need_with_values_gives_the_request_and_by_the_book_asks_only_the_rest() {
     );
 }
 
+/// "A need stated with the values of the request … at the opening or when asked what they need": a customer who
+/// opens with "hi" and is asked what they need says the need with its values as often as one who opens with it
+/// (always, at 1; never, at 0), so a share fitted over first needs wherever they came is drawn wherever they come.
+#[test]
+fn a_need_said_when_asked_comes_with_values_as_an_opening_need_does() {
+    let scenario = Arc::new(tiny_scenario());
+    for share in [1.0, 0.0] {
+        let persona = PersonaSpec { need_with_values: share, vague_opening: 1.0, ..calm_persona() };
+        let agent = crate::agents::built_in("by-the-book", &scenario).unwrap();
+        let mut engine =
+            Engine::new(scenario.clone(), vec![persona].into(), agent, EngineConfig { slots: 16 })
+                .unwrap();
+        let out = engine.run(7, 0..300);
+        let mut asked = 0;
+        for record in &out.episodes {
+            let turns = out.turns_of(record);
+            assert_eq!(turns[0].act.map(|act| act.kind), Some(ActKind::VagueNeed));
+            let Some(need) =
+                turns.iter().filter_map(|row| row.act).find(|act| act.kind == ActKind::StateNeed)
+            else {
+                continue;
+            };
+            let goal = scenario.intents[usize::from(record.customer.intent)].goal_slots;
+            let known = record.customer.knowledge.known;
+            let request = crate::act::SlotSet(goal.0 & known.0);
+            asked += 1;
+            if share == 1.0 && !request.is_empty() {
+                assert!(!need.slots.is_empty(), "episode {}: {need:?}", record.episode);
+                assert_eq!(need.slots.0 & !goal.0, 0, "only goal slots: {need:?}");
+            }
+            if share == 0.0 {
+                assert!(need.slots.is_empty(), "episode {}: {need:?}", record.episode);
+            }
+        }
+        assert!(asked > 200, "{asked} needs said when asked");
+    }
+}
+
 /// A customer who leaves unanswered says their opening and is gone: the episode ends abandoned before the agent
 /// says or does anything; the others run as if the persona had no such customers.
 #[test]
