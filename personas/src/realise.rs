@@ -66,7 +66,7 @@ use sim_core::spec::{AccountField, IntentId, IntentSpec, Outcome, ScenarioSpec, 
 use pools::entry;
 pub use read::{is_unmatched, parse_value, read_value, unmatched};
 use sink::{Sink, put_list, put_lowercase, put_owned, put_uint};
-pub use tag::tag;
+pub use tag::{tag, words_at};
 
 /// What the realiser needs beyond the row itself.
 #[derive(Clone, Copy, Debug)]

@@ -265,12 +265,10 @@ fn read_conversation(
     book: &mut Phrasebook,
     report: &mut Report,
 ) {
-    let intent = conversation.intent.as_deref().and_then(|label| {
-        let mapped = scenario.corpus_intents.iter().find(|(name, _)| name == label);
-        let id = mapped.map_or(label, |(_, id)| id.as_str());
-        let index = scenario.intents.iter().position(|intent| intent.id == id)?;
-        u16::try_from(index).ok()
-    });
+    let intent = conversation
+        .intent
+        .as_deref()
+        .and_then(|label| u16::try_from(scenario.corpus_intent(label)?).ok());
     let unfound = last_unfound_query(conversation, scenario);
     // Each message as it would be filed alone, with whether it starts a run (the customer's first message since the
     // agent's last).
@@ -285,9 +283,8 @@ fn read_conversation(
         }
         let mut given = Vec::with_capacity(turn.slots.len());
         for (corpus_slot, words) in &turn.slots {
-            let slot = scenario.corpus_slots.iter().find(|(name, _)| name == corpus_slot);
-            match slot {
-                Some((_, slot)) => given.push((*slot, words.as_str())),
+            match scenario.corpus_slot(corpus_slot) {
+                Some(slot) => given.push((slot, words.as_str())),
                 None => break,
             }
         }

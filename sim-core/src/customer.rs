@@ -555,14 +555,8 @@ impl Customer {
         let mood = &persona.mood;
         match agent.kind {
             ActKind::Greet | ActKind::AskNeed => {
-                let need = match scenario.intents.get(usize::from(self.intent)) {
-                    Some(intent) => self.state_need(persona, intent, rng),
-                    None => {
-                        self.stated_need = true;
-                        Act { intent: self.intent, ..Act::bare(ActKind::StateNeed) }
-                    }
-                };
-                (need, "asked what they need")
+                let intent = &scenario.intents[usize::from(self.intent)];
+                (self.state_need(persona, intent, rng), "asked what they need")
             }
             ActKind::Ask => {
                 if rng.random_bool(self.traits.cooperativeness) {

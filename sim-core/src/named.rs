@@ -152,7 +152,10 @@ pub fn read_say(
 }
 
 /// Every value the customer stated for `slot`, in order.
-pub fn customer_said(turns: &[TurnRecord], slot: Slot) -> impl Iterator<Item = u64> + '_ {
+pub fn customer_said(
+    turns: &[TurnRecord],
+    slot: Slot,
+) -> impl DoubleEndedIterator<Item = u64> + '_ {
     let said = turns.iter().filter(|row| row.speaker == Speaker::Customer);
     said.filter_map(move |row| row.act?.value_of(slot))
 }

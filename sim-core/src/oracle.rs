@@ -418,14 +418,7 @@ fn objections_in_log(intent: &IntentSpec, turns: &[TurnRecord]) -> (bool, Option
 /// The slots a need stated with values gives other values for than the customer gave before (`earlier`), or gives
 /// for the first time: a new request, where an empty set is the same one said again.
 fn changed_values(act: &Act, earlier: &[TurnRecord]) -> SlotSet {
-    let said_before = |slot: Slot| {
-        earlier.iter().rev().find_map(|row| {
-            let act = row.act.filter(|_| row.speaker == Speaker::Customer)?;
-            matches!(act.kind, ActKind::Inform | ActKind::StateNeed)
-                .then(|| act.value_of(slot))
-                .flatten()
-        })
-    };
+    let said_before = |slot: Slot| crate::named::customer_said(earlier, slot).next_back();
     act.slots
         .iter()
         .zip(act.values)

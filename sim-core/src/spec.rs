@@ -889,6 +889,19 @@ impl ScenarioSpec {
         slot_by_name(&self.slots, name)
     }
 
+    /// The slot a transcript corpus's slot type names (`hotel_book.StartDate`), through `corpus_slots`.
+    pub fn corpus_slot(&self, name: &str) -> Option<crate::act::Slot> {
+        self.corpus_slots.iter().find(|(corpus, _)| corpus == name).map(|(_, slot)| *slot)
+    }
+
+    /// The index of the intent a transcript's intent label names: the one `corpus_intents` maps it to, else the
+    /// one of the same id.
+    pub fn corpus_intent(&self, label: &str) -> Option<usize> {
+        let mapped = self.corpus_intents.iter().find(|(corpus, _)| corpus == label);
+        let id = mapped.map_or(label, |(_, id)| id.as_str());
+        self.intents.iter().position(|intent| intent.id == id)
+    }
+
     /// The declared slot behind `slot` (`None` for built-in slots).
     pub fn declared_slot(&self, slot: crate::act::Slot) -> Option<&SlotSpec> {
         declared_slot(&self.slots, slot)

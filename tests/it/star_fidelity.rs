@@ -226,7 +226,7 @@ fn star_hotels_agent_replies_are_star_templates_of_the_same_act() {
 /// The scenario field a STAR query argument is (`hotel_book.Name` is `stay.hotel`, through `corpus_slots`), if it is
 /// a field of a list with variants.
 fn varied_field(scenario: &sim_core::spec::ScenarioSpec, argument: &str) -> Option<String> {
-    let slot = scenario.corpus_slots.iter().find(|(name, _)| name == argument)?.1;
+    let slot = scenario.corpus_slot(argument)?;
     let field = scenario.declared_slot(slot)?.field;
     let list = scenario.layout.list_of(field)?;
     (!scenario.lists[usize::from(list)].variants.is_empty())

@@ -256,8 +256,8 @@ fn contains_words(message: &str, phrase: &str) -> bool {
     words_at(message, phrase).next().is_some()
 }
 
-/// Where `phrase` occurs in `message` at word boundaries.
-fn words_at<'a>(message: &'a str, phrase: &'a str) -> impl Iterator<Item = usize> + 'a {
+/// Where `phrase` occurs in `message` at word boundaries (byte offsets).
+pub fn words_at<'a>(message: &'a str, phrase: &'a str) -> impl Iterator<Item = usize> + 'a {
     message
         .match_indices(phrase)
         .map(|(start, _)| start)

@@ -55,18 +55,10 @@ pub fn count(conversations: &[Conversation], scenario: &ScenarioSpec) -> GivesMo
     out
 }
 
-/// The goal slots of the scenario intent the conversation's label names (through `corpus_intents`, else the id of
-/// the same name).
+/// The goal slots of the scenario intent the conversation's label names.
 fn intent_goals(conversation: &Conversation, scenario: &ScenarioSpec) -> Option<SlotSet> {
-    let label = conversation.intent.as_deref()?;
-    let mapped = scenario.corpus_intents.iter().find(|(name, _)| name == label);
-    let id = mapped.map_or(label, |(_, id)| id.as_str());
-    scenario.intents.iter().find(|intent| intent.id == id).map(|intent| intent.goal_slots)
-}
-
-/// The scenario's slot a corpus slot (`hotel_book.StartDate`) is.
-fn slot_of(scenario: &ScenarioSpec, corpus_slot: &str) -> Option<Slot> {
-    scenario.corpus_slots.iter().find(|(name, _)| name == corpus_slot).map(|(_, slot)| *slot)
+    let index = scenario.corpus_intent(conversation.intent.as_deref()?)?;
+    Some(scenario.intents[index].goal_slots)
 }
 
 /// The slots the conversation's tool calls took.
@@ -75,7 +67,7 @@ fn called(conversation: &Conversation, scenario: &ScenarioSpec) -> SlotSet {
     let mut out = SlotSet::EMPTY;
     for (action, turn) in calls {
         for name in turn.arguments.iter().flat_map(|arguments| arguments.keys()) {
-            if let Some(slot) = slot_of(scenario, &format!("{action}.{name}")) {
+            if let Some(slot) = scenario.corpus_slot(&format!("{action}.{name}")) {
                 out = out.with(slot);
             }
         }
@@ -85,23 +77,21 @@ fn called(conversation: &Conversation, scenario: &ScenarioSpec) -> SlotSet {
 
 /// The slots whose values a customer message gives.
 fn values_in(turn: &Turn, scenario: &ScenarioSpec) -> SlotSet {
-    let slots = turn.slots.keys().filter_map(|name| slot_of(scenario, name));
+    let slots = turn.slots.keys().filter_map(|name| scenario.corpus_slot(name));
     slots.fold(SlotSet::EMPTY, SlotSet::with)
 }
 
 /// The one slot an agent message asks for by the tagger's words, if it names one alone: each of its `slot_words`
-/// found as whole words, longest first, where no longer one was found ("your name" before "name").
+/// found as whole words (as the tagger finds them), longest first, where no longer one was found ("your name"
+/// before "name").
 fn asked_in(text: &str, scenario: &ScenarioSpec) -> Option<Slot> {
     let text = text.to_lowercase();
     let mut taken = vec![false; text.len()];
     let mut slots = SlotSet::EMPTY;
-    let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     for (slot, words) in &scenario.tagger.slot_words {
-        for (start, _) in text.match_indices(words.as_str()) {
+        for start in sim_personas::realise::words_at(&text, words) {
             let end = start + words.len();
-            let whole =
-                !alnum(text[..start].chars().next_back()) && !alnum(text[end..].chars().next());
-            if whole && !taken[start..end].contains(&true) {
+            if !taken[start..end].contains(&true) {
                 taken[start..end].fill(true);
                 slots = slots.with(*slot);
             }

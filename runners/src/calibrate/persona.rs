@@ -217,11 +217,8 @@ pub fn reactions(conversations: &[Conversation], rules: &[Rule]) -> Reactions {
 /// the id of the same name), and sums the times asked again over the labels of its information requests (intents
 /// with `answers`); labels of no intent of the scenario are dropped.
 pub fn of_scenario_intents(reactions: &mut Reactions, scenario: &sim_core::spec::ScenarioSpec) {
-    let intent_of = |label: &str| {
-        let mapped = scenario.corpus_intents.iter().find(|(name, _)| *name == label);
-        let id = mapped.map_or(label, |(_, id)| id.as_str());
-        scenario.intents.iter().find(|intent| intent.id == id)
-    };
+    let intent_of =
+        |label: &str| scenario.corpus_intent(label).map(|index| &scenario.intents[index]);
     reactions.told = TimesAsked::default();
     for (label, times) in &reactions.told_of {
         if intent_of(label).is_some_and(|intent| !intent.answers.is_empty()) {
@@ -447,12 +444,6 @@ fn insert_by_name<'a>(
     if counted.is_empty() {
         return Ok(());
     }
-    if body.contains(&format!("{field}:")) {
-        return Err(format!("the base persona `{base_name}` sets {field} itself"));
-    }
-    let at = body.find("    demand_human_at:").ok_or_else(|| {
-        format!("the base persona `{base_name}` has no demand_human_at to put {field} before")
-    })?;
     let sizes: Vec<String> =
         counted.iter().map(|(name, count, all)| format!("{name} {count} of {all}")).collect();
     let shares: Vec<String> = counted
@@ -464,7 +455,19 @@ fn insert_by_name<'a>(
         sizes.join(", "),
         shares.join(", ")
     );
-    body.insert_str(at, &line);
+    insert_field(body, base_name, field, &line)
+}
+
+/// Puts a fitted field's lines (`text`) before the base persona's `demand_human_at`. `Err` when the base sets
+/// the field itself or has no `demand_human_at`.
+fn insert_field(body: &mut String, base_name: &str, field: &str, text: &str) -> Result<(), String> {
+    if body.contains(&format!("{field}:")) {
+        return Err(format!("the base persona `{base_name}` sets {field} itself"));
+    }
+    let at = body.find("    demand_human_at:").ok_or_else(|| {
+        format!("the base persona `{base_name}` has no demand_human_at to put {field} before")
+    })?;
+    body.insert_str(at, text);
     Ok(())
 }
 
@@ -524,29 +527,17 @@ pub fn persona_file(
         ),
     ];
     for (field, count, total, what) in shares.into_iter().filter(|(_, _, total, _)| *total > 0) {
-        let at = body.find("    demand_human_at:").ok_or_else(|| {
-            format!("the base persona `{base_name}` has no demand_human_at to put {field} before")
-        })?;
-        if body.contains(&format!("{field}:")) {
-            return Err(format!("the base persona `{base_name}` sets {field} itself"));
-        }
         let share = count as f64 / total as f64;
         let fitted =
             format!("    // Fitted: {count} of {total} {what}.\n    {field}: {share:.4},\n");
-        body.insert_str(at, &fitted);
+        insert_field(&mut body, base_name, field, &fitted)?;
     }
     let by_times = [
         ("asks_again", asks_again(&reactions.told)),
         ("tries_again", tries_again(&reactions.tried)),
     ];
     for (field, line) in by_times.into_iter().filter_map(|(field, line)| Some((field, line?))) {
-        if body.contains(&format!("{field}:")) {
-            return Err(format!("the base persona `{base_name}` sets {field} itself"));
-        }
-        let at = body.find("    demand_human_at:").ok_or_else(|| {
-            format!("the base persona `{base_name}` has no demand_human_at to put {field} before")
-        })?;
-        body.insert_str(at, &line);
+        insert_field(&mut body, base_name, field, &line)?;
     }
     let more = reactions.gives_more.iter().map(|(slot, (more, all))| (slot, *more, *all));
     let by_slot = "answers to a question about one value of the request that give more of it, by the slot asked";

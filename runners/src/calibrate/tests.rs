@@ -13,6 +13,16 @@ use crate::transcripts::{Corpus, Speaker, Turn};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../calibration-data/fixtures");
 
+/// The customer-text fixture's three STAR conversations (h1 and h2 hotel_book, w1 weather), prepared as
+/// `calibrate --scenario` reads them (customer acts by the built-in tagger, wizard labels as rehearse acts).
+pub(super) fn star_hotel_fixture() -> Vec<crate::transcripts::Conversation> {
+    let path = Path::new(FIXTURES).join("customer-text/star-hotel.jsonl");
+    let mut conversations = crate::transcripts::read_jsonl(&path).unwrap().conversations;
+    let tagger = crate::customer_text::load_tagger(None).unwrap();
+    crate::customer_text::prepare(&mut conversations, &tagger);
+    conversations
+}
+
 fn context(pairs: &[(&str, &str)]) -> Context {
     pairs.iter().map(|(variable, value)| ((*variable).to_owned(), (*value).to_owned())).collect()
 }

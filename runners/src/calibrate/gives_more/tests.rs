@@ -1,14 +1,6 @@
 //! Answers that give more than asked, counted by hand from the customer-text fixture.
 
-use std::path::Path;
-
 use super::count;
-use crate::customer_text::{DEFAULT_TAGGER, prepare};
-
-const FIXTURE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../calibration-data/fixtures/customer-text/star-hotel.jsonl"
-);
 
 /// The fixture in star-hotel's terms. h1 is asked its name ("its Ben"), hotel ("the Hyatt Hotel i guess"), arrival
 /// ("arriving the 3rd") and departure, one value an answer: three answers with values of the request still to
@@ -17,10 +9,7 @@ const FIXTURE: &str = concat!(
 /// w1's "Which day?" and "Where?" have none of the tagger's words: nothing counted.
 #[test]
 fn the_fixtures_answers_giving_more_as_counted_by_hand() {
-    let converted = crate::transcripts::read_jsonl(Path::new(FIXTURE)).unwrap();
-    let mut conversations = converted.conversations;
-    let tagger: crate::calibrate::act_tagger::TaggerFile = ron::from_str(DEFAULT_TAGGER).unwrap();
-    prepare(&mut conversations, &tagger.tagger);
+    let mut conversations = crate::calibrate::tests::star_hotel_fixture();
     let star = sim_scenarios::load_built_in("star-hotel").unwrap().spec;
     let counted: Vec<(String, (u64, u64))> = count(&conversations, &star).into_iter().collect();
     let expected = [("arrival_day", (0, 1)), ("guest_name", (0, 2)), ("hotel_name", (1, 2))];

@@ -20,10 +20,7 @@ const FIXTURE: &str = concat!(
 /// offer; the three answers to "anything else?" say goodbye.
 #[test]
 fn the_fixtures_reactions_as_counted_by_hand() {
-    let converted = crate::transcripts::read_jsonl(Path::new(FIXTURE)).unwrap();
-    let mut conversations = converted.conversations;
-    let tagger: crate::calibrate::act_tagger::TaggerFile = ron::from_str(DEFAULT_TAGGER).unwrap();
-    prepare(&mut conversations, &tagger.tagger);
+    let conversations = crate::calibrate::tests::star_hotel_fixture();
     let counted = reactions(&conversations, &rules());
     assert_eq!(counted.openings, (2, 1));
     assert_eq!(counted.needs, (0, 3), "no need in the fixture names its hotel or days");
