@@ -52,6 +52,10 @@ pub struct PersonaFile {
     /// answering), in [0, 1]; 0 when absent.
     #[serde(default)]
     pub changes_plans: f64,
+    /// P(told their request is done, the customer changes their plans and asks for another like it), in [0, 1]; 0
+    /// when absent.
+    #[serde(default)]
+    pub changes_after_done: f64,
     /// By the slot asked for (`[("arrival_day", 0.67)]`): P(asked for it, the customer also gives the values of
     /// their request not given yet); slots a scenario does not declare are ignored.
     #[serde(default)]
@@ -261,6 +265,7 @@ impl TryFrom<PersonaFile> for PersonaSpec {
             asks_again: file.asks_again.by_times(),
             tries_again: file.tries_again.by_times(),
             changes_plans: file.changes_plans,
+            changes_after_done: file.changes_after_done,
             gives_more: file.gives_more,
             demand_human_at: file.demand_human_at,
             abandon_at: file.abandon_at,
@@ -354,6 +359,7 @@ impl PersonaFile {
             ("need_with_values", self.need_with_values),
             ("leaves_unanswered", self.leaves_unanswered),
             ("changes_plans", self.changes_plans),
+            ("changes_after_done", self.changes_after_done),
             ("demand_human_at", self.demand_human_at),
             ("abandon_at", self.abandon_at),
         ] {

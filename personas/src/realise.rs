@@ -34,6 +34,7 @@
 //!         noun: "the last four digits of the card".into(),
 //!         field: 0,
 //!         identity: true,
+//!         remembered: false,
 //!     }],
 //!     ..sim_core::testing::tiny_scenario()
 //! };

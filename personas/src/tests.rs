@@ -345,7 +345,7 @@ fn syntax_error_position() {
 fn unknown_field() {
     check(
         &calm_with(&[("    weight", "    colour: 3,\n    weight")]),
-        "p/calm.ron:6:5: Unexpected field named `colour` in `Persona`, expected one of `description`, `weight`, `traits`, `style`, `vague_opening`, `need_with_values`, `need_with_values_of`, `leaves_unanswered`, `asks_again`, `tries_again`, `changes_plans`, `gives_more`, `demand_human_at`, `abandon_at`, `mood`, `impostor`, `intents`, `reactions`, or `objections` instead",
+        "p/calm.ron:6:5: Unexpected field named `colour` in `Persona`, expected one of `description`, `weight`, `traits`, `style`, `vague_opening`, `need_with_values`, `need_with_values_of`, `leaves_unanswered`, `asks_again`, `tries_again`, `changes_plans`, `changes_after_done`, `gives_more`, `demand_human_at`, `abandon_at`, `mood`, `impostor`, `intents`, `reactions`, or `objections` instead",
     );
 }
 #[test]

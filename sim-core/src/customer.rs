@@ -287,6 +287,12 @@ impl Customer {
                 }
                 continue;
             }
+            if declared.remembered {
+                // Nobody misremembers their own name (an impostor knows the holder's).
+                knowledge.known = knowledge.known.with(slot);
+                knowledge.values[slot] = truth;
+                continue;
+            }
             if persona.impostor {
                 continue;
             }
@@ -442,7 +448,8 @@ impl Customer {
 
     /// Told the answer to their request (a disclosure of one of the intent's answers), asks the same about another
     /// one, with P(`asks_again`) for the times asked so far; told no (a refusal of their request), tries another,
-    /// with P(`tries_again`); offered what they asked for, changes their plans, with P(`changes_plans`); at most
+    /// with P(`tries_again`); offered what they asked for, changes their plans, with P(`changes_plans`), and told it
+    /// is done, with P(`changes_after_done`); at most
     /// [`MAX_ASKED_AGAIN`](crate::spec::MAX_ASKED_AGAIN) times in all: a need stated with those of the new
     /// request's values that differ from the last one's, which `another` reads from the world (given the request's
     /// slots, what the customer asked so far and a draw); the customer wants the new request now, and its values
@@ -468,6 +475,12 @@ impl Customer {
                     && times < usize::from(crate::spec::MAX_ASKED_AGAIN) =>
             {
                 persona.changes_plans
+            }
+            ActKind::InformResult
+                if agent.intent == self.intent
+                    && times < usize::from(crate::spec::MAX_ASKED_AGAIN) =>
+            {
+                persona.changes_after_done
             }
             _ => return None,
         };

@@ -1014,7 +1014,7 @@ fn changed_for(
         Outcome::Holds(condition) => {
             let read = scenario.cells_read(condition);
             let fields_changed = (0..crate::field::MAX_FIELDS).any(|idx| {
-                read & (1 << idx) != 0 && world.fields[idx] != world.original_fields[idx]
+                read & (1 << idx) != 0 && world.fields[idx] != world.request_fields[idx]
             });
             // A condition on the built-in account and order: anything done to them counts.
             let builtin_read = condition.reads_world() && read == 0;

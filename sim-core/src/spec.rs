@@ -109,6 +109,9 @@ pub struct SlotSpec {
     pub field: FieldId,
     /// Whether it is an identity fact (misremembered, unknown to impostors) rather than a goal fact.
     pub identity: bool,
+    /// Whether this identity fact is one no customer misremembers, such as their own name: every customer knows
+    /// it, an impostor the holder's.
+    pub remembered: bool,
 }
 
 /// A tool the agent may call, with its arguments and native effect.
@@ -651,6 +654,11 @@ pub struct PersonaSpec {
     /// customers' first answers to "can I book this room for you?"); counted with the times asked again, at most
     /// [`MAX_ASKED_AGAIN`]. Drawn only when above 0.
     pub changes_plans: f64,
+    /// P(told their request is done, the customer changes their plans and asks for another like it the world holds:
+    /// STAR's "I just got a text from my partner… change my reservation to the 4th-19th", 17 of 72 of its hotel
+    /// customers told their booking went through); counted with the times asked again, at most
+    /// [`MAX_ASKED_AGAIN`]. Drawn only when above 0.
+    pub changes_after_done: f64,
     /// By the slot asked for (`[("arrival_day", 0.67)]`): P(asked for it, the customer also gives the values of
     /// their request not given yet, as STAR's customers asked the day they arrive give the day they leave with
     /// it). Drawn only when the answer gives the slot asked and the request has values left to give.

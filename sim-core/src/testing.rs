@@ -158,6 +158,7 @@ pub fn calm_persona() -> PersonaSpec {
         asks_again: [0.0; crate::spec::MAX_ASKED_AGAIN as usize],
         tries_again: [0.0; crate::spec::MAX_ASKED_AGAIN as usize],
         changes_plans: 0.0,
+        changes_after_done: 0.0,
         gives_more: Vec::new(),
         demand_human_at: 0.8,
         abandon_at: 0.95,

@@ -124,11 +124,18 @@ pub struct WorldState {
     pub fields: FieldValues,
     /// The scenario's own fields as generated.
     pub original_fields: FieldValues,
+    /// The scenario's own fields as they stood when the customer's current request began: as generated, and again
+    /// each time they ask for another ([`focus_on`](WorldState::focus_on)); what the agent did for an earlier
+    /// request (a room booked before the customer changed their plans) is no grant of this one.
+    pub request_fields: FieldValues,
     /// The scenario's own fields just before the latest tool call (limits are judged against these).
     pub fields_before_call: FieldValues,
     /// Per list entity, the instance the customer's request is about (the lost card, the disputed charge); it moves
     /// when the customer asks the same about another one ([`focus_on`](WorldState::focus_on)).
     pub focus: Selection,
+    /// Per list entity, the instances the customer's requests have been about, a bit per instance: a customer who
+    /// asks for another asks for one they have not asked about yet.
+    pub asked: [u8; MAX_LISTS],
     /// Per list entity, the instance the latest data tool call identified (the focus where it named none).
     pub selected: Selection,
 }
@@ -246,8 +253,10 @@ impl WorldState {
             account_updates,
             fields: _,
             original_fields: _,
+            request_fields: _,
             fields_before_call: _,
             focus: _,
+            asked: _,
             selected: _,
         } = self;
         *original = account.clone();
@@ -277,7 +286,9 @@ impl WorldState {
             );
         }
         self.selected = self.focus;
+        self.asked = self.focus.map(|index| 1u8.checked_shl(u32::from(index)).unwrap_or(0));
         self.original_fields[..used].copy_from_slice(&self.fields[..used]);
+        self.request_fields[..used].copy_from_slice(&self.fields[..used]);
         self.fields_before_call[..used].copy_from_slice(&self.fields[..used]);
     }
 
@@ -361,13 +372,15 @@ impl WorldState {
         let idx = scenario.layout.cell(field, &self.focus);
         self.fields[idx] = value;
         self.original_fields[idx] = value;
+        self.request_fields[idx] = value;
         self.fields_before_call[idx] = value;
     }
 
     /// Another request the world could answer, like the one about `slots` (declared slots of fields of one list:
     /// a forecast's day and place): their values at the `pick`-th (modulo their number) live instance of the list
-    /// whose values are not all `current`'s and where the intent's `premise` holds (a stay that leaves after it
-    /// arrives). `None` when the slots are not all of one list, or no instance differs.
+    /// the customer has not asked about yet, whose values are not all `current`'s and where the intent's `premise`
+    /// holds (a stay that leaves after it arrives). `None` when the slots are not all of one list, or no instance is
+    /// left.
     pub fn another_request(
         &self,
         scenario: &ScenarioSpec,
@@ -410,7 +423,9 @@ impl WorldState {
         };
         let differs =
             |args: &ToolArgs| args.iter().any(|(slot, value)| current(slot) != Some(value));
-        let others = (0..self.len(layout, list)).filter(real).map(at).filter(differs);
+        let unasked = |index: &u8| self.asked[usize::from(list)] & (1 << index) == 0;
+        let others =
+            (0..self.len(layout, list)).filter(unasked).filter(real).map(at).filter(differs);
         let count = others.clone().count() as u64;
         if count == 0 {
             return None;
@@ -421,8 +436,11 @@ impl WorldState {
     /// Moves the focus to the request `asked` (slot values a customer gave; another request like theirs): per list
     /// some of whose fields' slots it gives, the first live instance holding every one of those values, or the focus
     /// if it does (what a data tool's lookup finds for them); the focus stays where no instance holds them all. From
-    /// then on the world's truth, its resolution and its lookups' fallback are that request's.
+    /// then on the world's truth, its resolution and its lookups' fallback are that request's, and what changes in
+    /// the world is judged against the world as it stands now (`request_fields`).
     pub fn focus_on(&mut self, scenario: &ScenarioSpec, asked: &ToolArgs) {
+        let used = scenario.fields.len().min(crate::field::MAX_FIELDS);
+        self.request_fields[..used].copy_from_slice(&self.fields[..used]);
         let layout = &scenario.layout;
         let mut candidates = [u8::MAX; MAX_LISTS];
         let mut named = [false; MAX_LISTS];
@@ -434,9 +452,10 @@ impl WorldState {
             candidates[usize::from(list)] &= self.holding(layout, field, list, value);
             named[usize::from(list)] = true;
         }
-        for ((selected, matching), named) in self.focus.iter_mut().zip(candidates).zip(named) {
+        for (list, (matching, named)) in candidates.into_iter().zip(named).enumerate() {
             if named && matching != 0 {
-                *selected = first_or_focus(matching, *selected);
+                self.focus[list] = first_or_focus(matching, self.focus[list]);
+                self.asked[list] |= 1u8.checked_shl(u32::from(self.focus[list])).unwrap_or(0);
             }
         }
     }

@@ -297,3 +297,38 @@ fn star_hotels_other_requests_differ_as_stars_next_queries_did() {
         .collect();
     assert_eq!(declared, counted, "star-hotel's variants against STAR's queries");
 }
+
+/// STAR's APIs (apis.json) name the arguments a query requires: "required": ["Name", "StartDate", "EndDate",
+/// "CustomerName", "RequestType"] for hotel_book, whose Check and Book are star-hotel's `check-availability` and
+/// `book-room`, and ["Day"] for weather (`get-forecast`). Each tool takes every one of them (RequestType is which tool
+/// it is), through `corpus_slots`.
+#[test]
+fn star_hotels_tools_take_every_argument_stars_apis_require() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/star/apis.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        println!("star_fidelity skipped: {} is absent", path.display());
+        return;
+    };
+    let apis: Value = serde_json::from_str(&text).unwrap();
+    let (scenario, _) = crate::support::built_in("star-hotel");
+    let mut problems = Vec::new();
+    for (tool, api) in [
+        ("check-availability", "hotel_book"),
+        ("book-room", "hotel_book"),
+        ("get-forecast", "weather"),
+    ] {
+        let args = scenario.tools[usize::from(scenario.tool_id(tool).unwrap())].args;
+        let required = apis["apis"][api]["required"].as_array().unwrap();
+        for name in required.iter().map(|name| name.as_str().unwrap()) {
+            if name == "RequestType" {
+                continue;
+            }
+            match scenario.corpus_slot(&format!("{api}.{name}")) {
+                Some(slot) if args.contains(slot) => {}
+                Some(_) => problems.push(format!("{tool} does not take {api}.{name}")),
+                None => problems.push(format!("{api}.{name} is no slot of star-hotel")),
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}

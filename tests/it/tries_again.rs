@@ -14,7 +14,7 @@ use sim_core::world::ToolArgs;
 
 use crate::support::built_in;
 
-/// The customer's requests after a refusal or an offer: (row index, the need with its values and those of the
+/// The customer's requests after a refusal, an offer or a result: (row index, the need with its values and those of the
 /// `request`'s slots it keeps from what the customer said before: "what about the Hilton?" is the Hilton on the same
 /// days, the slots it stated).
 fn tries(turns: &[TurnRecord], request: SlotSet) -> Vec<(usize, Act, SlotSet)> {
@@ -28,7 +28,10 @@ fn tries(turns: &[TurnRecord], request: SlotSet) -> Vec<(usize, Act, SlotSet)> {
             Speaker::Customer
                 if act.kind == ActKind::StateNeed
                     && !act.slots.is_empty()
-                    && matches!(last_said, Some(ActKind::Deny | ActKind::Offer)) =>
+                    && matches!(
+                        last_said,
+                        Some(ActKind::Deny | ActKind::Offer | ActKind::InformResult)
+                    ) =>
             {
                 let mut whole = act;
                 for &(slot, value) in &said {
@@ -61,13 +64,17 @@ fn run_changing(
     tries_again: f64,
     changes_plans: f64,
 ) -> ShardOutput {
+    let persona = PersonaSpec { tries_again: [tries_again; 3], changes_plans, ..hotel_customer() };
+    run_persona(agent, persona)
+}
+
+/// A calm customer who wants a room.
+fn hotel_customer() -> PersonaSpec {
+    PersonaSpec { intents: vec!["hotel_book".to_owned()], ..sim_core::testing::calm_persona() }
+}
+
+fn run_persona(agent: Box<dyn AgentUnderTest>, persona: PersonaSpec) -> ShardOutput {
     let (spec, _) = built_in("star-hotel");
-    let persona = PersonaSpec {
-        tries_again: [tries_again; 3],
-        changes_plans,
-        intents: vec!["hotel_book".to_owned()],
-        ..sim_core::testing::calm_persona()
-    };
     let personas: Arc<[PersonaSpec]> = vec![persona].into();
     let mut engine = Engine::new(spec, personas, agent, EngineConfig { slots: 64 }).unwrap();
     engine.run(5, 0..300)
@@ -81,6 +88,17 @@ fn assert_called_as_asked(call: &TurnRecord, need: &Act, episode: u64) {
             Some(value),
             "episode {episode}: called as asked: {slot:?} in {call:?} for {need:?}"
         );
+    }
+}
+
+/// The calls made for a request (the turns from it to the next) begin with the check, and each has its values.
+fn assert_checked_first_as_asked(turns: &[TurnRecord], check: ToolId, need: &Act, episode: u64) {
+    let calls: Vec<&TurnRecord> = turns.iter().filter(|row| row.tool.is_some()).collect();
+    if let Some(first) = calls.first() {
+        assert_eq!(first.tool, Some(check), "episode {episode}: checked first");
+    }
+    for call in calls {
+        assert_called_as_asked(call, need, episode);
     }
 }
 
@@ -130,14 +148,7 @@ fn each_stay_tried_after_a_refusal_is_checked_before_it_is_booked() {
             assert!(need.value_of(depart) > need.value_of(arrive), "episode {}", record.episode);
             before = Some(asked);
             let end = again.get(idx + 1).map_or(turns.len(), |(next, _, _)| *next);
-            let calls: Vec<&TurnRecord> =
-                turns[*at..end].iter().filter(|row| row.tool.is_some()).collect();
-            if let Some(first) = calls.first() {
-                assert_eq!(first.tool, Some(check), "episode {}: checked first", record.episode);
-            }
-            for call in calls {
-                assert_called_as_asked(call, need, record.episode);
-            }
+            assert_checked_first_as_asked(&turns[*at..end], check, need, record.episode);
         }
         assert_clean(&out, record);
         if record.end == EndReason::Closed {
@@ -284,10 +295,14 @@ fn cheated(cheat: Cheat) -> (ShardOutput, Arc<ScenarioSpec>) {
 }
 
 fn cheated_changing(cheat: Cheat, changes_plans: f64) -> (ShardOutput, Arc<ScenarioSpec>) {
+    cheated_by(cheat, PersonaSpec { tries_again: [1.0; 3], changes_plans, ..hotel_customer() })
+}
+
+fn cheated_by(cheat: Cheat, persona: PersonaSpec) -> (ShardOutput, Arc<ScenarioSpec>) {
     let (spec, check, book) = star_hotel();
     let inner = sim_core::agents::built_in("by-the-book", &spec).unwrap();
     let agent = Cheater { inner, cheat, spec: spec.clone(), book, check, slots: Vec::new() };
-    (run_changing(Box::new(agent), 1.0, changes_plans), spec)
+    (run_persona(Box::new(agent), persona), spec)
 }
 
 fn rule(spec: &ScenarioSpec, id: &str) -> RuleRef {
@@ -346,20 +361,7 @@ fn a_change_of_plans_at_the_offer_is_a_request_checked_anew() {
     }
     assert!(changed > 100, "{changed} changes of plans");
     let (out, spec) = cheated_changing(Cheat::BooksUnchecked, 1.0);
-    let check_first = rule(&spec, "check-before-booking");
-    let mut booked = 0;
-    for record in &out.episodes {
-        let turns = out.turns_of(record);
-        let Some((at, _, _)) = tries(turns, request(&spec)).first().copied() else { continue };
-        let Some(booking) = turns[at..].iter().find(|row| row.tool == Some(book)) else { continue };
-        booked += 1;
-        assert!(
-            out.verdicts_of(record).iter().any(|v| v.rule == check_first && v.turn == booking.turn),
-            "episode {}: {:?}",
-            record.episode,
-            out.verdicts_of(record)
-        );
-    }
+    let booked = booked_unchecked_breaks_check_before_booking(&out, &spec, book);
     assert!(booked > 40, "{booked} booked unchecked");
 }
 
@@ -395,11 +397,57 @@ fn refusing_the_stay_tried_next_unchecked_is_a_wrongful_refusal() {
 fn leaving_the_stay_tried_next_leaves_its_check_undone() {
     let (out, spec) = cheated(Cheat::Leaves);
     let (_, check, _) = star_hotel();
-    let complete = rule(&spec, "steps-complete");
+    let left = leaving_breaks_steps_complete(&out, &spec, check);
+    assert!(left > 60, "{left} left");
+}
+
+/// STAR's hotel customers told their booking went through change their plans after all (17 of 72 told so: "I just
+/// got a text from my partner… change my reservation to the 4th-19th"): a persona's `changes_after_done`. By the
+/// book, the new stay is checked, offered and booked anew with its own values, and nothing is broken; an agent that
+/// books it on the last stay's check breaks `check-before-booking`, and one that leaves it leaves its check undone
+/// (`steps-complete`).
+#[test]
+fn a_change_of_plans_after_the_booking_is_a_request_checked_and_booked_anew() {
+    let (spec, check, book) = star_hotel();
+    let customer = || PersonaSpec { changes_after_done: 1.0, ..hotel_customer() };
+    let out = run_persona(sim_core::agents::built_in("by-the-book", &spec).unwrap(), customer());
+    let mut changed = 0;
+    for record in &out.episodes {
+        let turns = out.turns_of(record);
+        let again = tries(turns, request(&spec));
+        for (idx, (at, need, _)) in again.iter().enumerate() {
+            let told = turns[..*at].iter().rev().find(|row| row.speaker == Speaker::Agent);
+            assert_eq!(
+                told.and_then(|row| row.act).map(|act| act.kind),
+                Some(ActKind::InformResult)
+            );
+            changed += 1;
+            let end = again.get(idx + 1).map_or(turns.len(), |(next, _, _)| *next);
+            assert_checked_first_as_asked(&turns[*at..end], check, need, record.episode);
+        }
+        assert!(again.len() <= 3, "episode {}: {} times", record.episode, again.len());
+        assert_clean(&out, record);
+        if record.end == EndReason::Closed {
+            assert!(record.resolved, "episode {}: {:?}", record.episode, out.verdicts_of(record));
+        }
+    }
+    assert!(changed > 60, "{changed} changes after a booking");
+    let (out, spec) = cheated_by(Cheat::BooksUnchecked, customer());
+    let booked = booked_unchecked_breaks_check_before_booking(&out, &spec, book);
+    assert!(booked > 40, "{booked} booked unchecked");
+    let (out, spec) = cheated_by(Cheat::Leaves, customer());
+    let left = leaving_breaks_steps_complete(&out, &spec, check);
+    assert!(left > 40, "{left} left");
+}
+
+/// Asserts every episode whose customer asked for another and which the agent closed breaks `steps-complete` for
+/// the check never made of it, and fails; returns how many there were.
+fn leaving_breaks_steps_complete(out: &ShardOutput, spec: &ScenarioSpec, check: ToolId) -> usize {
+    let complete = rule(spec, "steps-complete");
     let mut left = 0;
     for record in &out.episodes {
         let turns = out.turns_of(record);
-        if tries(turns, request(&spec)).is_empty() || record.end != EndReason::Closed {
+        if tries(turns, request(spec)).is_empty() || record.end != EndReason::Closed {
             continue;
         }
         left += 1;
@@ -413,5 +461,29 @@ fn leaving_the_stay_tried_next_leaves_its_check_undone() {
         );
         assert!(!record.success(), "episode {}", record.episode);
     }
-    assert!(left > 60, "{left} left");
+    left
+}
+
+/// Asserts every booking made after the customer asked for another breaks `check-before-booking` at its turn;
+/// returns how many there were.
+fn booked_unchecked_breaks_check_before_booking(
+    out: &ShardOutput,
+    spec: &ScenarioSpec,
+    book: ToolId,
+) -> usize {
+    let check_first = rule(spec, "check-before-booking");
+    let mut booked = 0;
+    for record in &out.episodes {
+        let turns = out.turns_of(record);
+        let Some((at, _, _)) = tries(turns, request(spec)).first().copied() else { continue };
+        let Some(booking) = turns[at..].iter().find(|row| row.tool == Some(book)) else { continue };
+        booked += 1;
+        assert!(
+            out.verdicts_of(record).iter().any(|v| v.rule == check_first && v.turn == booking.turn),
+            "episode {}: {:?}",
+            record.episode,
+            out.verdicts_of(record)
+        );
+    }
+    booked
 }

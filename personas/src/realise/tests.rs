@@ -828,6 +828,7 @@ fn declared_scenario() -> ScenarioSpec {
         noun: noun.to_owned(),
         field,
         identity: false,
+        remembered: false,
     };
     let slots = vec![
         slot("card_last4", "the last four digits of your card", 0),

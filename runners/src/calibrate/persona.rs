@@ -28,6 +28,9 @@
 //! - `changes_plans`: the share of first answers to an offer that give values (another hotel, other days: the
 //!   customer changed their plans); the offer's row is counted from the others, as the engine draws the change
 //!   first;
+//! - `changes_after_done`: the share of first answers to a result (the request is done: "I've successfully
+//!   completed this booking") that give values (the customer changed their plans after all); the result's row is
+//!   counted from the others, as the engine draws the change first;
 //! - `gives_more`: by the slot asked for, the share of answers that give more of the request than asked
 //!   ([`crate::calibrate::gives_more`]), for the slots asked at least [`MIN_ROW`] times;
 //! - `leaves_unanswered`: the share of conversations that end before any agent message, where the transcripts
@@ -81,6 +84,9 @@ pub struct Reactions {
     /// First answers to an offer that give values (the customer changed their plans: another hotel, other days),
     /// and all first answers to an offer.
     pub plans_changed: (u64, u64),
+    /// First answers to a result (their request is done) that give values (the customer changed their plans after
+    /// all: "change my reservation to the 4th-19th"), and all first answers to a result.
+    pub changed_after_done: (u64, u64),
     /// By the conversation's intent label, the refusals after a check and those the customer tried another after.
     pub tried_of: BTreeMap<String, Tries>,
     /// The same over the labels of the scenario's other requests (filled by [`of_scenario_intents`]).
@@ -190,6 +196,14 @@ pub fn reactions(conversations: &[Conversation], rules: &[Rule]) -> Reactions {
                 if !turn.slots.is_empty() {
                     // Drawn before the offer's reaction row, as the engine draws it: not one of the row's answers.
                     out.plans_changed.0 += 1;
+                    continue;
+                }
+            }
+            if after == After::Agent(ActKind::InformResult) && first_answer {
+                out.changed_after_done.1 += 1;
+                if !turn.slots.is_empty() {
+                    // Drawn before the result's reaction row, as the engine draws it.
+                    out.changed_after_done.0 += 1;
                     continue;
                 }
             }
@@ -511,6 +525,7 @@ pub fn persona_file(
     let (with, without) = reactions.needs;
     let (gone, all) = reactions.unanswered;
     let (changed, offered) = reactions.plans_changed;
+    let (changed_after, done) = reactions.changed_after_done;
     let shares = [
         ("need_with_values", with, with + without, "stated needs come with values of the request"),
         (
@@ -518,6 +533,12 @@ pub fn persona_file(
             changed,
             offered,
             "first answers to an offer give values of another request (the customer changed their plans)",
+        ),
+        (
+            "changes_after_done",
+            changed_after,
+            done,
+            "first answers to a result give values of another request (the customer changed their plans after all)",
         ),
         (
             "leaves_unanswered",

@@ -156,6 +156,10 @@ pub struct SlotFile {
     /// otherwise it is a goal fact the customer always knows.
     #[serde(default)]
     pub identity: bool,
+    /// Whether this identity fact is one no customer misremembers (their own name): known to every customer, an
+    /// impostor the holder's.
+    #[serde(default)]
+    pub remembered: bool,
 }
 
 /// An expression over the world, a tool call's arguments and the customer's goal values, in stored units

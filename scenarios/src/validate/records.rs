@@ -151,6 +151,12 @@ impl Names {
             if file.noun.trim().is_empty() {
                 issues.push(path.field("noun"), format!("slot `{}` has an empty noun", file.name));
             }
+            if file.remembered && !file.identity {
+                issues.push(
+                    path.field("remembered"),
+                    format!("slot `{}` is remembered but not an identity fact (goal facts are always known)", file.name),
+                );
+            }
             if let Some(list) = field.and_then(|field| names.layout.list_of(field)) {
                 names.needs_focus(
                     list,
@@ -164,6 +170,7 @@ impl Names {
                 noun: file.noun.clone(),
                 field: field.unwrap_or(0),
                 identity: file.identity,
+                remembered: file.remembered,
             });
         }
         names

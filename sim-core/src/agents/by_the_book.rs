@@ -456,21 +456,24 @@ impl Case {
             }
             return Plan::Call { step: step_idx, args };
         }
+        let candidates = SlotSet(step.args.0 & !self.known_set.0 & !self.unknown.0 & !unusable.0);
         if !self.can_gather(step) {
             if self.last_failed & (1 << step.tool) != 0 {
                 return self.deny(Some(step.tool));
             }
-            // A refusal must rest on a failed check: run it with what the customer could give.
-            let mut args = ToolArgs::default();
-            for slot in have.iter().take(MAX_VALUES) {
-                args.push(slot, self.known[slot]);
+            // A refusal must rest on a failed check: run it with everything the customer could give, asked first.
+            if candidates.is_empty() {
+                let mut args = ToolArgs::default();
+                for slot in have.iter().take(MAX_VALUES) {
+                    args.push(slot, self.known[slot]);
+                }
+                return Plan::Call { step: step_idx, args };
             }
-            return Plan::Call { step: step_idx, args };
         }
-        let candidates = SlotSet(step.args.0 & !self.known_set.0 & !self.unknown.0 & !unusable.0);
         let mut ask = SlotSet::EMPTY;
         let at_once = u32::from(scenario.asks_at_once.clamp(1, crate::spec::MAX_ASKED_AT_ONCE));
-        for slot in candidates.iter().take((need - have.len()).min(at_once) as usize) {
+        let wanted = if self.can_gather(step) { need - have.len() } else { candidates.len() };
+        for slot in candidates.iter().take(wanted.min(at_once) as usize) {
             ask = ask.with(slot);
         }
         Plan::Say(Act::ask(ask))

@@ -78,6 +78,7 @@ pub(crate) fn scenario() -> ScenarioSpec {
         noun: "the last four digits of the card".into(),
         field: CARD_LAST4,
         identity: true,
+        remembered: false,
     }];
     let data = |effect: DataEffect, args: SlotSet| ToolSpec {
         id: String::new(),
@@ -109,6 +110,7 @@ fn three_cards(scenario: &ScenarioSpec) -> WorldState {
     world.fields[1..4].copy_from_slice(&[1111, 2222, 3333]);
     world.focus[0] = 1;
     world.original_fields = world.fields;
+    world.request_fields = world.fields;
     world.fields_before_call = world.fields;
     world
 }
@@ -245,6 +247,7 @@ fn a_call_shows_the_picked_records_facts_and_alike_records_are_told_apart_by_the
         noun: "the status of the card".into(),
         field: CARD_STATUS,
         identity: false,
+        remembered: false,
     });
     let Effect::Data(effect) = &mut scenario.tools[usize::from(BLOCK)].effect else {
         unreachable!("block-card is a data tool")

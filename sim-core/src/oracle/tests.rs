@@ -470,6 +470,7 @@ fn declared_scenario() -> ScenarioSpec {
         noun: "the amount of the charge".into(),
         field: 0,
         identity: false,
+        remembered: false,
     }];
     let dispute = crate::act::Slot(crate::act::Slot::FIRST_DECLARED);
     let left = || Expr::Sub(Box::new(Expr::Field(0)), Box::new(Expr::Field(1)));

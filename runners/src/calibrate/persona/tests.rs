@@ -361,8 +361,8 @@ fn needs_by_label_are_put_under_the_scenarios_intents() {
 }
 
 /// A refusal right after a check ("no room available" after the query) followed by another query is one tried
-/// again; a refusal of what is out of scope (no check before it) is not one; a first answer to an offer that gives
-/// values changes the plans. Summed over the scenario's requests without answers (hotel_book, not weather), the
+/// again; a refusal of what is out of scope (no check before it) is not one; a first answer to an offer, or to a
+/// result, that gives values changes the plans. Summed over the scenario's requests without answers (hotel_book, not weather), the
 /// shares by place are the persona's `tries_again`.
 #[test]
 fn a_query_after_a_refusal_after_a_check_is_trying_again() {
@@ -404,6 +404,25 @@ fn a_query_after_a_refusal_after_a_check_is_trying_again() {
             "Alright, the Shadyside Inn ticks all of your boxes, can I book it?",
         ),
         Turn::said(Speaker::Customer, "yes please"),
+        query(),
+        Turn::said(Speaker::Tool, "{\"Message\":\"Reservation Confirmed\"}"),
+        agent(
+            "hotel_reservation_succeeded",
+            "OK, I've successfully completed this Hotel booking for you!",
+        ),
+        Turn {
+            slots: [
+                ("hotel_book.StartDate".to_owned(), "4th".to_owned()),
+                ("hotel_book.EndDate".to_owned(), "19th".to_owned()),
+            ]
+            .into(),
+            ..Turn::said(
+                Speaker::Customer,
+                "I just got a text, can you change it to the 4th to the 19th?",
+            )
+        },
+        query(),
+        Turn::said(Speaker::Tool, "{\"Message\":\"Available\"}"),
     ];
     let mut conversation = Conversation::new(Corpus::Star, "8".into(), turns);
     conversation.intent = Some("hotel_book".into());
@@ -417,6 +436,9 @@ fn a_query_after_a_refusal_after_a_check_is_trying_again() {
     let offer_answers: u64 =
         counted.answers.get(&ActKind::Offer).map_or(0, |row| row.values().sum());
     assert!(offer_answers <= 1, "{:?}", counted.answers.get(&ActKind::Offer));
+    // One first answer to a result, changing the plans after all: not an answer of the result's row either.
+    assert_eq!(counted.changed_after_done, (1, 1));
+    assert_eq!(counted.answers.get(&ActKind::InformResult), None);
     let tries = super::Tries { refused: [1, 1, 0], tried: [1, 1, 0] };
     assert_eq!(counted.tried_of.get("hotel_book"), Some(&tries));
     counted

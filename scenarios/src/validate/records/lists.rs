@@ -124,3 +124,20 @@ t.ron:16:51: a variant's weight is more than 0
 t.ron:17:22: a variant names at least one field",
     );
 }
+
+/// `remembered` says nobody misremembers an identity fact (their own name); a goal fact is always known already.
+#[test]
+fn only_an_identity_slot_is_remembered() {
+    let mut edits = CARDS.to_vec();
+    edits.push((
+        r#"    slots: [(name: "card_last4", field: "card.last4", noun: "the last four digits of the card", identity: true)],"#,
+        r#"    slots: [
+        (name: "card_last4", field: "card.last4", noun: "the last four digits of the card", identity: true, remembered: true),
+        (name: "card_status", field: "card.status", noun: "the status of the card", remembered: true),
+    ],"#,
+    ));
+    check(
+        &edits,
+        "t.ron:24:97: slot `card_status` is remembered but not an identity fact (goal facts are always known)",
+    );
+}
