@@ -596,6 +596,7 @@ pub enum OutcomeFile {
     Disclosed(DisclosableFile),
     Holds(ExprFile),
     StepsTaken,
+    Tried(String),
     IfUnsatisfied(Box<OutcomeFile>),
     Fixed,
     AnyOf(Vec<OutcomeFile>),
@@ -689,7 +690,9 @@ impl OutcomeFile {
             OutcomeFile::StepsTaken => Outcome::StepsTaken,
             OutcomeFile::Fixed => Outcome::Fixed,
             OutcomeFile::IfUnsatisfied(inner) => Outcome::IfUnsatisfied(Box::new(inner.native()?)),
-            OutcomeFile::AnyOf(_) | OutcomeFile::TurnedDown(_) => return None,
+            OutcomeFile::AnyOf(_) | OutcomeFile::TurnedDown(_) | OutcomeFile::Tried(_) => {
+                return None;
+            }
             OutcomeFile::RefundedGoalAmount => Outcome::RefundedGoalAmount,
             OutcomeFile::AccountFieldIsGoal(field) => Outcome::AccountFieldIsGoal((*field).into()),
             OutcomeFile::OrderOptionIsGoal => Outcome::OrderOptionIsGoal,

@@ -944,6 +944,7 @@ fn outcome_holds(
         Outcome::AnyOf(outcomes) => {
             outcomes.iter().any(|outcome| outcome_holds(scenario, outcome, world, customer, policy))
         }
+        Outcome::Tried(tool) => policy.called(*tool),
         Outcome::TurnedDown(most) => policy
             .turned_down
             .is_some_and(|offer| offer <= most.eval(&world.focused(scenario)).max(0) as u64),
@@ -1005,7 +1006,7 @@ fn changed_for(
         Outcome::Disclosed(slot) => policy.disclosed.contains(*slot),
         Outcome::TeamNotified => world.notifications > 0,
         Outcome::AccountUpdated => world.account_updates > 0,
-        Outcome::StepsTaken | Outcome::TurnedDown(_) => false,
+        Outcome::StepsTaken | Outcome::Tried(_) | Outcome::TurnedDown(_) => false,
         Outcome::IfUnsatisfied(outcome) => changed_for(scenario, outcome, world, policy),
         Outcome::AnyOf(outcomes) => {
             outcomes.iter().any(|outcome| changed_for(scenario, outcome, world, policy))

@@ -22,4 +22,5 @@ mod shown_facts;
 mod star_fidelity;
 mod support;
 mod telecom;
+mod tried;
 mod tries_again;

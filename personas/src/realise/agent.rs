@@ -293,9 +293,10 @@ fn result(act: &Act, ctx: &RenderContext, pick: &mut Pick) -> &'static str {
         Some(Outcome::Fixed) => {
             &["Glad that's working for you now.", "Good, the site should behave from here on."]
         }
-        Some(Outcome::Holds(_) | Outcome::IfUnsatisfied(_) | Outcome::AnyOf(_)) | None => {
-            &["That's all taken care of.", "Everything is sorted on my end."]
-        }
+        Some(
+            Outcome::Holds(_) | Outcome::IfUnsatisfied(_) | Outcome::AnyOf(_) | Outcome::Tried(_),
+        )
+        | None => &["That's all taken care of.", "Everything is sorted on my end."],
     };
     pick.one(options)
 }

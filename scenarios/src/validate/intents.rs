@@ -147,7 +147,7 @@ fn intent(
         .enumerate()
         .map(|(idx, outcome)| {
             let at = resolved_path.index(idx);
-            resolved_outcome(outcome, file, names, with_goals, &at, issues)
+            resolved_outcome(outcome, file, (&steps, tool_ids), names, with_goals, &at, issues)
         })
         .collect::<Vec<_>>();
     let spec = IntentSpec {
@@ -218,6 +218,7 @@ fn world_condition(
 fn resolved_outcome(
     outcome: &OutcomeFile,
     file: &IntentFile,
+    (steps, tool_ids): (&[Step], &ToolIds),
     names: &Names,
     reads: Reads,
     at: &FieldPath,
@@ -247,10 +248,21 @@ fn resolved_outcome(
                 .iter()
                 .enumerate()
                 .map(|(idx, inner)| {
-                    resolved_outcome(inner, file, names, reads, &at.index(idx), issues)
+                    let at = at.index(idx);
+                    resolved_outcome(inner, file, (steps, tool_ids), names, reads, &at, issues)
                 })
                 .collect(),
         ),
+        OutcomeFile::Tried(tool) => {
+            let id = tool_ids.get(tool).filter(|id| steps.iter().any(|step| step.tool == *id));
+            if id.is_none() {
+                issues.push(
+                    at.clone(),
+                    format!("intent `{name}`: Tried names `{tool}`, which is no tool of its steps"),
+                );
+            }
+            Outcome::Tried(id.unwrap_or(0))
+        }
         OutcomeFile::Fixed if file.fixed.is_none() => {
             issues.push(at.clone(), format!("intent `{name}`: Fixed needs `fixed:`, the condition under which the problem is gone"));
             Outcome::Fixed
@@ -533,7 +545,10 @@ fn unreachable(
             return Some(format!("any of its AnyOf outcomes: {}", why.join("; ")));
         }
         (
-            OutcomeFile::StepsTaken | OutcomeFile::TurnedDown(_) | OutcomeFile::IfUnsatisfied(_),
+            OutcomeFile::StepsTaken
+            | OutcomeFile::Tried(_)
+            | OutcomeFile::TurnedDown(_)
+            | OutcomeFile::IfUnsatisfied(_),
             _,
         ) => {
             let inner = match file {
@@ -593,6 +608,7 @@ fn needs(outcome: &OutcomeFile) -> (Effect, Option<Slot>) {
         OutcomeFile::Disclosed(_) => (Effect::PullUpAccount, None),
         OutcomeFile::Holds(_)
         | OutcomeFile::StepsTaken
+        | OutcomeFile::Tried(_)
         | OutcomeFile::IfUnsatisfied(_)
         | OutcomeFile::Fixed
         | OutcomeFile::AnyOf(_)

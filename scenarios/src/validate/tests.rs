@@ -224,6 +224,19 @@ t.ron:25:127: intent `refund` cannot reach TeamNotified: no step calls a tool wi
     );
 }
 
+/// `Tried` names a tool one of the intent's own steps calls: a tool of another intent, or none, is reported.
+#[test]
+fn tried_names_a_tool_of_the_intents_steps() {
+    check(
+        &[(
+            "resolved: [RefundedGoalAmount]",
+            r#"resolved: [RefundedGoalAmount, Tried("offer-refund"), Tried("promo-code"), Tried("nope")]"#,
+        )],
+        "t.ron:25:66: intent `refund`: Tried names `promo-code`, which is no tool of its steps
+t.ron:25:87: intent `refund`: Tried names `nope`, which is no tool of its steps",
+    );
+}
+
 #[test]
 fn refund_outcome_needs_the_amount() {
     check(

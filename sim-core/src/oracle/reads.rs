@@ -128,7 +128,8 @@ impl FactsRead {
             | Outcome::PromoIssued
             | Outcome::Disclosed(_)
             | Outcome::TeamNotified
-            | Outcome::AccountUpdated => {}
+            | Outcome::AccountUpdated
+            | Outcome::Tried(_) => {}
         }
     }
 }

@@ -1,0 +1,96 @@
+//! A booking the hotel's system may fail is resolved by trying it, not by its failing: star-hotel's policy "If a room
+//! is free, ask the customer whether you should book it, and book it (`book-room`) only if they say yes." and "Tell
+//! the customer whether the booking succeeded or failed." An agent that, told yes, says the room is booked without
+//! calling `book-room` resolves nothing, whether the booking would have gone through or not (a resolution that read
+//! only "booked, or the hotel's system would have failed it" passed it half the time).
+
+use std::sync::Arc;
+
+use sim_core::prelude::*;
+use sim_core::record::Reason;
+use sim_core::spec::{IntentId, ToolId};
+
+use crate::support::built_in;
+
+/// By the book, except that it says the booking is done where it would call it.
+struct SkipsTheBooking {
+    inner: Box<dyn AgentUnderTest>,
+    book: ToolId,
+    hotel_book: IntentId,
+}
+
+impl AgentUnderTest for SkipsTheBooking {
+    fn name(&self) -> &str {
+        "skips-the-booking"
+    }
+
+    fn begin(&mut self, start: EpisodeStart) {
+        self.inner.begin(start);
+    }
+
+    fn act(&mut self, batch: &[Observation], out: &mut Vec<Action>) {
+        let from = out.len();
+        self.inner.act(batch, out);
+        for action in &mut out[from..] {
+            if matches!(action, Action::Call { tool, .. } if *tool == self.book) {
+                let act = Act { intent: self.hotel_book, ..Act::bare(ActKind::InformResult) };
+                *action = Action::Say { act, text: None };
+            }
+        }
+    }
+}
+
+fn run(agent: Box<dyn AgentUnderTest>, spec: Arc<ScenarioSpec>) -> ShardOutput {
+    let persona =
+        PersonaSpec { intents: vec!["hotel_book".to_owned()], ..sim_core::testing::calm_persona() };
+    let personas: Arc<[PersonaSpec]> = vec![persona].into();
+    let mut engine = Engine::new(spec, personas, agent, EngineConfig { slots: 64 }).unwrap();
+    engine.run(11, 0..400)
+}
+
+/// Whether the customer took the offer of the room.
+fn accepted(turns: &[TurnRecord]) -> bool {
+    turns.iter().any(|row| {
+        row.speaker == Speaker::Customer && row.act.is_some_and(|act| act.kind == ActKind::Accept)
+    })
+}
+
+#[test]
+fn a_booking_said_done_but_never_tried_resolves_nothing() {
+    let (spec, _) = built_in("star-hotel");
+    let book = spec.tool_id("book-room").unwrap();
+    let hotel_book = spec.intent_id("hotel_book").unwrap();
+    let by_the_book = || sim_core::agents::built_in("by-the-book", &spec).unwrap();
+    let out =
+        run(Box::new(SkipsTheBooking { inner: by_the_book(), book, hotel_book }), spec.clone());
+    let mut skipped = 0;
+    for record in &out.episodes {
+        let turns = out.turns_of(record);
+        if !accepted(turns) {
+            continue;
+        }
+        skipped += 1;
+        assert!(turns.iter().all(|row| row.tool != Some(book)), "episode {}", record.episode);
+        let resolution = out.verdicts_of(record).iter().find(|v| v.rule == RuleRef::Resolution);
+        assert_eq!(
+            resolution.map(|v| (v.passed, v.reason)),
+            Some((false, Reason::GoalNotReached)),
+            "episode {}",
+            record.episode
+        );
+    }
+    assert!(skipped > 100, "{skipped} bookings skipped");
+    // By the book, every booking tried resolves the request, whether the hotel's system took it or not.
+    let out = run(by_the_book(), spec.clone());
+    let (mut tried, mut failed) = (0, 0);
+    for record in &out.episodes {
+        let turns = out.turns_of(record);
+        let Some(call) = turns.iter().find(|row| row.tool == Some(book)) else { continue };
+        tried += 1;
+        failed += usize::from(call.outcome.is_some_and(|outcome| !outcome.passed));
+        if record.end == EndReason::Closed {
+            assert!(record.resolved, "episode {}: {:?}", record.episode, out.verdicts_of(record));
+        }
+    }
+    assert!(tried > 100 && failed > 40, "{tried} tried, {failed} failed");
+}
