@@ -35,6 +35,10 @@ pub struct PersonaFile {
     /// ignored.
     #[serde(default)]
     pub need_with_values_of: Vec<(String, f64)>,
+    /// By slot (`[("merchant", 0.0)]`): P(a need said with values gives this slot's value), for the slots listed;
+    /// the others' values always come with it; slots a scenario does not declare are ignored.
+    #[serde(default)]
+    pub need_gives: Vec<(String, f64)>,
     /// P(the customer is gone before the agent answers); 0 when absent.
     #[serde(default)]
     pub leaves_unanswered: f64,
@@ -261,6 +265,7 @@ impl TryFrom<PersonaFile> for PersonaSpec {
             vague_opening: file.vague_opening,
             need_with_values: file.need_with_values,
             need_with_values_of: file.need_with_values_of,
+            need_gives: file.need_gives,
             leaves_unanswered: file.leaves_unanswered,
             asks_again: file.asks_again.by_times(),
             tries_again: file.tries_again.by_times(),
@@ -431,6 +436,7 @@ impl PersonaFile {
         }
         for (field, list, what, figure) in [
             ("need_with_values_of", &self.need_with_values_of, "intent", "share"),
+            ("need_gives", &self.need_gives, "slot", "chance"),
             ("gives_more", &self.gives_more, "slot", "chance"),
             ("objections", &self.objections, "objection", "rate"),
         ] {

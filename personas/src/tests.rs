@@ -345,7 +345,7 @@ fn syntax_error_position() {
 fn unknown_field() {
     check(
         &calm_with(&[("    weight", "    colour: 3,\n    weight")]),
-        "p/calm.ron:6:5: Unexpected field named `colour` in `Persona`, expected one of `description`, `weight`, `traits`, `style`, `vague_opening`, `need_with_values`, `need_with_values_of`, `leaves_unanswered`, `asks_again`, `tries_again`, `changes_plans`, `changes_after_done`, `gives_more`, `demand_human_at`, `abandon_at`, `mood`, `impostor`, `intents`, `reactions`, or `objections` instead",
+        "p/calm.ron:6:5: Unexpected field named `colour` in `Persona`, expected one of `description`, `weight`, `traits`, `style`, `vague_opening`, `need_with_values`, `need_with_values_of`, `need_gives`, `leaves_unanswered`, `asks_again`, `tries_again`, `changes_plans`, `changes_after_done`, `gives_more`, `demand_human_at`, `abandon_at`, `mood`, `impostor`, `intents`, `reactions`, or `objections` instead",
     );
 }
 #[test]
@@ -502,6 +502,26 @@ fn shares_of_needs_with_values_by_intent_load_and_bad_ones_are_reported_together
         "the share of intent `weather` must be in [0, 1], got -0.1",
         "intent `weather` is listed twice",
         "intent names must not be empty",
+    ] {
+        assert!(got.contains(expected), "{got}");
+    }
+}
+
+#[test]
+fn chances_of_the_values_a_need_gives_load_and_bad_ones_are_reported_together() {
+    let path = Path::new("p/calm.ron");
+    let with = |list: &str| {
+        let source = include_str!("../data/calm.ron");
+        source.replacen("    mood: (", &format!("    need_gives: {list},\n    mood: ("), 1)
+    };
+    let spec =
+        parse_persona(&with(r#"[("merchant", 0.0), ("charge_amount", 0.9)]"#), path).unwrap();
+    assert_eq!(spec.need_gives, [("merchant".to_owned(), 0.0), ("charge_amount".to_owned(), 0.9)]);
+    let bad = with(r#"[("merchant", 1.5), ("merchant", 0.2)]"#);
+    let got = parse_persona(&bad, path).map(|_| ()).map_err(|err| err.to_string()).unwrap_err();
+    for expected in [
+        "the chance of slot `merchant` must be in [0, 1], got 1.5",
+        "slot `merchant` is listed twice",
     ] {
         assert!(got.contains(expected), "{got}");
     }

@@ -408,6 +408,7 @@ impl Customer {
     /// The opening turn.
     pub fn open(
         &mut self,
+        scenario: &ScenarioSpec,
         persona: &PersonaSpec,
         intent: &IntentSpec,
         rng: &mut ChaCha8Rng,
@@ -415,14 +416,15 @@ impl Customer {
         if rng.random_bool(persona.vague_opening.clamp(0.0, 1.0)) {
             return Act::bare(ActKind::VagueNeed);
         }
-        self.state_need(persona, intent, rng)
+        self.state_need(scenario, persona, intent, rng)
     }
 
     /// Their need, said at the opening or when asked what they need: with the request's values by the persona's
     /// `need_with_values` (or its share for the intent), as real customers' first needs were counted wherever
-    /// they came.
+    /// they came; each value of a slot the persona's `need_gives` lists by its chance there, the others always.
     fn state_need(
         &mut self,
+        scenario: &ScenarioSpec,
         persona: &PersonaSpec,
         intent: &IntentSpec,
         rng: &mut ChaCha8Rng,
@@ -438,7 +440,12 @@ impl Customer {
         let with_values = share > 0.0 && rng.random_bool(share.clamp(0.0, 1.0));
         if with_values {
             let known = SlotSet(intent.goal_slots.0 & self.knowledge.known.0);
-            for slot in known.iter().take(MAX_VALUES) {
+            let mut given = |slot| {
+                let name = scenario.slot_name(slot);
+                let chance = persona.need_gives.iter().find(|(listed, _)| listed == name);
+                chance.is_none_or(|(_, p)| *p > 0.0 && rng.random_bool(p.clamp(0.0, 1.0)))
+            };
+            for slot in known.iter().filter(|slot| given(*slot)).take(MAX_VALUES) {
                 act.put(slot, self.knowledge.values[slot]);
             }
             self.told = SlotSet(self.told.0 | act.slots.0);
@@ -569,7 +576,7 @@ impl Customer {
         match agent.kind {
             ActKind::Greet | ActKind::AskNeed => {
                 let intent = &scenario.intents[usize::from(self.intent)];
-                (self.state_need(persona, intent, rng), "asked what they need")
+                (self.state_need(scenario, persona, intent, rng), "asked what they need")
             }
             ActKind::Ask => {
                 if rng.random_bool(self.traits.cooperativeness) {

@@ -640,6 +640,10 @@ pub struct PersonaSpec {
     /// `need_with_values` by intent id, for the intents listed (weather customers name the day and place more often
     /// than hotel customers name the stay).
     pub need_with_values_of: Vec<(String, f64)>,
+    /// By slot (`[("merchant", 0.0)]`): P(a need said with values gives this slot's value), for the slots listed;
+    /// the others' values always come with it. MultiDoGO's customers who name their disputed charge name its
+    /// amount, never the merchant.
+    pub need_gives: Vec<(String, f64)>,
     /// P(the customer is gone before the agent answers: they open the chat and leave, as chat customers who tire of
     /// the queue do); drawn only when above 0.
     pub leaves_unanswered: f64,

@@ -154,6 +154,7 @@ pub fn calm_persona() -> PersonaSpec {
         vague_opening: 0.1,
         need_with_values: 0.0,
         need_with_values_of: Vec::new(),
+        need_gives: Vec::new(),
         leaves_unanswered: 0.0,
         asks_again: [0.0; crate::spec::MAX_ASKED_AGAIN as usize],
         tries_again: [0.0; crate::spec::MAX_ASKED_AGAIN as usize],

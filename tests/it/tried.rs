@@ -2,7 +2,8 @@
 //! is free, ask the customer whether you should book it, and book it (`book-room`) only if they say yes." and "Tell
 //! the customer whether the booking succeeded or failed." An agent that, told yes, says the room is booked without
 //! calling `book-room` resolves nothing, whether the booking would have gone through or not (a resolution that read
-//! only "booked, or the hotel's system would have failed it" passed it half the time).
+//! only "booked, or the hotel's system would have failed it" passed it half the time). And a booking the customer
+//! turned down is no outcome to tell: by the book asks whether they need anything else.
 
 use std::sync::Arc;
 
@@ -40,12 +41,12 @@ impl AgentUnderTest for SkipsTheBooking {
     }
 }
 
-fn run(agent: Box<dyn AgentUnderTest>, spec: Arc<ScenarioSpec>) -> ShardOutput {
+fn run(agent: Box<dyn AgentUnderTest>, spec: Arc<ScenarioSpec>, episodes: u64) -> ShardOutput {
     let persona =
         PersonaSpec { intents: vec!["hotel_book".to_owned()], ..sim_core::testing::calm_persona() };
     let personas: Arc<[PersonaSpec]> = vec![persona].into();
     let mut engine = Engine::new(spec, personas, agent, EngineConfig { slots: 64 }).unwrap();
-    engine.run(11, 0..400)
+    engine.run(11, 0..episodes)
 }
 
 /// Whether the customer took the offer of the room.
@@ -61,8 +62,8 @@ fn a_booking_said_done_but_never_tried_resolves_nothing() {
     let book = spec.tool_id("book-room").unwrap();
     let hotel_book = spec.intent_id("hotel_book").unwrap();
     let by_the_book = || sim_core::agents::built_in("by-the-book", &spec).unwrap();
-    let out =
-        run(Box::new(SkipsTheBooking { inner: by_the_book(), book, hotel_book }), spec.clone());
+    let agent = Box::new(SkipsTheBooking { inner: by_the_book(), book, hotel_book });
+    let out = run(agent, spec.clone(), 400);
     let mut skipped = 0;
     for record in &out.episodes {
         let turns = out.turns_of(record);
@@ -81,7 +82,7 @@ fn a_booking_said_done_but_never_tried_resolves_nothing() {
     }
     assert!(skipped > 100, "{skipped} bookings skipped");
     // By the book, every booking tried resolves the request, whether the hotel's system took it or not.
-    let out = run(by_the_book(), spec.clone());
+    let out = run(by_the_book(), spec.clone(), 400);
     let (mut tried, mut failed) = (0, 0);
     for record in &out.episodes {
         let turns = out.turns_of(record);
@@ -93,4 +94,42 @@ fn a_booking_said_done_but_never_tried_resolves_nothing() {
         }
     }
     assert!(tried > 100 && failed > 40, "{tried} tried, {failed} failed");
+}
+
+/// "If they say no, book nothing and do not ask again.": by the book, a customer who turns the room down is asked
+/// whether they need anything else next, not told a result of nothing done ("That's all taken care of."); no rule
+/// breaks and the request is resolved.
+#[test]
+fn a_room_turned_down_is_followed_by_anything_else_not_a_result() {
+    let (spec, _) = built_in("star-hotel");
+    let out = run(sim_core::agents::built_in("by-the-book", &spec).unwrap(), spec.clone(), 2000);
+    let mut declined = 0;
+    for record in &out.episodes {
+        let turns = out.turns_of(record);
+        let Some(no) = turns.iter().position(|row| {
+            row.speaker == Speaker::Customer
+                && row.act.is_some_and(|act| act.kind == ActKind::Reject)
+        }) else {
+            continue;
+        };
+        declined += 1;
+        let next = turns[no..].iter().find(|row| row.speaker == Speaker::Agent);
+        assert_eq!(
+            next.and_then(|row| row.act).map(|act| act.kind),
+            Some(ActKind::AnythingElse),
+            "episode {}",
+            record.episode
+        );
+        assert_eq!(
+            record.violations,
+            0,
+            "episode {}: {:?}",
+            record.episode,
+            out.verdicts_of(record)
+        );
+        if record.end == EndReason::Closed {
+            assert!(record.resolved, "episode {}", record.episode);
+        }
+    }
+    assert!(declined > 50, "{declined} turned down");
 }

@@ -15,7 +15,12 @@
 //!   refusal, of goodbyes: "Oh darn, thanks for trying anyway. Bye!" takes it as an acknowledgement does); the rest
 //!   of the row is `AsBuiltIn`, the built-in model's answer;
 //! - `vague_opening`: the share of openings that say nothing of the need ("Hi") among those read as an opening;
-//! - `need_with_values`: the share of first stated needs that give values of the request ("a room at the Hyatt");
+//! - `need_with_values`: the share of first stated needs that give values of the request ("a room at the Hyatt"; with
+//!   a scenario, values of its request's slots through `corpus_slots`, over the conversations of its intents: a name
+//!   is no value of a request);
+//! - `need_gives`: by slot of the scenario's requests, the share of those needs with values that give its value,
+//!   where the conversation's intent asks for it (MultiDoGO's customers disputing a charge name the amount, never
+//!   the merchant), for the slots of at least [`MIN_ROW`] such needs;
 //! - `asks_again`: by the times asked so far, the chance that a customer told the answer to their request asks the
 //!   same about another one, from the conversations of the scenario's information requests (intents with
 //!   `answers`, by their labels) that were told at least one: each answer told after the first (a forecast for
@@ -76,6 +81,11 @@ pub struct Reactions {
     pub needs: (u64, u64),
     /// The same by the conversation's intent label (after [`of_scenario_intents`], by the scenario's intent id).
     pub needs_of: BTreeMap<String, (u64, u64)>,
+    /// By the conversation's intent label, the corpus slots of each first need with values.
+    pub needs_given: BTreeMap<String, Vec<Vec<String>>>,
+    /// By the scenario's slot name (filled by [`of_scenario_intents`]), the first needs with values that gave it,
+    /// and those of intents whose request has it.
+    pub need_gives: BTreeMap<String, (u64, u64)>,
     /// By the conversation's intent label, the conversations told at least one answer (a disclosure), by the times
     /// the customer asked again.
     pub told_of: BTreeMap<String, TimesAsked>,
@@ -189,6 +199,10 @@ pub fn reactions(conversations: &[Conversation], rules: &[Rule]) -> Reactions {
                 count(&mut out.needs);
                 if let Some(label) = &conversation.intent {
                     count(out.needs_of.entry(label.clone()).or_default());
+                    if with {
+                        let given = turn.slots.keys().cloned().collect();
+                        out.needs_given.entry(label.clone()).or_default().push(given);
+                    }
                 }
             }
             if after == After::Agent(ActKind::Offer) && first_answer {
@@ -228,8 +242,10 @@ pub fn reactions(conversations: &[Conversation], rules: &[Rule]) -> Reactions {
 }
 
 /// Puts the needs counted by corpus intent label under the scenario's intent ids (through its `corpus_intents`, else
-/// the id of the same name), and sums the times asked again over the labels of its information requests (intents
-/// with `answers`); labels of no intent of the scenario are dropped.
+/// the id of the same name), as needs with values only when they give a value of the intent's request (`corpus_slots`),
+/// with the share of those giving each of its slots (`need_gives`), and the pooled needs over them; sums the times
+/// asked again over the labels of its information requests (intents with `answers`); labels of no intent of the
+/// scenario are dropped.
 pub fn of_scenario_intents(reactions: &mut Reactions, scenario: &sim_core::spec::ScenarioSpec) {
     let intent_of =
         |label: &str| scenario.corpus_intent(label).map(|index| &scenario.intents[index]);
@@ -250,14 +266,40 @@ pub fn of_scenario_intents(reactions: &mut Reactions, scenario: &sim_core::spec:
             }
         }
     }
+    // A need gives values of the request when one of its slots is one of the request's (a name is no value of it).
+    let of_request = |intent: &sim_core::spec::IntentSpec, given: &[String]| {
+        given.iter().any(|corpus| {
+            scenario.corpus_slot(corpus).is_some_and(|slot| intent.goal_slots.contains(slot))
+        })
+    };
+    reactions.need_gives.clear();
     let by_label = std::mem::take(&mut reactions.needs_of);
+    let mut pooled = None;
     for (label, (with, without)) in by_label {
-        let id = intent_of(&label).map(|intent| intent.id.as_str());
-        if let Some(id) = id {
-            let entry = reactions.needs_of.entry(id.to_owned()).or_default();
-            entry.0 += with;
-            entry.1 += without;
+        let Some(intent) = intent_of(&label) else { continue };
+        let needs = reactions.needs_given.get(&label).map_or(&[][..], Vec::as_slice);
+        let needs: Vec<&Vec<String>> =
+            needs.iter().filter(|given| of_request(intent, given)).collect();
+        let with_request = (needs.len() as u64).min(with);
+        let entry = reactions.needs_of.entry(intent.id.clone()).or_default();
+        entry.0 += with_request;
+        entry.1 += without + (with - with_request);
+        let sum: &mut (u64, u64) = pooled.get_or_insert_default();
+        sum.0 += with_request;
+        sum.1 += without + (with - with_request);
+        for slot in intent.goal_slots.iter() {
+            let counts =
+                reactions.need_gives.entry(scenario.slot_name(slot).to_owned()).or_default();
+            for given in &needs {
+                counts.1 += 1;
+                let gives = given.iter().any(|corpus| scenario.corpus_slot(corpus) == Some(slot));
+                counts.0 += u64::from(gives);
+            }
         }
+    }
+    if let Some(pooled) = pooled {
+        // The scenario's own requests, read as it reads them.
+        reactions.needs = pooled;
     }
 }
 
@@ -566,6 +608,10 @@ pub fn persona_file(
     let with = reactions.needs_of.iter().map(|(id, (with, without))| (id, *with, with + without));
     let by_intent = "first needs with values of the request, by intent";
     insert_by_name(&mut body, base_name, "need_with_values_of", by_intent, with)?;
+    let gives = reactions.need_gives.iter().map(|(slot, (gave, all))| (slot, *gave, *all));
+    let by_slot =
+        "first needs with values that give the slot's value, of those whose request has it";
+    insert_by_name(&mut body, base_name, "need_gives", by_slot, gives)?;
     let rows = rows(reactions);
     if !rows.is_empty() {
         let close = body.rfind(')').expect("the body ends with the persona's `)`");

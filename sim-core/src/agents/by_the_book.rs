@@ -53,6 +53,8 @@ pub(crate) struct Case {
     pub(crate) last_failed: u64,
     /// The customer's answer to the intent's offer, once given.
     pub(crate) offer_answer: Option<bool>,
+    /// The steps done (as `done`) when the customer last turned the offer down.
+    pub(crate) done_when_declined: Option<u64>,
     /// The value last offered.
     pub(crate) offered: Option<u64>,
     /// Whether the customer objected to an offer.
@@ -230,7 +232,10 @@ impl Case {
                 ActKind::DemandHuman => self.demands += 1,
                 ActKind::Accept => self.offer_answer = Some(true),
                 ActKind::Works => self.fixed = true,
-                ActKind::Reject => self.offer_answer = Some(false),
+                ActKind::Reject => {
+                    self.offer_answer = Some(false);
+                    self.done_when_declined = Some(self.done);
+                }
                 ActKind::Object => {
                     let intent = self.intent.and_then(|id| scenario.intents.get(usize::from(id)));
                     let objection = act.objection().and_then(|idx| {
@@ -306,6 +311,7 @@ impl Case {
             }
         }
         self.offer_answer = None;
+        self.done_when_declined = None;
         self.offered = None;
         self.deny_reason = None;
         self.denials = 0;
@@ -422,7 +428,10 @@ impl Case {
             !step.optional && self.done & (1 << idx) == 0 && self.applies(step.when)
         });
         let Some((step_idx, step)) = next else {
-            if !self.reported {
+            // Turned down, with nothing done since: there is no outcome to tell ("I'll leave it, then").
+            let nothing_since_no =
+                self.offer_answer == Some(false) && self.done_when_declined == Some(self.done);
+            if !self.reported && !nothing_since_no {
                 self.reported = true;
                 if let Some(disclosure) = self.disclosure(intent) {
                     return Plan::Say(disclosure);

@@ -697,6 +697,10 @@ impl SloppyCase {
             return plan;
         }
         self.faults.pressure_after_no = false;
+        if matches!(plan, Plan::Say(act) if act.kind == ActKind::AnythingElse) {
+            // The offer is said instead: "anything else?" was not asked.
+            self.case.phase = super::by_the_book::Phase::Working;
+        }
         let last = self.case.offered.unwrap_or(0);
         // A "better" deal: more off a price, more onto a discount.
         let value = match offer.accept {

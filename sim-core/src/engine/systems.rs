@@ -73,7 +73,7 @@ pub(super) fn start_episode(
     let intent = &spec.scenario.intents[intent_id as usize];
     let at_start = customer.clone();
     let agent_seed = rng.random::<u64>();
-    let opening = customer.open(persona, intent, rng);
+    let opening = customer.open(&spec.scenario, persona, intent, rng);
     // Drawn only when it can happen, so personas that never leave unanswered draw what they drew before.
     let gone = persona.leaves_unanswered > 0.0
         && rng.random_bool(persona.leaves_unanswered.clamp(0.0, 1.0));

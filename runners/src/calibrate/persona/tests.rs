@@ -319,6 +319,8 @@ fn a_request_after_a_forecast_is_asking_again() {
     let counted = reactions(&conversations, &rules);
     assert_eq!(counted.needs, (1, 0), "the first need, with its values");
     assert_eq!(counted.needs_of.get("weather"), Some(&(1, 0)));
+    let given: Vec<String> = conversations[0].turns[0].slots.keys().cloned().collect();
+    assert_eq!(counted.needs_given.get("weather"), Some(&vec![given]));
     let after_forecast: Vec<(ActKind, u64)> =
         counted.answers[&ActKind::Disclose].iter().map(|(act, n)| (*act, *n)).collect();
     assert_eq!(after_forecast, [(ActKind::StateNeed, 2), (ActKind::OffTopic, 1)]);
@@ -346,109 +348,53 @@ fn times_asked_again_are_those_of_the_information_requests() {
 }
 
 /// Needs counted by corpus label go under the scenario's intent: through `corpus_intents` (MultiDoGO's
-/// reportlostcard is bank-card-services' lost_card), else the id of the same name; other labels are dropped.
+/// disputecharge is bank-card-services' dispute_charge), else the id of the same name; other labels are dropped. A
+/// need with values only of who the customer is (a name) gives no value of the request: it counts as one without.
 #[test]
 fn needs_by_label_are_put_under_the_scenarios_intents() {
     let bank = sim_scenarios::load_built_in("bank-card-services").unwrap().spec;
     let mut counted = Reactions::default();
-    counted.needs_of.insert("reportlostcard".to_owned(), (3, 1));
-    counted.needs_of.insert("lost_card".to_owned(), (1, 1));
+    let amount = || vec!["charge_amount".to_owned()];
+    counted.needs_of.insert("disputecharge".to_owned(), (3, 1));
+    counted
+        .needs_given
+        .insert("disputecharge".to_owned(), vec![amount(), amount(), vec!["name".to_owned()]]);
+    counted.needs_of.insert("dispute_charge".to_owned(), (1, 1));
+    counted.needs_given.insert("dispute_charge".to_owned(), vec![amount()]);
     counted.needs_of.insert("checkbalance".to_owned(), (9, 9));
     super::of_scenario_intents(&mut counted, &bank);
     let of: Vec<(&str, (u64, u64))> =
         counted.needs_of.iter().map(|(id, n)| (id.as_str(), *n)).collect();
-    assert_eq!(of, [("lost_card", (4, 2))]);
+    assert_eq!(of, [("dispute_charge", (3, 3))]);
+    assert_eq!(counted.needs, (3, 3), "pooled over the scenario's intents");
 }
 
-/// A refusal right after a check ("no room available" after the query) followed by another query is one tried
-/// again; a refusal of what is out of scope (no check before it) is not one; a first answer to an offer, or to a
-/// result, that gives values changes the plans. Summed over the scenario's requests without answers (hotel_book, not weather), the
-/// shares by place are the persona's `tries_again`.
+/// `need_gives`: of the first needs with values of an intent whose request has a slot, those that gave its value,
+/// through `corpus_slots` (MultiDoGO's `charge_amount` is bank-card-services' `charge_amount`; nothing of
+/// MultiDoGO's names the merchant); needs of labels the scenario does not play are dropped. Counted by hand: three
+/// disputes named their amount; one named a card number only, who the customer is, no value of the request.
 #[test]
-fn a_query_after_a_refusal_after_a_check_is_trying_again() {
-    use crate::transcripts::{Conversation, Corpus, Speaker, Turn};
-    let agent = |label: &str, text: &str| Turn {
-        act: Some(label.to_owned()),
-        ..Turn::said(Speaker::Agent, text)
+fn the_values_needs_give_are_counted_by_the_scenarios_slots() {
+    let bank = sim_scenarios::load_built_in("bank-card-services").unwrap().spec;
+    let mut counted = Reactions::default();
+    let needs = |lists: &[&[&str]]| -> Vec<Vec<String>> {
+        lists.iter().map(|list| list.iter().map(|slot| (*slot).to_owned()).collect()).collect()
     };
-    let query = || Turn { action: Some("hotel_book".into()), ..Turn::said(Speaker::Agent, "") };
-    let unavailable = || {
-        agent("hotel_unavailable", "I'm very sorry, but there is no room available at the Hilton.")
-    };
-    let turns = vec![
-        Turn::said(Speaker::Customer, "can you book me a room?"),
-        agent("out_of_scope", "I am sorry, I don't quite understand what you mean."),
-        Turn::said(Speaker::Customer, "a room at the Hilton, the 3rd to the 5th"),
-        query(),
-        Turn::said(Speaker::Tool, "{\"Message\":\"Unavailable\"}"),
-        unavailable(),
-        Turn::said(Speaker::Customer, "how about the Hyatt?"),
-        query(),
-        Turn::said(Speaker::Tool, "{\"Message\":\"Unavailable\"}"),
-        unavailable(),
-        Turn::said(Speaker::Customer, "how about the Old Town Inn?"),
-        query(),
-        Turn::said(Speaker::Tool, "{\"Message\":\"Available\"}"),
-        agent(
-            "hotel_ask_confirm_booking",
-            "Alright, the Old Town Inn ticks all of your boxes, can I book it?",
-        ),
-        Turn {
-            slots: [("hotel_book.Name".to_owned(), "Shadyside Inn".to_owned())].into(),
-            ..Turn::said(Speaker::Customer, "I've changed my mind, the Shadyside Inn please")
-        },
-        query(),
-        Turn::said(Speaker::Tool, "{\"Message\":\"Available\"}"),
-        agent(
-            "hotel_ask_confirm_booking",
-            "Alright, the Shadyside Inn ticks all of your boxes, can I book it?",
-        ),
-        Turn::said(Speaker::Customer, "yes please"),
-        query(),
-        Turn::said(Speaker::Tool, "{\"Message\":\"Reservation Confirmed\"}"),
-        agent(
-            "hotel_reservation_succeeded",
-            "OK, I've successfully completed this Hotel booking for you!",
-        ),
-        Turn {
-            slots: [
-                ("hotel_book.StartDate".to_owned(), "4th".to_owned()),
-                ("hotel_book.EndDate".to_owned(), "19th".to_owned()),
-            ]
-            .into(),
-            ..Turn::said(
-                Speaker::Customer,
-                "I just got a text, can you change it to the 4th to the 19th?",
-            )
-        },
-        query(),
-        Turn::said(Speaker::Tool, "{\"Message\":\"Available\"}"),
-    ];
-    let mut conversation = Conversation::new(Corpus::Star, "8".into(), turns);
-    conversation.intent = Some("hotel_book".into());
-    let mut conversations = [conversation];
-    let tagger: crate::calibrate::act_tagger::TaggerFile = ron::from_str(DEFAULT_TAGGER).unwrap();
-    prepare(&mut conversations, &tagger.tagger);
-    assert_eq!(super::refusals_after_checks(&conversations[0]), [true, true]);
-    let mut counted = reactions(&conversations, &rules());
-    // Two first answers to an offer, one changing the plans: that one is not an answer of the offer's row.
-    assert_eq!(counted.plans_changed, (1, 2));
-    let offer_answers: u64 =
-        counted.answers.get(&ActKind::Offer).map_or(0, |row| row.values().sum());
-    assert!(offer_answers <= 1, "{:?}", counted.answers.get(&ActKind::Offer));
-    // One first answer to a result, changing the plans after all: not an answer of the result's row either.
-    assert_eq!(counted.changed_after_done, (1, 1));
-    assert_eq!(counted.answers.get(&ActKind::InformResult), None);
-    let tries = super::Tries { refused: [1, 1, 0], tried: [1, 1, 0] };
-    assert_eq!(counted.tried_of.get("hotel_book"), Some(&tries));
-    counted
-        .tried_of
-        .insert("weather".to_owned(), super::Tries { refused: [9, 9, 9], tried: [9, 9, 9] });
-    let star = sim_scenarios::load_built_in("star-hotel").unwrap().spec;
-    super::of_scenario_intents(&mut counted, &star);
-    assert_eq!(counted.tried, tries, "weather is told an answer, not refused a request");
-    assert_eq!(super::tries_again(&super::Tries::default()), None);
-    let line = super::tries_again(&super::Tries { refused: [10, 5, 0], tried: [5, 2, 0] }).unwrap();
-    assert!(line.ends_with("    tries_again: [0.5000, 0.4000],\n"), "{line}");
-    assert!(line.contains("5 of 10, 2 of 5."), "{line}");
+    counted.needs_given.insert(
+        "disputecharge".to_owned(),
+        needs(&[
+            &["charge_amount"],
+            &["charge_amount", "name"],
+            &["card_number"],
+            &["charge_amount"],
+        ]),
+    );
+    counted.needs_given.insert("checkbalance".to_owned(), needs(&[&["charge_amount"]]));
+    counted.needs_of.insert("disputecharge".to_owned(), (4, 6));
+    counted.needs_of.insert("checkbalance".to_owned(), (1, 0));
+    super::of_scenario_intents(&mut counted, &bank);
+    let of: Vec<(&str, (u64, u64))> =
+        counted.need_gives.iter().map(|(slot, n)| (slot.as_str(), *n)).collect();
+    assert_eq!(of, [("charge_amount", (3, 3)), ("dispute_amount", (0, 3)), ("merchant", (0, 3))]);
+    assert_eq!(counted.needs_of.get("dispute_charge"), Some(&(3, 7)));
 }
