@@ -32,6 +32,9 @@ pub struct PolicyState {
     pub exercised: u64,
     /// Tools that have succeeded at least once (bit per tool).
     pub succeeded: u64,
+    /// Tools called with the values of the customer's current request, whatever they answered (bit per tool): a
+    /// data tool's checked args are the world's truth for the request (`Outcome::Tried`).
+    pub tried: u64,
     /// Obligation rules already settled (met or flagged), bit per rule index.
     pub settled: u64,
     /// Agent turns (utterances and tool calls) seen by the obligation tracker.
@@ -75,6 +78,7 @@ impl Default for PolicyState {
             admissible: false,
             exercised: 0,
             succeeded: 0,
+            tried: 0,
             settled: 0,
             agent_turns: 0,
             human_demands: 0,
@@ -105,6 +109,7 @@ impl PolicyState {
                 *last = 0;
             }
             self.succeeded &= !1u64.checked_shl(u32::from(step.tool)).unwrap_or(0);
+            self.tried &= !1u64.checked_shl(u32::from(step.tool)).unwrap_or(0);
         }
         self.declined = false;
         self.declined_by = None;
@@ -356,6 +361,9 @@ pub fn judge_agent_turn(
                 out,
             );
             record_call(scenario, state, tool, outcome);
+            if called_for_the_request(scenario, world, tool, &row.args) {
+                state.tried |= 1 << tool;
+            }
             if let Some(fixed) = &intent.fixed {
                 state.fixed = fixed.holds(&world.focused(scenario));
             }
@@ -369,6 +377,22 @@ pub fn judge_agent_turn(
         }
     }
     judge_obligations(scenario, state, turns, out);
+}
+
+/// Whether a call of `tool` was for the customer's current request: a data tool's checked args are the world's true
+/// values for it (the stay the customer asked for, not another); any call of another tool.
+fn called_for_the_request(
+    scenario: &ScenarioSpec,
+    world: &WorldState,
+    tool: ToolId,
+    args: &ToolArgs,
+) -> bool {
+    match &scenario.tools[usize::from(tool)].effect {
+        crate::spec::Effect::Data(data) => data.check.iter().all(|slot| {
+            args.get(*slot).is_some() && args.get(*slot) == world.truth(scenario, *slot)
+        }),
+        _ => true,
+    }
 }
 
 /// Records a tool call's result in the policy state.
@@ -944,7 +968,7 @@ fn outcome_holds(
         Outcome::AnyOf(outcomes) => {
             outcomes.iter().any(|outcome| outcome_holds(scenario, outcome, world, customer, policy))
         }
-        Outcome::Tried(tool) => policy.called(*tool),
+        Outcome::Tried(tool) => policy.tried & (1 << tool) != 0,
         Outcome::TurnedDown(most) => policy
             .turned_down
             .is_some_and(|offer| offer <= most.eval(&world.focused(scenario)).max(0) as u64),

@@ -428,8 +428,9 @@ pub enum Outcome {
     /// Every step that applies was taken and its latest call passed (the procedure itself is what the customer came
     /// for, such as an explanation after the checks).
     StepsTaken,
-    /// This tool was called for the customer's current request, whatever it answered: all an agent can do where the
-    /// tool may fail on its own (a booking the hotel's system fails).
+    /// This tool was called for the customer's current request (a data tool with its checked args the request's
+    /// values), whatever it answered: all an agent can do where the tool may fail on its own (a booking the hotel's
+    /// system fails).
     Tried(ToolId),
     /// This outcome, if the customer asked again after hearing the answer; otherwise nothing.
     IfUnsatisfied(Box<Outcome>),

@@ -10,14 +10,17 @@ use std::sync::Arc;
 use sim_core::prelude::*;
 use sim_core::record::Reason;
 use sim_core::spec::{IntentId, ToolId};
+use sim_core::world::ToolArgs;
 
 use crate::support::built_in;
 
-/// By the book, except that it says the booking is done where it would call it.
+/// By the book, except that it says the booking is done where it would call it, or (`wrong_hotel`) books another
+/// hotel than the one asked for.
 struct SkipsTheBooking {
     inner: Box<dyn AgentUnderTest>,
     book: ToolId,
     hotel_book: IntentId,
+    wrong_hotel: Option<Slot>,
 }
 
 impl AgentUnderTest for SkipsTheBooking {
@@ -33,9 +36,23 @@ impl AgentUnderTest for SkipsTheBooking {
         let from = out.len();
         self.inner.act(batch, out);
         for action in &mut out[from..] {
-            if matches!(action, Action::Call { tool, .. } if *tool == self.book) {
-                let act = Act { intent: self.hotel_book, ..Act::bare(ActKind::InformResult) };
-                *action = Action::Say { act, text: None };
+            let Action::Call { tool, args } = action else { continue };
+            if *tool != self.book {
+                continue;
+            }
+            match self.wrong_hotel {
+                Some(hotel) => {
+                    let mut other = ToolArgs::default();
+                    for (slot, value) in args.iter() {
+                        // Four hotels: the next one.
+                        other.push(slot, if slot == hotel { (value + 1) % 4 } else { value });
+                    }
+                    *args = other;
+                }
+                None => {
+                    let act = Act { intent: self.hotel_book, ..Act::bare(ActKind::InformResult) };
+                    *action = Action::Say { act, text: None };
+                }
             }
         }
     }
@@ -62,7 +79,8 @@ fn a_booking_said_done_but_never_tried_resolves_nothing() {
     let book = spec.tool_id("book-room").unwrap();
     let hotel_book = spec.intent_id("hotel_book").unwrap();
     let by_the_book = || sim_core::agents::built_in("by-the-book", &spec).unwrap();
-    let agent = Box::new(SkipsTheBooking { inner: by_the_book(), book, hotel_book });
+    let agent =
+        Box::new(SkipsTheBooking { inner: by_the_book(), book, hotel_book, wrong_hotel: None });
     let out = run(agent, spec.clone(), 400);
     let mut skipped = 0;
     for record in &out.episodes {
@@ -132,4 +150,28 @@ fn a_room_turned_down_is_followed_by_anything_else_not_a_result() {
         }
     }
     assert!(declined > 50, "{declined} turned down");
+}
+
+/// A booking of another hotel than the one asked for is no try of the customer's: the request is not resolved,
+/// whether the hotel's system would have taken the right one or not.
+#[test]
+fn a_booking_of_another_hotel_resolves_nothing() {
+    let (spec, _) = built_in("star-hotel");
+    let book = spec.tool_id("book-room").unwrap();
+    let hotel_book = spec.intent_id("hotel_book").unwrap();
+    let wrong_hotel = spec.slot_named("hotel_name");
+    let inner = sim_core::agents::built_in("by-the-book", &spec).unwrap();
+    let agent = Box::new(SkipsTheBooking { inner, book, hotel_book, wrong_hotel });
+    let out = run(agent, spec.clone(), 400);
+    let mut wrong = 0;
+    for record in &out.episodes {
+        let turns = out.turns_of(record);
+        if !turns.iter().any(|row| row.tool == Some(book)) {
+            continue;
+        }
+        wrong += 1;
+        let resolution = out.verdicts_of(record).iter().find(|v| v.rule == RuleRef::Resolution);
+        assert_eq!(resolution.map(|v| v.passed), Some(false), "episode {}", record.episode);
+    }
+    assert!(wrong > 100, "{wrong} bookings of another hotel");
 }
