@@ -379,9 +379,9 @@ pub fn judge_agent_turn(
     judge_obligations(scenario, state, turns, out);
 }
 
-/// Whether a call of `tool` was for the customer's current request: a data tool gives at least `check_min` of its
-/// checked args, each the world's true value for the request (the stay the customer asked for, not another); any
-/// call of another tool.
+/// Whether a call of `tool` was for the customer's current request: a data tool's checked args identify the world's
+/// focus (the stay the customer asked for, not another; `WorldState::identify`, as the call itself matched them);
+/// any call of another tool.
 fn called_for_the_request(
     scenario: &ScenarioSpec,
     world: &WorldState,
@@ -390,13 +390,7 @@ fn called_for_the_request(
 ) -> bool {
     match &scenario.tools[usize::from(tool)].effect {
         crate::spec::Effect::Data(data) => {
-            let mut given = 0;
-            let true_values = data.check.iter().all(|slot| {
-                let Some(value) = args.get(*slot) else { return true };
-                given += 1;
-                world.truth(scenario, *slot) == Some(value)
-            });
-            true_values && given >= data.check_min
+            world.identify(scenario, data, args) == Some(world.focus)
         }
         _ => true,
     }

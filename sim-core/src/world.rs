@@ -667,7 +667,7 @@ impl WorldState {
 
     /// Matches a data call's checked arguments against the world: the instance of each list they identify (the
     /// focus for lists they do not name), or `None` when a value matches nothing or too few are given.
-    fn identify(
+    pub(crate) fn identify(
         &self,
         scenario: &ScenarioSpec,
         effect: &DataEffect,

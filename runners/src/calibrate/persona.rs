@@ -205,19 +205,17 @@ pub fn reactions(conversations: &[Conversation], rules: &[Rule]) -> Reactions {
                     }
                 }
             }
-            if after == After::Agent(ActKind::Offer) && first_answer {
-                out.plans_changed.1 += 1;
+            // A first answer to an offer or a result that gives values changes the plans: drawn before the act's
+            // reaction row, as the engine draws it, so not one of the row's answers.
+            let changes = match after {
+                After::Agent(ActKind::Offer) => Some(&mut out.plans_changed),
+                After::Agent(ActKind::InformResult) => Some(&mut out.changed_after_done),
+                _ => None,
+            };
+            if let Some(counts) = changes.filter(|_| first_answer) {
+                counts.1 += 1;
                 if !turn.slots.is_empty() {
-                    // Drawn before the offer's reaction row, as the engine draws it: not one of the row's answers.
-                    out.plans_changed.0 += 1;
-                    continue;
-                }
-            }
-            if after == After::Agent(ActKind::InformResult) && first_answer {
-                out.changed_after_done.1 += 1;
-                if !turn.slots.is_empty() {
-                    // Drawn before the result's reaction row, as the engine draws it.
-                    out.changed_after_done.0 += 1;
+                    counts.0 += 1;
                     continue;
                 }
             }
@@ -281,12 +279,14 @@ pub fn of_scenario_intents(reactions: &mut Reactions, scenario: &sim_core::spec:
         let needs: Vec<&Vec<String>> =
             needs.iter().filter(|given| of_request(intent, given)).collect();
         let with_request = (needs.len() as u64).min(with);
-        let entry = reactions.needs_of.entry(intent.id.clone()).or_default();
-        entry.0 += with_request;
-        entry.1 += without + (with - with_request);
-        let sum: &mut (u64, u64) = pooled.get_or_insert_default();
-        sum.0 += with_request;
-        sum.1 += without + (with - with_request);
+        let counted = (with_request, without + (with - with_request));
+        for sum in [
+            reactions.needs_of.entry(intent.id.clone()).or_default(),
+            pooled.get_or_insert_default(),
+        ] {
+            sum.0 += counted.0;
+            sum.1 += counted.1;
+        }
         for slot in intent.goal_slots.iter() {
             let counts =
                 reactions.need_gives.entry(scenario.slot_name(slot).to_owned()).or_default();
