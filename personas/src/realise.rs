@@ -465,7 +465,12 @@ impl Pick {
 
     /// True with probability `p`.
     pub(crate) fn chance(&mut self, p: f64) -> bool {
-        ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p
+        self.unit() < p
+    }
+
+    /// A number in [0, 1).
+    pub(crate) fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
 
     /// One of `options` (non-empty).

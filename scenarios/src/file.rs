@@ -99,6 +99,14 @@ pub struct AgentReplyFile {
     pub after: Option<String>,
     /// The words, with `{slot}` holes.
     pub text: String,
+    /// How often it is said against the other replies that fit the same turn: 1 (the default) for a source's
+    /// template, less for a wording its agents used now and then.
+    #[serde(default = "one")]
+    pub weight: f64,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 /// An act tagger, or a scenario's additions to the default one: `(threshold: 0.5, acts: [(act: "deny", confidence:

@@ -14,7 +14,7 @@ pub type IntentId = u16;
 
 /// The agent's words for one act, the scenario's own (a source's template replies, STAR's "What hotel would you like
 /// to stay at?"): what the built-in agents' turns say for it instead of the realiser's phrasings.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AgentReply {
     /// The act.
     pub act: crate::act::ActKind,
@@ -28,6 +28,9 @@ pub struct AgentReply {
     pub after: Option<ToolId>,
     /// The words, with `{slot}` holes: the act's value of the slot, else the one the customer holds.
     pub text: String,
+    /// How often it is said against the other replies that fit the same turn (positive; 1 for a source's template,
+    /// less for a wording its agents used now and then).
+    pub weight: f64,
 }
 
 /// The most slots one question asks for.

@@ -157,12 +157,41 @@ fn the_wizard_act_mapping_agrees_with_star_hotels_fidelity_table() {
 }
 
 /// Every word the built-in agents say in star-hotel from its `agent_replies` is a template reply of one of its STAR
-/// tasks (tasks.json's flow.replies, holes aside), said as the act the fidelity table reads that node as: the
-/// wizard's words are STAR's, and said when STAR's wizard says them ("I'm sorry, but your booking request failed."
-/// is a refusal after `book-room`, not the result of a booking).
+/// tasks (tasks.json's flow.replies, holes aside), said as the act the fidelity table reads that node as, with weight
+/// 1: the wizard's words are STAR's, and said when STAR's wizard says them ("I'm sorry, but your booking request
+/// failed." is a refusal after `book-room`, not the result of a booking). Or it is a message STAR's wizards typed
+/// themselves in its hotel_book and weather conversations (no template's label: none, or `custom`), weighted so that
+/// the turns it can say take it as often as those wizards typed their own words instead of a template.
 #[test]
-fn star_hotels_agent_replies_are_star_templates_of_the_same_act() {
+fn star_hotels_agent_replies_are_star_templates_of_the_same_act_or_its_wizards_own_words() {
     let Some(tasks) = tasks_json() else { return };
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/star/dialogues.jsonl.gz");
+    let converted = sim_runners::transcripts::star::convert(&path).unwrap();
+    let tasks_of_star_hotel = ["hotel_book", "weather"];
+    let wizard_messages: Vec<&sim_runners::transcripts::Turn> = converted
+        .conversations
+        .iter()
+        .filter(|conversation| {
+            conversation
+                .intent
+                .as_deref()
+                .is_some_and(|intent| tasks_of_star_hotel.contains(&intent))
+        })
+        .flat_map(|conversation| &conversation.turns)
+        .filter(|turn| {
+            turn.speaker == sim_runners::transcripts::Speaker::Agent
+                && turn.action.is_none()
+                && !turn.text.trim().is_empty()
+        })
+        .collect();
+    let typed: Vec<&str> = wizard_messages
+        .iter()
+        .filter(|turn| turn.act.as_deref().is_none_or(|act| act == "custom"))
+        .map(|turn| turn.text.trim())
+        .collect();
+    let typed_share = typed.len() as f64 / wizard_messages.len() as f64;
+    assert!(wizard_messages.len() > 1000, "{} wizard messages", wizard_messages.len());
     let table = fidelity_table();
     // "at the {hotel_name:s} for" and "at the {hotel_name} for" alike: holes are compared as "{}".
     let unholed = |text: &str| {
@@ -175,8 +204,24 @@ fn star_hotels_agent_replies_are_star_templates_of_the_same_act() {
         }
         out + rest
     };
+    // A typed message with the reply's words around its holes, in order.
+    let typed_as = |said: &str| {
+        let pieces: Vec<&str> = said.split("{}").collect();
+        typed.iter().any(|message| {
+            let Some(mut rest) = message.strip_prefix(pieces[0]) else { return false };
+            for piece in &pieces[1..] {
+                match rest.find(piece) {
+                    Some(at) => rest = &rest[at + piece.len()..],
+                    None => return false,
+                }
+            }
+            rest.is_empty() || pieces.len() > 1 && pieces.last().is_some_and(|last| last.is_empty())
+        })
+    };
     let (scenario, _) = crate::support::built_in("star-hotel");
     let mut problems = Vec::new();
+    // By the turns a reply fits (act, slots, intent, tool after): the weights of templates and of typed words.
+    let mut weights: std::collections::BTreeMap<String, (f64, f64)> = Default::default();
     for reply in &scenario.agent_replies {
         let said = unholed(&reply.text);
         let said = said.as_str();
@@ -208,8 +253,23 @@ fn star_hotels_agent_replies_are_star_templates_of_the_same_act() {
                     .filter_map(Value::as_str)
                     .any(|template| unholed(template).starts_with(said.trim_end_matches('.')))
             });
-        if node_acts.is_empty() && !clause_of_a_template {
-            problems.push(format!("`{}` is no template reply of tasks.json", reply.text));
+        let template = !node_acts.is_empty() || clause_of_a_template;
+        let turns =
+            format!("{:?} {:?} {:?} {:?}", reply.act, reply.slots, reply.intent, reply.after);
+        let (templates, own) = weights.entry(turns).or_default();
+        if template {
+            *templates += reply.weight;
+            if reply.weight != 1.0 {
+                problems.push(format!("`{}` is a template weighted {}", reply.text, reply.weight));
+            }
+        } else if typed_as(said) {
+            *own += reply.weight;
+        } else {
+            problems.push(format!(
+                "`{}` is no template reply of tasks.json, nor a message STAR's wizards typed in hotel_book or \
+                 weather conversations",
+                reply.text
+            ));
         }
         if let Some((node, act)) = node_acts.iter().find(|(_, act)| *act != reply.act.name()) {
             problems.push(format!(
@@ -219,7 +279,21 @@ fn star_hotels_agent_replies_are_star_templates_of_the_same_act() {
             ));
         }
     }
+    let mut own_words = 0;
+    for (turns, (templates, own)) in &weights {
+        if *own > 0.0 {
+            own_words += 1;
+            let share = own / (templates + own);
+            if templates == &0.0 || (share - typed_share).abs() > 0.02 {
+                problems.push(format!(
+                    "the turns {turns} say the wizard's own words {share:.3} of the time (templates {templates}), \
+                     STAR's wizards {typed_share:.3}"
+                ));
+            }
+        }
+    }
     assert!(scenario.agent_replies.len() >= 10);
+    assert!(own_words >= 1, "no reply is the wizards' own words");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 

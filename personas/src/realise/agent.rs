@@ -1,7 +1,7 @@
 //! Agent turns: greetings, questions, results, denials and goodbyes, in a support agent's voice.
 
 use sim_core::act::{Act, ActKind};
-use sim_core::spec::{AccountField, Outcome, ToolId};
+use sim_core::spec::{AccountField, AgentReply, Outcome, ToolId};
 
 use super::sink::{put_capitalised, put_template, put_word_swapped};
 use super::{Pick, RenderContext, act_intent_phrase, decapitalise, put_slot, put_slot_list};
@@ -179,17 +179,13 @@ pub(crate) fn render_into(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: 
 fn scenario_reply(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: &mut String) -> bool {
     let scenario = ctx.scenario;
     let after = reply_follows(act, ctx);
-    let fits = |reply: &&sim_core::spec::AgentReply| {
+    let fits = |reply: &&AgentReply| {
         reply.act == act.kind
             && reply.slots == act.slots
             && reply.intent.is_none_or(|intent| ctx.intent == Some(intent))
             && reply.after.is_none_or(|tool| after == Some(tool))
     };
-    let count = scenario.agent_replies.iter().filter(fits).count();
-    if count == 0 {
-        return false;
-    }
-    let Some(reply) = scenario.agent_replies.iter().filter(fits).nth(pick.below(count)) else {
+    let Some(reply) = pick_reply(scenario.agent_replies.iter().filter(fits), pick) else {
         return false;
     };
     let start = out.len();
@@ -223,6 +219,32 @@ fn scenario_reply(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: &mut Str
     }
     out.push_str(rest);
     true
+}
+
+/// One of `fitting` by weight (uniformly when the weights are equal), or `None` when there is none.
+fn pick_reply<'a>(
+    fitting: impl Iterator<Item = &'a AgentReply> + Clone,
+    pick: &mut Pick,
+) -> Option<&'a AgentReply> {
+    let first = fitting.clone().next()?;
+    let (count, total, even) =
+        fitting.clone().fold((0, 0.0, true), |(count, total, even), reply| {
+            (count + 1, total + reply.weight, even && reply.weight == first.weight)
+        });
+    if even {
+        return fitting.clone().nth(pick.below(count));
+    }
+    let mut left = pick.unit() * total;
+    let mut last = first;
+    for reply in fitting {
+        left -= reply.weight;
+        if left < 0.0 {
+            return Some(reply);
+        }
+        last = reply;
+    }
+    // Rounding can leave a sliver past the last reply: it is the last one's.
+    Some(last)
 }
 
 /// The tool call an act follows, for replies said only after one: a refusal's check; a result's latest passed call.

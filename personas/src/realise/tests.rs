@@ -1150,6 +1150,7 @@ fn a_scenarios_agent_replies_say_its_acts_in_its_words() {
         intent: None,
         after: None,
         text: text.to_owned(),
+        weight: 1.0,
     };
     let mut scenario = scenario();
     scenario.agent_replies = vec![
@@ -1194,6 +1195,39 @@ fn a_scenarios_agent_replies_say_its_acts_in_its_words() {
     assert_eq!(render(&disclose, &knowing), "cminh730 is the login of Crystal Minh.");
 }
 
+/// Replies that fit the same turn are said as often as their weights: a wording STAR's wizards typed now and then
+/// (weight 0.25 against the template's 1) one time in five; replies of equal weight alike.
+#[test]
+fn replies_for_the_same_turn_are_said_by_weight() {
+    use sim_core::spec::AgentReply;
+    let reply = |text: &str, weight| AgentReply {
+        act: ActKind::Close,
+        slots: SlotSet::EMPTY,
+        intent: None,
+        after: None,
+        text: text.to_owned(),
+        weight,
+    };
+    let share_of_bye = |replies: Vec<AgentReply>| {
+        let mut scenario = scenario();
+        scenario.agent_replies = replies;
+        let ctx = plain(&scenario, 10.0);
+        let said: Vec<String> =
+            (0..4000).map(|seed| render(&row(ActKind::Close, &[], seed), &ctx)).collect();
+        assert!(
+            said.iter().all(|text| text == "Bye." || text == "Thank you and goodbye."),
+            "{said:?}"
+        );
+        said.iter().filter(|text| *text == "Bye.").count() as f64 / said.len() as f64
+    };
+    let rare = share_of_bye(vec![reply("Thank you and goodbye.", 1.0), reply("Bye.", 0.25)]);
+    assert!((rare - 0.2).abs() < 0.02, "{rare}");
+    let first = share_of_bye(vec![reply("Bye.", 0.25), reply("Thank you and goodbye.", 1.0)]);
+    assert!((first - 0.2).abs() < 0.02, "{first}");
+    let even = share_of_bye(vec![reply("Thank you and goodbye.", 3.0), reply("Bye.", 3.0)]);
+    assert!((even - 0.5).abs() < 0.03, "{even}");
+}
+
 /// A reply said only after a tool (`after`, STAR's "I'm sorry, but your booking request failed." and "OK, I've
 /// successfully completed this booking for you!") is said for a refusal that names that tool's check and for a
 /// result whose latest passed call was that tool; after another tool, or none, the other words.
@@ -1208,6 +1242,7 @@ fn a_reply_after_a_tool_is_said_only_after_that_tool() {
         intent: None,
         after: Some(after),
         text: text.to_owned(),
+        weight: 1.0,
     };
     scenario.agent_replies = vec![
         reply(ActKind::Deny, book, "Your booking failed."),

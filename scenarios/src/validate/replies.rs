@@ -1,5 +1,6 @@
 //! The agent's words for some acts (a source's template replies): each names an agent act, slots the scenario
-//! has, an intent it has, a tool it follows (a refusal's check, a result's call), and holes that name slots.
+//! has, an intent it has, a tool it follows (a refusal's check, a result's call), holes that name slots, and a
+//! positive weight.
 
 use sim_core::act::{ActKind, SlotSet};
 use sim_core::spec::{AgentReply, IntentSpec};
@@ -69,8 +70,12 @@ pub(super) fn agent_replies(
         if file.text.trim().is_empty() {
             issues.push(at.field("text"), "the text is empty".to_owned());
         }
+        if !(file.weight.is_finite() && file.weight > 0.0) {
+            issues.push(at.field("weight"), format!("{} is no positive weight", file.weight));
+        }
         if let (Some(act), true) = (act, issues.0.len() == before) {
-            out.push(AgentReply { act, slots, intent, after, text: file.text.clone() });
+            let (text, weight) = (file.text.clone(), file.weight);
+            out.push(AgentReply { act, slots, intent, after, text, weight });
         }
     }
     out

@@ -321,6 +321,17 @@ fn every_problem_of_an_agent_reply_is_named_at_its_field() {
 }
 
 #[test]
+fn an_agent_replys_weight_is_positive() {
+    check(
+        &[(
+            "max_turns: 60",
+            r#"max_turns: 60, agent_replies: [(act: "close", text: "bye", weight: 0.0), (act: "close", text: "ciao", weight: NaN), (act: "close", text: "ok", weight: 0.5)]"#,
+        )],
+        "t.ron:3:72: 0 is no positive weight\nt.ron:3:115: NaN is no positive weight",
+    );
+}
+
+#[test]
 fn asking_more_slots_at_once_than_a_question_holds() {
     check(
         &[("max_turns: 60", "max_turns: 60, asks_at_once: 4")],
@@ -551,6 +562,7 @@ fn an_agent_reply_loads_with_its_act_slots_and_intent() {
             intent: Some(1),
             after: None,
             text: "Your {zip_code}?".to_owned(),
+            weight: 1.0,
         }]
     );
 }
