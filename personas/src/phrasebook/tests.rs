@@ -275,3 +275,53 @@ fn a_rare_combination_of_values_is_said_in_parts() {
         "{whole}"
     );
 }
+
+/// Three real asides after a question would be every simulated customer's aside after one: with fewer than
+/// MIN_ANSWERING answers to the same agent act, a turn is drawn from every message of its act that answered some
+/// agent act (never an opening); with enough, from its own. A need keeps its own, however few: a need answering a
+/// refusal is another request, not a first one.
+#[test]
+fn a_few_answers_to_an_agent_act_back_off_to_every_answer_of_the_act() {
+    use std::collections::BTreeMap;
+    let scenario = sim_core::testing::tiny_scenario();
+    let drawn = |book: &Phrasebook, act: Act, after: ActKind| {
+        let earlier = [said(3, Speaker::Agent, Act::bare(after))];
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for seed in 0..3000 {
+            let row = TurnRecord { text_seed: seed, ..said(4, Speaker::Customer, act) };
+            let mut text = String::new();
+            assert_eq!(book.render(&scenario, &earlier, &row, &mut text), Some(Drawn::Real));
+            *counts.entry(text.split(' ').next().unwrap().to_owned()).or_default() += 1;
+        }
+        counts
+    };
+    let aside = Key::new(ActKind::OffTopic, SlotSet::EMPTY, None);
+    let mut book = Phrasebook::default();
+    let file = |book: &mut Phrasebook, key, after, text: &str, times| {
+        for n in 0..times {
+            assert!(book.add(key, after, Template::cut(&format!("{text} {n}"), &[]).unwrap()));
+        }
+    };
+    file(&mut book, aside, After::Agent(ActKind::Ask), "asked", 3);
+    file(&mut book, aside, After::Agent(ActKind::Offer), "offered", 27);
+    file(&mut book, aside, After::Start, "opening", 30);
+    let after_ask = drawn(&book, Act::bare(ActKind::OffTopic), ActKind::Ask);
+    assert_eq!(after_ask.get("opening"), None, "{after_ask:?}");
+    let asked = after_ask["asked"] as f64 / 3000.0;
+    assert!((asked - 0.1).abs() < 0.03, "3 of the 30 answers: {after_ask:?}");
+    // 27 answers to an offer are enough.
+    assert_eq!(
+        drawn(&book, Act::bare(ActKind::OffTopic), ActKind::Offer).keys().collect::<Vec<_>>(),
+        ["offered"]
+    );
+    // At MIN_ANSWERING, a question's own.
+    file(&mut book, aside, After::Agent(ActKind::Ask), "again", super::MIN_ANSWERING - 3);
+    let after_ask = drawn(&book, Act::bare(ActKind::OffTopic), ActKind::Ask);
+    assert_eq!(after_ask.keys().collect::<Vec<_>>(), ["again", "asked"], "{after_ask:?}");
+    // A need keeps its own.
+    let need = Key::new(ActKind::StateNeed, SlotSet::EMPTY, Some(1));
+    let a_need = Act { intent: 1, ..Act::bare(ActKind::StateNeed) };
+    file(&mut book, need, After::Agent(ActKind::Deny), "another", 1);
+    file(&mut book, need, After::Agent(ActKind::AskNeed), "first", 30);
+    assert_eq!(drawn(&book, a_need, ActKind::Deny).keys().collect::<Vec<_>>(), ["another"]);
+}
