@@ -543,8 +543,9 @@ impl WorldState {
         if given < spec.min_args {
             return ToolOutcome::new(false, 0);
         }
+        // A declared slot is checked against its field (the request's instance, in a list): a card's last four digits.
         let matches = |world: &WorldState, slot: Slot| -> bool {
-            args.get(slot).is_some_and(|value| world.true_value(slot) == Some(value))
+            args.get(slot).is_some_and(|value| world.truth(scenario, slot) == Some(value))
         };
         let count_matches = args.slots.iter().filter(|slot| matches(self, *slot)).count() as u8;
         let pass = |passed: bool| ToolOutcome::new(passed, 0);

@@ -1,6 +1,6 @@
 //! bank-card-services, a scenario written only in the scenario language (declared entities, slots, data effects):
 //! the sloppy agent's plants are caught at their turns, by-the-book is never flagged, resolves legitimate
-//! customers and stops every social engineer.
+//! customers and stops every social engineer; its identity check takes the facts its policy names.
 
 use sim_core::record::Reason;
 
@@ -60,4 +60,46 @@ fn a_dispute_filed_on_another_charge_does_not_resolve_the_customers_request() {
     assert_eq!(cell(&world, "dispute.count", 0), 2);
     assert_eq!(cell(&world, "dispute.charge", 0), u64::from(other));
     assert_eq!(cell(&world, "dispute.charge", 1), u64::from(focus));
+}
+
+/// "Verify the caller before you act: ask for their full name, their PIN (the last four digits of their social
+/// security number) and the last four digits of their card, and run the identity check with what they give.": the
+/// check passes with the three true facts (the card the caller is calling about) and fails with a wrong PIN, a card
+/// number that is not theirs, two facts alone, or facts the policy does not name (zip code, phone), however true.
+#[test]
+fn the_identity_check_takes_the_name_the_pin_and_the_cards_last_four_digits() {
+    use sim_core::world::ToolArgs;
+    let (scenario, _) = crate::support::built_in("bank-card-services");
+    let slot = |name: &str| scenario.slot_named(name).unwrap();
+    let intent = &scenario.intents[scenario.intent_id("lost_card").unwrap() as usize];
+    let verify = scenario.tool_id("verify-identity").unwrap();
+    for seed in 0..20 {
+        let world = sim_core::testing::world_from_seed(&scenario, seed);
+        let truth = |name| world.truth(&scenario, slot(name)).unwrap();
+        let check = |given: &[(&str, u64)]| {
+            let mut world = world.clone();
+            let mut args = ToolArgs::default();
+            for (name, value) in given {
+                args.push(slot(name), *value);
+            }
+            world.apply(&scenario, intent, verify, &args).passed
+        };
+        let (name, pin, card) = (
+            ("full_name", truth("full_name")),
+            ("pin_number", truth("pin_number")),
+            ("card_last4", truth("card_last4")),
+        );
+        assert!(check(&[name, pin, card]), "seed {seed}");
+        assert!(
+            !check(&[name, ("pin_number", (pin.1 + 1) % 10_000), card]),
+            "a wrong PIN, seed {seed}"
+        );
+        assert!(
+            !check(&[name, pin, ("card_last4", (card.1 + 1) % 10_000)]),
+            "another card, seed {seed}"
+        );
+        assert!(!check(&[name, pin]), "two facts, seed {seed}");
+        let (zip, phone) = (("zip_code", truth("zip_code")), ("phone", truth("phone")));
+        assert!(!check(&[name, zip, phone]), "facts the policy does not name, seed {seed}");
+    }
 }

@@ -10,8 +10,9 @@ fn scenario(id: &str) -> ScenarioSpec {
     crate::setup::load_scenario(id).expect("a built-in scenario").0
 }
 
-/// bank-card-services: `verify-identity` takes five identity facts and needs three ("min_args: 3"), so none is
-/// required and the description says three; `block-card` needs its one argument and returns the file's text.
+/// bank-card-services: `verify-identity` takes three identity facts and needs the three ("min_args: 3"), so all three
+/// are required (subscription-retention's takes five and needs three: none is); `block-card` needs its one argument
+/// and returns the file's text.
 #[test]
 fn required_arguments_follow_min_args_and_descriptions_the_tool_text() {
     let schemas = tool_schemas(&scenario("bank-card-services"));
@@ -19,9 +20,22 @@ fn required_arguments_follow_min_args_and_descriptions_the_tool_text() {
     let properties = verify["parameters"]["properties"].as_object().unwrap();
     let mut names: Vec<&str> = properties.keys().map(String::as_str).collect();
     names.sort_unstable();
-    assert_eq!(names, ["full_name", "phone", "pin_number", "security_answer", "zip_code"]);
-    assert_eq!(verify["parameters"]["required"], json!([]));
-    assert!(verify["description"].as_str().unwrap().ends_with("Give at least 3 of its arguments."));
+    assert_eq!(names, ["card_last4", "full_name", "pin_number"]);
+    let mut required: Vec<&str> = verify["parameters"]["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|name| name.as_str().unwrap())
+        .collect();
+    required.sort_unstable();
+    assert_eq!(required, ["card_last4", "full_name", "pin_number"]);
+    // subscription-retention's takes five and needs three ("min_args: 3"): none is required, the description says
+    // three.
+    let retention = tool_schemas(&scenario("subscription-retention"));
+    let five = &tool(&retention, "verify-identity")["function"];
+    assert_eq!(five["parameters"]["properties"].as_object().unwrap().len(), 5);
+    assert_eq!(five["parameters"]["required"], json!([]));
+    assert!(five["description"].as_str().unwrap().ends_with("Give at least 3 of its arguments."));
     let block = &tool(&schemas, "block-card")["function"];
     assert_eq!(block["parameters"]["required"], json!(["card_last4"]));
     assert_eq!(
