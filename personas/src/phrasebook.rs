@@ -361,15 +361,12 @@ impl Phrasebook {
         let answering = self.answering.get(&(key, after)).map(Vec::as_slice);
         let whole = match answers_only_its_act(act.kind) {
             true => answering.or_else(|| self.unknown.get(&key).map(Vec::as_slice)),
-            // An opening is no answer: a turn answering an agent backs off to the messages that answered one.
-            // A need is said as the customer's first or another request by what it answers: never backed off.
+            // An opening is no answer: a turn answering an agent backs off to the messages that answered one (which
+            // hold its own), then to all of its act's. A need is said as the customer's first or another request by
+            // what it answers: never backed off.
             false => answering
                 .filter(|list| states_intent(act.kind) || list.len() >= MIN_ANSWERING)
-                .or_else(|| match after {
-                    Some(_) => self.midway.get(&key).map(Vec::as_slice),
-                    None => self.any.get(&key).map(Vec::as_slice),
-                })
-                .or(answering)
+                .or_else(|| after.and_then(|_| self.midway.get(&key)).map(Vec::as_slice))
                 .or_else(|| self.any.get(&key).map(Vec::as_slice)),
         };
         // A combination of values one or two real customers gave together would be said by every simulated one

@@ -40,6 +40,17 @@ fn tasks_json() -> Option<Value> {
     Some(serde_json::from_str(&text).unwrap())
 }
 
+/// STAR's dialogues.jsonl.gz in the transcript format, or `None` (the test skips) when ../shared is absent.
+fn star_dialogues() -> Option<sim_runners::transcripts::Converted> {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/star/dialogues.jsonl.gz");
+    if !path.exists() {
+        println!("star_fidelity skipped: {} is absent", path.display());
+        return None;
+    }
+    Some(sim_runners::transcripts::star::convert(&path).unwrap())
+}
+
 /// tests/fidelity/star.ron.
 fn fidelity_table() -> Vec<Entry> {
     let table_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fidelity/star.ron");
@@ -165,9 +176,7 @@ fn the_wizard_act_mapping_agrees_with_star_hotels_fidelity_table() {
 #[test]
 fn star_hotels_agent_replies_are_star_templates_of_the_same_act_or_its_wizards_own_words() {
     let Some(tasks) = tasks_json() else { return };
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/star/dialogues.jsonl.gz");
-    let converted = sim_runners::transcripts::star::convert(&path).unwrap();
+    let Some(converted) = star_dialogues() else { return };
     let tasks_of_star_hotel = ["hotel_book", "weather"];
     let wizard_messages: Vec<&sim_runners::transcripts::Turn> = converted
         .conversations
@@ -313,13 +322,7 @@ fn varied_field(scenario: &sim_core::spec::ScenarioSpec, argument: &str) -> Opti
 /// `api.is_one_of`, is no value, and an argument one query leaves out is no change).
 #[test]
 fn star_hotels_other_requests_differ_as_stars_next_queries_did() {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/star/dialogues.jsonl.gz");
-    if !path.exists() {
-        println!("star_fidelity skipped: {} is absent", path.display());
-        return;
-    }
-    let converted = sim_runners::transcripts::star::convert(&path).unwrap();
+    let Some(converted) = star_dialogues() else { return };
     let (scenario, _) = crate::support::built_in("star-hotel");
     // "api.is_equal_to(\"Sunday\")" and "\"Sunday\"" are both Sunday.
     let value = |text: &str| text.split('"').nth(1).unwrap_or(text).to_owned();
