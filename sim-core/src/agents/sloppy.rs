@@ -371,7 +371,8 @@ impl AgentUnderTest for Sloppy {
 }
 
 /// The tools that change something on the request's behalf (bit per tool): those the scenario's off-script rule
-/// lists, or, without one, those whose effect writes.
+/// lists whose effect writes (a record entry it lists is off-script too, but recording a reason before the identity
+/// check is ABCD's order, no change made for the customer), or, without one, those whose effect writes.
 fn write_tools(scenario: &ScenarioSpec) -> u64 {
     let listed = scenario.rules.iter().find_map(|rule| match &rule.kind {
         RuleKind::OffScript { writes } => Some(writes),
@@ -380,7 +381,7 @@ fn write_tools(scenario: &ScenarioSpec) -> u64 {
     let mut mask = 0u64;
     for (idx, tool) in scenario.tools.iter().enumerate() {
         let write = match listed {
-            Some(listed) => listed.contains(&(idx as ToolId)),
+            Some(listed) => listed.contains(&(idx as ToolId)) && writes(&tool.effect),
             None => writes(&tool.effect),
         };
         if write {
