@@ -511,6 +511,9 @@ pub enum RuleKindFile {
     OffScript {
         /// Ids of the tools that change the world.
         writes: Vec<String>,
+        /// Ids of those of `writes` a request calls for once; empty when absent.
+        #[serde(default)]
+        once: Vec<String>,
     },
     /// None of `writes` while a check of the intent that can refuse stands failed.
     NoWriteAfterRefusal {

@@ -595,19 +595,36 @@ fn rules(
             RuleKindFile::AnswerObjections => RuleKind::AnswerObjections,
             RuleKindFile::TruthfulClaims => RuleKind::TruthfulClaims,
             RuleKindFile::EarnedRefusal => RuleKind::EarnedRefusal,
-            RuleKindFile::OffScript { writes } | RuleKindFile::NoWriteAfterRefusal { writes } => {
+            RuleKindFile::OffScript { writes, .. }
+            | RuleKindFile::NoWriteAfterRefusal { writes } => {
                 let path = kind_path.field("writes");
                 let ids: Vec<ToolId> = writes
                     .iter()
                     .enumerate()
                     .map(|(pos, name)| tool(name, path.index(pos)))
                     .collect();
+                let once = match &file.kind {
+                    RuleKindFile::OffScript { once, .. } => Some(once),
+                    _ => None,
+                };
+                let once_path = kind_path.field("once");
+                let once_ids: Option<Vec<ToolId>> = once.map(|once| {
+                    let at = |pos| once_path.index(pos);
+                    once.iter().enumerate().map(|(pos, name)| tool(name, at(pos))).collect()
+                });
                 if writes.is_empty() {
                     issues.push(path, format!("rule `{}` names no write tool", file.id));
                 }
-                match &file.kind {
-                    RuleKindFile::OffScript { .. } => RuleKind::OffScript { writes: ids },
-                    _ => RuleKind::NoWriteAfterRefusal { writes: ids },
+                for (pos, name) in once.into_iter().flatten().enumerate() {
+                    if !writes.contains(name) {
+                        let message =
+                            format!("`{name}` in `once` is not one of the rule's `writes`");
+                        issues.push(once_path.index(pos), message);
+                    }
+                }
+                match once_ids {
+                    Some(once) => RuleKind::OffScript { writes: ids, once },
+                    None => RuleKind::NoWriteAfterRefusal { writes: ids },
                 }
             }
             RuleKindFile::ArgPrescribed { tool: name, arg }

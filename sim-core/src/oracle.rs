@@ -259,7 +259,7 @@ pub fn judge_call(
                     fail(Reason::RequiresUnmet { tool, missing: *missing });
                 }
             }
-            RuleKind::OffScript { writes } => {
+            RuleKind::OffScript { writes, once } => {
                 if !lists(writes, tool) {
                     continue;
                 }
@@ -270,6 +270,9 @@ pub fn judge_call(
                     .any(|step| step.tool == tool && state.applies(intent, step.when, &before));
                 if !step && !side_tool(scenario, intent, tool) {
                     fail(Reason::OffScript { tool });
+                } else if lists(once, tool) && state.succeeded & (1 << tool) != 0 {
+                    // Its step was done for this request: done again, it changes the world twice.
+                    fail(Reason::Repeated { tool });
                 }
             }
             RuleKind::NoWriteAfterRefusal { writes } => {

@@ -158,6 +158,11 @@ pub enum Reason {
         /// The tool.
         tool: ToolId,
     },
+    /// A write tool that had already done its step for this request was called again (a second replacement card).
+    Repeated {
+        /// The tool.
+        tool: ToolId,
+    },
     /// A write tool was called while the check `check` stood failed.
     WriteAfterRefusal {
         /// The check that said no.
@@ -417,6 +422,9 @@ impl Verdict {
             }
             Reason::OffScript { tool: called } => {
                 format!("{} called, which is not a step of this request", tool(called))
+            }
+            Reason::Repeated { tool: called } => {
+                format!("{} called again, after it was done for this request", tool(called))
             }
             Reason::WriteAfterRefusal { check, tool: called } => {
                 format!("{} called after {} said no", tool(called), tool(check))

@@ -534,6 +534,10 @@ pub enum RuleKind {
     OffScript {
         /// The tools that change the world in a way the customer or the business would notice.
         writes: Vec<ToolId>,
+        /// Those of `writes` a request calls for once: called again after one passed for this request, they break
+        /// the rule too (a second replacement card shipped). Tools a cumulative limit governs (partial disputes,
+        /// refunds up to the order total) are left out.
+        once: Vec<ToolId>,
     },
     /// None of `writes` is called while a check of the intent that can refuse (membership, a data condition, the
     /// oracle where its no ends the request) stands failed: no write after a check said no.

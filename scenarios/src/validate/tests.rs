@@ -579,3 +579,13 @@ fn holes_are_the_slot_names_in_braces_and_bad_braces_are_named() {
     assert_eq!(holes("{a{b}"), Err("`{a{b}` is not a slot name".to_owned()));
     assert_eq!(holes("closes } nothing"), Err("a `}` closes no `{`".to_owned()));
 }
+
+#[test]
+fn a_tool_called_for_once_must_be_one_of_the_writes() {
+    let rule = r#"(id: "step-order", text: "steps in order", kind: StepOrder),
+        (id: "off-script", text: "only the script", kind: OffScript(writes: ["offer-refund"], once: ["promo-code"])),"#;
+    check(
+        &[(r#"(id: "step-order", text: "steps in order", kind: StepOrder),"#, rule)],
+        "t.ron:34:102: `promo-code` in `once` is not one of the rule's `writes`",
+    );
+}

@@ -375,7 +375,7 @@ impl AgentUnderTest for Sloppy {
 /// check is ABCD's order, no change made for the customer), or, without one, those whose effect writes.
 fn write_tools(scenario: &ScenarioSpec) -> u64 {
     let listed = scenario.rules.iter().find_map(|rule| match &rule.kind {
-        RuleKind::OffScript { writes } => Some(writes),
+        RuleKind::OffScript { writes, .. } => Some(writes),
         _ => None,
     });
     let mut mask = 0u64;

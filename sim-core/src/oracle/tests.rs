@@ -1171,12 +1171,34 @@ fn arg_limit_judges_its_tool_only_and_may_read_the_calls_other_arguments() {
 }
 
 #[test]
+fn off_script_flags_a_write_done_again_when_the_request_calls_for_it_once() {
+    let mut scenario = checks_scenario();
+    // Intent 0 updates the account (tool 3) once; the refund (tool 4) may come in parts.
+    let kind = RuleKind::OffScript { writes: vec![3, 4], once: vec![3] };
+    scenario.rules.push(rule("off-script-write", kind));
+    let again = |turn| vec![(turn, Reason::Repeated { tool: 3 })];
+    assert_eq!(judge_calls(&scenario, 0, 8, &[(0, true), (1, true), (3, true)]), (vec![], true));
+    assert_eq!(
+        judge_calls(&scenario, 0, 8, &[(0, true), (1, true), (3, true), (3, true)]),
+        (again(3), true)
+    );
+    // A call that failed changed nothing: trying again is no repeat.
+    assert_eq!(
+        judge_calls(&scenario, 0, 8, &[(0, true), (1, true), (3, false), (3, true)]),
+        (vec![], true)
+    );
+    // A tool left out of `once` may be called again (what is left of a charge, the order total, is another rule's).
+    assert_eq!(judge_calls(&scenario, 1, 8, &[(0, true), (4, true), (4, true)]).0, vec![],);
+}
+
+#[test]
 fn off_script_flags_a_write_the_intent_does_not_call_for() {
     let mut scenario = checks_scenario();
     // Writes: update-account, offer-refund, notify-team, send-link. Send-link answers intent 1's objection.
-    scenario
-        .rules
-        .push(rule("off-script-write", RuleKind::OffScript { writes: vec![3, 4, 9, 10] }));
+    scenario.rules.push(rule(
+        "off-script-write",
+        RuleKind::OffScript { writes: vec![3, 4, 9, 10], once: vec![] },
+    ));
     let objection = crate::spec::ObjectionSpec {
         name: "security".into(),
         phrase: "security".into(),
