@@ -261,6 +261,28 @@ fn a_run_of_messages_of_one_act_is_filed_as_one_turn() {
     assert_eq!(out, "mark\nHyatt Hotel");
 }
 
+/// MultiDoGO keeps no agent words: a "no" (tagged rejection) is a goodbye there, like a thank-you, and a "no" and a
+/// "thank you" sent before the agent answered are one, filed as one turn.
+#[test]
+fn a_no_where_the_agents_act_is_unknown_is_a_goodbye() {
+    let scenario = sim_scenarios::load_built_in("bank-card-services").unwrap().spec;
+    let agent = || Turn::said(Speaker::Agent, "");
+    let turns = vec![
+        customer("hi", "openinggreeting", &[]),
+        agent(),
+        customer("no", "rejection", &[]),
+        customer("thank you", "thankyou", &[]),
+        agent(),
+        customer("no thanks", "rejection", &[]),
+    ];
+    let mut conversation = Conversation::new(Corpus::Multidogo, "1".into(), turns);
+    conversation.intent = Some("reportlostcard".into());
+    let text = build(&mut [conversation], &scenario, &tagger());
+    let filed: Vec<(&str, usize)> = text.report.filed.iter().map(|(a, n)| (*a, *n)).collect();
+    assert_eq!(filed, [("thank_bye", 2), ("vague_need", 1)], "{:?}", text.report);
+    assert_eq!(text.report.runs_joined, 1);
+}
+
 /// The act a run says, by the rule of `joined_key`: fillers around one act, values put together.
 #[test]
 fn a_runs_act_is_its_one_act_and_fillers_add_nothing() {
