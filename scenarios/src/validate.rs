@@ -597,34 +597,34 @@ fn rules(
             RuleKindFile::EarnedRefusal => RuleKind::EarnedRefusal,
             RuleKindFile::OffScript { writes, .. }
             | RuleKindFile::NoWriteAfterRefusal { writes } => {
-                let path = kind_path.field("writes");
-                let ids: Vec<ToolId> = writes
-                    .iter()
-                    .enumerate()
-                    .map(|(pos, name)| tool(name, path.index(pos)))
-                    .collect();
                 let once = match &file.kind {
-                    RuleKindFile::OffScript { once, .. } => Some(once),
-                    _ => None,
+                    RuleKindFile::OffScript { once, .. } => once.as_slice(),
+                    _ => &[],
                 };
-                let once_path = kind_path.field("once");
-                let once_ids: Option<Vec<ToolId>> = once.map(|once| {
-                    let at = |pos| once_path.index(pos);
-                    once.iter().enumerate().map(|(pos, name)| tool(name, at(pos))).collect()
-                });
+                let mut ids = |names: &[String], field: &'static str| -> Vec<ToolId> {
+                    let path = kind_path.field(field);
+                    names
+                        .iter()
+                        .enumerate()
+                        .map(|(pos, name)| tool(name, path.index(pos)))
+                        .collect()
+                };
+                let (write_ids, once_ids) = (ids(writes, "writes"), ids(once, "once"));
                 if writes.is_empty() {
-                    issues.push(path, format!("rule `{}` names no write tool", file.id));
+                    let message = format!("rule `{}` names no write tool", file.id);
+                    issues.push(kind_path.field("writes"), message);
                 }
-                for (pos, name) in once.into_iter().flatten().enumerate() {
-                    if !writes.contains(name) {
-                        let message =
-                            format!("`{name}` in `once` is not one of the rule's `writes`");
-                        issues.push(once_path.index(pos), message);
+                for (pos, name) in
+                    once.iter().enumerate().filter(|(_, name)| !writes.contains(name))
+                {
+                    let message = format!("`{name}` in `once` is not one of the rule's `writes`");
+                    issues.push(kind_path.field("once").index(pos), message);
+                }
+                match &file.kind {
+                    RuleKindFile::OffScript { .. } => {
+                        RuleKind::OffScript { writes: write_ids, once: once_ids }
                     }
-                }
-                match once_ids {
-                    Some(once) => RuleKind::OffScript { writes: ids, once },
-                    None => RuleKind::NoWriteAfterRefusal { writes: ids },
+                    _ => RuleKind::NoWriteAfterRefusal { writes: write_ids },
                 }
             }
             RuleKindFile::ArgPrescribed { tool: name, arg }
