@@ -502,6 +502,16 @@ fn picked_by(
     names.selection_reads(selected, identified, &format!("rule `{rule}`"), at, issues);
 }
 
+/// The ids of `names`, a rule's list of tools at `path`, each looked up by `tool` at its index (an unknown one is
+/// reported there).
+fn tool_list(
+    names: &[String],
+    path: &FieldPath,
+    tool: &mut impl FnMut(&str, FieldPath) -> ToolId,
+) -> Vec<ToolId> {
+    names.iter().enumerate().map(|(pos, name)| tool(name, path.index(pos))).collect()
+}
+
 /// A slot's name for messages.
 fn file_slot_name(names: &Names, slot: Slot) -> &str {
     sim_core::spec::slot_name_in(&names.slots, slot).unwrap_or("?")
@@ -536,28 +546,14 @@ fn rules(
             RuleKindFile::AmountWithinOrderTotal { tool: name } => {
                 RuleKind::AmountWithinOrderTotal { tool: tool(name, kind_path.field("tool")) }
             }
-            RuleKindFile::GateRespected { gates, guarded } => {
-                let mut list = |names: &[String], field: &'static str| -> Vec<ToolId> {
-                    let path = kind_path.field(field);
-                    names
-                        .iter()
-                        .enumerate()
-                        .map(|(pos, name)| tool(name, path.index(pos)))
-                        .collect()
-                };
-                RuleKind::GateRespected {
-                    gates: list(gates, "gates"),
-                    guarded: list(guarded, "guarded"),
-                }
-            }
+            RuleKindFile::GateRespected { gates, guarded } => RuleKind::GateRespected {
+                gates: tool_list(gates, &kind_path.field("gates"), &mut tool),
+                guarded: tool_list(guarded, &kind_path.field("guarded"), &mut tool),
+            },
             RuleKindFile::Requires { tool: name, after, when } => {
                 let dependent = tool(name, kind_path.field("tool"));
                 let after_path = kind_path.field("after");
-                let after_ids: Vec<ToolId> = after
-                    .iter()
-                    .enumerate()
-                    .map(|(pos, name)| tool(name, after_path.index(pos)))
-                    .collect();
+                let after_ids = tool_list(after, &after_path, &mut tool);
                 if after.is_empty() {
                     issues.push(after_path, format!("rule `{}` requires nothing", file.id));
                 }
@@ -572,12 +568,8 @@ fn rules(
             }
             RuleKindFile::ArgLimit { tool: name, arg, max, unless_after } => {
                 let limited = tool(name, kind_path.field("tool"));
-                let approvals_path = kind_path.field("unless_after");
-                let approvals: Vec<ToolId> = unless_after
-                    .iter()
-                    .enumerate()
-                    .map(|(pos, name)| tool(name, approvals_path.index(pos)))
-                    .collect();
+                let approvals =
+                    tool_list(unless_after, &kind_path.field("unless_after"), &mut tool);
                 let arg_path = kind_path.field("arg");
                 let slots = slot_set(std::slice::from_ref(arg), names, &arg_path, issues);
                 let slot = slots.iter().next().unwrap_or(Slot::AMOUNT);
@@ -601,15 +593,8 @@ fn rules(
                     RuleKindFile::OffScript { once, .. } => once.as_slice(),
                     _ => &[],
                 };
-                let mut ids = |names: &[String], field: &'static str| -> Vec<ToolId> {
-                    let path = kind_path.field(field);
-                    names
-                        .iter()
-                        .enumerate()
-                        .map(|(pos, name)| tool(name, path.index(pos)))
-                        .collect()
-                };
-                let (write_ids, once_ids) = (ids(writes, "writes"), ids(once, "once"));
+                let write_ids = tool_list(writes, &kind_path.field("writes"), &mut tool);
+                let once_ids = tool_list(once, &kind_path.field("once"), &mut tool);
                 if writes.is_empty() {
                     let message = format!("rule `{}` names no write tool", file.id);
                     issues.push(kind_path.field("writes"), message);
@@ -655,11 +640,7 @@ fn rules(
             }
             RuleKindFile::NoDisclosureUnverified { gates, facts } => {
                 let gates_path = kind_path.field("gates");
-                let ids: Vec<ToolId> = gates
-                    .iter()
-                    .enumerate()
-                    .map(|(pos, name)| tool(name, gates_path.index(pos)))
-                    .collect();
+                let ids = tool_list(gates, &gates_path, &mut tool);
                 if gates.is_empty() {
                     issues.push(gates_path, format!("rule `{}` names no verifying tool", file.id));
                 }
