@@ -38,8 +38,10 @@ fit() {
 split multidogo
 "$REHEARSE" customer-acts --train "$work/multidogo-train.jsonl" --held-out "$work/multidogo-held-out.jsonl" --out "$acts"
 fit multidogo
-# bank-card-services: a persona whose openings are MultiDoGO's finance customers', read as bank-card-services' acts
-"$REHEARSE" calibrate --transcripts "$work/multidogo-train.jsonl" --acts "$acts" --domain finance \
+# bank-card-services: a persona whose openings are MultiDoGO's customers' of the three tasks it plays, read as
+# bank-card-services' acts
+"$REHEARSE" calibrate --transcripts "$work/multidogo-train.jsonl" --acts "$acts" \
+    --intent reportlostcard --intent replacecard --intent disputecharge \
     --scenario bank-card-services --out calibration-data/fitted/bank-card-services-customers.ron
 # STAR: its customer turns carry no act; the tagger reads them, on both sides
 split star

@@ -212,9 +212,16 @@ pub fn read_messages<'a>(conversation: &'a Conversation, rules: &'a [Rule]) -> V
     for (index, turn) in conversation.turns.iter().enumerate() {
         match turn.speaker {
             // An agent message; one without text (MultiDoGO keeps only the customer's words) is one of unknown act.
+            // Before the customer's first message, an agent message of unknown act is the agent's greeting
+            // (MultiDoGO's agents greet first in about half its conversations): the customer's first message still
+            // opens the conversation, as a simulated customer's does.
             Speaker::Agent if turn.action.is_none() => {
                 let act = turn.act.as_deref().and_then(ActKind::agent_act);
-                after = act.map_or(After::Unknown, After::Agent);
+                after = match act {
+                    None if out.is_empty() => After::Start,
+                    None => After::Unknown,
+                    Some(act) => After::Agent(act),
+                };
                 answered = false;
                 continue;
             }

@@ -13,6 +13,7 @@ use rand_distr::{Distribution, LogNormal, Normal};
 
 use crate::list::{Instance, ListId, ListSpec, MAX_LISTS, Selection};
 
+pub mod calendar;
 #[cfg(test)]
 mod tests;
 
@@ -69,6 +70,9 @@ pub enum FieldType {
     Days,
     /// A reference to an instance of a list entity (its index), rendered "#N" from 1.
     Ref(ListId),
+    /// A number of days before a fixed day (its days since 1970-01-01: the scenario's today), rendered as the
+    /// calendar date it falls on, "June 12, 2018"; compared as the number of days, so a window reads it as `Days`.
+    Date(i64),
 }
 
 /// How a field's starting value is drawn; parameters are in the field's stored unit (cents for money).
@@ -283,7 +287,9 @@ impl FieldType {
                 if truth < n_labels && other >= truth { other + 1 } else { other }
             }
             FieldType::Percent => nudge(truth, 100, rng),
-            FieldType::Int | FieldType::Money | FieldType::Days => nudge(truth, u64::MAX, rng),
+            FieldType::Int | FieldType::Money | FieldType::Days | FieldType::Date(_) => {
+                nudge(truth, u64::MAX, rng)
+            }
             FieldType::Ref(_) => truth + 1,
         }
     }
@@ -308,6 +314,11 @@ impl FieldType {
             FieldType::Days if value == 1 => write!(out, "1 day"),
             FieldType::Days => write!(out, "{value} days"),
             FieldType::Ref(_) => write!(out, "#{}", value.saturating_add(1)),
+            FieldType::Date(today) => {
+                let day = calendar::Ymd::from_days(today.saturating_sub_unsigned(value));
+                let month = calendar::MONTHS[day.month as usize - 1];
+                write!(out, "{month} {}, {}", day.day, day.year)
+            }
         };
     }
 
@@ -363,6 +374,10 @@ impl FieldType {
             FieldType::Ref(_) => {
                 number(text.strip_prefix('#').unwrap_or(&text).trim())?.checked_sub(1)
             }
+            FieldType::Date(today) => {
+                let before = today.checked_sub(calendar::parse(&text)?.to_days()?)?;
+                u64::try_from(before).ok()
+            }
         }
     }
 
@@ -377,6 +392,7 @@ impl FieldType {
             FieldType::Enum(_) => "enum",
             FieldType::Days => "days",
             FieldType::Ref(_) => "reference",
+            FieldType::Date(_) => "date",
         }
     }
 

@@ -42,10 +42,10 @@ fn a_dispute_filed_on_another_charge_does_not_resolve_the_customers_request() {
     let holds = |world: &WorldState| {
         resolved.holds(&WorldEnv { goals: Some(&goals), ..world.focused(&scenario) })
     };
-    // A charge named by its merchant and amount, disputed in full.
+    // A charge named by its date and amount, disputed in full.
     let dispute = |world: &mut WorldState, charge: u8| {
         let mut args = ToolArgs::default();
-        args.push(slot("merchant"), cell(world, "charge.merchant", charge));
+        args.push(slot("charge_date"), cell(world, "charge.days_ago", charge));
         args.push(slot("charge_amount"), cell(world, "charge.amount", charge));
         args.push(slot("dispute_amount"), cell(world, "charge.amount", charge));
         let file = scenario.tool_id("file-dispute").unwrap();

@@ -1,6 +1,6 @@
 //! Customers who give more than they were asked (STAR's hotel customers asked the day they arrive give the day they
 //! leave with it, 36 of 49 times): a persona's `gives_more`, by the slot asked for; and the values a need said with
-//! values gives (MultiDoGO's customers disputing a charge name its amount, never the merchant): `need_gives`.
+//! values gives (MultiDoGO's customers disputing a charge name its amount more often than its date): `need_gives`.
 
 use std::sync::Arc;
 
@@ -117,7 +117,7 @@ fn asked_the_hotel_they_give_the_days_too() {
 }
 
 /// A persona's `need_gives` draws, slot by slot, the values a need said with values gives: bank-card-services'
-/// disputes, the merchant listed at 0 never comes with it, the charge's amount at a half about half the time, and
+/// disputes, the charge's date listed at 0 never comes with it, the charge's amount at a half about half the time, and
 /// the amount to dispute, not listed, always does.
 #[test]
 fn a_need_gives_each_listed_slot_by_its_chance_and_the_others_always() {
@@ -125,7 +125,7 @@ fn a_need_gives_each_listed_slot_by_its_chance_and_the_others_always() {
     let persona = PersonaSpec {
         vague_opening: 0.0,
         need_with_values: 1.0,
-        need_gives: vec![("merchant".to_owned(), 0.0), ("charge_amount".to_owned(), 0.5)],
+        need_gives: vec![("charge_date".to_owned(), 0.0), ("charge_amount".to_owned(), 0.5)],
         intents: vec!["dispute_charge".to_owned()],
         ..sim_core::testing::calm_persona()
     };
@@ -134,13 +134,13 @@ fn a_need_gives_each_listed_slot_by_its_chance_and_the_others_always() {
         Engine::new(spec.clone(), vec![persona].into(), agent, EngineConfig { slots: 64 }).unwrap();
     let out = engine.run(9, 0..600);
     let slot = |name| spec.slot_named(name).unwrap();
-    let (merchant, charge, dispute) =
-        (slot("merchant"), slot("charge_amount"), slot("dispute_amount"));
+    let (date, charge, dispute) =
+        (slot("charge_date"), slot("charge_amount"), slot("dispute_amount"));
     let mut halves = 0;
     for record in &out.episodes {
         let opening = out.turns_of(record)[0].act.expect("the customer opens");
         assert_eq!(opening.kind, ActKind::StateNeed, "episode {}", record.episode);
-        assert!(!opening.slots.contains(merchant), "episode {}: {opening:?}", record.episode);
+        assert!(!opening.slots.contains(date), "episode {}: {opening:?}", record.episode);
         assert!(opening.slots.contains(dispute), "episode {}: {opening:?}", record.episode);
         halves += usize::from(opening.slots.contains(charge));
     }

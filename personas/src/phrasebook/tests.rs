@@ -28,9 +28,9 @@ fn cut_takes_values_as_whole_words_in_the_order_written() {
         template.pieces,
         [
             Piece::Text("zip ".into()),
-            Piece::Hole(Slot::ZIP_CODE, Written { lower: false, digits: true }),
+            Piece::Hole(Slot::ZIP_CODE, Written { lower: false, digits: true, date: None }),
             Piece::Text(", name ".into()),
-            Piece::Hole(Slot::FULL_NAME, Written { lower: false, digits: false }),
+            Piece::Hole(Slot::FULL_NAME, Written { lower: false, digits: false, date: None }),
         ]
     );
     assert_eq!(template.slots(), name_and_zip());
@@ -73,11 +73,11 @@ fn a_value_is_written_as_the_customer_wrote_the_one_it_replaces() {
     .unwrap();
     assert_eq!(
         template.pieces[1],
-        Piece::Hole(Slot::FULL_NAME, Written { lower: true, digits: false })
+        Piece::Hole(Slot::FULL_NAME, Written { lower: true, digits: false, date: None })
     );
     assert_eq!(
         template.pieces[3],
-        Piece::Hole(Slot::ZIP_CODE, Written { lower: false, digits: true })
+        Piece::Hole(Slot::ZIP_CODE, Written { lower: false, digits: true, date: None })
     );
 }
 

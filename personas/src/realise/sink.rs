@@ -4,7 +4,7 @@
 //! Candidate phrasings are written into [`Words`] to weigh their length, and only the chosen one into the
 //! output. Nothing here allocates beyond the output string growing.
 
-use sim_core::field::FieldType;
+use sim_core::field::{FieldType, calendar};
 
 /// Somewhere text goes: the output `String`, or a [`Words`] counter.
 pub(crate) trait Sink {
@@ -139,6 +139,17 @@ pub(crate) fn put_field_pieces(sink: &mut impl Sink, ty: &FieldType, value: u64)
         FieldType::Ref(_) => {
             sink.put("#");
             put_uint(sink, value.saturating_add(1), 0);
+        }
+        FieldType::Date(today) => {
+            let day = calendar::Ymd::from_days(today.saturating_sub_unsigned(value));
+            sink.put(calendar::MONTHS[day.month as usize - 1]);
+            sink.put(" ");
+            put_uint(sink, u64::from(day.day), 0);
+            sink.put(", ");
+            if day.year < 0 {
+                sink.put("-");
+            }
+            put_uint(sink, u64::from(day.year.unsigned_abs()), 0);
         }
     }
 }

@@ -999,6 +999,7 @@ fn field_pieces_match_field_render() {
         FieldType::Digits(18),
         FieldType::Enum(vec!["an online store".into(), "x".into()]),
         FieldType::Days,
+        FieldType::Date(17_712),
     ];
     for ty in &types {
         for value in [0, 1, 2, 5, 42, 99, 100, 8400, 12_345, 9_999_999_999, u64::MAX] {

@@ -224,8 +224,9 @@ pub fn reactions(conversations: &[Conversation], rules: &[Rule]) -> Reactions {
                 continue;
             }
             match (after, read) {
-                (After::Start, Some(ActKind::VagueNeed)) => out.openings.0 += 1,
-                (After::Start, Some(ActKind::StateNeed)) => out.openings.1 += 1,
+                // The customer's first message opens; the next ones before the agent answers go on from it.
+                (After::Start, Some(ActKind::VagueNeed)) if first_answer => out.openings.0 += 1,
+                (After::Start, Some(ActKind::StateNeed)) if first_answer => out.openings.1 += 1,
                 (After::Agent(agent), Some(act)) if first_answer => {
                     *out.answers.entry(agent).or_default().entry(act).or_default() += 1;
                 }

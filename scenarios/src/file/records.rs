@@ -94,6 +94,9 @@ pub enum FieldTypeFile {
     Enum(Vec<String>),
     /// A number of days (since a purchase, a charge…).
     Days,
+    /// A number of days before the day given ("2018-06-30", the scenario's today), said as the date it falls on:
+    /// `Date("2018-06-30")`.
+    Date(String),
     /// A reference to an instance of a list entity: `Ref("card")`.
     Ref(String),
 }

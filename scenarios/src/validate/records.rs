@@ -815,6 +815,17 @@ impl Names {
                 FieldType::Enum(labels.clone())
             }
             FieldTypeFile::Days => FieldType::Days,
+            FieldTypeFile::Date(today) => {
+                let day =
+                    sim_core::field::calendar::Ymd::parse_iso(today).and_then(|day| day.to_days());
+                if day.is_none() {
+                    issues.push(
+                        at.clone(),
+                        format!("field `{name}`: `{today}` is no date; write a Date's day as \"2018-06-30\""),
+                    );
+                }
+                FieldType::Date(day.unwrap_or(0))
+            }
         }
     }
 }

@@ -310,6 +310,10 @@ fn render_examples() {
         (FieldType::Days, 1, "1 day"),
         (FieldType::Days, 0, "0 days"),
         (FieldType::Days, 14, "14 days"),
+        // 2018-06-30 is day 17,712 since 1970-01-01.
+        (FieldType::Date(17_712), 0, "June 30, 2018"),
+        (FieldType::Date(17_712), 18, "June 12, 2018"),
+        (FieldType::Date(17_712), 181, "December 31, 2017"),
         (FieldType::Int, 3, "3"),
     ];
     for (ty, value, expected) in cases {
@@ -332,6 +336,7 @@ fn parse_reads_what_render_writes_and_what_people_type() {
         labels(&["basic", "premium", "family plan"]),
         FieldType::Days,
         FieldType::Ref(0),
+        FieldType::Date(17_712),
     ];
     let mut rng = ChaCha8Rng::seed_from_u64(11);
     for ty in &types {
@@ -340,6 +345,8 @@ fn parse_reads_what_render_writes_and_what_people_type() {
             FieldType::Percent => 100,
             FieldType::Digits(_) => 9999,
             FieldType::Enum(labels) => labels.len() as u64 - 1,
+            // Back to the year 1 (dates before it are not written as people write them).
+            FieldType::Date(today) => *today as u64 + 719_162,
             _ => 10_000_000,
         };
         for value in (0..200).map(|_| rng.random_range(0..=max)).chain([0, max]) {
@@ -364,6 +371,11 @@ fn parse_reads_what_render_writes_and_what_people_type() {
         (FieldType::Digits(4), "12345", None),
         (FieldType::Digits(4), "0042", Some(42)),
         (FieldType::Days, "1 day", Some(1)),
+        (FieldType::Date(17_712), "jun 12 2018", Some(18)),
+        (FieldType::Date(17_712), "12th of June, 2018", Some(18)),
+        (FieldType::Date(17_712), "6/30/2018", Some(0)),
+        (FieldType::Date(17_712), "July 1, 2018", None),
+        (FieldType::Date(17_712), "18 days", None),
         (FieldType::Ref(0), "#0", None),
         (FieldType::Ref(0), "3", Some(2)),
         (FieldType::Bool, "maybe", None),

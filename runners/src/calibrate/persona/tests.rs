@@ -370,9 +370,9 @@ fn needs_by_label_are_put_under_the_scenarios_intents() {
 }
 
 /// `need_gives`: of the first needs with values of an intent whose request has a slot, those that gave its value,
-/// through `corpus_slots` (MultiDoGO's `charge_amount` is bank-card-services' `charge_amount`; nothing of
-/// MultiDoGO's names the merchant); needs of labels the scenario does not play are dropped. Counted by hand: three
-/// disputes named their amount; one named a card number only, who the customer is, no value of the request.
+/// through `corpus_slots` (MultiDoGO's `charge_amount` is bank-card-services' `charge_amount`); needs of labels the
+/// scenario does not play are dropped. Counted by hand: three disputes named their amount and none the charge's date;
+/// one named a card number only, who the customer is, no value of the request.
 #[test]
 fn the_values_needs_give_are_counted_by_the_scenarios_slots() {
     let bank = sim_scenarios::load_built_in("bank-card-services").unwrap().spec;
@@ -395,6 +395,9 @@ fn the_values_needs_give_are_counted_by_the_scenarios_slots() {
     super::of_scenario_intents(&mut counted, &bank);
     let of: Vec<(&str, (u64, u64))> =
         counted.need_gives.iter().map(|(slot, n)| (slot.as_str(), *n)).collect();
-    assert_eq!(of, [("charge_amount", (3, 3)), ("dispute_amount", (0, 3)), ("merchant", (0, 3))]);
+    assert_eq!(
+        of,
+        [("charge_amount", (3, 3)), ("charge_date", (0, 3)), ("dispute_amount", (0, 3))]
+    );
     assert_eq!(counted.needs_of.get("dispute_charge"), Some(&(3, 7)));
 }

@@ -54,6 +54,8 @@ fn every_record_problem_is_reported_at_once_with_its_position() {
         // A generator that does not fit its type, and an unknown label.
         (r#"gen: Label("open")"#, r#"gen: Label("closed")"#),
         (r#"gen: Uniform(lo: 1, hi: 90)"#, r#"gen: Categorical([1.0, -2.0])"#),
+        // A date that is no day of the calendar.
+        (r#"ty: Days"#, r#"ty: Date("2018-02-30")"#),
         // A declared slot backed by an unknown field.
         (r#"field: "charge.amount""#, r#"field: "charge.amout""#),
         // An unknown field in an expression, and a number where a condition is needed.
@@ -76,7 +78,8 @@ fn every_record_problem_is_reported_at_once_with_its_position() {
     check(
         &edits,
         "t.ron:14:63: field `charge.status` has no label `closed`
-t.ron:15:43: field `charge.days_ago`: categorical weight 1 is -2; weights must be finite and at least 0
+t.ron:15:32: field `charge.days_ago`: `2018-02-30` is no date; write a Date's day as \"2018-06-30\"
+t.ron:15:57: field `charge.days_ago`: categorical weight 1 is -2; weights must be finite and at least 0
 t.ron:17:45: unknown field `charge.amout`
 t.ron:25:48: unknown field `charge.nope`
 t.ron:26:49: field `charge.status` has no label `won` (labels: open, disputed)

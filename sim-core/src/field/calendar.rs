@@ -1,0 +1,193 @@
+//! Calendar days for [`FieldType::Date`](super::FieldType::Date): a day is a count of days since 1970-01-01 in the
+//! proleptic Gregorian calendar, turned into a year, month and day and back (H. Hinnant's civil-date algorithms),
+//! written "June 12, 2018" and read back from the ways people write a date.
+
+/// The months' names, January first.
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A calendar date: year, month (1 to 12), day of the month (1 to 31).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Ymd {
+    /// The year.
+    pub year: i32,
+    /// The month, 1 to 12.
+    pub month: u32,
+    /// The day of the month, 1 to 31.
+    pub day: u32,
+}
+
+impl Ymd {
+    /// The date `days` days after 1970-01-01 (before it when negative), within 10^11 days of it (about 270 million
+    /// years; a day further is taken as that far).
+    pub fn from_days(days: i64) -> Ymd {
+        let z = days.clamp(-100_000_000_000, 100_000_000_000) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097); // [0, 146096]
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
+        let mp = (5 * doy + 2) / 153; // [0, 11], March first
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Ymd { year, month, day }
+    }
+
+    /// Days since 1970-01-01; `None` for a month or day that is no date ("February 30").
+    pub fn to_days(self) -> Option<i64> {
+        let Ymd { year, month, day } = self;
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+            return None;
+        }
+        let year = i64::from(year) - i64::from(month <= 2);
+        let era = year.div_euclid(400);
+        let yoe = year.rem_euclid(400);
+        let mp = i64::from((month + 9) % 12); // March is 0
+        let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        Some(era * 146_097 + doe - 719_468)
+    }
+
+    /// Reads "2018-06-30" (ISO 8601, as a scenario file gives a date).
+    pub fn parse_iso(text: &str) -> Option<Ymd> {
+        let mut parts = text.trim().splitn(3, '-');
+        let year = parts.next()?.parse().ok()?;
+        let month = parts.next()?.parse().ok()?;
+        let day = parts.next()?.parse().ok()?;
+        let ymd = Ymd { year, month, day };
+        ymd.to_days().map(|_| ymd)
+    }
+}
+
+/// Whether `year` has a February 29th.
+fn leap(year: i32) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+}
+
+/// The days of `month` (1 to 12) in `year`.
+pub fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// The month (1 to 12) a word names: its full name or its first three letters, any case ("jun", "June").
+pub fn month_named(word: &str) -> Option<u32> {
+    let word = word.trim_end_matches('.').to_lowercase();
+    let named = |name: &&str| {
+        let name = name.to_lowercase();
+        word == name || (word.len() == 3 && name.starts_with(&word))
+    };
+    MONTHS.iter().position(named).map(|idx| idx as u32 + 1)
+}
+
+/// A day of the month as written: "12", "12th", "1st", "22nd", "3rd".
+fn day_number(word: &str) -> Option<u32> {
+    let digits = word.trim_end_matches(',');
+    let digits =
+        ["st", "nd", "rd", "th"].iter().find_map(|end| digits.strip_suffix(end)).unwrap_or(digits);
+    digits.parse().ok().filter(|day| (1..=31).contains(day))
+}
+
+/// Reads a date as people write one: "June 12, 2018", "jun 12 2018", "12 June 2018", "12th of june 2018",
+/// "2018-06-12" or "6/12/2018" (month first); `None` for anything else or a day that does not exist.
+pub fn parse(text: &str) -> Option<Ymd> {
+    let text = text.trim().to_lowercase();
+    if let Some(ymd) = Ymd::parse_iso(&text) {
+        return Some(ymd);
+    }
+    if let [month, day, year] = text.split('/').collect::<Vec<_>>()[..] {
+        let ymd =
+            Ymd { year: year.parse().ok()?, month: month.parse().ok()?, day: day.parse().ok()? };
+        return ymd.to_days().map(|_| ymd);
+    }
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty() && *w != "of")
+        .collect();
+    let [first, second, year] = words[..] else { return None };
+    let year = year.parse().ok()?;
+    let (month, day) = match month_named(first) {
+        Some(month) => (month, day_number(second)?),
+        None => (month_named(second)?, day_number(first)?),
+    };
+    let ymd = Ymd { year, month, day };
+    ymd.to_days().map(|_| ymd)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_and_dates_agree_both_ways() {
+        // Known dates: the epoch, a leap day, the day before the epoch, MultiDoGO's season.
+        for (days, ymd) in [
+            (0, (1970, 1, 1)),
+            (-1, (1969, 12, 31)),
+            (11_016, (2000, 2, 29)),
+            (17_712, (2018, 6, 30)),
+            (17_532, (2018, 1, 1)),
+        ] {
+            let want = Ymd { year: ymd.0, month: ymd.1, day: ymd.2 };
+            assert_eq!(Ymd::from_days(days), want, "{days}");
+            assert_eq!(want.to_days(), Some(days), "{want:?}");
+        }
+        for days in -800_000..800_000i64 {
+            assert_eq!(Ymd::from_days(days).to_days(), Some(days));
+        }
+    }
+
+    #[test]
+    fn days_that_do_not_exist_are_no_dates() {
+        for (year, month, day) in
+            [(2018, 2, 29), (2018, 4, 31), (2018, 13, 1), (2018, 0, 1), (2018, 1, 0)]
+        {
+            assert_eq!(Ymd { year, month, day }.to_days(), None, "{year}-{month}-{day}");
+        }
+        assert_eq!(Ymd::parse_iso("2018-02-29"), None);
+        assert_eq!(Ymd::parse_iso("2016-02-29"), Some(Ymd { year: 2016, month: 2, day: 29 }));
+    }
+
+    #[test]
+    fn a_date_is_read_as_people_write_it() {
+        let june_12 = Some(Ymd { year: 2018, month: 6, day: 12 });
+        for text in [
+            "June 12, 2018",
+            "june 12 2018",
+            "jun 12 2018",
+            "12 June 2018",
+            "12th of june, 2018",
+            "2018-06-12",
+            "6/12/2018",
+        ] {
+            assert_eq!(parse(text), june_12, "{text}");
+        }
+        for text in [
+            "",
+            "June 2018",
+            "juni 12 2018",
+            "June 31, 2018",
+            "12062018",
+            "ju 12 2018",
+            "junes 12 2018",
+        ] {
+            assert_eq!(parse(text), None, "{text}");
+        }
+    }
+}
