@@ -144,7 +144,8 @@ pub enum Piece {
 
 /// How a real customer wrote a value, so the value put in its place reads the same way: "pittsburgh" in lower
 /// case, "9120029930" and "325" as bare digits. Only the writing changes, never the value: letters are lower-cased,
-/// and a number's dollar sign, thousands commas, brackets, dashes and spaces are dropped, its decimal point kept; a
+/// and a number's dollar sign, thousands commas, brackets, dashes and spaces are dropped, its decimal point kept
+/// (no cents at all, "128", when they are none); a
 /// date is written in the customer's way of writing one ([`DateStyle`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Written {
@@ -180,7 +181,9 @@ impl Written {
             // A leading minus is the value's sign, not a dash.
             let (sign, rest) = value.strip_prefix('-').map_or(("", value), |rest| ("-", rest));
             out.push_str(sign);
-            out.extend(rest.chars().filter(|c| !DROPPED.contains(c)));
+            let number: String = rest.chars().filter(|c| !DROPPED.contains(c)).collect();
+            // "$128.00" is 128, as a customer writing bare digits writes it.
+            out.push_str(number.strip_suffix(".00").unwrap_or(&number));
         } else if self.lower {
             out.extend(value.chars().flat_map(char::to_lowercase));
         } else {
@@ -234,6 +237,15 @@ impl Template {
             pieces.extend(message.pieces.iter().cloned());
         }
         Template { pieces }
+    }
+
+    /// The same words with `from`'s holes for `to`'s value.
+    pub fn renamed(&self, from: Slot, to: Slot) -> Template {
+        let rename = |piece: &Piece| match piece {
+            Piece::Hole(slot, written) if *slot == from => Piece::Hole(to, *written),
+            other => other.clone(),
+        };
+        Template { pieces: self.pieces.iter().map(rename).collect() }
     }
 
     /// The slots it has holes for.

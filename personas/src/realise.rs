@@ -195,6 +195,12 @@ pub fn slot_phrase(scenario: &ScenarioSpec, slot: Slot) -> String {
     }
 }
 
+/// Whether a slot holds a calendar date (a declared slot backed by a `Date` field).
+pub fn slot_is_date(scenario: &ScenarioSpec, slot: Slot) -> bool {
+    let declared = (SlotCtx { scenario, field: None }).declared(slot);
+    matches!(declared, Some((_, FieldType::Date(_))))
+}
+
 /// Every value a slot can take, rendered, when they are a short closed list (an `Enum` field's labels, membership
 /// levels, payment and refund methods, ABCD's order options, reasons and products); `None` for open values.
 pub fn slot_choices(scenario: &ScenarioSpec, slot: Slot) -> Option<Vec<String>> {

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use sim_core::act::{ActKind, Slot, SlotSet};
 use sim_core::spec::ScenarioSpec;
-use sim_personas::phrasebook::{After, Key, Phrasebook, Retriever, Template};
+use sim_personas::phrasebook::{After, Key, Phrasebook, Piece, Retriever, Template};
 
 use crate::calibrate::act_tagger::ActTagger;
 use crate::transcripts::{Conversation, Speaker, Turn};
@@ -170,10 +170,18 @@ pub fn build(
     prepare(conversations, tagger);
     let rules = rules();
     let values = ClosedValues::of(scenario);
+    let aliases = Aliases::of(scenario);
     let mut book = Phrasebook::default();
     let mut report = Report { conversations: conversations.len(), ..Report::default() };
     for conversation in conversations.iter() {
-        read_conversation(conversation, scenario, &rules, &values, &mut book, &mut report);
+        read_conversation(
+            conversation,
+            scenario,
+            &rules,
+            (&values, &aliases),
+            &mut book,
+            &mut report,
+        );
     }
     CustomerText { book: Arc::new(book), report }
 }
@@ -268,7 +276,7 @@ fn read_conversation(
     conversation: &Conversation,
     scenario: &ScenarioSpec,
     rules: &[Rule],
-    values: &ClosedValues,
+    (values, aliases): (&ClosedValues, &Aliases),
     book: &mut Phrasebook,
     report: &mut Report,
 ) {
@@ -317,6 +325,16 @@ fn read_conversation(
             skip(report, "its values overlap");
             continue;
         };
+        // A date written in none of the ways a date is put back ("yesterday", "15618") would be said as rehearse
+        // writes one, "June 15, 2018", which no real customer of MultiDoGO writes.
+        let unwritable = |piece: &Piece| {
+            matches!(piece, Piece::Hole(slot, written)
+                if written.date.is_none() && sim_personas::realise::slot_is_date(scenario, *slot))
+        };
+        if template.pieces.iter().any(unwritable) {
+            skip(report, "writes a date in no way rehearse writes one");
+            continue;
+        }
         if values.named_in(&template) {
             skip(report, "names a value it does not give");
             continue;
@@ -356,10 +374,41 @@ fn read_conversation(
                 for (key, after, template) in run {
                     book.add(*key, *after, template.clone());
                     *report.filed.entry(key.act.name()).or_default() += 1;
+                    for (said, also) in &aliases.0 {
+                        if key.act == ActKind::Inform && key.slots == SlotSet::EMPTY.with(*said) {
+                            let key =
+                                Key::new(ActKind::Inform, SlotSet::EMPTY.with(*also), key.intent);
+                            book.add(key, *after, template.renamed(*said, *also));
+                        }
+                    }
                 }
             }
         }
         start = end;
+    }
+}
+
+/// Pairs of declared slots backed by the same field, the first one a corpus slot maps to and the second one none
+/// does: a message answering with the first alone is filed as an answer with the second too. MultiDoGO's customers
+/// name a charge's amount ("150", "the charge was 65 dollars") and never an amount to dispute, which bank-card-services
+/// asks for as the same charge's amount (`dispute_amount`, of `charge.amount`, all of it when the whole charge is
+/// disputed): said in their words rather than bare.
+struct Aliases(Vec<(Slot, Slot)>);
+
+impl Aliases {
+    fn of(scenario: &ScenarioSpec) -> Aliases {
+        let mapped = |slot: Slot| scenario.corpus_slots.iter().any(|(_, to)| *to == slot);
+        let field = |slot: Slot| scenario.declared_slot(slot).map(|spec| spec.field);
+        let declared: Vec<Slot> = (0..scenario.slots.len()).map(Slot::declared).collect();
+        let mut pairs = Vec::new();
+        for &said in declared.iter().filter(|slot| mapped(**slot)) {
+            for &also in declared.iter().filter(|slot| !mapped(**slot)) {
+                if field(said) == field(also) {
+                    pairs.push((said, also));
+                }
+            }
+        }
+        Aliases(pairs)
     }
 }
 

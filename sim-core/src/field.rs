@@ -115,6 +115,13 @@ pub enum Gen {
     Bernoulli(f64),
     /// One of the live instances of the list, uniformly (references only; 0 when the list is empty).
     Instance(ListId),
+    /// A number drawn by `of`, rounded to the nearest multiple of `step` (stored units: 100 is whole dollars).
+    Rounded {
+        /// The multiple, at least 1.
+        step: u64,
+        /// The generator whose draw is rounded.
+        of: Box<Gen>,
+    },
 }
 
 /// One field a scenario declares.
@@ -204,6 +211,10 @@ impl Gen {
                 let length = lengths.get(usize::from(*list)).copied().unwrap_or(0);
                 u64::from(crate::list::any_instance(length, rng))
             }
+            Gen::Rounded { step, of } => {
+                let step = (*step).max(1);
+                of.sample(rng, lengths).saturating_add(step / 2) / step * step
+            }
         }
     }
 
@@ -217,6 +228,7 @@ impl Gen {
             Gen::Categorical(_) => "categorical",
             Gen::Bernoulli(_) => "bernoulli",
             Gen::Instance(_) => "instance",
+            Gen::Rounded { .. } => "rounded",
         }
     }
 }
@@ -264,6 +276,22 @@ impl FieldType {
             }
             (_, Gen::Instance(_)) => {
                 problems.push(format!("instance is only for references, not {}", self.kind()));
+            }
+            (
+                FieldType::Int
+                | FieldType::Money
+                | FieldType::Percent
+                | FieldType::Days
+                | FieldType::Date(_),
+                Gen::Rounded { of, .. },
+            ) => match **of {
+                Gen::Uniform { .. } | Gen::Normal { .. } | Gen::LogNormal { .. } => {
+                    problems.extend(self.check_gen(of).err().unwrap_or_default());
+                }
+                _ => problems.push(format!("rounded rounds a number's draw, not {}", of.kind())),
+            },
+            (_, Gen::Rounded { .. }) => {
+                problems.push(format!("rounded is only for numbers, not {}", self.kind()));
             }
             _ => {}
         }
@@ -494,6 +522,10 @@ fn check_parameters(generator: &Gen, problems: &mut Vec<String>) {
                 problems.push(format!("bernoulli probability {probability} is outside 0 to 1"));
             }
         }
+        Gen::Rounded { step: 0, .. } => {
+            problems.push("rounded step is 0; it must be at least 1 in the stored unit".to_owned());
+        }
+        Gen::Rounded { .. } => {}
     }
 }
 

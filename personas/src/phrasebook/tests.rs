@@ -56,6 +56,11 @@ fn a_value_is_written_as_the_customer_wrote_the_one_it_replaces() {
     };
     assert_eq!(written("9876543210", "(912) 002-9930"), "9120029930");
     assert_eq!(written("325", "$1,234.50"), "1234.50");
+    assert_eq!(written("325", "$1,234.00"), "1234");
+    assert_eq!(written("325", "$0.05"), "0.05");
+    // A date goes in as the customer wrote theirs ("25052018" is day, month, year).
+    assert_eq!(written("25052018", "June 3, 2018"), "03062018");
+    assert_eq!(written("13 th june", "June 3, 2018"), "3 rd june");
     assert_eq!(written("12", "-5"), "-5");
     assert_eq!(written("pittsburgh", "New York City"), "new york city");
     assert_eq!(written("nyc", "Los Angeles"), "los angeles");

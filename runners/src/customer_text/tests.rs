@@ -345,3 +345,49 @@ fn a_need_is_filed_under_the_intent_corpus_intents_names() {
         assert_eq!(text.book.covers(&[], &need(other)), Some(Drawn::Templates), "intent {other}");
     }
 }
+
+/// bank-card-services asks for the amount to dispute, which MultiDoGO's customers never label; it is the charge's
+/// amount (`dispute_amount` and `charge_amount` are both `charge.amount`), so a message naming a charge's amount
+/// answers it too, the amount put where theirs was ("the charge was 150 dollars" → "the charge was 89 dollars"). A
+/// date written in a way rehearse cannot write one ("15618") is not filed; one it can ("13 th june") is, and is said
+/// so.
+#[test]
+fn an_amount_to_dispute_is_said_in_the_words_of_a_charges_amount() {
+    let scenario = sim_scenarios::load_built_in("bank-card-services").unwrap().spec;
+    let agent = || Turn::said(Speaker::Agent, "");
+    let turns = vec![
+        customer("i want remove extra charge on my credit card", "disputecharge", &[]),
+        agent(),
+        customer("the charge was 150 dollars", "contentonly", &[("charge_amount", "150")]),
+        agent(),
+        customer("15618", "contentonly", &[("charge_date", "15618")]),
+        agent(),
+        customer("13 th june", "contentonly", &[("charge_date", "13 th june")]),
+    ];
+    let mut conversation = Conversation::new(Corpus::Multidogo, "1".into(), turns);
+    conversation.intent = Some("disputecharge".into());
+    let text = build(&mut [conversation], &scenario, &tagger());
+    assert_eq!(text.report.skipped["writes a date in no way rehearse writes one"], 1);
+    assert_eq!(text.report.filed["inform"], 2, "{:?}", text.report);
+    let (charge, dispute, date) = (
+        scenario.slot_named("charge_amount").unwrap(),
+        scenario.slot_named("dispute_amount").unwrap(),
+        scenario.slot_named("charge_date").unwrap(),
+    );
+    let say = |slot: Slot, value: u64| {
+        let ask = TurnRecord {
+            act: Some(Act { slots: SlotSet::EMPTY.with(slot), ..Act::bare(ActKind::Ask) }),
+            ..TurnRecord::blank(1, Who::Agent)
+        };
+        let mut inform = Act::bare(ActKind::Inform);
+        inform.put(slot, value);
+        let row = TurnRecord { act: Some(inform), ..TurnRecord::blank(2, Who::Customer) };
+        let mut out = String::new();
+        let drawn = text.book.render(&scenario, &[ask], &row, &mut out);
+        (drawn, out)
+    };
+    // $89.00 (in cents), written bare as "150" was; 27 days before June 30, 2018 is June 3rd.
+    assert_eq!(say(dispute, 8_900), (Some(Drawn::Real), "the charge was 89 dollars".to_owned()));
+    assert_eq!(say(charge, 8_900), (Some(Drawn::Real), "the charge was 89 dollars".to_owned()));
+    assert_eq!(say(date, 27), (Some(Drawn::Real), "3 rd june".to_owned()));
+}

@@ -143,6 +143,14 @@ pub enum GenFile {
     Bernoulli(f64),
     /// One of the referenced list's instances, uniformly (`Ref` fields).
     Any,
+    /// A number drawn by `of` (`Uniform`, `Normal` or `LogNormal`), rounded to the nearest multiple of `step` (in
+    /// the field's unit: `step: 1.0` on `Money` is whole dollars).
+    Rounded {
+        /// The multiple.
+        step: f64,
+        /// The generator whose draw is rounded.
+        of: Box<GenFile>,
+    },
 }
 
 /// A slot the scenario declares, backed by a field: `(name: "card_last4", field: "card.last4", noun: "…")`.

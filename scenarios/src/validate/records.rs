@@ -907,6 +907,14 @@ fn generator(
         },
         GenFile::Categorical(weights) => Gen::Categorical(weights.clone()),
         GenFile::Bernoulli(p) => Gen::Bernoulli(*p),
+        GenFile::Rounded { step, of } => {
+            let step = whole(*step, "step");
+            if step == 0 {
+                let unit = if *ty == FieldType::Money { "a cent" } else { "1" };
+                issues.push(at.clone(), format!("field `{name}`: rounded step is at least {unit}"));
+            }
+            Gen::Rounded { step, of: Box::new(generator(of, ty, name, at, issues)) }
+        }
     }
 }
 

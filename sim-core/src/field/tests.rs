@@ -128,6 +128,32 @@ fn unchecked_generators_do_not_panic() {
     assert_eq!(Gen::Bernoulli(7.0).sample(&mut rng, &NO_LISTS), 1);
 }
 
+/// `of`'s draws rounded to a multiple of `step`.
+fn rounded(step: u64, of: Gen) -> Gen {
+    Gen::Rounded { step, of: Box::new(of) }
+}
+
+/// Rounded to whole dollars (100 cents), a charge of $5 to $2,500 drawn log-normal is a multiple of 100 cents in
+/// that range, and not always the same.
+#[test]
+fn a_rounded_draw_is_a_multiple_of_its_step() {
+    let dollars = rounded(
+        100,
+        Gen::LogNormal { mu: 4.5 + 100f64.ln(), sigma: 0.9, min: 500.0, max: 250_000.0 },
+    );
+    assert_eq!(check(FieldType::Money, dollars.clone()), Vec::<String>::new());
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let draws: Vec<u64> = (0..500).map(|_| dollars.sample(&mut rng, &NO_LISTS)).collect();
+    assert!(
+        draws.iter().all(|cents| cents % 100 == 0 && (500..=250_000).contains(cents)),
+        "{draws:?}"
+    );
+    assert!(draws.iter().collect::<BTreeSet<_>>().len() > 50, "{draws:?}");
+    // Halves round up: 149 cents is $1, 150 is $2.
+    assert_eq!(rounded(100, Gen::Fixed(149)).sample(&mut rng, &NO_LISTS), 100);
+    assert_eq!(rounded(100, Gen::Fixed(150)).sample(&mut rng, &NO_LISTS), 200);
+}
+
 #[test]
 fn check_gen_reports_each_problem() {
     use FieldType::{Bool, Days, Digits, Int, Money, Percent};
@@ -210,6 +236,18 @@ fn check_gen_reports_each_problem() {
         (Digits(19), Gen::Fixed(0), "digits width 19 must be between 1 and 18"),
         (FieldType::Enum(vec![]), Gen::Fixed(0), "an enum needs at least one label"),
         (labels(&["a", "b", "a", "a"]), Gen::Fixed(0), "enum label `a` appears more than once"),
+        (
+            Money,
+            rounded(0, normal(1.0, 0.0, 9.0)),
+            "rounded step is 0; it must be at least 1 in the stored unit",
+        ),
+        (Money, rounded(100, Gen::Fixed(5)), "rounded rounds a number's draw, not fixed"),
+        (
+            labels(&["a", "b"]),
+            rounded(1, Gen::Uniform { lo: 0, hi: 1 }),
+            "rounded is only for numbers, not enum",
+        ),
+        (Money, rounded(100, normal(1.0, 9.0, 3.0)), "normal min 9 is greater than max 3"),
     ];
     for (ty, generator, expected) in cases {
         let problems = check(ty.clone(), generator.clone());
