@@ -85,6 +85,9 @@ pub enum At {
     BeforeQuery,
     /// The conversation's last customer message: what they said when they were done.
     Last,
+    /// A message the customer said more after, once the agent answered: their next message is not thanks or a
+    /// goodbye (tagged `thankyou` or `closinggreeting`), so this one was not their farewell.
+    BeforeMore,
 }
 
 /// The embedded reading rules.
@@ -217,6 +220,22 @@ pub fn read_messages<'a>(conversation: &'a Conversation, rules: &'a [Rule]) -> V
         }
     }
     let last = conversation.turns.iter().rposition(|turn| turn.speaker == Speaker::Customer);
+    // Per turn, whether the customer's first message after the agent's next one says more than thanks or goodbye;
+    // walking back, `run` is that of the first message of the run of customer messages walked last, `next` that of
+    // the run after the agent's turn that follows.
+    let mut more_after = vec![false; conversation.turns.len()];
+    let (mut run, mut next, mut agent_after) = (None, None, false);
+    for (index, turn) in conversation.turns.iter().enumerate().rev() {
+        if turn.speaker != Speaker::Customer {
+            agent_after = true;
+            continue;
+        }
+        if std::mem::take(&mut agent_after) {
+            next = run.take();
+        }
+        more_after[index] = next.unwrap_or(false);
+        run = Some(!matches!(turn.act.as_deref(), Some("thankyou" | "closinggreeting")));
+    }
     for (index, turn) in conversation.turns.iter().enumerate() {
         match turn.speaker {
             // An agent message; one without text (MultiDoGO keeps only the customer's words) is one of unknown act.
@@ -244,6 +263,7 @@ pub fn read_messages<'a>(conversation: &'a Conversation, rules: &'a [Rule]) -> V
             At::LaterGoal => tagged == "goal" && needed,
             At::BeforeQuery => queried[index],
             At::Last => Some(index) == last,
+            At::BeforeMore => more_after[index],
         };
         let fits = |rule: &&Rule| {
             rule.tagged.iter().any(|act| act == tagged)

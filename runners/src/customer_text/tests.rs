@@ -5,7 +5,7 @@ use sim_core::act::{Act, ActKind, Slot, SlotSet, Speaker as Who};
 use sim_core::record::TurnRecord;
 use sim_personas::phrasebook::Drawn;
 
-use super::{At, build, rules};
+use super::{At, build, prepare, rules};
 use crate::calibrate::act_tagger::ActTagger;
 use crate::transcripts::{Conversation, Corpus, Speaker, Turn};
 
@@ -32,6 +32,7 @@ fn tagger() -> ActTagger {
         "confirmation",
         "rejection",
         "thankyou",
+        "closinggreeting",
         "outofdomain",
     ];
     let examples: Vec<(String, String)> =
@@ -390,4 +391,46 @@ fn an_amount_to_dispute_is_said_in_the_words_of_a_charges_amount() {
     assert_eq!(say(dispute, 8_900), (Some(Drawn::Real), "the charge was 89 dollars".to_owned()));
     assert_eq!(say(charge, 8_900), (Some(Drawn::Real), "the charge was 89 dollars".to_owned()));
     assert_eq!(say(date, 27), (Some(Drawn::Real), "3 rd june".to_owned()));
+}
+
+/// Where the agent's words are not known, a thank-you the customer says more after (a "no" to "anything else?",
+/// another answer) took in what the agent did; one followed only by thanks or goodbye, or by nothing, is the
+/// farewell. A message sent in the same run as the thank-you is not what follows it.
+#[test]
+fn a_thank_you_with_more_to_follow_takes_in_what_was_done() {
+    let agent = || Turn::said(Speaker::Agent, "");
+    let turns = vec![
+        customer("i lost my credit card", "reportlostcard", &[]),
+        agent(),
+        customer("thank you", "thankyou", &[]),
+        agent(),
+        customer("no", "rejection", &[]),
+        agent(),
+        customer("thanks a lot", "thankyou", &[]),
+        customer("ok", "confirmation", &[]),
+        agent(),
+        customer("bye", "closinggreeting", &[]),
+        agent(),
+        customer("thank you so much", "thankyou", &[]),
+    ];
+    let mut conversation = Conversation::new(Corpus::Multidogo, "1".into(), turns);
+    conversation.intent = Some("reportlostcard".into());
+    prepare(std::slice::from_mut(&mut conversation), &tagger());
+    let rules = rules();
+    let read: Vec<(&str, Option<ActKind>)> = super::read_messages(&conversation, &rules)
+        .iter()
+        .map(|message| (message.turn.text.as_str(), message.rule.map(|rule| rule.read)))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            ("i lost my credit card", Some(ActKind::StateNeed)),
+            ("thank you", Some(ActKind::Acknowledge)),
+            ("no", Some(ActKind::ThankBye)),
+            ("thanks a lot", Some(ActKind::ThankBye)),
+            ("ok", Some(ActKind::Acknowledge)),
+            ("bye", Some(ActKind::ThankBye)),
+            ("thank you so much", Some(ActKind::ThankBye)),
+        ]
+    );
 }
