@@ -14,8 +14,8 @@
 //! sent one after another before the agent answered, filed as one turn by the caller. An answer giving several values
 //! that no single message gives, or that fewer than [`MIN_TOGETHER`] give (one real customer's words would speak for
 //! every simulated one), is said as the messages of the largest sets of them that some do, joined by commas, and a
-//! value no message of the phrasebook gives at all (MultiDoGO never labels an amount to dispute) said bare after
-//! them, as real customers answer ("…, $17.72"), or alone ("$17.72") when no message gives any; a need said with values, as
+//! value no message of the phrasebook gives at all (MultiDoGO never gives a one-time code) said bare after them, as
+//! real customers answer ("…, 123456"), or alone ("123456") when no message gives any; a need said with values, as
 //! the need with the most of them that some message gives, then the rest so. An act the phrasebook has no message for,
 //! and every turn that is not the customer's, renders by the template [`Realiser`]; [`Phrasebook::render`] says which,
 //! so a run can count them ([`Phrasebook::covers`] asks without writing).
@@ -145,8 +145,8 @@ pub enum Piece {
 /// How a real customer wrote a value, so the value put in its place reads the same way: "pittsburgh" in lower
 /// case, "9120029930" and "325" as bare digits. Only the writing changes, never the value: letters are lower-cased,
 /// and a number's dollar sign, thousands commas, brackets, dashes and spaces are dropped, its decimal point kept
-/// (no cents at all, "128", when they are none); a
-/// date is written in the customer's way of writing one ([`DateStyle`]).
+/// (and no cents at all, "128", when they are none); a date is written in the customer's way of writing one
+/// ([`DateStyle`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Written {
     /// The customer wrote letters, none of them upper-case.
@@ -171,8 +171,9 @@ impl Written {
         if let Some(style) = self.date
             && let Some(day) = sim_core::field::calendar::parse(value)
         {
-            // A date in digits alone is no letters; one in words is lower-cased as the customer's were.
-            return style.put(day, self.lower || self.digits, out);
+            // A date in words has its month lower-cased when the customer's was.
+            style.put(day, self.lower, out);
+            return;
         }
         const DROPPED: &[char] = &['$', ',', '(', ')', '-', ' ', '+'];
         let number = value.chars().any(|c| c.is_ascii_digit())
