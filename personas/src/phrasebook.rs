@@ -168,7 +168,9 @@ impl Written {
 
     /// Appends `value` (a value as the realiser writes it) written this way.
     pub fn put(self, value: &str, out: &mut String) {
+        // A date as the realiser writes one names its month ("June 3, 2018"); digits alone are a code or a number.
         if let Some(style) = self.date
+            && value.chars().any(char::is_alphabetic)
             && let Some(day) = sim_core::field::calendar::parse(value)
         {
             // A date in words has its month lower-cased when the customer's was.

@@ -403,8 +403,8 @@ impl FieldType {
                 number(text.strip_prefix('#').unwrap_or(&text).trim())?.checked_sub(1)
             }
             FieldType::Date(today) => {
-                let before = today.checked_sub(calendar::parse(&text)?.to_days()?)?;
-                u64::try_from(before).ok()
+                let day = calendar::days_of(calendar::read(&text)?, *today)?;
+                u64::try_from(today.checked_sub(day)?).ok()
             }
         }
     }

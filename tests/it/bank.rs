@@ -103,3 +103,21 @@ fn the_identity_check_takes_the_name_the_pin_and_the_cards_last_four_digits() {
         assert!(!check(&[name, zip, phone]), "facts the policy does not name, seed {seed}");
     }
 }
+
+/// An agent that copies a charge's date as the customer wrote it enters the day the customer meant: "12062018"
+/// (MultiDoGO's day-first way) could be December 6th or June 12th, and is June 12th, 18 days before June 30, 2018,
+/// when that is the day the customer named (a candidate); unnamed, it reads the month first, a day after the day
+/// the scenario is played, which is no charge's day. Dates in words read whole or without their year.
+#[test]
+fn a_charges_date_is_read_as_the_customer_wrote_it() {
+    let scenario = sim_scenarios::load_built_in("bank-card-services").unwrap().spec;
+    let date = scenario.slot_named("charge_date").unwrap();
+    let read = |text: &str, candidates: &[u64]| {
+        sim_personas::realise::read_value(&scenario, date, text, candidates)
+    };
+    assert_eq!(read("12062018", &[18]), 18);
+    assert!(sim_personas::realise::is_unmatched(read("12062018", &[])));
+    for text in ["June 12, 2018", "12 th june", "june 12th 2018", "06122018", "061218"] {
+        assert_eq!(read(text, &[]), 18, "{text}");
+    }
+}

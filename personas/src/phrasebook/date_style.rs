@@ -172,6 +172,38 @@ mod tests {
         assert_eq!(out, "July 3rd");
     }
 
+    /// What is written in each style reads back as the same day (an agent given the customer's words enters the day
+    /// they meant): every day of the year before June 30, 2018, the day bank-card-services is played. Digits that
+    /// could be read either way round ("12062018") are read both ways, and the reader takes the one a candidate is.
+    #[test]
+    fn a_date_written_in_any_style_reads_back_as_the_same_day() {
+        let today = Ymd { year: 2018, month: 6, day: 30 }.to_days().unwrap();
+        let field = sim_core::field::FieldType::Date(today);
+        let styles = [
+            "25052018",
+            "06152018",
+            "250618",
+            "13 th june",
+            "june 8 th 2018",
+            "jun 20 2018",
+            "may 15th",
+        ];
+        for theirs in styles {
+            let style = DateStyle::of(theirs).unwrap();
+            for before in 0..365 {
+                let mut out = String::new();
+                style.put(Ymd::from_days(today - before), true, &mut out);
+                let day = today - before;
+                let read_back = calendar::readings(&out)
+                    .any(|read| calendar::days_of(read, today) == Some(day));
+                assert!(read_back, "{theirs}: {out}");
+                if !matches!(style, DateStyle::Digits { .. }) {
+                    assert_eq!(field.parse(&out), Some(before as u64), "{theirs}: {out}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn what_is_no_date_in_these_ways_has_no_style() {
         for words in [

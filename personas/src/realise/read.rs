@@ -6,7 +6,7 @@
 //! parsed by the slot's type; a text that is no value of it reads as [`unmatched`], a code no world value equals.
 
 use sim_core::act::Slot;
-use sim_core::field::FieldType;
+use sim_core::field::{FieldType, calendar};
 use sim_core::spec::ScenarioSpec;
 
 use super::{SlotCtx, membership_name, pools, render_value};
@@ -25,7 +25,16 @@ pub fn read_value(scenario: &ScenarioSpec, slot: Slot, text: &str, candidates: &
                 .iter()
                 .any(|field| normalized(&render_value(scenario, *field, code)) == wanted)
     };
-    let candidate = candidates.iter().find(|code| renders_as(**code));
+    // A date may be written in the customer's way ("06112018"), which names either of two days: it is the one a
+    // candidate is.
+    let date_reads = |code: u64| match (SlotCtx { scenario, field: None }).declared(slot) {
+        Some((_, FieldType::Date(today))) => calendar::readings(text).any(|written| {
+            let day = calendar::days_of(written, *today);
+            day.and_then(|day| u64::try_from(today - day).ok()) == Some(code)
+        }),
+        _ => false,
+    };
+    let candidate = candidates.iter().find(|code| renders_as(**code) || date_reads(**code));
     let parsed = || {
         let as_field = || written_as.iter().find_map(|field| parse_value(scenario, *field, text));
         parse_value(scenario, slot, text).or_else(as_field)

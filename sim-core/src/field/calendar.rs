@@ -104,30 +104,105 @@ fn day_number(word: &str) -> Option<u32> {
     digits.parse().ok().filter(|day| (1..=31).contains(day))
 }
 
+/// A date as written, perhaps without its year ("13th june").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Written {
+    /// A whole date.
+    Day(Ymd),
+    /// A month (1 to 12) and day of the month, the year left out.
+    NoYear(u32, u32),
+}
+
 /// Reads a date as people write one: "June 12, 2018", "jun 12 2018", "12 June 2018", "12th of june 2018",
-/// "2018-06-12" or "6/12/2018" (month first); `None` for anything else or a day that does not exist.
-pub fn parse(text: &str) -> Option<Ymd> {
+/// "12 th june", "2018-06-12", "6/12/2018" (month first), or digits alone as MultiDoGO's customers write them,
+/// "12062018" or "120618" with the day or the month first (the month first when either could be: "06112018" is June
+/// 11th); `None` for anything else or a day that does not exist.
+pub fn read(text: &str) -> Option<Written> {
     let text = text.trim().to_lowercase();
+    let whole = |ymd: Ymd| ymd.to_days().map(|_| Written::Day(ymd));
     if let Some(ymd) = Ymd::parse_iso(&text) {
-        return Some(ymd);
+        return Some(Written::Day(ymd));
     }
     if let [month, day, year] = text.split('/').collect::<Vec<_>>()[..] {
-        let ymd =
-            Ymd { year: year.parse().ok()?, month: month.parse().ok()?, day: day.parse().ok()? };
-        return ymd.to_days().map(|_| ymd);
+        return whole(Ymd {
+            year: year.parse().ok()?,
+            month: month.parse().ok()?,
+            day: day.parse().ok()?,
+        });
+    }
+    if !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit()) {
+        let year = match text.len() {
+            8 => text[4..].parse().ok()?,
+            6 => 2000 + text[4..].parse::<i32>().ok()?,
+            _ => return None,
+        };
+        let (first, second): (u32, u32) = (text[..2].parse().ok()?, text[2..4].parse().ok()?);
+        let (month, day) = if first > 12 { (second, first) } else { (first, second) };
+        return whole(Ymd { year, month, day });
     }
     let words: Vec<&str> = text
         .split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|w| !w.is_empty() && *w != "of")
+        .filter(|w| !w.is_empty() && !["of", "st", "nd", "rd", "th"].contains(w))
         .collect();
-    let [first, second, year] = words[..] else { return None };
-    let year = year.parse().ok()?;
+    let (first, second, year) = match words[..] {
+        [first, second, year] => (first, second, Some(year.parse().ok()?)),
+        [first, second] => (first, second, None),
+        _ => return None,
+    };
     let (month, day) = match month_named(first) {
         Some(month) => (month, day_number(second)?),
         None => (month_named(second)?, day_number(first)?),
     };
-    let ymd = Ymd { year, month, day };
-    ymd.to_days().map(|_| ymd)
+    match year {
+        Some(year) => whole(Ymd { year, month, day }),
+        // February 29th is a day in some years.
+        None => (day <= days_in_month(2000, month)).then_some(Written::NoYear(month, day)),
+    }
+}
+
+/// Every day `text` may name: [`read`]'s, and for digits alone whose day and month could be either way round
+/// ("06112018": June 11th or November 6th), the other reading too.
+pub fn readings(text: &str) -> impl Iterator<Item = Written> {
+    let text = text.trim();
+    let swapped = match text.len() {
+        8 | 6 if text.bytes().all(|byte| byte.is_ascii_digit()) => {
+            let (first, second): (u32, u32) =
+                (text[..2].parse().unwrap_or(0), text[2..4].parse().unwrap_or(0));
+            let (month, day, year) = (first, second, &text[4..]);
+            let year = if year.len() == 4 {
+                year.parse().ok()
+            } else {
+                year.parse::<i32>().ok().map(|yy| 2000 + yy)
+            };
+            year.map(|year| Ymd { year, month: day, day: month })
+                .filter(|_| (1..=12).contains(&month) && (1..=12).contains(&day) && month != day)
+                .and_then(|ymd| ymd.to_days().map(|_| Written::Day(ymd)))
+        }
+        _ => None,
+    };
+    read(text).into_iter().chain(swapped)
+}
+
+/// [`read`] for a whole date only.
+pub fn parse(text: &str) -> Option<Ymd> {
+    match read(text)? {
+        Written::Day(ymd) => Some(ymd),
+        Written::NoYear(..) => None,
+    }
+}
+
+/// The day a date read by [`read`] names, as days since 1970-01-01, seen from `today`: a date without its year is
+/// the latest such day on or before `today`.
+pub fn days_of(written: Written, today: i64) -> Option<i64> {
+    match written {
+        Written::Day(ymd) => ymd.to_days(),
+        Written::NoYear(month, day) => {
+            let year = Ymd::from_days(today).year;
+            let this_year = Ymd { year, month, day }.to_days().filter(|days| *days <= today);
+            let earlier = |back| Ymd { year: year - back, month, day }.to_days();
+            this_year.or_else(|| (1..=4).find_map(earlier))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -183,11 +258,40 @@ mod tests {
             "June 2018",
             "juni 12 2018",
             "June 31, 2018",
-            "12062018",
+            "1206201",
+            "13132018",
             "ju 12 2018",
             "junes 12 2018",
+            "12 june",
         ] {
             assert_eq!(parse(text), None, "{text}");
         }
+        // Digits alone, the day or the month first: the month when either could be.
+        for text in ["06122018", "061218", "12 th june 2018"] {
+            assert_eq!(parse(text), june_12, "{text}");
+        }
+        assert_eq!(parse("25062018"), Some(Ymd { year: 2018, month: 6, day: 25 }));
+        assert_eq!(parse("12062018"), Some(Ymd { year: 2018, month: 12, day: 6 }));
+        // Read either way round where either could be.
+        let days = |text| readings(text).collect::<Vec<_>>();
+        let day = |year, month, day| Written::Day(Ymd { year, month, day });
+        assert_eq!(days("12062018"), [day(2018, 12, 6), day(2018, 6, 12)]);
+        assert_eq!(days("061218"), [day(2018, 6, 12), day(2018, 12, 6)]);
+        assert_eq!(days("25062018"), [day(2018, 6, 25)]);
+        assert_eq!(days("06062018"), [day(2018, 6, 6)]);
+        assert_eq!(days("june 12 2018"), [day(2018, 6, 12)]);
+    }
+
+    /// A date without its year is the latest such day on or before today: seen from June 30, 2018, "12 th june" is
+    /// June 12, 2018, "july 3rd" July 3, 2017, and "29 th february" February 29, 2016.
+    #[test]
+    fn a_date_without_its_year_is_the_last_one_before_today() {
+        let today = Ymd { year: 2018, month: 6, day: 30 }.to_days().unwrap();
+        let day = |text: &str| days_of(read(text).unwrap(), today).map(Ymd::from_days);
+        assert_eq!(day("12 th june"), Some(Ymd { year: 2018, month: 6, day: 12 }));
+        assert_eq!(day("june 30"), Some(Ymd { year: 2018, month: 6, day: 30 }));
+        assert_eq!(day("july 3rd"), Some(Ymd { year: 2017, month: 7, day: 3 }));
+        assert_eq!(day("29 th february"), Some(Ymd { year: 2016, month: 2, day: 29 }));
+        assert_eq!(read("31 th june"), None);
     }
 }
