@@ -47,6 +47,28 @@ fn cut_takes_values_as_whole_words_in_the_order_written() {
 
 /// MultiDoGO's customers write "my contact no 9876543210" and "325"; STAR's "pittsburgh": a value put in their
 /// place is written the same way, and stays the same value.
+/// A message filed for another slot keeps its words and the writing of each hole; only the renamed slot's holes
+/// change.
+#[test]
+fn a_renamed_template_holds_the_other_slots_value() {
+    let template =
+        Template::cut("its 150 and ben", &[(Slot::AMOUNT, "150"), (Slot::FULL_NAME, "ben")])
+            .unwrap();
+    let renamed = template.renamed(Slot::AMOUNT, Slot::DAYS);
+    assert_eq!(renamed.slots(), SlotSet::EMPTY.with(Slot::DAYS).with(Slot::FULL_NAME));
+    let digits = Written { lower: false, digits: true, date: None };
+    let lower = Written { lower: true, digits: false, date: None };
+    assert_eq!(
+        renamed.pieces,
+        [
+            Piece::Text("its ".into()),
+            Piece::Hole(Slot::DAYS, digits),
+            Piece::Text(" and ".into()),
+            Piece::Hole(Slot::FULL_NAME, lower),
+        ]
+    );
+}
+
 #[test]
 fn a_value_is_written_as_the_customer_wrote_the_one_it_replaces() {
     let written = |original: &str, value: &str| {

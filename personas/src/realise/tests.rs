@@ -853,6 +853,20 @@ fn declared_scenario() -> ScenarioSpec {
     ScenarioSpec { fields, slots, tools, ..base }
 }
 
+/// Only a declared slot backed by a `Date` field holds a date: not an enum, not a built-in slot, not a slot the
+/// scenario does not have.
+#[test]
+fn a_slot_holds_a_date_when_its_field_is_one() {
+    let mut scenario = declared_scenario();
+    let is_date = |scenario: &ScenarioSpec| {
+        [MERCHANT, DISPUTE_AMOUNT, Slot::DAYS, UNDECLARED]
+            .map(|slot| super::slot_is_date(scenario, slot))
+    };
+    assert_eq!(is_date(&scenario), [false; 4]);
+    scenario.fields[2].ty = FieldType::Date(17_712);
+    assert_eq!(is_date(&scenario), [true, false, false, false]);
+}
+
 /// Renders `row` in the declared scenario (refund intent, verbosity 10, plain style).
 fn declared_text(row: &TurnRecord) -> String {
     let scenario = declared_scenario();
