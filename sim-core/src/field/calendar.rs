@@ -280,6 +280,8 @@ mod tests {
         assert_eq!(days("25062018"), [day(2018, 6, 25)]);
         assert_eq!(days("06062018"), [day(2018, 6, 6)]);
         assert_eq!(days("june 12 2018"), [day(2018, 6, 12)]);
+        // Only digits alone are read either way round: "1206-018" is no date.
+        assert_eq!(days("1206-018"), []);
     }
 
     /// A date without its year is the latest such day on or before today: seen from June 30, 2018, "12 th june" is
