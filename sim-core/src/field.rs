@@ -283,10 +283,20 @@ impl FieldType {
                 | FieldType::Percent
                 | FieldType::Days
                 | FieldType::Date(_),
-                Gen::Rounded { of, .. },
+                Gen::Rounded { of, step },
             ) => match **of {
                 Gen::Uniform { .. } | Gen::Normal { .. } | Gen::LogNormal { .. } => {
                     problems.extend(self.check_gen(of).err().unwrap_or_default());
+                    // A percent rounded up past 100 by a step that does not divide it.
+                    if let Some(max) = self.max_value()
+                        && *step > 0
+                        && max % step != 0
+                    {
+                        problems.push(format!(
+                            "rounded step {step} does not divide {max}, the most a {} holds",
+                            self.kind()
+                        ));
+                    }
                 }
                 _ => problems.push(format!("rounded rounds a number's draw, not {}", of.kind())),
             },

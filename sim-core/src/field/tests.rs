@@ -142,6 +142,8 @@ fn a_rounded_draw_is_a_multiple_of_its_step() {
         Gen::LogNormal { mu: 4.5 + 100f64.ln(), sigma: 0.9, min: 500.0, max: 250_000.0 },
     );
     assert_eq!(check(FieldType::Money, dollars.clone()), Vec::<String>::new());
+    let fives = rounded(5, Gen::Uniform { lo: 0, hi: 100 });
+    assert_eq!(check(FieldType::Percent, fives), Vec::<String>::new());
     let mut rng = ChaCha8Rng::seed_from_u64(5);
     let draws: Vec<u64> = (0..500).map(|_| dollars.sample(&mut rng, &NO_LISTS)).collect();
     assert!(
@@ -248,6 +250,11 @@ fn check_gen_reports_each_problem() {
             "rounded is only for numbers, not enum",
         ),
         (Money, rounded(100, normal(1.0, 9.0, 3.0)), "normal min 9 is greater than max 3"),
+        (
+            Percent,
+            rounded(40, Gen::Uniform { lo: 0, hi: 100 }),
+            "rounded step 40 does not divide 100, the most a percent holds",
+        ),
     ];
     for (ty, generator, expected) in cases {
         let problems = check(ty.clone(), generator.clone());
