@@ -215,6 +215,8 @@ mod tests {
             "the 13 th of june",
             "june",
             "13 th",
+            // A year in two digits after words is not written back.
+            "june 5 18",
         ] {
             assert_eq!(DateStyle::of(words), None, "{words}");
         }
