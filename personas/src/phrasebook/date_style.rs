@@ -104,22 +104,14 @@ impl DateStyle {
     }
 }
 
-/// The style of a date written in digits alone: six or eight digits, day and month first in either order (the month
-/// first when either could be: "06112018" is June 11th, as most of MultiDoGO's dates are in May and June).
+/// The style of a date written in digits alone: six or eight digits, day and month first in either order, read by
+/// the calendar's rule ([`calendar::day_first`]), so what is written here reads back as written.
 fn digits_style(words: &str) -> Option<DateStyle> {
-    let long_year = match words.len() {
-        8 => true,
-        6 => false,
-        _ => return None,
-    };
-    let first: u32 = words[..2].parse().ok()?;
-    let second: u32 = words[2..4].parse().ok()?;
-    let day_first = match (first, second) {
-        (13..=31, 1..=12) => true,
-        (1..=12, 1..=31) => false,
-        _ => return None,
-    };
-    Some(DateStyle::Digits { day_first, long_year })
+    let (first, second, _) = calendar::digit_parts(words)?;
+    Some(DateStyle::Digits {
+        day_first: calendar::day_first(first, second)?,
+        long_year: words.len() == 8,
+    })
 }
 
 /// The day of the month a token gives: "14", "14th", "2nd".

@@ -40,6 +40,18 @@ fn tagger() -> ActTagger {
     ActTagger::train(&examples, 0.5, 1)
 }
 
+/// An agent message of MultiDoGO's, whose words it does not keep.
+fn agent() -> Turn {
+    Turn::said(Speaker::Agent, "")
+}
+
+/// A MultiDoGO conversation of the task `intent`.
+fn multidogo(intent: &str, turns: Vec<Turn>) -> Conversation {
+    let mut conversation = Conversation::new(Corpus::Multidogo, "1".into(), turns);
+    conversation.intent = Some(intent.into());
+    conversation
+}
+
 fn hotel_conversation() -> Conversation {
     let turns = vec![
         customer("Hi", "openinggreeting", &[]),
@@ -267,7 +279,6 @@ fn a_run_of_messages_of_one_act_is_filed_as_one_turn() {
 #[test]
 fn a_no_where_the_agents_act_is_unknown_is_a_goodbye() {
     let scenario = sim_scenarios::load_built_in("bank-card-services").unwrap().spec;
-    let agent = || Turn::said(Speaker::Agent, "");
     let turns = vec![
         customer("hi", "openinggreeting", &[]),
         agent(),
@@ -276,8 +287,7 @@ fn a_no_where_the_agents_act_is_unknown_is_a_goodbye() {
         agent(),
         customer("no thanks", "rejection", &[]),
     ];
-    let mut conversation = Conversation::new(Corpus::Multidogo, "1".into(), turns);
-    conversation.intent = Some("reportlostcard".into());
+    let conversation = multidogo("reportlostcard", turns);
     let text = build(&mut [conversation], &scenario, &tagger());
     let filed: Vec<(&str, usize)> = text.report.filed.iter().map(|(a, n)| (*a, *n)).collect();
     assert_eq!(filed, [("thank_bye", 2), ("vague_need", 1)], "{:?}", text.report);
@@ -355,7 +365,6 @@ fn a_need_is_filed_under_the_intent_corpus_intents_names() {
 #[test]
 fn an_amount_to_dispute_is_said_in_the_words_of_a_charges_amount() {
     let scenario = sim_scenarios::load_built_in("bank-card-services").unwrap().spec;
-    let agent = || Turn::said(Speaker::Agent, "");
     let turns = vec![
         customer("i want remove extra charge on my credit card", "disputecharge", &[]),
         agent(),
@@ -365,8 +374,7 @@ fn an_amount_to_dispute_is_said_in_the_words_of_a_charges_amount() {
         agent(),
         customer("13 th june", "contentonly", &[("charge_date", "13 th june")]),
     ];
-    let mut conversation = Conversation::new(Corpus::Multidogo, "1".into(), turns);
-    conversation.intent = Some("disputecharge".into());
+    let conversation = multidogo("disputecharge", turns);
     let text = build(&mut [conversation], &scenario, &tagger());
     assert_eq!(text.report.skipped["writes a date in no way rehearse writes one"], 1);
     assert_eq!(text.report.filed["inform"], 2, "{:?}", text.report);
@@ -398,7 +406,6 @@ fn an_amount_to_dispute_is_said_in_the_words_of_a_charges_amount() {
 /// farewell. A message sent in the same run as the thank-you is not what follows it.
 #[test]
 fn a_thank_you_with_more_to_follow_takes_in_what_was_done() {
-    let agent = || Turn::said(Speaker::Agent, "");
     let turns = vec![
         customer("i lost my credit card", "reportlostcard", &[]),
         agent(),
@@ -413,8 +420,7 @@ fn a_thank_you_with_more_to_follow_takes_in_what_was_done() {
         agent(),
         customer("thank you so much", "thankyou", &[]),
     ];
-    let mut conversation = Conversation::new(Corpus::Multidogo, "1".into(), turns);
-    conversation.intent = Some("reportlostcard".into());
+    let mut conversation = multidogo("reportlostcard", turns);
     prepare(std::slice::from_mut(&mut conversation), &tagger());
     let rules = rules();
     let read: Vec<(&str, Option<ActKind>)> = super::read_messages(&conversation, &rules)

@@ -130,14 +130,9 @@ pub fn read(text: &str) -> Option<Written> {
             day: day.parse().ok()?,
         });
     }
-    if !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit()) {
-        let year = match text.len() {
-            8 => text[4..].parse().ok()?,
-            6 => 2000 + text[4..].parse::<i32>().ok()?,
-            _ => return None,
-        };
-        let (first, second): (u32, u32) = (text[..2].parse().ok()?, text[2..4].parse().ok()?);
-        let (month, day) = if first > 12 { (second, first) } else { (first, second) };
+    if let Some((first, second, year)) = digit_parts(&text) {
+        let (month, day) =
+            if day_first(first, second)? { (second, first) } else { (first, second) };
         return whole(Ymd { year, month, day });
     }
     let words: Vec<&str> = text
@@ -160,26 +155,42 @@ pub fn read(text: &str) -> Option<Written> {
     }
 }
 
+/// A date in digits alone, "25052018" or "250618": its first two pairs of digits and its year (two digits are a
+/// year of the 2000s); `None` for anything else.
+pub fn digit_parts(text: &str) -> Option<(u32, u32, i32)> {
+    if !text.bytes().all(|byte| byte.is_ascii_digit()) {
+        return None;
+    }
+    let year = match text.len() {
+        8 => text[4..].parse().ok()?,
+        6 => 2000 + text[4..].parse::<i32>().ok()?,
+        _ => return None,
+    };
+    Some((text[..2].parse().ok()?, text[2..4].parse().ok()?, year))
+}
+
+/// Whether a date in digits whose first two pairs are these gives the day first: when the first can only be a day,
+/// else the month first ("06112018" is June 11th, as most of MultiDoGO's dates are in May and June); `None` when
+/// neither order gives a month and a day.
+pub fn day_first(first: u32, second: u32) -> Option<bool> {
+    match (first, second) {
+        (13..=31, 1..=12) => Some(true),
+        (1..=12, 1..=31) => Some(false),
+        _ => None,
+    }
+}
+
 /// Every day `text` may name: [`read`]'s, and for digits alone whose day and month could be either way round
 /// ("06112018": June 11th or November 6th), the other reading too.
 pub fn readings(text: &str) -> impl Iterator<Item = Written> {
     let text = text.trim();
-    let swapped = match text.len() {
-        8 | 6 if text.bytes().all(|byte| byte.is_ascii_digit()) => {
-            let (first, second): (u32, u32) =
-                (text[..2].parse().unwrap_or(0), text[2..4].parse().unwrap_or(0));
-            let (month, day, year) = (first, second, &text[4..]);
-            let year = if year.len() == 4 {
-                year.parse().ok()
-            } else {
-                year.parse::<i32>().ok().map(|yy| 2000 + yy)
-            };
-            year.map(|year| Ymd { year, month: day, day: month })
-                .filter(|_| (1..=12).contains(&month) && (1..=12).contains(&day) && month != day)
-                .and_then(|ymd| ymd.to_days().map(|_| Written::Day(ymd)))
-        }
-        _ => None,
+    let either_way = |(first, second, _): &(u32, u32, i32)| {
+        (1..=12).contains(first) && (1..=12).contains(second) && first != second
     };
+    let swapped = digit_parts(text).filter(either_way).and_then(|(first, second, year)| {
+        let ymd = Ymd { year, month: second, day: first };
+        ymd.to_days().map(|_| Written::Day(ymd))
+    });
     read(text).into_iter().chain(swapped)
 }
 
