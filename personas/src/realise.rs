@@ -224,10 +224,11 @@ pub fn slot_choices(scenario: &ScenarioSpec, slot: Slot) -> Option<Vec<String>> 
     }
 }
 
-/// A `new_value` code rendered as the account field it replaces; `None` guesses from the code's range.
+/// A `new_value` code rendered as the account field it replaces; `None` guesses from the code's range. A name is
+/// one of the built-in names: a scenario's `customer_names` render through [`render_value`].
 pub fn render_new_value(field: Option<AccountField>, value: u64) -> String {
     let mut text = String::new();
-    put_new_value(&mut text, field, value);
+    put_new_value(&mut text, field, value, &[]);
     text
 }
 
@@ -252,22 +253,32 @@ pub fn intent_phrase(intent_id: &str) -> &str {
 pub(crate) fn put_slot(sink: &mut impl Sink, slot: Slot, value: u64, slots: SlotCtx) {
     match slots.declared(slot) {
         Some((_, ty)) => sink.put_field(ty, value),
-        None => put_standard(sink, slot, value, slots.field),
+        None => put_standard(sink, slot, value, slots.field, &slots.scenario.customer_names),
     }
 }
 
-/// Writes a built-in slot value, reading `new_value` as `field`; other ids as a plain number.
-fn put_standard(sink: &mut impl Sink, slot: Slot, value: u64, field: Option<AccountField>) {
+/// Writes a built-in slot value, reading `new_value` as `field` and names from `names` (a scenario's
+/// `customer_names`; empty for the built-in first and last names); other ids as a plain number.
+fn put_standard(
+    sink: &mut impl Sink,
+    slot: Slot,
+    value: u64,
+    field: Option<AccountField>,
+    names: &[String],
+) {
     match slot {
-        Slot::FULL_NAME => {
-            sink.put(entry(&pools::FIRST_NAMES, value / 1000));
-            sink.put(" ");
-            sink.put(entry(&pools::LAST_NAMES, value % 1000));
-        }
+        Slot::FULL_NAME => match customer_name(names, value) {
+            Some(name) => sink.put(name),
+            None => {
+                sink.put(entry(&pools::FIRST_NAMES, value / 1000));
+                sink.put(" ");
+                sink.put(entry(&pools::LAST_NAMES, value % 1000));
+            }
+        },
         Slot::ACCOUNT_ID => put_account_id(sink, value),
-        Slot::USERNAME => put_username(sink, value),
+        Slot::USERNAME => put_username(sink, value, names),
         Slot::EMAIL => {
-            put_username(sink, value);
+            put_username(sink, value, names);
             sink.put("@email.com");
         }
         Slot::PHONE => {
@@ -291,7 +302,7 @@ fn put_standard(sink: &mut impl Sink, slot: Slot, value: u64, field: Option<Acco
         }
         Slot::FULL_ADDRESS => {
             let (street, city, zip) = sim_core::world::split_full_address(value);
-            put_standard(sink, Slot::STREET_ADDRESS, street, None);
+            put_standard(sink, Slot::STREET_ADDRESS, street, None, names);
             sink.put(", ");
             sink.put(entry(&pools::CITIES, city));
             sink.put(" ");
@@ -308,7 +319,7 @@ fn put_standard(sink: &mut impl Sink, slot: Slot, value: u64, field: Option<Acco
         Slot::PRODUCT => sink.put(entry(&pools::PRODUCTS, value)),
         Slot::REFUND_METHOD => sink.put(entry(&pools::REFUND_METHODS, value)),
         Slot::ORDER_OPTION => sink.put(entry(&pools::ORDER_OPTIONS, value)),
-        Slot::NEW_VALUE => put_new_value(sink, field, value),
+        Slot::NEW_VALUE => put_new_value(sink, field, value, names),
         Slot::DAYS if value == 1 => sink.put("1 day"),
         Slot::DAYS => {
             put_uint(sink, value, 0);
@@ -319,7 +330,7 @@ fn put_standard(sink: &mut impl Sink, slot: Slot, value: u64, field: Option<Acco
 }
 
 /// Writes a `new_value` code as the account field it replaces; `None` guesses from the code's range.
-fn put_new_value(sink: &mut impl Sink, field: Option<AccountField>, value: u64) {
+fn put_new_value(sink: &mut impl Sink, field: Option<AccountField>, value: u64, names: &[String]) {
     let slot = match field {
         Some(AccountField::Address) => Slot::STREET_ADDRESS,
         Some(AccountField::Name) => Slot::FULL_NAME,
@@ -330,7 +341,16 @@ fn put_new_value(sink: &mut impl Sink, field: Option<AccountField>, value: u64) 
         None if value >= 10_000 => Slot::STREET_ADDRESS,
         None => return put_uint(sink, value, 0),
     };
-    put_standard(sink, slot, value, None);
+    put_standard(sink, slot, value, None, names);
+}
+
+/// The name a name code (first × 1000 + last) renders as from a scenario's `customer_names`: the entry its
+/// (first, last) pair counts to, round the list; `None` without names (the built-in first and last names).
+pub(crate) fn customer_name(names: &[String], code: u64) -> Option<&str> {
+    let count = names.len() as u64;
+    let at =
+        (code / 1000).wrapping_mul(sim_core::world::pools::LAST_NAMES).wrapping_add(code % 1000);
+    (count > 0).then(|| names[(at % count) as usize].as_str())
 }
 
 /// Ten base-36 characters, upper case, as ABCD account ids.
@@ -345,11 +365,14 @@ fn put_account_id(sink: &mut impl Sink, value: u64) {
     sink.put(std::str::from_utf8(&out).expect("base-36 digits are ASCII"));
 }
 
-/// First initial, last name and three digits, lower case: `cminh730`.
-fn put_username(sink: &mut impl Sink, handle: u64) {
+/// First initial, last name and three digits, lower case: `cminh730`; from a scenario's `customer_names`, the
+/// name's initial and last word (`ndevi730` for Nirmala Devi).
+fn put_username(sink: &mut impl Sink, handle: u64, names: &[String]) {
     let name = handle / 1000;
-    let first = entry(&pools::FIRST_NAMES, name / 1000);
-    let last = entry(&pools::LAST_NAMES, name % 1000);
+    let (first, last) = match customer_name(names, name) {
+        Some(name) => (name, name.rsplit(' ').next().unwrap_or(name)),
+        None => (entry(&pools::FIRST_NAMES, name / 1000), entry(&pools::LAST_NAMES, name % 1000)),
+    };
     let initial = first.chars().next().unwrap_or('x');
     put_lowercase(sink, initial.encode_utf8(&mut [0; 4]));
     put_lowercase(sink, last);

@@ -10,6 +10,7 @@
 //! [`Report`] says what was filed and why the rest was not; the run's summary counts the turns that still used the
 //! built-in phrasings.
 
+pub mod names;
 #[cfg(test)]
 mod tests;
 
@@ -102,6 +103,9 @@ pub struct CustomerText {
     pub book: Arc<Phrasebook>,
     /// What was read.
     pub report: Report,
+    /// What the file's customers are called ([`names::of`]), for the scenario's `customer_names`; empty for the
+    /// built-in names.
+    pub names: Vec<String>,
 }
 
 impl CustomerText {
@@ -124,6 +128,8 @@ pub struct Report {
     pub skipped: BTreeMap<&'static str, usize>,
     /// Runs of messages sent before the agent answered, filed as one turn (counted once in `filed`).
     pub runs_joined: usize,
+    /// Different names the file's customers gave, which a run's customers are called by (0: the built-in names).
+    pub names: usize,
 }
 
 impl Report {
@@ -159,6 +165,12 @@ impl Report {
         if !self.skipped.is_empty() {
             out += &format!("  not used: {}\n", list(&self.skipped));
         }
+        if self.names > 0 {
+            out += &format!(
+                "  customers are called by the {} names the file's customers gave\n",
+                self.names
+            );
+        }
         out
     }
 }
@@ -186,7 +198,9 @@ pub fn build(
             &mut report,
         );
     }
-    CustomerText { book: Arc::new(book), report }
+    let names = names::of(conversations, scenario);
+    report.names = names.len();
+    CustomerText { book: Arc::new(book), report, names }
 }
 
 /// A customer message as the rules read it.

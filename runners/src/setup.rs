@@ -208,7 +208,7 @@ fn check_sizes(sim: &SimArgs, episodes: u64) -> Result<usize> {
 pub fn plan(sim: &SimArgs, episodes: u64) -> Result<SimPlan> {
     let threads = check_sizes(sim, episodes)?;
     let sim = &recorded_inputs(sim);
-    let (scenario, mix, scenario_pin) = load_scenario_pinned(&sim.scenario)?;
+    let (mut scenario, mix, scenario_pin) = load_scenario_pinned(&sim.scenario)?;
     let (personas, persona_pins): (Vec<PersonaSpec>, Vec<Pinned>) =
         load_personas_pinned(&sim.personas, &mix)?.into_iter().unzip();
     if personas.iter().all(|persona| persona.weight <= 0.0) {
@@ -232,6 +232,10 @@ pub fn plan(sim: &SimArgs, episodes: u64) -> Result<SimPlan> {
         )?)),
         None => None,
     };
+    if let Some(text) = &customer_text {
+        // Customers drawn from real conversations are called as theirs were.
+        scenario.customer_names = text.names.clone();
+    }
     let scenario = Arc::new(scenario);
     let personas: Arc<[PersonaSpec]> = personas.into();
     // Check that the engine accepts this combination before any output is created.

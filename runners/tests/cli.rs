@@ -1172,3 +1172,55 @@ fn customers_speak_the_words_of_a_transcript_file() {
 fn args_fitted(fixture: &str) -> [&str; 5] {
     ["calibrate", "--transcripts", fixture, "--scenario", "star-hotel"]
 }
+
+/// `run --customer-text` with a file whose customers give 48 or more names: a run's customers are called by them, in
+/// their messages, in what the tools say and in the agent's calls, and by none of the built-in names.
+#[test]
+fn customers_are_called_by_the_names_a_transcript_file_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    // Ashaaa Devi, Ashaab Devi, …, Ashabz Devi: 52 names.
+    let name = |at: usize| {
+        let letter = |at: usize| char::from(b'a' + at as u8);
+        format!("Asha{}{} Devi", letter(at / 26), letter(at % 26))
+    };
+    let conversation = |at: usize| {
+        serde_json::json!({
+            "id": format!("c{at}"), "corpus": "multidogo", "intent": "reportlostcard",
+            "turns": [
+                {"speaker": "customer", "text": "i lost my credit card", "act": "reportlostcard"},
+                {"speaker": "agent", "text": ""},
+                {"speaker": "customer", "text": format!("my name is {}", name(at)), "act": "contentonly",
+                 "slots": {"name": name(at)}},
+            ],
+        })
+        .to_string()
+    };
+    let file: Vec<String> = (0..52).map(conversation).collect();
+    std::fs::write(dir.path().join("names.jsonl"), file.join("\n") + "\n").unwrap();
+    let args = ["run", "--scenario", "bank-card-services", "--episodes", "200", "--seed", "3"];
+    let args = [&args[..], &["--customer-text", "names.jsonl", "--out", "o"]].concat();
+    let run = rehearse(dir.path(), &args);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("called by the 52 names the file's customers gave"),
+        "{}",
+        stderr(&run)
+    );
+    let transcripts = std::fs::read_to_string(dir.path().join("o/transcripts.jsonl")).unwrap();
+    let mut said = String::new();
+    for line in transcripts.lines() {
+        let episode: serde_json::Value = serde_json::from_str(line).unwrap();
+        for message in episode["messages"].as_array().unwrap() {
+            said += message["content"].as_str().unwrap_or("");
+            said += message["arguments"].as_str().unwrap_or("");
+            said += "\n";
+        }
+    }
+    let pulled_up = said.matches("Account has been pulled up for Asha").count();
+    let told = said.matches("my name is Asha").count();
+    let called = said.matches("{\"full_name\":\"Asha").count();
+    assert!(pulled_up > 50 && told > 50 && called > 50, "{pulled_up} {told} {called}");
+    for built_in in ["Crystal", "Minh", "Joshua", "Garcia", "Priya"] {
+        assert!(!said.contains(built_in), "a built-in name, {built_in}, in the run");
+    }
+}

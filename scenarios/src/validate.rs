@@ -149,6 +149,7 @@ impl ScenarioFile {
             tagger,
             corpus_slots,
             corpus_intents: self.corpus_intents.clone(),
+            customer_names: Vec::new(),
         })
     }
 }

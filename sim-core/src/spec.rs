@@ -85,6 +85,11 @@ pub struct ScenarioSpec {
     /// What a transcript corpus calls the scenario's intents (a conversation's intent label, then the intent's id),
     /// for customer text drawn from real conversations; an intent not named is matched by its own id.
     pub corpus_intents: Vec<(String, String)>,
+    /// What the customers are called, in place of the realiser's built-in first and last names: the names the
+    /// customers of a transcript corpus gave (`run --customer-text`), empty for the built-in ones. A name code
+    /// (first × 1000 + last) renders as the entry its (first, last) pair counts to, round the list, so every entry
+    /// is some codes' name; the engine never reads it.
+    pub customer_names: Vec<String>,
 }
 
 /// The most metrics a scenario may declare.

@@ -128,6 +128,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
         vague_openings: Vec::new(),
         corpus_slots: Vec::new(),
         corpus_intents: Vec::new(),
+        customer_names: Vec::new(),
         tagger: Default::default(),
         metrics: Vec::new(),
     }

@@ -73,6 +73,9 @@ pub fn parse_value(scenario: &ScenarioSpec, slot: Slot, text: &str) -> Option<u6
     let text = text.trim().to_lowercase();
     let words: Vec<&str> = text.split_whitespace().collect();
     match slot {
+        Slot::FULL_NAME if !scenario.customer_names.is_empty() => {
+            customer_name_code(&scenario.customer_names, &words)
+        }
         Slot::FULL_NAME => match words.as_slice() {
             [first, last] => {
                 Some(index(&pools::FIRST_NAMES, first)? * 1000 + index(&pools::LAST_NAMES, last)?)
@@ -118,6 +121,17 @@ pub fn parse_value(scenario: &ScenarioSpec, slot: Slot, text: &str) -> Option<u6
         Slot::USERNAME | Slot::EMAIL | Slot::NEW_VALUE => None,
         _ => FieldType::Int.parse(&text),
     }
+}
+
+/// The first code that renders as the name of `words` among a scenario's `customer_names` (see
+/// [`super::customer_name`]); `None` for a name not among them.
+fn customer_name_code(names: &[String], words: &[&str]) -> Option<u64> {
+    let at = names.iter().position(|name| {
+        name.split_whitespace().map(str::to_lowercase).eq(words.iter().map(|word| word.to_owned()))
+    })? as u64;
+    let last_names = sim_core::world::pools::LAST_NAMES;
+    (at < sim_core::world::pools::FIRST_NAMES * last_names)
+        .then_some(at / last_names * 1000 + at % last_names)
 }
 
 /// "8206 river rd" as its code: the house number × 100 + the street's index.

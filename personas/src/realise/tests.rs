@@ -1289,3 +1289,47 @@ fn a_reply_after_a_tool_is_said_only_after_that_tool() {
         assert_ne!(result(&latest), "Booked.", "{latest:?}");
     }
 }
+
+/// A scenario's `customer_names` replace the built-in first and last names: a name code (first × 1000 + last)
+/// renders as the entry its pair counts to, round the list, everywhere a name is written; a name reads back as the
+/// code it renders from when that code is a candidate, else as the first code that renders as it. Fifty names: code
+/// 0 is the first, 1000 (the second first name with the first last name: the 49th pair) the 49th, 1001 the 50th,
+/// and 1002 the first again.
+#[test]
+fn customer_names_replace_the_built_in_names() {
+    use super::{parse_value, read_value};
+    let names: Vec<String> = (1..=50).map(|at| format!("Name{at} Surname{at}")).collect();
+    let scenario = ScenarioSpec { customer_names: names, ..scenario() };
+    for (code, name) in [
+        (0, "Name1 Surname1"),
+        (1000, "Name49 Surname49"),
+        (1001, "Name50 Surname50"),
+        (1002, "Name1 Surname1"),
+    ] {
+        assert_eq!(render_value(&scenario, Slot::FULL_NAME, code), name, "{code}");
+    }
+    let pulled = tool_row(0, &[(Slot::FULL_NAME, 1001)], true);
+    assert_eq!(
+        render(&pulled, &plain(&scenario, 10.0)),
+        "Account has been pulled up for Name50 Surname50."
+    );
+    assert_eq!(parse_value(&scenario, Slot::FULL_NAME, "name50  SURNAME50"), Some(1001));
+    assert_eq!(parse_value(&scenario, Slot::FULL_NAME, "Name1 Surname1"), Some(0));
+    assert_eq!(read_value(&scenario, Slot::FULL_NAME, "name1 surname1", &[7, 1002]), 1002);
+    // A built-in name is no name of this scenario, and a name of it is none of the built-in ones.
+    assert_eq!(parse_value(&scenario, Slot::FULL_NAME, "Crystal Minh"), None);
+    assert_eq!(
+        parse_value(&sim_core::testing::tiny_scenario(), Slot::FULL_NAME, "Name1 Surname1"),
+        None
+    );
+    // A username is the name's initial and last word.
+    assert_eq!(render_value(&scenario, Slot::USERNAME, 1_001_730), "nsurname50730");
+    assert_eq!(render_value(&scenario, Slot::EMAIL, 1_001_730), "nsurname50730@email.com");
+    // One-word names, as many customers give theirs.
+    let single = ScenarioSpec {
+        customer_names: vec!["Ramya".into(), "Nirmala Devi".into()],
+        ..sim_core::testing::tiny_scenario()
+    };
+    assert_eq!(render_value(&single, Slot::FULL_NAME, 1), "Nirmala Devi");
+    assert_eq!(parse_value(&single, Slot::FULL_NAME, "ramya"), Some(0));
+}

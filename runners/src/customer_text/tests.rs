@@ -440,3 +440,42 @@ fn a_thank_you_with_more_to_follow_takes_in_what_was_done() {
         ]
     );
 }
+
+/// Customers are called by the names the file's customers gave as a slot the scenario reads as its full name, in
+/// title case, each once however it was cased, and only when they give at least as many as the built-in first names
+/// (48); a value that is no name (digits, more than three words) and a name the agent says are left out.
+#[test]
+fn customers_are_called_by_the_names_the_files_customers_gave() {
+    let scenario = sim_scenarios::load_built_in("bank-card-services").unwrap().spec;
+    // "priya" + a, b, …, z, ba, bb, …: 47 different one-word names.
+    let word = |at: usize| {
+        let letter = |at: usize| char::from(b'a' + at as u8);
+        if at < 26 { format!("priya{}", letter(at)) } else { format!("priyab{}", letter(at - 26)) }
+    };
+    let conversation = |name: &str| {
+        let turns = vec![
+            customer("i lost my credit card", "reportlostcard", &[]),
+            agent(),
+            customer(&format!("my name is {name}"), "contentonly", &[("name", name)]),
+        ];
+        multidogo("reportlostcard", turns)
+    };
+    let mut conversations: Vec<Conversation> = (0..47).map(|at| conversation(&word(at))).collect();
+    conversations.push(conversation("PRIYAA"));
+    conversations.push(conversation("ssn 9383"));
+    conversations.push(conversation("a b c d"));
+    let agent_says = Turn { slots: [("name".into(), "Alex Rory".into())].into(), ..agent() };
+    conversations.push(multidogo("reportlostcard", vec![agent_says]));
+    let text = build(&mut conversations.clone(), &scenario, &tagger());
+    assert!(text.names.is_empty(), "47 names are fewer than the built-in pool: {:?}", text.names);
+    assert_eq!(text.report.names, 0);
+
+    conversations.push(conversation("nirmala  devi"));
+    let text = build(&mut conversations, &scenario, &tagger());
+    assert_eq!(text.names.len(), 48);
+    assert_eq!(text.report.names, 48);
+    assert_eq!(text.names[..3], ["Nirmala Devi", "Priyaa", "Priyab"]);
+    // Sorted: "Priyab" < "Priyaba" < … < "Priyabu" < "Priyac" < … < "Priyaz".
+    assert_eq!(text.names[47], "Priyaz");
+    assert!(text.report.describe("f").contains("called by the 48 names the file's customers gave"));
+}
