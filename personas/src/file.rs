@@ -76,6 +76,10 @@ pub struct PersonaFile {
     /// Intent ids this persona can hold; empty means all.
     #[serde(default)]
     pub intents: Vec<String>,
+    /// By intent id (`[("lost_card", 0.58)]`): how often this persona's customers come with it, in place of the
+    /// scenario's weights; only the intents listed are played. Empty, or no id the scenario has: its weights.
+    #[serde(default)]
+    pub intent_shares: Vec<(String, f64)>,
     /// Reaction table rows replacing the built-in reaction model where they match; empty means built-in only.
     #[serde(default)]
     pub reactions: Vec<ReactionFile>,
@@ -285,6 +289,7 @@ impl TryFrom<PersonaFile> for PersonaSpec {
             },
             impostor: file.impostor,
             intents: file.intents,
+            intent_shares: file.intent_shares,
             objections: file.objections,
         })
     }
@@ -439,10 +444,18 @@ impl PersonaFile {
             ("need_gives", &self.need_gives, "slot", "chance"),
             ("gives_more", &self.gives_more, "slot", "chance"),
             ("objections", &self.objections, "objection", "rate"),
+            ("intent_shares", &self.intent_shares, "intent", "share"),
         ] {
             for message in named_chances(list, what, figure) {
                 push(&mut out, field, &[field], message);
             }
+        }
+        if !self.intent_shares.is_empty()
+            && self.intent_shares.iter().all(|(_, share)| *share <= 0.0)
+        {
+            let message =
+                "at least one intent's share must be above 0: no customer could come".to_owned();
+            push(&mut out, "intent_shares", &["intent_shares"], message);
         }
         out
     }

@@ -316,6 +316,21 @@ fn duplicate_intent() {
         "p/calm.ron:29:5: intents: intent `cost` is listed twice",
     );
 }
+#[test]
+fn intent_shares_are_shares_of_intents_named_once_and_not_all_zero() {
+    check(
+        &calm_with(&[(
+            "    mood:",
+            "    intent_shares: [(\"cost\", 1.5), (\"cost\", 0.2)],\n    mood:",
+        )]),
+        "p/calm.ron:29:5: intent_shares: the share of intent `cost` must be in [0, 1], got 1.5
+p/calm.ron:29:5: intent_shares: intent `cost` is listed twice",
+    );
+    check(
+        &calm_with(&[("    mood:", "    intent_shares: [(\"cost\", 0.0)],\n    mood:")]),
+        "p/calm.ron:29:5: intent_shares: at least one intent's share must be above 0: no customer could come",
+    );
+}
 
 #[test]
 fn every_problem_at_once() {
@@ -345,7 +360,7 @@ fn syntax_error_position() {
 fn unknown_field() {
     check(
         &calm_with(&[("    weight", "    colour: 3,\n    weight")]),
-        "p/calm.ron:6:5: Unexpected field named `colour` in `Persona`, expected one of `description`, `weight`, `traits`, `style`, `vague_opening`, `need_with_values`, `need_with_values_of`, `need_gives`, `leaves_unanswered`, `asks_again`, `tries_again`, `changes_plans`, `changes_after_done`, `gives_more`, `demand_human_at`, `abandon_at`, `mood`, `impostor`, `intents`, `reactions`, or `objections` instead",
+        "p/calm.ron:6:5: Unexpected field named `colour` in `Persona`, expected one of `description`, `weight`, `traits`, `style`, `vague_opening`, `need_with_values`, `need_with_values_of`, `need_gives`, `leaves_unanswered`, `asks_again`, `tries_again`, `changes_plans`, `changes_after_done`, `gives_more`, `demand_human_at`, `abandon_at`, `mood`, `impostor`, `intents`, `intent_shares`, `reactions`, or `objections` instead",
     );
 }
 #[test]

@@ -498,6 +498,10 @@ pub struct CalibrateArgs {
     /// With --scenario: the persona whose other parameters the fitted one keeps.
     #[arg(long, value_name = "PERSONA", default_value = "calm", requires = "scenario")]
     pub base: String,
+    /// With --scenario: fit how often customers come with each of its intents too (`intent_shares`), so the persona
+    /// comes for what the transcripts' customers came for instead of the scenario's mix.
+    #[arg(long, requires = "scenario")]
+    pub intent_shares: bool,
 }
 
 /// `rehearse customer-acts`.

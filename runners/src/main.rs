@@ -478,6 +478,9 @@ fn fit_persona(args: &sim_runners::cli::CalibrateArgs) -> Result<()> {
     let rules = sim_runners::customer_text::rules();
     let mut reactions = calibrate::persona::reactions(&conversations, &rules);
     calibrate::persona::of_scenario_intents(&mut reactions, &scenario);
+    if !args.intent_shares {
+        reactions.conversations_of.clear();
+    }
     reactions.gives_more = calibrate::gives_more::count(&conversations, &scenario);
     let acts = args.acts.as_ref().map(|acts| format!(" --acts {}", acts.display()));
     let read = match conversations.len() {
@@ -486,13 +489,14 @@ fn fit_persona(args: &sim_runners::cli::CalibrateArgs) -> Result<()> {
     };
     let header = format!(
         "A persona fitted by `rehearse calibrate` to {} ({read}{}, SHA-256 {sha256}) for the scenario {}.\n\
-         Regenerate: rehearse calibrate --transcripts {}{}{kept} --scenario {scenario_arg} --base {} --out {}",
+         Regenerate: rehearse calibrate --transcripts {}{}{kept} --scenario {scenario_arg} --base {}{} --out {}",
         args.transcripts.display(),
         of,
         scenario.id,
         args.transcripts.display(),
         acts.unwrap_or_default(),
         args.base,
+        if args.intent_shares { " --intent-shares" } else { "" },
         args.out.display()
     );
     let description = format!(

@@ -91,8 +91,7 @@ fn load_persona_pinned(arg: &str) -> Result<(PersonaSpec, Pinned)> {
 
 /// Whether `persona` can hold one of the scenario's intents (a persona without an intent list holds them all).
 pub fn compatible(persona: &PersonaSpec, scenario: &ScenarioSpec) -> bool {
-    persona.intents.is_empty()
-        || scenario.intents.iter().any(|intent| persona.intents.contains(&intent.id))
+    scenario.intents.iter().any(|intent| persona.weight_of(intent, scenario).is_some())
 }
 
 /// A persona's intent list, shortened for a message.

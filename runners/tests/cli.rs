@@ -1173,6 +1173,28 @@ fn args_fitted(fixture: &str) -> [&str; 5] {
     ["calibrate", "--transcripts", fixture, "--scenario", "star-hotel"]
 }
 
+/// `calibrate --intent-shares`: the fitted persona comes for the fixture's tasks as often as its customers did (two
+/// hotel bookings, one forecast), and says how to fit it again; without the flag it keeps the scenario's mix.
+#[test]
+fn calibrate_with_intent_shares_fits_what_customers_came_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let fitted = |out: &str, more: &[&str]| {
+        let args = [&args_fitted(CUSTOMER_TEXT_FIXTURE)[..], more, &["--out", out]].concat();
+        let run = rehearse(dir.path(), &args);
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+        std::fs::read_to_string(dir.path().join(out)).unwrap()
+    };
+    let shared = fitted("shares.ron", &["--intent-shares"]);
+    assert!(
+        shared.contains(
+            "// Fitted: 3 conversations by intent: hotel_book 2, weather 1; only these intents"
+        ) && shared.contains("intent_shares: [(\"hotel_book\", 0.6667), (\"weather\", 0.3333)],")
+            && shared.contains("--base calm --intent-shares --out shares.ron"),
+        "{shared}"
+    );
+    assert!(!fitted("plain.ron", &[]).contains("intent_shares"));
+}
+
 /// `run --customer-text` with a file whose customers give 48 or more names: a run's customers are called by them, in
 /// their messages, in what the tools say and in the agent's calls, and by none of the built-in names.
 #[test]

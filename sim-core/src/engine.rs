@@ -158,9 +158,9 @@ impl RunSpec {
             let mut ids = Vec::new();
             let mut weights = Vec::new();
             for (idx, intent) in scenario.intents.iter().enumerate() {
-                if persona.intents.is_empty() || persona.intents.contains(&intent.id) {
+                if let Some(weight) = persona.weight_of(intent, &scenario) {
                     ids.push(idx as IntentId);
-                    weights.push(intent.weight);
+                    weights.push(weight);
                 }
             }
             if ids.is_empty() {

@@ -693,6 +693,28 @@ pub struct PersonaSpec {
     pub impostor: bool,
     /// Intents this persona can hold (empty: all).
     pub intents: Vec<String>,
+    /// How often this persona's customers come with each intent (`[("lost_card", 0.58)]`), in place of the
+    /// scenario's weights: in a scenario with any intent listed, only the intents listed are played, in these
+    /// proportions; in one with none (ids it does not have are ignored), and when empty, the scenario's weights. A
+    /// persona fitted to transcripts comes for what their customers came for, and plays other scenarios as theirs do.
+    pub intent_shares: Vec<(String, f64)>,
+}
+
+impl PersonaSpec {
+    /// The weight this persona's customers come with `intent` of `scenario` by: its share when the persona lists
+    /// shares for the scenario's intents, else the scenario's weight; `None` when they never come with it (not among
+    /// `intents`, or shares that do not list it).
+    pub fn weight_of(&self, intent: &IntentSpec, scenario: &ScenarioSpec) -> Option<f64> {
+        if !self.intents.is_empty() && !self.intents.contains(&intent.id) {
+            return None;
+        }
+        let share = |id: &str| self.intent_shares.iter().find(|(listed, _)| listed == id);
+        if scenario.intents.iter().any(|intent| share(&intent.id).is_some()) {
+            share(&intent.id).map(|(_, share)| *share)
+        } else {
+            Some(intent.weight)
+        }
+    }
 }
 
 /// The most times a customer asks the same again about another one ([`PersonaSpec::asks_again`], told the answer,

@@ -174,6 +174,7 @@ pub fn calm_persona() -> PersonaSpec {
             apology: -0.05,
         },
         impostor: false,
+        intent_shares: Vec::new(),
         intents: Vec::new(),
     }
 }

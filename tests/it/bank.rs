@@ -121,3 +121,40 @@ fn a_charges_date_is_read_as_the_customer_wrote_it() {
         assert_eq!(read(text, &[]), 18, "{text}");
     }
 }
+
+/// A persona's `intent_shares` decide what its customers come for, in place of the scenario's weights (3 lost card,
+/// 2 replacement, 3 dispute): shares of 0.75 lost card and 0.25 dispute give three lost cards to one dispute and no
+/// replacement, which the shares do not list. On star-hotel, none of whose intents they name, the same persona comes
+/// for its intents by its weights (1 and 1).
+#[test]
+fn a_personas_intent_shares_decide_what_its_customers_come_for() {
+    use sim_core::prelude::*;
+    let (scenario, _) = crate::support::built_in("bank-card-services");
+    let calm = sim_runners::setup::load_persona("calm").unwrap();
+    let shares = [("lost_card", 0.75), ("dispute_charge", 0.25)];
+    let persona = PersonaSpec {
+        intent_shares: shares.map(|(id, share)| (id.to_owned(), share)).to_vec(),
+        ..calm
+    };
+    let personas: std::sync::Arc<[PersonaSpec]> = [persona].into();
+    let agent = sim_core::agents::built_in("by-the-book", &scenario).unwrap();
+    let mut engine =
+        Engine::new(scenario.clone(), personas.clone(), agent, EngineConfig { slots: 64 }).unwrap();
+    let out = engine.run(5, 0..4000);
+    let came_for = |id: &str| {
+        let intent = scenario.intent_id(id).unwrap();
+        out.episodes.iter().filter(|record| record.customer.intent == intent).count()
+    };
+    let lost = came_for("lost_card") as f64 / 4000.0;
+    assert!((0.72..=0.78).contains(&lost), "lost card {lost:.3}");
+    assert_eq!(came_for("lost_card") + came_for("dispute_charge"), 4000);
+    assert_eq!(came_for("replace_damaged_card"), 0);
+    let (star, _) = crate::support::built_in("star-hotel");
+    let agent = sim_core::agents::built_in("by-the-book", &star).unwrap();
+    let mut engine =
+        Engine::new(star.clone(), personas, agent, EngineConfig { slots: 64 }).unwrap();
+    let out = engine.run(5, 0..2000);
+    let weather = star.intent_id("weather").unwrap();
+    let weather = out.episodes.iter().filter(|record| record.customer.intent == weather).count();
+    assert!((900..=1100).contains(&weather), "{weather} of 2000 came for a forecast");
+}

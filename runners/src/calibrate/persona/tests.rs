@@ -75,6 +75,8 @@ fn a_fitted_persona_loads_with_its_shares_and_keeps_the_rest_of_its_base() {
     // Asked the day they arrive, 15 of 20 gave the day they leave too; asked the hotel, 1 of 5 (too few).
     counted.gives_more.insert("arrival_day".to_owned(), (15, 20));
     counted.gives_more.insert("hotel_name".to_owned(), (1, 5));
+    // 30 conversations of weather, 10 of hotel_book: three in four come for a forecast.
+    counted.conversations_of.extend([("weather".to_owned(), 30), ("hotel_book".to_owned(), 10)]);
     // Too few to fit: the built-in reaction stays.
     counted
         .answers
@@ -95,6 +97,15 @@ fn a_fitted_persona_loads_with_its_shares_and_keeps_the_rest_of_its_base() {
     assert_eq!(persona.leaves_unanswered, 0.125);
     assert_eq!(persona.asks_again, [0.7, 0.4286, 0.3333]);
     assert_eq!(persona.need_with_values_of, [("weather".to_owned(), 0.8)]);
+    assert_eq!(
+        persona.intent_shares,
+        [("hotel_book".to_owned(), 0.25), ("weather".to_owned(), 0.75)]
+    );
+    assert!(
+        text.contains(
+            "// Fitted: 40 conversations by intent: hotel_book 10, weather 30; only these"
+        )
+    );
     assert!(text.contains("// Fitted: first needs with values of the request, by intent (at least 20): weather 20 of 25."));
     assert!(
         text.contains("after the first answer, the second, the third: 7 of 10, 3 of 7, 1 of 3.")
@@ -400,4 +411,21 @@ fn the_values_needs_give_are_counted_by_the_scenarios_slots() {
         [("charge_amount", (3, 3)), ("charge_date", (0, 3)), ("dispute_amount", (0, 3))]
     );
     assert_eq!(counted.needs_of.get("dispute_charge"), Some(&(3, 7)));
+}
+
+/// Conversations counted by corpus label go under the scenario's intent (through `corpus_intents`, else the id of the
+/// same name) for `intent_shares`; labels of no intent of the scenario are dropped: MultiDoGO's 382 reportlostcard
+/// and 3 lost_card are bank-card-services' 385 lost_card, its 12 checkbalance count for nothing.
+#[test]
+fn conversations_by_label_are_put_under_the_scenarios_intents() {
+    let bank = sim_scenarios::load_built_in("bank-card-services").unwrap().spec;
+    let mut counted = Reactions::default();
+    counted.conversations_of.extend(
+        [("reportlostcard", 382), ("lost_card", 3), ("disputecharge", 229), ("checkbalance", 12)]
+            .map(|(label, n)| (label.to_owned(), n)),
+    );
+    super::of_scenario_intents(&mut counted, &bank);
+    let of: Vec<(&str, u64)> =
+        counted.conversations_of.iter().map(|(id, n)| (id.as_str(), *n)).collect();
+    assert_eq!(of, [("dispute_charge", 229), ("lost_card", 385)]);
 }
