@@ -434,6 +434,11 @@ pub struct StepFile {
     /// true value instead of the tool's own value.
     #[serde(default)]
     pub reports: Option<SlotName>,
+    /// Whether the agent tells the customer once the call passes, before going on ("Thank you, you're verified"):
+    /// its words are the scenario's `progress` reply said after the tool. Default false: the built-in agents
+    /// tell the outcome once, when every step is done.
+    #[serde(default)]
+    pub tell: bool,
 }
 
 /// A policy rule: `(id: "abcd-step-order", text: "…", kind: StepOrder)`.

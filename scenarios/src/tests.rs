@@ -146,7 +146,7 @@ fn type_error_points_at_the_value() {
 fn unknown_field_is_rejected_with_its_position() {
     check(
         &[(r#"(tool: "offer-refund")"#, r#"(tool: "offer-refund", wehn: OracleNo)"#)],
-        "t.ron:24:36: Unexpected field named `wehn` in `Step`, expected one of `tool`, `when`, `args`, `min_args`, `optional`, `group`, or `reports` instead",
+        "t.ron:24:36: Unexpected field named `wehn` in `Step`, expected one of `tool`, `when`, `args`, `min_args`, `optional`, `group`, `reports`, or `tell` instead",
     );
 }
 

@@ -348,11 +348,15 @@ pub enum ActKind {
     /// The customer did not understand the agent's message and asks what they mean (free text the tagger could
     /// not read with confidence).
     Clarify,
+    /// The agent tells the customer that a step of their request is done, with more of it still to do ("Thank you,
+    /// you're verified"): not the outcome, which `InformResult` tells. (An agent act declared last, so the acts
+    /// before keep their codes.)
+    Progress,
 }
 
 impl ActKind {
     /// The acts an agent says, in declaration order.
-    pub const AGENT: [ActKind; 12] = [
+    pub const AGENT: [ActKind; 13] = [
         ActKind::Greet,
         ActKind::AskNeed,
         ActKind::Ask,
@@ -365,6 +369,7 @@ impl ActKind {
         ActKind::Close,
         ActKind::Filler,
         ActKind::Offer,
+        ActKind::Progress,
     ];
 
     /// The agent act with this [`name`](ActKind::name).
@@ -432,6 +437,7 @@ impl ActKind {
             ActKind::Unable => "unable",
             ActKind::Works => "works",
             ActKind::Clarify => "clarify",
+            ActKind::Progress => "progress",
         }
     }
 }

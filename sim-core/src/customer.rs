@@ -586,7 +586,7 @@ impl Customer {
                     (Act::bare(ActKind::OffTopic), "not cooperating this turn")
                 }
             }
-            ActKind::InformResult | ActKind::Disclose => {
+            ActKind::InformResult | ActKind::Disclose | ActKind::Progress => {
                 (Act::bare(ActKind::Acknowledge), "heard progress")
             }
             ActKind::Deny => {
@@ -637,7 +637,7 @@ impl Customer {
     /// How the agent's act moves the customer's mood (and their count of denials, and what they heard), before they
     /// answer, whatever answer the reaction model or a persona's table then gives.
     fn feel(&mut self, agent: &Act, mood: &crate::spec::MoodParams) {
-        if matches!(agent.kind, ActKind::InformResult | ActKind::Disclose) {
+        if matches!(agent.kind, ActKind::InformResult | ActKind::Disclose | ActKind::Progress) {
             self.progressed = true;
             self.heard = SlotSet(self.heard.0 | agent.slots.0);
         }
@@ -647,7 +647,7 @@ impl Customer {
             ActKind::Ask => {
                 mood.repeated_question * f64::from(SlotSet(agent.slots.0 & self.told.0).len())
             }
-            ActKind::InformResult | ActKind::Disclose => mood.progress,
+            ActKind::InformResult | ActKind::Disclose | ActKind::Progress => mood.progress,
             ActKind::Deny => {
                 self.denials += 1;
                 mood.denial

@@ -356,6 +356,9 @@ pub struct Step {
     /// The fact this step's call reports for this request (a lookup shows the agent the field the request is about):
     /// a passed call's value is the slot's true value; `None` reports the tool's own value.
     pub reports: Option<crate::act::Slot>,
+    /// Whether the agent tells the customer once this step's call passes, before going on (`ActKind::Progress`:
+    /// "Thank you, you're verified"), where the rest of the request is still to do.
+    pub tell: bool,
 }
 
 impl Step {

@@ -42,6 +42,7 @@ pub fn tiny_scenario() -> ScenarioSpec {
         optional: false,
         group: 0,
         reports: None,
+        tell: false,
     };
     let intents = vec![
         IntentSpec {

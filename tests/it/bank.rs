@@ -158,3 +158,52 @@ fn a_personas_intent_shares_decide_what_its_customers_come_for() {
     let weather = out.episodes.iter().filter(|record| record.customer.intent == weather).count();
     assert!((900..=1100).contains(&weather), "{weather} of 2000 came for a forecast");
 }
+
+/// Once the caller is verified (the steps `tell: true`), the agent tells them so before going on, in the scenario's
+/// words, and the caller takes it in: even customers whose reaction table says goodbye to a result half the time
+/// (the persona fitted to STAR's customers) acknowledge a step told done rather than leave with the card untouched.
+/// A failed check is not told, and nothing else is told as a step.
+#[test]
+fn a_verified_caller_is_told_so_and_takes_it_in() {
+    use sim_core::act::ActKind;
+    use sim_core::prelude::*;
+    let (scenario, _) = crate::support::built_in("bank-card-services");
+    let fitted =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../calibration-data/fitted/star-hotel-customers.ron");
+    let star = sim_personas::load_persona(std::path::Path::new(fitted)).unwrap();
+    assert!(star.reactions.iter().any(|row| row.on == ActKind::InformResult), "a row for results");
+    let agent = sim_core::agents::built_in("by-the-book", &scenario).unwrap();
+    let mut engine =
+        Engine::new(scenario.clone(), [star].into(), agent, EngineConfig { slots: 64 }).unwrap();
+    let out = engine.run(9, 0..2000);
+    let verify = scenario.tool_id("verify-identity").unwrap();
+    let (mut told, mut taken_in, mut progress) = (0, 0, 0);
+    for record in &out.episodes {
+        let turns = out.turns_of(record);
+        progress += turns
+            .iter()
+            .filter(|turn| turn.act.is_some_and(|act| act.kind == ActKind::Progress))
+            .count();
+        for (at, turn) in turns.iter().enumerate() {
+            let Some(outcome) = turn.outcome.filter(|_| turn.tool == Some(verify)) else {
+                continue;
+            };
+            let next = turns[at + 1].act;
+            assert_eq!(
+                next.is_some_and(|act| act.kind == ActKind::Progress),
+                outcome.passed,
+                "episode {}",
+                record.episode
+            );
+            if outcome.passed {
+                told += 1;
+                let answer = turns.get(at + 2).and_then(|turn| turn.act).map(|act| act.kind);
+                assert_ne!(answer, Some(ActKind::ThankBye), "episode {}", record.episode);
+                taken_in += usize::from(answer == Some(ActKind::Acknowledge));
+            }
+        }
+    }
+    assert!(told > 1500, "{told} of 2000 verified");
+    assert_eq!(progress, told, "only a verification is told as a step");
+    assert!(taken_in as f64 >= 0.95 * told as f64, "{taken_in} of {told} took it in");
+}

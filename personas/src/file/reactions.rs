@@ -38,6 +38,7 @@ pub enum AgentActFile {
     AnythingElse,
     Filler,
     Offer,
+    Progress,
 }
 
 /// Mirror of [`sim_core::spec::ReactionWhen`].
@@ -139,6 +140,7 @@ impl From<&ReactionFile> for ReactionRule {
             AgentActFile::Disclose => ActKind::Disclose,
             AgentActFile::Deny => ActKind::Deny,
             AgentActFile::Apologize => ActKind::Apologize,
+            AgentActFile::Progress => ActKind::Progress,
             AgentActFile::AnythingElse => ActKind::AnythingElse,
             AgentActFile::Filler => ActKind::Filler,
             AgentActFile::Offer => ActKind::Offer,

@@ -38,6 +38,15 @@ pub(crate) fn render_into(act: &Act, ctx: &RenderContext, pick: &mut Pick, out: 
             let slots = ctx.slots();
             return put_template(out, template, |out| put_slot_list(out, act, slots, "your"));
         }
+        ActKind::Progress => {
+            // A step done with more to do, where the scenario gives no words for it: not the outcome.
+            out.push_str(pick.one(&[
+                "Okay, that's done.",
+                "Thanks, that step is done.",
+                "Good, that's done.",
+            ]));
+            return;
+        }
         ActKind::InformResult => {
             let lead = pick.one(&["", "Okay, ", "Great news! ", "All done. "]);
             let result = result(act, ctx, pick);
@@ -251,7 +260,7 @@ fn pick_reply<'a>(
 fn reply_follows(act: &Act, ctx: &RenderContext) -> Option<ToolId> {
     match act.kind {
         ActKind::Deny => act.refusal_reason(),
-        ActKind::InformResult => ctx
+        ActKind::InformResult | ActKind::Progress => ctx
             .earlier
             .iter()
             .rev()

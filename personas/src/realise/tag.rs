@@ -44,7 +44,13 @@ pub fn tag(
     // Values stated in a message that only reports, fills or apologises make it a disclosure.
     let reports = matches!(
         kind,
-        None | Some(ActKind::InformResult | ActKind::Filler | ActKind::Apologize | ActKind::Greet)
+        None | Some(
+            ActKind::InformResult
+                | ActKind::Progress
+                | ActKind::Filler
+                | ActKind::Apologize
+                | ActKind::Greet
+        )
     );
     let readable = stated.iter().any(|(_, value)| !is_unmatched(*value));
     if reports && readable {
@@ -66,7 +72,11 @@ pub fn tag(
     }
     if matches!(
         act.kind,
-        ActKind::InformResult | ActKind::Deny | ActKind::Offer | ActKind::Disclose
+        ActKind::InformResult
+            | ActKind::Progress
+            | ActKind::Deny
+            | ActKind::Offer
+            | ActKind::Disclose
     ) {
         act.intent = intent;
     }

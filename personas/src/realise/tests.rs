@@ -1333,3 +1333,18 @@ fn customer_names_replace_the_built_in_names() {
     assert_eq!(render_value(&single, Slot::FULL_NAME, 1), "Nirmala Devi");
     assert_eq!(parse_value(&single, Slot::FULL_NAME, "ramya"), Some(0));
 }
+
+/// A step told done with more to do (`Progress`), where the scenario gives no words for it, says only that the step
+/// is done: never the outcome the intent resolves to ("Your refund has been processed"), which the result after the
+/// last step tells.
+#[test]
+fn a_step_told_done_is_not_the_outcome() {
+    let said: BTreeSet<String> =
+        (0..40).map(|seed| text(&row(ActKind::Progress, &[], seed), 10.0, 1)).collect();
+    let expected: BTreeSet<String> =
+        ["Okay, that's done.", "Thanks, that step is done.", "Good, that's done."]
+            .map(str::to_owned)
+            .into();
+    assert_eq!(said, expected);
+    assert!(text(&row(ActKind::InformResult, &[], 3), 10.0, 1).contains("refund"), "the outcome");
+}

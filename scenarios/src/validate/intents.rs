@@ -506,6 +506,7 @@ fn step(file: &StepFile, what: &str, ctx: &StepCtx, at: &FieldPath, issues: &mut
         optional: file.optional,
         group: file.group,
         reports,
+        tell: file.tell,
     };
     if file.args.is_none() && file.min_args.is_none() {
         // The tool's own args and min_args, checked with the tool.

@@ -46,10 +46,11 @@ pub(super) fn agent_replies(
             found.and_then(|index| u16::try_from(index).ok())
         });
         let after = file.after.as_ref().and_then(|id| {
-            if !matches!(act, None | Some(ActKind::Deny | ActKind::InformResult)) {
+            if !matches!(act, None | Some(ActKind::Deny | ActKind::InformResult | ActKind::Progress)) {
                 issues.push(
                     at.field("after"),
-                    "only a `deny` (after its check) or an `inform_result` (after its call) follows a tool"
+                    "only a `deny` (after its check), an `inform_result` or a `progress` (after its call) follows \
+                     a tool"
                         .to_owned(),
                 );
             }

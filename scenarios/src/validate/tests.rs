@@ -310,12 +310,12 @@ fn every_problem_of_an_agent_reply_is_named_at_its_field() {
             r#"max_turns: 60, agent_replies: [(act: "state_need", slots: [hotel], intent: "spa", text: "at {hotel}"), (act: "ask", text: "your {zip_code"), (act: "close", after: "offer-refund", text: "bye"), (act: "deny", after: "nope", text: "no")]"#,
         )],
         "t.ron:3:42: `state_need` is not an agent act; agent acts are greet, ask_need, ask, inform_result, \
-         disclose, deny, apologize, anything_else, transfer, close, filler, offer\n\
+         disclose, deny, apologize, anything_else, transfer, close, filler, offer, progress\n\
          t.ron:3:63: unknown slot `hotel`\n\
          t.ron:3:80: unknown intent `spa`\n\
          t.ron:3:93: `{hotel}` names no slot\n\
          t.ron:3:127: a `{` is not closed\n\
-         t.ron:3:168: only a `deny` (after its check) or an `inform_result` (after its call) follows a tool\n\
+         t.ron:3:168: only a `deny` (after its check), an `inform_result` or a `progress` (after its call) follows a tool\n\
          t.ron:3:219: unknown tool `nope`",
     );
 }

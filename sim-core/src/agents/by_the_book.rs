@@ -69,6 +69,8 @@ pub(crate) struct Case {
     pub(crate) shown: Option<(ToolId, ToolArgs)>,
     /// Whether the customer said their problem is gone (steps `when: Unfixed` no longer apply).
     pub(crate) fixed: bool,
+    /// Whether a step the customer is told of (`Step::tell`) just passed: told before the next step, if one is left.
+    pub(crate) tell_due: bool,
 }
 
 /// The value each tool last reported, by tool.
@@ -284,6 +286,7 @@ impl Case {
         if outcome.passed {
             self.done |= 1 << step_idx;
             self.burned = SlotSet::EMPTY;
+            self.tell_due = step.tell;
             CallFeedback::Passed
         } else {
             self.burned = SlotSet(self.burned.0 | used.0);
@@ -417,6 +420,7 @@ impl Case {
                 .find(|tool| scenario.tools[*tool as usize].effect == Effect::AskOracle);
             return self.deny(oracle);
         }
+        let tell = std::mem::take(&mut self.tell_due);
         if let Some(tool) = self.remedy_due.take() {
             return Plan::Side { tool };
         }
@@ -427,6 +431,10 @@ impl Case {
             // Optional steps are left out: the guideline lets the agent skip them.
             !step.optional && self.done & (1 << idx) == 0 && self.applies(step.when)
         });
+        if tell && next.is_some() {
+            // A step done with more to do: told now; the outcome is told when every step is done.
+            return Plan::Say(Act { intent: intent_id, ..Act::bare(ActKind::Progress) });
+        }
         let Some((step_idx, step)) = next else {
             // Turned down, with nothing done since: there is no outcome to tell ("I'll leave it, then").
             let nothing_since_no =

@@ -904,7 +904,16 @@ fn rule(id: &str, kind: RuleKind) -> RuleSpec {
 
 /// A step that applies when `when` holds, taking no arguments of its own.
 fn step(tool: u8, when: When) -> Step {
-    Step { tool, when, args: SlotSet::EMPTY, min_args: 0, optional: false, group: 0, reports: None }
+    Step {
+        tool,
+        when,
+        args: SlotSet::EMPTY,
+        min_args: 0,
+        optional: false,
+        group: 0,
+        reports: None,
+        tell: false,
+    }
 }
 
 /// tiny_scenario plus the checks that can refuse a request and the tools around them: 5 `membership`,

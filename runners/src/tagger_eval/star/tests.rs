@@ -197,7 +197,7 @@ fn mapping_customer_act_is_no_agent_act() {
     check_mapping(
         r#"{ "hello": Act("state_need") }"#,
         "error: runners/data/star-wizard-acts.ron:1:17: `state_need` is not an agent act; agent acts are greet, \
-         ask_need, ask, inform_result, disclose, deny, apologize, anything_else, transfer, close, filler, offer",
+         ask_need, ask, inform_result, disclose, deny, apologize, anything_else, transfer, close, filler, offer, progress",
     );
 }
 
