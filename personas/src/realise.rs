@@ -174,8 +174,8 @@ pub fn render_into(row: &TurnRecord, ctx: &RenderContext, out: &mut String) {
 /// A slot value as a customer would write it (`(977) 625-2661`, `$84.00`, `cminh730@email.com`); a slot the
 /// scenario declares renders by its field's type (`0042`, `$12.34`, an enum label).
 ///
-/// `new_value` codes mean different things per intent; without one this guesses from the code's range
-/// (see [`render_new_value`] to render it for a known field).
+/// `new_value` codes mean different things per intent; without one this guesses from the code's range (a turn's
+/// act renders it as the field its intent changes).
 pub fn render_value(scenario: &ScenarioSpec, slot: Slot, value: u64) -> String {
     let mut text = String::new();
     render_value_into(scenario, slot, value, &mut text);
@@ -222,14 +222,6 @@ pub fn slot_choices(scenario: &ScenarioSpec, slot: Slot) -> Option<Vec<String>> 
         Slot::PRODUCT => owned(&pools::PRODUCTS),
         _ => None,
     }
-}
-
-/// A `new_value` code rendered as the account field it replaces; `None` guesses from the code's range. A name is
-/// one of the built-in names: a scenario's `customer_names` render through [`render_value`].
-pub fn render_new_value(field: Option<AccountField>, value: u64) -> String {
-    let mut text = String::new();
-    put_new_value(&mut text, field, value, &[]);
-    text
 }
 
 /// The account field an intent changes (from its `AccountFieldIsGoal` outcome), if any.
