@@ -1325,6 +1325,24 @@ fn customer_names_replace_the_built_in_names() {
     // A username is the name's initial and last word.
     assert_eq!(render_value(&scenario, Slot::USERNAME, 1_001_730), "nsurname50730");
     assert_eq!(render_value(&scenario, Slot::EMAIL, 1_001_730), "nsurname50730@email.com");
+    // The 100th name is the 100th pair: the third first name (99 / 48 = 2) with the fourth last (99 % 48 = 3). A list
+    // longer than the 48 × 48 pairs has names no code renders as: the 2,305th reads as none.
+    let letters = |mut at: usize| {
+        let mut word = String::from("Name");
+        loop {
+            word.push(char::from(b'a' + (at % 26) as u8));
+            at /= 26;
+            if at == 0 {
+                return word;
+            }
+        }
+    };
+    let long =
+        ScenarioSpec { customer_names: (0..2305).map(letters).collect(), ..scenario.clone() };
+    assert_eq!(parse_value(&long, Slot::FULL_NAME, &letters(99)), Some(2003));
+    assert_eq!(render_value(&long, Slot::FULL_NAME, 2003), letters(99));
+    assert_eq!(parse_value(&long, Slot::FULL_NAME, &letters(2303)), Some(47_047));
+    assert_eq!(parse_value(&long, Slot::FULL_NAME, &letters(2304)), None);
     // One-word names, as many customers give theirs.
     let single = ScenarioSpec {
         customer_names: vec!["Ramya".into(), "Nirmala Devi".into()],
