@@ -151,7 +151,8 @@ pub struct SimArgs {
     /// Customers speak with real customers' words: a transcript file (`transcripts convert`'s format) whose
     /// customer messages are read as acts, their values cut out; each customer turn says one of the messages of its
     /// act with its own values (the scenario's `corpus_slots` name the transcripts' slots). An act no message fits
-    /// keeps the built-in phrasing, counted in the summary. What the customers do is unchanged.
+    /// keeps the built-in phrasing, counted in the summary. Customers are called by the names the file's customers
+    /// gave, when they gave 48 or more. What the customers do is unchanged.
     #[arg(long, value_name = "FILE")]
     #[serde(default)]
     pub customer_text: Option<PathBuf>,

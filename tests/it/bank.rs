@@ -197,6 +197,12 @@ fn a_verified_caller_is_told_so_and_takes_it_in() {
             );
             if outcome.passed {
                 told += 1;
+                let intent = next.map(|act| act.intent);
+                assert_eq!(
+                    intent,
+                    Some(record.customer.intent),
+                    "told of the caller's own request"
+                );
                 let answer = turns.get(at + 2).and_then(|turn| turn.act).map(|act| act.kind);
                 assert_ne!(answer, Some(ActKind::ThankBye), "episode {}", record.episode);
                 taken_in += usize::from(answer == Some(ActKind::Acknowledge));
