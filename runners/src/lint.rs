@@ -103,7 +103,7 @@ pub fn lint(paths: &[PathBuf]) -> Report {
 }
 
 /// Marks every valid persona of `report` that can hold none of `scenario`'s intents (`rehearse lint --scenario S`),
-/// at the persona's `intents` field.
+/// at the persona's `intents` field, and one whose `intent_shares` name ids the scenario lacks beside ones it has.
 pub fn against_scenario(report: Report, scenario: &sim_core::spec::ScenarioSpec) -> Report {
     let entries = report
         .entries
@@ -119,23 +119,52 @@ pub fn against_scenario(report: Report, scenario: &sim_core::spec::ScenarioSpec)
                 },
             };
             let Ok(persona) = sim_personas::parse_persona(&source, &entry.path) else { return entry };
-            if crate::setup::compatible(&persona, scenario) {
+            let mut problems = Vec::new();
+            if !crate::setup::compatible(&persona, scenario) {
+                problems.push(sim_personas::Problem {
+                    field: "intents".into(),
+                    at: vec!["intents"],
+                    message: format!(
+                        "can hold none of the intents of scenario `{}` ({}); a run of both would be refused",
+                        scenario.id,
+                        crate::setup::its_intents(&persona)
+                    ),
+                });
+            }
+            problems.extend(unknown_shares(&persona, scenario));
+            if problems.is_empty() {
                 return entry;
             }
-            let problem = sim_personas::Problem {
-                field: "intents".into(),
-                at: vec!["intents"],
-                message: format!(
-                    "can hold none of the intents of scenario `{}` ({}); a run of both would be refused",
-                    scenario.id,
-                    crate::setup::its_intents(&persona)
-                ),
-            };
-            let err = sim_personas::invalid(&source, &entry.path, vec![problem]);
+            let err = sim_personas::invalid(&source, &entry.path, problems);
             Entry { verdict: Verdict::Problems(lines(&err)), path: entry.path }
         })
         .collect();
     Report { entries }
+}
+
+/// An `intent_shares` id `scenario` lacks, where the shares name one of its intents, so that only those listed are
+/// played there: a misspelt id would leave an intent unplayed without a word.
+fn unknown_shares(
+    persona: &sim_core::spec::PersonaSpec,
+    scenario: &sim_core::spec::ScenarioSpec,
+) -> Option<sim_personas::Problem> {
+    let has = |id: &str| scenario.intents.iter().any(|intent| intent.id == id);
+    let shares = &persona.intent_shares;
+    let unknown: Vec<&str> =
+        shares.iter().map(|(id, _)| id.as_str()).filter(|id| !has(id)).collect();
+    (unknown.len() < shares.len() && !unknown.is_empty()).then(|| {
+        let ids: Vec<&str> = scenario.intents.iter().map(|intent| intent.id.as_str()).collect();
+        sim_personas::Problem {
+            field: "intent_shares".into(),
+            at: vec!["intent_shares"],
+            message: format!(
+                "`{}` is no intent of scenario `{}` (its intents: {}); there only the intents listed are played",
+                unknown.join("`, `"),
+                scenario.id,
+                ids.join(", ")
+            ),
+        }
+    })
 }
 
 /// The built-in scenarios and personas as embedded in the binary (named as their files in the source tree), so

@@ -240,3 +240,35 @@ fn lint_against_a_scenario_reports_a_persona_that_fits_none_of_its_intents_at_it
     let retail = sim_scenarios::load_built_in("retail-support").unwrap();
     assert!(super::against_scenario(lint(&[persona]), &retail.spec).is_clean());
 }
+
+/// Intent shares that name an intent the scenario lacks beside ones it has are reported at `intent_shares` (there only
+/// the intents listed are played, so a misspelt one would never be); shares that name none of its intents are the
+/// scenario's weights there, and fine.
+#[test]
+fn lint_against_a_scenario_reports_intent_shares_it_lacks_beside_ones_it_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let calm = sim_personas::built_in_source("calm").unwrap();
+    let with_shares = |shares: &str| {
+        let path = dir.path().join("fitted.ron");
+        std::fs::write(
+            &path,
+            calm.replacen("    mood:", &format!("    intent_shares: {shares},\n    mood:"), 1),
+        )
+        .unwrap();
+        path
+    };
+    let bank = sim_scenarios::load_built_in("bank-card-services").unwrap();
+    let misspelt = with_shares(r#"[("lost_crad", 0.6), ("dispute_charge", 0.4)]"#);
+    let report = super::against_scenario(lint(std::slice::from_ref(&misspelt)), &bank.spec);
+    assert!(
+        report.to_string().contains(
+            "intent_shares: `lost_crad` is no intent of scenario `bank-card-services` (its intents: lost_card, \
+             replace_damaged_card, dispute_charge); there only the intents listed are played"
+        ),
+        "{report}"
+    );
+    let star = sim_scenarios::load_built_in("star-hotel").unwrap();
+    assert!(super::against_scenario(lint(std::slice::from_ref(&misspelt)), &star.spec).is_clean());
+    let right = with_shares(r#"[("lost_card", 0.6), ("dispute_charge", 0.4)]"#);
+    assert!(super::against_scenario(lint(&[right]), &bank.spec).is_clean());
+}

@@ -13,7 +13,7 @@ const FIXTURE: &str = concat!(
     "/../calibration-data/fixtures/customer-text/star-hotel.jsonl"
 );
 
-/// The fixture's three conversations, message by message: h1 opens "yo" and w1 "hey" (vague), h2 "I
+/// The fixture's three conversations (two of hotel_book, one of weather), message by message: h1 opens "yo" and w1 "hey" (vague), h2 "I
 /// want to book a hotel room" (a need); the needs of h1 and w1 answer the wizard's "hello" (asking what they need); eight answers to
 /// questions give values (h1 four, h2 two, w1 two); "kthx" takes in a result (the booking), "oh well, kthx anyway" a
 /// refusal (hotel_unavailable, "no room available") and "sweet" a disclosure (the forecast); "ya book it" takes the
@@ -25,6 +25,9 @@ fn the_fixtures_reactions_as_counted_by_hand() {
     assert_eq!(counted.openings, (2, 1));
     assert_eq!(counted.needs, (0, 3), "no need in the fixture names its hotel or days");
     assert_eq!(counted.unanswered, (0, 3), "the wizard answers every conversation");
+    let by_intent: Vec<(&str, u64)> =
+        counted.conversations_of.iter().map(|(label, n)| (label.as_str(), *n)).collect();
+    assert_eq!(by_intent, [("hotel_book", 2), ("weather", 1)]);
     let answers = |agent: ActKind| -> Vec<(ActKind, u64)> {
         counted
             .answers
