@@ -443,7 +443,8 @@ fn a_thank_you_with_more_to_follow_takes_in_what_was_done() {
 
 /// Customers are called by the names the file's customers gave as a slot the scenario reads as its full name, in
 /// title case, each once however it was cased, and only when they give at least as many as the built-in first names
-/// (48); a value that is no name (digits, more than three words) and a name the agent says are left out.
+/// (48); a value that is no name (digits, a word with digits in it, more than three words) and a name the agent says
+/// are left out.
 #[test]
 fn customers_are_called_by_the_names_the_files_customers_gave() {
     let scenario = sim_scenarios::load_built_in("bank-card-services").unwrap().spec;
@@ -463,6 +464,7 @@ fn customers_are_called_by_the_names_the_files_customers_gave() {
     let mut conversations: Vec<Conversation> = (0..47).map(|at| conversation(&word(at))).collect();
     conversations.push(conversation("PRIYAA"));
     conversations.push(conversation("ssn 9383"));
+    conversations.push(conversation("card4982 kumar"));
     conversations.push(conversation("a b c d"));
     let agent_says = Turn { slots: [("name".into(), "Alex Rory".into())].into(), ..agent() };
     conversations.push(multidogo("reportlostcard", vec![agent_says]));
