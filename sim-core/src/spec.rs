@@ -706,14 +706,14 @@ pub struct PersonaSpec {
 impl PersonaSpec {
     /// The weight this persona's customers come with `intent` of `scenario` by: its share when the persona lists
     /// shares for the scenario's intents, else the scenario's weight; `None` when they never come with it (not among
-    /// `intents`, or shares that do not list it).
+    /// `intents`, or shares that do not list it or give it 0).
     pub fn weight_of(&self, intent: &IntentSpec, scenario: &ScenarioSpec) -> Option<f64> {
         if !self.intents.is_empty() && !self.intents.contains(&intent.id) {
             return None;
         }
         let share = |id: &str| self.intent_shares.iter().find(|(listed, _)| listed == id);
         if scenario.intents.iter().any(|intent| share(&intent.id).is_some()) {
-            share(&intent.id).map(|(_, share)| *share)
+            share(&intent.id).map(|(_, share)| *share).filter(|share| *share > 0.0)
         } else {
             Some(intent.weight)
         }

@@ -124,14 +124,14 @@ fn a_charges_date_is_read_as_the_customer_wrote_it() {
 
 /// A persona's `intent_shares` decide what its customers come for, in place of the scenario's weights (3 lost card,
 /// 2 replacement, 3 dispute): shares of 0.75 lost card and 0.25 dispute give three lost cards to one dispute and no
-/// replacement, which the shares do not list. On star-hotel, none of whose intents they name, the same persona comes
+/// replacement, whose share is 0. On star-hotel, none of whose intents they name, the same persona comes
 /// for its intents by its weights (1 and 1).
 #[test]
 fn a_personas_intent_shares_decide_what_its_customers_come_for() {
     use sim_core::prelude::*;
     let (scenario, _) = crate::support::built_in("bank-card-services");
     let calm = sim_runners::setup::load_persona("calm").unwrap();
-    let shares = [("lost_card", 0.75), ("dispute_charge", 0.25)];
+    let shares = [("lost_card", 0.75), ("dispute_charge", 0.25), ("replace_damaged_card", 0.0)];
     let persona = PersonaSpec {
         intent_shares: shares.map(|(id, share)| (id.to_owned(), share)).to_vec(),
         ..calm
@@ -157,6 +157,16 @@ fn a_personas_intent_shares_decide_what_its_customers_come_for() {
     let weather = star.intent_id("weather").unwrap();
     let weather = out.episodes.iter().filter(|record| record.customer.intent == weather).count();
     assert!((900..=1100).contains(&weather), "{weather} of 2000 came for a forecast");
+    // Shares that give every intent of the scenario they name 0 leave its customers nothing to come for: refused.
+    let calm = sim_runners::setup::load_persona("calm").unwrap();
+    let shares = [("lost_card", 0.0), ("a_task_of_another_scenario", 1.0)];
+    let nothing = PersonaSpec {
+        intent_shares: shares.map(|(id, share)| (id.to_owned(), share)).to_vec(),
+        ..calm
+    };
+    let agent = sim_core::agents::built_in("by-the-book", &scenario).unwrap();
+    let refused = Engine::new(scenario, [nothing].into(), agent, EngineConfig { slots: 1 });
+    assert!(refused.is_err_and(|err| err.to_string().contains("calm")), "no intent to come for");
 }
 
 /// Once the caller is verified (the steps `tell: true`), the agent tells them so before going on, in the scenario's
