@@ -148,10 +148,12 @@ fn unknown_shares(
     persona: &sim_core::spec::PersonaSpec,
     scenario: &sim_core::spec::ScenarioSpec,
 ) -> Option<sim_personas::Problem> {
-    let has = |id: &str| scenario.intents.iter().any(|intent| intent.id == id);
     let shares = &persona.intent_shares;
-    let unknown: Vec<&str> =
-        shares.iter().map(|(id, _)| id.as_str()).filter(|id| !has(id)).collect();
+    let unknown: Vec<&str> = shares
+        .iter()
+        .map(|(id, _)| id.as_str())
+        .filter(|id| scenario.intent_id(id).is_none())
+        .collect();
     (unknown.len() < shares.len() && !unknown.is_empty()).then(|| {
         let ids: Vec<&str> = scenario.intents.iter().map(|intent| intent.id.as_str()).collect();
         sim_personas::Problem {

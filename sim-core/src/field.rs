@@ -353,7 +353,7 @@ impl FieldType {
             FieldType::Days => write!(out, "{value} days"),
             FieldType::Ref(_) => write!(out, "#{}", value.saturating_add(1)),
             FieldType::Date(today) => {
-                let day = calendar::Ymd::from_days(today.saturating_sub_unsigned(value));
+                let day = calendar::day_before(*today, value);
                 let month = calendar::MONTHS[day.month as usize - 1];
                 write!(out, "{month} {}, {}", day.day, day.year)
             }
@@ -413,8 +413,7 @@ impl FieldType {
                 number(text.strip_prefix('#').unwrap_or(&text).trim())?.checked_sub(1)
             }
             FieldType::Date(today) => {
-                let day = calendar::days_of(calendar::read(&text)?, *today)?;
-                u64::try_from(today.checked_sub(day)?).ok()
+                calendar::days_before(*today, calendar::days_of(calendar::read(&text)?, *today)?)
             }
         }
     }

@@ -30,7 +30,7 @@ pub fn read_value(scenario: &ScenarioSpec, slot: Slot, text: &str, candidates: &
     let date_reads = |code: u64| match (SlotCtx { scenario, field: None }).declared(slot) {
         Some((_, FieldType::Date(today))) => calendar::readings(text).any(|written| {
             let day = calendar::days_of(written, *today);
-            day.and_then(|day| u64::try_from(today - day).ok()) == Some(code)
+            day.and_then(|day| calendar::days_before(*today, day)) == Some(code)
         }),
         _ => false,
     };

@@ -141,7 +141,7 @@ pub(crate) fn put_field_pieces(sink: &mut impl Sink, ty: &FieldType, value: u64)
             put_uint(sink, value.saturating_add(1), 0);
         }
         FieldType::Date(today) => {
-            let day = calendar::Ymd::from_days(today.saturating_sub_unsigned(value));
+            let day = calendar::day_before(*today, value);
             sink.put(calendar::MONTHS[day.month as usize - 1]);
             sink.put(" ");
             put_uint(sink, u64::from(day.day), 0);

@@ -202,6 +202,17 @@ pub fn parse(text: &str) -> Option<Ymd> {
     }
 }
 
+/// The day `ago` days before `today` (days since 1970-01-01): a `Date` field's value as the day it names.
+pub fn day_before(today: i64, ago: u64) -> Ymd {
+    Ymd::from_days(today.saturating_sub_unsigned(ago))
+}
+
+/// How many days before `today` `day` is (both days since 1970-01-01): the value a `Date` field holds for it; `None`
+/// for a day after `today`.
+pub fn days_before(today: i64, day: i64) -> Option<u64> {
+    u64::try_from(today.checked_sub(day)?).ok()
+}
+
 /// The day a date read by [`read`] names, as days since 1970-01-01, seen from `today`: a date without its year is
 /// the latest such day on or before `today`.
 pub fn days_of(written: Written, today: i64) -> Option<i64> {
