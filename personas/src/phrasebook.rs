@@ -7,7 +7,9 @@
 //! them, in the case and number form of the values they replace ("pittsburgh", "9120029930"), so an agent reads exactly
 //! the values the act carries, written as real customers write them. It looks first among the messages that answered
 //! the same agent act, when there are at least [`MIN_ANSWERING`] (a need, which says the customer's first request or
-//! another by what it answers, whenever there are any), then among all of the act's messages that answered some agent
+//! another by what it answers, whenever there are any, unless it answers a result told: the twenty-odd follow-ups
+//! STAR's customers wrote after a forecast with a day in them were a fifth of a run's customer messages, each one
+//! many times), then among all of the act's messages that answered some agent
 //! act (an opening answers none), then among all of the act's. An acknowledgement is only ever taken from messages that
 //! answered the same agent act ("bummer, oh well" answers a refusal, not a booking), a disclosure counting as a result
 //! told, or else from those whose agent act is not known. A message may be several lines: real messages one customer
@@ -155,6 +157,9 @@ pub struct Written {
     pub digits: bool,
     /// The customer wrote a date, this way.
     pub date: Option<DateStyle>,
+    /// The customer wrote one of the slot's aliases ("tomorrow", "nyc"): the value put in its place is written as
+    /// an alias of its own when it has one ("today"), else as itself ("friday").
+    pub alias: bool,
 }
 
 impl Written {
@@ -163,7 +168,7 @@ impl Written {
         let lower =
             words.chars().any(char::is_alphabetic) && !words.chars().any(char::is_uppercase);
         let digits = !words.is_empty() && words.bytes().all(|byte| byte.is_ascii_digit());
-        Written { lower, digits, date: DateStyle::of(words) }
+        Written { lower, digits, date: DateStyle::of(words), alias: false }
     }
 
     /// Appends `value` (a value as the realiser writes it) written this way.
@@ -230,6 +235,18 @@ impl Template {
         Some(Template { pieces })
     }
 
+    /// The same words, with the holes of `slot` marked as written as an alias of its value ([`Written::alias`]).
+    pub fn said_as_alias(mut self, slot: Slot) -> Template {
+        for piece in &mut self.pieces {
+            if let Piece::Hole(hole, written) = piece
+                && *hole == slot
+            {
+                written.alias = true;
+            }
+        }
+        self
+    }
+
     /// Messages sent one after the other as one turn: their pieces, one message a line.
     pub fn lines(messages: &[&Template]) -> Template {
         let mut pieces = Vec::new();
@@ -265,8 +282,16 @@ impl Template {
             match piece {
                 Piece::Text(text) => out.push_str(text),
                 Piece::Hole(slot, written) => {
+                    let code = value(*slot);
+                    let alias = written.alias.then(|| scenario.declared_slot(*slot)).flatten();
+                    let alias =
+                        alias.and_then(|spec| spec.aliases.iter().find(|(_, of)| *of == code));
+                    if let Some((words, _)) = alias {
+                        written.put(words, out);
+                        continue;
+                    }
                     let start = out.len();
-                    render_value_into(scenario, *slot, value(*slot), out);
+                    render_value_into(scenario, *slot, code, out);
                     if *written != Written::default() {
                         let said = out.split_off(start);
                         written.put(&said, out);
@@ -387,9 +412,13 @@ impl Phrasebook {
             true => answering.or_else(|| self.unknown.get(&key).map(Vec::as_slice)),
             // An opening is no answer: a turn answering an agent backs off to the messages that answered one (which
             // hold its own), then to all of its act's. A need is said as the customer's first or another request by
-            // what it answers: never backed off.
+            // what it answers: never backed off, unless it follows a result told (asking about another forecast),
+            // where a few real follow-ups would be every simulated customer's.
             false => answering
-                .filter(|list| states_intent(act.kind) || list.len() >= MIN_ANSWERING)
+                .filter(|list| {
+                    (states_intent(act.kind) && after != Some(ActKind::InformResult))
+                        || list.len() >= MIN_ANSWERING
+                })
                 .or_else(|| after.and_then(|_| self.midway.get(&key)).map(Vec::as_slice))
                 .or_else(|| self.any.get(&key).map(Vec::as_slice)),
         };

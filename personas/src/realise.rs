@@ -28,6 +28,7 @@
 //!         ty: FieldType::Digits(4),
 //!         generator: Gen::Fixed(0),
 //!         instance: None,
+//!         focus_generator: None,
 //!     }],
 //!     slots: vec![SlotSpec {
 //!         name: "card_last4".into(),
@@ -35,6 +36,7 @@
 //!         field: 0,
 //!         identity: true,
 //!         remembered: false,
+//!         aliases: Vec::new(),
 //!     }],
 //!     ..sim_core::testing::tiny_scenario()
 //! };
@@ -199,6 +201,13 @@ pub fn slot_phrase(scenario: &ScenarioSpec, slot: Slot) -> String {
 pub fn slot_is_date(scenario: &ScenarioSpec, slot: Slot) -> bool {
     let declared = (SlotCtx { scenario, field: None }).declared(slot);
     matches!(declared, Some((_, FieldType::Date(_))))
+}
+
+/// Whether `words` are one of `slot`'s aliases ("tomorrow", "NYC"), case, spacing and punctuation aside.
+pub fn is_alias(scenario: &ScenarioSpec, slot: Slot, words: &str) -> bool {
+    let aliases = scenario.declared_slot(slot).map_or(&[][..], |spec| &spec.aliases);
+    let words = read::normalized(words);
+    aliases.iter().any(|(alias, _)| read::normalized(alias) == words)
 }
 
 /// Every value a slot can take, rendered, when they are a short closed list (an `Enum` field's labels, membership

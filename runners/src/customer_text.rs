@@ -13,6 +13,7 @@
 pub mod names;
 #[cfg(test)]
 mod tests;
+mod unfound;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -318,7 +319,7 @@ fn read_conversation(
         .intent
         .as_deref()
         .and_then(|label| u16::try_from(scenario.corpus_intent(label)?).ok());
-    let unfound = last_unfound_query(conversation, scenario);
+    let unfound = unfound::Unfound::of(conversation, scenario);
     // Each message as it would be filed alone, with whether it starts a run (the customer's first message since the
     // agent's last).
     let mut read: Vec<(bool, Option<Filed>)> = Vec::new();
@@ -351,14 +352,19 @@ fn read_conversation(
         }
         let may_name =
             matches!(rule.read, ActKind::StateNeed | ActKind::Insist | ActKind::OffTopic);
-        if may_name && unfound.is_some_and(|query| index < query) {
-            skip(report, "before a query whose value no message gives");
+        if may_name && unfound.may_name(scenario, index, &turn.text) {
+            skip(report, "may name a value a later query has and no message gives");
             continue;
         }
-        let Some(template) = Template::cut(&turn.text, &given) else {
+        let Some(mut template) = Template::cut(&turn.text, &given) else {
             skip(report, "its values overlap");
             continue;
         };
+        for &(slot, words) in &given {
+            if sim_personas::realise::is_alias(scenario, slot, words) {
+                template = template.said_as_alias(slot);
+            }
+        }
         // A date written in none of the ways a date is put back ("yesterday", "15618") would be said as rehearse
         // writes one, "June 15, 2018", which no real customer of MultiDoGO writes.
         let unwritable = |piece: &Piece| {
@@ -467,28 +473,9 @@ pub fn joined_key(keys: &[Key]) -> Option<Key> {
         .then(|| Key::new(first.act, slots, first.intent))
 }
 
-/// The index of the last query with an argument the scenario has a slot for that no customer message before it gives
-/// (in `slots`): the customer wrote that value in words the transcripts do not record, perhaps in a need or an aside
-/// before it (greetings, thanks and answers with values are kept).
-fn last_unfound_query(conversation: &Conversation, scenario: &ScenarioSpec) -> Option<usize> {
-    let turns = &conversation.turns;
-    (0..turns.len()).rev().find(|&index| {
-        let (Some(action), Some(arguments)) = (&turns[index].action, &turns[index].arguments)
-        else {
-            return false;
-        };
-        arguments.keys().any(|argument| {
-            let key = format!("{action}.{argument}");
-            scenario.corpus_slots.iter().any(|(name, _)| *name == key)
-                && !turns[..index].iter().any(|turn| turn.slots.contains_key(&key))
-        })
-    })
-}
-
 /// The values the scenario's own closed slots and those its corpus names can take (hotels, days, cities),
-/// lower-cased, each also by
-/// its first word when that is distinctive ("hilton" for "Hilton Hotel"): words that, outside a hole, would name a
-/// value the act does not give.
+/// lower-cased, each also by its first word when that is distinctive ("hilton" for "Hilton Hotel"), and the slots'
+/// aliases ("tomorrow"): words that, outside a hole, would name a value the act does not give.
 struct ClosedValues(Vec<String>);
 
 impl ClosedValues {
@@ -507,6 +494,8 @@ impl ClosedValues {
                 words.push(label);
             }
         }
+        let aliases = scenario.slots.iter().flat_map(|spec| &spec.aliases);
+        words.extend(aliases.map(|(alias, _)| alias.to_lowercase()));
         words.sort();
         words.dedup();
         ClosedValues(words)

@@ -275,3 +275,51 @@ fn a_goal_reading_a_list_field_no_step_sets_is_rejected_though_a_step_sets_anoth
     assert!(problems[0].starts_with(&format!("{line}:")), "{problems:?}");
     assert!(problems[0].contains("cannot reach its resolved condition"), "{problems:?}");
 }
+
+/// An alias stands for a value of its slot's field and is none itself; a focus generator belongs to a list's field
+/// and fits its type. Each problem is reported at its value, all at once.
+#[test]
+fn aliases_and_focus_generators_are_checked() {
+    let from = r#"aliases: {"tomorrow": "Tuesday"}"#;
+    let line = line_of("star-hotel", from);
+    // The column of the value after `key: ` in the first line of star-hotel holding `text`.
+    let column = |text: &str, key: &str| {
+        let source = built_in_source("star-hotel").unwrap();
+        let line = source.lines().find(|line| line.contains(text)).unwrap();
+        line.find(&format!("{key}: ")).unwrap() + key.len() + 3
+    };
+    let at = format!("{line}:{}", column(from, "aliases"));
+    let problems = edited(
+        "star-hotel",
+        from,
+        r#"aliases: {"tomorrow": "Tusday", "Monday": "Tuesday", " ": "Friday"}"#,
+    );
+    assert_eq!(
+        problems,
+        [
+            format!("{at}: slot `forecast_day` has an empty alias"),
+            format!(
+                "{at}: alias `Monday` of slot `forecast_day` is already a value of field `forecast.day`"
+            ),
+            format!(
+                "{at}: alias `tomorrow` of slot `forecast_day` stands for `Tusday`, which is no value of field `forecast.day`"
+            ),
+        ]
+    );
+    let from = "gen: Uniform(lo: 0, hi: 6), focus_gen: Fixed(2)";
+    let line = line_of("star-hotel", from);
+    let problems = edited("star-hotel", from, "gen: Uniform(lo: 0, hi: 6), focus_gen: Fixed(7)");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].starts_with(&format!("{line}:")), "{problems:?}");
+    assert!(problems[0].contains("field `forecast.day`"), "{problems:?}");
+    let from = "gen: Categorical([61.0, 56.0, 48.0, 47.0, 38.0])";
+    let line = line_of("star-hotel", from);
+    let problems = edited("star-hotel", from, "gen: Fixed(0), focus_gen: Fixed(1)");
+    let at = column(from, "gen") + "Fixed(0), focus_gen: ".len();
+    assert_eq!(
+        problems,
+        [format!(
+            "{line}:{at}: field `guest.name` has a focus_gen, but only a list (an entity with a count) has a focus"
+        )]
+    );
+}

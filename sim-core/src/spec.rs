@@ -120,6 +120,10 @@ pub struct SlotSpec {
     /// Whether this identity fact is one no customer misremembers, such as their own name: every customer knows
     /// it, an impostor the holder's.
     pub remembered: bool,
+    /// Other words customers write for some of its values, each with the value it stands for: STAR's weather
+    /// customers ask about "tomorrow" (Tuesday, the scenario's today being Monday) and "nyc". They read as that
+    /// value, and a real customer's message that wrote one says the new value's own, when it has one.
+    pub aliases: Vec<(String, u64)>,
 }
 
 /// A tool the agent may call, with its arguments and native effect.

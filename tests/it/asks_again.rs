@@ -37,11 +37,12 @@ fn asked_again(turns: &[TurnRecord]) -> Vec<(usize, Act)> {
 }
 
 /// Every weather customer of a persona with `asks_again: 1` asks again three times (star-hotel holds four forecasts;
-/// the most is three), each time about a day and place other than the last; the agent looks each up with exactly
+/// the most is three; 91% of 2,015 customers over 4,000 episodes, the others fewer because two of the world's
+/// forecasts may be for the same day and place), each time about a day and place other than the last; the agent looks each up with exactly
 /// those values and tells the weather the lookup gave; the episode is resolved with no violation.
 #[test]
 fn each_request_asked_again_is_looked_up_and_told() {
-    let (out, spec) = run(1.0, 200);
+    let (out, spec) = run(1.0, 1000);
     let weather = spec.intents.iter().position(|intent| intent.id == "weather").unwrap() as u16;
     let weather_slot = spec.slot_named("weather").unwrap();
     let mut customers = 0;
@@ -137,8 +138,8 @@ fn each_request_asked_again_is_looked_up_and_told() {
             out.verdicts_of(record)
         );
     }
-    assert!(customers > 60, "{customers} weather customers");
-    assert!(three_times * 10 >= customers * 9, "{three_times} of {customers} asked three times");
+    assert!(customers > 400, "{customers} weather customers");
+    assert!(three_times * 100 >= customers * 87, "{three_times} of {customers} asked three times");
 
     // Without it, nobody asks again.
     let (out, _) = run(0.0, 200);

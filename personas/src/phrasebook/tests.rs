@@ -28,9 +28,15 @@ fn cut_takes_values_as_whole_words_in_the_order_written() {
         template.pieces,
         [
             Piece::Text("zip ".into()),
-            Piece::Hole(Slot::ZIP_CODE, Written { lower: false, digits: true, date: None }),
+            Piece::Hole(
+                Slot::ZIP_CODE,
+                Written { lower: false, digits: true, date: None, alias: false }
+            ),
             Piece::Text(", name ".into()),
-            Piece::Hole(Slot::FULL_NAME, Written { lower: false, digits: false, date: None }),
+            Piece::Hole(
+                Slot::FULL_NAME,
+                Written { lower: false, digits: false, date: None, alias: false }
+            ),
         ]
     );
     assert_eq!(template.slots(), name_and_zip());
@@ -56,8 +62,8 @@ fn a_renamed_template_holds_the_other_slots_value() {
             .unwrap();
     let renamed = template.renamed(Slot::AMOUNT, Slot::DAYS);
     assert_eq!(renamed.slots(), SlotSet::EMPTY.with(Slot::DAYS).with(Slot::FULL_NAME));
-    let digits = Written { lower: false, digits: true, date: None };
-    let lower = Written { lower: true, digits: false, date: None };
+    let digits = Written { lower: false, digits: true, date: None, alias: false };
+    let lower = Written { lower: true, digits: false, date: None, alias: false };
     assert_eq!(
         renamed.pieces,
         [
@@ -100,11 +106,17 @@ fn a_value_is_written_as_the_customer_wrote_the_one_it_replaces() {
     .unwrap();
     assert_eq!(
         template.pieces[1],
-        Piece::Hole(Slot::FULL_NAME, Written { lower: true, digits: false, date: None })
+        Piece::Hole(
+            Slot::FULL_NAME,
+            Written { lower: true, digits: false, date: None, alias: false }
+        )
     );
     assert_eq!(
         template.pieces[3],
-        Piece::Hole(Slot::ZIP_CODE, Written { lower: false, digits: true, date: None })
+        Piece::Hole(
+            Slot::ZIP_CODE,
+            Written { lower: false, digits: true, date: None, alias: false }
+        )
     );
 }
 
@@ -306,7 +318,7 @@ fn a_rare_combination_of_values_is_said_in_parts() {
 /// Three real asides after a question would be every simulated customer's aside after one: with fewer than
 /// MIN_ANSWERING answers to the same agent act, a turn is drawn from every message of its act that answered some
 /// agent act (never an opening); with enough, from its own. A need keeps its own, however few: a need answering a
-/// refusal is another request, not a first one.
+/// refusal is another request, not a first one; but a need after a result told backs off like any other turn.
 #[test]
 fn a_few_answers_to_an_agent_act_back_off_to_every_answer_of_the_act() {
     use std::collections::BTreeMap;
@@ -351,4 +363,54 @@ fn a_few_answers_to_an_agent_act_back_off_to_every_answer_of_the_act() {
     file(&mut book, need, After::Agent(ActKind::Deny), "another", 1);
     file(&mut book, need, After::Agent(ActKind::AskNeed), "first", 30);
     assert_eq!(drawn(&book, a_need, ActKind::Deny).keys().collect::<Vec<_>>(), ["another"]);
+    // Except after a result told (a forecast, a disclosure, is filed as one): two follow-ups would be every
+    // simulated customer's, so it is drawn from every need that answered an agent.
+    file(&mut book, need, After::Agent(ActKind::InformResult), "then", 2);
+    let after_forecast = drawn(&book, a_need, ActKind::Disclose);
+    assert_eq!(after_forecast.keys().collect::<Vec<_>>(), ["another", "first", "then"]);
+    let then = after_forecast["then"] as f64 / 3000.0;
+    assert!((then - 2.0 / 33.0).abs() < 0.02, "2 of the 33 needs: {after_forecast:?}");
+}
+
+/// A value a real customer wrote as an alias ("tomorrow" for Tuesday) is put back as the new value's own alias when it
+/// has one, as the scenario writes it, and as the value itself when it has none, in the customer's case; a hole not
+/// marked so writes the value.
+#[test]
+fn an_alias_is_put_back_as_the_new_values_alias() {
+    use sim_core::field::{FieldSpec, FieldType, Gen};
+    use sim_core::spec::SlotSpec;
+    let days = ["Sunday", "Monday", "Tuesday", "Wednesday"].map(String::from).to_vec();
+    let day = Slot(Slot::FIRST_DECLARED);
+    let scenario = sim_core::spec::ScenarioSpec {
+        fields: vec![FieldSpec {
+            name: "forecast.day".into(),
+            ty: FieldType::Enum(days),
+            generator: Gen::Fixed(0),
+            instance: None,
+            focus_generator: None,
+        }],
+        slots: vec![SlotSpec {
+            name: "forecast_day".into(),
+            noun: "the day".into(),
+            field: 0,
+            identity: false,
+            remembered: false,
+            aliases: vec![("tomorrow".into(), 2), ("today".into(), 1)],
+        }],
+        ..sim_core::testing::tiny_scenario()
+    };
+    let written = |template: &Template, value: u64| {
+        let mut out = String::new();
+        template.write(&scenario, |_| value, &mut out);
+        out
+    };
+    let said = Template::cut("weather Tomorrow?", &[(day, "Tomorrow")]).unwrap().said_as_alias(day);
+    assert_eq!(written(&said, 2), "weather tomorrow?");
+    assert_eq!(written(&said, 1), "weather today?");
+    assert_eq!(written(&said, 3), "weather Wednesday?");
+    let said = Template::cut("weather tomorrow?", &[(day, "tomorrow")]).unwrap().said_as_alias(day);
+    assert_eq!(written(&said, 1), "weather today?");
+    assert_eq!(written(&said, 0), "weather sunday?");
+    let named = Template::cut("weather on Friday?", &[(day, "Friday")]).unwrap();
+    assert_eq!(written(&named, 2), "weather on Tuesday?");
 }

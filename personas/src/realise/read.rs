@@ -63,12 +63,17 @@ pub fn is_unmatched(code: u64) -> bool {
     code >> 63 == 1
 }
 
-/// Parses `text` as a value of `slot` by the slot's type, where its rendering names one code; `None` otherwise
+/// Parses `text` as a value of `slot` by the slot's type, or as one of its aliases ("tomorrow"), where its rendering
+/// names one code; `None` otherwise
 /// (text that is no value of the slot, a username or email, which only a candidate settles, and `new_value`, whose
 /// type depends on the request).
 pub fn parse_value(scenario: &ScenarioSpec, slot: Slot, text: &str) -> Option<u64> {
-    if let Some((_, ty)) = (SlotCtx { scenario, field: None }).declared(slot) {
-        return ty.parse(text);
+    if let Some((spec, ty)) = (SlotCtx { scenario, field: None }).declared(slot) {
+        let alias = || {
+            let text = normalized(text);
+            spec.aliases.iter().find(|(words, _)| normalized(words) == text).map(|(_, code)| *code)
+        };
+        return ty.parse(text).or_else(alias);
     }
     let text = text.trim().to_lowercase();
     let words: Vec<&str> = text.split_whitespace().collect();

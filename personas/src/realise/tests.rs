@@ -814,6 +814,7 @@ fn declared_scenario() -> ScenarioSpec {
         ty,
         generator: Gen::Fixed(0),
         instance: None,
+        focus_generator: None,
     };
     let fields = vec![
         field("card.last4", FieldType::Digits(4)),
@@ -829,6 +830,7 @@ fn declared_scenario() -> ScenarioSpec {
         field,
         identity: false,
         remembered: false,
+        aliases: Vec::new(),
     };
     let slots = vec![
         slot("card_last4", "the last four digits of your card", 0),
@@ -1365,4 +1367,22 @@ fn a_step_told_done_is_not_the_outcome() {
             .into();
     assert_eq!(said, expected);
     assert!(text(&row(ActKind::InformResult, &[], 3), 10.0, 1).contains("refund"), "the outcome");
+}
+
+/// A slot's aliases ("the gas station" for "a gas station") read as their value, case and punctuation aside, by the
+/// slot's parse and by an agent's words; other words stay unread, and another slot has none of them.
+#[test]
+fn an_alias_reads_as_its_value() {
+    use super::{is_alias, parse_value, read_value};
+    let mut scenario = declared_scenario();
+    scenario.slots[2].aliases = vec![("the gas station".into(), 1), ("AL".into(), 0)];
+    assert_eq!(parse_value(&scenario, MERCHANT, "The Gas-Station"), Some(1));
+    assert_eq!(parse_value(&scenario, MERCHANT, "a.l."), Some(0));
+    assert_eq!(parse_value(&scenario, MERCHANT, "an airline"), Some(0));
+    assert_eq!(parse_value(&scenario, MERCHANT, "the station"), None);
+    assert_eq!(read_value(&scenario, MERCHANT, "the gas station", &[]), 1);
+    assert!(is_alias(&scenario, MERCHANT, "THE GAS STATION"));
+    assert!(!is_alias(&scenario, MERCHANT, "a gas station"));
+    assert!(!is_alias(&scenario, DISPUTE_AMOUNT, "the gas station"));
+    assert_eq!(parse_value(&scenario, DISPUTE_AMOUNT, "the gas station"), None);
 }

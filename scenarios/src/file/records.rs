@@ -17,6 +17,8 @@
 //! of its fields picks the instance a call acts on. Its `variants` make the instances other than the focus
 //! differ from it the way a customer's next request differs from their first (`(fields: ["hotel"], weight: 163)`).
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 use super::SlotName;
@@ -75,6 +77,10 @@ pub struct FieldFile {
     /// How its value is drawn (written `gen`).
     #[serde(rename = "gen")]
     pub generator: GenFile,
+    /// For a list's field, how the focus (the instance the customer asks about first) draws it instead (written
+    /// `focus_gen`): `Fixed(2)`, tomorrow, for STAR's weather customers.
+    #[serde(rename = "focus_gen", default)]
+    pub focus_generator: Option<GenFile>,
 }
 
 /// Field types.
@@ -171,6 +177,10 @@ pub struct SlotFile {
     /// impostor the holder's.
     #[serde(default)]
     pub remembered: bool,
+    /// Other words customers write for some of its values, each with the value it stands for, as the field's type
+    /// writes it: `{"tomorrow": "Tuesday", "nyc": "New York City"}`.
+    #[serde(default)]
+    pub aliases: BTreeMap<String, String>,
 }
 
 /// An expression over the world, a tool call's arguments and the customer's goal values, in stored units

@@ -110,7 +110,8 @@ impl Names {
                 // The live length is a field of its own, so snapshots of the buffer carry it.
                 let name = format!("{}.count", entity.name);
                 names.lists[usize::from(list)].count = names.fields.len() as FieldId;
-                names.add_field(name, FieldType::Int, Gen::Fixed(0), None, &entity_path, issues);
+                let generators = (Gen::Fixed(0), None);
+                names.add_field(name, FieldType::Int, generators, None, &entity_path, issues);
             }
             for (field_idx, field) in entity.fields.iter().enumerate() {
                 let path = entity_path.field("fields").index(field_idx);
@@ -123,13 +124,27 @@ impl Names {
                     continue;
                 }
                 let ty = names.field_type(&field.ty, &name, &path.field("ty"), issues);
-                let generator = generator(&field.generator, &ty, &name, &path.field("gen"), issues);
-                if let Err(problems) = ty.check_gen(&generator) {
-                    for problem in problems {
-                        issues.push(path.field("gen"), format!("field `{name}`: {problem}"));
+                let drawn = |file: &GenFile, at: &FieldPath, issues: &mut Issues| {
+                    let generator = generator(file, &ty, &name, at, issues);
+                    if let Err(problems) = ty.check_gen(&generator) {
+                        for problem in problems {
+                            issues.push(at.clone(), format!("field `{name}`: {problem}"));
+                        }
                     }
+                    generator
+                };
+                let generator = drawn(&field.generator, &path.field("gen"), issues);
+                let focus_generator = field
+                    .focus_generator
+                    .as_ref()
+                    .map(|file| drawn(file, &path.field("focus_gen"), issues));
+                if focus_generator.is_some() && list.is_none() {
+                    issues.push(
+                        path.field("focus_gen"),
+                        format!("field `{name}` has a focus_gen, but only a list (an entity with a count) has a focus"),
+                    );
                 }
-                names.add_field(name, ty, generator, list, &path, issues);
+                names.add_field(name, ty, (generator, focus_generator), list, &path, issues);
             }
             names.add_variants(entity, list, &entity_path.field("variants"), issues);
         }
@@ -165,15 +180,60 @@ impl Names {
                     issues,
                 );
             }
+            let aliases = field
+                .map(|field| names.aliases(file, field, &path.field("aliases"), issues))
+                .unwrap_or_default();
             names.slots.push(SlotSpec {
                 name: file.name.clone(),
                 noun: file.noun.clone(),
                 field: field.unwrap_or(0),
                 identity: file.identity,
                 remembered: file.remembered,
+                aliases,
             });
         }
         names
+    }
+
+    /// A slot's aliases as codes of its field: each alias is words that are no value of the field, for a value that
+    /// is one.
+    fn aliases(
+        &self,
+        file: &SlotFile,
+        field: FieldId,
+        at: &FieldPath,
+        issues: &mut Issues,
+    ) -> Vec<(String, u64)> {
+        let field = &self.fields[usize::from(field)];
+        let mut out = Vec::with_capacity(file.aliases.len());
+        for (words, value) in &file.aliases {
+            let path = at.clone();
+            if words.trim().is_empty() {
+                issues.push(path, format!("slot `{}` has an empty alias", file.name));
+                continue;
+            }
+            if field.ty.parse(words).is_some() {
+                issues.push(
+                    path,
+                    format!(
+                        "alias `{words}` of slot `{}` is already a value of field `{}`",
+                        file.name, field.name
+                    ),
+                );
+                continue;
+            }
+            match field.ty.parse(value) {
+                Some(code) => out.push((words.trim().to_owned(), code)),
+                None => issues.push(
+                    path,
+                    format!(
+                        "alias `{words}` of slot `{}` stands for `{value}`, which is no value of field `{}`",
+                        file.name, field.name
+                    ),
+                ),
+            }
+        }
+        out
     }
 
     /// Checks a list entity's variants and gives them to its list: only a list has them, each names at least one
@@ -228,7 +288,7 @@ impl Names {
         &mut self,
         name: String,
         ty: FieldType,
-        generator: Gen,
+        (generator, focus_generator): (Gen, Option<Gen>),
         list: Option<ListId>,
         at: &FieldPath,
         issues: &mut Issues,
@@ -251,7 +311,8 @@ impl Names {
         for index in 0..cells {
             let instance = list.map(|list| Instance { list, index });
             let (name, ty, generator) = (name.clone(), ty.clone(), generator.clone());
-            self.fields.push(FieldSpec { name, ty, generator, instance });
+            let focus_generator = focus_generator.clone();
+            self.fields.push(FieldSpec { name, ty, generator, instance, focus_generator });
         }
     }
 

@@ -27,7 +27,7 @@ const BLOCK: u8 = 5;
 const FILE: u8 = 6;
 
 fn cell(name: &str, ty: FieldType, generator: Gen, instance: Option<Instance>) -> FieldSpec {
-    FieldSpec { name: name.to_owned(), ty, generator, instance }
+    FieldSpec { name: name.to_owned(), ty, generator, instance, focus_generator: None }
 }
 
 /// `n` cells of a list field.
@@ -79,6 +79,7 @@ pub(crate) fn scenario() -> ScenarioSpec {
         field: CARD_LAST4,
         identity: true,
         remembered: false,
+        aliases: Vec::new(),
     }];
     let data = |effect: DataEffect, args: SlotSet| ToolSpec {
         id: String::new(),
@@ -248,6 +249,7 @@ fn a_call_shows_the_picked_records_facts_and_alike_records_are_told_apart_by_the
         field: CARD_STATUS,
         identity: false,
         remembered: false,
+        aliases: Vec::new(),
     });
     let Effect::Data(effect) = &mut scenario.tools[usize::from(BLOCK)].effect else {
         unreachable!("block-card is a data tool")
@@ -324,4 +326,32 @@ fn the_other_instances_are_variants_of_the_focus() {
     let same = |differ: u32| f64::from(seen - differ) / f64::from(seen);
     assert!((0.22..0.28).contains(&same(hotel)), "same hotel {}", same(hotel));
     assert!((0.02..0.05).contains(&same(day)), "same day {}", same(day));
+}
+
+/// "The day asked about first is tomorrow; the others any day": a field's focus generator draws the focus's cell,
+/// wherever the focus falls, and the other instances still draw by the field's own generator and vary from it.
+#[test]
+fn the_focus_draws_by_its_own_generator() {
+    let (mut fields, lists) = stays(vec![
+        Variant { fields: 1 << ARRIVE, weight: 1 },
+        Variant { fields: 1 << HOTEL, weight: 1 },
+    ]);
+    for field in &mut fields[ARRIVE..ARRIVE + 4] {
+        field.focus_generator = Some(Gen::Fixed(17));
+    }
+    let (mut focused_at, mut other_days) = ([0u32; 4], std::collections::BTreeSet::new());
+    for seed in 0..400 {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let (mut cells, mut focus) = (crate::field::FieldValues::default(), [0; MAX_LISTS]);
+        crate::field::generate(&fields, &lists, &mut rng, &mut cells, &mut focus);
+        let at = usize::from(focus[0]);
+        focused_at[at] += 1;
+        assert_eq!(cells[ARRIVE + at], 17, "seed {seed}: the focus arrives on day 17");
+        for other in (0..4).filter(|index| *index != at) {
+            other_days.insert(cells[ARRIVE + other]);
+        }
+    }
+    assert!(focused_at.iter().all(|times| *times > 50), "the focus falls anywhere: {focused_at:?}");
+    // Another day for half the others, the focus's own with another hotel for the rest.
+    assert!(other_days.len() > 25, "the others draw any of the 30 days: {other_days:?}");
 }

@@ -458,8 +458,13 @@ fn declared_scenario() -> ScenarioSpec {
     use crate::field::{FieldSpec, FieldType, Gen};
     use crate::spec::{DataEffect, Effect, SlotSpec, ToolSpec};
     let mut scenario = tiny_scenario();
-    let field =
-        |name: &str, ty, generator| FieldSpec { name: name.into(), ty, generator, instance: None };
+    let field = |name: &str, ty, generator| FieldSpec {
+        name: name.into(),
+        ty,
+        generator,
+        instance: None,
+        focus_generator: None,
+    };
     scenario.fields = vec![
         field("charge.amount", FieldType::Money, Gen::Fixed(8000)),
         field("charge.disputed", FieldType::Money, Gen::Fixed(0)),
@@ -471,6 +476,7 @@ fn declared_scenario() -> ScenarioSpec {
         field: 0,
         identity: false,
         remembered: false,
+        aliases: Vec::new(),
     }];
     let dispute = crate::act::Slot(crate::act::Slot::FIRST_DECLARED);
     let left = || Expr::Sub(Box::new(Expr::Field(0)), Box::new(Expr::Field(1)));
