@@ -39,8 +39,8 @@ impl Unfound {
     /// digit where the slot's values do, or a word of one of its values (one no other value has, of four letters or
     /// more) or of its aliases, as written or two letters off, or one of them with its spaces run together.
     pub fn may_name(&self, scenario: &ScenarioSpec, index: usize, text: &str) -> bool {
-        let later = self.0.iter().filter(|(query, _)| *query > index);
-        later.into_iter().any(|(_, slot)| names_nearly(scenario, *slot, text))
+        let mut later = self.0.iter().filter(|(query, _)| *query > index);
+        later.any(|(_, slot)| names_nearly(scenario, *slot, text))
     }
 }
 
@@ -49,10 +49,10 @@ pub(super) fn names_nearly(scenario: &ScenarioSpec, slot: Slot, text: &str) -> b
     let mut values = sim_personas::realise::slot_choices(scenario, slot).unwrap_or_default();
     let aliases = scenario.declared_slot(slot).map_or(&[][..], |spec| &spec.aliases);
     values.extend(aliases.iter().map(|(alias, _)| alias.clone()));
-    let Some(_) = values.first() else {
+    if values.is_empty() {
         // An open value (a name, a number) may be written any way: any message may hold it.
         return true;
-    };
+    }
     let lower = text.to_lowercase();
     let words: Vec<&str> =
         lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
