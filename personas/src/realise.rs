@@ -28,7 +28,6 @@
 //!         ty: FieldType::Digits(4),
 //!         generator: Gen::Fixed(0),
 //!         instance: None,
-//!         focus_generator: None,
 //!     }],
 //!     slots: vec![SlotSpec {
 //!         name: "card_last4".into(),

@@ -135,13 +135,10 @@ pub struct FieldSpec {
     pub generator: Gen,
     /// For a field of a list entity, the instance this cell holds; `None` for single-instance entities.
     pub instance: Option<Instance>,
-    /// For a field of a list entity, how the focus (the instance the customer asks about first) draws it instead
-    /// of `generator`: STAR's weather customers all ask about tomorrow first, then about any other day.
-    pub focus_generator: Option<Gen>,
 }
 
-/// Draws the lists' lengths and focus, then every live cell in order (so the draws are deterministic; the focus's by
-/// its field's `focus_generator` when it has one), then makes
+/// Draws the lists' lengths and focus, then every live cell in order (so the draws are deterministic), the focus's
+/// cells of the fields a list draws otherwise for it again ([`ListSpec::focus_draws`]), then makes
 /// the instances of lists with variants variants of their focus ([`vary`](crate::list::vary)), zeroing the rest of
 /// `out`.
 ///
@@ -168,14 +165,15 @@ pub fn generate(
         let live = field.instance.is_none_or(|instance| {
             instance.index < lengths.get(usize::from(instance.list)).copied().unwrap_or(0)
         });
-        let focused = field
-            .instance
-            .is_some_and(|instance| focus.get(usize::from(instance.list)) == Some(&instance.index));
-        let generator = match &field.focus_generator {
-            Some(generator) if focused => generator,
-            _ => &field.generator,
-        };
-        *value = if live { generator.sample(rng, &lengths) } else { 0 };
+        *value = if live { field.generator.sample(rng, &lengths) } else { 0 };
+    }
+    // A list's fields whose focus is drawn otherwise ("the day asked about first is tomorrow") draw it again.
+    for (list, at) in lists.iter().zip(focus.iter()) {
+        for (field, generator) in &list.focus_draws {
+            if let Some(value) = out.get_mut(usize::from(*field) + usize::from(*at)) {
+                *value = generator.sample(rng, &lengths);
+            }
+        }
     }
     crate::list::vary(fields, lists, &lengths, focus, rng, &mut out[..used]);
     for (list, length) in lists.iter().zip(lengths) {

@@ -30,7 +30,7 @@ pub const MAX_INSTANCES: u8 = 8;
 pub type Selection = [u8; MAX_LISTS];
 
 /// A list entity: how many instances an episode starts with, and where its length lives.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListSpec {
     /// Entity name, e.g. `charge`.
     pub name: String,
@@ -44,6 +44,9 @@ pub struct ListSpec {
     pub count: FieldId,
     /// How the instances other than the focus differ from it ([`vary`]); empty: each is drawn on its own.
     pub variants: Vec<Variant>,
+    /// Fields whose focus is drawn by a generator of its own, each by its first cell (instance 0's): STAR's weather
+    /// customers all ask about tomorrow first, then about any other day.
+    pub focus_draws: Vec<(FieldId, crate::field::Gen)>,
 }
 
 /// One way another instance of a list differs from the focus, as a customer's other request differs from their

@@ -45,6 +45,7 @@ fn each_request_asked_again_is_looked_up_and_told() {
     let (out, spec) = run(1.0, 1000);
     let weather = spec.intents.iter().position(|intent| intent.id == "weather").unwrap() as u16;
     let weather_slot = spec.slot_named("weather").unwrap();
+    let day = spec.slot_named("forecast_day").unwrap();
     let mut customers = 0;
     let mut three_times = 0;
     for record in &out.episodes {
@@ -115,11 +116,14 @@ fn each_request_asked_again_is_looked_up_and_told() {
         }
         // Each request is about another day or place than the one before it.
         let asked = |act: &Act| act.slots.iter().zip(act.values).collect::<Vec<_>>();
-        // The first request: the first lookup's values.
+        // The first request: the first lookup's values, the day always tomorrow ("Today is Monday, so tomorrow is
+        // Tuesday.", as every STAR weather brief asks about tomorrow first).
         let mut before = turns
             .iter()
             .find_map(|row| row.tool.map(|_| row.args))
             .map(|args| args.iter().collect::<Vec<_>>());
+        let first_day = before.as_ref().and_then(|args| args.iter().find(|(slot, _)| *slot == day));
+        assert_eq!(first_day.map(|(_, value)| *value), Some(2), "episode {}", record.episode);
         for (_, need) in &again {
             assert_ne!(
                 before.as_ref(),

@@ -387,7 +387,6 @@ fn an_alias_is_put_back_as_the_new_values_alias() {
             ty: FieldType::Enum(days),
             generator: Gen::Fixed(0),
             instance: None,
-            focus_generator: None,
         }],
         slots: vec![SlotSpec {
             name: "forecast_day".into(),

@@ -814,7 +814,6 @@ fn declared_scenario() -> ScenarioSpec {
         ty,
         generator: Gen::Fixed(0),
         instance: None,
-        focus_generator: None,
     };
     let fields = vec![
         field("card.last4", FieldType::Digits(4)),

@@ -520,6 +520,8 @@ fn a_message_is_left_out_only_when_it_may_name_an_unfound_value() {
         (1, 3)
     );
     assert_eq!((edit_distance("", "inn"), edit_distance("hyatt", "hyatt")), (3, 0));
+    // Letters dropped count as much as letters added.
+    assert_eq!((edit_distance("pittsburgh", "pittsburg"), edit_distance("inn", "")), (1, 3));
 
     // Only a query after the message counts.
     let unfound = Unfound::of(&weather_conversation(), &scenario);

@@ -89,6 +89,7 @@ impl Names {
                 capacity: capacity.clamp(1, MAX_INSTANCES),
                 count: 0,
                 variants: Vec::new(),
+                focus_draws: Vec::new(),
             });
         }
         let mut seen_entities = BTreeMap::new();
@@ -307,12 +308,15 @@ impl Names {
             );
             return;
         }
-        self.field_ids.insert(name.clone(), self.fields.len() as FieldId);
+        let first = self.fields.len() as FieldId;
+        self.field_ids.insert(name.clone(), first);
+        if let (Some(list), Some(generator)) = (list, focus_generator) {
+            self.lists[usize::from(list)].focus_draws.push((first, generator));
+        }
         for index in 0..cells {
             let instance = list.map(|list| Instance { list, index });
             let (name, ty, generator) = (name.clone(), ty.clone(), generator.clone());
-            let focus_generator = focus_generator.clone();
-            self.fields.push(FieldSpec { name, ty, generator, instance, focus_generator });
+            self.fields.push(FieldSpec { name, ty, generator, instance });
         }
     }
 

@@ -28,7 +28,6 @@ fn fields() -> Vec<FieldSpec> {
         ty,
         generator: Gen::Fixed(0),
         instance: None,
-        focus_generator: None,
     };
     vec![
         field("order.total", FieldType::Money),

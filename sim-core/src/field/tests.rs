@@ -13,7 +13,7 @@ fn labels(names: &[&str]) -> FieldType {
 }
 
 fn spec(name: &str, ty: FieldType, generator: Gen) -> FieldSpec {
-    FieldSpec { name: name.to_owned(), ty, generator, instance: None, focus_generator: None }
+    FieldSpec { name: name.to_owned(), ty, generator, instance: None }
 }
 
 fn sample_fields() -> Vec<FieldSpec> {

@@ -27,7 +27,7 @@ const BLOCK: u8 = 5;
 const FILE: u8 = 6;
 
 fn cell(name: &str, ty: FieldType, generator: Gen, instance: Option<Instance>) -> FieldSpec {
-    FieldSpec { name: name.to_owned(), ty, generator, instance, focus_generator: None }
+    FieldSpec { name: name.to_owned(), ty, generator, instance }
 }
 
 /// `n` cells of a list field.
@@ -61,6 +61,7 @@ pub(crate) fn scenario() -> ScenarioSpec {
             capacity: 3,
             count: 0,
             variants: Vec::new(),
+            focus_draws: Vec::new(),
         },
         ListSpec {
             name: "dispute".into(),
@@ -69,6 +70,7 @@ pub(crate) fn scenario() -> ScenarioSpec {
             capacity: 2,
             count: 7,
             variants: Vec::new(),
+            focus_draws: Vec::new(),
         },
     ];
     scenario.layout = Layout::new(&scenario.lists, fields.iter().map(|field| field.instance));
@@ -280,7 +282,15 @@ fn stays(variants: Vec<Variant>) -> (Vec<FieldSpec>, Vec<ListSpec>) {
     fields.extend(cells("stay.hotel", FieldType::Int, Gen::Uniform { lo: 0, hi: 3 }, 0, 4));
     fields.extend(cells("stay.arrive", FieldType::Int, Gen::Uniform { lo: 0, hi: 29 }, 0, 4));
     fields.extend(cells("stay.price", FieldType::Int, Gen::Uniform { lo: 0, hi: 999 }, 0, 4));
-    let list = ListSpec { name: "stay".into(), min: 4, max: 4, capacity: 4, count: 0, variants };
+    let list = ListSpec {
+        name: "stay".into(),
+        min: 4,
+        max: 4,
+        capacity: 4,
+        count: 0,
+        variants,
+        focus_draws: Vec::new(),
+    };
     (fields, vec![list])
 }
 
@@ -328,17 +338,15 @@ fn the_other_instances_are_variants_of_the_focus() {
     assert!((0.02..0.05).contains(&same(day)), "same day {}", same(day));
 }
 
-/// "The day asked about first is tomorrow; the others any day": a field's focus generator draws the focus's cell,
-/// wherever the focus falls, and the other instances still draw by the field's own generator and vary from it.
+/// "The day asked about first is tomorrow; the others any day": a list's focus draw gives the focus's cell its own
+/// generator, wherever the focus falls, and the other instances still draw by the field's own and vary from it.
 #[test]
 fn the_focus_draws_by_its_own_generator() {
-    let (mut fields, lists) = stays(vec![
+    let (fields, mut lists) = stays(vec![
         Variant { fields: 1 << ARRIVE, weight: 1 },
         Variant { fields: 1 << HOTEL, weight: 1 },
     ]);
-    for field in &mut fields[ARRIVE..ARRIVE + 4] {
-        field.focus_generator = Some(Gen::Fixed(17));
-    }
+    lists[0].focus_draws = vec![(ARRIVE as FieldId, Gen::Fixed(17))];
     let (mut focused_at, mut other_days) = ([0u32; 4], std::collections::BTreeSet::new());
     for seed in 0..400 {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);

@@ -458,13 +458,8 @@ fn declared_scenario() -> ScenarioSpec {
     use crate::field::{FieldSpec, FieldType, Gen};
     use crate::spec::{DataEffect, Effect, SlotSpec, ToolSpec};
     let mut scenario = tiny_scenario();
-    let field = |name: &str, ty, generator| FieldSpec {
-        name: name.into(),
-        ty,
-        generator,
-        instance: None,
-        focus_generator: None,
-    };
+    let field =
+        |name: &str, ty, generator| FieldSpec { name: name.into(), ty, generator, instance: None };
     scenario.fields = vec![
         field("charge.amount", FieldType::Money, Gen::Fixed(8000)),
         field("charge.disputed", FieldType::Money, Gen::Fixed(0)),
