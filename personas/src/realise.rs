@@ -204,9 +204,7 @@ pub fn slot_is_date(scenario: &ScenarioSpec, slot: Slot) -> bool {
 
 /// Whether `words` are one of `slot`'s aliases ("tomorrow", "NYC"), case, spacing and punctuation aside.
 pub fn is_alias(scenario: &ScenarioSpec, slot: Slot, words: &str) -> bool {
-    let aliases = scenario.declared_slot(slot).map_or(&[][..], |spec| &spec.aliases);
-    let words = read::normalized(words);
-    aliases.iter().any(|(alias, _)| read::normalized(alias) == words)
+    scenario.declared_slot(slot).is_some_and(|spec| read::alias_code(spec, words).is_some())
 }
 
 /// Every value a slot can take, rendered, when they are a short closed list (an `Enum` field's labels, membership

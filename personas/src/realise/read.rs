@@ -49,6 +49,12 @@ pub fn read_value(scenario: &ScenarioSpec, slot: Slot, text: &str, candidates: &
 const NEW_VALUE_AS: [Slot; 4] =
     [Slot::STREET_ADDRESS, Slot::FULL_NAME, Slot::PHONE, Slot::PAYMENT_METHOD];
 
+/// The value `words` stand for as one of the slot's aliases, case, spacing and punctuation aside.
+pub(super) fn alias_code(spec: &sim_core::spec::SlotSpec, words: &str) -> Option<u64> {
+    let words = normalized(words);
+    spec.aliases.iter().find(|(alias, _)| normalized(alias) == words).map(|(_, code)| *code)
+}
+
 /// The code a text that reads as no value becomes: the high bit set (no generated value has it) and a hash of the
 /// text, so two different unreadable texts stay different.
 pub fn unmatched(text: &str) -> u64 {
@@ -69,11 +75,7 @@ pub fn is_unmatched(code: u64) -> bool {
 /// type depends on the request).
 pub fn parse_value(scenario: &ScenarioSpec, slot: Slot, text: &str) -> Option<u64> {
     if let Some((spec, ty)) = (SlotCtx { scenario, field: None }).declared(slot) {
-        let alias = || {
-            let text = normalized(text);
-            spec.aliases.iter().find(|(words, _)| normalized(words) == text).map(|(_, code)| *code)
-        };
-        return ty.parse(text).or_else(alias);
+        return ty.parse(text).or_else(|| alias_code(spec, text));
     }
     let text = text.trim().to_lowercase();
     let words: Vec<&str> = text.split_whitespace().collect();
