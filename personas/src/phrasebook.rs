@@ -7,9 +7,9 @@
 //! them, in the case and number form of the values they replace ("pittsburgh", "9120029930"), so an agent reads exactly
 //! the values the act carries, written as real customers write them. It looks first among the messages that answered
 //! the same agent act, when there are at least [`MIN_ANSWERING`] (a need, which says the customer's first request or
-//! another by what it answers, whenever there are any, unless it answers a result told: the twenty-odd follow-ups
-//! STAR's customers wrote after a forecast with a day in them were a fifth of a run's customer messages, each one
-//! many times), then among all of the act's messages that answered some agent
+//! another by what it answers, whenever there are any, unless it answers a result told: the 35 follow-ups STAR's
+//! customers wrote after a forecast with a day in them were an eighth of a run's customer messages, each one many
+//! times), then among all of the act's messages that answered some agent
 //! act (an opening answers none), then among all of the act's. An acknowledgement is only ever taken from messages that
 //! answered the same agent act ("bummer, oh well" answers a refusal, not a booking), a disclosure counting as a result
 //! told, or else from those whose agent act is not known. A message may be several lines: real messages one customer
