@@ -53,34 +53,17 @@ pub(super) fn names_nearly(scenario: &ScenarioSpec, slot: Slot, text: &str) -> b
         // An open value (a name, a number) may be written any way: any message may hold it.
         return true;
     }
-    let lower = text.to_lowercase();
-    let words: Vec<&str> =
-        lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let words = words_of(text);
     let joined: String = words.concat();
     // An alias is short ("LA"): only as a word of its own.
-    let alias_said = aliases.iter().any(|(alias, _)| {
-        let alias: String =
-            alias.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
-        words.contains(&alias.as_str())
-    });
-    if alias_said {
+    if words.iter().any(|word| sim_personas::realise::is_alias(scenario, slot, word)) {
         return true;
     }
     let numbered = values.iter().any(|value| value.chars().any(|c| c.is_ascii_digit()));
-    if numbered && lower.chars().any(|c| c.is_ascii_digit()) {
+    if numbered && text.chars().any(|c| c.is_ascii_digit()) {
         return true;
     }
-    let value_words: Vec<Vec<String>> = values
-        .iter()
-        .map(|value| {
-            let value = value.to_lowercase();
-            value
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .collect();
+    let value_words: Vec<Vec<String>> = values.iter().map(|value| words_of(value)).collect();
     for (idx, own) in value_words.iter().enumerate() {
         let together = own.concat();
         if together.len() >= 4 && joined.contains(&together) {
@@ -94,8 +77,8 @@ pub(super) fn names_nearly(scenario: &ScenarioSpec, slot: Slot, text: &str) -> b
                     .any(|(other, words)| other != idx && words.contains(word))
         });
         for word in distinctive {
-            let near = |said: &&str| {
-                *said == word.as_str()
+            let near = |said: &String| {
+                said == word
                     || (word.len() >= 5 && said.len() >= 4 && edit_distance(said, word) <= 2)
             };
             if words.iter().any(near) {
@@ -104,6 +87,16 @@ pub(super) fn names_nearly(scenario: &ScenarioSpec, slot: Slot, text: &str) -> b
         }
     }
     false
+}
+
+/// The words of `text`, lower-cased: its runs of letters and digits.
+fn words_of(text: &str) -> Vec<String> {
+    let lower = text.to_lowercase();
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The Levenshtein distance between two words, by characters.
